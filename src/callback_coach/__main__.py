@@ -1,0 +1,3 @@
+from callback_coach.cli import main
+
+main()

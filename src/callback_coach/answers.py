@@ -1,0 +1,184 @@
+"""Answer values: checking them against a question's type, and reading answers files.
+
+The same rules apply everywhere an answer comes from: a prompt, an answers file, `--set`,
+a checklist default, or a default carried over from an earlier round.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from callback_coach.errors import AnswersError
+
+if TYPE_CHECKING:
+    from callback_coach.checklist import Checklist, Question
+
+Answers = dict[str, dict[str, Any]]
+
+
+def check_value(question: Question, value: Any) -> Any:
+    """Return `value` as stored for `question`, or raise ValueError saying what is wrong.
+
+    `None` means "not answered" and is returned as is.
+    """
+    if value is None:
+        return None
+    kind = question.type
+    if kind in ("text", "long_text"):
+        if not isinstance(value, str):
+            raise ValueError(f"expected text, got {_describe(value)} (quote it)")
+        if kind == "text" and "\n" in value.strip():
+            raise ValueError("expected one line of text")
+        return value
+    if kind == "confirm":
+        if not isinstance(value, bool):
+            raise ValueError(f"expected true or false, got {_describe(value)}")
+        return value
+    if kind == "select":
+        if not isinstance(value, str) or value not in question.choices:
+            raise ValueError(f"{value!r} is not one of: {', '.join(question.choices)}")
+        return value
+    if kind == "multiselect":
+        items = value if isinstance(value, (list, tuple)) else None
+        if items is None:
+            raise ValueError(f"expected a list of choices, got {_describe(value)}")
+        bad = [v for v in items if not isinstance(v, str) or v not in question.choices]
+        if bad:
+            raise ValueError(
+                f"{', '.join(repr(b) for b in bad)} not among: {', '.join(question.choices)}"
+            )
+        if len(set(items)) != len(items):
+            raise ValueError("a choice is listed twice")
+        return list(items)
+    if kind == "scale":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"expected a whole number, got {_describe(value)}")
+        low, high = question.min, question.max
+        if low is not None and high is not None and not low <= value <= high:
+            raise ValueError(f"{value} is outside {low}..{high}")
+        return value
+    raise ValueError(f"unknown question type {kind!r}")
+
+
+def is_answered(value: Any) -> bool:
+    """True when a value counts as an answer for the `required` rule."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, (list, tuple)):
+        return bool(value)
+    return True
+
+
+def parse_text_value(question: Question, text: str) -> Any:
+    """Turn a command-line string (`--set c.q=TEXT`) into a value for `question`."""
+    kind = question.type
+    if kind in ("text", "long_text", "select"):
+        return check_value(question, text)
+    if kind == "confirm":
+        lowered = text.strip().lower()
+        if lowered in ("y", "yes", "true", "1", "on"):
+            return True
+        if lowered in ("n", "no", "false", "0", "off"):
+            return False
+        raise ValueError(f"expected yes or no, got {text!r}")
+    if kind == "multiselect":
+        items = [part.strip() for part in text.split(",") if part.strip()]
+        return check_value(question, items)
+    if kind == "scale":
+        try:
+            number = int(text.strip())
+        except ValueError:
+            raise ValueError(f"expected a whole number, got {text!r}") from None
+        return check_value(question, number)
+    raise ValueError(f"unknown question type {kind!r}")
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"a number ({value!r})"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def load_answers_text(text: str, source: str) -> Answers:
+    """Read an answers document (YAML or JSON): checklist id -> question id -> value.
+
+    A whole note's front matter is accepted too: its `answers` mapping is used.
+    """
+    try:
+        stripped = text.lstrip()
+        data = json.loads(text) if stripped.startswith(("{", "[")) else yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise AnswersError(f"{source}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise AnswersError(f"{source}{line}: invalid YAML: {problem}") from None
+    if data is None:
+        return {}
+    if isinstance(data, dict) and isinstance(data.get("answers"), dict):
+        data = data["answers"]
+    if not isinstance(data, dict) or not all(
+        isinstance(v, dict) or v is None for v in data.values()
+    ):
+        raise AnswersError(
+            f"{source}: answers must be a mapping of checklist id to a mapping of question id to answer"
+        )
+    return {str(k): dict(v or {}) for k, v in data.items()}
+
+
+def validate_answers(
+    checklists: Iterable[Checklist],
+    given: Mapping[str, Mapping[str, Any]],
+    *,
+    source: str = "answers",
+    require_complete: bool = True,
+) -> Answers:
+    """Check `given` against `checklists`; return the cleaned answers or raise listing all problems.
+
+    Unknown checklist or question ids, wrongly typed values, choices that are not offered,
+    and (with `require_complete`) required questions left without an answer are problems.
+    """
+    checklists = list(checklists)
+    by_id = {c.id: c for c in checklists}
+    problems: list[str] = []
+    cleaned: Answers = {c.id: {} for c in checklists}
+    for cid, values in given.items():
+        checklist = by_id.get(cid)
+        if checklist is None:
+            problems.append(
+                f"{source}: unknown checklist {cid!r} (this session uses: {', '.join(by_id) or 'none'})"
+            )
+            continue
+        for qid, value in values.items():
+            question = checklist.question(str(qid))
+            if question is None:
+                problems.append(f"{source}: {cid}.{qid}: unknown question")
+                continue
+            try:
+                cleaned[cid][question.id] = check_value(question, value)
+            except ValueError as exc:
+                problems.append(f"{source}: {cid}.{qid}: {exc}")
+    if require_complete:
+        for checklist in checklists:
+            for question in checklist.questions:
+                if question.required and not is_answered(cleaned[checklist.id].get(question.id)):
+                    problems.append(
+                        f"{source}: {checklist.id}.{question.id}: required, but no answer"
+                    )
+    if problems:
+        noun = "problem" if len(problems) == 1 else "problems"
+        raise AnswersError(f"{len(problems)} {noun} with the answers", details=problems)
+    return cleaned

@@ -1,0 +1,84 @@
+"""One error hierarchy; every error carries the exit code the CLI returns for it.
+
+The table in README.md ("Exit codes") is generated from `ExitCode` and checked by a test.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class ExitCode(enum.IntEnum):
+    """Every exit code the coach uses, with the meaning documented in the README."""
+
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    CHECKLIST_INVALID = 3
+    ANSWERS_INVALID = 4
+    NOT_FOUND = 5
+    NO_TERMINAL = 6
+    STORAGE = 7
+    AMBIGUOUS = 8
+    INTERRUPTED = 130
+
+
+EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
+    ExitCode.OK: "success (a note saved, an export written, or a discard you asked for)",
+    ExitCode.ERROR: "an unexpected error (a bug: please report it)",
+    ExitCode.USAGE: "bad command-line usage: an unknown option, a malformed date or round",
+    ExitCode.CHECKLIST_INVALID: "a checklist file is invalid (every problem is listed)",
+    ExitCode.ANSWERS_INVALID: "an answers file or value is invalid (every problem is listed)",
+    ExitCode.NOT_FOUND: "a role, note, checklist or file was not found",
+    ExitCode.NO_TERMINAL: "a prompt was needed but there is no terminal: use --answers",
+    ExitCode.STORAGE: "the notes folder cannot be read or written (permissions, disk, busy)",
+    ExitCode.AMBIGUOUS: "a role name matches several projects: add --project",
+    ExitCode.INTERRUPTED: "interrupted with Ctrl-C; answers given so far are kept in a draft",
+}
+
+
+class CoachError(Exception):
+    """Base of every error a user can cause; the message is one line for stderr."""
+
+    exit_code: ExitCode = ExitCode.ERROR
+
+    def __init__(self, message: str, *, details: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = list(details or [])
+
+    def lines(self) -> list[str]:
+        """The message followed by any detail lines (one problem per line)."""
+        return [self.message, *self.details]
+
+
+class UsageError(CoachError):
+    exit_code = ExitCode.USAGE
+
+
+class ChecklistError(CoachError):
+    exit_code = ExitCode.CHECKLIST_INVALID
+
+
+class AnswersError(CoachError):
+    exit_code = ExitCode.ANSWERS_INVALID
+
+
+class NotFoundError(CoachError):
+    exit_code = ExitCode.NOT_FOUND
+
+
+class NoTerminalError(CoachError):
+    exit_code = ExitCode.NO_TERMINAL
+
+
+class StorageError(CoachError):
+    exit_code = ExitCode.STORAGE
+
+
+class AmbiguousError(CoachError):
+    exit_code = ExitCode.AMBIGUOUS
+
+
+class Interrupted(CoachError):
+    exit_code = ExitCode.INTERRUPTED

@@ -1,0 +1,137 @@
+"""Private, atomic file operations. Every write the coach makes goes through here.
+
+- folders are created 0700, files 0600;
+- a write goes to a temp file in the same folder, is fsynced, then renamed into place;
+- `create_new` never replaces an existing file (a hard link fails if the name is taken).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from callback_coach.errors import StorageError
+
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create `path` (and missing parents) as 0700 folders; raise StorageError if impossible."""
+    try:
+        missing = []
+        probe = path
+        while not probe.exists():
+            missing.append(probe)
+            if probe.parent == probe:
+                break
+            probe = probe.parent
+        for folder in reversed(missing):
+            folder.mkdir(mode=DIR_MODE, exist_ok=True)
+            os.chmod(folder, DIR_MODE)
+        if not path.is_dir():
+            raise StorageError(f"{path} exists but is not a folder")
+    except OSError as exc:
+        raise storage_error(exc, path, "create the folder") from None
+    return path
+
+
+def storage_error(exc: OSError, path: Path, action: str) -> StorageError:
+    reason = {
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EROFS: "the file system is read-only",
+        errno.ENOSPC: "the disk is full",
+        errno.ENOTDIR: "a part of the path is a file, not a folder",
+        errno.ENAMETOOLONG: "the name is too long",
+    }.get(exc.errno or 0, exc.strerror or str(exc))
+    return StorageError(f"cannot {action} {path}: {reason}")
+
+
+def _write_temp(folder: Path, data: bytes) -> Path:
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, FILE_MODE)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return Path(tmp)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Replace `path` with `text` atomically (readers see the old or the new file, never half)."""
+    folder = ensure_private_dir(path.parent)
+    try:
+        tmp = _write_temp(folder, text.encode("utf-8"))
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise storage_error(exc, path, "write") from None
+    _fsync_dir(folder)
+
+
+def create_new(folder: Path, stem: str, suffix: str, text: str) -> Path:
+    """Write `text` to a new file `stem + suffix` in `folder`; never replace an existing one.
+
+    If the name is taken (another note, or another coach writing right now), `-2`, `-3`, …
+    is added to the stem. The file appears complete or not at all.
+    """
+    ensure_private_dir(folder)
+    try:
+        tmp = _write_temp(folder, text.encode("utf-8"))
+    except OSError as exc:
+        raise storage_error(exc, folder, "write in") from None
+    try:
+        for n in range(1, 10_000):
+            candidate = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
+            try:
+                os.link(tmp, candidate)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                if exc.errno in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
+                    # No hard links here (some synced or FAT folders): exclusive create.
+                    if _exclusive_copy(tmp, candidate):
+                        _fsync_dir(folder)
+                        return candidate
+                    continue
+                raise storage_error(exc, candidate, "write") from None
+            _fsync_dir(folder)
+            return candidate
+        raise StorageError(f"cannot find a free file name for {stem}{suffix} in {folder}")
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _exclusive_copy(src: Path, dest: Path) -> bool:
+    try:
+        fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(src.read_bytes())
+        handle.flush()
+        os.fsync(handle.fileno())
+    return True

@@ -1,0 +1,213 @@
+"""Running checklists through an asker: drafts after every answer, resume, review, save.
+
+The session does no I/O of its own beyond the draft and note stores; everything a person
+sees goes through the asker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from callback_coach.answers import check_value, is_answered
+from callback_coach.asker import Asker
+from callback_coach.checklist import Checklist, Question
+from callback_coach.drafts import Draft, DraftStore
+from callback_coach.notes import Note, NoteStore, new_note
+
+SAVE, CHANGE, DISCARD = "save", "change", "discard"
+
+
+@dataclass
+class SessionPlan:
+    """What a session is about and which checklists it runs."""
+
+    kind: str
+    role: str
+    project: str
+    round: str
+    date: str
+    checklists: list[Checklist]
+    # "checklist.question" -> a default offered instead of the checklist's own.
+    defaults: dict[str, Any] = field(default_factory=dict)
+    # Shown just before the named checklist starts (e.g. last round's carry-over panel).
+    before: dict[str, Any] = field(default_factory=dict)
+    # Extra front-matter keys for the note (e.g. `outcome`, `prep_note`).
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def versions(self) -> list[tuple[str, int]]:
+        return [(c.id, c.version) for c in self.checklists]
+
+
+@dataclass
+class SessionResult:
+    note: Note | None
+    discarded: bool = False
+
+
+def build_note(plan: SessionPlan, answers: dict[str, dict[str, Any]]) -> Note:
+    """The note a plan and its answers make (answers in checklist and question order)."""
+    ordered: dict[str, dict[str, Any]] = {}
+    for checklist in plan.checklists:
+        given = answers.get(checklist.id, {})
+        ordered[checklist.id] = {q.id: given[q.id] for q in checklist.questions if q.id in given}
+        # Answers to questions the checklist no longer has are kept, after the rest.
+        ordered[checklist.id].update(
+            {k: v for k, v in given.items() if k not in ordered[checklist.id]}
+        )
+    for cid, given in answers.items():
+        if cid not in ordered and given:
+            ordered[cid] = dict(given)
+    return new_note(
+        kind=plan.kind,
+        role=plan.role,
+        project=plan.project,
+        round_label=plan.round,
+        date=plan.date,
+        checklists=plan.versions(),
+        answers=ordered,
+        extra=plan.extra,
+    )
+
+
+def default_for(plan: SessionPlan, checklist: Checklist, question: Question) -> Any:
+    key = f"{checklist.id}.{question.id}"
+    if key in plan.defaults:
+        try:
+            value = check_value(question, plan.defaults[key])
+        except ValueError:
+            value = None
+        if value is not None:
+            return value
+    return list(question.default) if isinstance(question.default, tuple) else question.default
+
+
+class Session:
+    """One run of a plan's checklists, kept in a draft until saved or discarded."""
+
+    def __init__(
+        self,
+        plan: SessionPlan,
+        asker: Asker,
+        drafts: DraftStore,
+        notes: NoteStore,
+        *,
+        draft: Draft | None = None,
+        summary: Callable[[SessionPlan, dict[str, dict[str, Any]]], Any] | None = None,
+    ) -> None:
+        self.plan = plan
+        self.asker = asker
+        self.drafts = drafts
+        self.notes = notes
+        self.summary = summary
+        self.draft = draft or Draft(
+            kind=plan.kind,
+            role=plan.role,
+            project=plan.project,
+            round=plan.round,
+            date=plan.date,
+            checklists=[c.id for c in plan.checklists],
+            extra=dict(plan.extra),
+        )
+        self._draft_written = draft is not None
+
+    @property
+    def answers(self) -> dict[str, dict[str, Any]]:
+        return self.draft.answers
+
+    def remaining(self) -> list[tuple[Checklist, Question]]:
+        """Questions not yet answered in this draft (a blank answer counts as given)."""
+        return [
+            (c, q)
+            for c in self.plan.checklists
+            for q in c.questions
+            if q.id not in self.answers.get(c.id, {})
+        ]
+
+    def run(self) -> SessionResult:
+        """Ask what is left, then loop on save / change / discard."""
+        self.drafts.ensure_writable()
+        total = len(self.plan.checklists)
+        for index, checklist in enumerate(self.plan.checklists, start=1):
+            todo = [
+                q for q in checklist.questions if q.id not in self.answers.get(checklist.id, {})
+            ]
+            if not todo:
+                continue
+            if checklist.id in self.plan.before:
+                self.asker.show(self.plan.before[checklist.id])
+            self.asker.section(checklist, index, total)
+            for question in todo:
+                self._ask_and_keep(checklist, question, default_for(self.plan, checklist, question))
+        return self._review()
+
+    def _ask_and_keep(self, checklist: Checklist, question: Question, default: Any) -> None:
+        while True:
+            value = check_value(question, self.asker.ask(checklist, question, default))
+            if not question.required or is_answered(value):
+                break
+            default = None
+        self.answers.setdefault(checklist.id, {})[question.id] = value
+        self.drafts.save(self.draft)
+        self._draft_written = True
+
+    def _review(self) -> SessionResult:
+        while True:
+            if self.summary is not None:
+                self.asker.show(self.summary(self.plan, self.answers))
+            action = self.asker.choose(
+                "What now?",
+                [
+                    (SAVE, "Save this note"),
+                    (CHANGE, "Change an answer"),
+                    (DISCARD, "Discard it all"),
+                ],
+                default=SAVE,
+            )
+            if action == SAVE:
+                note = build_note(self.plan, self.answers)
+                self.notes.save_new(note)
+                self.drafts.delete(self.draft)
+                return SessionResult(note)
+            if action == DISCARD:
+                sure = self.asker.choose(
+                    "Discard every answer of this session? This cannot be undone.",
+                    [("keep", "No, keep them"), (DISCARD, "Yes, discard")],
+                    default="keep",
+                )
+                if sure == DISCARD:
+                    self.drafts.delete(self.draft)
+                    return SessionResult(None, discarded=True)
+                continue
+            self._change_one()
+
+    def _change_one(self) -> None:
+        options = []
+        lookup: dict[str, tuple[Checklist, Question]] = {}
+        for checklist in self.plan.checklists:
+            for question in checklist.questions:
+                key = f"{checklist.id}.{question.id}"
+                current = self.answers.get(checklist.id, {}).get(question.id)
+                options.append((key, f"{short(question.prompt, 44)}  → {short(current, 28)}"))
+                lookup[key] = (checklist, question)
+        options.append(("", "Back"))
+        key = self.asker.choose("Which answer?", options)
+        if not key:
+            return
+        checklist, question = lookup[key]
+        current = self.answers.get(checklist.id, {}).get(question.id)
+        self._ask_and_keep(checklist, question, current)
+
+
+def short(value: Any, width: int = 40) -> str:
+    """An answer squeezed onto one short line, for menus."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        text = "yes" if value else "no"
+    elif isinstance(value, list):
+        text = ", ".join(str(v) for v in value)
+    else:
+        text = " ".join(str(value).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
