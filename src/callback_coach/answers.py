@@ -155,6 +155,7 @@ def validate_answers(
     by_id = {c.id: c for c in checklists}
     problems: list[str] = []
     cleaned: Answers = {c.id: {} for c in checklists}
+    invalid: set[tuple[str, str]] = set()
     for cid, values in given.items():
         checklist = by_id.get(cid)
         if checklist is None:
@@ -171,9 +172,12 @@ def validate_answers(
                 cleaned[cid][question.id] = check_value(question, value)
             except ValueError as exc:
                 problems.append(f"{source}: {cid}.{qid}: {exc}")
+                invalid.add((cid, question.id))
     if require_complete:
         for checklist in checklists:
             for question in checklist.questions:
+                if (checklist.id, question.id) in invalid:
+                    continue
                 if question.required and not is_answered(cleaned[checklist.id].get(question.id)):
                     problems.append(
                         f"{source}: {checklist.id}.{question.id}: required, but no answer"

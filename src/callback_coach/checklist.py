@@ -200,7 +200,7 @@ def _parse(text: str, file: str, problems: list[Problem]) -> Checklist | None:
         line = mark.line + 1 if mark else None
         what = (exc.problem or "invalid YAML").strip()
         if "constructor" in what and "tag" in what:
-            tag = what.split("tag", 1)[1].strip().strip("'")
+            tag = what.split("tag", 1)[1].strip().strip("'").replace("tag:yaml.org,2002:", "!!")
             what = f"YAML tag {tag!s} is not allowed (only plain YAML is read)"
         problems.append(Problem(file, line, f"invalid YAML: {what}"))
         return None

@@ -36,7 +36,7 @@ class CoachGroup(TyperGroup):
 def report(exc: CoachError) -> None:
     from callback_coach import console
 
-    console.error(exc.message)
+    console.error(exc.message, exc.prefix)
     for line in exc.details:
         console.err().print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
 
@@ -166,7 +166,7 @@ def choose_project(projects: list[str]) -> str:
     except KeyboardInterrupt:
         from callback_coach.errors import Interrupted
 
-        raise Interrupted("stopped before any question; nothing was written") from None
+        raise Interrupted("Stopped before any question; nothing was written.") from None
 
 
 def read_answers(spec: str) -> tuple[dict[str, dict[str, Any]], str]:
@@ -212,11 +212,12 @@ def run_interactive(coach: Any, plan: SessionPlan, asker: Asker | None = None) -
     except KeyboardInterrupt:
         draft = coach.find_draft(plan)
         if draft is not None and draft.count():
+            count = draft.count()
             raise Interrupted(
-                f"stopped: your {draft.count()} answer(s) are kept in a draft; "
-                f"run `{resume_command(plan)}` to resume"
+                f"Stopped. Your {count} answer{'s are' if count != 1 else ' is'} kept in a draft; "
+                f"run `{resume_command(plan)}` to resume."
             ) from None
-        raise Interrupted("stopped before any answer; nothing was kept") from None
+        raise Interrupted("Stopped before any answer; nothing was kept.") from None
     if result.discarded:
         console.info("Discarded: nothing was saved.")
         return

@@ -35,8 +35,9 @@ def err() -> Console:
     return Console(theme=THEME, stderr=True, highlight=False)
 
 
-def error(message: str) -> None:
-    err().print(f"[error]error:[/error] {_escape(message)}", soft_wrap=True)
+def error(message: str, prefix: str = "error: ") -> None:
+    label = f"[error]{_escape(prefix)}[/error]" if prefix else ""
+    err().print(f"{label}{_escape(message)}", soft_wrap=True)
 
 
 def warn(message: str) -> None:

@@ -41,6 +41,8 @@ class CoachError(Exception):
     """Base of every error a user can cause; the message is one line for stderr."""
 
     exit_code: ExitCode = ExitCode.ERROR
+    # How the first line is introduced on stderr ("" for messages that are not errors).
+    prefix: str = "error: "
 
     def __init__(self, message: str, *, details: list[str] | None = None) -> None:
         super().__init__(message)
@@ -82,3 +84,4 @@ class AmbiguousError(CoachError):
 
 class Interrupted(CoachError):
     exit_code = ExitCode.INTERRUPTED
+    prefix = ""

@@ -42,13 +42,31 @@ def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 _Dumper.add_representer(str, _str_representer)
 
 
+# PyYAML writes these raw when Unicode is allowed, then reads them back as line breaks.
+_YAML_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _has_yaml_line_break(data: Any) -> bool:
+    if isinstance(data, str):
+        return any(ch in data for ch in _YAML_LINE_BREAKS)
+    if isinstance(data, dict):
+        return any(_has_yaml_line_break(k) or _has_yaml_line_break(v) for k, v in data.items())
+    if isinstance(data, (list, tuple)):
+        return any(_has_yaml_line_break(v) for v in data)
+    return False
+
+
 def dump_yaml(data: Any) -> str:
-    """Stable, readable, safe YAML (keys in insertion order, Unicode kept)."""
+    """Stable, readable, safe YAML (keys in insertion order, Unicode kept).
+
+    Text holding a character YAML reads as a line break is escaped instead, so that
+    `yaml.safe_load(dump_yaml(x)) == x` always holds.
+    """
     return yaml.dump(
         data,
         Dumper=_Dumper,
         sort_keys=False,
-        allow_unicode=True,
+        allow_unicode=not _has_yaml_line_break(data),
         width=2**31 - 1,
         default_flow_style=False,
     )

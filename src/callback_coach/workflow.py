@@ -17,7 +17,13 @@ from callback_coach.asker import Asker
 from callback_coach.checklist import Catalogue, Checklist, load_catalogue
 from callback_coach.drafts import Draft, DraftStore
 from callback_coach.errors import NotFoundError, UsageError
-from callback_coach.history import canonical_role, next_prep_round, resolve_project, role_notes
+from callback_coach.history import (
+    canonical_role,
+    next_prep_round,
+    resolve_project,
+    role_notes,
+    same_name,
+)
 from callback_coach.notes import Note, NoteStore
 from callback_coach.rounds import normalize_round
 from callback_coach.session import Session, SessionPlan, SessionResult, build_note
@@ -111,6 +117,12 @@ class Coach:
                 chosen_round = drafts[0].round
             else:
                 chosen_round = next_prep_round(role_notes(scan, role, project_name))
+        for draft in self.drafts.find("prep", role, project_name, chosen_round):
+            # Keep the spelling the actor first used, as the notes do.
+            if not any(same_name(n.role, role) for n in scan):
+                role = draft.role
+            if not any(same_name(n.project, project_name) for n in scan) and draft.project:
+                project_name = draft.project
         return SessionPlan(
             kind="prep",
             role=role,

@@ -1,0 +1,43 @@
+"""Every test runs in its own coach home, with plain, fixed-width output."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from callback_coach import console
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("COACH_HOME", str(home))
+    monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    console.out.cache_clear()
+    console.err.cache_clear()
+    return home
+
+
+@pytest.fixture
+def home(isolated_home: Path) -> Path:
+    return isolated_home
+
+
+def installed_coach() -> str:
+    """The `coach` installed next to the running interpreter (the README's install)."""
+    candidate = Path(sys.executable).parent / ("coach.exe" if os.name == "nt" else "coach")
+    assert candidate.exists(), (
+        f"coach is not installed next to {sys.executable}: pip install .[test]"
+    )
+    return str(candidate)
+
+
+@pytest.fixture
+def coach_bin() -> str:
+    return installed_coach()

@@ -1,0 +1,45 @@
+"""Small builders shared by the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from callback_coach.checklist import Checklist, Question
+
+
+def write_checklist(folder: Path, name: str, data: dict[str, Any] | str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def make_checklist(
+    cid: str = "tiny", phase: str = "prep", **questions: dict[str, Any]
+) -> Checklist:
+    qs = tuple(Question(id=qid, **spec) for qid, spec in questions.items())
+    return Checklist(id=cid, title=cid.title(), phase=phase, version=1, questions=qs)
+
+
+def full_answers(checklists: list[Checklist]) -> dict[str, dict[str, Any]]:
+    """A valid, distinctive answer for every question of every checklist."""
+    out: dict[str, dict[str, Any]] = {}
+    for c in checklists:
+        values: dict[str, Any] = {}
+        for q in c.questions:
+            if q.type in ("text", "long_text"):
+                values[q.id] = f"answer to {c.id}.{q.id}"
+            elif q.type == "confirm":
+                values[q.id] = True
+            elif q.type == "select":
+                values[q.id] = q.choices[-1]
+            elif q.type == "multiselect":
+                values[q.id] = list(q.choices[:2])
+            elif q.type == "scale":
+                values[q.id] = q.max
+        out[c.id] = values
+    return out

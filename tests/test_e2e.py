@@ -1,0 +1,133 @@
+"""The installed `coach` in a real pseudo-terminal, typed at as a person would (POSIX)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from callback_coach import paths
+from callback_coach.checklist import Question, load_catalogue
+from callback_coach.notes import NoteStore
+
+pytestmark = pytest.mark.e2e
+
+ENTER, ESC_ENTER, CTRL_C, CTRL_U, DOWN = "\r", "\x1b\r", "\x03", "\x15", "\x1b[B"
+
+
+def spawn(coach_bin: str, home: Path, *args: str) -> pexpect.spawn:
+    env = {
+        **os.environ,
+        "COACH_HOME": str(home),
+        "TERM": "xterm-256color",
+        "NO_COLOR": "1",
+        "COLUMNS": "200",
+        "LINES": "50",
+        # A bare pty never answers prompt_toolkit's cursor-position request, so every
+        # prompt would wait ~1 s for it; real terminals (and tmux) answer at once.
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+    }
+    child = pexpect.spawn(
+        coach_bin, list(args), env=env, encoding="utf-8", dimensions=(50, 200), timeout=20
+    )
+    return child
+
+
+def finish(child: pexpect.spawn) -> int:
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus
+
+
+def typed_answer(checklist_id: str, question: Question) -> str:
+    return f"{checklist_id} {question.id} – ça va 🎭"
+
+
+def answer(child: pexpect.spawn, checklist_id: str, question: Question) -> object:
+    """Wait for the question, answer it as a person would, and return the expected value."""
+    child.expect_exact(question.prompt)
+    child.expect_exact("›")
+    text = typed_answer(checklist_id, question)
+    if question.type == "text":
+        child.send(CTRL_U + text + ENTER)
+        return text
+    if question.type == "long_text":
+        child.send(text + ENTER + "second line")
+        child.send(ESC_ENTER)
+        return text + "\nsecond line"
+    if question.type == "confirm":
+        child.send("y")
+        return True
+    if question.type in ("select", "scale"):
+        child.send(DOWN + ENTER)
+        if question.type == "scale":
+            return (question.min or 1) + 1
+        return question.choices[1]
+    if question.type == "multiselect":
+        child.send(" " + ENTER)
+        return [question.choices[0]]
+    raise AssertionError(question.type)
+
+
+def prep_checklists():
+    catalogue = load_catalogue(paths.builtin_checklists_dir(), None)
+    return catalogue.for_phase("prep")
+
+
+def test_a_full_prep_keeps_every_typed_answer(home: Path, coach_bin: str) -> None:
+    child = spawn(coach_bin, home, "prep", "Nina", "--project", "The Seagull")
+    child.expect_exact("callback-1")
+    expected: dict[str, dict[str, object]] = {}
+    for checklist in prep_checklists():
+        child.expect(re.escape(checklist.title))
+        for question in checklist.questions:
+            expected.setdefault(checklist.id, {})[question.id] = answer(
+                child, checklist.id, question
+            )
+    child.expect_exact("What now?")
+    child.send(ENTER)
+    child.expect_exact("Saved your prep for Nina (callback-1)")
+    assert finish(child) == 0
+    notes = NoteStore(home).scan().notes
+    assert len(notes) == 1
+    assert notes[0].answers == expected
+    text = notes[0].path.read_text(encoding="utf-8")
+    assert "refine-intention want – ça va 🎭" in text, "answers are readable in the file"
+
+
+def test_ctrl_c_keeps_a_draft_and_the_next_prep_resumes(home: Path, coach_bin: str) -> None:
+    (refine,) = [c for c in prep_checklists() if c.id == "refine-intention"]
+    first, second, third = refine.questions[:3]
+
+    child = spawn(coach_bin, home, "prep", "Nina", "--checklist", "refine-intention")
+    got = {first.id: answer(child, refine.id, first), second.id: answer(child, refine.id, second)}
+    child.expect_exact(third.prompt)
+    child.expect_exact("›")
+    child.send("half-typed")
+    child.send(CTRL_C)
+    child.expect_exact(
+        "Stopped. Your 2 answers are kept in a draft; run `coach prep Nina --round callback-1` to resume."
+    )
+    assert finish(child) == 130
+    assert NoteStore(home).scan().notes == []
+
+    child = spawn(coach_bin, home, "prep", "Nina", "--checklist", "refine-intention")
+    child.expect_exact(
+        "You have an unfinished prep for Nina (callback-1) with 2 answers. Resume it?"
+    )
+    child.send(ENTER)
+    child.expect_exact("Refine intention")
+    before = child.before
+    for question in refine.questions[2:]:
+        got[question.id] = answer(child, refine.id, question)
+        before += child.before
+    assert first.prompt not in before and second.prompt not in before, "only what is left is asked"
+    child.expect_exact("What now?")
+    child.send(ENTER)
+    assert finish(child) == 0
+    (note,) = NoteStore(home).scan().notes
+    assert note.answers["refine-intention"] == got
+    assert not list((home / "drafts").glob("*.yaml"))

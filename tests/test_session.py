@@ -1,0 +1,153 @@
+"""Sessions driven by a scripted asker: answers, defaults, required, change, discard, resume."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from callback_coach.asker import ScriptedAsker, answer_sequence
+from callback_coach.drafts import DraftStore
+from callback_coach.notes import NoteStore, read_note
+from callback_coach.session import Session, SessionPlan
+from callback_coach.workflow import Coach
+
+from .helpers import make_checklist
+
+TINY = make_checklist(
+    "tiny",
+    want={"prompt": "Want?", "type": "text", "required": True},
+    calm={"prompt": "Calm?", "type": "scale", "min": 1, "max": 5, "default": 3},
+    room={"prompt": "Room?", "type": "select", "choices": ("small", "big")},
+    ready={"prompt": "Ready?", "type": "confirm", "default": True},
+)
+SECOND = make_checklist("second", notes={"prompt": "Notes?", "type": "long_text"})
+
+
+def plan(*checklists) -> SessionPlan:
+    return SessionPlan(
+        kind="prep",
+        role="Nina",
+        project="The Seagull",
+        round="callback-1",
+        date="2026-11-23",
+        checklists=list(checklists or [TINY, SECOND]),
+    )
+
+
+def run(home: Path, asker: ScriptedAsker, p: SessionPlan | None = None):
+    session = Session(p or plan(), asker, DraftStore(home), NoteStore(home))
+    return session.run()
+
+
+def test_answers_and_defaults_end_up_in_the_note(home: Path) -> None:
+    asker = ScriptedAsker(
+        {"tiny.want": "to be seen", "tiny.room": "small", "second.notes": "a\nb"}, choices=["save"]
+    )
+    result = run(home, asker)
+    note = read_note(result.note.path)
+    assert note.answers == {
+        "tiny": {"want": "to be seen", "calm": 3, "room": "small", "ready": True},
+        "second": {"notes": "a\nb"},
+    }
+    assert note.meta["checklists"] == [{"id": "tiny", "version": 1}, {"id": "second", "version": 1}]
+    assert asker.defaults_seen["tiny.calm"] == 3
+    assert asker.sections == [("tiny", 1, 2), ("second", 2, 2)]
+    assert not list(DraftStore(home).folder.glob("*.yaml")), "a saved note removes its draft"
+
+
+def test_required_question_is_asked_again_until_answered(home: Path) -> None:
+    asker = ScriptedAsker({"tiny.want": answer_sequence("", "   ", "to win")}, choices=["save"])
+    result = run(home, asker, plan(TINY))
+    assert asker.asked.count("tiny.want") == 3
+    assert result.note.answers["tiny"]["want"] == "to win"
+
+
+def test_change_an_answer_before_saving(home: Path) -> None:
+    asker = ScriptedAsker(
+        {"tiny.want": answer_sequence("first try", "better verb")},
+        choices=["change", "tiny.want", "save"],
+    )
+    result = run(home, asker, plan(TINY))
+    assert result.note.answers["tiny"]["want"] == "better verb"
+    assert asker.defaults_seen["tiny.want"] == "first try", (
+        "a change starts from the current answer"
+    )
+
+
+def test_discard_needs_confirming_and_writes_nothing(home: Path) -> None:
+    asker = ScriptedAsker({"tiny.want": "x"}, choices=["discard", "keep", "discard", "discard"])
+    result = run(home, asker, plan(TINY))
+    assert result.discarded and result.note is None
+    assert NoteStore(home).scan().notes == []
+    assert not list(DraftStore(home).folder.glob("*.yaml"))
+
+
+def test_every_answer_is_in_the_draft_the_moment_it_is_given(home: Path) -> None:
+    asker = ScriptedAsker({"tiny.want": "to be seen", "tiny.calm": 4}, interrupt_after=2)
+    with pytest.raises(KeyboardInterrupt):
+        run(home, asker)
+    drafts = list(DraftStore(home).folder.glob("*.yaml"))
+    assert len(drafts) == 1
+    data = yaml.safe_load(drafts[0].read_text())
+    assert data["answers"] == {"tiny": {"want": "to be seen", "calm": 4}}
+
+
+def test_resume_asks_only_what_is_left(home: Path) -> None:
+    coach = Coach(home)
+    p = coach.plan_prep(
+        "Nina", project="The Seagull", checklist_ids=["mindset", "refine-intention"]
+    )
+    with pytest.raises(KeyboardInterrupt):
+        coach.run_session(
+            p, ScriptedAsker({"mindset.present-not-get": "my Nina"}, interrupt_after=3)
+        )
+    p2 = coach.plan_prep(
+        "nina", project="the seagull", checklist_ids=["mindset", "refine-intention"]
+    )
+    assert (p2.role, p2.project, p2.round) == ("Nina", "The Seagull", "callback-1")
+    asker = ScriptedAsker({"refine-intention.want": "to escape"}, choices=["resume", "save"])
+    result = coach.run_session(p2, asker)
+    asked_first = [f"mindset.{q.id}" for q in coach.catalogue().get("mindset").questions[:3]]
+    assert not set(asked_first) & set(asker.asked)
+    assert asker.asked[0] == "mindset." + coach.catalogue().get("mindset").questions[3].id
+    assert result.note.answers["mindset"]["present-not-get"] == "my Nina"
+    assert result.note.answers["refine-intention"]["want"] == "to escape"
+
+
+def test_start_over_deletes_the_draft_and_asks_everything(home: Path) -> None:
+    coach = Coach(home)
+    p = coach.plan_prep("Nina", checklist_ids=["mindset"])
+    with pytest.raises(KeyboardInterrupt):
+        coach.run_session(p, ScriptedAsker(interrupt_after=2))
+    asker = ScriptedAsker(choices=["restart", "save"])
+    coach.run_session(coach.plan_prep("Nina", checklist_ids=["mindset"]), asker)
+    assert len(asker.asked) == len(coach.catalogue().get("mindset").questions)
+
+
+def test_resume_keeps_answers_from_checklists_left_out_this_time(home: Path) -> None:
+    coach = Coach(home)
+    with pytest.raises(KeyboardInterrupt):
+        coach.run_session(
+            coach.plan_prep("Nina", checklist_ids=["mindset"]),
+            ScriptedAsker({"mindset.present-not-get": "keep me"}, interrupt_after=1),
+        )
+    result = coach.run_session(
+        coach.plan_prep("Nina", checklist_ids=["refine-intention"]),
+        ScriptedAsker({"refine-intention.want": "x"}, choices=["resume", "save"]),
+    )
+    assert result.note.answers["mindset"]["present-not-get"] == "keep me"
+
+
+def test_round_is_inferred_from_the_role_history(home: Path) -> None:
+    coach = Coach(home)
+    assert coach.plan_prep("Nina").round == "callback-1"
+    coach.save_answers(
+        coach.plan_prep("Nina", round_label="audition"), {"refine-intention": {"want": "x"}}
+    )
+    assert coach.plan_prep("Nina").round == "callback-1"
+    coach.save_answers(
+        coach.plan_prep("Nina", round_label="Callback 2"), {"refine-intention": {"want": "x"}}
+    )
+    assert coach.plan_prep("nina").round == "callback-3"
