@@ -1,0 +1,91 @@
+"""The built wheel carries the checklists and works from any folder, in a fresh venv."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (built,) = out.glob("callback_coach-*.whl")
+    return built
+
+
+def test_the_wheel_ships_every_checklist(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    shipped = sorted(
+        n.rsplit("/", 1)[1] for n in names if n.startswith("callback_coach/checklists/")
+    )
+    assert shipped == sorted(p.name for p in (ROOT / "checklists").glob("*.yaml"))
+
+
+def test_the_installed_wheel_works_outside_the_repo(wheel: Path, tmp_path: Path) -> None:
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    bin_dir = env_dir / ("Scripts" if os.name == "nt" else "bin")
+    subprocess.run(
+        [
+            bin_dir / "python",
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    # Dependencies come from the running environment, after the fresh venv's own packages.
+    site = subprocess.run(
+        [bin_dir / "python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    Path(site, "deps-from-test-env.pth").write_text(sysconfig.get_path("purelib") + "\n")
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "COACH_HOME": str(tmp_path / "home"), "NO_COLOR": "1"}
+    run = {"cwd": elsewhere, "env": env, "capture_output": True, "text": True, "timeout": 60}
+
+    where = subprocess.run(
+        [
+            bin_dir / "python",
+            "-c",
+            "from callback_coach import paths; print(paths.builtin_checklists_dir())",
+        ],
+        **run,
+    )
+    assert Path(where.stdout.strip()).is_relative_to(env_dir), where
+
+    version = subprocess.run([bin_dir / "coach", "--version"], **run)
+    assert version.returncode == 0 and version.stdout.startswith("coach ")
+
+    prep = subprocess.run(
+        [bin_dir / "coach", "prep", "Nina", "--answers", "-"],
+        input='{"refine-intention": {"want": "to fly"}}',
+        **{**run, "text": True},
+    )
+    assert prep.returncode == 0, prep.stderr
+    assert "to fly" in Path(prep.stdout.strip()).read_text(encoding="utf-8")
