@@ -151,3 +151,34 @@ def test_round_is_inferred_from_the_role_history(home: Path) -> None:
         coach.plan_prep("Nina", round_label="Callback 2"), {"refine-intention": {"want": "x"}}
     )
     assert coach.plan_prep("nina").round == "callback-3"
+
+
+def test_a_second_session_of_the_same_round_is_refused_while_one_runs(home: Path) -> None:
+    from callback_coach.errors import StorageError
+
+    coach = Coach(home)
+    p = coach.plan_prep("Nina", checklist_ids=["mindset"])
+    inner: list[str] = []
+
+    class Nested(ScriptedAsker):
+        def ask(self, checklist, question, default):
+            if not inner:
+                with pytest.raises(StorageError) as info:
+                    coach.run_session(
+                        coach.plan_prep("Nina", checklist_ids=["mindset"]),
+                        ScriptedAsker(choices=["resume", "save"]),
+                    )
+                inner.append(info.value.message)
+            return super().ask(checklist, question, default)
+
+    coach.run_session(p, Nested(choices=["save"]))
+    assert inner == [
+        "another coach is already running this prep (Nina, callback-1); finish or stop it first"
+    ]
+    assert len(coach.notes.scan().notes) == 1
+    # Once the first is done, the lock is free again.
+    coach.run_session(
+        coach.plan_prep("Nina", round_label="callback-1", checklist_ids=["mindset"]),
+        ScriptedAsker(choices=["save"]),
+    )
+    assert len(coach.notes.scan().notes) == 2

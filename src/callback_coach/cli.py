@@ -163,7 +163,7 @@ def choose_project(projects: list[str]) -> str:
         return QuestionaryAsker().choose(
             "This role appears in several projects. Which one?", options
         )
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, EOFError):
         from callback_coach.errors import Interrupted
 
         raise Interrupted("Stopped before any question; nothing was written.") from None
@@ -209,7 +209,7 @@ def run_interactive(coach: Any, plan: SessionPlan, asker: Asker | None = None) -
 
     try:
         result = coach.run_session(plan, asker, summary=summary)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D on an empty prompt
         draft = coach.find_draft(plan)
         if draft is not None and draft.count():
             count = draft.count()

@@ -7,6 +7,8 @@ removes its draft. A draft is YAML; unknown keys in it are kept when it is rewri
 from __future__ import annotations
 
 import contextlib
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from typing import Any
 import yaml
 
 from callback_coach import fileio, paths
+from callback_coach.errors import StorageError
 from callback_coach.notes import dump_yaml, now_iso
 from callback_coach.slugs import fold, slugify
 
@@ -80,6 +83,36 @@ class DraftStore:
         project_slug = slugify(project, fallback="p") if project else "no-project"
         stem = "_".join([kind, project_slug, slugify(role, fallback="role"), slugify(round_label)])
         return self.folder / f"{stem}.yaml"
+
+    @contextlib.contextmanager
+    def lock(self, kind: str, role: str, project: str, round_label: str) -> Iterator[None]:
+        """Hold the draft of one session for this process; a second coach gets StorageError.
+
+        The lock file lives in the cache folder (per machine), never in the synced home.
+        """
+        try:
+            import fcntl
+        except ImportError:  # no flock (Windows): run unguarded
+            yield
+            return
+        draft_path = self.path_for(kind, role, project, round_label)
+        folder = fileio.ensure_private_dir(paths.cache_dir(self.home) / "locks")
+        lock_path = folder / (draft_path.stem + ".lock")
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, fileio.FILE_MODE)
+        except OSError as exc:
+            raise fileio.storage_error(exc, lock_path, "open the lock") from None
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StorageError(
+                    f"another coach is already running this {kind} ({role}, {round_label}); "
+                    "finish or stop it first"
+                ) from None
+            yield
+        finally:
+            os.close(fd)
 
     def ensure_writable(self) -> None:
         """Fail before any question is asked if answers could not be kept."""

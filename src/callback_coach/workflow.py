@@ -183,7 +183,19 @@ class Coach:
         *,
         summary: Callable[[SessionPlan, dict[str, dict[str, Any]]], Any] | None = None,
     ) -> SessionResult:
-        """Run a plan interactively; offers to resume a draft of the same role and round."""
+        """Run a plan interactively; offers to resume a draft of the same role and round.
+
+        Only one session of a role and round runs at a time on this machine.
+        """
+        with self.drafts.lock(plan.kind, plan.role, plan.project, plan.round):
+            return self._run_session(plan, asker, summary)
+
+    def _run_session(
+        self,
+        plan: SessionPlan,
+        asker: Asker,
+        summary: Callable[[SessionPlan, dict[str, dict[str, Any]]], Any] | None,
+    ) -> SessionResult:
         draft = self.find_draft(plan)
         if draft is not None:
             answered = draft.count()
