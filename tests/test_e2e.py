@@ -9,9 +9,9 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from callback_coach import paths
-from callback_coach.checklist import Question, load_catalogue
+from callback_coach.checklist import Question
 from callback_coach.notes import NoteStore
+from callback_coach.workflow import Coach
 
 pytestmark = pytest.mark.e2e
 
@@ -72,16 +72,18 @@ def answer(child: pexpect.spawn, checklist_id: str, question: Question) -> objec
     raise AssertionError(question.type)
 
 
-def prep_checklists():
-    catalogue = load_catalogue(paths.builtin_checklists_dir(), None)
-    return catalogue.for_phase("prep")
+def prep_checklists(home: Path, *args: str, **kwargs):
+    """The checklists exactly as the coach will ask them for this role now."""
+    return Coach(home).plan_prep(*args, **kwargs).checklists
 
 
 def test_a_full_prep_keeps_every_typed_answer(home: Path, coach_bin: str) -> None:
+    checklists = prep_checklists(home, "Nina", project="The Seagull")
+    assert "first audition" in checklists[2].questions[0].prompt
     child = spawn(coach_bin, home, "prep", "Nina", "--project", "The Seagull")
     child.expect_exact("callback-1")
     expected: dict[str, dict[str, object]] = {}
-    for checklist in prep_checklists():
+    for checklist in checklists:
         child.expect(re.escape(checklist.title))
         for question in checklist.questions:
             expected.setdefault(checklist.id, {})[question.id] = answer(
@@ -99,7 +101,7 @@ def test_a_full_prep_keeps_every_typed_answer(home: Path, coach_bin: str) -> Non
 
 
 def test_ctrl_c_keeps_a_draft_and_the_next_prep_resumes(home: Path, coach_bin: str) -> None:
-    (refine,) = [c for c in prep_checklists() if c.id == "refine-intention"]
+    (refine,) = prep_checklists(home, "Nina", checklist_ids=["refine-intention"])
     first, second, third = refine.questions[:3]
 
     child = spawn(coach_bin, home, "prep", "Nina", "--checklist", "refine-intention")

@@ -30,6 +30,7 @@ QUESTION_KEYS = (
     "default",
     "required",
     "recall",
+    "first_prompt",
 )
 ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
 
@@ -50,6 +51,8 @@ class Question:
     # Carry-over: "CHECKLIST.QUESTION" of an earlier round whose answer becomes this
     # question's default when the next round is prepared.
     recall: tuple[str, ...] = ()
+    # Asked instead of `prompt` when the role has no earlier round (the first callback).
+    first_prompt: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The question as it is written in a checklist file (only keys that are set)."""
@@ -70,6 +73,8 @@ class Question:
             data["required"] = True
         if self.recall:
             data["recall"] = list(self.recall) if len(self.recall) > 1 else self.recall[0]
+        if self.first_prompt:
+            data["first_prompt"] = self.first_prompt
         return data
 
 
@@ -376,6 +381,10 @@ def _parse_question(loader: yaml.SafeLoader, node: yaml.Node, out: _Collector) -
         else:
             recall = tuple(items)
 
+    first_prompt = raw.get("first_prompt")
+    if first_prompt is not None and (not isinstance(first_prompt, str) or not first_prompt.strip()):
+        out.add(nodes["first_prompt"], f"{label}: 'first_prompt' must be text")
+
     if len(out.problems) > before:
         return None
     question = Question(
@@ -388,6 +397,7 @@ def _parse_question(loader: yaml.SafeLoader, node: yaml.Node, out: _Collector) -
         max=high,
         required=required,
         recall=recall,
+        first_prompt=first_prompt.strip() if isinstance(first_prompt, str) else None,
     )
     if "default" in raw and raw["default"] is not None:
         from callback_coach.answers import check_value

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shlex
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional  # Optional: Typer < 0.29 on Python 3.10
 
 import typer
 from typer.core import TyperGroup
@@ -94,38 +94,35 @@ ANSWERS_OPT = typer.Option(
 )
 
 
+DATE_OPT = typer.Option(
+    None, "--date", "-d", metavar="YYYY-MM-DD", help="Date of the callback. Default: today."
+)
+CHECKLIST_OPT = typer.Option(
+    None, "--checklist", "-c", metavar="ID", help="Run only this checklist (repeat for several)."
+)
+JSON_OPT = typer.Option(False, "--json", help="Print JSON (documented in the README).")
+
+
 @app.command()
 def prep(
     role: str = ROLE_ARG,
     project: Optional[str] = PROJECT_OPT,
     round_label: Optional[str] = ROUND_OPT,
-    date: Optional[str] = typer.Option(
-        None,
-        "--date",
-        "-d",
-        metavar="YYYY-MM-DD",
-        help="Date of the callback, YYYY-MM-DD. Default: today.",
-    ),
-    checklist: Optional[list[str]] = typer.Option(
-        None,
-        "--checklist",
-        "-c",
-        metavar="ID",
-        help="Run only this checklist (repeat for several).",
-    ),
+    date: Optional[str] = DATE_OPT,
+    checklist: Optional[list[str]] = CHECKLIST_OPT,
     answers: Optional[str] = ANSWERS_OPT,
 ) -> None:
     """Prepare for a callback, one checklist at a time.
 
     Walks you through refine intention, prepare for redirection, recall what worked and
-    mindset, then saves a private note. Every answer is kept in a draft as you go: press
-    Ctrl-C any time and run the same command again to resume.
+    mindset, then saves a private note. From the second round on, what worked last time
+    is shown and offered as your answers. Every answer is kept in a draft as you go:
+    press Ctrl-C any time and run the same command again to resume.
     """
-    from callback_coach import console
     from callback_coach.workflow import Coach
 
     interactive = answers is None
-    require_terminal_unless(interactive is False, "prep")
+    require_terminal_unless(not interactive, "prep")
     coach = Coach.open()
     plan = coach.plan_prep(
         role,
@@ -135,13 +132,183 @@ def prep(
         checklist_ids=checklist,
         choose_project=choose_project if interactive else None,
     )
-    if not interactive:
+    finish(coach, plan, answers)
+
+
+@app.command()
+def review(
+    role: str = ROLE_ARG,
+    project: Optional[str] = PROJECT_OPT,
+    round_label: Optional[str] = typer.Option(
+        None,
+        "--round",
+        "-r",
+        metavar="ROUND",
+        help="The round you are reviewing. Default: the latest round prepared but not reviewed.",
+    ),
+    outcome: Optional[str] = typer.Option(
+        None,
+        "--outcome",
+        "-o",
+        metavar="OUTCOME",
+        help="pending, callback, avail, hold, booked or released. Asked if not given.",
+    ),
+    date: Optional[str] = typer.Option(
+        None, "--date", "-d", metavar="YYYY-MM-DD", help="Date of the room. Default: today."
+    ),
+    answers: Optional[str] = ANSWERS_OPT,
+) -> None:
+    """Review a callback after the room, while it is fresh.
+
+    Who was there, what direction came, what worked, what you wore, one thing to work on,
+    and the outcome so far. The next round's prep shows you this.
+    """
+    from callback_coach.workflow import Coach
+
+    interactive = answers is None
+    require_terminal_unless(not interactive, "review")
+    coach = Coach.open()
+    plan = coach.plan_review(
+        role,
+        project=project,
+        round_label=round_label,
+        date=date,
+        outcome=outcome,
+        choose_project=choose_project if interactive else None,
+    )
+    finish(coach, plan, answers)
+
+
+def finish(coach: Any, plan: SessionPlan, answers: str | None) -> None:
+    """Save a plan from an answers file, or run it in the terminal."""
+    from callback_coach import console
+
+    if answers is not None:
         given, source = read_answers(answers)
         note = coach.save_answers(plan, given, source=source)
         console.info(f"Saved your {plan.kind} for {plan.role} ({plan.round}).")
         typer.echo(str(note.path))
-        return
-    run_interactive(coach, plan)
+    else:
+        run_interactive(coach, plan)
+    warn_about(coach)
+
+
+def warn_about(coach: Any) -> None:
+    from callback_coach import console
+
+    for message in coach.warnings:
+        console.warn(message)
+
+
+@app.command()
+def outcome(
+    role: str = ROLE_ARG,
+    result: str = typer.Argument(
+        ..., metavar="OUTCOME", help="pending, callback, avail, hold, booked or released."
+    ),
+    project: Optional[str] = PROJECT_OPT,
+    round_label: Optional[str] = typer.Option(
+        None, "--round", "-r", metavar="ROUND", help="Default: the role's latest round."
+    ),
+) -> None:
+    """Record an outcome that came later: callback, hold, booked, released…
+
+    Only the outcome is changed in the round's note; everything you wrote stays as it is.
+    """
+    from callback_coach import console
+    from callback_coach.workflow import Coach
+
+    coach = Coach.open()
+    note = coach.record_outcome(role, result, project=project, round_label=round_label)
+    console.info(f"{note.role} ({note.round}): outcome is now {note.outcome}.")
+    typer.echo(str(note.path))
+    warn_about(coach)
+
+
+@app.command("list")
+def list_roles(
+    role: Optional[str] = typer.Option(None, "--role", metavar="ROLE", help="Only this role."),
+    project: Optional[str] = typer.Option(
+        None, "--project", "-p", metavar="PROJECT", help="Only this project."
+    ),
+    outcome: Optional[str] = typer.Option(
+        None, "--outcome", "-o", metavar="OUTCOME", help="Only roles whose latest outcome is this."
+    ),
+    since: Optional[str] = typer.Option(
+        None, "--since", metavar="YYYY-MM-DD", help="Only roles with a note on or after this date."
+    ),
+    show_all: bool = typer.Option(False, "--all", help="Show every role, not just the latest 30."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """List your roles, their rounds and what comes next."""
+    from callback_coach import console, render
+    from callback_coach.workflow import JSON_FORMAT, Coach
+
+    coach = Coach.open()
+    rows = coach.list_roles(role=role, project=project, outcome=outcome, since=since)
+    if as_json:
+        print_json({"format": JSON_FORMAT, "roles": [r.to_json() for r in rows]})
+    elif not rows:
+        console.info('No roles yet. Start with: coach prep "ROLE" --project "PROJECT"')
+    else:
+        shown = rows if show_all else rows[:LIST_LIMIT]
+        console.out().print(render.roles_table(shown, total=len(rows)))
+    warn_about(coach)
+
+
+LIST_LIMIT = 30
+
+
+@app.command()
+def show(
+    role: str = ROLE_ARG,
+    project: Optional[str] = PROJECT_OPT,
+    round_label: Optional[str] = typer.Option(
+        None, "--round", "-r", metavar="ROUND", help="Only this round."
+    ),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Show a role round by round: prepared, then what happened in the room."""
+    from callback_coach import console, render
+    from callback_coach.workflow import Coach
+
+    coach = Coach.open()
+    name, project_name, rounds = coach.timeline(
+        role,
+        project=project,
+        round_label=round_label,
+        choose_project=choose_project if (console.stdin_is_terminal() and not as_json) else None,
+    )
+    if as_json:
+        print_json(render.timeline_json(name, project_name, rounds))
+    else:
+        console.out().print(render.timeline(name, project_name, rounds, coach.catalogue()))
+    warn_about(coach)
+
+
+@app.command()
+def search(
+    text: str = typer.Argument(..., metavar="TEXT", help="What to look for (any case)."),
+    role: Optional[str] = typer.Option(None, "--role", metavar="ROLE", help="Only this role."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Search every answer and your own notes for TEXT."""
+    from callback_coach import console, render
+    from callback_coach.workflow import Coach
+
+    coach = Coach.open()
+    hits = coach.search(text, role=role)
+    if as_json:
+        print_json(render.search_json(text, hits))
+    else:
+        console.out().print(render.search_results(hits, text))
+    warn_about(coach)
+
+
+def print_json(data: Any) -> None:
+    import json
+
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
 
 
 def require_terminal_unless(has_answers: bool, command: str) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from callback_coach.errors import AmbiguousError
 from callback_coach.notes import Note
@@ -68,3 +70,119 @@ def canonical_role(notes: Iterable[Note], role: str) -> str:
 def next_prep_round(notes: Iterable[Note]) -> str:
     """The round to prepare after the notes of one role (see `rounds.next_round`)."""
     return next_round([n.round for n in notes])
+
+
+# ---------------------------------------------------------------------------------------
+# Rounds of one role, and the roles of the whole home.
+
+
+DONE_OUTCOMES = ("booked", "released")
+
+
+@dataclass
+class RoundRecord:
+    """Everything recorded for one round of one role (notes oldest first)."""
+
+    round: str
+    preps: list[Any] = field(default_factory=list)
+    reviews: list[Any] = field(default_factory=list)
+
+    @property
+    def latest_prep(self) -> Any | None:
+        return self.preps[-1] if self.preps else None
+
+    @property
+    def latest_review(self) -> Any | None:
+        return self.reviews[-1] if self.reviews else None
+
+    @property
+    def date(self) -> str:
+        dates = [n.date for n in (*self.preps, *self.reviews) if n.date]
+        return max(dates) if dates else ""
+
+    @property
+    def outcome(self) -> str | None:
+        """The newest outcome recorded on any note of the round (reviews first)."""
+        for note in (*reversed(self.reviews), *reversed(self.preps)):
+            if note.outcome:
+                return note.outcome
+        return None
+
+    @property
+    def last_created(self) -> str:
+        return max((n.created for n in (*self.preps, *self.reviews)), default="")
+
+
+def rounds_of(notes: Iterable[Any]) -> list[RoundRecord]:
+    """Group one role's notes (or summaries) by round, in round order."""
+    records: dict[str, RoundRecord] = {}
+    for note in sorted(notes, key=lambda n: n.created):
+        record = records.setdefault(note.round, RoundRecord(note.round))
+        (record.reviews if note.kind == "review" else record.preps).append(note)
+    return sorted(records.values(), key=lambda r: (round_rank(r.round), r.last_created))
+
+
+def round_to_review(rounds: list[RoundRecord]) -> str | None:
+    """The latest round that was prepared but not yet reviewed."""
+    for record in reversed(rounds):
+        if record.preps and not record.reviews:
+            return record.round
+    return None
+
+
+def previous_round(rounds: list[RoundRecord], current: str) -> RoundRecord | None:
+    """The latest round recorded before `current` (in round order)."""
+    rank = round_rank(current)
+    earlier = [r for r in rounds if r.round != current and round_rank(r.round) <= rank]
+    return earlier[-1] if earlier else None
+
+
+def next_step(rounds: list[RoundRecord]) -> tuple[str | None, str | None]:
+    """("review", round), ("prep", round), or (None, None) when the role is settled."""
+    if not rounds:
+        return "prep", next_round([])
+    latest = rounds[-1]
+    if latest.preps and not latest.reviews:
+        return "review", latest.round
+    if latest.outcome in DONE_OUTCOMES:
+        return None, None
+    return "prep", next_round([r.round for r in rounds])
+
+
+@dataclass
+class RoleRow:
+    """One row of `coach list`."""
+
+    role: str
+    project: str
+    rounds: list[RoundRecord]
+
+    @property
+    def latest(self) -> RoundRecord:
+        return self.rounds[-1]
+
+    def to_json(self) -> dict[str, Any]:
+        action, round_label = next_step(self.rounds)
+        return {
+            "role": self.role,
+            "project": self.project,
+            "rounds": [r.round for r in self.rounds],
+            "notes": sum(len(r.preps) + len(r.reviews) for r in self.rounds),
+            "latest_round": self.latest.round,
+            "latest_date": self.latest.date or None,
+            "outcome": self.latest.outcome,
+            "next": {"action": action, "round": round_label} if action else None,
+        }
+
+
+def role_rows(summaries: Iterable[Any]) -> list[RoleRow]:
+    """One row per (role, project), most recently active first."""
+    groups: dict[tuple[str, str], list[Any]] = {}
+    names: dict[tuple[str, str], tuple[str, str]] = {}
+    for s in sorted(summaries, key=lambda n: n.created):
+        key = (fold(s.role), fold(s.project))
+        groups.setdefault(key, []).append(s)
+        names.setdefault(key, (s.role, s.project))
+    rows = [RoleRow(*names[key], rounds_of(notes)) for key, notes in groups.items()]
+    rows.sort(key=lambda r: max(x.last_created for x in r.rounds), reverse=True)
+    return rows

@@ -51,3 +51,203 @@ def answers_summary(checklists: list[Checklist], answers: dict[str, dict[str, An
             table.add_row(question.prompt, shown or Text("—", style="muted"))
         parts.append(table)
     return Group(*parts)
+
+
+def carry_over_panel(record: Any, items: list[tuple[str, Any]]) -> Panel:
+    """What the previous round left: shown before recall-what-worked."""
+    table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
+    table.add_column("what", style="bold", ratio=2)
+    table.add_column("answer", style="answer", ratio=3)
+    for prompt, value in items:
+        table.add_row(prompt, format_answer(value))
+    title = f"Last time: {record.round}"
+    if record.date:
+        title += f" · {record.date}"
+    if record.outcome:
+        title += f" · {record.outcome}"
+    hint = Text(
+        "These are offered as your answers below: keep, refine or replace them.", style="muted"
+    )
+    return Panel(Group(table, hint), title=title, title_align="left", border_style="cyan")
+
+
+def roles_table(rows: list[Any], *, total: int | None = None) -> Any:
+    from callback_coach.history import next_step
+
+    table = Table(title=None, expand=False, header_style="bold")
+    for name in ("Role", "Project"):
+        table.add_column(name, overflow="fold")
+    for name in ("Rounds", "Latest", "Date", "Outcome", "Next"):
+        table.add_column(name, no_wrap=True)
+    for row in rows:
+        action, round_label = next_step(row.rounds)
+        table.add_row(
+            row.role,
+            row.project or "—",
+            str(len(row.rounds)),
+            row.latest.round,
+            row.latest.date or "—",
+            row.latest.outcome or "pending",
+            f"{action} {round_label}" if action else "—",
+        )
+    parts: list[Any] = [table]
+    if total is not None and total > len(rows):
+        parts.append(
+            Text(f"{len(rows)} of {total} roles shown; use --all to see every one.", style="muted")
+        )
+    return Group(*parts)
+
+
+def _answers_table(note: Any, titles: dict[str, str], prompts: dict[str, str]) -> Table:
+    table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
+    table.add_column("question", style="bold", ratio=2)
+    table.add_column("answer", style="answer", ratio=3)
+    for cid, answers in note.answers.items():
+        shown = [(qid, v) for qid, v in answers.items() if format_answer(v).strip()]
+        if not shown:
+            continue
+        table.add_row(Text(titles.get(cid, cid), style="heading"), "")
+        for qid, value in shown:
+            table.add_row(prompts.get(f"{cid}.{qid}", qid), format_answer(value))
+    return table
+
+
+def timeline(role: str, project: str, rounds: list[Any], catalogue: Any) -> Group:
+    """A role round by round: what was prepared, then what happened in the room."""
+    titles = {c.id: c.title for c in catalogue.checklists}
+    prompts = {f"{c.id}.{q.id}": q.prompt for c in catalogue.checklists for q in c.questions}
+    heading = Text(role, style="title")
+    if project:
+        heading.append(f"  ·  {project}", style="bold")
+    parts: list[Any] = [heading]
+    for record in rounds:
+        from rich.rule import Rule
+
+        label = f"{record.round}"
+        if record.date:
+            label += f" · {record.date}"
+        label += f" · {record.outcome or 'pending'}"
+        parts.append(Rule(Text(label, style="heading"), align="left"))
+        for kind, notes in (("Prepared", record.preps), ("In the room", record.reviews)):
+            for note in notes:
+                parts.append(Text(f"{kind} ({note.date or 'undated'})", style="bold"))
+                parts.append(_answers_table(note, titles, prompts))
+                body = own_text(note.body)
+                if body:
+                    parts.append(
+                        Panel(
+                            Text(body), title="your notes", title_align="left", border_style="dim"
+                        )
+                    )
+        if not record.reviews:
+            parts.append(Text("Not reviewed yet.", style="muted"))
+    return Group(*parts)
+
+
+def own_text(body: str) -> str:
+    """The actor's own words in a body, without the heading and hint the coach wrote."""
+    from callback_coach.notes import BODY_HINT
+
+    lines = body.strip().splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    return "\n".join(line for line in lines if line.strip() != BODY_HINT).strip()
+
+
+def search_results(hits: list[tuple[Any, str, str]], text: str) -> Any:
+    import re
+
+    if not hits:
+        return Text(f"No matches for {text!r}.", style="muted")
+    table = Table(expand=False, header_style="bold")
+    for name in ("Role", "Round", "Kind", "Where", "Line"):
+        table.add_column(name, overflow="fold")
+    pattern = re.compile(re.escape(text), re.IGNORECASE)
+    for summary, where, line in hits:
+        shown = Text(line)
+        for match in pattern.finditer(line):
+            shown.stylize("match", match.start(), match.end())
+        role = summary.role + (f" ({summary.project})" if summary.project else "")
+        table.add_row(role, summary.round, summary.kind, where, shown)
+    return table
+
+
+# -- JSON (documented in the README; `format` changes only when the shape does) ----------
+
+
+def json_safe(value: Any) -> Any:
+    import datetime as dt
+
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+KNOWN_NOTE_KEYS = (
+    "format",
+    "kind",
+    "role",
+    "project",
+    "round",
+    "date",
+    "created",
+    "checklists",
+    "answers",
+    "outcome",
+)
+
+
+def note_json(note: Any) -> dict[str, Any]:
+    return {
+        "file": note.path.name if note.path else None,
+        "kind": note.kind,
+        "date": note.date or None,
+        "created": note.created or None,
+        "outcome": note.outcome,
+        "checklists": json_safe(note.meta.get("checklists") or []),
+        "answers": json_safe(note.answers),
+        "body": note.body,
+        "extra": json_safe({k: v for k, v in note.meta.items() if k not in KNOWN_NOTE_KEYS}),
+    }
+
+
+def timeline_json(role: str, project: str, rounds: list[Any]) -> dict[str, Any]:
+    return {
+        "format": 1,
+        "role": role,
+        "project": project,
+        "rounds": [
+            {
+                "round": r.round,
+                "date": r.date or None,
+                "outcome": r.outcome,
+                "preps": [note_json(n) for n in r.preps],
+                "reviews": [note_json(n) for n in r.reviews],
+            }
+            for r in rounds
+        ],
+    }
+
+
+def search_json(text: str, hits: list[tuple[Any, str, str]]) -> dict[str, Any]:
+    return {
+        "format": 1,
+        "query": text,
+        "matches": [
+            {
+                "role": s.role,
+                "project": s.project,
+                "round": s.round,
+                "kind": s.kind,
+                "date": s.date or None,
+                "file": s.file,
+                "where": where,
+                "line": line,
+            }
+            for s, where, line in hits
+        ],
+    }

@@ -35,6 +35,8 @@ class SessionPlan:
     before: dict[str, Any] = field(default_factory=dict)
     # Extra front-matter keys for the note (e.g. `outcome`, `prep_note`).
     extra: dict[str, Any] = field(default_factory=dict)
+    # Ask for the round's outcome after the questions (reviews without --outcome).
+    ask_outcome: bool = False
 
     def versions(self) -> list[tuple[str, int]]:
         return [(c.id, c.version) for c in self.checklists]
@@ -46,7 +48,9 @@ class SessionResult:
     discarded: bool = False
 
 
-def build_note(plan: SessionPlan, answers: dict[str, dict[str, Any]]) -> Note:
+def build_note(
+    plan: SessionPlan, answers: dict[str, dict[str, Any]], extra: dict[str, Any] | None = None
+) -> Note:
     """The note a plan and its answers make (answers in checklist and question order)."""
     ordered: dict[str, dict[str, Any]] = {}
     for checklist in plan.checklists:
@@ -67,7 +71,7 @@ def build_note(plan: SessionPlan, answers: dict[str, dict[str, Any]]) -> Note:
         date=plan.date,
         checklists=plan.versions(),
         answers=ordered,
-        extra=plan.extra,
+        extra=plan.extra if extra is None else extra,
     )
 
 
@@ -140,6 +144,15 @@ class Session:
             self.asker.section(checklist, index, total)
             for question in todo:
                 self._ask_and_keep(checklist, question, default_for(self.plan, checklist, question))
+        if self.plan.ask_outcome and "outcome" not in self.draft.extra:
+            from callback_coach.rounds import OUTCOMES
+
+            self.draft.extra["outcome"] = self.asker.choose(
+                "What is the outcome so far? (coach outcome can change it later)",
+                [(o, o) for o in OUTCOMES],
+                default="pending",
+            )
+            self.drafts.save(self.draft)
         return self._review()
 
     def _ask_and_keep(self, checklist: Checklist, question: Question, default: Any) -> None:
@@ -166,7 +179,7 @@ class Session:
                 default=SAVE,
             )
             if action == SAVE:
-                note = build_note(self.plan, self.answers)
+                note = build_note(self.plan, self.answers, self.draft.extra)
                 self.notes.save_new(note)
                 self.drafts.delete(self.draft)
                 return SessionResult(note)

@@ -1,34 +1,50 @@
-"""What a user can do, as Python calls: plan a prep, save it from answers, or run it.
-
-The CLI is a thin skin over this module; tests and scripts may call it directly.
+"""What a user can do, as Python calls: plan and run a prep or review, record an outcome,
+list roles, show a role's timeline, search. The CLI is a thin skin over this module.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from callback_coach import paths
-from callback_coach.answers import validate_answers
+from callback_coach.answers import is_answered, validate_answers
 from callback_coach.asker import Asker
 from callback_coach.checklist import Catalogue, Checklist, load_catalogue
 from callback_coach.drafts import Draft, DraftStore
-from callback_coach.errors import NotFoundError, UsageError
+from callback_coach.errors import AmbiguousError, NotFoundError, StorageError, UsageError
 from callback_coach.history import (
+    RoleRow,
+    RoundRecord,
     canonical_role,
-    next_prep_round,
+    previous_round,
     resolve_project,
     role_notes,
+    role_rows,
+    round_to_review,
+    rounds_of,
     same_name,
 )
-from callback_coach.notes import Note, NoteStore
-from callback_coach.rounds import normalize_round
-from callback_coach.session import Session, SessionPlan, SessionResult, build_note
+from callback_coach.index import NoteIndex, NoteSummary
+from callback_coach.notes import (
+    Note,
+    NoteParseError,
+    NoteStore,
+    now_iso,
+    read_note,
+    set_front_matter,
+)
+from callback_coach.rounds import OUTCOMES, next_round, normalize_round
+from callback_coach.session import Session, SessionPlan, SessionResult, build_note, default_for
 
 RESUME, RESTART = "resume", "restart"
+JSON_FORMAT = 1
+# Front-matter keys that describe the job rather than the round: they carry forward.
+STABLE_KEYS = ("medium", "casting_office", "people_met")
 
 
 def parse_date(text: str | None) -> str:
@@ -50,11 +66,36 @@ def check_role(role: str) -> str:
     return cleaned
 
 
+def check_outcome(outcome: str) -> str:
+    value = outcome.strip().lower()
+    if value not in OUTCOMES:
+        raise UsageError(f"outcome {outcome!r} is not one of: {', '.join(OUTCOMES)}")
+    return value
+
+
+def check_round(label: str) -> str:
+    try:
+        return normalize_round(label)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+@dataclass
+class CarryOver:
+    """What the previous round left for this one."""
+
+    record: RoundRecord  # with full notes
+    defaults: dict[str, Any]
+    # (source question prompt, answer) pairs, in the order the recall checklist asks them.
+    items: list[tuple[str, Any]]
+
+
 @dataclass
 class Coach:
     """One coach home: its checklists, notes and drafts."""
 
     home: Path
+    warnings: list[str] = field(default_factory=list)
 
     @classmethod
     def open(cls, home: Path | None = None) -> Coach:
@@ -68,9 +109,58 @@ class Coach:
     def drafts(self) -> DraftStore:
         return DraftStore(self.home)
 
+    # -- reading the home -----------------------------------------------------------------
+
     def catalogue(self) -> Catalogue:
         """Built-in checklists with the actor's own; raises ChecklistError if any is broken."""
         return load_catalogue(paths.builtin_checklists_dir(), paths.user_checklists_dir(self.home))
+
+    def summaries(self) -> list[NoteSummary]:
+        """A summary of every readable note; unreadable ones are named in `warnings`."""
+        index = NoteIndex(self.home)
+        result = []
+        for summary in index.summaries():
+            if summary.ok:
+                result.append(summary)
+            else:
+                message = f"skipped {index.path_of(summary)}: {summary.error}"
+                if message not in self.warnings:
+                    self.warnings.append(message)
+        return result
+
+    def load(self, summaries: list[Any]) -> list[Note]:
+        """Read the full notes behind some summaries (skipping any that vanished)."""
+        folder = paths.notes_dir(self.home)
+        notes = []
+        for summary in summaries:
+            try:
+                notes.append(read_note(folder / summary.file))
+            except (OSError, NoteParseError) as exc:
+                self.warnings.append(f"skipped {folder / summary.file}: {exc}")
+        return notes
+
+    def _role_and_project(
+        self,
+        role: str,
+        project: str | None,
+        choose_project: Callable[[list[str]], str] | None,
+        drafts_kind: str | None = None,
+    ) -> tuple[str, str, list[NoteSummary]]:
+        role = check_role(role)
+        summaries = self.summaries()
+        try:
+            project_name = resolve_project(summaries, role, project)
+        except AmbiguousError as exc:
+            if choose_project is None:
+                raise
+            project_name = choose_project(exc.choices)  # type: ignore[attr-defined]
+        if project is None and not project_name and drafts_kind:
+            # A role only known from an unfinished draft keeps the draft's project.
+            drafts = self.drafts.find(drafts_kind, role, None, None)
+            if drafts and len({d.project for d in drafts}) == 1:
+                project_name = drafts[0].project
+        mine = role_notes(summaries, role, project_name)
+        return canonical_role(mine or summaries, role), project_name, mine
 
     def select_checklists(self, phase: str, ids: list[str] | None) -> list[Checklist]:
         catalogue = self.catalogue()
@@ -90,6 +180,8 @@ class Coach:
                 chosen.append(checklist)
         return chosen
 
+    # -- planning ------------------------------------------------------------------------
+
     def plan_prep(
         self,
         role: str,
@@ -100,53 +192,122 @@ class Coach:
         checklist_ids: list[str] | None = None,
         choose_project: Callable[[list[str]], str] | None = None,
     ) -> SessionPlan:
-        """Everything a prep needs before the first question: checklists, round, project."""
-        role = check_role(role)
+        """Everything a prep needs before the first question: checklists, round, project,
+        and what the previous round left (defaults, a panel, stable details)."""
         checklists = self.select_checklists("prep", checklist_ids)
-        scan = self.notes.scan().notes
-        project_name = self._project(scan, role, project, choose_project)
-        role = canonical_role(scan, role)
+        role, project_name, mine = self._role_and_project(role, project, choose_project, "prep")
+        rounds = rounds_of(mine)
         if round_label is not None:
-            try:
-                chosen_round = normalize_round(round_label)
-            except ValueError as exc:
-                raise UsageError(str(exc)) from None
+            chosen = check_round(round_label)
         else:
             drafts = self.drafts.find("prep", role, project_name, None)
-            if drafts:
-                chosen_round = drafts[0].round
-            else:
-                chosen_round = next_prep_round(role_notes(scan, role, project_name))
-        for draft in self.drafts.find("prep", role, project_name, chosen_round):
-            # Keep the spelling the actor first used, as the notes do.
-            if not any(same_name(n.role, role) for n in scan):
-                role = draft.role
-            if not any(same_name(n.project, project_name) for n in scan) and draft.project:
-                project_name = draft.project
-        return SessionPlan(
+            chosen = drafts[0].round if drafts else next_round([r.round for r in rounds])
+        role, project_name = self._draft_spelling("prep", role, project_name, chosen, mine)
+        plan = SessionPlan(
             kind="prep",
             role=role,
             project=project_name,
-            round=chosen_round,
+            round=chosen,
             date=parse_date(date),
             checklists=checklists,
         )
+        previous = previous_round(rounds, chosen)
+        if previous is None:
+            plan.checklists = [_first_round_version(c) for c in plan.checklists]
+            return plan
+        carry = self.carry_over(previous, plan.checklists)
+        plan.defaults.update(carry.defaults)
+        plan.extra.update(_stable_details(carry.record))
+        recall_id = _recall_checklist_id(plan.checklists)
+        if recall_id is not None and carry.items:
+            from callback_coach.render import carry_over_panel
 
-    def _project(
+            plan.before[recall_id] = carry_over_panel(carry.record, carry.items)
+        return plan
+
+    def carry_over(self, previous: RoundRecord, checklists: list[Checklist]) -> CarryOver:
+        """Defaults for `recall` questions from the previous round's review, then prep."""
+        record = RoundRecord(previous.round, self.load(previous.preps), self.load(previous.reviews))
+        sources = [n for n in (record.latest_review, record.latest_prep) if n is not None]
+        catalogue = self.catalogue()
+        defaults: dict[str, Any] = {}
+        items: list[tuple[str, Any]] = []
+        for checklist in checklists:
+            for question in checklist.questions:
+                for ref in question.recall:
+                    cid, qid = ref.split(".", 1)
+                    value = next(
+                        (
+                            n.answers.get(cid, {}).get(qid)
+                            for n in sources
+                            if is_answered(n.answers.get(cid, {}).get(qid))
+                        ),
+                        None,
+                    )
+                    if value is None:
+                        continue
+                    defaults.setdefault(f"{checklist.id}.{question.id}", value)
+                    source = catalogue.get(cid)
+                    source_q = source.question(qid) if source else None
+                    items.append((source_q.prompt if source_q else ref, value))
+                    break
+        return CarryOver(record, defaults, items)
+
+    def _draft_spelling(
+        self, kind: str, role: str, project: str, round_label: str, mine: list[NoteSummary]
+    ) -> tuple[str, str]:
+        """Keep the spelling the actor first used, when the role is only known from a draft."""
+        if mine:
+            return role, project
+        for draft in self.drafts.find(kind, role, project, round_label):
+            return draft.role, draft.project or project
+        return role, project
+
+    def plan_review(
         self,
-        scan: list[Note],
         role: str,
-        project: str | None,
-        choose_project: Callable[[list[str]], str] | None,
-    ) -> str:
-        from callback_coach.errors import AmbiguousError
+        *,
+        project: str | None = None,
+        round_label: str | None = None,
+        date: str | None = None,
+        outcome: str | None = None,
+        checklist_ids: list[str] | None = None,
+        choose_project: Callable[[list[str]], str] | None = None,
+    ) -> SessionPlan:
+        """A review of one round: by default the latest round prepared but not reviewed."""
+        checklists = self.select_checklists("review", checklist_ids)
+        role, project_name, mine = self._role_and_project(role, project, choose_project, "review")
+        rounds = rounds_of(mine)
+        if round_label is not None:
+            chosen = check_round(round_label)
+        else:
+            drafts = self.drafts.find("review", role, project_name, None)
+            chosen = (drafts[0].round if drafts else None) or round_to_review(rounds)
+            if chosen is None:
+                chosen = rounds[-1].round if rounds else next_round([])
+        role, project_name = self._draft_spelling("review", role, project_name, chosen, mine)
+        plan = SessionPlan(
+            kind="review",
+            role=role,
+            project=project_name,
+            round=chosen,
+            date=parse_date(date),
+            checklists=checklists,
+        )
+        record = next((r for r in rounds if r.round == chosen), None)
+        if record is not None and record.latest_prep is not None:
+            plan.extra["prep_note"] = record.latest_prep.file
+        if record is not None:
+            plan.extra.update(
+                _stable_details(RoundRecord(record.round, self.load(record.preps[-1:]), []))
+            )
+        if outcome is not None:
+            plan.extra["outcome"] = check_outcome(outcome)
+        else:
+            plan.ask_outcome = True
+        return plan
 
-        try:
-            return resolve_project(scan, role, project)
-        except AmbiguousError as exc:
-            if choose_project is None:
-                raise
-            return choose_project(exc.choices)  # type: ignore[attr-defined]
+    # -- saving --------------------------------------------------------------------------
 
     def save_answers(
         self, plan: SessionPlan, given: Mapping[str, Mapping[str, Any]], *, source: str = "answers"
@@ -156,8 +317,6 @@ class Coach:
         Questions not in `given` take their default (or stay blank); problems raise
         AnswersError listing all of them, and nothing is written.
         """
-        from callback_coach.session import default_for
-
         merged: dict[str, dict[str, Any]] = {}
         for checklist in plan.checklists:
             merged[checklist.id] = {}
@@ -168,7 +327,10 @@ class Coach:
         for cid, values in given.items():
             merged.setdefault(cid, {}).update(values)
         cleaned = validate_answers(plan.checklists, merged, source=source)
-        note = build_note(plan, cleaned)
+        extra = dict(plan.extra)
+        if plan.ask_outcome:
+            extra.setdefault("outcome", "pending")
+        note = build_note(plan, cleaned, extra)
         self.notes.save_new(note)
         return note
 
@@ -221,5 +383,136 @@ class Coach:
                         plan.checklists.append(checklist)
                         known.add(cid)
                 draft.checklists = [c.id for c in plan.checklists]
+                draft.extra = {**plan.extra, **draft.extra}
         session = Session(plan, asker, self.drafts, self.notes, draft=draft, summary=summary)
         return session.run()
+
+    def record_outcome(
+        self, role: str, outcome: str, *, project: str | None = None, round_label: str | None = None
+    ) -> Note:
+        """Set the outcome of a round (default: the latest) on its review note, or its prep
+        note when it has no review. Only the `outcome` keys change; the rest stays byte
+        for byte."""
+        value = check_outcome(outcome)
+        role, project_name, mine = self._role_and_project(role, project, None)
+        rounds = rounds_of(mine)
+        if not rounds:
+            raise NotFoundError(
+                f"no notes for {role!r}" + (f" in {project_name!r}" if project_name else "")
+            )
+        if round_label is not None:
+            wanted = check_round(round_label)
+            record = next((r for r in rounds if r.round == wanted), None)
+            if record is None:
+                known = ", ".join(r.round for r in rounds)
+                raise NotFoundError(f"{role!r} has no round {wanted!r} (rounds: {known})")
+        else:
+            record = rounds[-1]
+        target = record.latest_review or record.latest_prep
+        path = paths.notes_dir(self.home) / target.file
+        try:
+            text = path.read_text(encoding="utf-8")
+            new_text = set_front_matter(text, {"outcome": value, "outcome_updated": now_iso()})
+        except NoteParseError as exc:
+            raise StorageError(f"cannot update {path}: {exc}") from None
+        except OSError as exc:
+            raise StorageError(f"cannot read {path}: {exc.strerror or exc}") from None
+        note = read_note(path)
+        self.notes.rewrite(note, new_text)
+        return read_note(path)
+
+    # -- queries -------------------------------------------------------------------------
+
+    def list_roles(
+        self,
+        *,
+        role: str | None = None,
+        project: str | None = None,
+        outcome: str | None = None,
+        since: str | None = None,
+    ) -> list[RoleRow]:
+        """One row per role, most recently active first, filtered as asked."""
+        if outcome is not None:
+            outcome = check_outcome(outcome)
+        since_date = parse_date(since) if since is not None else None
+        rows = role_rows(self.summaries())
+        if role is not None:
+            rows = [r for r in rows if same_name(r.role, role)]
+        if project is not None:
+            rows = [r for r in rows if same_name(r.project, project)]
+        if outcome is not None:
+            rows = [r for r in rows if (r.latest.outcome or "pending") == outcome]
+        if since_date is not None:
+            rows = [r for r in rows if max((x.date for x in r.rounds), default="") >= since_date]
+        return rows
+
+    def timeline(
+        self,
+        role: str,
+        *,
+        project: str | None = None,
+        round_label: str | None = None,
+        choose_project: Callable[[list[str]], str] | None = None,
+    ) -> tuple[str, str, list[RoundRecord]]:
+        """A role's rounds with their full notes, in order (one round with `round_label`)."""
+        role, project_name, mine = self._role_and_project(role, project, choose_project)
+        if not mine:
+            raise NotFoundError(
+                f"no notes for {role!r}" + (f" in {project_name!r}" if project_name else "")
+            )
+        rounds = [
+            RoundRecord(r.round, self.load(r.preps), self.load(r.reviews)) for r in rounds_of(mine)
+        ]
+        if round_label is not None:
+            wanted = check_round(round_label)
+            rounds = [r for r in rounds if r.round == wanted]
+            if not rounds:
+                raise NotFoundError(f"{role!r} has no round {wanted!r}")
+        return role, project_name, rounds
+
+    def search(self, text: str, *, role: str | None = None) -> list[tuple[NoteSummary, str, str]]:
+        """Every answer or body line containing `text` (case-insensitive), in note order."""
+        if not text.strip():
+            raise UsageError("the search text is empty")
+        pattern = re.compile(re.escape(text), re.IGNORECASE)
+        index = NoteIndex(self.home)
+        hits = index.search(pattern)
+        for summary in index.summaries():
+            if not summary.ok:
+                self.warnings.append(f"skipped {index.path_of(summary)}: {summary.error}")
+        if role is not None:
+            hits = [h for h in hits if same_name(h[0].role, role)]
+        return hits
+
+
+def _first_round_version(checklist: Checklist) -> Checklist:
+    if not any(q.first_prompt for q in checklist.questions):
+        return checklist
+    questions = tuple(
+        replace(q, prompt=q.first_prompt) if q.first_prompt else q for q in checklist.questions
+    )
+    return replace(checklist, questions=questions)
+
+
+def _recall_checklist_id(checklists: list[Checklist]) -> str | None:
+    for checklist in checklists:
+        if any(q.recall for q in checklist.questions):
+            return checklist.id
+    return None
+
+
+def _stable_details(record: RoundRecord) -> dict[str, Any]:
+    """Job details from a round's notes that carry into the next note."""
+    details: dict[str, Any] = {}
+    for note in (*record.preps, *record.reviews):
+        for key in STABLE_KEYS:
+            if note.meta.get(key) not in (None, "", []):
+                details[key] = note.meta[key]
+    review = record.latest_review
+    who = review.answers.get("after-the-room", {}).get("who-was-there") if review else None
+    if isinstance(who, str) and who.strip():
+        people = list(details.get("people_met") or [])
+        if who.strip() not in people:
+            people.append(who.strip())
+        details["people_met"] = people
+    return details
