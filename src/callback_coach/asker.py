@@ -76,6 +76,8 @@ class ScriptedAsker:
         queue = self.answers.get(key)
         if queue:
             return queue.pop(0)
+        if question.required and default is None:
+            raise ScriptExhausted(f"no scripted answer for required question {key}")
         return default
 
     def choose(

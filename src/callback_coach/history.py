@@ -184,5 +184,9 @@ def role_rows(summaries: Iterable[Any]) -> list[RoleRow]:
         groups.setdefault(key, []).append(s)
         names.setdefault(key, (s.role, s.project))
     rows = [RoleRow(*names[key], rounds_of(notes)) for key, notes in groups.items()]
-    rows.sort(key=lambda r: max(x.last_created for x in r.rounds), reverse=True)
+    # Most recently active first: the latest callback date, then the latest note written.
+    rows.sort(
+        key=lambda r: (max(x.date for x in r.rounds), max(x.last_created for x in r.rounds)),
+        reverse=True,
+    )
     return rows

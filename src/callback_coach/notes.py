@@ -151,7 +151,7 @@ def parse_note(text: str) -> Note:
         meta = yaml.load(front, Loader=_LOADER) if front.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" (front matter line {mark.line + 1})" if mark else ""
+        where = f" (line {mark.line + 2})" if mark else ""  # +1 for the opening '---'
         raise NoteParseError(f"invalid YAML in the front matter{where}") from None
     if not isinstance(meta, dict):
         raise NoteParseError("the front matter is not a mapping")

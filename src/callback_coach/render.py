@@ -72,15 +72,19 @@ def carry_over_panel(record: Any, items: list[tuple[str, Any]]) -> Panel:
 
 
 def roles_table(rows: list[Any], *, total: int | None = None) -> Any:
+    from rich import box
+
     from callback_coach.history import next_step
 
-    table = Table(title=None, expand=False, header_style="bold")
+    table = Table(box=box.SIMPLE_HEAD, expand=False, header_style="bold", pad_edge=False)
     for name in ("Role", "Project"):
-        table.add_column(name, overflow="fold")
+        table.add_column(name, min_width=8)
     for name in ("Rounds", "Latest", "Date", "Outcome", "Next"):
         table.add_column(name, no_wrap=True)
     for row in rows:
         action, round_label = next_step(row.rounds)
+        if action == "review" and round_label == row.latest.round:
+            round_label = ""  # "review" of the latest round: the Latest column says which
         table.add_row(
             row.role,
             row.project or "—",
@@ -88,7 +92,7 @@ def roles_table(rows: list[Any], *, total: int | None = None) -> Any:
             row.latest.round,
             row.latest.date or "—",
             row.latest.outcome or "pending",
-            f"{action} {round_label}" if action else "—",
+            f"{action} {round_label}".strip() if action else "—",
         )
     parts: list[Any] = [table]
     if total is not None and total > len(rows):
@@ -155,21 +159,23 @@ def own_text(body: str) -> str:
 
 
 def search_results(hits: list[tuple[Any, str, str]], text: str) -> Any:
+    """Matches grep-style: where each one is, then the line with the match highlighted."""
     import re
 
     if not hits:
         return Text(f"No matches for {text!r}.", style="muted")
-    table = Table(expand=False, header_style="bold")
-    for name in ("Role", "Round", "Kind", "Where", "Line"):
-        table.add_column(name, overflow="fold")
     pattern = re.compile(re.escape(text), re.IGNORECASE)
+    parts: list[Any] = []
     for summary, where, line in hits:
-        shown = Text(line)
+        place = summary.role + (f" ({summary.project})" if summary.project else "")
+        parts.append(Text(f"{place} · {summary.round} · {summary.kind} · {where}", style="muted"))
+        shown = Text("  " + line)
         for match in pattern.finditer(line):
-            shown.stylize("match", match.start(), match.end())
-        role = summary.role + (f" ({summary.project})" if summary.project else "")
-        table.add_row(role, summary.round, summary.kind, where, shown)
-    return table
+            shown.stylize("match", match.start() + 2, match.end() + 2)
+        parts.append(shown)
+    noun = "match" if len(hits) == 1 else "matches"
+    parts.append(Text(f"{len(hits)} {noun}", style="muted"))
+    return Group(*parts)
 
 
 # -- JSON (documented in the README; `format` changes only when the shape does) ----------
