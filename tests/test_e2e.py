@@ -133,3 +133,65 @@ def test_ctrl_c_keeps_a_draft_and_the_next_prep_resumes(home: Path, coach_bin: s
     (note,) = NoteStore(home).scan().notes
     assert note.answers["refine-intention"] == got
     assert not list((home / "drafts").glob("*.yaml"))
+
+
+def test_prep_review_prep_shows_what_worked_last_time(home: Path, coach_bin: str) -> None:
+    # Round one: a short prep, then the review, both typed in the terminal.
+    child = spawn(
+        coach_bin, home, "prep", "Nina", "--project", "The Seagull", "--checklist", "mindset"
+    )
+    for question in prep_checklists(home, "Nina", project="The Seagull", checklist_ids=["mindset"])[
+        0
+    ].questions:
+        answer(child, "mindset", question)
+    child.expect_exact("What now?")
+    child.send(ENTER)
+    assert finish(child) == 0
+
+    (after,) = Coach(home).plan_review("Nina").checklists
+    typed: dict[str, object] = {}
+    child = spawn(coach_bin, home, "review", "Nina")
+    child.expect_exact("callback-1")
+    for question in after.questions:
+        typed[question.id] = answer(child, after.id, question)
+    child.expect_exact("What is the outcome so far?")
+    child.send(DOWN + ENTER)  # pending -> callback
+    child.expect_exact("What now?")
+    child.send(ENTER)
+    child.expect_exact("Saved your review for Nina (callback-1)")
+    assert finish(child) == 0
+
+    # Round two: the screen shows last time's "what worked" before recall-what-worked,
+    # and offers it as the answer.
+    child = spawn(coach_bin, home, "prep", "Nina", "--checklist", "recall-what-worked")
+    child.expect_exact("callback-2")
+    child.expect_exact("Last time: callback-1")
+    child.expect_exact("callback")
+    what_worked = str(typed["what-worked"]).split("\n")[0]
+    child.expect_exact(what_worked)
+    child.expect_exact("What made your last read strong?")
+    child.expect_exact("›")
+    child.expect_exact(what_worked)  # pre-filled in the prompt
+    child.send(" Keep it." + ESC_ENTER)
+    for question in (
+        Coach(home)
+        .plan_prep("Nina", checklist_ids=["recall-what-worked"])
+        .checklists[0]
+        .questions[1:]
+    ):
+        child.expect_exact(question.prompt)
+        child.expect_exact("›")
+        child.send(ESC_ENTER if question.type == "long_text" else ENTER)
+    child.expect_exact("What now?")
+    child.send(ENTER)
+    assert finish(child) == 0
+    notes = sorted(NoteStore(home).scan().notes, key=lambda n: (n.round, n.kind))
+    assert [(n.round, n.kind) for n in notes] == [
+        ("callback-1", "prep"),
+        ("callback-1", "review"),
+        ("callback-2", "prep"),
+    ]
+    recall = notes[2].answers["recall-what-worked"]
+    assert recall["what-worked"] == f"{typed['what-worked']} Keep it."
+    assert recall["wardrobe"] == typed["wardrobe"]
+    assert notes[1].outcome == "callback"

@@ -195,13 +195,18 @@ def test_index_is_rebuilt_when_deleted_or_corrupt(history: Coach, home: Path) ->
     expected = [(s.file, s.role, s.round) for s in index.summaries()]
     assert index.index_path.exists() and index.search_path.exists()
     assert not index.index_path.is_relative_to(home), "derived data stays out of the home"
-    for damage in ("delete", "garbage", "stale-search"):
+    for damage in ("delete", "garbage", "stale-search", "garbled-folded", "no-folded"):
         if damage == "delete":
             index.index_path.unlink()
         elif damage == "garbage":
             index.index_path.write_text("{not json")
-        else:
+        elif damage == "stale-search":
             index.search_path.write_text("another-generation\nx\x1fy\x1fz\n")
+        elif damage == "garbled-folded":
+            head = index.folded_path.read_bytes().split(b"\n", 1)[0]
+            index.folded_path.write_bytes(head + b"\nnot-a-number\x1fmore pride\n")
+        else:
+            index.folded_path.unlink()
         fresh = NoteIndex(home)
         assert [(s.file, s.role, s.round) for s in fresh.summaries()] == expected
         assert coach_json("search", "pride")[0]["matches"][1]["line"] == "more pride"
@@ -242,3 +247,20 @@ def test_review_json_roundtrip_of_answers(history: Coach) -> None:
     assert data["rounds"][0]["reviews"][0]["answers"] == {
         "after-the-room": {**REVIEW["after-the-room"]}
     }
+
+
+def test_an_unchanged_folder_reads_no_note_again(history: Coach, home: Path, monkeypatch) -> None:
+    from callback_coach import index as index_module
+
+    NoteIndex(home).summaries()  # build
+    expected = [r.role for r in NoteIndex(home).role_rows()]
+
+    def no_reading(path):
+        raise AssertionError(f"re-read {path} although nothing changed")
+
+    monkeypatch.setattr(index_module, "read_note", no_reading)
+    fresh = NoteIndex(home)
+    assert [r.role for r in fresh.role_rows()] == expected
+    assert [h[2] for h in fresh.search("PRIDE")] == ["more pride", "more pride", "more pride"]
+    assert len(fresh.for_role("nina")) == 3
+    assert fresh.unreadable() == []

@@ -32,6 +32,8 @@ QUESTION_KEYS = (
     "recall",
     "first_prompt",
 )
+# libyaml's safe loader when present (several times faster), else PyYAML's own; both safe.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
@@ -134,7 +136,7 @@ class _Collector:
         self.problems.append(Problem(self.file, line, message))
 
 
-def _scalar(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+def _scalar(loader: Any, node: yaml.Node) -> Any:
     return loader.construct_object(node, deep=True)
 
 
@@ -194,7 +196,7 @@ def _error(problems: list[Problem]) -> ChecklistError:
 
 def _parse(text: str, file: str, problems: list[Problem]) -> Checklist | None:
     out = _Collector(file)
-    loader = yaml.SafeLoader(text)
+    loader = _LOADER(text)
     try:
         root = loader.get_single_node()
         if root is not None:
@@ -221,7 +223,7 @@ def _parse(text: str, file: str, problems: list[Problem]) -> Checklist | None:
         problems.append(Problem(file, root.start_mark.line + 1, "a checklist must be a mapping"))
         return None
 
-    loader = yaml.SafeLoader("")
+    loader = _LOADER("")
     fields: dict[str, tuple[yaml.Node, yaml.Node]] = {}
     for key_node, value_node in _mapping_items(root):
         key = _scalar(loader, key_node)
@@ -296,7 +298,7 @@ def _is_id(value: Any) -> bool:
     return isinstance(value, str) and bool(value) and set(value) <= ID_CHARS and len(value) <= 64
 
 
-def _parse_question(loader: yaml.SafeLoader, node: yaml.Node, out: _Collector) -> Question | None:
+def _parse_question(loader: Any, node: yaml.Node, out: _Collector) -> Question | None:
     if not isinstance(node, yaml.MappingNode):
         out.add(node, "each question must be a mapping with at least 'id' and 'prompt'")
         return None

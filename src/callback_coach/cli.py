@@ -394,6 +394,12 @@ def run_interactive(coach: Any, plan: SessionPlan, asker: Asker | None = None) -
 
 def main() -> None:
     """Entry point of the `coach` command."""
+    import gc
+
+    # A short run that loads an index of many small objects: the cyclic collector would
+    # run dozens of times for nothing (benchmarks/scale.py). Reference counting still
+    # frees everything as usual.
+    gc.set_threshold(200_000, 20, 20)
     app(prog_name="coach")
 
 

@@ -77,9 +77,14 @@ def _fsync_dir(folder: Path) -> None:
 
 def atomic_write(path: Path, text: str) -> None:
     """Replace `path` with `text` atomically (readers see the old or the new file, never half)."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` atomically."""
     folder = ensure_private_dir(path.parent)
     try:
-        tmp = _write_temp(folder, text.encode("utf-8"))
+        tmp = _write_temp(folder, data)
         try:
             os.replace(tmp, path)
         except BaseException:

@@ -116,10 +116,14 @@ class RoundRecord:
 def rounds_of(notes: Iterable[Any]) -> list[RoundRecord]:
     """Group one role's notes (or summaries) by round, in round order."""
     records: dict[str, RoundRecord] = {}
+    latest: dict[str, str] = {}
     for note in sorted(notes, key=lambda n: n.created):
-        record = records.setdefault(note.round, RoundRecord(note.round))
+        record = records.get(note.round)
+        if record is None:
+            record = records[note.round] = RoundRecord(note.round)
         (record.reviews if note.kind == "review" else record.preps).append(note)
-    return sorted(records.values(), key=lambda r: (round_rank(r.round), r.last_created))
+        latest[note.round] = note.created
+    return sorted(records.values(), key=lambda r: (round_rank(r.round), latest[r.round]))
 
 
 def round_to_review(rounds: list[RoundRecord]) -> str | None:
@@ -151,42 +155,70 @@ def next_step(rounds: list[RoundRecord]) -> tuple[str | None, str | None]:
 
 @dataclass
 class RoleRow:
-    """One row of `coach list`."""
+    """One row of `coach list`: plain data, so the index can cache it."""
 
     role: str
     project: str
-    rounds: list[RoundRecord]
-
-    @property
-    def latest(self) -> RoundRecord:
-        return self.rounds[-1]
+    rounds: list[str]
+    notes: int
+    latest_round: str
+    latest_date: str
+    outcome: str | None
+    next_action: str | None
+    next_round: str | None
+    # For lookups through the index cache; not part of the JSON output.
+    role_key: str = ""
+    files: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        action, round_label = next_step(self.rounds)
         return {
             "role": self.role,
             "project": self.project,
-            "rounds": [r.round for r in self.rounds],
-            "notes": sum(len(r.preps) + len(r.reviews) for r in self.rounds),
-            "latest_round": self.latest.round,
-            "latest_date": self.latest.date or None,
-            "outcome": self.latest.outcome,
-            "next": {"action": action, "round": round_label} if action else None,
+            "rounds": list(self.rounds),
+            "notes": self.notes,
+            "latest_round": self.latest_round,
+            "latest_date": self.latest_date or None,
+            "outcome": self.outcome,
+            "next": {"action": self.next_action, "round": self.next_round}
+            if self.next_action
+            else None,
         }
 
 
 def role_rows(summaries: Iterable[Any]) -> list[RoleRow]:
     """One row per (role, project), most recently active first."""
     groups: dict[tuple[str, str], list[Any]] = {}
-    names: dict[tuple[str, str], tuple[str, str]] = {}
-    for s in sorted(summaries, key=lambda n: n.created):
-        key = (fold(s.role), fold(s.project))
-        groups.setdefault(key, []).append(s)
-        names.setdefault(key, (s.role, s.project))
-    rows = [RoleRow(*names[key], rounds_of(notes)) for key, notes in groups.items()]
-    # Most recently active first: the latest callback date, then the latest note written.
-    rows.sort(
-        key=lambda r: (max(x.date for x in r.rounds), max(x.last_created for x in r.rounds)),
-        reverse=True,
-    )
-    return rows
+    for s in summaries:
+        key = (
+            getattr(s, "role_key", "") or fold(s.role),
+            getattr(s, "project_key", "") or fold(s.project),
+        )
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [s]
+        else:
+            group.append(s)
+    keyed = []
+    for notes in groups.values():
+        first = min(notes, key=lambda n: n.created)
+        # Most recently active first: the latest callback date, then the latest note written.
+        activity = (max(n.date for n in notes), max(n.created for n in notes))
+        rounds = rounds_of(notes)
+        action, next_label = next_step(rounds)
+        latest = rounds[-1]
+        row = RoleRow(
+            role=first.role,
+            project=first.project,
+            rounds=[r.round for r in rounds],
+            notes=len(notes),
+            latest_round=latest.round,
+            latest_date=latest.date,
+            outcome=latest.outcome,
+            next_action=action,
+            next_round=next_label,
+            role_key=fold(first.role),
+            files=[n.file for n in notes if hasattr(n, "file")],
+        )
+        keyed.append((activity, row))
+    keyed.sort(key=lambda pair: pair[0], reverse=True)
+    return [row for _, row in keyed]

@@ -74,24 +74,22 @@ def carry_over_panel(record: Any, items: list[tuple[str, Any]]) -> Panel:
 def roles_table(rows: list[Any], *, total: int | None = None) -> Any:
     from rich import box
 
-    from callback_coach.history import next_step
-
     table = Table(box=box.SIMPLE_HEAD, expand=False, header_style="bold", pad_edge=False)
     for name in ("Role", "Project"):
         table.add_column(name, min_width=8)
     for name in ("Rounds", "Latest", "Date", "Outcome", "Next"):
         table.add_column(name, no_wrap=True)
     for row in rows:
-        action, round_label = next_step(row.rounds)
-        if action == "review" and round_label == row.latest.round:
+        action, round_label = row.next_action, row.next_round or ""
+        if action == "review" and round_label == row.latest_round:
             round_label = ""  # "review" of the latest round: the Latest column says which
         table.add_row(
             row.role,
             row.project or "—",
             str(len(row.rounds)),
-            row.latest.round,
-            row.latest.date or "—",
-            row.latest.outcome or "pending",
+            row.latest_round,
+            row.latest_date or "—",
+            row.outcome or "pending",
             f"{action} {round_label}".strip() if action else "—",
         )
     parts: list[Any] = [table]

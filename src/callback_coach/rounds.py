@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 NAMED_ROUNDS = ("audition", "producers", "chemistry", "screen-test")
 OUTCOMES = ("pending", "callback", "avail", "hold", "booked", "released")
@@ -38,6 +39,7 @@ def callback_number(label: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+@lru_cache(maxsize=1024)
 def round_rank(label: str) -> tuple[int, int]:
     """Sort key for the usual order of rounds (custom labels sort with the named ones)."""
     if label == "audition":

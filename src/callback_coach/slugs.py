@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from functools import lru_cache
 
 # In UTF-8 bytes: file names are limited to 255 bytes and a note's name joins several slugs.
 MAX_SLUG_BYTES = 48
@@ -39,8 +40,11 @@ def slugify(text: str, *, fallback: str = "x") -> str:
     return slug
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Case- and accent-insensitive form used to match role and project names."""
+    if text.isascii():
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.split())

@@ -5,7 +5,6 @@ list roles, show a role's timeline, search. The CLI is a thin skin over this mod
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,7 +23,6 @@ from callback_coach.history import (
     previous_round,
     resolve_project,
     role_notes,
-    role_rows,
     round_to_review,
     rounds_of,
     same_name,
@@ -118,15 +116,14 @@ class Coach:
     def summaries(self) -> list[NoteSummary]:
         """A summary of every readable note; unreadable ones are named in `warnings`."""
         index = NoteIndex(self.home)
-        result = []
-        for summary in index.summaries():
-            if summary.ok:
-                result.append(summary)
-            else:
-                message = f"skipped {index.path_of(summary)}: {summary.error}"
-                if message not in self.warnings:
-                    self.warnings.append(message)
-        return result
+        self._warn_unreadable(index)
+        return [s for s in index.summaries() if s.ok]
+
+    def _warn_unreadable(self, index: NoteIndex) -> None:
+        for path, error in index.unreadable():
+            message = f"skipped {path}: {error}"
+            if message not in self.warnings:
+                self.warnings.append(message)
 
     def load(self, summaries: list[Any]) -> list[Note]:
         """Read the full notes behind some summaries (skipping any that vanished)."""
@@ -147,7 +144,9 @@ class Coach:
         drafts_kind: str | None = None,
     ) -> tuple[str, str, list[NoteSummary]]:
         role = check_role(role)
-        summaries = self.summaries()
+        index = NoteIndex(self.home)
+        summaries = index.for_role(role)
+        self._warn_unreadable(index)
         try:
             project_name = resolve_project(summaries, role, project)
         except AmbiguousError as exc:
@@ -435,15 +434,17 @@ class Coach:
         if outcome is not None:
             outcome = check_outcome(outcome)
         since_date = parse_date(since) if since is not None else None
-        rows = role_rows(self.summaries())
+        index = NoteIndex(self.home)
+        rows = index.role_rows()
+        self._warn_unreadable(index)
         if role is not None:
             rows = [r for r in rows if same_name(r.role, role)]
         if project is not None:
             rows = [r for r in rows if same_name(r.project, project)]
         if outcome is not None:
-            rows = [r for r in rows if (r.latest.outcome or "pending") == outcome]
+            rows = [r for r in rows if (r.outcome or "pending") == outcome]
         if since_date is not None:
-            rows = [r for r in rows if max((x.date for x in r.rounds), default="") >= since_date]
+            rows = [r for r in rows if r.latest_date >= since_date]
         return rows
 
     def timeline(
@@ -474,12 +475,9 @@ class Coach:
         """Every answer or body line containing `text` (case-insensitive), in note order."""
         if not text.strip():
             raise UsageError("the search text is empty")
-        pattern = re.compile(re.escape(text), re.IGNORECASE)
         index = NoteIndex(self.home)
-        hits = index.search(pattern)
-        for summary in index.summaries():
-            if not summary.ok:
-                self.warnings.append(f"skipped {index.path_of(summary)}: {summary.error}")
+        hits = index.search(text)
+        self._warn_unreadable(index)
         if role is not None:
             hits = [h for h in hits if same_name(h[0].role, role)]
         return hits
