@@ -17,9 +17,69 @@ from callback_coach.checklist import load_catalogue
 from callback_coach.fileio import ensure_private_dir
 from callback_coach.notes import new_note, note_stem, render_note
 
-WORDS = ["pause", "breath", "gull", "lake", "mother", "pride", "stillness", "window", "letter", "train", "dance", "scar", "laugh", "silence", "storm", "promise", "doubt", "courage", "mirror", "theatre", "stage", "coat", "shoes", "voice", "whisper", "eyes", "hands", "door", "light", "night", "morning", "secret", "apology", "fear", "hope"]
-FIRST = ["Nina", "Sonya", "Masha", "Irina", "Olga", "Kostya", "Boris", "Yelena", "Arkadina", "Vanya", "Astrov", "Trofimov"]
-LAST = ["Petrova", "Ivanova", "Smirnova", "Kuznetsov", "Popov", "Sokolov", "Lebedev", "Kozlov", "Novak", "Zajac"]
+WORDS = [
+    "pause",
+    "breath",
+    "gull",
+    "lake",
+    "mother",
+    "pride",
+    "stillness",
+    "window",
+    "letter",
+    "train",
+    "dance",
+    "scar",
+    "laugh",
+    "silence",
+    "storm",
+    "promise",
+    "doubt",
+    "courage",
+    "mirror",
+    "theatre",
+    "stage",
+    "coat",
+    "shoes",
+    "voice",
+    "whisper",
+    "eyes",
+    "hands",
+    "door",
+    "light",
+    "night",
+    "morning",
+    "secret",
+    "apology",
+    "fear",
+    "hope",
+]
+FIRST = [
+    "Nina",
+    "Sonya",
+    "Masha",
+    "Irina",
+    "Olga",
+    "Kostya",
+    "Boris",
+    "Yelena",
+    "Arkadina",
+    "Vanya",
+    "Astrov",
+    "Trofimov",
+]
+LAST = [
+    "Petrova",
+    "Ivanova",
+    "Smirnova",
+    "Kuznetsov",
+    "Popov",
+    "Sokolov",
+    "Lebedev",
+    "Kozlov",
+    "Novak",
+    "Zajac",
+]
 PROJECTS = [
     f"{a} {b}"
     for a in ("The", "A", "Our", "Their")

@@ -219,3 +219,22 @@ def test_to_dict_round_trips_through_the_loader() -> None:
         original = load_checklist(path)
         text = yaml.safe_dump(original.to_dict(), sort_keys=False, allow_unicode=True)
         assert parse_checklist_text(text, "again.yaml") == original
+
+
+def test_an_empty_user_file_is_skipped_with_a_warning(home: Path) -> None:
+    # `coach export checklists mindset > $COACH_HOME/checklists/mindset.yaml`: the shell
+    # creates the empty file before the coach runs.
+    from typer.testing import CliRunner
+
+    from callback_coach.cli import app
+
+    user_dir = paths.user_checklists_dir(home)
+    user_dir.mkdir(parents=True)
+    (user_dir / "mindset.yaml").write_text("")
+    result = CliRunner().invoke(app, ["export", "checklists", "mindset"])
+    assert result.exit_code == 0
+    assert (
+        result.stderr
+        == f"warning: skipped checklist {user_dir / 'mindset.yaml'}: the file is empty\n"
+    )
+    assert result.stdout.startswith("id: mindset\n")

@@ -21,3 +21,45 @@ def test_exit_code_table_matches_the_code() -> None:
 
 def test_every_exit_code_has_a_meaning() -> None:
     assert set(EXIT_CODE_MEANINGS) == set(ExitCode)
+
+
+def scripting_examples() -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## Scripting", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
+
+
+def test_the_scripting_examples_really_run(tmp_path: Path, coach_bin: str) -> None:
+    import os
+    import subprocess
+
+    blocks = scripting_examples()
+    assert len(blocks) >= 6
+    env = {
+        **os.environ,
+        "COACH_HOME": str(tmp_path / "home"),
+        "PATH": f"{Path(coach_bin).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    outputs = []
+    for block in blocks:
+        proc = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", block],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
+        assert proc.returncode == 0, f"{block}\n{proc.stderr}"
+        outputs.append(proc.stdout)
+    assert outputs[0].startswith(f"saved {tmp_path / 'home' / 'notes'}")
+    assert outputs[2].splitlines() == ["The pause"], "jq found the review's what-worked"
+    assert len(list((tmp_path / "backup").glob("*.md"))) == 2
+    assert (
+        outputs[4].strip() == "role,project,round,kind,date,checklist,question_id,question,answer"
+    )
+    assert (tmp_path / "mindset-worksheet.md").read_text().startswith("# Mindset")
+    own = tmp_path / "home" / "checklists" / "mindset.yaml"
+    assert own.read_text().startswith("id: mindset\n")
+    assert "mindset" in outputs[5]

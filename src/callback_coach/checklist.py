@@ -426,6 +426,9 @@ class Catalogue:
     """All checklists available: built-ins, with the actor's files replacing or adding."""
 
     checklists: tuple[Checklist, ...]
+    # The actor's files that were skipped because they are empty (e.g. a shell redirect
+    # that has just created the file), as (path, reason).
+    skipped: tuple[tuple[str, str], ...] = ()
 
     def get(self, checklist_id: str) -> Checklist | None:
         for c in self.checklists:
@@ -465,10 +468,17 @@ def load_catalogue(builtin_dir: Path, user_dir: Path | None) -> Catalogue:
             continue
         builtins[c.id] = c
     user: list[Checklist] = []
+    skipped: list[tuple[str, str]] = []
     if user_dir is not None and user_dir.is_dir():
         seen: dict[str, Path] = {}
         files = sorted([*user_dir.glob("*.yaml"), *user_dir.glob("*.yml")])
         for path in files:
+            try:
+                if not path.read_text(encoding="utf-8").strip():
+                    skipped.append((str(path), "the file is empty"))
+                    continue
+            except (OSError, UnicodeDecodeError):
+                pass  # load_checklist reports it
             try:
                 c = load_checklist(path, builtin=False)
             except ChecklistError as exc:
@@ -495,4 +505,4 @@ def load_catalogue(builtin_dir: Path, user_dir: Path | None) -> Catalogue:
     merged = {c.id: c for c in ordered}
     for c in user:
         merged[c.id] = c
-    return Catalogue(tuple(merged.values()))
+    return Catalogue(tuple(merged.values()), tuple(skipped))

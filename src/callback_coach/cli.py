@@ -70,8 +70,41 @@ def _root(
     """
 
 
+def complete_role(incomplete: str) -> list[str]:
+    """Role names from the actor's own notes (shell completion; never fails)."""
+    try:
+        from callback_coach.index import NoteIndex
+        from callback_coach.slugs import fold
+
+        start = fold(incomplete)
+        names = {row.role for row in NoteIndex().role_rows()}
+        return sorted(n for n in names if fold(n).startswith(start))
+    except Exception:  # completion must never print an error into the shell
+        return []
+
+
+def complete_checklist(incomplete: str) -> list[str]:
+    """Checklist ids, built-in and the actor's own (shell completion; never fails)."""
+    try:
+        from callback_coach.workflow import Coach
+
+        return [i for i in Coach.open().catalogue().ids() if i.startswith(incomplete)]
+    except Exception:
+        return []
+
+
+def complete_outcome(incomplete: str) -> list[str]:
+    from callback_coach.rounds import OUTCOMES
+
+    return [o for o in OUTCOMES if o.startswith(incomplete.lower())]
+
+
 ROLE_ARG = typer.Argument(
-    ..., metavar="ROLE", help='The role, as you call it (e.g. "Nina").', show_default=False
+    ...,
+    metavar="ROLE",
+    help='The role, as you call it (e.g. "Nina").',
+    show_default=False,
+    autocompletion=complete_role,
 )
 PROJECT_OPT = typer.Option(
     None, "--project", "-p", metavar="PROJECT", help="The project (film, play, series)."
@@ -98,7 +131,26 @@ DATE_OPT = typer.Option(
     None, "--date", "-d", metavar="YYYY-MM-DD", help="Date of the callback. Default: today."
 )
 CHECKLIST_OPT = typer.Option(
-    None, "--checklist", "-c", metavar="ID", help="Run only this checklist (repeat for several)."
+    None,
+    "--checklist",
+    "-c",
+    metavar="ID",
+    help="Run only this checklist (repeat for several).",
+    autocompletion=complete_checklist,
+)
+SET_OPT = typer.Option(
+    None,
+    "--set",
+    "-s",
+    metavar="CHECKLIST.QUESTION=VALUE",
+    help="Answer one question without prompting (repeatable; overrides --answers). "
+    "Yes/no for confirm, a number for scale, commas between multiselect choices.",
+)
+DEFAULTS_OPT = typer.Option(
+    False,
+    "--defaults",
+    help="Do not prompt: every question you did not answer takes its default "
+    "(fails, listing them, if a required question has none).",
 )
 JSON_OPT = typer.Option(False, "--json", help="Print JSON (documented in the README).")
 
@@ -111,6 +163,8 @@ def prep(
     date: Optional[str] = DATE_OPT,
     checklist: Optional[list[str]] = CHECKLIST_OPT,
     answers: Optional[str] = ANSWERS_OPT,
+    sets: Optional[list[str]] = SET_OPT,
+    defaults: bool = DEFAULTS_OPT,
 ) -> None:
     """Prepare for a callback, one checklist at a time.
 
@@ -121,7 +175,7 @@ def prep(
     """
     from callback_coach.workflow import Coach
 
-    interactive = answers is None
+    interactive = answers is None and not sets and not defaults
     require_terminal_unless(not interactive, "prep")
     coach = Coach.open()
     plan = coach.plan_prep(
@@ -132,7 +186,7 @@ def prep(
         checklist_ids=checklist,
         choose_project=choose_project if interactive else None,
     )
-    finish(coach, plan, answers)
+    finish(coach, plan, answers, sets, interactive=interactive)
 
 
 @app.command()
@@ -157,6 +211,8 @@ def review(
         None, "--date", "-d", metavar="YYYY-MM-DD", help="Date of the room. Default: today."
     ),
     answers: Optional[str] = ANSWERS_OPT,
+    sets: Optional[list[str]] = SET_OPT,
+    defaults: bool = DEFAULTS_OPT,
 ) -> None:
     """Review a callback after the room, while it is fresh.
 
@@ -165,7 +221,7 @@ def review(
     """
     from callback_coach.workflow import Coach
 
-    interactive = answers is None
+    interactive = answers is None and not sets and not defaults
     require_terminal_unless(not interactive, "review")
     coach = Coach.open()
     plan = coach.plan_review(
@@ -176,15 +232,22 @@ def review(
         outcome=outcome,
         choose_project=choose_project if interactive else None,
     )
-    finish(coach, plan, answers)
+    finish(coach, plan, answers, sets, interactive=interactive)
 
 
-def finish(coach: Any, plan: SessionPlan, answers: str | None) -> None:
-    """Save a plan from an answers file, or run it in the terminal."""
+def finish(
+    coach: Any, plan: SessionPlan, answers: str | None, sets: list[str] | None, *, interactive: bool
+) -> None:
+    """Save a plan from --answers/--set/--defaults, or run it in the terminal."""
     from callback_coach import console
+    from callback_coach.workflow import parse_sets
 
-    if answers is not None:
-        given, source = read_answers(answers)
+    if not interactive:
+        given, source = read_answers(answers) if answers is not None else ({}, "--defaults")
+        for cid, values in parse_sets(plan, sets or []).items():
+            given.setdefault(cid, {}).update(values)
+        if sets and answers is None:
+            source = "--set"
         note = coach.save_answers(plan, given, source=source)
         console.info(f"Saved your {plan.kind} for {plan.role} ({plan.round}).")
         typer.echo(str(note.path))
@@ -204,7 +267,10 @@ def warn_about(coach: Any) -> None:
 def outcome(
     role: str = ROLE_ARG,
     result: str = typer.Argument(
-        ..., metavar="OUTCOME", help="pending, callback, avail, hold, booked or released."
+        ...,
+        metavar="OUTCOME",
+        help="pending, callback, avail, hold, booked or released.",
+        autocompletion=complete_outcome,
     ),
     project: Optional[str] = PROJECT_OPT,
     round_label: Optional[str] = typer.Option(
@@ -303,6 +369,206 @@ def search(
     else:
         console.out().print(render.search_results(hits, text))
     warn_about(coach)
+
+
+export_app = typer.Typer(
+    cls=CoachGroup,
+    help="Export notes or checklists as Markdown, JSON, YAML or CSV.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(export_app, name="export")
+
+OUTPUT_OPT = typer.Option(
+    None,
+    "--output",
+    "-O",
+    metavar="PATH",
+    help="Write to this file, or to a folder (ending in /) with one file per item. "
+    "Default: standard output.",
+)
+FORCE_OPT = typer.Option(False, "--force", help="Replace files that already exist.")
+
+
+@export_app.command("notes")
+def export_notes(
+    role: Optional[str] = typer.Option(
+        None, "--role", metavar="ROLE", help="Only this role.", autocompletion=complete_role
+    ),
+    project: Optional[str] = typer.Option(
+        None, "--project", "-p", metavar="PROJECT", help="Only this project."
+    ),
+    round_label: Optional[str] = typer.Option(
+        None, "--round", "-r", metavar="ROUND", help="Only this round."
+    ),
+    kind: Optional[str] = typer.Option(
+        None, "--kind", metavar="prep|review", help="Only preps or reviews."
+    ),
+    outcome: Optional[str] = typer.Option(
+        None,
+        "--outcome",
+        "-o",
+        metavar="OUTCOME",
+        help="Only notes with this outcome.",
+        autocompletion=complete_outcome,
+    ),
+    since: Optional[str] = typer.Option(
+        None, "--since", metavar="YYYY-MM-DD", help="Notes dated on or after."
+    ),
+    until: Optional[str] = typer.Option(
+        None, "--until", metavar="YYYY-MM-DD", help="Notes dated on or before."
+    ),
+    fmt: str = typer.Option(
+        "md", "--format", "-f", metavar="md|json|yaml|csv", help="Output format."
+    ),
+    output: Optional[str] = OUTPUT_OPT,
+    force: bool = FORCE_OPT,
+) -> None:
+    """Export notes: a printable Markdown sheet, JSON or YAML for scripts, CSV for spreadsheets."""
+    from callback_coach import console, exports
+    from callback_coach.workflow import Coach
+    from callback_coach.workflow import export_notes as select
+
+    fmt = exports.check_format(fmt, exports.NOTE_FORMATS)
+    coach = Coach.open()
+    chosen = select(
+        coach, exports.NoteFilter(role, project, round_label, kind, outcome, since, until)
+    )
+    catalogue = coach.catalogue()
+    render = exports.NOTE_RENDERERS[fmt]
+    parts = [(f"{n.path.stem}.{fmt}", render([n], catalogue)) for n in chosen]
+    written = exports.write_output(output, render(chosen, catalogue), parts, force=force)
+    if not chosen:
+        console.info("No notes match.")
+    for path in written:
+        console.info(f"Wrote {path}")
+    warn_about(coach)
+
+
+@export_app.command("checklists")
+def export_checklists(
+    ids: Optional[list[str]] = typer.Argument(
+        None,
+        metavar="[ID]...",
+        help="Checklist ids (default: all).",
+        autocompletion=complete_checklist,
+    ),
+    fmt: str = typer.Option(
+        "yaml", "--format", "-f", metavar="md|json|yaml", help="Output format."
+    ),
+    output: Optional[str] = OUTPUT_OPT,
+    force: bool = FORCE_OPT,
+) -> None:
+    """Export checklists: YAML to copy into your coach home and edit, JSON, or a printable
+    Markdown worksheet."""
+    from callback_coach import console, exports
+    from callback_coach.workflow import Coach
+
+    fmt = exports.check_format(fmt, exports.CHECKLIST_FORMATS)
+    coach = Coach.open()
+    chosen = coach.select_checklists("any", ids) if ids else list(coach.catalogue().checklists)
+    render = exports.CHECKLIST_RENDERERS[fmt]
+    parts = [(f"{c.id}.{fmt}", render([c])) for c in chosen]
+    for path in exports.write_output(output, render(chosen), parts, force=force):
+        console.info(f"Wrote {path}")
+    warn_about(coach)
+
+
+checklists_app = typer.Typer(
+    cls=CoachGroup,
+    help="See, check and export the checklists.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(checklists_app, name="checklists")
+
+
+@checklists_app.command("list")
+def checklists_list(as_json: bool = JSON_OPT) -> None:
+    """List the checklists: id, title, phase, questions, and where each comes from."""
+    from callback_coach import console
+    from callback_coach.workflow import Coach
+
+    coach = Coach.open()
+    checklists = coach.catalogue().checklists
+    warn_about(coach)
+    rows = [
+        {
+            "id": c.id,
+            "title": c.title,
+            "phase": c.phase,
+            "questions": len(c.questions),
+            "source": "built-in" if c.builtin else str(c.source),
+        }
+        for c in checklists
+    ]
+    if as_json:
+        print_json({"format": 1, "checklists": rows})
+        return
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    table.add_column("ID", no_wrap=True)
+    for name in ("Title", "Phase", "Questions", "Source"):
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(row["id"], row["title"], row["phase"], str(row["questions"]), row["source"])
+    console.out().print(table)
+
+
+@checklists_app.command("show")
+def checklists_show(
+    checklist_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_checklist),
+) -> None:
+    """Show one checklist's questions, with their type and why each matters."""
+    from rich.text import Text
+
+    from callback_coach import console
+    from callback_coach.workflow import Coach
+
+    (checklist,) = Coach.open().select_checklists("any", [checklist_id])
+    out = console.out()
+    out.print(
+        Text(
+            f"{checklist.title}  ({checklist.id}, {checklist.phase}, version {checklist.version})",
+            style="title",
+        )
+    )
+    if checklist.intro:
+        out.print(Text(checklist.intro, style="muted"))
+    for number, q in enumerate(checklist.questions, start=1):
+        out.print()
+        line = Text(f"{number}. ", style="bold")
+        line.append(q.prompt, style="bold")
+        detail = q.type
+        if q.choices:
+            detail += ": " + " / ".join(q.choices)
+        if q.type == "scale":
+            detail += f" {q.min}–{q.max}"
+        if q.required:
+            detail += ", required"
+        line.append(f"  [{q.id} · {detail}]", style="muted")
+        out.print(line)
+        if q.help:
+            out.print(Text(f"   {q.help}", style="help"))
+
+
+@checklists_app.command("validate")
+def checklists_validate(
+    files: list[Path] = typer.Argument(..., metavar="FILE...", help="Checklist YAML files."),
+) -> None:
+    """Check checklist files: every problem, with its file and line."""
+    from callback_coach import console
+    from callback_coach.checklist import validate_files
+    from callback_coach.errors import ChecklistError
+
+    problems = validate_files(files)
+    if problems:
+        noun = "problem" if len(problems) == 1 else "problems"
+        raise ChecklistError(f"{len(problems)} {noun} found", details=[str(p) for p in problems])
+    for path in files:
+        console.info(f"{path}: ok")
 
 
 def print_json(data: Any) -> None:

@@ -20,6 +20,7 @@ class ExitCode(enum.IntEnum):
     NO_TERMINAL = 6
     STORAGE = 7
     AMBIGUOUS = 8
+    EXISTS = 9
     INTERRUPTED = 130
 
 
@@ -33,6 +34,7 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.NO_TERMINAL: "a prompt was needed but there is no terminal: use --answers",
     ExitCode.STORAGE: "the notes folder cannot be read or written (permissions, disk, busy)",
     ExitCode.AMBIGUOUS: "a role name matches several projects: add --project",
+    ExitCode.EXISTS: "a file to write already exists: nothing was written (use --force)",
     ExitCode.INTERRUPTED: "interrupted with Ctrl-C; answers given so far are kept in a draft",
 }
 
@@ -80,6 +82,10 @@ class StorageError(CoachError):
 
 class AmbiguousError(CoachError):
     exit_code = ExitCode.AMBIGUOUS
+
+
+class ExistsError(CoachError):
+    exit_code = ExitCode.EXISTS
 
 
 class Interrupted(CoachError):

@@ -111,7 +111,14 @@ class Coach:
 
     def catalogue(self) -> Catalogue:
         """Built-in checklists with the actor's own; raises ChecklistError if any is broken."""
-        return load_catalogue(paths.builtin_checklists_dir(), paths.user_checklists_dir(self.home))
+        catalogue = load_catalogue(
+            paths.builtin_checklists_dir(), paths.user_checklists_dir(self.home)
+        )
+        for path, reason in catalogue.skipped:
+            message = f"skipped checklist {path}: {reason}"
+            if message not in self.warnings:
+                self.warnings.append(message)
+        return catalogue
 
     def summaries(self) -> list[NoteSummary]:
         """A summary of every readable note; unreadable ones are named in `warnings`."""
@@ -164,7 +171,7 @@ class Coach:
     def select_checklists(self, phase: str, ids: list[str] | None) -> list[Checklist]:
         catalogue = self.catalogue()
         if not ids:
-            chosen = catalogue.for_phase(phase)
+            chosen = list(catalogue.checklists) if phase == "any" else catalogue.for_phase(phase)
             if not chosen:
                 raise NotFoundError(f"no {phase} checklists are available")
             return chosen
@@ -514,3 +521,55 @@ def _stable_details(record: RoundRecord) -> dict[str, Any]:
             people.append(who.strip())
         details["people_met"] = people
     return details
+
+
+def parse_sets(plan: SessionPlan, sets: list[str]) -> dict[str, dict[str, Any]]:
+    """`--set CHECKLIST.QUESTION=VALUE` values, typed like the prompts; all problems at once."""
+    from callback_coach.answers import parse_text_value
+    from callback_coach.errors import AnswersError
+
+    given: dict[str, dict[str, Any]] = {}
+    problems = []
+    by_id = {c.id: c for c in plan.checklists}
+    for item in sets:
+        key, sep, text = item.partition("=")
+        cid, dot, qid = key.strip().partition(".")
+        if not sep or not dot:
+            problems.append(f"--set {item!r}: expected CHECKLIST.QUESTION=VALUE")
+            continue
+        checklist = by_id.get(cid)
+        if checklist is None:
+            problems.append(
+                f"--set {key}: unknown checklist {cid!r} (this session uses: {', '.join(by_id)})"
+            )
+            continue
+        question = checklist.question(qid)
+        if question is None:
+            problems.append(f"--set {key}: unknown question")
+            continue
+        try:
+            given.setdefault(cid, {})[qid] = parse_text_value(question, text)
+        except ValueError as exc:
+            problems.append(f"--set {key}: {exc}")
+    if problems:
+        noun = "problem" if len(problems) == 1 else "problems"
+        raise AnswersError(f"{len(problems)} {noun} with --set", details=problems)
+    return given
+
+
+def export_notes(coach: Coach, note_filter: Any) -> list[Note]:
+    """The notes an export takes, in the stable export order."""
+    from callback_coach.exports import note_order
+
+    if note_filter.round is not None:
+        note_filter.round = check_round(note_filter.round)
+    if note_filter.outcome is not None:
+        note_filter.outcome = check_outcome(note_filter.outcome)
+    if note_filter.kind is not None and note_filter.kind not in ("prep", "review"):
+        raise UsageError(f"kind {note_filter.kind!r} is not one of: prep, review")
+    for name in ("since", "until"):
+        value = getattr(note_filter, name)
+        if value is not None:
+            setattr(note_filter, name, parse_date(value))
+    notes = [n for n in coach.load(coach.summaries()) if note_filter.matches(n)]
+    return sorted(notes, key=note_order)
