@@ -230,7 +230,6 @@ def test_output_into_a_missing_folder(history: Coach, tmp_path: Path) -> None:
 def test_piped_output_has_no_escape_codes(history: Coach, coach_bin: str, home: Path) -> None:
     env = {**os.environ, "COACH_HOME": str(home)}
     env.pop("NO_COLOR", None)
-    env["FORCE_COLOR"] = ""
     for args in (
         ["export", "notes"],
         ["list"],
