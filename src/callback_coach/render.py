@@ -74,11 +74,18 @@ def carry_over_panel(record: Any, items: list[tuple[str, Any]]) -> Panel:
 def roles_table(rows: list[Any], *, total: int | None = None) -> Any:
     from rich import box
 
-    table = Table(box=box.SIMPLE_HEAD, expand=False, header_style="bold", pad_edge=False)
-    for name in ("Role", "Project"):
-        table.add_column(name, min_width=8)
-    for name in ("Rounds", "Latest", "Date", "Outcome", "Next"):
-        table.add_column(name, no_wrap=True)
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        expand=False,
+        header_style="bold",
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    table.add_column("Role", ratio=1)
+    table.add_column("Project", ratio=1)
+    table.add_column("Rounds", justify="right", no_wrap=True, min_width=6)
+    for name, width in (("Latest", 11), ("Date", 10), ("Outcome", 8), ("Next", 15)):
+        table.add_column(name, no_wrap=True, min_width=width)
     for row in rows:
         action, round_label = row.next_action, row.next_round or ""
         if action == "review" and round_label == row.latest_round:
