@@ -41,3 +41,20 @@ def installed_coach() -> str:
 @pytest.fixture
 def coach_bin() -> str:
     return installed_coach()
+
+
+@pytest.fixture
+def history(home: Path):
+    """Two roles: Nina (callback-1 prepped and reviewed, callback-2 prepped) and Sonya
+    (callback-1 prepped and reviewed, released)."""
+    from callback_coach.workflow import Coach
+
+    from .helpers import prep, review
+
+    c = Coach(home)
+    prep(c, project="The Seagull", date="2026-11-20")
+    review(c, outcome="callback", date="2026-11-21")
+    prep(c, date="2026-11-24")
+    prep(c, "Sonya", project="Uncle Vanya", date="2026-10-02")
+    review(c, "Sonya", outcome="released", date="2026-10-03")
+    return c

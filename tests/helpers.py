@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from callback_coach.checklist import Checklist, Question
+from callback_coach.workflow import Coach
 
 
 def write_checklist(folder: Path, name: str, data: dict[str, Any] | str) -> Path:
@@ -43,3 +44,24 @@ def full_answers(checklists: list[Checklist]) -> dict[str, dict[str, Any]]:
                 values[q.id] = q.max
         out[c.id] = values
     return out
+
+
+REVIEW = {
+    "after-the-room": {
+        "who-was-there": "Anna (casting), the director",
+        "direction": "Less pleading,\nmore pride",
+        "what-worked": "The pause before the last line",
+        "wardrobe": "Blue dress, hair down",
+        "one-thing": "Breathe before the exit",
+    }
+}
+
+
+def prep(coach: Coach, role: str = "Nina", **kwargs) -> Path:
+    plan = coach.plan_prep(role, **kwargs)
+    return coach.save_answers(plan, {"refine-intention": {"want": "to be seen"}}).path
+
+
+def review(coach: Coach, role: str = "Nina", answers=None, **kwargs) -> Path:
+    plan = coach.plan_review(role, **kwargs)
+    return coach.save_answers(plan, answers or REVIEW).path

@@ -24,8 +24,8 @@ from callback_coach.notes import read_note
 from callback_coach.render import format_answer
 from callback_coach.workflow import Coach
 
+from .helpers import REVIEW
 from .test_notes import TRICKY
-from .test_rounds import REVIEW, prep, review
 
 runner = CliRunner()
 ANSWER_TEXT = st.one_of(
@@ -125,17 +125,6 @@ def test_exports_with_no_notes(home: Path) -> None:
         == (",".join(exports.CSV_COLUMNS) + "\r\n").encode()
     )
     assert coach("export", "notes").stdout == ""
-
-
-@pytest.fixture
-def history(home: Path) -> Coach:
-    c = Coach(home)
-    prep(c, project="The Seagull", date="2026-11-20")
-    review(c, outcome="callback", date="2026-11-21")
-    prep(c, date="2026-11-24")
-    prep(c, "Sonya", project="Uncle Vanya", date="2026-10-02")
-    review(c, "Sonya", outcome="released", date="2026-10-03")
-    return c
 
 
 def exported(*args: str) -> list[tuple[str, str, str]]:

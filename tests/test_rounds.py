@@ -15,27 +15,9 @@ from callback_coach.notes import read_note
 from callback_coach.rounds import next_round, normalize_round
 from callback_coach.workflow import Coach
 
+from .helpers import REVIEW, prep, review
+
 runner = CliRunner()
-
-REVIEW = {
-    "after-the-room": {
-        "who-was-there": "Anna (casting), the director",
-        "direction": "Less pleading,\nmore pride",
-        "what-worked": "The pause before the last line",
-        "wardrobe": "Blue dress, hair down",
-        "one-thing": "Breathe before the exit",
-    }
-}
-
-
-def prep(coach: Coach, role: str = "Nina", **kwargs) -> Path:
-    plan = coach.plan_prep(role, **kwargs)
-    return coach.save_answers(plan, {"refine-intention": {"want": "to be seen"}}).path
-
-
-def review(coach: Coach, role: str = "Nina", answers=None, **kwargs) -> Path:
-    plan = coach.plan_review(role, **kwargs)
-    return coach.save_answers(plan, answers or REVIEW).path
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from callback_coach.errors import ExitCode
 from callback_coach.index import NoteIndex
 from callback_coach.workflow import Coach
 
-from .test_rounds import REVIEW, prep, review
+from .helpers import REVIEW, prep, review
 
 runner = CliRunner()
 
@@ -24,17 +24,6 @@ def coach_json(*args: str):
     result = runner.invoke(app, [*args, "--json"])
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout), result.stderr
-
-
-@pytest.fixture
-def history(home: Path) -> Coach:
-    coach = Coach(home)
-    prep(coach, project="The Seagull", date="2026-11-20")
-    review(coach, outcome="callback", date="2026-11-21")
-    prep(coach, date="2026-11-24")
-    prep(coach, "Sonya", project="Uncle Vanya", date="2026-10-02")
-    review(coach, "Sonya", outcome="released", date="2026-10-03")
-    return coach
 
 
 def test_list_json_shape(history: Coach) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 from callback_coach import fileio
 from callback_coach.checklist import Catalogue, Checklist
 from callback_coach.errors import ExistsError, NotFoundError, StorageError, UsageError
-from callback_coach.notes import Note, dump_yaml
+from callback_coach.notes import NOTE_KEYS, Note, dump_yaml
 from callback_coach.render import format_answer, json_safe, own_text
 from callback_coach.rounds import round_rank
 from callback_coach.slugs import fold
@@ -39,18 +39,6 @@ CSV_COLUMNS = (
 )
 # A spreadsheet runs a cell starting with one of these as a formula (or strips it).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-KNOWN_KEYS = (
-    "format",
-    "kind",
-    "role",
-    "project",
-    "round",
-    "date",
-    "created",
-    "checklists",
-    "answers",
-    "outcome",
-)
 
 
 @dataclass
@@ -134,7 +122,7 @@ def note_document(note: Note, catalogue: Catalogue) -> dict[str, Any]:
         "outcome": note.outcome,
         "checklists": checklists,
         "body": note.body,
-        "extra": json_safe({k: v for k, v in note.meta.items() if k not in KNOWN_KEYS}),
+        "extra": json_safe({k: v for k, v in note.meta.items() if k not in NOTE_KEYS}),
     }
 
 

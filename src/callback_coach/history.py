@@ -67,11 +67,6 @@ def canonical_role(notes: Iterable[Note], role: str) -> str:
     return role.strip()
 
 
-def next_prep_round(notes: Iterable[Note]) -> str:
-    """The round to prepare after the notes of one role (see `rounds.next_round`)."""
-    return next_round([n.round for n in notes])
-
-
 # ---------------------------------------------------------------------------------------
 # Rounds of one role, and the roles of the whole home.
 
@@ -107,10 +102,6 @@ class RoundRecord:
             if note.outcome:
                 return note.outcome
         return None
-
-    @property
-    def last_created(self) -> str:
-        return max((n.created for n in (*self.preps, *self.reviews)), default="")
 
 
 def rounds_of(notes: Iterable[Any]) -> list[RoundRecord]:

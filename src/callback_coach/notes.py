@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,19 @@ from callback_coach.slugs import slugify
 
 FORMAT_VERSION = 1
 BODY_HINT = "Your own notes go here; the coach never changes this part."
+# The front-matter keys the coach itself writes; any other key is the actor's and is kept.
+NOTE_KEYS = (
+    "format",
+    "kind",
+    "role",
+    "project",
+    "round",
+    "date",
+    "created",
+    "checklists",
+    "answers",
+    "outcome",
+)
 KINDS = ("prep", "review")
 _CLOSING = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 
@@ -266,9 +278,6 @@ class NoteStore:
             except OSError as exc:
                 unreadable.append((path, exc.strerror or str(exc)))
         return ScanResult(notes, unreadable)
-
-    def __iter__(self) -> Iterator[Note]:
-        return iter(self.scan().notes)
 
     def _check_inside(self, path: Path) -> None:
         if self.folder.resolve() not in path.resolve().parents:

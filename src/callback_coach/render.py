@@ -198,21 +198,9 @@ def json_safe(value: Any) -> Any:
     return value
 
 
-KNOWN_NOTE_KEYS = (
-    "format",
-    "kind",
-    "role",
-    "project",
-    "round",
-    "date",
-    "created",
-    "checklists",
-    "answers",
-    "outcome",
-)
-
-
 def note_json(note: Any) -> dict[str, Any]:
+    from callback_coach.notes import NOTE_KEYS
+
     return {
         "file": note.path.name if note.path else None,
         "kind": note.kind,
@@ -222,7 +210,7 @@ def note_json(note: Any) -> dict[str, Any]:
         "checklists": json_safe(note.meta.get("checklists") or []),
         "answers": json_safe(note.answers),
         "body": note.body,
-        "extra": json_safe({k: v for k, v in note.meta.items() if k not in KNOWN_NOTE_KEYS}),
+        "extra": json_safe({k: v for k, v in note.meta.items() if k not in NOTE_KEYS}),
     }
 
 

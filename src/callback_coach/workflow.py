@@ -94,6 +94,7 @@ class Coach:
 
     home: Path
     warnings: list[str] = field(default_factory=list)
+    _catalogue: Catalogue | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def open(cls, home: Path | None = None) -> Coach:
@@ -110,8 +111,13 @@ class Coach:
     # -- reading the home -----------------------------------------------------------------
 
     def catalogue(self) -> Catalogue:
-        """Built-in checklists with the actor's own; raises ChecklistError if any is broken."""
-        catalogue = load_catalogue(
+        """Built-in checklists with the actor's own; raises ChecklistError if any is broken.
+
+        Read once per Coach (a command), so every step of it sees the same checklists.
+        """
+        if self._catalogue is not None:
+            return self._catalogue
+        catalogue = self._catalogue = load_catalogue(
             paths.builtin_checklists_dir(), paths.user_checklists_dir(self.home)
         )
         for path, reason in catalogue.skipped:
