@@ -182,3 +182,19 @@ def test_a_second_session_of_the_same_round_is_refused_while_one_runs(home: Path
         ScriptedAsker(choices=["save"]),
     )
     assert len(coach.notes.scan().notes) == 2
+
+
+def test_a_resumed_session_keeps_the_date_it_was_started_with(home: Path) -> None:
+    coach = Coach(home)
+    p = coach.plan_prep("Nina", date="2026-11-25", checklist_ids=["mindset"])
+    with pytest.raises(KeyboardInterrupt):
+        coach.run_session(p, ScriptedAsker(interrupt_after=1))
+    assert coach.plan_prep("Nina", checklist_ids=["mindset"]).date == "2026-11-25"
+    assert (
+        coach.plan_prep("Nina", date="2026-11-26", checklist_ids=["mindset"]).date == "2026-11-26"
+    )
+    result = coach.run_session(
+        coach.plan_prep("Nina", checklist_ids=["mindset"]),
+        ScriptedAsker(choices=["resume", "save"]),
+    )
+    assert result.note.date == "2026-11-25"

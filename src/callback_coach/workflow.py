@@ -220,7 +220,7 @@ class Coach:
             role=role,
             project=project_name,
             round=chosen,
-            date=parse_date(date),
+            date=self._session_date("prep", role, project_name, chosen, date),
             checklists=checklists,
         )
         previous = previous_round(rounds, chosen)
@@ -265,6 +265,18 @@ class Coach:
                     break
         return CarryOver(record, defaults, items)
 
+    def _session_date(
+        self, kind: str, role: str, project: str, round_label: str, date: str | None
+    ) -> str:
+        """--date if given; else the date of an unfinished draft being resumed; else today."""
+        if date is None:
+            for draft in self.drafts.find(kind, role, project, round_label):
+                try:
+                    return parse_date(draft.date)
+                except UsageError:
+                    break
+        return parse_date(date)
+
     def _draft_spelling(
         self, kind: str, role: str, project: str, round_label: str, mine: list[NoteSummary]
     ) -> tuple[str, str]:
@@ -303,7 +315,7 @@ class Coach:
             role=role,
             project=project_name,
             round=chosen,
-            date=parse_date(date),
+            date=self._session_date("review", role, project_name, chosen, date),
             checklists=checklists,
         )
         record = next((r for r in rounds if r.round == chosen), None)
