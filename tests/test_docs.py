@@ -63,3 +63,23 @@ def test_the_scripting_examples_really_run(tmp_path: Path, coach_bin: str) -> No
     own = tmp_path / "home" / "checklists" / "mindset.yaml"
     assert own.read_text().startswith("id: mindset\n")
     assert "mindset" in outputs[5]
+
+
+def test_the_example_checklist_in_the_readme_is_valid() -> None:
+    from callback_coach.checklist import parse_checklist_text
+
+    section = README.read_text(encoding="utf-8").split("## Checklists", 1)[1].split("\n## ", 1)[0]
+    (example,) = re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)
+    checklist = parse_checklist_text(example, "README.md")
+    assert [q.type for q in checklist.questions] == ["confirm", "select", "scale"]
+
+
+def test_the_example_note_in_the_readme_parses() -> None:
+    from callback_coach.notes import parse_note
+
+    text = README.read_text(encoding="utf-8")
+    (example,) = re.findall(r"```markdown\n(.*?)```", text, flags=re.DOTALL)
+    note = parse_note(example)
+    assert (
+        note.answers["refine-intention"]["obstacle"] == "His doubt about my talent.\nAnd my mother."
+    )
