@@ -5,8 +5,13 @@ in the synced coach home) and is checked against every note's mtime and size on 
 a changed note is re-read, a removed one dropped, and a missing, stale or corrupt index is
 rebuilt silently. It is written atomically. Nothing is ever written to a note from it.
 
-Two files: `index.json` (one summary per note) and `search.txt` (every answer and body
-line, tagged with its note), sharing a generation id so they are only used together.
+Files, all sharing one generation id so they are only used together:
+- `stamps.json`: every note's mtime and size (read on every run: small), and unreadable notes;
+- `index.json`: one summary row per note;  `roles.json`: the rows of `coach list`;
+- `search.txt`: every answer and body line, in one block per note;
+- `search.folded`: the same lines casefolded, each with its byte offset in its block of
+  `search.txt`, scanned with mmap for case-insensitive search.
+A change re-reads only the changed notes; the blocks of the others are reused as bytes.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import json
 import mmap
 import os
 import uuid
-from dataclasses import asdict, astuple, dataclass, fields
+from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
@@ -28,6 +33,7 @@ from callback_coach.slugs import fold
 
 INDEX_VERSION = 3
 SEP = "\x1f"  # between the fields of a search line; never typed by a person
+BLOCK = "\x1e"  # starts a note's block in the search files
 
 
 @dataclass(slots=True)
@@ -105,9 +111,10 @@ class NoteIndex:
         self._rows: list[list[Any]] | None = None  # raw summary rows, in FIELDS order
         self._summaries: list[NoteSummary] | None = None
         self._generation = ""
-        self._lines: dict[str, list[str]] = {}  # search lines when the cache is unwritable
-        self._unreadable: list[tuple[str, str]] | None = None
         self._stamps: dict[str, list[int]] | None = None
+        self._unreadable: list[tuple[str, str]] | None = None
+        # Search lines kept in memory when the cache cannot be written: file -> records.
+        self._lines: dict[str, list[tuple[str, str]]] = {}
 
     # -- reading -------------------------------------------------------------------------
 
@@ -120,8 +127,8 @@ class NoteIndex:
         if (
             generation
             and stamps == on_disk
-            and self._search_generation() == generation
-            and self._folded_generation() == generation
+            and self._file_generation(self.search_path) == generation
+            and self._file_generation(self.folded_path) == generation
         ):
             self._generation = generation
             self._stamps = on_disk
@@ -183,7 +190,7 @@ class NoteIndex:
         except (OSError, ValueError, KeyError, TypeError):
             pass
         rows = role_rows(s for s in self.summaries() if s.ok)
-        payload = {"generation": self._generation, "rows": [asdict(r) for r in rows]}
+        payload = {"generation": self._generation, "rows": [dict(vars(r)) for r in rows]}
         with contextlib.suppress(StorageError, OSError):
             fileio.atomic_write(self.roles_path, json.dumps(payload, ensure_ascii=False))
         return rows
@@ -192,58 +199,63 @@ class NoteIndex:
         return self.notes_dir / summary.file
 
     def search(self, text: str) -> list[tuple[NoteSummary, str, str]]:
+        """(summary, where, line) for every line containing `text`, ignoring case."""
         try:
             return self._search(text)
         except (ValueError, UnicodeDecodeError, OSError):
             # A damaged search file: throw it away and build it again, once.
             with contextlib.suppress(OSError):
                 self.folded_path.unlink()
+            self._generation = ""
             return self._search(text)
 
     def _search(self, text: str) -> list[tuple[NoteSummary, str, str]]:
-        """(summary, where, line) for every line containing `text`, ignoring case.
-
-        Scans the casefolded companion file with mmap (no copy, C speed) and reads back
-        only the original lines that match.
-        """
-        needle = text.casefold().encode("utf-8")
-        if not needle or b"\n" in needle or SEP.encode() in needle:
+        """Scan the casefolded file with mmap (no copy, C speed) and read back only the
+        original lines that match."""
+        needle_text = text.casefold()
+        needle = needle_text.encode("utf-8")
+        if not needle or any(c in needle_text for c in ("\n", SEP, BLOCK)):
             return []
-        hits: list[tuple[NoteSummary, str, str]] = []
+        hits: list[tuple[str, str, str]] = []
         if not self._ensure_search_files():
-            by_name = {s.file: s for s in self.summaries()}
             for name in sorted(self._lines):
-                for record in self._lines[name]:
-                    _, where, line = record.split(SEP, 2)
-                    if needle.decode("utf-8") in line.casefold() and name in by_name:
-                        hits.append((by_name[name], where, line))
-            return hits
-        by_file: dict[str, NoteSummary] | None = None
-        try:
-            folded = self.folded_path.open("rb")
-            original = self.search_path.open("rb")
-        except OSError:
+                hits.extend(
+                    (name, where, line)
+                    for where, line in self._lines[name]
+                    if needle_text in line.casefold()
+                )
+        else:
+            with self.folded_path.open("rb") as folded, self.search_path.open("rb") as original:
+                if os.fstat(folded.fileno()).st_size:
+                    with mmap.mmap(folded.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                        hits = self._scan(mm, needle, original)
+        if not hits:
             return []
-        with folded, original:
-            if os.fstat(folded.fileno()).st_size == 0:
-                return []
-            with mmap.mmap(folded.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                position = mm.find(needle)
-                while position >= 0:
-                    start = mm.rfind(b"\n", 0, position) + 1
-                    end = mm.find(b"\n", position)
-                    end = len(mm) if end < 0 else end
-                    offset_text, _, folded_line = mm[start:end].partition(SEP.encode())
-                    if needle in folded_line and start > 0:
-                        original.seek(int(offset_text))
-                        record = original.readline().decode("utf-8").rstrip("\n")
-                        name, where, line = record.split(SEP, 2)
-                        if by_file is None:
-                            by_file = {s.file: s for s in self.summaries()}
-                        summary = by_file.get(name)
-                        if summary is not None:
-                            hits.append((summary, where, line))
-                    position = mm.find(needle, end + 1)
+        by_file = {s.file: s for s in self.summaries()}
+        return [(by_file[name], where, line) for name, where, line in hits if name in by_file]
+
+    @staticmethod
+    def _scan(mm: mmap.mmap, needle: bytes, original: Any) -> list[tuple[str, str, str]]:
+        hits = []
+        sep, block = SEP.encode(), BLOCK.encode()
+        position = mm.find(needle)
+        while position >= 0:
+            start = mm.rfind(b"\n", 0, position) + 1
+            end = mm.find(b"\n", position)
+            end = len(mm) if end < 0 else end
+            line = mm[start:end]
+            offset, found, folded_text = line.partition(sep)
+            if found and not line.startswith(block) and needle in folded_text:
+                header_start = mm.rfind(b"\n" + block, 0, start)
+                if header_start < 0:
+                    raise ValueError("search file: a line outside any block")
+                header_end = mm.find(b"\n", header_start + 1)
+                block_offset, _, name = mm[header_start + 2 : header_end].partition(sep)
+                original.seek(int(block_offset) + int(offset))
+                record = original.readline().decode("utf-8").rstrip("\n")
+                where, _, text = record.partition(SEP)
+                hits.append((name.decode("utf-8"), where, text))
+            position = mm.find(needle, end + 1)
         return hits
 
     # -- building ------------------------------------------------------------------------
@@ -254,8 +266,8 @@ class NoteIndex:
             with os.scandir(self.notes_dir) as entries:
                 for entry in entries:
                     name = entry.name
-                    if name[-3:] != ".md" or name[0] == ".":
-                        continue
+                    if name[-3:] != ".md" or name[0] == "." or not name.isprintable():
+                        continue  # not a note (or a name the search files cannot hold)
                     try:
                         st = entry.stat()
                     except OSError:
@@ -268,27 +280,30 @@ class NoteIndex:
             raise fileio.storage_error(exc, self.notes_dir, "read") from None
         return found
 
-    def _load_index(self) -> tuple[dict[str, list[Any]], str]:
+    def _load_json(self, path: Path) -> dict[str, Any] | None:
         try:
-            data = json.loads(self.index_path.read_text(encoding="utf-8"))
-            if (
-                data.get("version") != INDEX_VERSION
-                or data.get("home") != str(self.home)
-                or data.get("fields") != list(FIELDS)
-            ):
-                return {}, ""
-            return {row[0]: row for row in data["notes"]}, str(data["generation"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return {}, ""
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
+            return None
+        return data if data.get("home") == str(self.home) else None
 
     def _load_stamps(self) -> tuple[dict[str, list[int]], str]:
+        data = self._load_json(self.stamps_path)
         try:
-            data = json.loads(self.stamps_path.read_text(encoding="utf-8"))
-            if data.get("version") != INDEX_VERSION or data.get("home") != str(self.home):
+            self._unreadable = [(str(n), str(e)) for n, e in data["unreadable"]]  # type: ignore[index]
+            return data["files"], str(data["generation"])  # type: ignore[index]
+        except (TypeError, KeyError, ValueError):
+            return {}, ""
+
+    def _load_index(self) -> tuple[dict[str, list[Any]], str]:
+        data = self._load_json(self.index_path)
+        try:
+            if data is None or data.get("fields") != list(FIELDS):
                 return {}, ""
-            self._unreadable = [(str(n), str(e)) for n, e in data["unreadable"]]
-            return data["files"], str(data["generation"])
-        except (OSError, ValueError, KeyError, TypeError):
+            return {row[0]: row for row in data["notes"]}, str(data["generation"])
+        except (TypeError, KeyError, IndexError):
             return {}, ""
 
     def _refresh(self, on_disk: dict[str, list[int]]) -> list[list[Any]]:
@@ -303,34 +318,33 @@ class NoteIndex:
                 summary, reread[name] = self._read(name, mtime_ns, size)
                 fresh[name] = list(astuple(summary))
         rows = [fresh[name] for name in sorted(fresh)]
-        old_lines = self._load_search(generation) if generation else None
-        if old_lines is None:
-            # No usable search file: read every note again for its lines.
-            old_lines = {}
+        blocks = self._load_blocks(generation) if generation else None
+        if blocks is None:
+            # No usable search files: read every note again for its lines.
+            blocks = {}
             error_at = FIELDS.index("error")
             for name, row in fresh.items():
                 if name not in reread and row[error_at] is None:
                     reread[name] = self._read(name, row[1], row[2])[1]
-        lines = {name: old_lines.get(name, []) for name in fresh if name not in reread}
-        for name, note in reread.items():
-            lines[name] = self._note_lines(name, note) if note is not None else []
+        for name in reread:
+            blocks.pop(name, None)
+        self._lines = {
+            name: _note_records(note) if note is not None else [] for name, note in reread.items()
+        }
+        for name in reread:
+            blocks[name] = _make_block(name, self._lines[name])
         self._generation = uuid.uuid4().hex
-        self._write(rows, lines)
+        self._stamps = on_disk
+        self._write(rows, [blocks[row[0]] for row in rows if row[0] in blocks])
         return rows
 
-    def _search_generation(self) -> str:
-        try:
-            with self.search_path.open(encoding="utf-8", newline="") as handle:
-                return handle.readline().rstrip("\n")
-        except (OSError, UnicodeDecodeError):
-            return ""
-
     @staticmethod
-    def _note_lines(name: str, note: Note) -> list[str]:
-        return [
-            f"{name}{SEP}{where}{SEP}{line.replace(SEP, ' ').replace(chr(13), '')}"
-            for where, line in search_lines(note)
-        ]
+    def _file_generation(path: Path) -> str:
+        try:
+            with path.open("rb") as handle:
+                return handle.readline().decode("utf-8", "replace").rstrip("\n")
+        except OSError:
+            return ""
 
     def _read(self, name: str, mtime_ns: int, size: int) -> tuple[NoteSummary, Note | None]:
         path = self.notes_dir / name
@@ -343,30 +357,49 @@ class NoteIndex:
             return NoteSummary(file=name, mtime_ns=mtime_ns, size=size, error=error), None
         return summarize(note, name, mtime_ns, size), note
 
-    def _load_search(self, generation: str) -> dict[str, list[str]] | None:
+    def _load_blocks(self, generation: str) -> dict[str, tuple[bytes, bytes]] | None:
+        """file -> (its block of search.txt, its folded lines), reused as they are."""
         try:
-            text = self.search_path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            original = self.search_path.read_bytes()
+            folded = self.folded_path.read_bytes()
+        except OSError:
             return None
-        first, _, rest = text.partition("\n")
-        if first != generation:
+        gen = generation.encode() + b"\n"
+        if not original.startswith(gen) or not folded.startswith(gen):
             return None
-        by_file: dict[str, list[str]] = {}
-        for record in rest.split("\n"):
-            if record:
-                by_file.setdefault(record.split(SEP, 1)[0], []).append(record)
-        return by_file
+        block = BLOCK.encode()
+        originals = original[len(gen) :].split(b"\n" + block)
+        foldeds = folded[len(gen) :].split(b"\n" + block)
+        if len(originals) != len(foldeds):
+            return None
+        blocks: dict[str, tuple[bytes, bytes]] = {}
+        for number, (orig, fold_part) in enumerate(zip(originals, foldeds, strict=True)):
+            if not orig:
+                continue
+            if number == 0:
+                if not orig.startswith(block) or not fold_part.startswith(block):
+                    return None
+                orig, fold_part = orig[1:], fold_part[1:]
+            name, _, orig_rest = orig.partition(b"\n")
+            _, _, fold_rest = fold_part.partition(b"\n")
+            key = name.decode("utf-8", "replace")
+            blocks[key] = (
+                block + name + b"\n" + orig_rest + b"\n",
+                fold_rest + b"\n" if fold_rest else b"",
+            )
+        return blocks
 
-    def _write(self, rows: list[list[Any]], lines: dict[str, list[str]]) -> None:
-        head = f"{self._generation}\n"
-        records = [line for row in rows for line in lines.get(row[0], [])]
-        original = (head + "".join(r + "\n" for r in records)).encode("utf-8")
-        folded_parts = [head.encode("utf-8")]
-        offset = len(folded_parts[0])
-        for record in records:
-            text = record.split(SEP, 2)[2]
-            folded_parts.append(f"{offset}{SEP}{text.casefold()}\n".encode())
-            offset += len(record.encode("utf-8")) + 1
+    def _write(self, rows: list[list[Any]], blocks: list[tuple[bytes, bytes]]) -> None:
+        gen = self._generation.encode() + b"\n"
+        original_parts, folded_parts = [gen], [gen]
+        offset = len(gen)
+        sep, block = SEP.encode(), BLOCK.encode()
+        for orig, folded in blocks:
+            name = orig[1 : orig.index(b"\n")]
+            original_parts.append(orig)
+            folded_parts.append(block + str(offset).encode() + sep + name + b"\n" + folded)
+            offset += len(orig)
+        error_at = FIELDS.index("error")
         index = {
             "version": INDEX_VERSION,
             "home": str(self.home),
@@ -374,41 +407,59 @@ class NoteIndex:
             "fields": list(FIELDS),
             "notes": rows,
         }
-        # The cache is a convenience: if it cannot be written, search reads the notes.
-        self._lines = {name: list(found) for name, found in lines.items()}
+        stamps = {
+            "version": INDEX_VERSION,
+            "home": str(self.home),
+            "generation": self._generation,
+            "files": {row[0]: [row[1], row[2]] for row in rows},
+            "unreadable": [[row[0], row[error_at]] for row in rows if row[error_at]],
+        }
+        # The cache is a convenience: if it cannot be written, search uses `_lines`.
         with contextlib.suppress(StorageError, OSError):
-            fileio.atomic_write_bytes(self.search_path, original)
+            fileio.atomic_write_bytes(self.search_path, b"".join(original_parts))
             fileio.atomic_write_bytes(self.folded_path, b"".join(folded_parts))
             fileio.atomic_write(self.index_path, json.dumps(index, ensure_ascii=False))
-            error_at = FIELDS.index("error")
-            stamps = {
-                "version": INDEX_VERSION,
-                "home": str(self.home),
-                "generation": self._generation,
-                "files": {row[0]: [row[1], row[2]] for row in rows},
-                "unreadable": [[row[0], row[error_at]] for row in rows if row[error_at]],
-            }
             # Written last: it is what says the other files are complete and current.
             fileio.atomic_write(self.stamps_path, json.dumps(stamps, ensure_ascii=False))
 
     def _ensure_search_files(self) -> bool:
-        """True when both search files belong to the current index generation (they are
-        rebuilt if not); False when they cannot be written, and `_lines` holds the lines."""
+        """True when both search files belong to the current generation (rebuilt if not);
+        False when they cannot be written, and `_lines` holds every note's lines."""
         self.check()
         for attempt in range(2):
             if (
-                self._search_generation() == self._generation
-                and self._folded_generation() == self._generation
+                self._file_generation(self.search_path) == self._generation
+                and self._file_generation(self.folded_path) == self._generation
             ):
                 return True
             if attempt == 0:
                 self._rows = self._refresh(self._scan_folder())
                 self._summaries = None
+        if len(self._lines) != len(self.rows()):
+            error_at = FIELDS.index("error")
+            for row in self.rows():
+                if row[0] not in self._lines and row[error_at] is None:
+                    note = self._read(row[0], row[1], row[2])[1]
+                    self._lines[row[0]] = _note_records(note) if note else []
         return False
 
-    def _folded_generation(self) -> str:
-        try:
-            with self.folded_path.open("rb") as handle:
-                return handle.readline().decode("utf-8", "replace").rstrip("\n")
-        except OSError:
-            return ""
+
+def _clean(text: str) -> str:
+    return text.replace(SEP, " ").replace(BLOCK, " ").replace("\r", "")
+
+
+def _note_records(note: Note) -> list[tuple[str, str]]:
+    return [(where, _clean(line)) for where, line in search_lines(note)]
+
+
+def _make_block(name: str, records: list[tuple[str, str]]) -> tuple[bytes, bytes]:
+    """A note's block of search.txt, and its folded lines (offsets within the block)."""
+    header = f"{BLOCK}{name}\n".encode()
+    parts, folded = [header], []
+    offset = len(header)
+    for where, line in records:
+        encoded = f"{where}{SEP}{line}\n".encode()
+        parts.append(encoded)
+        folded.append(f"{offset}{SEP}{line.casefold()}\n".encode())
+        offset += len(encoded)
+    return b"".join(parts), b"".join(folded)
