@@ -195,3 +195,25 @@ def test_prep_review_prep_shows_what_worked_last_time(home: Path, coach_bin: str
     assert recall["what-worked"] == f"{typed['what-worked']} Keep it."
     assert recall["wardrobe"] == typed["wardrobe"]
     assert notes[1].outcome == "callback"
+
+
+def test_a_role_in_two_projects_asks_which_one(home: Path, coach_bin: str) -> None:
+    from .helpers import prep
+
+    coach = Coach(home)
+    prep(coach, project="The Seagull")
+    prep(coach, project="Uncle Vanya")
+    child = spawn(coach_bin, home, "outcome", "nina", "booked")
+    child.expect_exact("This role appears in several projects. Which one?")
+    child.expect_exact("Uncle Vanya")
+    child.send(DOWN + ENTER)
+    child.expect_exact("Nina (callback-1): outcome is now booked.")
+    assert finish(child) == 0
+    outcomes = {n.project: n.outcome for n in NoteStore(home).scan().notes}
+    assert outcomes == {"The Seagull": None, "Uncle Vanya": "booked"}
+
+    child = spawn(coach_bin, home, "show", "Nina")
+    child.expect_exact("Which one?")
+    child.send(CTRL_C)
+    child.expect_exact("Stopped before any question; nothing was written.")
+    assert finish(child) == 130

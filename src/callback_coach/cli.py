@@ -285,7 +285,13 @@ def outcome(
     from callback_coach.workflow import Coach
 
     coach = Coach.open()
-    note = coach.record_outcome(role, result, project=project, round_label=round_label)
+    note = coach.record_outcome(
+        role,
+        result,
+        project=project,
+        round_label=round_label,
+        choose_project=choose_project if console.stdin_is_terminal() else None,
+    )
     console.info(f"{note.role} ({note.round}): outcome is now {note.outcome}.")
     typer.echo(str(note.path))
     warn_about(coach)

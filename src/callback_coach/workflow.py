@@ -412,13 +412,19 @@ class Coach:
         return session.run()
 
     def record_outcome(
-        self, role: str, outcome: str, *, project: str | None = None, round_label: str | None = None
+        self,
+        role: str,
+        outcome: str,
+        *,
+        project: str | None = None,
+        round_label: str | None = None,
+        choose_project: Callable[[list[str]], str] | None = None,
     ) -> Note:
         """Set the outcome of a round (default: the latest) on its review note, or its prep
         note when it has no review. Only the `outcome` keys change; the rest stays byte
         for byte."""
         value = check_outcome(outcome)
-        role, project_name, mine = self._role_and_project(role, project, None)
+        role, project_name, mine = self._role_and_project(role, project, choose_project)
         rounds = rounds_of(mine)
         if not rounds:
             raise NotFoundError(
