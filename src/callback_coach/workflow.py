@@ -206,24 +206,17 @@ class Coach:
     ) -> SessionPlan:
         """Everything a prep needs before the first question: checklists, round, project,
         and what the previous round left (defaults, a panel, stable details)."""
-        checklists = self.select_checklists("prep", checklist_ids)
-        role, project_name, mine = self._role_and_project(role, project, choose_project, "prep")
-        rounds = rounds_of(mine)
-        if round_label is not None:
-            chosen = check_round(round_label)
-        else:
-            drafts = self.drafts.find("prep", role, project_name, None)
-            chosen = drafts[0].round if drafts else next_round([r.round for r in rounds])
-        role, project_name = self._draft_spelling("prep", role, project_name, chosen, mine)
-        plan = SessionPlan(
-            kind="prep",
-            role=role,
-            project=project_name,
-            round=chosen,
-            date=self._session_date("prep", role, project_name, chosen, date),
-            checklists=checklists,
+        plan, rounds = self._plan(
+            "prep",
+            role,
+            project,
+            round_label,
+            date,
+            checklist_ids,
+            choose_project,
+            default_round=lambda rounds: next_round([r.round for r in rounds]),
         )
-        previous = previous_round(rounds, chosen)
+        previous = previous_round(rounds, plan.round)
         if previous is None:
             plan.checklists = [_first_round_version(c) for c in plan.checklists]
             return plan
@@ -236,6 +229,39 @@ class Coach:
 
             plan.before[recall_id] = carry_over_panel(carry.record, carry.items)
         return plan
+
+    def _plan(
+        self,
+        kind: str,
+        role: str,
+        project: str | None,
+        round_label: str | None,
+        date: str | None,
+        checklist_ids: list[str] | None,
+        choose_project: Callable[[list[str]], str] | None,
+        *,
+        default_round: Callable[[list[RoundRecord]], str],
+    ) -> tuple[SessionPlan, list[RoundRecord]]:
+        """What prep and review share: checklists, role and project, the round (given, an
+        unfinished draft's, or `default_round`), and the date."""
+        checklists = self.select_checklists(kind, checklist_ids)
+        role, project_name, mine = self._role_and_project(role, project, choose_project, kind)
+        rounds = rounds_of(mine)
+        if round_label is not None:
+            chosen = check_round(round_label)
+        else:
+            drafts = self.drafts.find(kind, role, project_name, None)
+            chosen = drafts[0].round if drafts else default_round(rounds)
+        role, project_name = self._draft_spelling(kind, role, project_name, chosen, mine)
+        plan = SessionPlan(
+            kind=kind,
+            role=role,
+            project=project_name,
+            round=chosen,
+            date=self._session_date(kind, role, project_name, chosen, date),
+            checklists=checklists,
+        )
+        return plan, rounds
 
     def carry_over(self, previous: RoundRecord, checklists: list[Checklist]) -> CarryOver:
         """Defaults for `recall` questions from the previous round's review, then prep."""
@@ -299,26 +325,20 @@ class Coach:
         choose_project: Callable[[list[str]], str] | None = None,
     ) -> SessionPlan:
         """A review of one round: by default the latest round prepared but not reviewed."""
-        checklists = self.select_checklists("review", checklist_ids)
-        role, project_name, mine = self._role_and_project(role, project, choose_project, "review")
-        rounds = rounds_of(mine)
-        if round_label is not None:
-            chosen = check_round(round_label)
-        else:
-            drafts = self.drafts.find("review", role, project_name, None)
-            chosen = (drafts[0].round if drafts else None) or round_to_review(rounds)
-            if chosen is None:
-                chosen = rounds[-1].round if rounds else next_round([])
-        role, project_name = self._draft_spelling("review", role, project_name, chosen, mine)
-        plan = SessionPlan(
-            kind="review",
-            role=role,
-            project=project_name,
-            round=chosen,
-            date=self._session_date("review", role, project_name, chosen, date),
-            checklists=checklists,
+        plan, rounds = self._plan(
+            "review",
+            role,
+            project,
+            round_label,
+            date,
+            checklist_ids,
+            choose_project,
+            # The latest round prepared but not reviewed; else the latest round there is.
+            default_round=lambda rounds: (
+                round_to_review(rounds) or (rounds[-1].round if rounds else next_round([]))
+            ),
         )
-        record = next((r for r in rounds if r.round == chosen), None)
+        record = next((r for r in rounds if r.round == plan.round), None)
         if record is not None and record.latest_prep is not None:
             plan.extra["prep_note"] = record.latest_prep.file
         if record is not None:
