@@ -7,12 +7,14 @@ a checklist default, or a default carried over from an earlier round.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from callback_coach.errors import AnswersError
+from callback_coach.errors import AnswersError, NotFoundError
 
 if TYPE_CHECKING:
     from callback_coach.checklist import Checklist, Question
@@ -186,3 +188,22 @@ def validate_answers(
         noun = "problem" if len(problems) == 1 else "problems"
         raise AnswersError(f"{len(problems)} {noun} with the answers", details=problems)
     return cleaned
+
+
+def read_answers(spec: str) -> tuple[dict[str, dict[str, Any]], str]:
+    """Answers from `spec`: a YAML or JSON file's path, or `-` for standard input.
+
+    Returns the answers and the name to use for them in messages.
+    """
+    if spec == "-":
+        return load_answers_text(sys.stdin.read(), "<stdin>"), "<stdin>"
+    path = Path(spec).expanduser()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotFoundError(f"answers file not found: {path}") from None
+    except UnicodeDecodeError:
+        raise AnswersError(f"{path}: not a UTF-8 text file") from None
+    except OSError as exc:
+        raise NotFoundError(f"cannot read answers file {path}: {exc.strerror or exc}") from None
+    return load_answers_text(text, str(path)), str(path)

@@ -52,7 +52,7 @@ class ScriptedAsker:
     ) -> None:
         self.answers: dict[str, list[Any]] = {}
         for key, value in (answers or {}).items():
-            self.answers[key] = list(value.values) if isinstance(value, Sequence_) else [value]
+            self.answers[key] = list(value.values) if isinstance(value, AnswerSequence) else [value]
         self.choices = list(choices)
         self.interrupt_after = interrupt_after
         self.asked: list[str] = []
@@ -93,16 +93,16 @@ class ScriptedAsker:
         return choice
 
 
-class Sequence_:
+class AnswerSequence:
     """Several answers for one question, given in turn (e.g. after a "change")."""
 
     def __init__(self, *values: Any) -> None:
         self.values = values
 
 
-def answer_sequence(*values: Any) -> Sequence_:
+def answer_sequence(*values: Any) -> AnswerSequence:
     """Script several answers to the same question (first ask, then each change)."""
-    return Sequence_(*values)
+    return AnswerSequence(*values)
 
 
 class QuestionaryAsker:

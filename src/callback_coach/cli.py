@@ -7,7 +7,6 @@ stays fast (benchmarks/startup.py).
 from __future__ import annotations
 
 import shlex
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional  # Optional: Typer < 0.29 on Python 3.10
 
@@ -15,6 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from callback_coach import __version__
+from callback_coach.completion import complete_checklist, complete_outcome, complete_role
 from callback_coach.errors import CoachError, ExitCode
 
 if TYPE_CHECKING:
@@ -68,35 +68,6 @@ def _root(
 
     Notes are private files in your coach home ($COACH_HOME).
     """
-
-
-def complete_role(incomplete: str) -> list[str]:
-    """Role names from the actor's own notes (shell completion; never fails)."""
-    try:
-        from callback_coach.index import NoteIndex
-        from callback_coach.slugs import fold
-
-        start = fold(incomplete)
-        names = {row.role for row in NoteIndex().role_rows()}
-        return sorted(n for n in names if fold(n).startswith(start))
-    except Exception:  # completion must never print an error into the shell
-        return []
-
-
-def complete_checklist(incomplete: str) -> list[str]:
-    """Checklist ids, built-in and the actor's own (shell completion; never fails)."""
-    try:
-        from callback_coach.workflow import Coach
-
-        return [i for i in Coach.open().catalogue().ids() if i.startswith(incomplete)]
-    except Exception:
-        return []
-
-
-def complete_outcome(incomplete: str) -> list[str]:
-    from callback_coach.rounds import OUTCOMES
-
-    return [o for o in OUTCOMES if o.startswith(incomplete.lower())]
 
 
 ROLE_ARG = typer.Argument(
@@ -240,6 +211,7 @@ def finish(
 ) -> None:
     """Save a plan from --answers/--set/--defaults, or run it in the terminal."""
     from callback_coach import console
+    from callback_coach.answers import read_answers
     from callback_coach.workflow import parse_sets
 
     if not interactive:
@@ -606,24 +578,6 @@ def choose_project(projects: list[str]) -> str:
         from callback_coach.errors import Interrupted
 
         raise Interrupted("Stopped before any question; nothing was written.") from None
-
-
-def read_answers(spec: str) -> tuple[dict[str, dict[str, Any]], str]:
-    from callback_coach.answers import load_answers_text
-    from callback_coach.errors import AnswersError, NotFoundError
-
-    if spec == "-":
-        return load_answers_text(sys.stdin.read(), "<stdin>"), "<stdin>"
-    path = Path(spec).expanduser()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise NotFoundError(f"answers file not found: {path}") from None
-    except UnicodeDecodeError:
-        raise AnswersError(f"{path}: not a UTF-8 text file") from None
-    except OSError as exc:
-        raise NotFoundError(f"cannot read answers file {path}: {exc.strerror or exc}") from None
-    return load_answers_text(text, str(path)), str(path)
 
 
 def resume_command(plan: SessionPlan) -> str:
