@@ -172,7 +172,7 @@ def validate_files(paths: Iterable[Path]) -> list[Problem]:
         try:
             load_checklist(path)
         except ChecklistError as exc:
-            problems.extend(getattr(exc, "problems", []))
+            problems.extend(exc.problems)
     return problems
 
 
@@ -187,11 +187,11 @@ def _error(problems: list[Problem]) -> ChecklistError:
     count = len(problems)
     noun = "problem" if count == 1 else "problems"
     where = files[0] if len(files) == 1 else f"{len(files)} files"
-    exc = ChecklistError(
-        f"invalid checklist {where}: {count} {noun}", details=[str(p) for p in problems]
+    return ChecklistError(
+        f"invalid checklist {where}: {count} {noun}",
+        details=[str(p) for p in problems],
+        problems=problems,
     )
-    exc.problems = problems  # type: ignore[attr-defined]
-    return exc
 
 
 def _parse(text: str, file: str, problems: list[Problem]) -> Checklist | None:
@@ -464,7 +464,7 @@ def load_catalogue(builtin_dir: Path, user_dir: Path | None) -> Catalogue:
         try:
             c = load_checklist(path, builtin=True)
         except ChecklistError as exc:
-            problems.extend(exc.problems)  # type: ignore[attr-defined]
+            problems.extend(exc.problems)
             continue
         builtins[c.id] = c
     user: list[Checklist] = []
@@ -482,7 +482,7 @@ def load_catalogue(builtin_dir: Path, user_dir: Path | None) -> Catalogue:
             try:
                 c = load_checklist(path, builtin=False)
             except ChecklistError as exc:
-                problems.extend(exc.problems)  # type: ignore[attr-defined]
+                problems.extend(exc.problems)
                 continue
             if c.id in seen:
                 problems.append(

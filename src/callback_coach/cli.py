@@ -146,8 +146,7 @@ def prep(
     """
     from callback_coach.workflow import Coach
 
-    interactive = answers is None and not sets and not defaults
-    require_terminal_unless(not interactive, "prep")
+    interactive = wants_prompts("prep", answers, sets, defaults)
     coach = Coach.open()
     plan = coach.plan_prep(
         role,
@@ -192,8 +191,7 @@ def review(
     """
     from callback_coach.workflow import Coach
 
-    interactive = answers is None and not sets and not defaults
-    require_terminal_unless(not interactive, "review")
+    interactive = wants_prompts("review", answers, sets, defaults)
     coach = Coach.open()
     plan = coach.plan_review(
         role,
@@ -414,8 +412,12 @@ def export_notes(
     )
     catalogue = coach.catalogue()
     render = exports.NOTE_RENDERERS[fmt]
-    parts = [(f"{n.path.stem}.{fmt}", render([n], catalogue)) for n in chosen]
-    written = exports.write_output(output, render(chosen, catalogue), parts, force=force)
+    written = exports.write_output(
+        output,
+        lambda: render(chosen, catalogue),
+        lambda: [(f"{n.path.stem}.{fmt}", render([n], catalogue)) for n in chosen],
+        force=force,
+    )
     if not chosen:
         console.info("No notes match.")
     for path in written:
@@ -444,10 +446,15 @@ def export_checklists(
 
     fmt = exports.check_format(fmt, exports.CHECKLIST_FORMATS)
     coach = Coach.open()
-    chosen = coach.select_checklists("any", ids) if ids else list(coach.catalogue().checklists)
+    chosen = coach.select_checklists(None, ids)
     render = exports.CHECKLIST_RENDERERS[fmt]
-    parts = [(f"{c.id}.{fmt}", render([c])) for c in chosen]
-    for path in exports.write_output(output, render(chosen), parts, force=force):
+    written = exports.write_output(
+        output,
+        lambda: render(chosen),
+        lambda: [(f"{c.id}.{fmt}", render([c])) for c in chosen],
+        force=force,
+    )
+    for path in written:
         console.info(f"Wrote {path}")
     warn_about(coach)
 
@@ -505,7 +512,7 @@ def checklists_show(
     from callback_coach import console
     from callback_coach.workflow import Coach
 
-    (checklist,) = Coach.open().select_checklists("any", [checklist_id])
+    (checklist,) = Coach.open().select_checklists(None, [checklist_id])
     out = console.out()
     out.print(
         Text(
@@ -555,15 +562,22 @@ def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
 
 
-def require_terminal_unless(has_answers: bool, command: str) -> None:
+def wants_prompts(
+    command: str, answers: str | None, sets: list[str] | None, defaults: bool
+) -> bool:
+    """True when the command will prompt (no --answers, --set or --defaults); then it
+    needs a terminal, and without one it stops at once pointing to --answers."""
     from callback_coach import console
     from callback_coach.errors import NoTerminalError
 
-    if not has_answers and not console.stdin_is_terminal():
+    if answers is not None or sets or defaults:
+        return False
+    if not console.stdin_is_terminal():
         raise NoTerminalError(
             f"coach {command} asks questions, but standard input is not a terminal: "
             "pass --answers FILE (or --answers - to read them from standard input)"
         )
+    return True
 
 
 def choose_project(projects: list[str]) -> str:

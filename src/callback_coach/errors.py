@@ -6,6 +6,7 @@ The table in README.md ("Exit codes") is generated from `ExitCode` and checked b
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 
 class ExitCode(enum.IntEnum):
@@ -63,6 +64,12 @@ class UsageError(CoachError):
 class ChecklistError(CoachError):
     exit_code = ExitCode.CHECKLIST_INVALID
 
+    def __init__(
+        self, message: str, *, details: list[str] | None = None, problems: list[Any] | None = None
+    ) -> None:
+        super().__init__(message, details=details)
+        self.problems = list(problems or [])  # checklist.Problem, one per detail line
+
 
 class AnswersError(CoachError):
     exit_code = ExitCode.ANSWERS_INVALID
@@ -82,6 +89,10 @@ class StorageError(CoachError):
 
 class AmbiguousError(CoachError):
     exit_code = ExitCode.AMBIGUOUS
+
+    def __init__(self, message: str, *, choices: list[str]) -> None:
+        super().__init__(message)
+        self.choices = list(choices)  # what the user may pick from
 
 
 class ExistsError(CoachError):

@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -300,33 +300,35 @@ def is_folder_target(output: str) -> bool:
 
 def write_output(
     output: str | None,
-    whole: str,
-    parts: Iterable[tuple[str, str]] = (),
+    whole: Callable[[], str],
+    parts: Callable[[], Iterable[tuple[str, str]]],
     *,
     force: bool = False,
 ) -> list[Path]:
-    """Write `whole` to stdout (no `output`) or to one file; or, for an output ending in
-    `/` (or an existing folder), each (file name, text) of `parts` to its own file.
+    """Write `whole()` to stdout (no `output`) or to one file; or, for an output ending in
+    `/` (or an existing folder), each (file name, text) of `parts()` to its own file. Only
+    the one that is written is rendered.
 
     An existing file is an error unless `force`; then nothing at all is written.
     """
     if output is None:
+        text = whole()
         stream = getattr(sys.stdout, "buffer", None)
         if stream is not None:
             sys.stdout.flush()
-            stream.write(whole.encode("utf-8"))
+            stream.write(text.encode("utf-8"))
             stream.flush()
         else:
-            sys.stdout.write(whole)
+            sys.stdout.write(text)
         return []
     if is_folder_target(output):
         folder = Path(output).expanduser()
-        targets = [(folder / name, text) for name, text in parts]
+        targets = [(folder / name, text) for name, text in parts()]
     else:
         path = Path(output).expanduser()
         if not path.parent.is_dir():
             raise NotFoundError(f"the folder for {path} does not exist")
-        targets = [(path, whole)]
+        targets = [(path, whole())]
     existing = [str(p) for p, _ in targets if p.exists()]
     if existing and not force:
         raise ExistsError(

@@ -44,13 +44,9 @@ def resolve_project(notes: Iterable[Note], role: str, project: str | None) -> st
     if len(known) == 1:
         return known[0]
     listing = ", ".join(repr(p) if p else "(no project)" for p in known)
-    exc = AmbiguousError(f"role {role!r} appears in several projects ({listing}): add --project")
-    exc.choices = known  # type: ignore[attr-defined]
-    return _raise(exc)
-
-
-def _raise(exc: Exception) -> str:
-    raise exc
+    raise AmbiguousError(
+        f"role {role!r} appears in several projects ({listing}): add --project", choices=known
+    )
 
 
 def role_notes(notes: Iterable[Note], role: str, project: str) -> list[Note]:

@@ -195,9 +195,6 @@ class NoteIndex:
             fileio.atomic_write(self.roles_path, json.dumps(payload, ensure_ascii=False))
         return rows
 
-    def path_of(self, summary: NoteSummary) -> Path:
-        return self.notes_dir / summary.file
-
     def search(self, text: str) -> list[tuple[NoteSummary, str, str]]:
         """(summary, where, line) for every line containing `text`, ignoring case."""
         try:

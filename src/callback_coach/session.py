@@ -114,20 +114,10 @@ class Session:
             checklists=[c.id for c in plan.checklists],
             extra=dict(plan.extra),
         )
-        self._draft_written = draft is not None
 
     @property
     def answers(self) -> dict[str, dict[str, Any]]:
         return self.draft.answers
-
-    def remaining(self) -> list[tuple[Checklist, Question]]:
-        """Questions not yet answered in this draft (a blank answer counts as given)."""
-        return [
-            (c, q)
-            for c in self.plan.checklists
-            for q in c.questions
-            if q.id not in self.answers.get(c.id, {})
-        ]
 
     def run(self) -> SessionResult:
         """Ask what is left, then loop on save / change / discard."""
@@ -163,7 +153,6 @@ class Session:
             default = None
         self.answers.setdefault(checklist.id, {})[question.id] = value
         self.drafts.save(self.draft)
-        self._draft_written = True
 
     def _review(self) -> SessionResult:
         while True:

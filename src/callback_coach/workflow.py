@@ -121,10 +121,13 @@ class Coach:
             paths.builtin_checklists_dir(), paths.user_checklists_dir(self.home)
         )
         for path, reason in catalogue.skipped:
-            message = f"skipped checklist {path}: {reason}"
-            if message not in self.warnings:
-                self.warnings.append(message)
+            self._warn(f"skipped checklist {path}: {reason}")
         return catalogue
+
+    def _warn(self, message: str) -> None:
+        """Keep a warning for the CLI to show once, after the command's output."""
+        if message not in self.warnings:
+            self.warnings.append(message)
 
     def summaries(self) -> list[NoteSummary]:
         """A summary of every readable note; unreadable ones are named in `warnings`."""
@@ -134,9 +137,7 @@ class Coach:
 
     def _warn_unreadable(self, index: NoteIndex) -> None:
         for path, error in index.unreadable():
-            message = f"skipped {path}: {error}"
-            if message not in self.warnings:
-                self.warnings.append(message)
+            self._warn(f"skipped {path}: {error}")
 
     def load(self, summaries: list[Any]) -> list[Note]:
         """Read the full notes behind some summaries (skipping any that vanished)."""
@@ -146,7 +147,7 @@ class Coach:
             try:
                 notes.append(read_note(folder / summary.file))
             except (OSError, NoteParseError) as exc:
-                self.warnings.append(f"skipped {folder / summary.file}: {exc}")
+                self._warn(f"skipped {folder / summary.file}: {exc}")
         return notes
 
     def _role_and_project(
@@ -165,7 +166,7 @@ class Coach:
         except AmbiguousError as exc:
             if choose_project is None:
                 raise
-            project_name = choose_project(exc.choices)  # type: ignore[attr-defined]
+            project_name = choose_project(exc.choices)
         if project is None and not project_name and drafts_kind:
             # A role only known from an unfinished draft keeps the draft's project.
             drafts = self.drafts.find(drafts_kind, role, None, None)
@@ -174,10 +175,12 @@ class Coach:
         mine = role_notes(summaries, role, project_name)
         return canonical_role(mine or summaries, role), project_name, mine
 
-    def select_checklists(self, phase: str, ids: list[str] | None) -> list[Checklist]:
+    def select_checklists(self, phase: str | None, ids: list[str] | None) -> list[Checklist]:
+        """The checklists named by `ids`, in that order; without ids, every checklist of
+        `phase` (every checklist at all when `phase` is None)."""
         catalogue = self.catalogue()
         if not ids:
-            chosen = list(catalogue.checklists) if phase == "any" else catalogue.for_phase(phase)
+            chosen = list(catalogue.checklists) if phase is None else catalogue.for_phase(phase)
             if not chosen:
                 raise NotFoundError(f"no {phase} checklists are available")
             return chosen
