@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from callback_coach.checklist import Checklist, Question
+from callback_coach.notes import Note, read_note
 from callback_coach.workflow import Coach
 
 
@@ -65,3 +66,16 @@ def prep(coach: Coach, role: str = "Nina", **kwargs) -> Path:
 def review(coach: Coach, role: str = "Nina", answers=None, **kwargs) -> Path:
     plan = coach.plan_review(role, **kwargs)
     return coach.save_answers(plan, answers or REVIEW).path
+
+
+def saved_notes(home: Path) -> list[Note]:
+    """Every note file in a home, read directly (sorted by file name)."""
+    folder = home / "notes"
+    if not folder.is_dir():
+        return []
+    return [read_note(p) for p in sorted(folder.glob("*.md"))]
+
+
+def uninert(cell: str) -> str:
+    """The text `exports.inert` was given (a spreadsheet user removes one apostrophe)."""
+    return cell[1:] if cell.startswith("'") else cell

@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 from callback_coach import __version__, fileio
 from callback_coach.cli import app
 from callback_coach.errors import ExitCode
-from callback_coach.notes import NoteStore, read_note
+from callback_coach.notes import read_note
 
-from .helpers import write_checklist
+from .helpers import saved_notes, write_checklist
 
 runner = CliRunner()
 
@@ -267,7 +267,7 @@ def test_read_only_home(home: Path, tmp_path: Path, monkeypatch) -> None:
     assert (
         result.stderr == f"error: cannot write in {home / 'notes'}: the file system is read-only\n"
     )
-    assert NoteStore(home).scan().notes == []
+    assert saved_notes(home) == []
 
 
 def test_two_preps_of_the_same_role_at_once(home: Path, tmp_path: Path, coach_bin: str) -> None:
@@ -293,7 +293,7 @@ def test_two_preps_of_the_same_role_at_once(home: Path, tmp_path: Path, coach_bi
     assert [p.returncode for p in procs] == [0, 0, 0, 0], outputs
     written = sorted(Path(out.strip()) for out, _ in outputs)
     assert len(set(written)) == 4
-    assert sorted(p.path for p in NoteStore(home).scan().notes) == written
+    assert sorted(p.path for p in saved_notes(home)) == written
     for path in written:
         assert read_note(path).answers["refine-intention"]["want"] == "to be believed"
 

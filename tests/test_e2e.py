@@ -10,8 +10,9 @@ import pexpect
 import pytest
 
 from callback_coach.checklist import Question
-from callback_coach.notes import NoteStore
 from callback_coach.workflow import Coach
+
+from .helpers import saved_notes
 
 pytestmark = pytest.mark.e2e
 
@@ -93,7 +94,7 @@ def test_a_full_prep_keeps_every_typed_answer(home: Path, coach_bin: str) -> Non
     child.send(ENTER)
     child.expect_exact("Saved your prep for Nina (callback-1)")
     assert finish(child) == 0
-    notes = NoteStore(home).scan().notes
+    notes = saved_notes(home)
     assert len(notes) == 1
     assert notes[0].answers == expected
     text = notes[0].path.read_text(encoding="utf-8")
@@ -114,7 +115,7 @@ def test_ctrl_c_keeps_a_draft_and_the_next_prep_resumes(home: Path, coach_bin: s
         "Stopped. Your 2 answers are kept in a draft; run `coach prep Nina --round callback-1` to resume."
     )
     assert finish(child) == 130
-    assert NoteStore(home).scan().notes == []
+    assert saved_notes(home) == []
 
     child = spawn(coach_bin, home, "prep", "Nina", "--checklist", "refine-intention")
     child.expect_exact(
@@ -130,7 +131,7 @@ def test_ctrl_c_keeps_a_draft_and_the_next_prep_resumes(home: Path, coach_bin: s
     child.expect_exact("What now?")
     child.send(ENTER)
     assert finish(child) == 0
-    (note,) = NoteStore(home).scan().notes
+    (note,) = saved_notes(home)
     assert note.answers["refine-intention"] == got
     assert not list((home / "drafts").glob("*.yaml"))
 
@@ -185,7 +186,7 @@ def test_prep_review_prep_shows_what_worked_last_time(home: Path, coach_bin: str
     child.expect_exact("What now?")
     child.send(ENTER)
     assert finish(child) == 0
-    notes = sorted(NoteStore(home).scan().notes, key=lambda n: (n.round, n.kind))
+    notes = sorted(saved_notes(home), key=lambda n: (n.round, n.kind))
     assert [(n.round, n.kind) for n in notes] == [
         ("callback-1", "prep"),
         ("callback-1", "review"),
@@ -198,7 +199,7 @@ def test_prep_review_prep_shows_what_worked_last_time(home: Path, coach_bin: str
 
 
 def test_a_role_in_two_projects_asks_which_one(home: Path, coach_bin: str) -> None:
-    from .helpers import prep
+    from .helpers import prep, saved_notes
 
     coach = Coach(home)
     prep(coach, project="The Seagull")
@@ -209,7 +210,7 @@ def test_a_role_in_two_projects_asks_which_one(home: Path, coach_bin: str) -> No
     child.send(DOWN + ENTER)
     child.expect_exact("Nina (callback-1): outcome is now booked.")
     assert finish(child) == 0
-    outcomes = {n.project: n.outcome for n in NoteStore(home).scan().notes}
+    outcomes = {n.project: n.outcome for n in saved_notes(home)}
     assert outcomes == {"The Seagull": None, "Uncle Vanya": "booked"}
 
     child = spawn(coach_bin, home, "show", "Nina")

@@ -22,6 +22,8 @@ from callback_coach.notes import (
 )
 from callback_coach.slugs import fold, slugify
 
+from .helpers import saved_notes
+
 # Text that stresses YAML and front matter: newlines, quotes, '---', leading spaces,
 # YAML's special words, and any Unicode.
 TRICKY = st.sampled_from(
@@ -166,7 +168,7 @@ def test_many_writers_at_once_lose_nothing(home: Path) -> None:
     for t in threads:
         t.join()
     assert len(set(paths)) == 12
-    assert len(store.scan().notes) == 12
+    assert len(saved_notes(home)) == 12
 
 
 def test_atomic_write_leaves_old_content_when_the_write_fails(tmp_path: Path, monkeypatch) -> None:
@@ -183,11 +185,13 @@ def test_atomic_write_leaves_old_content_when_the_write_fails(tmp_path: Path, mo
     assert [p.name for p in tmp_path.iterdir()] == ["f.txt"]
 
 
-def test_scan_skips_unreadable_notes_and_names_them(home: Path) -> None:
+def test_the_index_skips_unreadable_notes_and_names_them(home: Path) -> None:
+    from callback_coach.index import NoteIndex
+
     store = NoteStore(home)
     good = store_note(store)
     bad = store.folder / "broken.md"
     bad.write_text("just text", encoding="utf-8")
-    result = store.scan()
-    assert [n.path for n in result.notes] == [good]
-    assert [p for p, _ in result.unreadable] == [bad]
+    index = NoteIndex(home)
+    assert [s.file for s in index.summaries() if s.ok] == [good.name]
+    assert index.unreadable() == [(bad, "the file does not start with a '---' front-matter line")]

@@ -13,7 +13,7 @@ from callback_coach.notes import NoteStore, read_note
 from callback_coach.session import Session, SessionPlan
 from callback_coach.workflow import Coach
 
-from .helpers import make_checklist
+from .helpers import make_checklist, saved_notes
 
 TINY = make_checklist(
     "tiny",
@@ -80,7 +80,7 @@ def test_discard_needs_confirming_and_writes_nothing(home: Path) -> None:
     asker = ScriptedAsker({"tiny.want": "x"}, choices=["discard", "keep", "discard", "discard"])
     result = run(home, asker, plan(TINY))
     assert result.discarded and result.note is None
-    assert NoteStore(home).scan().notes == []
+    assert saved_notes(home) == []
     assert not list(DraftStore(home).folder.glob("*.yaml"))
 
 
@@ -175,13 +175,13 @@ def test_a_second_session_of_the_same_round_is_refused_while_one_runs(home: Path
     assert inner == [
         "another coach is already running this prep (Nina, callback-1); finish or stop it first"
     ]
-    assert len(coach.notes.scan().notes) == 1
+    assert len(saved_notes(coach.home)) == 1
     # Once the first is done, the lock is free again.
     coach.run_session(
         coach.plan_prep("Nina", round_label="callback-1", checklist_ids=["mindset"]),
         ScriptedAsker(choices=["save"]),
     )
-    assert len(coach.notes.scan().notes) == 2
+    assert len(saved_notes(coach.home)) == 2
 
 
 def test_a_resumed_session_keeps_the_date_it_was_started_with(home: Path) -> None:

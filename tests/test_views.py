@@ -15,7 +15,7 @@ from callback_coach.errors import ExitCode
 from callback_coach.index import NoteIndex
 from callback_coach.workflow import Coach
 
-from .helpers import REVIEW, prep, review
+from .helpers import REVIEW, prep, review, saved_notes
 
 runner = CliRunner()
 
@@ -124,7 +124,7 @@ def test_show_for_people_and_unknown_roles(history: Coach) -> None:
 
 
 def test_search_is_case_insensitive_over_answers_and_bodies(history: Coach) -> None:
-    note = next(n for n in history.notes.scan().notes if n.role == "Nina")
+    note = next(n for n in saved_notes(history.home) if n.role == "Nina")
     note.path.write_text(note.path.read_text() + "\nRemember the LANTERN image.\n")
     data, _ = coach_json("search", "lantern")
     assert [(m["role"], m["kind"], m["where"], m["line"]) for m in data["matches"]] == [
@@ -179,29 +179,6 @@ def test_a_corrupt_note_is_named_once_and_skipped(history: Coach, home: Path) ->
         json.loads(result.stdout)
 
 
-def test_index_is_rebuilt_when_deleted_or_corrupt(history: Coach, home: Path) -> None:
-    index = NoteIndex(home)
-    expected = [(s.file, s.role, s.round) for s in index.summaries()]
-    assert index.index_path.exists() and index.search_path.exists()
-    assert not index.index_path.is_relative_to(home), "derived data stays out of the home"
-    for damage in ("delete", "garbage", "stale-search", "garbled-folded", "no-folded"):
-        if damage == "delete":
-            index.index_path.unlink()
-        elif damage == "garbage":
-            index.index_path.write_text("{not json")
-        elif damage == "stale-search":
-            index.search_path.write_text("another-generation\nx\x1fy\x1fz\n")
-        elif damage == "garbled-folded":
-            head = index.folded_path.read_bytes().split(b"\n", 1)[0]
-            index.folded_path.write_bytes(head + b"\nnot-a-number\x1fmore pride\n")
-        else:
-            index.folded_path.unlink()
-        fresh = NoteIndex(home)
-        assert [(s.file, s.role, s.round) for s in fresh.summaries()] == expected
-        assert coach_json("search", "pride")[0]["matches"][1]["line"] == "more pride"
-        json.loads(fresh.index_path.read_text())
-
-
 def test_index_notices_changes_with_same_second(history: Coach, home: Path) -> None:
     index = NoteIndex(home)
     index.summaries()
@@ -215,20 +192,6 @@ def test_index_notices_changes_with_same_second(history: Coach, home: Path) -> N
     assert [s.outcome for s in NoteIndex(home).summaries() if s.file == note.name] == ["booked!"]
     note.unlink()
     assert all(s.file != note.name for s in NoteIndex(home).summaries())
-
-
-def test_index_write_failure_is_harmless(history: Coach, home: Path, monkeypatch) -> None:
-    from callback_coach import fileio
-
-    def fail(*args, **kwargs):
-        raise OSError(30, "Read-only file system")
-
-    monkeypatch.setattr(fileio, "atomic_write", fail)
-    for cache_file in paths.cache_dir(home).glob("*"):
-        cache_file.unlink()
-    data, _ = coach_json("list")
-    assert [r["role"] for r in data["roles"]] == ["Nina", "Sonya"]
-    assert coach_json("search", "pride")[0]["matches"][0]["line"] == "more pride"
 
 
 def test_review_json_roundtrip_of_answers(history: Coach) -> None:

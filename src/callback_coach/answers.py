@@ -6,6 +6,7 @@ a checklist default, or a default carried over from an earlier round.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterable, Mapping
@@ -64,6 +65,28 @@ def check_value(question: Question, value: Any) -> Any:
             raise ValueError(f"{value} is outside {low}..{high}")
         return value
     raise ValueError(f"unknown question type {kind!r}")
+
+
+def format_answer(value: Any) -> str:
+    """An answer as a person reads it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def json_safe(value: Any) -> Any:
+    """A front-matter value as JSON data: string keys, ISO dates, lists for tuples."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
 
 
 def is_answered(value: Any) -> bool:

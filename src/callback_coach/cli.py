@@ -402,7 +402,7 @@ def export_notes(
 ) -> None:
     """Export notes: a printable Markdown sheet, JSON or YAML for scripts, CSV for spreadsheets."""
     from callback_coach import console, exports
-    from callback_coach.workflow import Coach
+    from callback_coach.workflow import Coach, export_files, export_text
     from callback_coach.workflow import export_notes as select
 
     fmt = exports.check_format(fmt, exports.NOTE_FORMATS)
@@ -410,12 +410,10 @@ def export_notes(
     chosen = select(
         coach, exports.NoteFilter(role, project, round_label, kind, outcome, since, until)
     )
-    catalogue = coach.catalogue()
-    render = exports.NOTE_RENDERERS[fmt]
     written = exports.write_output(
         output,
-        lambda: render(chosen, catalogue),
-        lambda: [(f"{n.path.stem}.{fmt}", render([n], catalogue)) for n in chosen],
+        lambda: export_text(coach, chosen, fmt),
+        lambda: export_files(coach, chosen, fmt),
         force=force,
     )
     if not chosen:
@@ -451,7 +449,7 @@ def export_checklists(
     written = exports.write_output(
         output,
         lambda: render(chosen),
-        lambda: [(f"{c.id}.{fmt}", render([c])) for c in chosen],
+        lambda: [(f"{c.id}.{fmt}", lambda c=c: render([c])) for c in chosen],
         force=force,
     )
     for path in written:

@@ -2,6 +2,11 @@
 
 Every function here is pure except `write_output`. The same notes always give the same
 bytes (stable order, stable keys, no export time), so exports diff well in git.
+
+Notes are rendered one at a time (`note_chunks`): an export of any size is written as it
+is made, and memory stays flat. JSON is made with the C string encoder in the documented
+layout (what `json.dumps(..., indent=2)` gives); YAML with libyaml's emitter where PyYAML
+has it, in bytes equal to the pure-Python emitter's (tests/test_exports.py checks both).
 """
 
 from __future__ import annotations
@@ -9,17 +14,21 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # the C encoder where CPython has it
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from callback_coach import fileio
+from callback_coach.answers import format_answer, json_safe
 from callback_coach.checklist import Catalogue, Checklist
 from callback_coach.errors import ExistsError, NotFoundError, StorageError, UsageError
-from callback_coach.notes import NOTE_KEYS, Note, dump_yaml
-from callback_coach.render import format_answer, json_safe, own_text
+from callback_coach.notes import NOTE_KEYS, Note, NoteFacts, dump_yaml, own_text
 from callback_coach.rounds import round_rank
 from callback_coach.slugs import fold
 
@@ -39,6 +48,8 @@ CSV_COLUMNS = (
 )
 # A spreadsheet runs a cell starting with one of these as a formula (or strips it).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What an export writes: one text, or its pieces in order.
+Text = str | Iterable[str]
 
 
 @dataclass
@@ -53,7 +64,7 @@ class NoteFilter:
     since: str | None = None
     until: str | None = None
 
-    def matches(self, note: Note) -> bool:
+    def matches(self, note: NoteFacts) -> bool:
         if self.role is not None and fold(note.role) != fold(self.role):
             return False
         if self.project is not None and fold(note.project) != fold(self.project):
@@ -69,7 +80,7 @@ class NoteFilter:
         return not (self.until is not None and note.date > self.until)
 
 
-def note_order(note: Note) -> tuple:
+def note_order(note: NoteFacts) -> tuple[Any, ...]:
     """Stable export order: role, project, round, prep before review, then date."""
     return (
         fold(note.role),
@@ -79,15 +90,56 @@ def note_order(note: Note) -> tuple:
         0 if note.kind == "prep" else 1,
         note.date,
         note.created,
-        note.path.name if note.path else "",
+        note.file,
     )
 
 
 # -- notes -----------------------------------------------------------------------------
 
 
-def note_document(note: Note, catalogue: Catalogue) -> dict[str, Any]:
+class Prompts:
+    """Checklist titles and question prompts, looked up once per export."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self._titles: dict[str, str] = {}
+        self._prompts: dict[tuple[str, Any], Any] = {}
+
+    def title(self, cid: str) -> str:
+        title = self._titles.get(cid)
+        if title is None:
+            checklist = self.catalogue.get(cid)
+            title = self._titles[cid] = checklist.title if checklist else cid
+        return title
+
+    def prompt(self, cid: str, qid: Any) -> Any:
+        """The question's prompt, or its id when the checklist does not know it."""
+        key = (cid, qid)
+        try:
+            return self._prompts[key]
+        except KeyError:
+            pass
+        except TypeError:  # an id YAML read as a list or a mapping
+            return _prompt(self.catalogue.get(cid), qid)
+        prompt = self._prompts[key] = _prompt(self.catalogue.get(cid), qid)
+        return prompt
+
+    def have_yaml_line_break(self) -> bool:
+        """Whether any checklist title or prompt holds a character YAML reads as a line
+        break (then every note's export data must be checked for one)."""
+        return has_yaml_line_break(
+            [c.title for c in self.catalogue.checklists]
+            + [q.prompt for c in self.catalogue.checklists for q in c.questions]
+        )
+
+
+def _prompts(catalogue: Catalogue | Prompts) -> Prompts:
+    return catalogue if isinstance(catalogue, Prompts) else Prompts(catalogue)
+
+
+def note_document(note: Note, catalogue: Catalogue | Prompts) -> dict[str, Any]:
     """A note as export data: metadata, answers with their prompts, body, other keys."""
+    prompts = _prompts(catalogue)
     versions = {
         str(c.get("id")): c.get("version")
         for c in note.meta.get("checklists") or []
@@ -95,17 +147,16 @@ def note_document(note: Note, catalogue: Catalogue) -> dict[str, Any]:
     }
     checklists = []
     for cid, answers in note.answers.items():
-        checklist = catalogue.get(cid)
         checklists.append(
             {
                 "id": cid,
-                "title": checklist.title if checklist else cid,
+                "title": prompts.title(cid),
                 "version": versions.get(cid),
                 "answers": [
                     {
                         "id": qid,
-                        "prompt": _prompt(checklist, qid),
-                        "answer": json_safe(value),
+                        "prompt": prompts.prompt(cid, qid),
+                        "answer": _json_value(value),
                     }
                     for qid, value in answers.items()
                 ],
@@ -126,53 +177,217 @@ def note_document(note: Note, catalogue: Catalogue) -> dict[str, Any]:
     }
 
 
-def _prompt(checklist: Checklist | None, qid: str) -> str:
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _json_value(value: Any) -> Any:
+    return value if type(value) in _SCALARS else json_safe(value)
+
+
+def _prompt(checklist: Checklist | None, qid: Any) -> Any:
     question = checklist.question(qid) if checklist else None
     return question.prompt if question else qid
 
 
-def notes_json(notes: list[Note], catalogue: Catalogue) -> str:
-    data = {"format": EXPORT_FORMAT, "notes": [note_document(n, catalogue) for n in notes]}
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+# JSON in the documented layout (what json.dumps(..., indent=2, ensure_ascii=False) gives),
+# made piece by piece so that each note is encoded by C code and written as it is made.
 
 
-def notes_yaml(notes: list[Note], catalogue: Catalogue) -> str:
-    data = {"format": EXPORT_FORMAT, "notes": [note_document(n, catalogue) for n in notes]}
-    return dump_yaml(data)
+def _json(value: Any, pad: str) -> str:
+    """`value` as indented JSON whose first line continues a line indented by `pad`."""
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = pad + "  "
+        items = [f"{inner}{_json_key(k)}: {_json(v, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if kind is list:
+        if not value:
+            return "[]"
+        inner = pad + "  "
+        items = [inner + _json(v, inner) for v in value]
+        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    # Floats and anything unusual: exactly as json.dumps writes it.
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + pad)
+
+
+def _json_key(key: Any) -> str:
+    # Keys come through json_safe or json.loads: always text.
+    return encode_basestring(key if type(key) is str else str(key))
+
+
+def json_chunks(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> Iterator[str]:
+    prompts = _prompts(catalogue)
+    yield '{\n  "format": ' + str(EXPORT_FORMAT) + ',\n  "notes": ['
+    separator = "\n    "
+    for note in notes:
+        yield separator + _json(note_document(note, prompts), "    ")
+        separator = ",\n    "
+    yield "]\n}\n" if separator == "\n    " else "\n  ]\n}\n"
+
+
+def notes_json(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> str:
+    return "".join(json_chunks(notes, catalogue))
+
+
+# YAML: libyaml's emitter is about ten times faster than the pure-Python one. The two agree
+# on our data except where `_c_emitter_differs` says; that note is written by the pure one.
+
+
+class _PureDumper(yaml.SafeDumper):
+    pass
+
+
+_CDumper: type[Any] | None = None
+if hasattr(yaml, "CSafeDumper"):
+
+    class _CSafeDumper(yaml.CSafeDumper):  # type: ignore[name-defined,misc]
+        pass
+
+    _CDumper = _CSafeDumper
+
+
+def _literal_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    """Multi-line text as a literal block, as the notes themselves write it."""
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+for _dumper in (_PureDumper, _CDumper):
+    if _dumper is not None:
+        _dumper.add_representer(str, _literal_str)
+
+
+# Where libyaml's emitter and PyYAML's agree (tests/test_exports.py compares them on
+# random data): text of printable characters below U+10000 and line feeds, not ending in
+# a blank line (a kept "|+" block, after which they disagree on writing "..."), and mapping
+# keys of 1 to 127 such characters with no line feed. Anything else: the pure emitter.
+_YAML_UNSAFE = re.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd]|\n\n\\Z|\\A\n\\Z")
+
+
+def c_emitter_safe(value: Any) -> bool:
+    """True when libyaml's emitter writes `value` in the same bytes as PyYAML's."""
+    kind = type(value)
+    if kind is str:
+        return _YAML_UNSAFE.search(value) is None
+    if kind is dict:
+        return all(
+            type(k) is str
+            and 0 < len(k) < 128
+            and "\n" not in k
+            and _YAML_UNSAFE.search(k) is None
+            and c_emitter_safe(v)
+            for k, v in value.items()
+        )
+    if kind is list:
+        return all(c_emitter_safe(v) for v in value)
+    return kind in (int, float, bool) or value is None
+
+
+def yaml_text(
+    data: Any, *, allow_unicode: bool, emitter: str = "fast", checked: bool = False
+) -> str:
+    """`data` as the same YAML `notes.dump_yaml` writes (given its Unicode choice): with
+    libyaml's emitter when `emitter` is "fast" and the data is safe for it (`checked`
+    says the caller knows it is), else PyYAML's."""
+    fast = emitter == "fast" and _CDumper is not None and allow_unicode
+    if fast and not checked:
+        fast = c_emitter_safe(data)
+    text: str = yaml.dump(
+        data,
+        Dumper=_CDumper if fast else _PureDumper,
+        sort_keys=False,
+        allow_unicode=allow_unicode,
+        width=2**31 - 1,
+        default_flow_style=False,
+    )
+    return text
+
+
+def yaml_chunks(
+    notes: Iterable[Note], catalogue: Catalogue | Prompts, *, allow_unicode: bool = True
+) -> Iterator[str]:
+    """The YAML export, a note at a time. `allow_unicode` must be False when any exported
+    text holds a character YAML reads as a line break (see `has_yaml_line_break`)."""
+    prompts = _prompts(catalogue)
+    head = f"format: {EXPORT_FORMAT}\n"
+    for note in notes:
+        if head:
+            yield head + "notes:\n"
+            head = ""
+        yield yaml_text([note_document(note, prompts)], allow_unicode=allow_unicode)
+    if head:
+        yield head + "notes: []\n"
+
+
+def notes_yaml(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> str:
+    notes = list(notes)
+    prompts = _prompts(catalogue)
+    documents = [note_document(n, prompts) for n in notes]
+    return "".join(yaml_chunks(notes, prompts, allow_unicode=not has_yaml_line_break(documents)))
+
+
+def has_yaml_line_break(value: Any) -> bool:
+    """True when some text in `value` holds a character YAML reads as a line break
+    (`notes.dump_yaml` then escapes all non-ASCII text, so it reads back exactly)."""
+    from callback_coach.index import has_yaml_line_break as found
+
+    return found(value)
 
 
 def inert(cell: str) -> str:
     """A CSV cell a spreadsheet shows as text: a leading apostrophe before anything that
-    would start a formula (and before a leading apostrophe, so `restore` is exact)."""
+    would start a formula (and before a leading apostrophe, so removing one is exact)."""
     return "'" + cell if cell.startswith((*FORMULA_STARTS, "'")) else cell
 
 
-def restore(cell: str) -> str:
-    """The text `inert` was given."""
-    return cell[1:] if cell.startswith("'") else cell
-
-
-def notes_csv(notes: list[Note], catalogue: Catalogue) -> str:
+def csv_chunks(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> Iterator[str]:
+    prompts = _prompts(catalogue)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for note in notes:
+        role, project, round_label, kind, date = (
+            note.role,
+            note.project,
+            note.round,
+            note.kind,
+            note.date,
+        )
         for cid, answers in note.answers.items():
-            checklist = catalogue.get(cid)
             for qid, value in answers.items():
                 row = [
-                    note.role,
-                    note.project,
-                    note.round,
-                    note.kind,
-                    note.date,
+                    role,
+                    project,
+                    round_label,
+                    kind,
+                    date,
                     cid,
                     qid,
-                    _prompt(checklist, qid),
+                    prompts.prompt(cid, qid),
                     format_answer(value),
                 ]
-                writer.writerow([inert(cell) for cell in row])
-    return buffer.getvalue()
+                writer.writerow([inert(cell) if type(cell) is str else cell for cell in row])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def notes_csv(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> str:
+    return "".join(csv_chunks(notes, catalogue))
 
 
 def quote_block(text: str) -> str:
@@ -180,25 +395,25 @@ def quote_block(text: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
 
 
-def note_markdown(note: Note, catalogue: Catalogue) -> str:
+def note_markdown(note: Note, catalogue: Catalogue | Prompts) -> str:
     """A clean printable document: a title, a heading per checklist, each question
     followed by its answer (answers are block quotes, so they print as written)."""
+    prompts = _prompts(catalogue)
     title = " — ".join(part for part in (note.role, note.project) if part)
     detail = " · ".join(part for part in (note.round, note.kind, note.date) if part)
     if note.outcome:
         detail += f" · outcome: {note.outcome}"
     lines = [f"# {_md_inline(title)}", "", f"*{_md_inline(detail)}*", ""]
     for cid, answers in note.answers.items():
-        shown = [(qid, v) for qid, v in answers.items() if format_answer(v) != ""]
+        shown = [(qid, text) for qid, v in answers.items() if (text := format_answer(v)) != ""]
         if not shown:
             continue
-        checklist = catalogue.get(cid)
-        lines += [f"## {_md_inline(checklist.title if checklist else cid)}", ""]
-        for qid, value in shown:
+        lines += [f"## {_md_inline(prompts.title(cid))}", ""]
+        for qid, text in shown:
             lines += [
-                f"**{_md_inline(_prompt(checklist, qid))}**",
+                f"**{_md_inline(str(prompts.prompt(cid, qid)))}**",
                 "",
-                quote_block(format_answer(value)),
+                quote_block(text),
                 "",
             ]
     mine = own_text(note.body)
@@ -207,24 +422,58 @@ def note_markdown(note: Note, catalogue: Catalogue) -> str:
     return "\n".join(lines)
 
 
+_MD_ESCAPES = str.maketrans({**{ch: "\\" + ch for ch in "\\`*_[]<>#|"}, "\r": " ", "\n": " "})
+
+
 def _md_inline(text: str) -> str:
     """Escape the characters that would change how a line of Markdown reads."""
-    out = []
-    for ch in text:
-        if ch in "\\`*_[]<>#|":
-            out.append("\\" + ch)
-        elif ch in "\r\n":
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_MD_ESCAPES)
 
 
-def notes_markdown(notes: list[Note], catalogue: Catalogue) -> str:
-    return "\n---\n\n".join(note_markdown(n, catalogue) for n in notes)
+def markdown_chunks(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> Iterator[str]:
+    prompts = _prompts(catalogue)
+    separator = ""
+    for note in notes:
+        yield separator + note_markdown(note, prompts)
+        separator = "\n---\n\n"
 
 
-NOTE_RENDERERS = {"md": notes_markdown, "json": notes_json, "yaml": notes_yaml, "csv": notes_csv}
+def notes_markdown(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> str:
+    return "".join(markdown_chunks(notes, catalogue))
+
+
+NOTE_RENDERERS: dict[str, Callable[[Iterable[Note], Catalogue | Prompts], str]] = {
+    "md": notes_markdown,
+    "json": notes_json,
+    "yaml": notes_yaml,
+    "csv": notes_csv,
+}
+
+
+def note_chunks(
+    fmt: str,
+    notes: Iterable[Note],
+    catalogue: Catalogue | Prompts,
+    *,
+    yaml_escapes: bool = False,
+) -> Iterator[str]:
+    """An export of many notes in `fmt`, piece by piece, equal to NOTE_RENDERERS[fmt].
+    For YAML, `yaml_escapes` must be `needs_yaml_escapes(...)` of the same notes."""
+    if fmt == "json":
+        return json_chunks(notes, catalogue)
+    if fmt == "yaml":
+        return yaml_chunks(notes, catalogue, allow_unicode=not yaml_escapes)
+    if fmt == "csv":
+        return csv_chunks(notes, catalogue)
+    return markdown_chunks(notes, catalogue)
+
+
+def needs_yaml_escapes(suspects: Iterable[Note], catalogue: Catalogue | Prompts) -> bool:
+    """Whether the YAML export of some notes escapes all non-ASCII text: when the export
+    data of one of them holds a character YAML reads as a line break. `suspects` are the
+    exported notes that may hold one (all of them, if a checklist text does)."""
+    prompts = _prompts(catalogue)
+    return any(has_yaml_line_break(note_document(note, prompts)) for note in suspects)
 
 
 # -- checklists ------------------------------------------------------------------------
@@ -300,35 +549,28 @@ def is_folder_target(output: str) -> bool:
 
 def write_output(
     output: str | None,
-    whole: Callable[[], str],
-    parts: Callable[[], Iterable[tuple[str, str]]],
+    whole: Callable[[], Text],
+    parts: Callable[[], Iterable[tuple[str, Callable[[], Text]]]],
     *,
     force: bool = False,
 ) -> list[Path]:
     """Write `whole()` to stdout (no `output`) or to one file; or, for an output ending in
-    `/` (or an existing folder), each (file name, text) of `parts()` to its own file. Only
-    the one that is written is rendered.
+    `/` (or an existing folder), each (file name, render) of `parts()` to its own file. Only
+    the one that is written is rendered, piece by piece as it is written.
 
     An existing file is an error unless `force`; then nothing at all is written.
     """
     if output is None:
-        text = whole()
-        stream = getattr(sys.stdout, "buffer", None)
-        if stream is not None:
-            sys.stdout.flush()
-            stream.write(text.encode("utf-8"))
-            stream.flush()
-        else:
-            sys.stdout.write(text)
+        _write_stdout(whole())
         return []
     if is_folder_target(output):
         folder = Path(output).expanduser()
-        targets = [(folder / name, text) for name, text in parts()]
+        targets = [(folder / name, render) for name, render in parts()]
     else:
         path = Path(output).expanduser()
         if not path.parent.is_dir():
             raise NotFoundError(f"the folder for {path} does not exist")
-        targets = [(path, whole())]
+        targets = [(path, whole)]
     existing = [str(p) for p, _ in targets if p.exists()]
     if existing and not force:
         raise ExistsError(
@@ -336,9 +578,29 @@ def write_output(
             details=existing,
         )
     written = []
-    for path, text in targets:
+    for path, render in targets:
         if path.is_dir():
             raise StorageError(f"{path} is a folder")
-        fileio.atomic_write(path, text)
+        fileio.atomic_write_chunks(path, _encoded(render()))
         written.append(path)
     return written
+
+
+def _encoded(text: Text) -> Iterator[bytes]:
+    if isinstance(text, str):
+        yield text.encode("utf-8")
+        return
+    for chunk in text:
+        yield chunk.encode("utf-8")
+
+
+def _write_stdout(text: Text) -> None:
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:  # a replaced sys.stdout (tests): text only
+        for chunk in [text] if isinstance(text, str) else text:
+            sys.stdout.write(chunk)
+        return
+    sys.stdout.flush()
+    for data in _encoded(text):
+        stream.write(data)
+    stream.flush()

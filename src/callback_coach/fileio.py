@@ -11,6 +11,7 @@ import contextlib
 import errno
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from callback_coach.errors import StorageError
@@ -86,6 +87,29 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         tmp = _write_temp(folder, data)
         try:
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise storage_error(exc, path, "write") from None
+    _fsync_dir(folder)
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+    """Replace `path` atomically with the bytes of `chunks`, written as they come (memory
+    stays flat however large the file)."""
+    folder = ensure_private_dir(path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                for chunk in chunks:
+                    handle.write(chunk)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, FILE_MODE)
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):

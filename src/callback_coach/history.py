@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from callback_coach.errors import AmbiguousError
-from callback_coach.notes import Note
+from callback_coach.notes import NoteFacts
 from callback_coach.rounds import next_round, round_rank
 from callback_coach.slugs import fold
+
+# A note or its summary: every function here takes either.
+N = TypeVar("N", bound=NoteFacts)
 
 
 def same_name(a: str, b: str) -> bool:
@@ -17,7 +20,7 @@ def same_name(a: str, b: str) -> bool:
     return fold(a) == fold(b)
 
 
-def projects_of_role(notes: Iterable[Note], role: str) -> list[str]:
+def projects_of_role(notes: Iterable[N], role: str) -> list[str]:
     """The projects this role appears in, with the spelling of their first note."""
     found: dict[str, str] = {}
     for note in sorted(notes, key=lambda n: n.created):
@@ -26,7 +29,7 @@ def projects_of_role(notes: Iterable[Note], role: str) -> list[str]:
     return list(found.values())
 
 
-def resolve_project(notes: Iterable[Note], role: str, project: str | None) -> str:
+def resolve_project(notes: Iterable[N], role: str, project: str | None) -> str:
     """The project a command about `role` means.
 
     With `project` given, an existing spelling that matches it is reused. Without it, the
@@ -49,13 +52,13 @@ def resolve_project(notes: Iterable[Note], role: str, project: str | None) -> st
     )
 
 
-def role_notes(notes: Iterable[Note], role: str, project: str) -> list[Note]:
+def role_notes(notes: Iterable[N], role: str, project: str) -> list[N]:
     """The notes of one role in one project, oldest round first."""
     mine = [n for n in notes if same_name(n.role, role) and same_name(n.project, project)]
     return sorted(mine, key=lambda n: (round_rank(n.round), n.created))
 
 
-def canonical_role(notes: Iterable[Note], role: str) -> str:
+def canonical_role(notes: Iterable[N], role: str) -> str:
     """The spelling of `role` used by its earliest note, or `role` itself."""
     for note in sorted(notes, key=lambda n: n.created):
         if same_name(note.role, role):
@@ -71,19 +74,19 @@ DONE_OUTCOMES = ("booked", "released")
 
 
 @dataclass
-class RoundRecord:
-    """Everything recorded for one round of one role (notes oldest first)."""
+class RoundRecord(Generic[N]):
+    """Everything recorded for one round of one role (notes or summaries, oldest first)."""
 
     round: str
-    preps: list[Any] = field(default_factory=list)
-    reviews: list[Any] = field(default_factory=list)
+    preps: list[N] = field(default_factory=list)
+    reviews: list[N] = field(default_factory=list)
 
     @property
-    def latest_prep(self) -> Any | None:
+    def latest_prep(self) -> N | None:
         return self.preps[-1] if self.preps else None
 
     @property
-    def latest_review(self) -> Any | None:
+    def latest_review(self) -> N | None:
         return self.reviews[-1] if self.reviews else None
 
     @property
@@ -100,20 +103,20 @@ class RoundRecord:
         return None
 
 
-def rounds_of(notes: Iterable[Any]) -> list[RoundRecord]:
+def rounds_of(notes: Iterable[N]) -> list[RoundRecord[N]]:
     """Group one role's notes (or summaries) by round, in round order."""
-    records: dict[str, RoundRecord] = {}
+    records: dict[str, RoundRecord[N]] = {}
     latest: dict[str, str] = {}
     for note in sorted(notes, key=lambda n: n.created):
         record = records.get(note.round)
         if record is None:
-            record = records[note.round] = RoundRecord(note.round)
+            record = records[note.round] = RoundRecord[N](note.round)
         (record.reviews if note.kind == "review" else record.preps).append(note)
         latest[note.round] = note.created
     return sorted(records.values(), key=lambda r: (round_rank(r.round), latest[r.round]))
 
 
-def round_to_review(rounds: list[RoundRecord]) -> str | None:
+def round_to_review(rounds: list[RoundRecord[N]]) -> str | None:
     """The latest round that was prepared but not yet reviewed."""
     for record in reversed(rounds):
         if record.preps and not record.reviews:
@@ -121,14 +124,14 @@ def round_to_review(rounds: list[RoundRecord]) -> str | None:
     return None
 
 
-def previous_round(rounds: list[RoundRecord], current: str) -> RoundRecord | None:
+def previous_round(rounds: list[RoundRecord[N]], current: str) -> RoundRecord[N] | None:
     """The latest round recorded before `current` (in round order)."""
     rank = round_rank(current)
     earlier = [r for r in rounds if r.round != current and round_rank(r.round) <= rank]
     return earlier[-1] if earlier else None
 
 
-def next_step(rounds: list[RoundRecord]) -> tuple[str | None, str | None]:
+def next_step(rounds: list[RoundRecord[N]]) -> tuple[str | None, str | None]:
     """("review", round), ("prep", round), or (None, None) when the role is settled."""
     if not rounds:
         return "prep", next_round([])
@@ -142,7 +145,7 @@ def next_step(rounds: list[RoundRecord]) -> tuple[str | None, str | None]:
 
 @dataclass
 class RoleRow:
-    """One row of `coach list`: plain data, so the index can cache it."""
+    """One row of `coach list`: a role in one project, its rounds and what comes next."""
 
     role: str
     project: str
@@ -153,9 +156,6 @@ class RoleRow:
     outcome: str | None
     next_action: str | None
     next_round: str | None
-    # For lookups through the index cache; not part of the JSON output.
-    role_key: str = ""
-    files: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -172,39 +172,29 @@ class RoleRow:
         }
 
 
-def role_rows(summaries: Iterable[Any]) -> list[RoleRow]:
+def role_rows(notes: Iterable[NoteFacts]) -> list[RoleRow]:
     """One row per (role, project), most recently active first."""
-    groups: dict[tuple[str, str], list[Any]] = {}
-    for s in summaries:
-        key = (
-            getattr(s, "role_key", "") or fold(s.role),
-            getattr(s, "project_key", "") or fold(s.project),
-        )
-        group = groups.get(key)
-        if group is None:
-            groups[key] = [s]
-        else:
-            group.append(s)
+    groups: dict[tuple[str, str], list[NoteFacts]] = {}
+    for note in notes:
+        groups.setdefault((fold(note.role), fold(note.project)), []).append(note)
     keyed = []
-    for notes in groups.values():
-        first = min(notes, key=lambda n: n.created)
+    for group in groups.values():
+        first = min(group, key=lambda n: n.created)
         # Most recently active first: the latest callback date, then the latest note written.
-        activity = (max(n.date for n in notes), max(n.created for n in notes))
-        rounds = rounds_of(notes)
+        activity = (max(n.date for n in group), max(n.created for n in group))
+        rounds = rounds_of(group)
         action, next_label = next_step(rounds)
         latest = rounds[-1]
         row = RoleRow(
             role=first.role,
             project=first.project,
             rounds=[r.round for r in rounds],
-            notes=len(notes),
+            notes=len(group),
             latest_round=latest.round,
             latest_date=latest.date,
             outcome=latest.outcome,
             next_action=action,
             next_round=next_label,
-            role_key=fold(first.role),
-            files=[n.file for n in notes if hasattr(n, "file")],
         )
         keyed.append((activity, row))
     keyed.sort(key=lambda pair: pair[0], reverse=True)

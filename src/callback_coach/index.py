@@ -1,44 +1,52 @@
-"""A derived index of the notes folder, so listing and searching stay fast at 10,000 notes.
+"""A derived index of the notes folder, so listing, searching and exporting stay fast.
 
-The notes are the only source of truth. The index lives in the user cache folder (never
-in the synced coach home) and is checked against every note's mtime and size on each use:
-a changed note is re-read, a removed one dropped, and a missing, stale or corrupt index is
-rebuilt silently. It is written atomically. Nothing is ever written to a note from it.
+The notes are the only source of truth. The index is one SQLite database in the user cache
+folder (never in the synced coach home). On each use it is checked against a listing and
+`stat` of the notes folder: a changed note is parsed again and only its rows are replaced,
+a removed one is dropped, all in one transaction. Nothing is ever written to a note.
 
-Files, all sharing one generation id so they are only used together:
-- `stamps.json`: every note's mtime and size (read on every run: small), and unreadable notes;
-- `index.json`: one summary row per note;  `roles.json`: the rows of `coach list`;
-- `search.txt`: every answer and body line, in one block per note;
-- `search.folded`: the same lines casefolded, each with its byte offset in its block of
-  `search.txt`, scanned with mmap for case-insensitive search.
-A change re-reads only the changed notes; the blocks of the others are reused as bytes.
+Missing, stale, corrupt, locked, read-only or from another schema version, the database is
+rebuilt, or bypassed for a private temporary one built from the notes: never an error.
+Deleting it is always safe.
+
+Per note it keeps the file's stamp (mtime, size), the summary `list` needs, the front
+matter as JSON, the body, and the actor's own words casefolded (answers and the text they
+wrote, not the coach's heading or hint). Those words are searched with an FTS5 trigram
+table where SQLite has one (made on the first search), else scanned with `instr`: both
+are plain substring matches on casefolded text, so they find the same lines.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import mmap
 import os
-import uuid
-from dataclasses import astuple, dataclass, fields
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
+from typing import Any, TypeVar
 
 from callback_coach import fileio, paths
+from callback_coach.answers import format_answer
 from callback_coach.errors import StorageError
-from callback_coach.notes import Note, NoteParseError, read_note
+from callback_coach.history import RoleRow, role_rows
+from callback_coach.notes import BODY_HINT, Note, NoteParseError, coach_heading, read_note
 from callback_coach.slugs import fold
 
-INDEX_VERSION = 3
-SEP = "\x1f"  # between the fields of a search line; never typed by a person
-BLOCK = "\x1e"  # starts a note's block in the search files
+_T = TypeVar("_T")
+DB_NAME = "index.sqlite3"
+# How long to wait for another coach that is writing the index before going around it.
+BUSY_TIMEOUT_MS = 5000
+# YAML reads these as line breaks; a note holding one changes how a YAML export is written.
+YAML_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
 @dataclass(slots=True)
 class NoteSummary:
-    """What `list` and the round logic need from a note, without reading it again."""
+    """What `list`, the round logic and the export filters need from a note, without
+    reading it again."""
 
     file: str
     mtime_ns: int
@@ -60,403 +68,566 @@ class NoteSummary:
         return self.error is None
 
 
-FIELDS = tuple(f.name for f in fields(NoteSummary))
+SUMMARY_COLUMNS = (
+    "file, mtime_ns, size, kind, role, project, round, date, created, outcome, error, "
+    "role_key, project_key"
+)
 
 
-def summarize(note: Note, file: str, mtime_ns: int, size: int) -> NoteSummary:
-    return NoteSummary(
-        file=file,
-        mtime_ns=mtime_ns,
-        size=size,
-        kind=note.kind,
-        role=note.role,
-        project=note.project,
-        round=note.round,
-        date=note.date,
-        created=note.created,
-        outcome=note.outcome,
-        role_key=fold(note.role),
-        project_key=fold(note.project),
-    )
-
-
-def search_lines(note: Note) -> list[tuple[str, str]]:
-    """(where, line) pairs of everything searchable in a note: answers, then the body."""
-    from callback_coach.render import format_answer
-
+def actor_lines(note: Note) -> list[tuple[str, str]]:
+    """(where, line) for every line the actor wrote: each answer (where is
+    "CHECKLIST.QUESTION"), then the body ("body") without the heading and hint the coach
+    wrote there."""
     lines: list[tuple[str, str]] = []
     for cid, answers in note.answers.items():
         for qid, value in answers.items():
             for line in format_answer(value).split("\n"):
                 if line.strip():
-                    lines.append((f"{cid}.{qid}", line))
+                    lines.append((f"{cid}.{qid}", line.replace("\r", "")))
+    heading = coach_heading(note.role, note.project, note.round, note.kind)
+    first = True
     for line in note.body.split("\n"):
-        if line.strip():
-            lines.append(("body", line))
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if first and stripped == heading:
+            first = False
+            continue
+        first = False
+        if stripped != BODY_HINT:
+            lines.append(("body", line.replace("\r", "")))
     return lines
 
 
+def folded_words(note: Note) -> str:
+    """The text search looks in: the actor's lines, casefolded, one per line."""
+    return "\n".join(line.casefold() for _, line in actor_lines(note))
+
+
+def _json_exact(value: Any) -> bool:
+    """True when JSON gives `value` back exactly (types, keys and all)."""
+    kind = type(value)
+    if kind is str or kind is bool or kind is int or value is None:
+        return True
+    if kind is float:
+        return value == value and value not in (float("inf"), float("-inf"))
+    if kind is list:
+        return all(_json_exact(v) for v in value)
+    if kind is dict:
+        return all(type(k) is str and _json_exact(v) for k, v in value.items())
+    return False
+
+
+def has_yaml_line_break(value: Any) -> bool:
+    """True when some text in `value` holds a character YAML reads as a line break."""
+    if isinstance(value, str):
+        return any(ch in value for ch in YAML_LINE_BREAKS)
+    if isinstance(value, dict):
+        return any(has_yaml_line_break(k) or has_yaml_line_break(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(has_yaml_line_break(v) for v in value)
+    return False
+
+
+# -- schema: each change a small numbered function (user_version counts them) -----------
+
+
+def _m001_notes(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE notes (
+            id INTEGER PRIMARY KEY,
+            file TEXT NOT NULL UNIQUE,
+            mtime_ns INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            error TEXT,                          -- why the note cannot be read, else NULL
+            kind TEXT NOT NULL DEFAULT '',
+            role TEXT NOT NULL DEFAULT '',
+            project TEXT NOT NULL DEFAULT '',
+            round TEXT NOT NULL DEFAULT '',
+            date TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL DEFAULT '',
+            outcome TEXT,
+            role_key TEXT NOT NULL DEFAULT '',   -- fold(role), for matching
+            project_key TEXT NOT NULL DEFAULT '',
+            meta TEXT,            -- the front matter as JSON; NULL when JSON cannot hold it
+            body TEXT,
+            words TEXT NOT NULL DEFAULT '',      -- folded_words(note)
+            yaml_break INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute("CREATE INDEX notes_by_role ON notes (role_key, project_key)")
+    db.execute(
+        """CREATE TABLE roles (
+            role_key TEXT NOT NULL,
+            project_key TEXT NOT NULL,
+            role TEXT NOT NULL,
+            project TEXT NOT NULL,
+            rounds TEXT NOT NULL,                -- JSON list of round labels
+            notes INTEGER NOT NULL,
+            latest_round TEXT NOT NULL,
+            latest_date TEXT NOT NULL,
+            outcome TEXT,
+            next_action TEXT,
+            next_round TEXT,
+            active_date TEXT NOT NULL,           -- the order of `coach list`
+            active_created TEXT NOT NULL,
+            first_file TEXT NOT NULL,
+            PRIMARY KEY (role_key, project_key)
+        )"""
+    )
+    db.execute("CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_notes]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class _Unusable(Exception):
+    """The database file cannot be used as it is: start it again."""
+
+
+def fts5_trigram_available() -> bool:
+    """Whether this interpreter's SQLite has FTS5 with the trigram tokenizer."""
+    global _FTS5
+    if _FTS5 is None:
+        try:
+            with contextlib.closing(sqlite3.connect(":memory:")) as db:
+                db.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='trigram')")
+            _FTS5 = True
+        except sqlite3.Error:
+            _FTS5 = False
+    return _FTS5
+
+
+_FTS5: bool | None = None
+
+
 class NoteIndex:
-    """The index of one coach home's notes."""
+    """The index of one coach home's notes. Opened and brought up to date on first use."""
 
     def __init__(self, home: Path | None = None) -> None:
         self.home = home or paths.coach_home()
         self.notes_dir = paths.notes_dir(self.home)
         self.folder = paths.cache_dir(self.home)
-        self.index_path = self.folder / "index.json"
-        self.search_path = self.folder / "search.txt"
-        self.folded_path = self.folder / "search.folded"
-        self.roles_path = self.folder / "roles.json"
-        self.stamps_path = self.folder / "stamps.json"
-        self._rows: list[list[Any]] | None = None  # raw summary rows, in FIELDS order
-        self._summaries: list[NoteSummary] | None = None
-        self._generation = ""
-        self._stamps: dict[str, list[int]] | None = None
-        self._unreadable: list[tuple[str, str]] | None = None
-        # Search lines kept in memory when the cache cannot be written: file -> records.
-        self._lines: dict[str, list[tuple[str, str]]] = {}
+        self.path = self.folder / DB_NAME
+        self._db: sqlite3.Connection | None = None
+        self.bypassed = False  # True when a private temporary database is used instead
 
-    # -- reading -------------------------------------------------------------------------
+    # -- opening -------------------------------------------------------------------------
 
-    def check(self) -> None:
-        """Bring the index up to date with the notes folder (a stat of every note)."""
-        if self._generation:
-            return
-        on_disk = self._scan_folder()
-        stamps, generation = self._load_stamps()
-        if (
-            generation
-            and stamps == on_disk
-            and self._file_generation(self.search_path) == generation
-            and self._file_generation(self.folded_path) == generation
-        ):
-            self._generation = generation
-            self._stamps = on_disk
-            return
-        self._rows = self._refresh(on_disk)
+    def db(self) -> sqlite3.Connection:
+        """The open, fresh database (built or brought up to date on first call)."""
+        if self._db is None:
+            self._db = self._open()
+        return self._db
 
-    def rows(self) -> list[list[Any]]:
-        """Every note's summary row (in FIELDS order), fresh against the folder."""
-        self.check()
-        if self._rows is None:
-            cached, generation = self._load_index()
-            if generation == self._generation:
-                self._rows = [cached[name] for name in sorted(cached)]
-            else:
-                self._rows = self._refresh(self._scan_folder())
-        return self._rows
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
-    def summaries(self) -> list[NoteSummary]:
-        """A summary of every note file, fresh against the folder (sorted by file name)."""
-        if self._summaries is None:
-            self._summaries = [NoteSummary(*row) for row in self.rows()]
-        return self._summaries
+    def _open(self) -> sqlite3.Connection:
+        for attempt in range(2):
+            db = None
+            try:
+                db = self._connect(str(self.path))
+                self._refresh(db)
+                return db
+            except _Unusable:
+                if db is not None:
+                    db.close()
+                if attempt == 0:
+                    self._remove_files()
+                    continue
+            except (sqlite3.Error, OSError, StorageError):
+                # Locked past the timeout, read-only, a full disk: go around it.
+                if db is not None:
+                    db.close()
+            break
+        self.bypassed = True
+        # "" is a private temporary database on disk: memory stays flat at any size.
+        db = self._connect("")
+        self._refresh(db)
+        return db
 
-    def for_role(self, role: str) -> list[NoteSummary]:
-        """The readable notes whose role matches `role` (case- and accent-insensitively)."""
-        key = fold(role)
-        if self._rows is None:
-            # The list cache knows each role's files: read just those, not the whole index.
-            files = [f for row in self.role_rows() if row.role_key == key for f in row.files]
-            if self._stamps is not None and all(f in self._stamps for f in files):
-                found = [self._read(f, *self._stamps[f]) for f in files]
-                if all(summary.ok for summary, _ in found):
-                    return sorted((s for s, _ in found), key=lambda s: s.file)
-        role_at = FIELDS.index("role_key")
-        error_at = FIELDS.index("error")
-        return [
-            NoteSummary(*row)
-            for row in self.rows()
-            if row[role_at] == key and row[error_at] is None
-        ]
-
-    def unreadable(self) -> list[tuple[Path, str]]:
-        """Note files that could not be read, with the reason."""
-        self.check()
-        if self._rows is None and self._unreadable is not None:
-            return [(self.notes_dir / name, error) for name, error in self._unreadable]
-        error_at = FIELDS.index("error")
-        return [(self.notes_dir / row[0], row[error_at]) for row in self.rows() if row[error_at]]
-
-    def role_rows(self) -> list[Any]:
-        """`coach list`'s rows for every role, cached with the index (same generation)."""
-        from callback_coach.history import RoleRow, role_rows
-
-        self.check()
+    def _connect(self, target: str) -> sqlite3.Connection:
+        if target:
+            fileio.ensure_private_dir(self.folder)
+        db = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         try:
-            data = json.loads(self.roles_path.read_text(encoding="utf-8"))
-            if data.get("generation") == self._generation and self._generation:
-                return [RoleRow(**row) for row in data["rows"]]
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-        rows = role_rows(s for s in self.summaries() if s.ok)
-        payload = {"generation": self._generation, "rows": [dict(vars(r)) for r in rows]}
-        with contextlib.suppress(StorageError, OSError):
-            fileio.atomic_write(self.roles_path, json.dumps(payload, ensure_ascii=False))
-        return rows
-
-    def search(self, text: str) -> list[tuple[NoteSummary, str, str]]:
-        """(summary, where, line) for every line containing `text`, ignoring case."""
-        try:
-            return self._search(text)
-        except (ValueError, UnicodeDecodeError, OSError):
-            # A damaged search file: throw it away and build it again, once.
+            if target:
+                db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate(db)
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            if isinstance(exc, sqlite3.OperationalError):
+                raise  # locked, read-only, no such folder: go around it
+            raise _Unusable(str(exc)) from None  # not a database, or a damaged one
+        if target:
             with contextlib.suppress(OSError):
-                self.folded_path.unlink()
-            self._generation = ""
-            return self._search(text)
+                os.chmod(target, fileio.FILE_MODE)
+        return db
 
-    def _search(self, text: str) -> list[tuple[NoteSummary, str, str]]:
-        """Scan the casefolded file with mmap (no copy, C speed) and read back only the
-        original lines that match."""
-        needle_text = text.casefold()
-        needle = needle_text.encode("utf-8")
-        if not needle or any(c in needle_text for c in ("\n", SEP, BLOCK)):
-            return []
-        hits: list[tuple[str, str, str]] = []
-        if not self._ensure_search_files():
-            for name in sorted(self._lines):
-                hits.extend(
-                    (name, where, line)
-                    for where, line in self._lines[name]
-                    if needle_text in line.casefold()
-                )
-        else:
-            with self.folded_path.open("rb") as folded, self.search_path.open("rb") as original:
-                if os.fstat(folded.fileno()).st_size:
-                    with mmap.mmap(folded.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                        hits = self._scan(mm, needle, original)
-        if not hits:
-            return []
-        by_file = {s.file: s for s in self.summaries()}
-        return [(by_file[name], where, line) for name, where, line in hits if name in by_file]
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            self._check_home(db)
+            return
+        if version > SCHEMA_VERSION:
+            raise _Unusable(f"schema {version} is newer than {SCHEMA_VERSION}")
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]  # another coach?
+            if version < SCHEMA_VERSION:
+                for migration in MIGRATIONS[version:]:
+                    migration(db)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                db.execute("INSERT INTO state VALUES ('home', ?)", (str(self.home),))
+            db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            if _is_locked(exc):
+                raise
+            # An older schema this coach cannot carry forward (or a half-made one).
+            raise _Unusable(str(exc)) from None
+        self._check_home(db)
 
-    @staticmethod
-    def _scan(mm: mmap.mmap, needle: bytes, original: Any) -> list[tuple[str, str, str]]:
-        hits = []
-        sep, block = SEP.encode(), BLOCK.encode()
-        position = mm.find(needle)
-        while position >= 0:
-            start = mm.rfind(b"\n", 0, position) + 1
-            end = mm.find(b"\n", position)
-            end = len(mm) if end < 0 else end
-            line = mm[start:end]
-            offset, found, folded_text = line.partition(sep)
-            if found and not line.startswith(block) and needle in folded_text:
-                header_start = mm.rfind(b"\n" + block, 0, start)
-                if header_start < 0:
-                    raise ValueError("search file: a line outside any block")
-                header_end = mm.find(b"\n", header_start + 1)
-                block_offset, _, name = mm[header_start + 2 : header_end].partition(sep)
-                original.seek(int(block_offset) + int(offset))
-                record = original.readline().decode("utf-8").rstrip("\n")
-                where, _, text = record.partition(SEP)
-                hits.append((name.decode("utf-8"), where, text))
-            position = mm.find(needle, end + 1)
-        return hits
+    def _check_home(self, db: sqlite3.Connection) -> None:
+        row = db.execute("SELECT value FROM state WHERE key = 'home'").fetchone()
+        if row is None or row[0] != str(self.home):
+            raise _Unusable("the index belongs to another home")
 
-    # -- building ------------------------------------------------------------------------
+    def _remove_files(self) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{self.path}{suffix}")
 
-    def _scan_folder(self) -> dict[str, list[int]]:
-        found: dict[str, list[int]] = {}
+    # -- keeping it fresh -----------------------------------------------------------------
+
+    def _scan_folder(self) -> dict[str, tuple[int, int]]:
+        found: dict[str, tuple[int, int]] = {}
         try:
             with os.scandir(self.notes_dir) as entries:
                 for entry in entries:
                     name = entry.name
-                    if name[-3:] != ".md" or name[0] == "." or not name.isprintable():
-                        continue  # not a note (or a name the search files cannot hold)
+                    if name[-3:] != ".md" or name[0] == ".":
+                        continue
                     try:
                         st = entry.stat()
                     except OSError:
                         continue
                     if S_ISREG(st.st_mode):
-                        found[name] = [st.st_mtime_ns, st.st_size]
+                        found[name] = (st.st_mtime_ns, st.st_size)
         except FileNotFoundError:
             return {}
         except OSError as exc:
             raise fileio.storage_error(exc, self.notes_dir, "read") from None
         return found
 
-    def _load_json(self, path: Path) -> dict[str, Any] | None:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
-            return None
-        return data if data.get("home") == str(self.home) else None
-
-    def _load_stamps(self) -> tuple[dict[str, list[int]], str]:
-        data = self._load_json(self.stamps_path)
-        try:
-            self._unreadable = [(str(n), str(e)) for n, e in data["unreadable"]]  # type: ignore[index]
-            return data["files"], str(data["generation"])  # type: ignore[index]
-        except (TypeError, KeyError, ValueError):
-            return {}, ""
-
-    def _load_index(self) -> tuple[dict[str, list[Any]], str]:
-        data = self._load_json(self.index_path)
-        try:
-            if data is None or data.get("fields") != list(FIELDS):
-                return {}, ""
-            return {row[0]: row for row in data["notes"]}, str(data["generation"])
-        except (TypeError, KeyError, IndexError):
-            return {}, ""
-
-    def _refresh(self, on_disk: dict[str, list[int]]) -> list[list[Any]]:
-        cached, generation = self._load_index()
-        fresh: dict[str, list[Any]] = {}
-        reread: dict[str, Note | None] = {}
-        for name, (mtime_ns, size) in on_disk.items():
-            old = cached.get(name)
-            if old is not None and old[1] == mtime_ns and old[2] == size:
-                fresh[name] = old
-            else:
-                summary, reread[name] = self._read(name, mtime_ns, size)
-                fresh[name] = list(astuple(summary))
-        rows = [fresh[name] for name in sorted(fresh)]
-        blocks = self._load_blocks(generation) if generation else None
-        if blocks is None:
-            # No usable search files: read every note again for its lines.
-            blocks = {}
-            error_at = FIELDS.index("error")
-            for name, row in fresh.items():
-                if name not in reread and row[error_at] is None:
-                    reread[name] = self._read(name, row[1], row[2])[1]
-        for name in reread:
-            blocks.pop(name, None)
-        self._lines = {
-            name: _note_records(note) if note is not None else [] for name, note in reread.items()
+    def _changes(
+        self, db: sqlite3.Connection, on_disk: dict[str, tuple[int, int]]
+    ) -> tuple[list[str], list[str]]:
+        known = {
+            file: (mtime_ns, size)
+            for file, mtime_ns, size in db.execute("SELECT file, mtime_ns, size FROM notes")
         }
-        for name in reread:
-            blocks[name] = _make_block(name, self._lines[name])
-        self._generation = uuid.uuid4().hex
-        self._stamps = on_disk
-        self._write(rows, [blocks[row[0]] for row in rows if row[0] in blocks])
-        return rows
+        changed = sorted(name for name, stamp in on_disk.items() if known.get(name) != stamp)
+        removed = sorted(name for name in known if name not in on_disk)
+        return changed, removed
 
-    @staticmethod
-    def _file_generation(path: Path) -> str:
+    def _refresh(self, db: sqlite3.Connection) -> None:
+        """Bring the database up to date with the notes folder, in one transaction."""
+        on_disk = self._scan_folder()
         try:
-            with path.open("rb") as handle:
-                return handle.readline().decode("utf-8", "replace").rstrip("\n")
-        except OSError:
-            return ""
+            changed, removed = self._changes(db, on_disk)
+            if not changed and not removed:
+                return
+            db.execute("BEGIN IMMEDIATE")  # waits for another coach writing it
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError):
+                raise
+            raise _Unusable(str(exc)) from None
+        try:
+            # Another coach may have brought it up to date while this one waited.
+            changed, removed = self._changes(db, on_disk)
+            groups: set[tuple[str, str]] = set()
+            for name in removed:
+                groups.update(self._delete(db, name))
+            for name in changed:
+                groups.update(self._delete(db, name))
+                group = self._insert(db, name, on_disk[name])
+                if group is not None:
+                    groups.add(group)
+            for role_key, project_key in groups:
+                self._update_role(db, role_key, project_key)
+            db.execute("COMMIT")
+        except BaseException as exc:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError) and (
+                not isinstance(exc, sqlite3.OperationalError) or "no such module" in str(exc)
+            ):
+                raise _Unusable(str(exc)) from None  # damaged, or made by another SQLite
+            raise
 
-    def _read(self, name: str, mtime_ns: int, size: int) -> tuple[NoteSummary, Note | None]:
-        path = self.notes_dir / name
+    def _delete(self, db: sqlite3.Connection, name: str) -> list[tuple[str, str]]:
+        """Drop a note's rows; the role it belonged to, if it had one."""
+        rows = db.execute(
+            "SELECT role_key, project_key, error FROM notes WHERE file = ?", (name,)
+        ).fetchall()
+        db.execute("DELETE FROM notes WHERE file = ?", (name,))
+        return [(role_key, project_key) for role_key, project_key, error in rows if error is None]
+
+    def _insert(
+        self, db: sqlite3.Connection, name: str, stamp: tuple[int, int]
+    ) -> tuple[str, str] | None:
+        """Read a note and add its rows; the role it belongs to (None if unreadable)."""
+        mtime_ns, size = stamp
         try:
-            note = read_note(path)
+            note = read_note(self.notes_dir / name)
         except NoteParseError as exc:
-            return NoteSummary(file=name, mtime_ns=mtime_ns, size=size, error=str(exc)), None
+            error: str | None = str(exc)
         except OSError as exc:
             error = exc.strerror or str(exc)
-            return NoteSummary(file=name, mtime_ns=mtime_ns, size=size, error=error), None
-        return summarize(note, name, mtime_ns, size), note
-
-    def _load_blocks(self, generation: str) -> dict[str, tuple[bytes, bytes]] | None:
-        """file -> (its block of search.txt, its folded lines), reused as they are."""
-        try:
-            original = self.search_path.read_bytes()
-            folded = self.folded_path.read_bytes()
-        except OSError:
-            return None
-        gen = generation.encode() + b"\n"
-        if not original.startswith(gen) or not folded.startswith(gen):
-            return None
-        block = BLOCK.encode()
-        originals = original[len(gen) :].split(b"\n" + block)
-        foldeds = folded[len(gen) :].split(b"\n" + block)
-        if len(originals) != len(foldeds):
-            return None
-        blocks: dict[str, tuple[bytes, bytes]] = {}
-        for number, (orig, fold_part) in enumerate(zip(originals, foldeds, strict=True)):
-            if not orig:
-                continue
-            if number == 0:
-                if not orig.startswith(block) or not fold_part.startswith(block):
-                    return None
-                orig, fold_part = orig[1:], fold_part[1:]
-            name, _, orig_rest = orig.partition(b"\n")
-            _, _, fold_rest = fold_part.partition(b"\n")
-            key = name.decode("utf-8", "replace")
-            blocks[key] = (
-                block + name + b"\n" + orig_rest + b"\n",
-                fold_rest + b"\n" if fold_rest else b"",
+        else:
+            error = None
+        if error is not None:
+            db.execute(
+                "INSERT INTO notes (file, mtime_ns, size, error) VALUES (?, ?, ?, ?)",
+                (name, mtime_ns, size, error),
             )
-        return blocks
+            return None
+        meta = json.dumps(note.meta, ensure_ascii=False) if _json_exact(note.meta) else None
+        role_key, project_key = fold(note.role), fold(note.project)
+        db.execute(
+            """INSERT INTO notes (file, mtime_ns, size, kind, role, project, round, date,
+                created, outcome, role_key, project_key, meta, body, words, yaml_break)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                name,
+                mtime_ns,
+                size,
+                note.kind,
+                note.role,
+                note.project,
+                note.round,
+                note.date,
+                note.created,
+                note.outcome,
+                role_key,
+                project_key,
+                meta,
+                note.body,
+                folded_words(note),
+                has_yaml_line_break([name, note.meta, note.body]),
+            ),
+        )
+        return (role_key, project_key)
 
-    def _write(self, rows: list[list[Any]], blocks: list[tuple[bytes, bytes]]) -> None:
-        gen = self._generation.encode() + b"\n"
-        original_parts, folded_parts = [gen], [gen]
-        offset = len(gen)
-        sep, block = SEP.encode(), BLOCK.encode()
-        for orig, folded in blocks:
-            name = orig[1 : orig.index(b"\n")]
-            original_parts.append(orig)
-            folded_parts.append(block + str(offset).encode() + sep + name + b"\n" + folded)
-            offset += len(orig)
-        error_at = FIELDS.index("error")
-        index = {
-            "version": INDEX_VERSION,
-            "home": str(self.home),
-            "generation": self._generation,
-            "fields": list(FIELDS),
-            "notes": rows,
-        }
-        stamps = {
-            "version": INDEX_VERSION,
-            "home": str(self.home),
-            "generation": self._generation,
-            "files": {row[0]: [row[1], row[2]] for row in rows},
-            "unreadable": [[row[0], row[error_at]] for row in rows if row[error_at]],
-        }
-        # The cache is a convenience: if it cannot be written, search uses `_lines`.
-        with contextlib.suppress(StorageError, OSError):
-            fileio.atomic_write_bytes(self.search_path, b"".join(original_parts))
-            fileio.atomic_write_bytes(self.folded_path, b"".join(folded_parts))
-            fileio.atomic_write(self.index_path, json.dumps(index, ensure_ascii=False))
-            # Written last: it is what says the other files are complete and current.
-            fileio.atomic_write(self.stamps_path, json.dumps(stamps, ensure_ascii=False))
+    def _update_role(self, db: sqlite3.Connection, role_key: str, project_key: str) -> None:
+        """Recompute the `list` row of one role in one project from its notes."""
+        db.execute(
+            "DELETE FROM roles WHERE role_key = ? AND project_key = ?", (role_key, project_key)
+        )
+        summaries = [
+            NoteSummary(*row)
+            for row in db.execute(
+                f"SELECT {SUMMARY_COLUMNS} FROM notes "
+                "WHERE role_key = ? AND project_key = ? AND error IS NULL ORDER BY file",
+                (role_key, project_key),
+            )
+        ]
+        if not summaries:
+            return
+        (row,) = role_rows(summaries)
+        db.execute(
+            "INSERT INTO roles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                role_key,
+                project_key,
+                row.role,
+                row.project,
+                json.dumps(row.rounds, ensure_ascii=False),
+                row.notes,
+                row.latest_round,
+                row.latest_date,
+                row.outcome,
+                row.next_action,
+                row.next_round,
+                max(s.date for s in summaries),
+                max(s.created for s in summaries),
+                summaries[0].file,
+            ),
+        )
 
-    def _ensure_search_files(self) -> bool:
-        """True when both search files belong to the current generation (rebuilt if not);
-        False when they cannot be written, and `_lines` holds every note's lines."""
-        self.check()
-        for attempt in range(2):
-            if (
-                self._file_generation(self.search_path) == self._generation
-                and self._file_generation(self.folded_path) == self._generation
-            ):
-                return True
-            if attempt == 0:
-                self._rows = self._refresh(self._scan_folder())
-                self._summaries = None
-        if len(self._lines) != len(self.rows()):
-            error_at = FIELDS.index("error")
-            for row in self.rows():
-                if row[0] not in self._lines and row[error_at] is None:
-                    note = self._read(row[0], row[1], row[2])[1]
-                    self._lines[row[0]] = _note_records(note) if note else []
-        return False
+    # -- reading ---------------------------------------------------------------------------
+
+    def _read(self, fetch: Callable[[sqlite3.Connection], _T]) -> _T:
+        """`fetch(db)`; a database found damaged only now is rebuilt (or bypassed) and
+        `fetch` runs again from the start."""
+        try:
+            return fetch(self.db())
+        except sqlite3.DatabaseError:
+            if self.bypassed:
+                raise
+        self.close()
+        self._remove_files()
+        self._db = self._open()
+        return fetch(self._db)
+
+    def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        return self._read(lambda db: db.execute(sql, params).fetchall())
+
+    def summaries(self) -> list[NoteSummary]:
+        """A summary of every note file, fresh against the folder (sorted by file name)."""
+        return [
+            NoteSummary(*row)
+            for row in self._all(f"SELECT {SUMMARY_COLUMNS} FROM notes ORDER BY file")
+        ]
+
+    def for_role(self, role: str) -> list[NoteSummary]:
+        """The readable notes whose role matches `role` (case- and accent-insensitively)."""
+        return [
+            NoteSummary(*row)
+            for row in self._all(
+                f"SELECT {SUMMARY_COLUMNS} FROM notes "
+                "WHERE role_key = ? AND error IS NULL ORDER BY file",
+                (fold(role),),
+            )
+        ]
+
+    def unreadable(self) -> list[tuple[Path, str]]:
+        """Note files that could not be read, with the reason."""
+        return [
+            (self.notes_dir / file, error)
+            for file, error in self._all(
+                "SELECT file, error FROM notes WHERE error IS NOT NULL ORDER BY file"
+            )
+        ]
+
+    def role_rows(self) -> list[RoleRow]:
+        """`coach list`'s rows for every role, most recently active first."""
+        return [
+            RoleRow(
+                role=role,
+                project=project,
+                rounds=json.loads(rounds),
+                notes=notes,
+                latest_round=latest_round,
+                latest_date=latest_date,
+                outcome=outcome,
+                next_action=next_action,
+                next_round=next_round,
+            )
+            for (
+                role,
+                project,
+                rounds,
+                notes,
+                latest_round,
+                latest_date,
+                outcome,
+                next_action,
+                next_round,
+            ) in self._all(
+                "SELECT role, project, rounds, notes, latest_round, latest_date, outcome, "
+                "next_action, next_round FROM roles "
+                "ORDER BY active_date DESC, active_created DESC, first_file"
+            )
+        ]
+
+    def note(self, file: str) -> Note:
+        """The full note behind a summary, from the index (the file is read only when its
+        front matter holds values JSON cannot keep). Raises NoteParseError or OSError
+        when it cannot be read."""
+        rows = self._all("SELECT meta, body, error FROM notes WHERE file = ?", (file,))
+        return self._note(file, rows[0] if rows else None)
+
+    def _note(self, file: str, row: tuple[Any, ...] | None) -> Note:
+        path = self.notes_dir / file
+        if row is None or row[0] is None:
+            if row is not None and row[2] is not None:
+                raise NoteParseError(row[2])
+            return read_note(path)
+        return Note(meta=json.loads(row[0]), body=row[1], path=path)
+
+    def yaml_break_files(self) -> set[str]:
+        """Notes holding a character YAML reads as a line break (anywhere in the file)."""
+        return {row[0] for row in self._all("SELECT file FROM notes WHERE yaml_break")}
+
+    # -- search ----------------------------------------------------------------------------
+
+    def search(self, text: str) -> list[tuple[NoteSummary, str, str]]:
+        """(summary, where, line) for every line the actor wrote that contains `text`,
+        ignoring case; in file order, then line order."""
+        needle = text.casefold()
+        if not needle or "\n" in needle or "\r" in needle:
+            return []
+        return self._read(lambda db: self._search(db, needle))
+
+    def _search(self, db: sqlite3.Connection, needle: str) -> list[tuple[NoteSummary, str, str]]:
+        columns = ", ".join(f"n.{c.strip()}" for c in SUMMARY_COLUMNS.split(","))
+        if len(needle) >= 3 and self._ensure_fts(db):
+            # A trigram phrase is a substring match: the notes holding `needle`.
+            phrase = '"' + needle.replace('"', '""') + '"'
+            rows = db.execute(
+                f"SELECT {columns}, n.meta, n.body FROM words JOIN notes n ON n.id = words.rowid "
+                "WHERE words MATCH ? ORDER BY n.file",
+                (phrase,),
+            )
+        else:
+            rows = db.execute(
+                f"SELECT {columns}, n.meta, n.body FROM notes n "
+                "WHERE n.error IS NULL AND instr(n.words, ?) > 0 ORDER BY n.file",
+                (needle,),
+            )
+        hits: list[tuple[NoteSummary, str, str]] = []
+        for row in rows:
+            summary = NoteSummary(*row[:13])
+            try:
+                note = self._note(summary.file, (row[13], row[14], None))
+            except (OSError, NoteParseError):
+                continue
+            hits.extend(
+                (summary, where, line)
+                for where, line in actor_lines(note)
+                if needle in line.casefold()
+            )
+        return hits
+
+    def _ensure_fts(self, db: sqlite3.Connection) -> bool:
+        """Make the full-text table on first use (then triggers keep it in step)."""
+        if not fts5_trigram_available():
+            return False
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'words'").fetchone():
+            return True
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'words'").fetchone():
+                db.execute(
+                    "CREATE VIRTUAL TABLE words USING fts5(words, content='notes', "
+                    "content_rowid='id', tokenize='trigram case_sensitive 1')"
+                )
+                db.execute(
+                    "CREATE TRIGGER notes_words_insert AFTER INSERT ON notes BEGIN "
+                    "INSERT INTO words (rowid, words) VALUES (new.id, new.words); END"
+                )
+                db.execute(
+                    "CREATE TRIGGER notes_words_delete AFTER DELETE ON notes BEGIN "
+                    "INSERT INTO words (words, rowid, words) VALUES ('delete', old.id, old.words);"
+                    " END"
+                )
+                db.execute("INSERT INTO words (words) VALUES ('rebuild')")
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            return False  # locked or read-only: scan the words instead, same result
+        return True
 
 
-def _clean(text: str) -> str:
-    return text.replace(SEP, " ").replace(BLOCK, " ").replace("\r", "")
-
-
-def _note_records(note: Note) -> list[tuple[str, str]]:
-    return [(where, _clean(line)) for where, line in search_lines(note)]
-
-
-def _make_block(name: str, records: list[tuple[str, str]]) -> tuple[bytes, bytes]:
-    """A note's block of search.txt, and its folded lines (offsets within the block)."""
-    header = f"{BLOCK}{name}\n".encode()
-    parts, folded = [header], []
-    offset = len(header)
-    for where, line in records:
-        encoded = f"{where}{SEP}{line}\n".encode()
-        parts.append(encoded)
-        folded.append(f"{offset}{SEP}{line.casefold()}\n".encode())
-        offset += len(encoded)
-    return b"".join(parts), b"".join(folded)
+def _is_locked(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -141,6 +141,47 @@ class Note:
         value = self.meta.get("outcome")
         return None if value is None else str(value)
 
+    @property
+    def file(self) -> str:
+        """The note's file name ("" for a note not saved yet)."""
+        return self.path.name if self.path else ""
+
+
+class NoteFacts(Protocol):
+    """What a note and its index summary both tell: enough to group, order and filter
+    notes without reading them (`Note` and `index.NoteSummary` both fit)."""
+
+    @property
+    def file(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def project(self) -> str: ...
+    @property
+    def round(self) -> str: ...
+    @property
+    def date(self) -> str: ...
+    @property
+    def created(self) -> str: ...
+    @property
+    def outcome(self) -> str | None: ...
+
+
+def coach_heading(role: str, project: str, round_label: str, kind: str) -> str:
+    """The heading line the coach writes at the top of a new note's body."""
+    title = " · ".join(part for part in (role, project, round_label) if part)
+    return f"# {title} ({kind})"
+
+
+def own_text(body: str) -> str:
+    """The actor's own words in a body, without the heading and hint the coach wrote."""
+    lines = body.strip().splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    return "\n".join(line for line in lines if line.strip() != BODY_HINT).strip()
+
 
 def parse_note(text: str) -> Note:
     """Parse a note file's text; raise NoteParseError when it has no valid front matter."""
@@ -213,8 +254,7 @@ def new_note(
     meta.update(extra or {})
     meta["checklists"] = [{"id": cid, "version": version} for cid, version in checklists]
     meta["answers"] = answers
-    title = " · ".join(part for part in (role, project, round_label) if part)
-    body = f"# {title} ({kind})\n\n{BODY_HINT}\n"
+    body = f"{coach_heading(role, project, round_label, kind)}\n\n{BODY_HINT}\n"
     return Note(meta=meta, body=body)
 
 
@@ -229,12 +269,6 @@ def note_stem(note: Note) -> str:
             note.kind or "note",
         ]
     )
-
-
-@dataclass
-class ScanResult:
-    notes: list[Note]
-    unreadable: list[tuple[Path, str]]
 
 
 class NoteStore:
@@ -265,19 +299,6 @@ class NoteStore:
             return sorted(p for p in self.folder.glob("*.md") if p.is_file())
         except OSError as exc:
             raise fileio.storage_error(exc, self.folder, "read") from None
-
-    def scan(self) -> ScanResult:
-        """Every readable note, and the files that could not be read with the reason."""
-        notes: list[Note] = []
-        unreadable: list[tuple[Path, str]] = []
-        for path in self.note_files():
-            try:
-                notes.append(read_note(path))
-            except NoteParseError as exc:
-                unreadable.append((path, str(exc)))
-            except OSError as exc:
-                unreadable.append((path, exc.strerror or str(exc)))
-        return ScanResult(notes, unreadable)
 
     def _check_inside(self, path: Path) -> None:
         if self.folder.resolve() not in path.resolve().parents:

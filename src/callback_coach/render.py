@@ -9,18 +9,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from callback_coach.answers import format_answer, json_safe
 from callback_coach.checklist import Checklist
-
-
-def format_answer(value: Any) -> str:
-    """An answer as a person reads it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+from callback_coach.notes import own_text
 
 
 def session_header(kind: str, role: str, project: str, round_label: str, date: str) -> Panel:
@@ -153,16 +144,6 @@ def timeline(role: str, project: str, rounds: list[Any], catalogue: Any) -> Grou
     return Group(*parts)
 
 
-def own_text(body: str) -> str:
-    """The actor's own words in a body, without the heading and hint the coach wrote."""
-    from callback_coach.notes import BODY_HINT
-
-    lines = body.strip().splitlines()
-    if lines and lines[0].startswith("# "):
-        lines = lines[1:]
-    return "\n".join(line for line in lines if line.strip() != BODY_HINT).strip()
-
-
 def search_results(hits: list[tuple[Any, str, str]], text: str) -> Any:
     """Matches grep-style: where each one is, then the line with the match highlighted."""
     import re
@@ -184,18 +165,6 @@ def search_results(hits: list[tuple[Any, str, str]], text: str) -> Any:
 
 
 # -- JSON (documented in the README; `format` changes only when the shape does) ----------
-
-
-def json_safe(value: Any) -> Any:
-    import datetime as dt
-
-    if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_safe(v) for v in value]
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
 
 
 def note_json(note: Any) -> dict[str, Any]:

@@ -5,7 +5,7 @@ list roles, show a role's timeline, search. The CLI is a thin skin over this mod
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from callback_coach.history import (
 from callback_coach.index import NoteIndex, NoteSummary
 from callback_coach.notes import (
     Note,
+    NoteFacts,
     NoteParseError,
     NoteStore,
     now_iso,
@@ -95,6 +96,7 @@ class Coach:
     home: Path
     warnings: list[str] = field(default_factory=list)
     _catalogue: Catalogue | None = field(default=None, repr=False, compare=False)
+    _index: NoteIndex | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def open(cls, home: Path | None = None) -> Coach:
@@ -107,6 +109,19 @@ class Coach:
     @property
     def drafts(self) -> DraftStore:
         return DraftStore(self.home)
+
+    @property
+    def index(self) -> NoteIndex:
+        """The notes index, brought up to date when first used by this Coach (one command)
+        and again after this Coach writes a note."""
+        if self._index is None:
+            self._index = NoteIndex(self.home)
+        return self._index
+
+    def _notes_changed(self) -> None:
+        if self._index is not None:
+            self._index.close()
+            self._index = None
 
     # -- reading the home -----------------------------------------------------------------
 
@@ -131,7 +146,7 @@ class Coach:
 
     def summaries(self) -> list[NoteSummary]:
         """A summary of every readable note; unreadable ones are named in `warnings`."""
-        index = NoteIndex(self.home)
+        index = self.index
         self._warn_unreadable(index)
         return [s for s in index.summaries() if s.ok]
 
@@ -139,16 +154,18 @@ class Coach:
         for path, error in index.unreadable():
             self._warn(f"skipped {path}: {error}")
 
-    def load(self, summaries: list[Any]) -> list[Note]:
-        """Read the full notes behind some summaries (skipping any that vanished)."""
+    def load(self, summaries: Iterable[NoteFacts]) -> list[Note]:
+        """The full notes behind some summaries (skipping any that vanished)."""
+        return list(self.iter_notes(summaries))
+
+    def iter_notes(self, summaries: Iterable[NoteFacts]) -> Iterator[Note]:
+        """The full notes behind some summaries, one at a time, from the index."""
         folder = paths.notes_dir(self.home)
-        notes = []
         for summary in summaries:
             try:
-                notes.append(read_note(folder / summary.file))
+                yield self.index.note(summary.file)
             except (OSError, NoteParseError) as exc:
                 self._warn(f"skipped {folder / summary.file}: {exc}")
-        return notes
 
     def _role_and_project(
         self,
@@ -158,7 +175,7 @@ class Coach:
         drafts_kind: str | None = None,
     ) -> tuple[str, str, list[NoteSummary]]:
         role = check_role(role)
-        index = NoteIndex(self.home)
+        index = self.index
         summaries = index.for_role(role)
         self._warn_unreadable(index)
         try:
@@ -379,6 +396,7 @@ class Coach:
             extra.setdefault("outcome", "pending")
         note = build_note(plan, cleaned, extra)
         self.notes.save_new(note)
+        self._notes_changed()
         return note
 
     def find_draft(self, plan: SessionPlan) -> Draft | None:
@@ -432,7 +450,10 @@ class Coach:
                 draft.checklists = [c.id for c in plan.checklists]
                 draft.extra = {**plan.extra, **draft.extra}
         session = Session(plan, asker, self.drafts, self.notes, draft=draft, summary=summary)
-        return session.run()
+        try:
+            return session.run()
+        finally:
+            self._notes_changed()
 
     def record_outcome(
         self,
@@ -472,6 +493,7 @@ class Coach:
             raise StorageError(f"cannot read {path}: {exc.strerror or exc}") from None
         note = read_note(path)
         self.notes.rewrite(note, new_text)
+        self._notes_changed()
         return read_note(path)
 
     # -- queries -------------------------------------------------------------------------
@@ -488,7 +510,7 @@ class Coach:
         if outcome is not None:
             outcome = check_outcome(outcome)
         since_date = parse_date(since) if since is not None else None
-        index = NoteIndex(self.home)
+        index = self.index
         rows = index.role_rows()
         self._warn_unreadable(index)
         if role is not None:
@@ -529,7 +551,7 @@ class Coach:
         """Every answer or body line containing `text` (case-insensitive), in note order."""
         if not text.strip():
             raise UsageError("the search text is empty")
-        index = NoteIndex(self.home)
+        index = self.index
         hits = index.search(text)
         self._warn_unreadable(index)
         if role is not None:
@@ -604,8 +626,8 @@ def parse_sets(plan: SessionPlan, sets: list[str]) -> dict[str, dict[str, Any]]:
     return given
 
 
-def export_notes(coach: Coach, note_filter: Any) -> list[Note]:
-    """The notes an export takes, in the stable export order."""
+def export_notes(coach: Coach, note_filter: Any) -> list[NoteSummary]:
+    """The notes an export takes (their summaries), in the stable export order."""
     from callback_coach.exports import note_order
 
     if note_filter.round is not None:
@@ -618,5 +640,32 @@ def export_notes(coach: Coach, note_filter: Any) -> list[Note]:
         value = getattr(note_filter, name)
         if value is not None:
             setattr(note_filter, name, parse_date(value))
-    notes = [n for n in coach.load(coach.summaries()) if note_filter.matches(n)]
-    return sorted(notes, key=note_order)
+    chosen = [s for s in coach.summaries() if note_filter.matches(s)]
+    return sorted(chosen, key=note_order)
+
+
+def export_text(coach: Coach, chosen: list[NoteSummary], fmt: str) -> Iterator[str]:
+    """The export of `chosen` in `fmt`, piece by piece: each note is read from the index
+    and rendered only when its turn comes, so memory stays flat."""
+    from callback_coach import exports
+
+    prompts = exports.Prompts(coach.catalogue())
+    escapes = False
+    if fmt == "yaml":
+        # A YAML line break anywhere escapes all non-ASCII text: look at the notes that
+        # may hold one before writing the first.
+        suspects = chosen
+        if not prompts.have_yaml_line_break():
+            flagged = coach.index.yaml_break_files()
+            suspects = [s for s in chosen if s.file in flagged]
+        escapes = exports.needs_yaml_escapes(coach.iter_notes(suspects), prompts)
+    return exports.note_chunks(fmt, coach.iter_notes(chosen), prompts, yaml_escapes=escapes)
+
+
+def export_files(
+    coach: Coach, chosen: list[NoteSummary], fmt: str
+) -> list[tuple[str, Callable[[], Iterator[str]]]]:
+    """One (file name, render) per note, for an export into a folder."""
+    return [
+        (f"{Path(s.file).stem}.{fmt}", lambda s=s: export_text(coach, [s], fmt)) for s in chosen
+    ]
