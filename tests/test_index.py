@@ -1,0 +1,340 @@
+"""The notes index (SQLite in the cache folder): built, updated a note at a time, and
+rebuilt or bypassed when it is missing, damaged, locked, read-only or from another schema
+version. Every command answers the same and no note is ever touched."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from callback_coach import index as index_module
+from callback_coach import paths
+from callback_coach.cli import app
+from callback_coach.index import NoteIndex
+from callback_coach.workflow import Coach
+
+from .helpers import prep
+
+runner = CliRunner()
+COMMANDS = (
+    ("list", "--json"),
+    ("show", "Nina", "--json"),
+    ("search", "pride", "--json"),
+    ("search", "PR", "--json"),
+    ("export", "notes", "--format", "json"),
+    ("export", "notes", "--format", "yaml"),
+)
+
+
+def answers() -> list[str]:
+    """What every command prints; each must succeed without a word on stderr."""
+    found = []
+    for args in COMMANDS:
+        result = runner.invoke(app, list(args))
+        assert result.exit_code == 0, (args, result.stderr)
+        assert result.stderr == "", (args, result.stderr)
+        found.append(result.stdout)
+    return found
+
+
+def snapshot(home: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (home / "notes").iterdir()}
+
+
+def db_path(home: Path) -> Path:
+    return paths.cache_dir(home) / index_module.DB_NAME
+
+
+def checkpoint(home: Path) -> None:
+    """Move everything from the write-ahead log into the database file."""
+    with contextlib.closing(sqlite3.connect(db_path(home))) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def remove_db(home: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{db_path(home)}{suffix}")
+
+
+@pytest.fixture
+def expected(history: Coach, home: Path) -> list[str]:
+    """The answers of a home with a freshly built index."""
+    found = answers()
+    assert db_path(home).exists() and not db_path(home).is_relative_to(home)
+    return found
+
+
+def damage_truncated(home: Path) -> None:
+    checkpoint(home)
+    data = db_path(home).read_bytes()
+    db_path(home).write_bytes(data[: len(data) // 2])
+
+
+def damage_garbage(home: Path) -> None:
+    remove_db(home)
+    db_path(home).write_bytes(os.urandom(3000) + b"SQLite format 3\x00" + os.urandom(5000))
+
+
+def damage_header_kept(home: Path) -> None:
+    # A valid header, then pages of noise: found damaged only when a page is read.
+    checkpoint(home)
+    data = bytearray(db_path(home).read_bytes())
+    data[4096:] = os.urandom(len(data) - 4096)
+    db_path(home).write_bytes(bytes(data))
+
+
+def damage_older_schema(home: Path) -> None:
+    remove_db(home)
+    with contextlib.closing(sqlite3.connect(db_path(home))) as db:
+        db.execute("CREATE TABLE notes (file TEXT, summary BLOB)")
+        db.execute("INSERT INTO notes VALUES ('x.md', 'old')")
+        db.execute("PRAGMA user_version = 0")
+        db.commit()
+
+
+def damage_newer_schema(home: Path) -> None:
+    checkpoint(home)
+    with contextlib.closing(sqlite3.connect(db_path(home))) as db:
+        db.execute(f"PRAGMA user_version = {index_module.SCHEMA_VERSION + 7}")
+        db.execute("DELETE FROM roles")
+        db.commit()
+
+
+def damage_other_home(home: Path) -> None:
+    with contextlib.closing(sqlite3.connect(db_path(home))) as db:
+        db.execute("UPDATE state SET value = '/somewhere/else' WHERE key = 'home'")
+        db.execute("DELETE FROM roles")
+        db.commit()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        remove_db,
+        damage_truncated,
+        damage_garbage,
+        damage_header_kept,
+        damage_older_schema,
+        damage_newer_schema,
+        damage_other_home,
+    ],
+)
+def test_a_damaged_index_is_rebuilt(expected: list[str], home: Path, damage) -> None:
+    before = snapshot(home)
+    damage(home)
+    assert answers() == expected
+    assert snapshot(home) == before, "no note is touched"
+    # Rebuilt, not bypassed: the next run finds a good index again.
+    index = NoteIndex(home)
+    index.summaries()
+    assert not index.bypassed
+    with contextlib.closing(sqlite3.connect(db_path(home))) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == index_module.SCHEMA_VERSION
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_the_index_follows_each_changed_note_and_reads_only_that_one(
+    history: Coach, home: Path, monkeypatch
+) -> None:
+    index = NoteIndex(home)
+    index.summaries()
+    index.close()
+    note = next(p for p in (home / "notes").iterdir() if "review" in p.name and "nina" in p.name)
+    note.write_text(note.read_text().replace("more pride", "more grace"), encoding="utf-8")
+    reads: list[Path] = []
+    real_read = index_module.read_note
+    monkeypatch.setattr(index_module, "read_note", lambda p: reads.append(p) or real_read(p))
+    assert [h[2] for h in NoteIndex(home).search("grace")] == ["more grace"]
+    assert reads == [note]
+    # The carried-over copy in the next prep still says "more pride".
+    assert [h[0].file for h in NoteIndex(home).search("more pride")] != [note.name]
+    note.unlink()
+    assert all(s.file != note.name for s in NoteIndex(home).summaries())
+    assert NoteIndex(home).search("grace") == []
+    assert reads == [note], "a removed note is not read"
+
+
+def test_a_new_note_and_a_new_role_appear(expected: list[str], home: Path) -> None:
+    prep(Coach(home), "Masha", project="Three Sisters", date="2026-12-01")
+    data = runner.invoke(app, ["list", "--json"]).stdout
+    assert '"role": "Masha"' in data and data != expected[0]
+
+
+def test_a_locked_index_is_gone_around(expected: list[str], home: Path, monkeypatch) -> None:
+    monkeypatch.setattr(index_module, "BUSY_TIMEOUT_MS", 50)
+    remove_db(home)
+    # Another coach holds the write lock of a new, empty index for the whole run.
+    holder = sqlite3.connect(db_path(home), isolation_level=None)
+    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("CREATE TABLE other (x)")
+    try:
+        before = snapshot(home)
+        assert answers() == expected
+        assert snapshot(home) == before
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert answers() == expected
+
+
+def test_a_cache_folder_that_cannot_be_made(expected: list[str], home: Path, tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("COACH_CACHE_DIR", str(blocker / "cache"))
+    before = snapshot(home)
+    assert answers() == expected
+    assert snapshot(home) == before
+    assert blocker.read_text() == "not a folder"
+
+
+def test_a_read_only_index(expected: list[str], home: Path, monkeypatch) -> None:
+    # A stale index that can be read but not written (a read-only folder or file system):
+    # SQLite opened read-only refuses every write the way such a folder does, for root too.
+    prep(Coach(home), "Masha", project="Three Sisters", date="2026-12-01")
+    fresh = answers()
+    prep(Coach(home), "Olga", project="Three Sisters", date="2026-12-02")
+    checkpoint(home)
+    real_connect = sqlite3.connect
+
+    def read_only(target, *args, **kwargs):
+        if target:
+            return real_connect(f"file:{target}?mode=ro", *args, uri=True, **kwargs)
+        return real_connect(target, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(index_module.sqlite3, "connect", read_only)
+        before = snapshot(home)
+        stale_bytes = db_path(home).read_bytes()
+        now = answers()
+        assert now != fresh and '"role": "Olga"' in now[0]
+        assert snapshot(home) == before
+        assert db_path(home).read_bytes() == stale_bytes
+    assert answers() == now
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="permissions do not bind root")
+def test_a_read_only_cache_folder(expected: list[str], home: Path) -> None:
+    prep(Coach(home), "Masha", project="Three Sisters", date="2026-12-01")
+    folder = paths.cache_dir(home)
+    folder.chmod(0o500)
+    try:
+        result = runner.invoke(app, ["list", "--json"])
+        assert result.exit_code == 0 and result.stderr == ""
+        assert '"role": "Masha"' in result.stdout
+    finally:
+        folder.chmod(0o700)
+
+
+def test_two_processes_refreshing_at_once(expected: list[str], home: Path) -> None:
+    remove_db(home)
+    for note in (home / "notes").iterdir():
+        note.write_bytes(note.read_bytes())  # every stamp changes
+    before = snapshot(home)
+    env = {**os.environ, "COACH_HOME": str(home)}
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "callback_coach", *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+        )
+        for args in (COMMANDS[0], COMMANDS[4], COMMANDS[0], COMMANDS[2])
+    ]
+    outputs = [run.communicate(timeout=60) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0, 0]
+    assert [err for _, err in outputs] == [b"", b"", b"", b""]
+    got = [out.decode() for out, _ in outputs]
+    assert got == [expected[0], expected[4], expected[0], expected[2]]
+    assert snapshot(home) == before
+    assert answers() == expected
+
+
+# -- search: the actor's own words only ----------------------------------------------------
+
+
+def search(text: str, *extra: str) -> list[tuple[str, str, str]]:
+    import json
+
+    result = runner.invoke(app, ["search", text, "--json", *extra])
+    assert result.exit_code == 0, result.stderr
+    return [(m["kind"], m["where"], m["line"]) for m in json.loads(result.stdout)["matches"]]
+
+
+def test_search_skips_the_coach_heading_and_hint(home: Path) -> None:
+    path = prep(Coach(home), project="The Seagull", date="2026-11-20")
+    text = path.read_text(encoding="utf-8")
+    assert "# Nina · The Seagull · callback-1 (prep)" in text
+    assert search("prep") == [] and search("Seagull") == []
+    assert search("the coach never changes") == []
+    path.write_text(
+        text + "\nMy prep: run lines twice.\n# Nina · The Seagull · callback-1 (prep)\n"
+    )
+    assert search("prep") == [
+        ("prep", "body", "My prep: run lines twice."),
+        # the same words written again further down are the actor's
+        ("prep", "body", "# Nina · The Seagull · callback-1 (prep)"),
+    ]
+
+
+def test_search_ignores_case_like_before_and_keeps_accents(home: Path) -> None:
+    path = prep(Coach(home), project="The Seagull", date="2026-11-20")
+    path.write_text(path.read_text() + "\nZoë had the ÉTÉ scene; Straße.\n", encoding="utf-8")
+    line = ("prep", "body", "Zoë had the ÉTÉ scene; Straße.")
+    for needle in ("zoË", "été", "ÉTÉ", "STRASSE", "strasse", "ß", "é", "to be seen"):
+        expected = [("prep", "refine-intention.want", "to be seen")] if "seen" in needle else [line]
+        assert search(needle) == expected, needle
+    # Case is ignored, accents are not (as before): "zoe" is not "zoë".
+    assert search("zoe had") == []
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(needle=st.text(st.sampled_from("aeprdMoé ÉßS.ẞ\"'*%_-"), min_size=1, max_size=5))
+def test_full_text_and_scan_find_the_same_lines(history: Coach, home: Path, needle: str) -> None:
+    path = sorted((home / "notes").iterdir())[0]
+    if "Straße" not in path.read_text():
+        path.write_text(path.read_text() + '\nMore pride, "Straße" 50% *é* ẞ_x\n')
+    with_fts = NoteIndex(home).search(needle)
+    index_module._FTS5 = False
+    try:
+        scanned = NoteIndex(home).search(needle)
+    finally:
+        index_module._FTS5 = None
+    assert [(s.file, w, line) for s, w, line in with_fts] == [
+        (s.file, w, line) for s, w, line in scanned
+    ]
+    folded = needle.casefold()
+    assert all(folded in line.casefold() for _, _, line in with_fts)
+
+
+def test_core_modules_load_neither_rich_nor_questionary(history: Coach, home: Path) -> None:
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "import callback_coach.index, callback_coach.history, callback_coach.exports\n"
+        "import callback_coach.notes, callback_coach.session\n"
+        "from callback_coach.workflow import Coach, export_notes, export_text\n"
+        "from callback_coach.exports import NoteFilter\n"
+        "coach = Coach(Path(sys.argv[1]))\n"
+        "assert coach.search('pride') and coach.list_roles()\n"
+        "for fmt in ('md', 'json', 'yaml', 'csv'):\n"
+        "    assert ''.join(export_text(coach, export_notes(coach, NoteFilter()), fmt))\n"
+        "print(sorted(m for m in ('rich', 'questionary', 'prompt_toolkit') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(home)], capture_output=True, text=True, check=True
+    )
+    assert result.stdout == "[]\n"
