@@ -216,3 +216,51 @@ def test_an_unchanged_folder_reads_no_note_again(history: Coach, home: Path, mon
     assert [h[2] for h in fresh.search("PRIDE")] == ["more pride", "more pride", "more pride"]
     assert len(fresh.for_role("nina")) == 3
     assert fresh.unreadable() == []
+
+
+def test_search_limit_says_what_was_left_out(history: Coach) -> None:
+    result = runner.invoke(app, ["search", "pride", "--limit", "1"])
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "Sonya (Uncle Vanya) · callback-1 · review · after-the-room.direction\n"
+        "  more pride\n"
+        "1 match\n"
+    )
+    assert result.stderr == "2 more matches not shown (3 in all); raise --limit to see them.\n"
+    data = json.loads(runner.invoke(app, ["search", "pride", "--limit", "2", "--json"]).stdout)
+    assert (len(data["matches"]), data["total"], data["truncated"]) == (2, 3, True)
+    whole, stderr = coach_json("search", "pride")
+    assert (len(whole["matches"]), whole["total"], whole["truncated"]) == (3, 3, False)
+    assert whole["matches"][:2] == data["matches"] and stderr == ""
+    bad = runner.invoke(app, ["search", "pride", "--limit", "-1"])
+    assert bad.exit_code == ExitCode.USAGE
+
+
+def test_search_leaves_long_lines_whole_for_the_terminal(history: Coach) -> None:
+    note = next(n for n in saved_notes(history.home) if n.kind == "review")
+    long_line = "A pause " + "and a breath " * 30
+    note.path.write_text(note.path.read_text() + f"\n{long_line}\n")
+    result = runner.invoke(app, ["search", "breath"])
+    assert f"  {long_line}\n" in result.stdout
+
+
+def test_search_highlights_matches_on_a_terminal(history: Coach) -> None:
+    from rich.console import Console
+
+    from callback_coach import console, render
+    from callback_coach.cli import style_codes
+
+    terminal = Console(theme=console.THEME, force_terminal=True, color_system="standard")
+    lines = list(
+        render.search_lines(
+            Coach(history.home).search("PRIDE")[:1],
+            "PRIDE",
+            muted=style_codes(terminal, "muted"),
+            match=style_codes(terminal, "match"),
+        )
+    )
+    assert lines[0] == (
+        "\x1b[2mSonya (Uncle Vanya) · callback-1 · review · after-the-room.direction\x1b[0m\n"
+        "  more \x1b[1;7mpride\x1b[0m\n"
+    )
+    assert lines[-1] == "\x1b[2m1 match\x1b[0m\n"

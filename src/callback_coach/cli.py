@@ -332,6 +332,14 @@ def show(
 def search(
     text: str = typer.Argument(..., metavar="TEXT", help="What to look for (any case)."),
     role: Optional[str] = typer.Option(None, "--role", metavar="ROLE", help="Only this role."),
+    limit: Optional[int] = typer.Option(
+        None,
+        "--limit",
+        "-n",
+        min=0,
+        metavar="N",
+        help="Show at most N matches (how many were left out goes to standard error).",
+    ),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Search every answer and your own notes for TEXT."""
@@ -340,11 +348,33 @@ def search(
 
     coach = Coach.open()
     hits = coach.search(text, role=role)
+    shown = hits if limit is None else hits[:limit]
     if as_json:
-        print_json(render.search_json(text, hits))
+        print_json(render.search_json(text, shown, total=len(hits)))
     else:
-        console.out().print(render.search_results(hits, text))
+        out = console.out()
+        stream = out.file
+        muted, match = style_codes(out, "muted"), style_codes(out, "match")
+        for chunk in render.search_lines(shown, text, muted=muted, match=match):
+            stream.write(chunk)
+        stream.flush()
+    if len(shown) < len(hits):
+        left = len(hits) - len(shown)
+        console.info(
+            f"{left} more {'match' if left == 1 else 'matches'} not shown "
+            f"({len(hits)} in all); raise --limit to see them."
+        )
     warn_about(coach)
+
+
+def style_codes(out: Any, name: str) -> tuple[str, str]:
+    """The terminal codes that start and end a theme style on `out` ("" without colour)."""
+    style = out.get_style(name)
+    if out.no_color:
+        style = style.without_color
+    marked = style.render("\x00", color_system=out.color_system)
+    before, _, after = marked.partition("\x00")
+    return before, after
 
 
 export_app = typer.Typer(

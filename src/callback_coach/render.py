@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from rich.console import Group
@@ -144,24 +145,38 @@ def timeline(role: str, project: str, rounds: list[Any], catalogue: Any) -> Grou
     return Group(*parts)
 
 
-def search_results(hits: list[tuple[Any, str, str]], text: str) -> Any:
-    """Matches grep-style: where each one is, then the line with the match highlighted."""
+def search_lines(
+    hits: list[tuple[Any, str, str]],
+    text: str,
+    *,
+    muted: tuple[str, str] = ("", ""),
+    match: tuple[str, str] = ("", ""),
+) -> Iterator[str]:
+    """Matches grep-style, as lines of text (each ending in a newline): where each one is,
+    then the line with the match highlighted. `muted` and `match` are the terminal codes
+    that start and end those styles ("" for none). Long lines are left for the terminal to
+    wrap, so any number of matches prints fast."""
     import re
 
     if not hits:
-        return Text(f"No matches for {text!r}.", style="muted")
+        yield f"{muted[0]}No matches for {text!r}.{muted[1]}\n"
+        return
     pattern = re.compile(re.escape(text), re.IGNORECASE)
-    parts: list[Any] = []
+    start, end = match
     for summary, where, line in hits:
-        place = summary.role + (f" ({summary.project})" if summary.project else "")
-        parts.append(Text(f"{place} · {summary.round} · {summary.kind} · {where}", style="muted"))
-        shown = Text("  " + line)
-        for match in pattern.finditer(line):
-            shown.stylize("match", match.start() + 2, match.end() + 2)
-        parts.append(shown)
-    noun = "match" if len(hits) == 1 else "matches"
-    parts.append(Text(f"{len(hits)} {noun}", style="muted"))
-    return Group(*parts)
+        if start:
+            line = pattern.sub(lambda m: start + m.group(0) + end, line)
+        yield f"{muted[0]}{_search_place(summary, where)}{muted[1]}\n  {line}\n"
+    yield f"{muted[0]}{_search_count(hits)}{muted[1]}\n"
+
+
+def _search_place(summary: Any, where: str) -> str:
+    place = summary.role + (f" ({summary.project})" if summary.project else "")
+    return f"{place} · {summary.round} · {summary.kind} · {where}"
+
+
+def _search_count(hits: list[Any]) -> str:
+    return f"{len(hits)} {'match' if len(hits) == 1 else 'matches'}"
 
 
 # -- JSON (documented in the README; `format` changes only when the shape does) ----------
@@ -201,10 +216,16 @@ def timeline_json(role: str, project: str, rounds: list[Any]) -> dict[str, Any]:
     }
 
 
-def search_json(text: str, hits: list[tuple[Any, str, str]]) -> dict[str, Any]:
+def search_json(
+    text: str, hits: list[tuple[Any, str, str]], *, total: int | None = None
+) -> dict[str, Any]:
+    """The matches shown (`hits`), of `total` found (default: all of them are shown)."""
+    total = len(hits) if total is None else total
     return {
         "format": 1,
         "query": text,
+        "total": total,
+        "truncated": total > len(hits),
         "matches": [
             {
                 "role": s.role,
