@@ -307,7 +307,11 @@ def test_full_text_and_scan_find_the_same_lines(history: Coach, home: Path, need
     path = sorted((home / "notes").iterdir())[0]
     if "Straße" not in path.read_text():
         path.write_text(path.read_text() + '\nMore pride, "Straße" 50% *é* ẞ_x\n')
-    with_fts = NoteIndex(home).search(needle)
+    index = NoteIndex(home)
+    index.search("pride")  # makes the full-text table (a needle of 3 or more)
+    with_fts = index.search(needle)
+    made = index.db().execute("SELECT 1 FROM sqlite_master WHERE name = 'search'").fetchone()
+    assert bool(made) == index_module.fts5_trigram_available()
     index_module._FTS5 = False
     try:
         scanned = NoteIndex(home).search(needle)

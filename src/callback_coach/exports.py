@@ -104,6 +104,7 @@ class Prompts:
         self.catalogue = catalogue
         self._titles: dict[str, str] = {}
         self._prompts: dict[tuple[str, Any], Any] = {}
+        self._encoded: dict[tuple[str, str], str] = {}  # JSON text of titles and prompts
 
     def title(self, cid: str) -> str:
         title = self._titles.get(cid)
@@ -123,6 +124,22 @@ class Prompts:
             return _prompt(self.catalogue.get(cid), qid)
         prompt = self._prompts[key] = _prompt(self.catalogue.get(cid), qid)
         return prompt
+
+    def json_title(self, cid: str) -> str:
+        key = ("\x00title", cid)
+        found = self._encoded.get(key)
+        if found is None:
+            found = self._encoded[key] = encode_basestring(self.title(cid))
+        return found
+
+    def json_prompt(self, cid: str, qid: Any) -> str:
+        if type(qid) is not str:
+            return _json(self.prompt(cid, qid), _ANSWER_PAD)
+        key = (cid, qid)
+        found = self._encoded.get(key)
+        if found is None:
+            found = self._encoded[key] = _json(self.prompt(cid, qid), _ANSWER_PAD)
+        return found
 
     def have_yaml_line_break(self) -> bool:
         """Whether any checklist title or prompt holds a character YAML reads as a line
@@ -227,12 +244,57 @@ def _json_key(key: Any) -> str:
     return encode_basestring(key if type(key) is str else str(key))
 
 
+_NOTE_PAD, _CHECKLIST_PAD, _ANSWER_PAD = " " * 6, " " * 10, " " * 14
+
+
+def note_json(note: Note, prompts: Prompts) -> str:
+    """`note_document(note)` as its export JSON, indented as one of the notes list:
+    the same text `json.dumps(..., indent=2)` writes there, made with the C encoder."""
+    versions = {
+        str(c.get("id")): c.get("version")
+        for c in note.meta.get("checklists") or []
+        if isinstance(c, dict)
+    }
+    checklists = []
+    for cid, answers in note.answers.items():
+        items = [
+            f'            {{\n{_ANSWER_PAD}"id": '
+            f"{encode_basestring(qid) if type(qid) is str else _json(qid, _ANSWER_PAD)},\n"
+            f'{_ANSWER_PAD}"prompt": {prompts.json_prompt(cid, qid)},\n{_ANSWER_PAD}"answer": '
+            f"{encode_basestring(value) if type(value) is str else _json(_json_value(value), _ANSWER_PAD)}"
+            "\n            }"
+            for qid, value in answers.items()
+        ]
+        answers_json = "[\n" + ",\n".join(items) + "\n          ]" if items else "[]"
+        checklists.append(
+            f'        {{\n{_CHECKLIST_PAD}"id": {encode_basestring(cid)},\n'
+            f'{_CHECKLIST_PAD}"title": {prompts.json_title(cid)},\n'
+            f'{_CHECKLIST_PAD}"version": {_json(versions.get(cid), _CHECKLIST_PAD)},\n'
+            f'{_CHECKLIST_PAD}"answers": {answers_json}\n        }}'
+        )
+    checklists_json = "[\n" + ",\n".join(checklists) + "\n      ]" if checklists else "[]"
+    extra = json_safe({k: v for k, v in note.meta.items() if k not in NOTE_KEYS})
+    return (
+        f'{{\n{_NOTE_PAD}"file": {_json(note.path.name if note.path else None, _NOTE_PAD)},\n'
+        f'{_NOTE_PAD}"kind": {encode_basestring(note.kind)},\n'
+        f'{_NOTE_PAD}"role": {encode_basestring(note.role)},\n'
+        f'{_NOTE_PAD}"project": {encode_basestring(note.project)},\n'
+        f'{_NOTE_PAD}"round": {encode_basestring(note.round)},\n'
+        f'{_NOTE_PAD}"date": {_json(note.date or None, _NOTE_PAD)},\n'
+        f'{_NOTE_PAD}"created": {_json(note.created or None, _NOTE_PAD)},\n'
+        f'{_NOTE_PAD}"outcome": {_json(note.outcome, _NOTE_PAD)},\n'
+        f'{_NOTE_PAD}"checklists": {checklists_json},\n'
+        f'{_NOTE_PAD}"body": {encode_basestring(note.body)},\n'
+        f'{_NOTE_PAD}"extra": {_json(extra, _NOTE_PAD)}\n    }}'
+    )
+
+
 def json_chunks(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> Iterator[str]:
     prompts = _prompts(catalogue)
     yield '{\n  "format": ' + str(EXPORT_FORMAT) + ',\n  "notes": ['
     separator = "\n    "
     for note in notes:
-        yield separator + _json(note_document(note, prompts), "    ")
+        yield separator + note_json(note, prompts)
         separator = ",\n    "
     yield "]\n}\n" if separator == "\n    " else "\n  ]\n}\n"
 

@@ -22,7 +22,7 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
@@ -104,18 +104,24 @@ def folded_words(note: Note) -> str:
     return "\n".join(line.casefold() for _, line in actor_lines(note))
 
 
-def _json_exact(value: Any) -> bool:
-    """True when JSON gives `value` back exactly (types, keys and all)."""
-    kind = type(value)
-    if kind is str or kind is bool or kind is int or value is None:
-        return True
-    if kind is float:
-        return value == value and value not in (float("inf"), float("-inf"))
-    if kind is list:
-        return all(_json_exact(v) for v in value)
-    if kind is dict:
-        return all(type(k) is str and _json_exact(v) for k, v in value.items())
-    return False
+def _meta_json(meta: dict[str, Any]) -> str | None:
+    """The front matter as JSON text, or None when JSON would not give it back exactly
+    (dates, non-text keys, NaN: a hand-edited note; it is then read from its file)."""
+    if not _text_keys(meta):
+        return None
+    try:
+        return json.dumps(meta, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        return None
+
+
+def _text_keys(value: dict[str, Any] | list[Any]) -> bool:
+    """True when every mapping key inside `value` is text (other values: json.dumps
+    refuses what it cannot write back)."""
+    children = value.values() if type(value) is dict else value
+    if type(value) is dict and not all(type(k) is str for k in value):
+        return False
+    return all(_text_keys(v) for v in children if type(v) in (dict, list))
 
 
 def has_yaml_line_break(value: Any) -> bool:
@@ -399,7 +405,11 @@ class NoteIndex:
                 (name, mtime_ns, size, error),
             )
             return None
-        meta = json.dumps(note.meta, ensure_ascii=False) if _json_exact(note.meta) else None
+        meta = _meta_json(note.meta)
+        # JSON keeps these characters as they are: a quick look for them is enough.
+        yaml_break = has_yaml_line_break([name, note.body]) or has_yaml_line_break(
+            note.meta if meta is None else meta
+        )
         role_key, project_key = fold(note.role), fold(note.project)
         db.execute(
             """INSERT INTO notes (file, mtime_ns, size, kind, role, project, round, date,
@@ -421,7 +431,7 @@ class NoteIndex:
                 meta,
                 note.body,
                 folded_words(note),
-                has_yaml_line_break([name, note.meta, note.body]),
+                yaml_break,
             ),
         )
         return (role_key, project_key)
@@ -553,6 +563,26 @@ class NoteIndex:
             return read_note(path)
         return Note(meta=json.loads(row[0]), body=row[1], path=path)
 
+    def notes(self, files: list[str]) -> Iterator[Note | Exception]:
+        """The full notes behind `files`, in that order, read from the index a batch at a
+        time (memory stays flat); an error (NoteParseError, OSError) in place of a note
+        that cannot be read."""
+        for start in range(0, len(files), 200):
+            batch = files[start : start + 200]
+            marks = ", ".join("?" * len(batch))
+            rows = {
+                row[0]: row[1:]
+                for row in self._all(
+                    f"SELECT file, meta, body, error FROM notes WHERE file IN ({marks})",
+                    tuple(batch),
+                )
+            }
+            for file in batch:
+                try:
+                    yield self._note(file, rows.get(file))
+                except (OSError, NoteParseError) as exc:
+                    yield exc
+
     def yaml_break_files(self) -> set[str]:
         """Notes holding a character YAML reads as a line break (anywhere in the file)."""
         return {row[0] for row in self._all("SELECT file FROM notes WHERE yaml_break")}
@@ -573,8 +603,8 @@ class NoteIndex:
             # A trigram phrase is a substring match: the notes holding `needle`.
             phrase = '"' + needle.replace('"', '""') + '"'
             rows = db.execute(
-                f"SELECT {columns}, n.meta, n.body FROM words JOIN notes n ON n.id = words.rowid "
-                "WHERE words MATCH ? ORDER BY n.file",
+                f"SELECT {columns}, n.meta, n.body FROM search JOIN notes n ON n.id = search.rowid "
+                "WHERE search MATCH ? ORDER BY n.file",
                 (phrase,),
             )
         else:
@@ -601,25 +631,25 @@ class NoteIndex:
         """Make the full-text table on first use (then triggers keep it in step)."""
         if not fts5_trigram_available():
             return False
-        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'words'").fetchone():
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'search'").fetchone():
             return True
         try:
             db.execute("BEGIN IMMEDIATE")
-            if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'words'").fetchone():
+            if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'search'").fetchone():
                 db.execute(
-                    "CREATE VIRTUAL TABLE words USING fts5(words, content='notes', "
+                    "CREATE VIRTUAL TABLE search USING fts5(words, content='notes', "
                     "content_rowid='id', tokenize='trigram case_sensitive 1')"
                 )
                 db.execute(
-                    "CREATE TRIGGER notes_words_insert AFTER INSERT ON notes BEGIN "
-                    "INSERT INTO words (rowid, words) VALUES (new.id, new.words); END"
+                    "CREATE TRIGGER notes_search_insert AFTER INSERT ON notes BEGIN "
+                    "INSERT INTO search (rowid, words) VALUES (new.id, new.words); END"
                 )
                 db.execute(
-                    "CREATE TRIGGER notes_words_delete AFTER DELETE ON notes BEGIN "
-                    "INSERT INTO words (words, rowid, words) VALUES ('delete', old.id, old.words);"
+                    "CREATE TRIGGER notes_search_delete AFTER DELETE ON notes BEGIN "
+                    "INSERT INTO search (search, rowid, words) VALUES ('delete', old.id, old.words);"
                     " END"
                 )
-                db.execute("INSERT INTO words (words) VALUES ('rebuild')")
+                db.execute("INSERT INTO search (search) VALUES ('rebuild')")
             db.execute("COMMIT")
         except sqlite3.Error:
             with contextlib.suppress(sqlite3.Error):

@@ -161,11 +161,12 @@ class Coach:
     def iter_notes(self, summaries: Iterable[NoteFacts]) -> Iterator[Note]:
         """The full notes behind some summaries, one at a time, from the index."""
         folder = paths.notes_dir(self.home)
-        for summary in summaries:
-            try:
-                yield self.index.note(summary.file)
-            except (OSError, NoteParseError) as exc:
-                self._warn(f"skipped {folder / summary.file}: {exc}")
+        files = [summary.file for summary in summaries]
+        for file, note in zip(files, self.index.notes(files), strict=True):
+            if isinstance(note, Exception):
+                self._warn(f"skipped {folder / file}: {note}")
+            else:
+                yield note
 
     def _role_and_project(
         self,
