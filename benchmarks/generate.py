@@ -14,6 +14,7 @@ from pathlib import Path
 
 from callback_coach import paths
 from callback_coach.checklist import load_catalogue
+from callback_coach.exports import c_emitter_safe, yaml_text
 from callback_coach.fileio import ensure_private_dir
 from callback_coach.notes import new_note, note_stem, render_note
 
@@ -119,6 +120,17 @@ def value_for(question, rng: random.Random):
     return rng.randint(question.min or 1, question.max or 5)
 
 
+def note_text(note, *, check: bool = False) -> str:
+    """`render_note(note)`, written with libyaml's emitter (the same bytes: `check` compares
+    them): 50,000 notes take a minute instead of five."""
+    if not c_emitter_safe(note.meta):
+        return render_note(note)
+    text = f"---\n{yaml_text(note.meta, allow_unicode=True)}---\n{note.body}"
+    if check:
+        assert text == render_note(note), "libyaml and PyYAML disagree"
+    return text
+
+
 def generate(home: Path, count: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     catalogue = load_catalogue(paths.builtin_checklists_dir(), None)
@@ -153,7 +165,9 @@ def generate(home: Path, count: int, seed: int = 7) -> None:
                     extra=extra,
                 )
                 note.meta["created"] = f"{day.isoformat()}T20:00:00+00:00"
-                (folder / f"{note_stem(note)}.md").write_text(render_note(note), encoding="utf-8")
+                (folder / f"{note_stem(note)}.md").write_text(
+                    note_text(note, check=written % 100 == 0), encoding="utf-8"
+                )
                 written += 1
             day += dt.timedelta(days=rng.randint(2, 10))
 
