@@ -19,6 +19,7 @@ are plain substring matches on casefolded text, so they find the same lines.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import sqlite3
@@ -162,6 +163,9 @@ def _m001_notes(db: sqlite3.Connection) -> None:
         )"""
     )
     db.execute("CREATE INDEX notes_by_role ON notes (role_key, project_key)")
+    # Cover the stamp check and the unreadable notes: read without the wide note rows.
+    db.execute("CREATE INDEX notes_stamps ON notes (file, mtime_ns, size)")
+    db.execute("CREATE INDEX notes_unreadable ON notes (file, error) WHERE error IS NOT NULL")
     db.execute(
         """CREATE TABLE roles (
             role_key TEXT NOT NULL,
@@ -313,23 +317,29 @@ class NoteIndex:
     # -- keeping it fresh -----------------------------------------------------------------
 
     def _scan_folder(self) -> dict[str, tuple[int, int]]:
+        """Every note file's (mtime_ns, size): one `stat` each, the only way to see a
+        note edited in place."""
         found: dict[str, tuple[int, int]] = {}
         try:
-            with os.scandir(self.notes_dir) as entries:
-                for entry in entries:
-                    name = entry.name
-                    if name[-3:] != ".md" or name[0] == ".":
-                        continue
-                    try:
-                        st = entry.stat()
-                    except OSError:
-                        continue
-                    if S_ISREG(st.st_mode):
-                        found[name] = (st.st_mtime_ns, st.st_size)
+            folder = os.open(self.notes_dir, os.O_RDONLY)
         except FileNotFoundError:
-            return {}
+            return found
         except OSError as exc:
             raise fileio.storage_error(exc, self.notes_dir, "read") from None
+        try:
+            for name in os.listdir(folder):
+                if name[-3:] != ".md" or name[0] == ".":
+                    continue
+                try:
+                    st = os.stat(name, dir_fd=folder)
+                except OSError:
+                    continue
+                if S_ISREG(st.st_mode):
+                    found[name] = (st.st_mtime_ns, st.st_size)
+        except OSError as exc:
+            raise fileio.storage_error(exc, self.notes_dir, "read") from None
+        finally:
+            os.close(folder)
         return found
 
     def _changes(
@@ -346,9 +356,17 @@ class NoteIndex:
     def _refresh(self, db: sqlite3.Connection) -> None:
         """Bring the database up to date with the notes folder, in one transaction."""
         on_disk = self._scan_folder()
+        # A digest of the whole listing (in the folder's own order: when only the order
+        # changed, the stamps are compared once): when it matches, nothing has changed.
+        digest = hashlib.sha256(repr(on_disk).encode("utf-8", "surrogatepass")).hexdigest()
         try:
+            row = db.execute("SELECT value FROM state WHERE key = 'stamps'").fetchone()
+            if row is not None and row[0] == digest:
+                return
             changed, removed = self._changes(db, on_disk)
             if not changed and not removed:
+                with contextlib.suppress(sqlite3.OperationalError):  # read-only: fine
+                    db.execute("INSERT OR REPLACE INTO state VALUES ('stamps', ?)", (digest,))
                 return
             db.execute("BEGIN IMMEDIATE")  # waits for another coach writing it
         except sqlite3.DatabaseError as exc:
@@ -368,6 +386,7 @@ class NoteIndex:
                     groups.add(group)
             for role_key, project_key in groups:
                 self._update_role(db, role_key, project_key)
+            db.execute("INSERT OR REPLACE INTO state VALUES ('stamps', ?)", (digest,))
             db.execute("COMMIT")
         except BaseException as exc:
             with contextlib.suppress(sqlite3.Error):
