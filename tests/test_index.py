@@ -342,3 +342,22 @@ def test_core_modules_load_neither_rich_nor_questionary(history: Coach, home: Pa
         [sys.executable, "-c", code, str(home)], capture_output=True, text=True, check=True
     )
     assert result.stdout == "[]\n"
+
+
+def test_a_large_build_read_by_several_processes_is_the_same(
+    expected: list[str], home: Path, monkeypatch
+) -> None:
+    bad = home / "notes" / "2026-01-01_broken.md"
+    bad.write_text("---\nrole: [unclosed\n---\n", encoding="utf-8")
+    remove_db(home)
+    serial = NoteIndex(home)
+    rows = serial.db().execute("SELECT * FROM notes ORDER BY file").fetchall()
+    serial.close()
+    remove_db(home)
+    monkeypatch.setattr(index_module, "PARALLEL_READ_MIN", 2)
+    parallel = NoteIndex(home)
+    assert parallel.db().execute("SELECT * FROM notes ORDER BY file").fetchall() == rows
+    assert [row[1] for row in rows if row[1] == bad.name] == [bad.name]
+    parallel.close()
+    bad.unlink()
+    assert answers() == expected

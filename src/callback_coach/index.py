@@ -23,6 +23,8 @@ import hashlib
 import json
 import os
 import sqlite3
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,6 +136,74 @@ def has_yaml_line_break(value: Any) -> bool:
     if isinstance(value, (list, tuple)):
         return any(has_yaml_line_break(v) for v in value)
     return False
+
+
+# The columns of a note's row, as `note_row` gives them.
+NOTE_ROW_COLUMNS = (
+    "file, mtime_ns, size, error, kind, role, project, round, date, created, outcome, "
+    "role_key, project_key, meta, body, words, yaml_break"
+)
+NOTE_ROW_MARKS = ", ".join("?" * len(NOTE_ROW_COLUMNS.split(",")))
+# From this many notes to read at once (building the index), several processes read them.
+PARALLEL_READ_MIN = 2000
+
+
+def note_row(job: tuple[str, str, tuple[int, int]]) -> tuple[Any, ...]:
+    """A note's row for the index (NOTE_ROW_COLUMNS), read from (folder, name, stamp).
+    A note that cannot be read gets a row with only its stamp and the reason."""
+    folder, name, (mtime_ns, size) = job
+    try:
+        note = read_note(Path(folder, name))
+    except NoteParseError as exc:
+        error: str | None = str(exc)
+    except OSError as exc:
+        error = exc.strerror or str(exc)
+    else:
+        error = None
+    if error is not None:
+        return (
+            name,
+            mtime_ns,
+            size,
+            error,
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            None,
+            "",
+            "",
+            None,
+            None,
+            "",
+            0,
+        )
+    meta = _meta_json(note.meta)
+    # JSON keeps these characters as they are: a quick look for them is enough.
+    yaml_break = has_yaml_line_break([name, note.body]) or has_yaml_line_break(
+        note.meta if meta is None else meta
+    )
+    return (
+        name,
+        mtime_ns,
+        size,
+        None,
+        note.kind,
+        note.role,
+        note.project,
+        note.round,
+        note.date,
+        note.created,
+        note.outcome,
+        fold(note.role),
+        fold(note.project),
+        meta,
+        note.body,
+        folded_words(note),
+        int(yaml_break),
+    )
 
 
 # -- schema: each change a small numbered function (user_version counts them) -----------
@@ -381,7 +451,8 @@ class NoteIndex:
                 groups.update(self._delete(db, name))
             for name in changed:
                 groups.update(self._delete(db, name))
-                group = self._insert(db, name, on_disk[name])
+            for row in self._rows(changed, on_disk):
+                group = self._insert(db, row)
                 if group is not None:
                     groups.add(group)
             for role_key, project_key in groups:
@@ -405,55 +476,37 @@ class NoteIndex:
         db.execute("DELETE FROM notes WHERE file = ?", (name,))
         return [(role_key, project_key) for role_key, project_key, error in rows if error is None]
 
-    def _insert(
-        self, db: sqlite3.Connection, name: str, stamp: tuple[int, int]
-    ) -> tuple[str, str] | None:
-        """Read a note and add its rows; the role it belongs to (None if unreadable)."""
-        mtime_ns, size = stamp
+    def _insert(self, db: sqlite3.Connection, row: tuple[Any, ...]) -> tuple[str, str] | None:
+        """Add a note's row (from `note_row`); the role it belongs to (None if unreadable)."""
+        db.execute(f"INSERT INTO notes ({NOTE_ROW_COLUMNS}) VALUES ({NOTE_ROW_MARKS})", row)
+        return None if row[3] is not None else (row[11], row[12])
+
+    def _rows(
+        self, names: list[str], on_disk: dict[str, tuple[int, int]]
+    ) -> Iterator[tuple[Any, ...]]:
+        """`note_row` of each note, in order: read by two processes or more when there are
+        many and the machine has the cores (the YAML of the front matter is most of it)."""
+        jobs = [(str(self.notes_dir), name, on_disk[name]) for name in names]
+        workers = min(4, os.cpu_count() or 1)
+        if (
+            len(jobs) < PARALLEL_READ_MIN
+            or workers < 2
+            or sys.platform == "win32"
+            or threading.active_count() > 1  # forking a threaded program is not safe
+        ):
+            yield from map(note_row, jobs)
+            return
+        import multiprocessing
+
         try:
-            note = read_note(self.notes_dir / name)
-        except NoteParseError as exc:
-            error: str | None = str(exc)
-        except OSError as exc:
-            error = exc.strerror or str(exc)
-        else:
-            error = None
-        if error is not None:
-            db.execute(
-                "INSERT INTO notes (file, mtime_ns, size, error) VALUES (?, ?, ?, ?)",
-                (name, mtime_ns, size, error),
-            )
-            return None
-        meta = _meta_json(note.meta)
-        # JSON keeps these characters as they are: a quick look for them is enough.
-        yaml_break = has_yaml_line_break([name, note.body]) or has_yaml_line_break(
-            note.meta if meta is None else meta
-        )
-        role_key, project_key = fold(note.role), fold(note.project)
-        db.execute(
-            """INSERT INTO notes (file, mtime_ns, size, kind, role, project, round, date,
-                created, outcome, role_key, project_key, meta, body, words, yaml_break)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (
-                name,
-                mtime_ns,
-                size,
-                note.kind,
-                note.role,
-                note.project,
-                note.round,
-                note.date,
-                note.created,
-                note.outcome,
-                role_key,
-                project_key,
-                meta,
-                note.body,
-                folded_words(note),
-                yaml_break,
-            ),
-        )
-        return (role_key, project_key)
+            # Forked workers start at once (nothing to import again) and never touch the
+            # database: they only read notes and send back plain rows.
+            pool = multiprocessing.get_context("fork").Pool(workers)
+        except (OSError, ValueError):
+            yield from map(note_row, jobs)
+            return
+        with pool:
+            yield from pool.imap(note_row, jobs, chunksize=64)
 
     def _update_role(self, db: sqlite3.Connection, role_key: str, project_key: str) -> None:
         """Recompute the `list` row of one role in one project from its notes."""
