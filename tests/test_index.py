@@ -355,6 +355,9 @@ def test_a_large_build_read_by_several_processes_is_the_same(
     serial.close()
     remove_db(home)
     monkeypatch.setattr(index_module, "PARALLEL_READ_MIN", 2)
+    import threading
+
+    assert threading.active_count() == 1, "else the notes are read in this process"
     parallel = NoteIndex(home)
     assert parallel.db().execute("SELECT * FROM notes ORDER BY file").fetchall() == rows
     assert [row[1] for row in rows if row[1] == bad.name] == [bad.name]
