@@ -148,6 +148,11 @@ NOTE_ROW_MARKS = ", ".join("?" * len(NOTE_ROW_COLUMNS.split(",")))
 PARALLEL_READ_MIN = 2000
 
 
+def note_error_row(name: str, mtime_ns: int, size: int, error: str) -> tuple[Any, ...]:
+    """The row of a note that cannot be read: its stamp and the reason."""
+    return (name, mtime_ns, size, error, "", "", "", "", "", "", None, "", "", None, None, "", 0)
+
+
 def note_row(job: tuple[str, str, tuple[int, int]]) -> tuple[Any, ...]:
     """A note's row for the index (NOTE_ROW_COLUMNS), read from (folder, name, stamp).
     A note that cannot be read gets a row with only its stamp and the reason."""
@@ -161,25 +166,7 @@ def note_row(job: tuple[str, str, tuple[int, int]]) -> tuple[Any, ...]:
     else:
         error = None
     if error is not None:
-        return (
-            name,
-            mtime_ns,
-            size,
-            error,
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            None,
-            "",
-            "",
-            None,
-            None,
-            "",
-            0,
-        )
+        return note_error_row(name, mtime_ns, size, error)
     meta = _meta_json(note.meta)
     # JSON keeps these characters as they are: a quick look for them is enough.
     yaml_break = has_yaml_line_break([name, note.body]) or has_yaml_line_break(
@@ -620,14 +607,9 @@ class NoteIndex:
             )
         ]
 
-    def note(self, file: str) -> Note:
-        """The full note behind a summary, from the index (the file is read only when its
-        front matter holds values JSON cannot keep). Raises NoteParseError or OSError
-        when it cannot be read."""
-        rows = self._all("SELECT meta, body, error FROM notes WHERE file = ?", (file,))
-        return self._note(file, rows[0] if rows else None)
-
     def _note(self, file: str, row: tuple[Any, ...] | None) -> Note:
+        """The note from its (meta, body, error) row; read from its file when the front
+        matter holds values JSON cannot keep (or the row is missing)."""
         path = self.notes_dir / file
         if row is None or row[0] is None:
             if row is not None and row[2] is not None:
