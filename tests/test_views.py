@@ -264,3 +264,14 @@ def test_search_highlights_matches_on_a_terminal(history: Coach) -> None:
         "  more \x1b[1;7mpride\x1b[0m\n"
     )
     assert lines[-1] == "\x1b[2m1 match\x1b[0m\n"
+
+
+@pytest.mark.parametrize("args", [["pride"], ["pride", "--limit", "1"], ["zzz"], ["été"]])
+def test_search_json_is_laid_out_like_the_other_json(history: Coach, args: list[str]) -> None:
+    note = next(n for n in saved_notes(history.home) if n.kind == "review")
+    note.path.write_text(note.path.read_text() + '\nÉté "quoted" \\ back\n')
+    result = runner.invoke(app, ["search", *args, "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert result.stdout == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    assert list(data) == ["format", "query", "matches", "total", "truncated"]

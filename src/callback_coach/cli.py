@@ -6,6 +6,7 @@ stays fast (benchmarks/startup.py).
 
 from __future__ import annotations
 
+import itertools
 import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional  # Optional: Typer < 0.29 on Python 3.10
@@ -347,24 +348,40 @@ def search(
     from callback_coach.workflow import Coach
 
     coach = Coach.open()
-    hits = coach.search(text, role=role)
-    shown = hits if limit is None else hits[:limit]
+    hits = coach.iter_search(text, role=role)
+    shown = Counted(hits if limit is None else itertools.islice(hits, limit))
+    rest = Counted(hits)  # after the limit: counted, not written
+    out = console.out()
     if as_json:
-        print_json(render.search_json(text, shown, total=len(hits)))
+        chunks = render.search_json(text, shown, rest)
     else:
-        out = console.out()
-        stream = out.file
         muted, match = style_codes(out, "muted"), style_codes(out, "match")
-        for chunk in render.search_lines(shown, text, muted=muted, match=match):
-            stream.write(chunk)
-        stream.flush()
-    if len(shown) < len(hits):
-        left = len(hits) - len(shown)
+        chunks = render.search_lines(shown, text, muted=muted, match=match)
+    stream = out.file
+    for chunk in chunks:
+        stream.write(chunk)
+    stream.flush()
+    for _ in rest:
+        pass
+    if rest.count:
         console.info(
-            f"{left} more {'match' if left == 1 else 'matches'} not shown "
-            f"({len(hits)} in all); raise --limit to see them."
+            f"{rest.count} more {'match' if rest.count == 1 else 'matches'} not shown "
+            f"({shown.count + rest.count} in all); raise --limit to see them."
         )
     warn_about(coach)
+
+
+class Counted:
+    """The items of an iterable, counted as they are taken."""
+
+    def __init__(self, items: Any) -> None:
+        self.items = iter(items)
+        self.count = 0
+
+    def __iter__(self) -> Any:
+        for item in self.items:
+            self.count += 1
+            yield item
 
 
 def style_codes(out: Any, name: str) -> tuple[str, str]:

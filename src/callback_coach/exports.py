@@ -28,9 +28,7 @@ from callback_coach import fileio
 from callback_coach.answers import format_answer, json_safe
 from callback_coach.checklist import Catalogue, Checklist
 from callback_coach.errors import ExistsError, NotFoundError, StorageError, UsageError
-from callback_coach.notes import NOTE_KEYS, Note, NoteFacts, dump_yaml, own_text
-from callback_coach.rounds import round_rank
-from callback_coach.slugs import fold
+from callback_coach.notes import NOTE_KEYS, Note, dump_yaml, own_text
 
 EXPORT_FORMAT = 1
 NOTE_FORMATS = ("md", "json", "yaml", "csv")
@@ -54,7 +52,8 @@ Text = str | Iterable[str]
 
 @dataclass
 class NoteFilter:
-    """Which notes an export takes; None means any."""
+    """Which notes an export takes; None means any (`NoteIndex.ordered_files` applies it,
+    in the stable export order: role, project, round, prep before review, then date)."""
 
     role: str | None = None
     project: str | None = None
@@ -63,35 +62,6 @@ class NoteFilter:
     outcome: str | None = None
     since: str | None = None
     until: str | None = None
-
-    def matches(self, note: NoteFacts) -> bool:
-        if self.role is not None and fold(note.role) != fold(self.role):
-            return False
-        if self.project is not None and fold(note.project) != fold(self.project):
-            return False
-        if self.round is not None and note.round != self.round:
-            return False
-        if self.kind is not None and note.kind != self.kind:
-            return False
-        if self.outcome is not None and (note.outcome or "pending") != self.outcome:
-            return False
-        if self.since is not None and note.date < self.since:
-            return False
-        return not (self.until is not None and note.date > self.until)
-
-
-def note_order(note: NoteFacts) -> tuple[Any, ...]:
-    """Stable export order: role, project, round, prep before review, then date."""
-    return (
-        fold(note.role),
-        fold(note.project),
-        round_rank(note.round),
-        note.round,
-        0 if note.kind == "prep" else 1,
-        note.date,
-        note.created,
-        note.file,
-    )
 
 
 # -- notes -----------------------------------------------------------------------------
@@ -840,20 +810,26 @@ def write_output(
         return []
     if is_folder_target(output):
         folder = Path(output).expanduser()
-        targets = [(folder / name, render) for name, render in parts()]
+
+        def targets() -> Iterator[tuple[Path, Callable[[], Text]]]:
+            # Gone through twice (check, then write), so that no list of every file is held.
+            return ((folder / name, render) for name, render in parts())
     else:
         path = Path(output).expanduser()
         if not path.parent.is_dir():
             raise NotFoundError(f"the folder for {path} does not exist")
-        targets = [(path, whole)]
-    existing = [str(p) for p, _ in targets if p.exists()]
+
+        def targets() -> Iterator[tuple[Path, Callable[[], Text]]]:
+            return iter([(path, whole)])
+
+    existing = [str(p) for p, _ in targets() if p.exists()]
     if existing and not force:
         raise ExistsError(
             f"{len(existing)} file(s) already exist; nothing was written (use --force to replace)",
             details=existing,
         )
     written = []
-    for path, render in targets:
+    for path, render in targets():
         if path.is_dir():
             raise StorageError(f"{path} is a folder")
         fileio.atomic_write_chunks(path, _encoded(render()))

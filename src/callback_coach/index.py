@@ -36,6 +36,7 @@ from callback_coach.answers import format_answer
 from callback_coach.errors import StorageError
 from callback_coach.history import RoleRow, role_rows
 from callback_coach.notes import BODY_HINT, Note, NoteParseError, coach_heading, read_note
+from callback_coach.rounds import round_rank
 from callback_coach.slugs import fold
 
 _T = TypeVar("_T")
@@ -321,6 +322,7 @@ class NoteIndex:
         if target:
             fileio.ensure_private_dir(self.folder)
         db = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        db.create_function("round_rank", 1, _round_rank_number, deterministic=True)
         try:
             if target:
                 db.execute("PRAGMA journal_mode=WAL")
@@ -637,6 +639,44 @@ class NoteIndex:
                 except (OSError, NoteParseError) as exc:
                     yield exc
 
+    def ordered_files(
+        self,
+        *,
+        role: str | None = None,
+        project: str | None = None,
+        round_label: str | None = None,
+        kind: str | None = None,
+        outcome: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[str]:
+        """The readable notes that match every filter given (role and project matched
+        without regard to case or accents; outcome "pending" also takes notes with none;
+        since/until are dates, inclusive), in the stable export order: role, project,
+        round, prep before review, date, created, file name."""
+        where = ["error IS NULL"]
+        params: list[Any] = []
+        for column, value in (
+            ("role_key = ?", None if role is None else fold(role)),
+            ("project_key = ?", None if project is None else fold(project)),
+            ("round = ?", round_label),
+            ("kind = ?", kind),
+            ("coalesce(nullif(outcome, ''), 'pending') = ?", outcome),
+            ("date >= ?", since),
+            ("date <= ?", until),
+        ):
+            if value is not None:
+                where.append(column)
+                params.append(value)
+        return [
+            file
+            for (file,) in self._all(
+                f"SELECT file FROM notes WHERE {' AND '.join(where)} ORDER BY role_key, "
+                "project_key, round_rank(round), round, kind != 'prep', date, created, file",
+                tuple(params),
+            )
+        ]
+
     def yaml_break_files(self) -> set[str]:
         """Notes holding a character YAML reads as a line break (anywhere in the file)."""
         return {row[0] for row in self._all("SELECT file FROM notes WHERE yaml_break")}
@@ -646,12 +686,36 @@ class NoteIndex:
     def search(self, text: str) -> list[tuple[NoteSummary, str, str]]:
         """(summary, where, line) for every line the actor wrote that contains `text`,
         ignoring case; in file order, then line order."""
+        return list(self.iter_search(text))
+
+    def iter_search(self, text: str) -> Iterator[tuple[NoteSummary, str, str]]:
+        """`search`, one match at a time (memory stays flat at any number of matches)."""
         needle = text.casefold()
         if not needle or "\n" in needle or "\r" in needle:
-            return []
-        return self._read(lambda db: self._search(db, needle))
+            return
+        found = False
+        try:
+            for hit in self._search(self.db(), needle):
+                found = True
+                yield hit
+            return
+        except sqlite3.DatabaseError:
+            if found:
+                raise StorageError(
+                    "the notes index was damaged while it was being read: run the command "
+                    "again (the index is rebuilt)"
+                ) from None
+            if self.bypassed:
+                raise
+        # Found damaged only now: rebuilt (or gone around), then searched from the start.
+        self.close()
+        self._remove_files()
+        self._db = self._open()
+        yield from self._search(self._db, needle)
 
-    def _search(self, db: sqlite3.Connection, needle: str) -> list[tuple[NoteSummary, str, str]]:
+    def _search(
+        self, db: sqlite3.Connection, needle: str
+    ) -> Iterator[tuple[NoteSummary, str, str]]:
         columns = ", ".join(f"n.{c.strip()}" for c in SUMMARY_COLUMNS.split(","))
         if len(needle) >= 3 and self._ensure_fts(db):
             # A trigram phrase is a substring match: the notes holding `needle`.
@@ -667,19 +731,15 @@ class NoteIndex:
                 "WHERE n.error IS NULL AND instr(n.words, ?) > 0 ORDER BY n.file",
                 (needle,),
             )
-        hits: list[tuple[NoteSummary, str, str]] = []
         for row in rows:
             summary = NoteSummary(*row[:13])
             try:
                 note = self._note(summary.file, (row[13], row[14], None))
             except (OSError, NoteParseError):
                 continue
-            hits.extend(
-                (summary, where, line)
-                for where, line in actor_lines(note)
-                if needle in line.casefold()
-            )
-        return hits
+            for where, line in actor_lines(note):
+                if needle in line.casefold():
+                    yield summary, where, line
 
     def _ensure_fts(self, db: sqlite3.Connection) -> bool:
         """Make the full-text table on first use (then triggers keep it in step)."""
@@ -710,6 +770,12 @@ class NoteIndex:
                 db.execute("ROLLBACK")
             return False  # locked or read-only: scan the words instead, same result
         return True
+
+
+def _round_rank_number(label: str) -> int:
+    """`rounds.round_rank` as one number, for ORDER BY."""
+    group, number = round_rank(str(label))
+    return group * 100_000 + number
 
 
 def _is_locked(exc: sqlite3.Error) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from rich.console import Group
@@ -146,37 +146,35 @@ def timeline(role: str, project: str, rounds: list[Any], catalogue: Any) -> Grou
 
 
 def search_lines(
-    hits: list[tuple[Any, str, str]],
+    hits: Iterable[tuple[Any, str, str]],
     text: str,
     *,
     muted: tuple[str, str] = ("", ""),
     match: tuple[str, str] = ("", ""),
 ) -> Iterator[str]:
     """Matches grep-style, as lines of text (each ending in a newline): where each one is,
-    then the line with the match highlighted. `muted` and `match` are the terminal codes
-    that start and end those styles ("" for none). Long lines are left for the terminal to
-    wrap, so any number of matches prints fast."""
+    then the line with the match highlighted, then how many. `muted` and `match` are the
+    terminal codes that start and end those styles ("" for none). Long lines are left for
+    the terminal to wrap, and matches are written as they come: any number prints fast."""
     import re
 
-    if not hits:
-        yield f"{muted[0]}No matches for {text!r}.{muted[1]}\n"
-        return
     pattern = re.compile(re.escape(text), re.IGNORECASE)
     start, end = match
+    count = 0
     for summary, where, line in hits:
+        count += 1
         if start:
             line = pattern.sub(lambda m: start + m.group(0) + end, line)
         yield f"{muted[0]}{_search_place(summary, where)}{muted[1]}\n  {line}\n"
-    yield f"{muted[0]}{_search_count(hits)}{muted[1]}\n"
+    if not count:
+        yield f"{muted[0]}No matches for {text!r}.{muted[1]}\n"
+    else:
+        yield f"{muted[0]}{count} {'match' if count == 1 else 'matches'}{muted[1]}\n"
 
 
 def _search_place(summary: Any, where: str) -> str:
     place = summary.role + (f" ({summary.project})" if summary.project else "")
     return f"{place} · {summary.round} · {summary.kind} · {where}"
-
-
-def _search_count(hits: list[Any]) -> str:
-    return f"{len(hits)} {'match' if len(hits) == 1 else 'matches'}"
 
 
 # -- JSON (documented in the README; `format` changes only when the shape does) ----------
@@ -217,26 +215,33 @@ def timeline_json(role: str, project: str, rounds: list[Any]) -> dict[str, Any]:
 
 
 def search_json(
-    text: str, hits: list[tuple[Any, str, str]], *, total: int | None = None
-) -> dict[str, Any]:
-    """The matches shown (`hits`), of `total` found (default: all of them are shown)."""
-    total = len(hits) if total is None else total
-    return {
-        "format": 1,
-        "query": text,
-        "total": total,
-        "truncated": total > len(hits),
-        "matches": [
-            {
-                "role": s.role,
-                "project": s.project,
-                "round": s.round,
-                "kind": s.kind,
-                "date": s.date or None,
-                "file": s.file,
-                "where": where,
-                "line": line,
-            }
-            for s, where, line in hits
-        ],
-    }
+    text: str, shown: Iterable[tuple[Any, str, str]], rest: Iterable[Any] = ()
+) -> Iterator[str]:
+    """`coach search --json`, a match at a time, in the layout of json.dumps(indent=2):
+    the matches `shown`, then "total" (with the matches in `rest`, counted but not
+    written) and "truncated"."""
+    from json import dumps
+    from json.encoder import encode_basestring
+
+    yield f'{{\n  "format": 1,\n  "query": {encode_basestring(text)},\n  "matches": ['
+    count = 0
+    for s, where, line in shown:
+        fields = (
+            ("role", s.role),
+            ("project", s.project),
+            ("round", s.round),
+            ("kind", s.kind),
+            ("date", s.date or None),
+            ("file", s.file),
+            ("where", where),
+            ("line", line),
+        )
+        body = ",\n".join(
+            f'      "{key}": {dumps(value, ensure_ascii=False)}' for key, value in fields
+        )
+        yield ("\n" if not count else ",\n") + "    {\n" + body + "\n    }"
+        count += 1
+    left = sum(1 for _ in rest)
+    closing = "\n  ]" if count else "]"
+    truncated = "true" if left else "false"
+    yield f'{closing},\n  "total": {count + left},\n  "truncated": {truncated}\n}}\n'

@@ -156,12 +156,12 @@ class Coach:
 
     def load(self, summaries: Iterable[NoteFacts]) -> list[Note]:
         """The full notes behind some summaries (skipping any that vanished)."""
-        return list(self.iter_notes(summaries))
+        return list(self.iter_files([summary.file for summary in summaries]))
 
-    def iter_notes(self, summaries: Iterable[NoteFacts]) -> Iterator[Note]:
-        """The full notes behind some summaries, one at a time, from the index."""
+    def iter_files(self, files: list[str]) -> Iterator[Note]:
+        """The full notes of some files, one at a time, from the index (a note that
+        cannot be read is named in `warnings` and skipped)."""
         folder = paths.notes_dir(self.home)
-        files = [summary.file for summary in summaries]
         for file, note in zip(files, self.index.notes(files), strict=True):
             if isinstance(note, Exception):
                 self._warn(f"skipped {folder / file}: {note}")
@@ -550,14 +550,20 @@ class Coach:
 
     def search(self, text: str, *, role: str | None = None) -> list[tuple[NoteSummary, str, str]]:
         """Every answer or body line containing `text` (case-insensitive), in note order."""
+        return list(self.iter_search(text, role=role))
+
+    def iter_search(
+        self, text: str, *, role: str | None = None
+    ) -> Iterator[tuple[NoteSummary, str, str]]:
+        """`search`, one match at a time."""
         if not text.strip():
             raise UsageError("the search text is empty")
         index = self.index
-        hits = index.search(text)
         self._warn_unreadable(index)
-        if role is not None:
-            hits = [h for h in hits if same_name(h[0].role, role)]
-        return hits
+        hits = index.iter_search(text)
+        if role is None:
+            return hits
+        return (hit for hit in hits if same_name(hit[0].role, role))
 
 
 def _first_round_version(checklist: Checklist) -> Checklist:
@@ -627,10 +633,8 @@ def parse_sets(plan: SessionPlan, sets: list[str]) -> dict[str, dict[str, Any]]:
     return given
 
 
-def export_notes(coach: Coach, note_filter: Any) -> list[NoteSummary]:
-    """The notes an export takes (their summaries), in the stable export order."""
-    from callback_coach.exports import note_order
-
+def export_notes(coach: Coach, note_filter: Any) -> list[str]:
+    """The file names of the notes an export takes, in the stable export order."""
     if note_filter.round is not None:
         note_filter.round = check_round(note_filter.round)
     if note_filter.outcome is not None:
@@ -641,32 +645,54 @@ def export_notes(coach: Coach, note_filter: Any) -> list[NoteSummary]:
         value = getattr(note_filter, name)
         if value is not None:
             setattr(note_filter, name, parse_date(value))
-    chosen = [s for s in coach.summaries() if note_filter.matches(s)]
-    return sorted(chosen, key=note_order)
+    index = coach.index
+    files = index.ordered_files(
+        role=note_filter.role,
+        project=note_filter.project,
+        round_label=note_filter.round,
+        kind=note_filter.kind,
+        outcome=note_filter.outcome,
+        since=note_filter.since,
+        until=note_filter.until,
+    )
+    coach._warn_unreadable(index)
+    return files
 
 
-def export_text(coach: Coach, chosen: list[NoteSummary], fmt: str) -> Iterator[str]:
-    """The export of `chosen` in `fmt`, piece by piece: each note is read from the index
-    and rendered only when its turn comes, so memory stays flat."""
-    from callback_coach import exports
+class _Export:
+    """What every note of one export shares: the prompts, and whether YAML escapes."""
 
-    prompts = exports.Prompts(coach.catalogue())
-    escapes = False
-    if fmt == "yaml":
-        # A YAML line break anywhere escapes all non-ASCII text: look at the notes that
-        # may hold one before writing the first.
-        suspects = chosen
-        if not prompts.have_yaml_line_break():
-            flagged = coach.index.yaml_break_files()
-            suspects = [s for s in chosen if s.file in flagged]
-        escapes = exports.needs_yaml_escapes(coach.iter_notes(suspects), prompts)
-    return exports.note_chunks(fmt, coach.iter_notes(chosen), prompts, yaml_escapes=escapes)
+    def __init__(self, coach: Coach, files: list[str], fmt: str) -> None:
+        from callback_coach import exports
+
+        self.coach, self.fmt = coach, fmt
+        self.prompts = exports.Prompts(coach.catalogue())
+        self.every_suspect = fmt == "yaml" and self.prompts.have_yaml_line_break()
+        self.flagged = coach.index.yaml_break_files() if fmt == "yaml" else set()
+
+    def text(self, files: list[str]) -> Iterator[str]:
+        from callback_coach import exports
+
+        escapes = False
+        if self.fmt == "yaml":
+            # A YAML line break anywhere escapes all non-ASCII text: look at the notes
+            # that may hold one before writing the first.
+            suspects = files if self.every_suspect else [f for f in files if f in self.flagged]
+            escapes = exports.needs_yaml_escapes(self.coach.iter_files(suspects), self.prompts)
+        notes = self.coach.iter_files(files)
+        return exports.note_chunks(self.fmt, notes, self.prompts, yaml_escapes=escapes)
+
+
+def export_text(coach: Coach, files: list[str], fmt: str) -> Iterator[str]:
+    """The export of the notes `files` in `fmt`, piece by piece: each note is read from
+    the index and rendered only when its turn comes, so memory stays flat."""
+    return _Export(coach, files, fmt).text(files)
 
 
 def export_files(
-    coach: Coach, chosen: list[NoteSummary], fmt: str
-) -> list[tuple[str, Callable[[], Iterator[str]]]]:
+    coach: Coach, files: list[str], fmt: str
+) -> Iterator[tuple[str, Callable[[], Iterator[str]]]]:
     """One (file name, render) per note, for an export into a folder."""
-    return [
-        (f"{Path(s.file).stem}.{fmt}", lambda s=s: export_text(coach, [s], fmt)) for s in chosen
-    ]
+    export = _Export(coach, files, fmt)
+    for file in files:
+        yield f"{Path(file).stem}.{fmt}", lambda file=file: export.text([file])
