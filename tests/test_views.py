@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -275,3 +276,23 @@ def test_search_json_is_laid_out_like_the_other_json(history: Coach, args: list[
     data = json.loads(result.stdout)
     assert result.stdout == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     assert list(data) == ["format", "query", "matches", "total", "truncated"]
+
+
+def test_list_shows_the_latest_30_roles_and_counts_the_rest(home: Path) -> None:
+    coach = Coach(home)
+    for number in range(32):
+        prep(
+            coach, f"Role {number:02d}", project="Repertory", date=f"2026-01-{number % 28 + 1:02d}"
+        )
+    result = runner.invoke(app, ["list"])
+    assert result.exit_code == 0
+    lines = [line for line in result.stdout.splitlines() if re.search(r"Role \d\d", line)]
+    assert len(lines) == 30 and "Role 27" in lines[0]  # the latest callback date first
+    assert "30 of 32 roles shown; use --all to see every one." in result.stdout
+    everything = runner.invoke(app, ["list", "--all"]).stdout
+    assert len([line for line in everything.splitlines() if re.search(r"Role \d", line)]) == 32
+    assert "roles shown" not in everything
+    data, _ = coach_json("list")
+    assert len(data["roles"]) == 32
+    assert [r.role for r in coach.list_roles(since="2026-01-27", limit=1)] == ["Role 27"]
+    assert coach.count_roles(since="2026-01-27") == 2

@@ -288,14 +288,16 @@ def list_roles(
     from callback_coach.workflow import JSON_FORMAT, Coach
 
     coach = Coach.open()
-    rows = coach.list_roles(role=role, project=project, outcome=outcome, since=since)
+    filters = {"role": role, "project": project, "outcome": outcome, "since": since}
+    limit = None if (as_json or show_all) else LIST_LIMIT
+    rows = coach.list_roles(**filters, limit=limit)
     if as_json:
         print_json({"format": JSON_FORMAT, "roles": [r.to_json() for r in rows]})
     elif not rows:
         console.info('No roles yet. Start with: coach prep "ROLE" --project "PROJECT"')
     else:
-        shown = rows if show_all else rows[:LIST_LIMIT]
-        console.out().print(render.roles_table(shown, total=len(rows)))
+        total = coach.count_roles(**filters) if len(rows) == limit else len(rows)
+        console.out().print(render.roles_table(rows, total=total))
     warn_about(coach)
 
 

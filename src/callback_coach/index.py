@@ -578,36 +578,70 @@ class NoteIndex:
             )
         ]
 
-    def role_rows(self) -> list[RoleRow]:
-        """`coach list`'s rows for every role, most recently active first."""
+    def role_rows(
+        self,
+        *,
+        role: str | None = None,
+        project: str | None = None,
+        outcome: str | None = None,
+        since: str | None = None,
+        limit: int | None = None,
+    ) -> list[RoleRow]:
+        """`coach list`'s rows, most recently active first: every role, or those whose
+        name and project match (without regard to case or accents), whose latest outcome
+        is `outcome` ("pending" for none) and whose latest date is `since` or later; the
+        first `limit` of them."""
+        where, params = self._role_filter(role, project, outcome, since)
+        sql = (
+            "SELECT role, project, rounds, notes, latest_round, latest_date, outcome, "
+            f"next_action, next_round FROM roles {where} "
+            "ORDER BY active_date DESC, active_created DESC, first_file"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
         return [
             RoleRow(
-                role=role,
-                project=project,
-                rounds=json.loads(rounds),
-                notes=notes,
-                latest_round=latest_round,
-                latest_date=latest_date,
-                outcome=outcome,
-                next_action=next_action,
-                next_round=next_round,
+                role=row[0],
+                project=row[1],
+                rounds=json.loads(row[2]),
+                notes=row[3],
+                latest_round=row[4],
+                latest_date=row[5],
+                outcome=row[6],
+                next_action=row[7],
+                next_round=row[8],
             )
-            for (
-                role,
-                project,
-                rounds,
-                notes,
-                latest_round,
-                latest_date,
-                outcome,
-                next_action,
-                next_round,
-            ) in self._all(
-                "SELECT role, project, rounds, notes, latest_round, latest_date, outcome, "
-                "next_action, next_round FROM roles "
-                "ORDER BY active_date DESC, active_created DESC, first_file"
-            )
+            for row in self._all(sql, params)
         ]
+
+    def count_roles(
+        self,
+        *,
+        role: str | None = None,
+        project: str | None = None,
+        outcome: str | None = None,
+        since: str | None = None,
+    ) -> int:
+        """How many rows `role_rows` gives with the same filters and no limit."""
+        where, params = self._role_filter(role, project, outcome, since)
+        return int(self._all(f"SELECT count(*) FROM roles {where}", params)[0][0])
+
+    @staticmethod
+    def _role_filter(
+        role: str | None, project: str | None, outcome: str | None, since: str | None
+    ) -> tuple[str, tuple[Any, ...]]:
+        where: list[str] = []
+        params: list[Any] = []
+        for clause, value in (
+            ("role_key = ?", None if role is None else fold(role)),
+            ("project_key = ?", None if project is None else fold(project)),
+            ("coalesce(nullif(outcome, ''), 'pending') = ?", outcome),
+            ("latest_date >= ?", since),
+        ):
+            if value is not None:
+                where.append(clause)
+                params.append(value)
+        return ("WHERE " + " AND ".join(where) if where else ""), tuple(params)
 
     def _note(self, file: str, row: tuple[Any, ...] | None) -> Note:
         """The note from its (meta, body, error) row; read from its file when the front

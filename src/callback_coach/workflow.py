@@ -506,23 +506,37 @@ class Coach:
         project: str | None = None,
         outcome: str | None = None,
         since: str | None = None,
+        limit: int | None = None,
     ) -> list[RoleRow]:
-        """One row per role, most recently active first, filtered as asked."""
-        if outcome is not None:
-            outcome = check_outcome(outcome)
-        since_date = parse_date(since) if since is not None else None
+        """One row per role, most recently active first, filtered as asked (the first
+        `limit` rows; `count_roles` says how many there are in all)."""
+        filters = self._role_filters(role, project, outcome, since)
         index = self.index
-        rows = index.role_rows()
+        rows = index.role_rows(**filters, limit=limit)
         self._warn_unreadable(index)
-        if role is not None:
-            rows = [r for r in rows if same_name(r.role, role)]
-        if project is not None:
-            rows = [r for r in rows if same_name(r.project, project)]
-        if outcome is not None:
-            rows = [r for r in rows if (r.outcome or "pending") == outcome]
-        if since_date is not None:
-            rows = [r for r in rows if r.latest_date >= since_date]
         return rows
+
+    def count_roles(
+        self,
+        *,
+        role: str | None = None,
+        project: str | None = None,
+        outcome: str | None = None,
+        since: str | None = None,
+    ) -> int:
+        """How many rows `list_roles` gives with the same filters and no limit."""
+        return self.index.count_roles(**self._role_filters(role, project, outcome, since))
+
+    @staticmethod
+    def _role_filters(
+        role: str | None, project: str | None, outcome: str | None, since: str | None
+    ) -> dict[str, str | None]:
+        return {
+            "role": role,
+            "project": project,
+            "outcome": check_outcome(outcome) if outcome is not None else None,
+            "since": parse_date(since) if since is not None else None,
+        }
 
     def timeline(
         self,
