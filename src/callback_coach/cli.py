@@ -6,6 +6,7 @@ stays fast (benchmarks/startup.py).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import shlex
 from pathlib import Path
@@ -498,7 +499,7 @@ def export_checklists(
     written = exports.write_output(
         output,
         lambda: render(chosen),
-        lambda: [(f"{c.id}.{fmt}", lambda c=c: render([c])) for c in chosen],
+        lambda: [(f"{c.id}.{fmt}", functools.partial(render, [c])) for c in chosen],
         force=force,
     )
     for path in written:

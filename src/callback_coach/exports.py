@@ -304,7 +304,7 @@ class _PureDumper(yaml.SafeDumper):
 _CDumper: type[Any] | None = None
 if hasattr(yaml, "CSafeDumper"):
 
-    class _CSafeDumper(yaml.CSafeDumper):  # type: ignore[name-defined,misc]
+    class _CSafeDumper(yaml.CSafeDumper):
         pass
 
     _CDumper = _CSafeDumper
@@ -450,7 +450,7 @@ def _yaml_str(text: str, pad: str) -> str | None:
     if first >= "\xa0":
         return text + "\n"
     # It may read as a number, a date, null, a bool: PyYAML's resolver says.
-    if _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG:
+    if _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG:  # type: ignore[no-untyped-call]
         return text + "\n"
     return "'" + text.replace("'", "''") + "'\n"
 

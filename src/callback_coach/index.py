@@ -119,12 +119,15 @@ def _meta_json(meta: dict[str, Any]) -> str | None:
         return None
 
 
-def _text_keys(value: dict[str, Any] | list[Any]) -> bool:
-    """True when every mapping key inside `value` is text (other values: json.dumps
-    refuses what it cannot write back)."""
-    children = value.values() if type(value) is dict else value
-    if type(value) is dict and not all(type(k) is str for k in value):
-        return False
+def _text_keys(value: Any) -> bool:
+    """True when every mapping key inside `value` (a dict or a list) is text (other
+    values: json.dumps refuses what it cannot write back)."""
+    if type(value) is dict:
+        if not all(type(k) is str for k in value):
+            return False
+        children: Any = value.values()
+    else:
+        children = value
     return all(_text_keys(v) for v in children if type(v) in (dict, list))
 
 

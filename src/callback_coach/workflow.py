@@ -5,6 +5,7 @@ list roles, show a role's timeline, search. The CLI is a thin skin over this mod
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -83,7 +84,7 @@ def check_round(label: str) -> str:
 class CarryOver:
     """What the previous round left for this one."""
 
-    record: RoundRecord  # with full notes
+    record: RoundRecord[Note]  # with full notes
     defaults: dict[str, Any]
     # (source question prompt, answer) pairs, in the order the recall checklist asks them.
     items: list[tuple[str, Any]]
@@ -261,8 +262,8 @@ class Coach:
         checklist_ids: list[str] | None,
         choose_project: Callable[[list[str]], str] | None,
         *,
-        default_round: Callable[[list[RoundRecord]], str],
-    ) -> tuple[SessionPlan, list[RoundRecord]]:
+        default_round: Callable[[list[RoundRecord[NoteSummary]]], str],
+    ) -> tuple[SessionPlan, list[RoundRecord[NoteSummary]]]:
         """What prep and review share: checklists, role and project, the round (given, an
         unfinished draft's, or `default_round`), and the date."""
         checklists = self.select_checklists(kind, checklist_ids)
@@ -284,7 +285,9 @@ class Coach:
         )
         return plan, rounds
 
-    def carry_over(self, previous: RoundRecord, checklists: list[Checklist]) -> CarryOver:
+    def carry_over(
+        self, previous: RoundRecord[NoteSummary], checklists: list[Checklist]
+    ) -> CarryOver:
         """Defaults for `recall` questions from the previous round's review, then prep."""
         record = RoundRecord(previous.round, self.load(previous.preps), self.load(previous.reviews))
         sources = [n for n in (record.latest_review, record.latest_prep) if n is not None]
@@ -484,6 +487,7 @@ class Coach:
         else:
             record = rounds[-1]
         target = record.latest_review or record.latest_prep
+        assert target is not None  # a round is made of its notes: it has one at least
         path = paths.notes_dir(self.home) / target.file
         try:
             text = path.read_text(encoding="utf-8")
@@ -545,7 +549,7 @@ class Coach:
         project: str | None = None,
         round_label: str | None = None,
         choose_project: Callable[[list[str]], str] | None = None,
-    ) -> tuple[str, str, list[RoundRecord]]:
+    ) -> tuple[str, str, list[RoundRecord[Note]]]:
         """A role's rounds with their full notes, in order (one round with `round_label`)."""
         role, project_name, mine = self._role_and_project(role, project, choose_project)
         if not mine:
@@ -596,7 +600,7 @@ def _recall_checklist_id(checklists: list[Checklist]) -> str | None:
     return None
 
 
-def _stable_details(record: RoundRecord) -> dict[str, Any]:
+def _stable_details(record: RoundRecord[Note]) -> dict[str, Any]:
     """Job details from a round's notes that carry into the next note."""
     details: dict[str, Any] = {}
     for note in (*record.preps, *record.reviews):
@@ -709,4 +713,4 @@ def export_files(
     """One (file name, render) per note, for an export into a folder."""
     export = _Export(coach, files, fmt)
     for file in files:
-        yield f"{Path(file).stem}.{fmt}", lambda file=file: export.text([file])
+        yield f"{Path(file).stem}.{fmt}", functools.partial(export.text, [file])
