@@ -5,6 +5,7 @@ the JSON template against json.dumps(..., indent=2)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -12,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callback_coach import exports
-from callback_coach.notes import Note, dump_yaml
+from callback_coach.notes import NOTE_KEYS, Note, dump_yaml
 
 # Characters that steer YAML's choice of style: indicators, quotes, spaces, line breaks
 # (including the Unicode ones), characters above U+FFFF, controls, the BOM.
@@ -48,45 +49,45 @@ PLAIN_VALUES = st.one_of(
 )
 
 
-def documents(text=TEXT, values=VALUES) -> st.SearchStrategy[dict]:
-    answer = st.fixed_dictionaries({"id": text, "prompt": text, "answer": values}).map(
-        in_order("id", "prompt", "answer")
-    )
-    checklist = st.fixed_dictionaries(
-        {
-            "id": text,
-            "title": text,
-            "version": st.one_of(st.just(1), st.none(), text),
-            "answers": st.lists(answer, max_size=3),
-        }
-    ).map(in_order("id", "title", "version", "answers"))
+FILE_NAMES = st.sampled_from(
+    ["2026-11-20_the-seagull_nina_callback-1_prep.md", "1.md", "No.md", "x: y.md", "é #.md"]
+)
+
+
+def notes(text=TEXT, values=VALUES) -> st.SearchStrategy[Note]:
+    """Notes as a hand edit may leave them: any text, extra keys, odd answers."""
     maybe = st.one_of(st.none(), text)
-    return st.fixed_dictionaries(
+    answers = st.dictionaries(
+        st.one_of(st.sampled_from(["refine-intention", "mindset", "hand-made"]), text),
+        st.dictionaries(st.one_of(st.sampled_from(["want", "calm"]), text), values, max_size=3),
+        max_size=2,
+    )
+    extra = st.dictionaries(
+        st.one_of(KEYS, st.sampled_from(["prep_note", "medium"])).filter(
+            lambda key: key not in NOTE_KEYS
+        ),
+        values,
+        max_size=2,
+    )
+    fields = st.fixed_dictionaries(
         {
-            "file": st.one_of(text, st.just("2026-11-20_the-seagull_nina_callback-1_prep.md")),
             "kind": text,
             "role": text,
-            "project": text,
+            "project": maybe,
             "round": text,
             "date": maybe,
             "created": maybe,
             "outcome": maybe,
-            "checklists": st.lists(checklist, max_size=2),
-            "body": text,
-            "extra": st.dictionaries(KEYS, values, max_size=3),
         }
-    ).map(in_order(*NOTE_DOCUMENT_KEYS))
+    )
+    return st.builds(_note, fields, answers, extra, text, FILE_NAMES)
 
 
-# The keys of exports.note_document, in its order (hypothesis may build them in another).
-NOTE_DOCUMENT_KEYS = (
-    *("file", "kind", "role", "project", "round", "date", "created", "outcome"),
-    *("checklists", "body", "extra"),
-)
-
-
-def in_order(*keys: str):
-    return lambda data: {key: data[key] for key in keys}
+def _note(fields, answers, extra, body: str, name: str) -> Note:
+    meta = {"format": 1, **fields, **extra}
+    meta["checklists"] = [{"id": cid, "version": 1} for cid in answers]
+    meta["answers"] = answers
+    return Note(meta=meta, body=body, path=Path("/notes") / name)
 
 
 def pure(data, allow_unicode: bool = True) -> str:
@@ -120,42 +121,48 @@ def test_the_direct_yaml_writer_matches_pyyaml_on_single_values(value) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(document=st.one_of(documents(), documents(PLAIN_TEXT, PLAIN_VALUES)))
-def test_the_direct_yaml_writer_matches_pyyaml_on_notes(document) -> None:
-    written = exports.note_yaml(document)
+@given(note=st.one_of(notes(), notes(PLAIN_TEXT, PLAIN_VALUES)))
+def test_the_direct_yaml_writer_matches_pyyaml_on_notes(note: Note) -> None:
+    prompts = exports.Prompts(_catalogue())
+    written = exports.note_yaml_direct(note, prompts, {})
     if written is not None:
-        assert written == pure([document])
+        assert written == pure([exports.note_document(note, prompts)])
 
 
 def test_the_direct_yaml_writer_takes_ordinary_notes() -> None:
-    document = {
-        "file": "2026-11-20_the-seagull_nina_callback-1_prep.md",
-        "kind": "prep",
-        "role": "Zoë",
-        "project": "",
-        "round": "callback-1",
-        "date": "2026-11-20",
-        "created": "2026-11-19T21:03:12+00:00",
-        "outcome": None,
-        "checklists": [
-            {
-                "id": "refine-intention",
-                "title": "Refine intention",
-                "version": 1,
-                "answers": [
-                    {"id": "want", "prompt": "What do you want?", "answer": "to be seen"},
-                    {"id": "beats", "prompt": "Beats?", "answer": " 1. arrive\n2. leave\n"},
-                    {"id": "calm", "prompt": "Calm?", "answer": 7},
-                    {"id": "done", "prompt": "Done?", "answer": ["a:b", "No"]},
-                ],
+    note = _note(
+        {
+            "kind": "prep",
+            "role": "Zoë",
+            "project": "",
+            "round": "callback-1",
+            "date": "2026-11-20",
+            "created": "2026-11-19T21:03:12+00:00",
+        },
+        {
+            "refine-intention": {
+                "want": "to be seen",
+                "beats": " 1. arrive\n2. leave\n",
+                "off-book": 4,
+                "stakes": ["a:b", "No"],
             }
-        ],
-        "body": "# Zoë · callback-1 (prep)\n\nYour own notes go here.\n",
-        "extra": {"prep_note": "x.md", "people_met": ["Anna (casting)"], "medium": None},
-    }
-    written = exports.note_yaml(document)
+        },
+        {"prep_note": "x.md", "people_met": ["Anna (casting)"], "medium": None},
+        "# Zoë · callback-1 (prep)\n\nYour own notes go here.\n",
+        "2026-11-20_zoe_callback-1_prep.md",
+    )
+    prompts = exports.Prompts(_catalogue())
+    written = exports.note_yaml_direct(note, prompts, {})
+    document = exports.note_document(note, prompts)
     assert written is not None and written == pure([document])
     assert yaml.safe_load(written) == [document]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.one_of(TEXT, PLAIN_TEXT))
+def test_quote_block_quotes_every_line(text: str) -> None:
+    expected = "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
+    assert exports.quote_block(text) == expected
 
 
 @settings(max_examples=300, deadline=None)

@@ -103,6 +103,24 @@ class Prompts:
             found = self._encoded[key] = encode_basestring(self.title(cid))
         return found
 
+    def md_title(self, cid: str) -> str:
+        """The Markdown heading of a checklist."""
+        key = ("\x00md", cid)
+        found = self._encoded.get(key)
+        if found is None:
+            found = self._encoded[key] = f"## {_md_inline(self.title(cid))}"
+        return found
+
+    def md_prompt(self, cid: str, qid: Any) -> str:
+        """A question's prompt in bold, as a Markdown line."""
+        if type(qid) is not str:
+            return f"**{_md_inline(str(self.prompt(cid, qid)))}**"
+        key = (cid, "\x00md" + qid)
+        found = self._encoded.get(key)
+        if found is None:
+            found = self._encoded[key] = f"**{_md_inline(str(self.prompt(cid, qid)))}**"
+        return found
+
     def json_heads(self, cid: str) -> dict[str, str]:
         """Per question id of a checklist, the JSON text of an answer up to the answer."""
         heads = self._heads.get(cid)
@@ -374,6 +392,8 @@ def yaml_text(
 # tests compare both on random notes). About ten times faster than the representer.
 _PRINTABLE = "\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
 _YAML_UNPRINTABLE = re.compile(f"[^{_PRINTABLE}]")
+# Most text: a letter first, then no ":", "#", quote mark or other indicator, no space last.
+_YAML_SURELY_PLAIN = re.compile("[A-Za-z](?:[A-Za-z0-9 ,.'()?!/;&+=_-]*[A-Za-z0-9,.'()?!/;&+=_-])?")
 _YAML_UNPRINTABLE_LINES = re.compile(f"[^{_PRINTABLE}\\n]")
 # A plain scalar cannot start with these (YAML indicators; "-", "?" and ":" only when a
 # space follows, but those are left to PyYAML).
@@ -429,6 +449,8 @@ def _yaml_str(text: str, pad: str) -> str | None:
             lines.pop()
         inner = pad + "  "
         return "|" + hints + "\n" + "".join(f"{inner}{line}\n" if line else "\n" for line in lines)
+    if _YAML_SURELY_PLAIN.fullmatch(text) and text not in _YAML_WORDS:
+        return text + "\n"
     if text == "":
         return "''\n"
     # Plain, unless: an indicator or a space at either end, ": " or " #" inside, a
@@ -503,59 +525,90 @@ def _yaml_value(value: Any, pad: str) -> str | None:
 _YAML_KEY = re.compile("[A-Za-z][A-Za-z0-9_-]{0,100}")  # well under PyYAML's simple-key limit
 
 
-def note_yaml(document: dict[str, Any], memo: dict[Any, str | None] | None = None) -> str | None:
-    """`note_document(...)` as its item of the YAML export's notes list, exactly as
+def _answer_head(qid: Any, prompt: Any, memo: dict[Any, str | None]) -> str | None:
+    """An answer's YAML up to its value ("    - id: …\n      prompt: …\n      answer:"),
+    kept in `memo`: the same questions come back in every note."""
+    key = ("\x00head", qid, prompt) if type(qid) is str and type(prompt) is str else None
+    if key is not None and key in memo:
+        return memo[key]
+    qid_text = _yaml_value(qid, "      ")
+    prompt_text = _yaml_value(prompt, "      ")
+    head = None
+    if qid_text is not None and prompt_text is not None and "\n" not in qid_text[:-1]:
+        head = f"    - id:{qid_text}      prompt:{prompt_text}      answer:"
+    if key is not None:
+        memo[key] = head
+    return head
+
+
+def note_yaml_direct(note: Note, prompts: Prompts, memo: dict[Any, str | None]) -> str | None:
+    """`note_document(note)` as its item of the YAML export's notes list, exactly as
     PyYAML writes it (with Unicode kept), or None when this writer is not certain.
     `memo` keeps the text of ids, titles and prompts, which repeat from note to note."""
-    memo = {} if memo is None else memo
-
-    def repeated(value: Any, pad: str) -> str | None:
-        if type(value) is not str:
-            return _yaml_value(value, pad)
-        key = (value, pad)
-        if key not in memo:
-            memo[key] = _yaml_value(value, pad)
-        return memo[key]
-
     parts = []
-    for key in ("file", "kind", "role", "project", "round", "date", "created", "outcome"):
-        found = _yaml_value(document[key], "  ")
+    for key, value in (
+        ("file", note.path.name if note.path else None),
+        ("kind", note.kind),
+        ("role", note.role),
+        ("project", note.project),
+        ("round", note.round),
+        ("date", note.date or None),
+        ("created", note.created or None),
+        ("outcome", note.outcome),
+    ):
+        found = _yaml_value(value, "  ")
         if found is None:
             return None
         parts.append(f"  {key}:{found}")
     parts[0] = "-" + parts[0][1:]
-    checklists = document["checklists"]
-    if not checklists:
+    all_answers = note.answers
+    if not all_answers:
         parts.append("  checklists: []\n")
     else:
         parts.append("  checklists:\n")
-        for checklist in checklists:
-            cid, title, version = (
-                repeated(checklist["id"], "    "),
-                repeated(checklist["title"], "    "),
-                _yaml_value(checklist["version"], "    "),
-            )
-            if cid is None or title is None or version is None or "\n" in cid[:-1]:
+        versions = {
+            str(c.get("id")): c.get("version")
+            for c in note.meta.get("checklists") or []
+            if isinstance(c, dict)
+        }
+        for cid, answers in all_answers.items():
+            head = _checklist_head(cid, prompts.title(cid), memo)
+            version = _yaml_value(versions.get(cid), "    ")
+            if head is None or version is None:
                 return None
-            parts.append(f"  - id:{cid}    title:{title}    version:{version}")
-            answers = checklist["answers"]
+            parts.append(f"{head}{version}")
             if not answers:
                 parts.append("    answers: []\n")
                 continue
             parts.append("    answers:\n")
-            for answer in answers:
-                qid = repeated(answer["id"], "      ")
-                prompt = repeated(answer["prompt"], "      ")
-                value = _yaml_value(answer["answer"], "      ")
-                if qid is None or prompt is None or value is None or "\n" in qid[:-1]:
+            for qid, value in answers.items():
+                answer_head = _answer_head(qid, prompts.prompt(cid, qid), memo)
+                text = _yaml_value(_json_value(value), "      ")
+                if answer_head is None or text is None:
                     return None
-                parts.append(f"    - id:{qid}      prompt:{prompt}      answer:{value}")
-    for key in ("body", "extra"):
-        found = _yaml_value(document[key], "  ")
+                parts.append(answer_head + text)
+    extra = json_safe({k: v for k, v in note.meta.items() if k not in NOTE_KEYS})
+    for key, value in (("body", note.body), ("extra", extra)):
+        found = _yaml_value(value, "  ")
         if found is None:
             return None
         parts.append(f"  {key}:{found}")
     return "".join(parts)
+
+
+def _checklist_head(cid: Any, title: Any, memo: dict[Any, str | None]) -> str | None:
+    """A checklist's YAML up to its version ("  - id: …\n    title: …\n    version:")."""
+    key = ("\x00checklist", cid, title) if type(cid) is str and type(title) is str else None
+    if key is not None and key in memo:
+        return memo[key]
+    cid_text = _yaml_value(cid, "    ")
+    title_text = _yaml_value(title, "    ")
+    head = None
+    if cid_text is not None and title_text is not None and "\n" not in cid_text[:-1]:
+        head = f"  - id:{cid_text}    title:{title_text}    version:"
+    if key is not None:
+        memo[key] = head
+    return head
 
 
 def yaml_chunks(
@@ -570,9 +623,10 @@ def yaml_chunks(
         if head:
             yield head + "notes:\n"
             head = ""
-        document = note_document(note, prompts)
-        fast = note_yaml(document, memo) if allow_unicode else None
-        yield fast if fast is not None else yaml_text([document], allow_unicode=allow_unicode)
+        fast = note_yaml_direct(note, prompts, memo) if allow_unicode else None
+        if fast is None:
+            fast = yaml_text([note_document(note, prompts)], allow_unicode=allow_unicode)
+        yield fast
     if head:
         yield head + "notes: []\n"
 
@@ -636,8 +690,14 @@ def notes_csv(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> str:
 
 
 def quote_block(text: str) -> str:
-    """Text as a Markdown block quote: every line kept, none read as Markdown structure."""
-    return "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
+    """Text as a Markdown block quote: every line kept, none read as Markdown structure
+    (an empty line is a bare ">")."""
+    if "\n" not in text:
+        return "> " + text if text else ">"
+    return _EMPTY_QUOTED_LINE.sub(">", "> " + text.replace("\n", "\n> "))
+
+
+_EMPTY_QUOTED_LINE = re.compile("^> $", re.MULTILINE)
 
 
 def note_markdown(note: Note, catalogue: Catalogue | Prompts) -> str:
@@ -653,14 +713,9 @@ def note_markdown(note: Note, catalogue: Catalogue | Prompts) -> str:
         shown = [(qid, text) for qid, v in answers.items() if (text := format_answer(v)) != ""]
         if not shown:
             continue
-        lines += [f"## {_md_inline(prompts.title(cid))}", ""]
+        lines += [prompts.md_title(cid), ""]
         for qid, text in shown:
-            lines += [
-                f"**{_md_inline(str(prompts.prompt(cid, qid)))}**",
-                "",
-                quote_block(text),
-                "",
-            ]
+            lines += [prompts.md_prompt(cid, qid), "", quote_block(text), ""]
     mine = own_text(note.body)
     if mine:
         lines += ["## Your notes", "", quote_block(mine), ""]
