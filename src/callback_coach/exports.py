@@ -5,8 +5,10 @@ bytes (stable order, stable keys, no export time), so exports diff well in git.
 
 Notes are rendered one at a time (`note_chunks`): an export of any size is written as it
 is made, and memory stays flat. JSON is made with the C string encoder in the documented
-layout (what `json.dumps(..., indent=2)` gives); YAML with libyaml's emitter where PyYAML
-has it, in bytes equal to the pure-Python emitter's (tests/test_exports.py checks both).
+layout (what `json.dumps(..., indent=2)` gives). YAML is written directly where PyYAML's
+form of the text is certain, else by libyaml's emitter where the two emitters agree, else
+by PyYAML's own: always the bytes of the pure-Python emitter (tests/test_emitters.py
+compares them on random notes).
 """
 
 from __future__ import annotations
@@ -74,7 +76,10 @@ class Prompts:
         self.catalogue = catalogue
         self._titles: dict[str, str] = {}
         self._prompts: dict[tuple[str, Any], Any] = {}
-        self._encoded: dict[tuple[str, str], str] = {}  # JSON text of titles and prompts
+        # Text made once per export: JSON of titles and prompts, Markdown lines, and per
+        # checklist, each answer's JSON up to its value.
+        self._json: dict[tuple[str, Any], str] = {}
+        self._md: dict[tuple[str, Any], str] = {}
         self._heads: dict[str, dict[str, str]] = {}
 
     def title(self, cid: str) -> str:
@@ -97,28 +102,28 @@ class Prompts:
         return prompt
 
     def json_title(self, cid: str) -> str:
-        key = ("\x00title", cid)
-        found = self._encoded.get(key)
+        key = (cid, None)
+        found = self._json.get(key)
         if found is None:
-            found = self._encoded[key] = encode_basestring(self.title(cid))
+            found = self._json[key] = encode_basestring(self.title(cid))
         return found
 
     def md_title(self, cid: str) -> str:
         """The Markdown heading of a checklist."""
-        key = ("\x00md", cid)
-        found = self._encoded.get(key)
+        key = (cid, None)
+        found = self._md.get(key)
         if found is None:
-            found = self._encoded[key] = f"## {_md_inline(self.title(cid))}"
+            found = self._md[key] = f"## {_md_inline(self.title(cid))}"
         return found
 
     def md_prompt(self, cid: str, qid: Any) -> str:
         """A question's prompt in bold, as a Markdown line."""
         if type(qid) is not str:
             return f"**{_md_inline(str(self.prompt(cid, qid)))}**"
-        key = (cid, "\x00md" + qid)
-        found = self._encoded.get(key)
+        key = (cid, qid)
+        found = self._md.get(key)
         if found is None:
-            found = self._encoded[key] = f"**{_md_inline(str(self.prompt(cid, qid)))}**"
+            found = self._md[key] = f"**{_md_inline(str(self.prompt(cid, qid)))}**"
         return found
 
     def json_heads(self, cid: str) -> dict[str, str]:
@@ -141,9 +146,9 @@ class Prompts:
         if type(qid) is not str:
             return _json(self.prompt(cid, qid), _ANSWER_PAD)
         key = (cid, qid)
-        found = self._encoded.get(key)
+        found = self._json.get(key)
         if found is None:
-            found = self._encoded[key] = _json(self.prompt(cid, qid), _ANSWER_PAD)
+            found = self._json[key] = _json(self.prompt(cid, qid), _ANSWER_PAD)
         return found
 
     def have_yaml_line_break(self) -> bool:
