@@ -233,6 +233,9 @@ def test_search_limit_says_what_was_left_out(history: Coach) -> None:
     whole, stderr = coach_json("search", "pride")
     assert (len(whole["matches"]), whole["total"], whole["truncated"]) == (3, 3, False)
     assert whole["matches"][:2] == data["matches"] and stderr == ""
+    none_shown = runner.invoke(app, ["search", "pride", "--limit", "0"])
+    assert none_shown.stdout == "0 matches\n"
+    assert none_shown.stderr.startswith("3 more matches not shown (3 in all)")
     bad = runner.invoke(app, ["search", "pride", "--limit", "-1"])
     assert bad.exit_code == ExitCode.USAGE
 

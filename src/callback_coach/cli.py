@@ -359,7 +359,7 @@ def search(
         chunks = render.search_json(text, shown, rest)
     else:
         muted, match = style_codes(out, "muted"), style_codes(out, "match")
-        chunks = render.search_lines(shown, text, muted=muted, match=match)
+        chunks = render.search_lines(shown, text, rest, muted=muted, match=match)
     stream = out.file
     for chunk in chunks:
         stream.write(chunk)

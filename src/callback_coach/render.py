@@ -148,12 +148,14 @@ def timeline(role: str, project: str, rounds: list[Any], catalogue: Any) -> Grou
 def search_lines(
     hits: Iterable[tuple[Any, str, str]],
     text: str,
+    rest: Iterable[Any] = (),
     *,
     muted: tuple[str, str] = ("", ""),
     match: tuple[str, str] = ("", ""),
 ) -> Iterator[str]:
     """Matches grep-style, as lines of text (each ending in a newline): where each one is,
-    then the line with the match highlighted, then how many. `muted` and `match` are the
+    then the line with the match highlighted, then how many are shown (`rest` are the
+    matches left out: only "No matches" looks at them). `muted` and `match` are the
     terminal codes that start and end those styles ("" for none). Long lines are left for
     the terminal to wrap, and matches are written as they come: any number prints fast."""
     import re
@@ -166,7 +168,7 @@ def search_lines(
         if start:
             line = pattern.sub(lambda m: start + m.group(0) + end, line)
         yield f"{muted[0]}{_search_place(summary, where)}{muted[1]}\n  {line}\n"
-    if not count:
+    if not count and not any(True for _ in rest):
         yield f"{muted[0]}No matches for {text!r}.{muted[1]}\n"
     else:
         yield f"{muted[0]}{count} {'match' if count == 1 else 'matches'}{muted[1]}\n"
