@@ -165,7 +165,11 @@ def test_bad_filters_and_formats(history: Coach) -> None:
     for args, message in (
         (["--format", "pdf"], "error: format 'pdf' is not one of: md, json, yaml, csv"),
         (["--kind", "audition"], "error: kind 'audition' is not one of: prep, review"),
-        (["--since", "yesterday"], "error: date 'yesterday' is not a valid YYYY-MM-DD date"),
+        (
+            ["--since", "last week"],
+            "error: date 'last week' is not a date the coach understands: use YYYY-MM-DD, "
+            "today, tomorrow, yesterday, a weekday (fri, friday) or +N days",
+        ),
     ):
         result = coach("export", "notes", *args)
         assert result.exit_code == ExitCode.USAGE

@@ -45,14 +45,18 @@ JSON_FORMAT = 1
 STABLE_KEYS = ("medium", "casting_office", "people_met")
 
 
-def parse_date(text: str | None) -> str:
-    """A YYYY-MM-DD date (today when not given); raise UsageError otherwise."""
+def parse_date(text: str | None, today: dt.date | None = None) -> str:
+    """The YYYY-MM-DD form of a date as people type it (`2026-11-26`, `tomorrow`, `fri`,
+    `+3`; see dates.parse_day), today when not given; raise UsageError otherwise."""
+    from callback_coach.dates import DateError, parse_day
+
+    today = today or dt.date.today()
     if text is None:
-        return dt.date.today().isoformat()
+        return today.isoformat()
     try:
-        return dt.date.fromisoformat(text.strip()).isoformat()
-    except ValueError:
-        raise UsageError(f"date {text!r} is not a valid YYYY-MM-DD date") from None
+        return parse_day(text, today).isoformat()
+    except DateError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def check_role(role: str) -> str:
