@@ -23,6 +23,7 @@ import errno
 import os
 import re
 import sys
+import time
 from functools import cache
 from typing import IO, TYPE_CHECKING, Any
 
@@ -83,6 +84,11 @@ def json_visible(text: str) -> str:
 # -- the streams -----------------------------------------------------------------------
 
 
+# Characters per write in a text stream: at most 4 bytes each, so a piece always fits the
+# 8 KiB buffer of `io.BufferedWriter` (see `GuardedStream._write_text`).
+TEXT_PIECE = 1024
+
+
 class GuardedStream:
     """A standard stream whose write errors become one clear outcome instead of a
     traceback (and no "Exception ignored" when Python flushes it at exit).
@@ -104,12 +110,31 @@ class GuardedStream:
             self._failed(self._failure)  # still failed, even if someone caught it once
             return len(data)
         try:
-            written = self._stream.write(data)
-            self._stream.flush()
+            if isinstance(data, str):
+                self._write_text(data)
+            else:
+                self._write_bytes(data)
         except OSError as exc:
             self._failed(exc)
-            return len(data)
-        return written
+        return len(data)
+
+    def _write_text(self, text: str) -> None:
+        # A pipe whose reader leaves in the middle of a large write takes part of it and
+        # reports no error; the buffered layers of `io` then drop the rest silently. Small
+        # pieces, each flushed, stay inside those buffers, whose flush does report it.
+        for start in range(0, len(text), TEXT_PIECE):
+            self._stream.write(text[start : start + TEXT_PIECE])
+            self._stream.flush()
+
+    def _write_bytes(self, data: Any) -> None:
+        view = memoryview(data).cast("B")
+        while view:  # a short write is retried: the retry raises what went wrong
+            written = self._stream.write(view)
+            if written is None:  # a non-blocking stream that is full: let it drain
+                time.sleep(0.01)
+                continue
+            view = view[written:]
+        self._stream.flush()
 
     def writelines(self, lines: Any) -> None:
         for line in lines:
