@@ -311,16 +311,18 @@ def fit(label: str, width: int) -> str:
 
     if cell_len(label) <= width:
         return label
-    words, kept = label.split(" "), ""
-    for word in words:
-        candidate = f"{kept} {word}" if kept else word
-        if cell_len(candidate) + 1 > width:
+    kept = ""
+    for end, char in enumerate(label):
+        if char != " ":
+            continue
+        head = label[:end].rstrip()
+        if cell_len(head) + 1 > width:
             break
-        kept = candidate
-    if not kept:  # one word longer than the line: it must be cut somewhere
+        kept = head or kept
+    if not kept:  # the first word alone is longer than the line: it must be cut
         from rich.text import Text
 
-        text = Text(words[0])
+        text = Text(label.lstrip())
         text.truncate(width - 1)
         kept = text.plain
     return kept + "…"
