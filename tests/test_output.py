@@ -59,6 +59,14 @@ def test_a_full_disk_on_stdout_is_one_line_and_exit_7(
 
 
 @needs_dev_full
+def test_a_full_disk_after_an_outcome_was_recorded(history: Coach, coach_bin: str) -> None:
+    with open("/dev/full", "w") as full:
+        proc = run(coach_bin, "outcome", "Nina", "hold", stdout=full)
+    assert proc.returncode == ExitCode.STORAGE
+    assert proc.stderr == "Nina (callback-2): outcome is now hold.\n" + FULL
+
+
+@needs_dev_full
 def test_a_full_disk_after_a_scripted_prep_saved_its_note(history: Coach, coach_bin: str) -> None:
     before = len(history.notes.scan().notes)
     with open("/dev/full", "w") as full:

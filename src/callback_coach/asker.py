@@ -111,8 +111,8 @@ class QuestionaryAsker:
     Everything is drawn on the terminal (`console.terminal_stream`: standard error, unless
     only standard output is a terminal), so standard output carries data only and
     `note=$(coach prep Nina)` still shows every question. `output` replaces that (tests).
-    Every prompt stops on Ctrl-C, a SIGINT, or Ctrl-D (on an empty text prompt): the
-    session is then interrupted with its draft kept.
+    Every prompt stops on Ctrl-C, a SIGINT, or Ctrl-D (at a menu, or on an empty text
+    prompt): the session is then interrupted with its draft kept.
     """
 
     def __init__(self, output: Any = None) -> None:
@@ -125,7 +125,8 @@ class QuestionaryAsker:
         self._q = questionary
         self._out = console.terminal()
         if output is None and get_app_session()._output is None:
-            # No output chosen by an enclosing app session (a test, an embedding program):
+            # No output chosen by an enclosing app session (a test, an embedding program;
+            # prompt_toolkit's own create_app_session checks `_output` the same way):
             # draw on the terminal, like everything else the session shows.
             output = create_output(stdout=console.terminal_stream())
         self._output = output
