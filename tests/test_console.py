@@ -121,3 +121,22 @@ def test_empty_writes_keep_the_stream_type() -> None:
     with pytest.raises(TypeError):
         stream.write(b"")
     assert stream.write("") == 0
+
+
+class FullOnce(io.BytesIO):
+    """Fails once, then takes everything: like a stream pointed at the null device."""
+
+    failed = False
+
+    def flush(self) -> None:
+        if not self.failed:
+            self.failed = True
+            raise OSError(28, "No space left on device")
+
+
+def test_text_and_bytes_of_one_stream_fail_together() -> None:
+    stream = console.GuardedStream(io.TextIOWrapper(FullOnce(), encoding="utf-8"), is_stdout=True)
+    with pytest.raises(StorageError):
+        stream.buffer.write(b"an export\n")
+    with pytest.raises(StorageError):
+        stream.write("then a message on the same stream\n")

@@ -97,11 +97,14 @@ class GuardedStream:
     never later. Everything else (`isatty`, `fileno`, `encoding`, ...) is the stream's own.
     """
 
-    def __init__(self, stream: IO[Any], *, is_stdout: bool) -> None:
+    def __init__(
+        self, stream: IO[Any], *, is_stdout: bool, text: GuardedStream | None = None
+    ) -> None:
         self._stream = stream
         self._is_stdout = is_stdout
         self._failure: OSError | None = None
         self._buffer: GuardedStream | None = None
+        self._text = text  # for a binary `buffer`: the text stream over it (one failure)
 
     def write(self, data: Any) -> int:
         if not data:  # Click probes a stream's type with empty writes: answer, don't flush
@@ -152,7 +155,7 @@ class GuardedStream:
     def buffer(self) -> GuardedStream:
         """The binary stream underneath, guarded the same way (exports write bytes)."""
         if self._buffer is None:
-            self._buffer = GuardedStream(self._stream.buffer, is_stdout=self._is_stdout)
+            self._buffer = GuardedStream(self._stream.buffer, is_stdout=self._is_stdout, text=self)
         return self._buffer
 
     def __getattr__(self, name: str) -> Any:
@@ -162,6 +165,9 @@ class GuardedStream:
         if self._failure is None:
             self._failure = exc
             silence(self._stream)
+            for other in (self._text, self._buffer):
+                if other is not None:
+                    other._failure = exc
         if not self._is_stdout:
             return  # standard error is gone: nowhere to report it, and nothing to lose
         if isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE:
