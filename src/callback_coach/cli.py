@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional  # Optional: Typer < 0.29 on Python 3.10
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from callback_coach import __version__
 from callback_coach.completion import complete_checklist, complete_outcome, complete_role
@@ -20,31 +20,64 @@ from callback_coach.errors import CoachError, ExitCode
 if TYPE_CHECKING:
     from callback_coach.asker import Asker
     from callback_coach.session import SessionPlan
+    from callback_coach.workflow import Coach
 
 
-class CoachGroup(TyperGroup):
+class HelpFormat:
+    """Help as the README writes it: `ROLE` rather than Typer's `{ROLE}` in the usage
+    line, and an "Examples" section whose lines are kept exactly as written."""
+
+    epilog: str | None
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        if not self.epilog:
+            return
+        with formatter.section("Examples"):
+            for line in self.epilog.strip().splitlines():
+                formatter.write(f"{'':>{formatter.current_indent}}{line.strip()}\n")
+
+
+class CoachCommand(HelpFormat, TyperCommand):
+    """Every command of the coach."""
+
+
+class CoachGroup(HelpFormat, TyperGroup):
     """The one place where a user error becomes a line on stderr and an exit code."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except CoachError as exc:
-            report(exc)
-            raise typer.Exit(int(exc.exit_code)) from None
+            raise typer.Exit(report(exc)) from None
 
 
-def report(exc: CoachError) -> None:
+def report(exc: CoachError) -> int:
+    """Show an error on stderr (nothing for a closed output) and return its exit code."""
     from callback_coach import console
 
-    console.error(exc.message, exc.prefix)
+    if exc.message:
+        console.error(exc.message, exc.prefix)
     for line in exc.details:
-        console.err().print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
+        console.detail(line)
+    return int(exc.exit_code)
 
 
 app = typer.Typer(
     cls=CoachGroup,
     name="coach",
     help="Prepare for a callback the night before; review it after the room.",
+    epilog="""
+    coach prep "Nina" --project "The Seagull"     # the night before
+    coach review "Nina"                           # after the room
+    coach outcome "Nina" booked                   # when the news comes
+    coach list                                    # every role, what comes next
+    coach search "pause"                          # a word in all your notes
+    coach COMMAND --help                          # every option of a command
+    """,
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -52,9 +85,16 @@ app = typer.Typer(
 )
 
 
+def command(group: typer.Typer, name: str | None = None, **kwargs: Any) -> Any:
+    """`group.command`, with the coach's help format."""
+    return group.command(name, cls=CoachCommand, **kwargs)
+
+
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"coach {__version__}")
+        from callback_coach import console
+
+        console.data(f"coach {__version__}")
         raise typer.Exit()
 
 
@@ -126,7 +166,17 @@ DEFAULTS_OPT = typer.Option(
 JSON_OPT = typer.Option(False, "--json", help="Print JSON (documented in the README).")
 
 
-@app.command()
+@command(
+    app,
+    short_help="Prepare for a callback, one checklist at a time.",
+    epilog="""
+    coach prep "Nina" --project "The Seagull"
+    coach prep "Nina" --round callback-2 --date 2026-11-23
+    coach prep "Nina" --checklist mindset
+    coach prep "Nina" --answers answers.yaml --set mindset.calm=7
+    note=$(coach prep "Nina" --defaults)     # questions on screen, path in $note
+    """,
+)
 def prep(
     role: str = ROLE_ARG,
     project: Optional[str] = PROJECT_OPT,
@@ -144,10 +194,8 @@ def prep(
     is shown and offered as your answers. Every answer is kept in a draft as you go:
     press Ctrl-C any time and run the same command again to resume.
     """
-    from callback_coach.workflow import Coach
-
     interactive = wants_prompts("prep", answers, sets, defaults)
-    coach = Coach.open()
+    coach = open_coach()
     plan = coach.plan_prep(
         role,
         project=project,
@@ -159,7 +207,15 @@ def prep(
     finish(coach, plan, answers, sets, interactive=interactive)
 
 
-@app.command()
+@command(
+    app,
+    short_help="Review a callback after the room, while it is fresh.",
+    epilog="""
+    coach review "Nina"
+    coach review "Nina" --round callback-1 --outcome hold
+    coach review "Nina" --answers review.yaml --outcome pending
+    """,
+)
 def review(
     role: str = ROLE_ARG,
     project: Optional[str] = PROJECT_OPT,
@@ -189,10 +245,8 @@ def review(
     Who was there, what direction came, what worked, what you wore, one thing to work on,
     and the outcome so far. The next round's prep shows you this.
     """
-    from callback_coach.workflow import Coach
-
     interactive = wants_prompts("review", answers, sets, defaults)
-    coach = Coach.open()
+    coach = open_coach()
     plan = coach.plan_review(
         role,
         project=project,
@@ -220,20 +274,29 @@ def finish(
             source = "--set"
         note = coach.save_answers(plan, given, source=source)
         console.info(f"Saved your {plan.kind} for {plan.role} ({plan.round}).")
-        typer.echo(str(note.path))
+        console.data(str(note.path))
     else:
         run_interactive(coach, plan)
-    warn_about(coach)
 
 
-def warn_about(coach: Any) -> None:
+def open_coach() -> Coach:
+    """The coach home for one command. Its warnings (a note it cannot read) are shown on
+    stderr as they arise: before the command's output, and even if the command fails."""
     from callback_coach import console
+    from callback_coach.workflow import Coach
 
-    for message in coach.warnings:
-        console.warn(message)
+    return Coach.open(on_warning=console.warn)
 
 
-@app.command()
+@command(
+    app,
+    short_help="Record news that came later: booked, hold, released.",
+    epilog="""
+    coach outcome "Nina" booked
+    coach outcome "Nina" callback --round callback-1
+    coach outcome "Nina" released --project "The Seagull"
+    """,
+)
 def outcome(
     role: str = ROLE_ARG,
     result: str = typer.Argument(
@@ -252,9 +315,8 @@ def outcome(
     Only the outcome is changed in the round's note; everything you wrote stays as it is.
     """
     from callback_coach import console
-    from callback_coach.workflow import Coach
 
-    coach = Coach.open()
+    coach = open_coach()
     note = coach.record_outcome(
         role,
         result,
@@ -263,11 +325,20 @@ def outcome(
         choose_project=choose_project if console.stdin_is_terminal() else None,
     )
     console.info(f"{note.role} ({note.round}): outcome is now {note.outcome}.")
-    typer.echo(str(note.path))
-    warn_about(coach)
+    console.data(str(note.path))
 
 
-@app.command("list")
+@command(
+    app,
+    "list",
+    short_help="List your roles, their rounds and what comes next.",
+    epilog="""
+    coach list
+    coach list --outcome pending --since 2026-11-01
+    coach list --all --project "The Seagull"
+    coach list --json | jq -r '.roles[].role'
+    """,
+)
 def list_roles(
     role: Optional[str] = typer.Option(None, "--role", metavar="ROLE", help="Only this role."),
     project: Optional[str] = typer.Option(
@@ -284,9 +355,9 @@ def list_roles(
 ) -> None:
     """List your roles, their rounds and what comes next."""
     from callback_coach import console, render
-    from callback_coach.workflow import JSON_FORMAT, Coach
+    from callback_coach.workflow import JSON_FORMAT
 
-    coach = Coach.open()
+    coach = open_coach()
     rows = coach.list_roles(role=role, project=project, outcome=outcome, since=since)
     if as_json:
         print_json({"format": JSON_FORMAT, "roles": [r.to_json() for r in rows]})
@@ -294,14 +365,22 @@ def list_roles(
         console.info('No roles yet. Start with: coach prep "ROLE" --project "PROJECT"')
     else:
         shown = rows if show_all else rows[:LIST_LIMIT]
-        console.out().print(render.roles_table(shown, total=len(rows)))
-    warn_about(coach)
+        out = console.out()
+        out.print(render.roles_table(shown, total=len(rows), width=out.width))
 
 
 LIST_LIMIT = 30
 
 
-@app.command()
+@command(
+    app,
+    short_help="Show a role round by round, prep next to the room.",
+    epilog="""
+    coach show "Nina"
+    coach show "Nina" --round callback-2
+    coach show "Nina" --project "The Seagull" --json
+    """,
+)
 def show(
     role: str = ROLE_ARG,
     project: Optional[str] = PROJECT_OPT,
@@ -312,9 +391,8 @@ def show(
 ) -> None:
     """Show a role round by round: prepared, then what happened in the room."""
     from callback_coach import console, render
-    from callback_coach.workflow import Coach
 
-    coach = Coach.open()
+    coach = open_coach()
     name, project_name, rounds = coach.timeline(
         role,
         project=project,
@@ -325,10 +403,17 @@ def show(
         print_json(render.timeline_json(name, project_name, rounds))
     else:
         console.out().print(render.timeline(name, project_name, rounds, coach.catalogue()))
-    warn_about(coach)
 
 
-@app.command()
+@command(
+    app,
+    short_help="Search every answer and your own notes for TEXT.",
+    epilog="""
+    coach search "pause"
+    coach search "pride" --role "Nina"
+    coach search "pause" --json | jq -r '.matches[].line'
+    """,
+)
 def search(
     text: str = typer.Argument(..., metavar="TEXT", help="What to look for (any case)."),
     role: Optional[str] = typer.Option(None, "--role", metavar="ROLE", help="Only this role."),
@@ -336,20 +421,25 @@ def search(
 ) -> None:
     """Search every answer and your own notes for TEXT."""
     from callback_coach import console, render
-    from callback_coach.workflow import Coach
 
-    coach = Coach.open()
+    coach = open_coach()
     hits = coach.search(text, role=role)
     if as_json:
         print_json(render.search_json(text, hits))
+    elif not hits:
+        console.info(f"No matches for {text!r}.")
     else:
         console.out().print(render.search_results(hits, text))
-    warn_about(coach)
 
 
 export_app = typer.Typer(
     cls=CoachGroup,
     help="Export notes or checklists as Markdown, JSON, YAML or CSV.",
+    epilog="""
+    coach export notes --format csv --output answers.csv
+    coach export notes --output backup/ --force
+    coach export checklists mindset --format md > mindset-worksheet.md
+    """,
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -366,7 +456,17 @@ OUTPUT_OPT = typer.Option(
 FORCE_OPT = typer.Option(False, "--force", help="Replace files that already exist.")
 
 
-@export_app.command("notes")
+@command(
+    export_app,
+    "notes",
+    short_help="Export notes as Markdown, JSON, YAML or CSV.",
+    epilog="""
+    coach export notes > all-notes.md
+    coach export notes --role "Nina" --format json
+    coach export notes --since 2026-01-01 --format csv --output answers.csv
+    coach export notes --output backup/ --force      # one file per note
+    """,
+)
 def export_notes(
     role: Optional[str] = typer.Option(
         None, "--role", metavar="ROLE", help="Only this role.", autocompletion=complete_role
@@ -402,11 +502,10 @@ def export_notes(
 ) -> None:
     """Export notes: a printable Markdown sheet, JSON or YAML for scripts, CSV for spreadsheets."""
     from callback_coach import console, exports
-    from callback_coach.workflow import Coach
     from callback_coach.workflow import export_notes as select
 
     fmt = exports.check_format(fmt, exports.NOTE_FORMATS)
-    coach = Coach.open()
+    coach = open_coach()
     chosen = select(
         coach, exports.NoteFilter(role, project, round_label, kind, outcome, since, until)
     )
@@ -422,10 +521,18 @@ def export_notes(
         console.info("No notes match.")
     for path in written:
         console.info(f"Wrote {path}")
-    warn_about(coach)
 
 
-@export_app.command("checklists")
+@command(
+    export_app,
+    "checklists",
+    short_help="Export checklists as YAML, JSON or a worksheet.",
+    epilog="""
+    coach export checklists mindset --output "$COACH_HOME/checklists/"
+    coach export checklists mindset --format md > mindset-worksheet.md
+    coach export checklists --format json
+    """,
+)
 def export_checklists(
     ids: Optional[list[str]] = typer.Argument(
         None,
@@ -442,10 +549,9 @@ def export_checklists(
     """Export checklists: YAML to copy into your coach home and edit, JSON, or a printable
     Markdown worksheet."""
     from callback_coach import console, exports
-    from callback_coach.workflow import Coach
 
     fmt = exports.check_format(fmt, exports.CHECKLIST_FORMATS)
-    coach = Coach.open()
+    coach = open_coach()
     chosen = coach.select_checklists(None, ids)
     render = exports.CHECKLIST_RENDERERS[fmt]
     written = exports.write_output(
@@ -456,90 +562,80 @@ def export_checklists(
     )
     for path in written:
         console.info(f"Wrote {path}")
-    warn_about(coach)
 
 
 checklists_app = typer.Typer(
     cls=CoachGroup,
     help="See, check and export the checklists.",
+    epilog="""
+    coach checklists list
+    coach checklists show mindset
+    coach checklists validate "$COACH_HOME/checklists/mindset.yaml"
+    """,
     no_args_is_help=True,
     rich_markup_mode=None,
 )
 app.add_typer(checklists_app, name="checklists")
 
 
-@checklists_app.command("list")
+@command(
+    checklists_app,
+    "list",
+    short_help="List the checklists and where each comes from.",
+    epilog="""
+    coach checklists list
+    coach checklists list --json | jq -r '.checklists[].id'
+    """,
+)
 def checklists_list(as_json: bool = JSON_OPT) -> None:
     """List the checklists: id, title, phase, questions, and where each comes from."""
-    from callback_coach import console
-    from callback_coach.workflow import Coach
+    from callback_coach import console, render
 
-    coach = Coach.open()
-    checklists = coach.catalogue().checklists
-    warn_about(coach)
-    rows = [
-        {
-            "id": c.id,
-            "title": c.title,
-            "phase": c.phase,
-            "questions": len(c.questions),
-            "source": "built-in" if c.builtin else str(c.source),
-        }
-        for c in checklists
-    ]
+    checklists = open_coach().catalogue().checklists
     if as_json:
-        print_json({"format": 1, "checklists": rows})
-        return
-    from rich import box
-    from rich.table import Table
-
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
-    table.add_column("ID", no_wrap=True)
-    for name in ("Title", "Phase", "Questions", "Source"):
-        table.add_column(name, overflow="fold")
-    for row in rows:
-        table.add_row(row["id"], row["title"], row["phase"], str(row["questions"]), row["source"])
-    console.out().print(table)
+        print_json({"format": 1, "checklists": [render.checklist_row(c) for c in checklists]})
+    else:
+        console.out().print(render.checklists_table(checklists))
 
 
-@checklists_app.command("show")
+@command(
+    checklists_app,
+    "show",
+    short_help="Show one checklist's questions and why each matters.",
+    epilog="""
+    coach checklists show mindset
+    coach checklists show after-the-room
+    """,
+)
 def checklists_show(
-    checklist_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_checklist),
+    checklist_id: str = typer.Argument(
+        ...,
+        metavar="ID",
+        help="The checklist's id, as `coach checklists list` shows it (e.g. mindset).",
+        show_default=False,
+        autocompletion=complete_checklist,
+    ),
 ) -> None:
-    """Show one checklist's questions, with their type and why each matters."""
-    from rich.text import Text
+    """Show one checklist's questions, with their type and why each matters.
 
-    from callback_coach import console
-    from callback_coach.workflow import Coach
+    Each question is shown with its id (used in answers files and --set), its type and
+    choices, and the line saying why it matters.
+    """
+    from callback_coach import console, render
 
-    (checklist,) = Coach.open().select_checklists(None, [checklist_id])
-    out = console.out()
-    out.print(
-        Text(
-            f"{checklist.title}  ({checklist.id}, {checklist.phase}, version {checklist.version})",
-            style="title",
-        )
-    )
-    if checklist.intro:
-        out.print(Text(checklist.intro, style="muted"))
-    for number, q in enumerate(checklist.questions, start=1):
-        out.print()
-        line = Text(f"{number}. ", style="bold")
-        line.append(q.prompt, style="bold")
-        detail = q.type
-        if q.choices:
-            detail += ": " + " / ".join(q.choices)
-        if q.type == "scale":
-            detail += f" {q.min}–{q.max}"
-        if q.required:
-            detail += ", required"
-        line.append(f"  [{q.id} · {detail}]", style="muted")
-        out.print(line)
-        if q.help:
-            out.print(Text(f"   {q.help}", style="help"))
+    (checklist,) = open_coach().select_checklists(None, [checklist_id])
+    console.out().print(render.checklist_detail(checklist))
 
 
-@checklists_app.command("validate")
+@command(
+    checklists_app,
+    "validate",
+    short_help="Check checklist files: every problem, with its line.",
+    epilog="""
+    coach checklists validate my-checklist.yaml
+    coach checklists validate "$COACH_HOME"/checklists/*.yaml
+    """,
+)
 def checklists_validate(
     files: list[Path] = typer.Argument(..., metavar="FILE...", help="Checklist YAML files."),
 ) -> None:
@@ -559,7 +655,9 @@ def checklists_validate(
 def print_json(data: Any) -> None:
     import json
 
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
+    from callback_coach import console
+
+    console.data(console.json_visible(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
 def wants_prompts(
@@ -629,18 +727,25 @@ def run_interactive(coach: Any, plan: SessionPlan, asker: Asker | None = None) -
         console.info("Discarded: nothing was saved.")
         return
     console.info(f"Saved your {plan.kind} for {plan.role} ({plan.round}):")
-    typer.echo(str(result.note.path))
+    console.data(str(result.note.path))
 
 
 def main() -> None:
     """Entry point of the `coach` command."""
     import gc
+    import sys
+
+    from callback_coach import console
 
     # A short run that loads an index of many small objects: the cyclic collector would
     # run dozens of times for nothing (benchmarks/scale.py). Reference counting still
     # frees everything as usual.
     gc.set_threshold(200_000, 20, 20)
-    app(prog_name="coach")
+    console.guard_streams()
+    try:
+        app(prog_name="coach")
+    except CoachError as exc:  # output failing outside a command: help, --version
+        sys.exit(report(exc))
 
 
 __all__ = ["ExitCode", "app", "main"]

@@ -23,6 +23,7 @@ class ExitCode(enum.IntEnum):
     AMBIGUOUS = 8
     EXISTS = 9
     INTERRUPTED = 130
+    OUTPUT_CLOSED = 141
 
 
 EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
@@ -37,6 +38,7 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.AMBIGUOUS: "a role name matches several projects: add --project",
     ExitCode.EXISTS: "a file to write already exists: nothing was written (use --force)",
     ExitCode.INTERRUPTED: "interrupted with Ctrl-C; answers given so far are kept in a draft",
+    ExitCode.OUTPUT_CLOSED: "standard output was closed early (e.g. by `head`); the rest is not printed",
 }
 
 
@@ -101,4 +103,12 @@ class ExistsError(CoachError):
 
 class Interrupted(CoachError):
     exit_code = ExitCode.INTERRUPTED
+    prefix = ""
+
+
+class OutputClosed(CoachError):
+    """Standard output was closed by its reader (`coach list | head -1`): stop quietly,
+    with the exit code of a process ended by SIGPIPE (128 + 13)."""
+
+    exit_code = ExitCode.OUTPUT_CLOSED
     prefix = ""

@@ -203,7 +203,7 @@ class Session:
 
 
 def short(value: Any, width: int = 40) -> str:
-    """An answer squeezed onto one short line, for menus."""
+    """An answer squeezed onto one short line for menus, cut between words."""
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
@@ -212,4 +212,9 @@ def short(value: Any, width: int = 40) -> str:
         text = ", ".join(str(v) for v in value)
     else:
         text = " ".join(str(value).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if text[width - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]  # never end on half a word
+    return cut.rstrip(" ,") + "…"

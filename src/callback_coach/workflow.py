@@ -98,11 +98,16 @@ class Coach:
 
     home: Path
     warnings: list[str] = field(default_factory=list)
+    # Called with each new warning the moment it arises (the CLI shows it on stderr at
+    # once, so it comes before the command's output and survives a later error).
+    on_warning: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
     _catalogue: Catalogue | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def open(cls, home: Path | None = None) -> Coach:
-        return cls(home or paths.coach_home())
+    def open(
+        cls, home: Path | None = None, *, on_warning: Callable[[str], None] | None = None
+    ) -> Coach:
+        return cls(home or paths.coach_home(), on_warning=on_warning)
 
     @property
     def notes(self) -> NoteStore:
@@ -129,9 +134,11 @@ class Coach:
         return catalogue
 
     def _warn(self, message: str) -> None:
-        """Keep a warning for the CLI to show once, after the command's output."""
+        """Keep a warning (once) in `warnings`, and pass it to `on_warning` if set."""
         if message not in self.warnings:
             self.warnings.append(message)
+            if self.on_warning is not None:
+                self.on_warning(message)
 
     def summaries(self) -> list[NoteSummary]:
         """A summary of every readable note; unreadable ones are named in `warnings`."""
