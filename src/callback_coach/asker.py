@@ -312,6 +312,9 @@ def fit(label: str, width: int) -> str:
 
     if cell_len(label) <= width:
         return label
+    label = label.lstrip()  # indentation is the first thing to give up
+    if cell_len(label) <= width:
+        return label
     kept = ""
     for end, char in enumerate(label):
         if char != " ":
