@@ -56,7 +56,9 @@ def role_notes(notes: Iterable[Note], role: str, project: str) -> list[Note]:
 
 
 def canonical_role(notes: Iterable[Note], role: str) -> str:
-    """The spelling of `role` used by its earliest note, or `role` itself."""
+    """The spelling of `role` in the earliest of `notes` (one project's notes of the role),
+    or `role` as typed when there is none: a role new to a project keeps the spelling typed
+    even when another project spells it otherwise."""
     for note in sorted(notes, key=lambda n: n.created):
         if same_name(note.role, role):
             return note.role

@@ -173,7 +173,7 @@ class Coach:
             if drafts and len({d.project for d in drafts}) == 1:
                 project_name = drafts[0].project
         mine = role_notes(summaries, role, project_name)
-        return canonical_role(mine or summaries, role), project_name, mine
+        return canonical_role(mine, role), project_name, mine
 
     def select_checklists(self, phase: str | None, ids: list[str] | None) -> list[Checklist]:
         """The checklists named by `ids`, in that order; without ids, every checklist of
