@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from callback_coach import __version__
-from callback_coach.completion import complete_checklist, complete_outcome, complete_role
+from callback_coach.completion import CHECKLIST_ID, OUTCOME, ROLE_NAME
 from callback_coach.errors import CoachError, ExitCode
 
 if TYPE_CHECKING:
@@ -31,6 +31,14 @@ class CoachGroup(TyperGroup):
         except CoachError as exc:
             report(exc)
             raise typer.Exit(int(exc.exit_code)) from None
+
+    def _main_shell_completion(
+        self, ctx_args: Any, prog_name: str, complete_var: Any = None
+    ) -> None:
+        from callback_coach.completion import use_coach_shells
+
+        use_coach_shells()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
 
 def report(exc: CoachError) -> None:
@@ -75,7 +83,7 @@ ROLE_ARG = typer.Argument(
     metavar="ROLE",
     help='The role, as you call it (e.g. "Nina").',
     show_default=False,
-    autocompletion=complete_role,
+    click_type=ROLE_NAME,
 )
 PROJECT_OPT = typer.Option(
     None, "--project", "-p", metavar="PROJECT", help="The project (film, play, series)."
@@ -107,7 +115,7 @@ CHECKLIST_OPT = typer.Option(
     "-c",
     metavar="ID",
     help="Run only this checklist (repeat for several).",
-    autocompletion=complete_checklist,
+    click_type=CHECKLIST_ID,
 )
 SET_OPT = typer.Option(
     None,
@@ -240,7 +248,7 @@ def outcome(
         ...,
         metavar="OUTCOME",
         help="pending, callback, avail, hold, booked or released.",
-        autocompletion=complete_outcome,
+        click_type=OUTCOME,
     ),
     project: Optional[str] = PROJECT_OPT,
     round_label: Optional[str] = typer.Option(
@@ -269,7 +277,9 @@ def outcome(
 
 @app.command("list")
 def list_roles(
-    role: Optional[str] = typer.Option(None, "--role", metavar="ROLE", help="Only this role."),
+    role: Optional[str] = typer.Option(
+        None, "--role", metavar="ROLE", help="Only this role.", click_type=ROLE_NAME
+    ),
     project: Optional[str] = typer.Option(
         None, "--project", "-p", metavar="PROJECT", help="Only this project."
     ),
@@ -331,7 +341,9 @@ def show(
 @app.command()
 def search(
     text: str = typer.Argument(..., metavar="TEXT", help="What to look for (any case)."),
-    role: Optional[str] = typer.Option(None, "--role", metavar="ROLE", help="Only this role."),
+    role: Optional[str] = typer.Option(
+        None, "--role", metavar="ROLE", help="Only this role.", click_type=ROLE_NAME
+    ),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Search every answer and your own notes for TEXT."""
@@ -369,7 +381,7 @@ FORCE_OPT = typer.Option(False, "--force", help="Replace files that already exis
 @export_app.command("notes")
 def export_notes(
     role: Optional[str] = typer.Option(
-        None, "--role", metavar="ROLE", help="Only this role.", autocompletion=complete_role
+        None, "--role", metavar="ROLE", help="Only this role.", click_type=ROLE_NAME
     ),
     project: Optional[str] = typer.Option(
         None, "--project", "-p", metavar="PROJECT", help="Only this project."
@@ -386,7 +398,7 @@ def export_notes(
         "-o",
         metavar="OUTCOME",
         help="Only notes with this outcome.",
-        autocompletion=complete_outcome,
+        click_type=OUTCOME,
     ),
     since: Optional[str] = typer.Option(
         None, "--since", metavar="YYYY-MM-DD", help="Notes dated on or after."
@@ -431,7 +443,7 @@ def export_checklists(
         None,
         metavar="[ID]...",
         help="Checklist ids (default: all).",
-        autocompletion=complete_checklist,
+        click_type=CHECKLIST_ID,
     ),
     fmt: str = typer.Option(
         "yaml", "--format", "-f", metavar="md|json|yaml", help="Output format."
@@ -504,7 +516,7 @@ def checklists_list(as_json: bool = JSON_OPT) -> None:
 
 @checklists_app.command("show")
 def checklists_show(
-    checklist_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_checklist),
+    checklist_id: str = typer.Argument(..., metavar="ID", click_type=CHECKLIST_ID),
 ) -> None:
     """Show one checklist's questions, with their type and why each matters."""
     from rich.text import Text
