@@ -293,13 +293,13 @@ def list_roles(
     as_json: bool = JSON_OPT,
 ) -> None:
     """List your roles, their rounds and what comes next."""
-    from callback_coach import console, render
-    from callback_coach.workflow import JSON_FORMAT, Coach
+    from callback_coach import console, json_shapes, render
+    from callback_coach.workflow import Coach
 
     coach = Coach.open()
     rows = coach.list_roles(role=role, project=project, outcome=outcome, since=since)
     if as_json:
-        print_json({"format": JSON_FORMAT, "roles": [r.to_json() for r in rows]})
+        print_json(json_shapes.list_json(rows))
     elif not rows:
         console.info('No roles yet. Start with: coach prep "ROLE" --project "PROJECT"')
     else:
@@ -321,7 +321,7 @@ def show(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Show a role round by round: prepared, then what happened in the room."""
-    from callback_coach import console, render
+    from callback_coach import console, json_shapes, render
     from callback_coach.workflow import Coach
 
     coach = Coach.open()
@@ -332,7 +332,7 @@ def show(
         choose_project=choose_project if (console.stdin_is_terminal() and not as_json) else None,
     )
     if as_json:
-        print_json(render.timeline_json(name, project_name, rounds))
+        print_json(json_shapes.timeline_json(name, project_name, rounds, coach.catalogue()))
     else:
         console.out().print(render.timeline(name, project_name, rounds, coach.catalogue()))
     warn_about(coach)
@@ -347,13 +347,13 @@ def search(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Search every answer and your own notes for TEXT."""
-    from callback_coach import console, render
+    from callback_coach import console, json_shapes, render
     from callback_coach.workflow import Coach
 
     coach = Coach.open()
     hits = coach.search(text, role=role)
     if as_json:
-        print_json(render.search_json(text, hits))
+        print_json(json_shapes.search_json(text, hits))
     else:
         console.out().print(render.search_results(hits, text))
     warn_about(coach)

@@ -40,7 +40,6 @@ from callback_coach.rounds import OUTCOMES, next_round, normalize_round
 from callback_coach.session import Session, SessionPlan, SessionResult, build_note, default_for
 
 RESUME, RESTART = "resume", "restart"
-JSON_FORMAT = 1
 # Front-matter keys that describe the job rather than the round: they carry forward.
 STABLE_KEYS = ("medium", "casting_office", "people_met")
 
