@@ -30,7 +30,7 @@ def test_list_json_shape(history: Coach) -> None:
     data, stderr = coach_json("list")
     assert stderr == ""
     assert data == {
-        "format": 1,
+        "format": 2,
         "roles": [
             {
                 "role": "Nina",
@@ -39,7 +39,7 @@ def test_list_json_shape(history: Coach) -> None:
                 "notes": 3,
                 "latest_round": "callback-2",
                 "latest_date": "2026-11-24",
-                "outcome": None,
+                "outcome": "pending",
                 "next": {"action": "review", "round": "callback-2"},
             },
             {
@@ -86,31 +86,27 @@ def test_list_with_no_notes(home: Path) -> None:
     result = runner.invoke(app, ["list"])
     assert result.exit_code == 0 and result.stdout == ""
     assert result.stderr.startswith("No roles yet.")
-    assert coach_json("list")[0] == {"format": 1, "roles": []}
+    assert coach_json("list")[0] == {"format": 2, "roles": []}
 
 
 def test_show_json_puts_prep_and_review_together(history: Coach) -> None:
     data, _ = coach_json("show", "nina")
-    assert (data["format"], data["role"], data["project"]) == (1, "Nina", "The Seagull")
+    assert (data["format"], data["role"], data["project"]) == (2, "Nina", "The Seagull")
     first, second = data["rounds"]
     assert first["round"] == "callback-1" and first["outcome"] == "callback"
+    assert second["outcome"] == "pending"
     assert [n["kind"] for n in first["preps"]] == ["prep"]
-    assert first["preps"][0]["answers"]["refine-intention"]["want"] == "to be seen"
-    assert first["reviews"][0]["answers"]["after-the-room"]["what-worked"] == (
+    assert answers_of(first["preps"][0])["refine-intention"]["want"] == "to be seen"
+    assert answers_of(first["reviews"][0])["after-the-room"]["what-worked"] == (
         "The pause before the last line"
     )
     assert second["reviews"] == []
-    assert set(first["preps"][0]) == {
-        "file",
-        "kind",
-        "date",
-        "created",
-        "outcome",
-        "checklists",
-        "answers",
-        "body",
-        "extra",
-    }
+    assert first["reviews"][0]["prep_note"] == first["preps"][0]["file"]
+    assert first["reviews"][0]["extra"] == {}
+
+
+def answers_of(note: dict) -> dict[str, dict]:
+    return {c["id"]: {a["id"]: a["answer"] for a in c["answers"]} for c in note["checklists"]}
 
 
 def test_show_for_people_and_unknown_roles(history: Coach) -> None:
@@ -235,7 +231,7 @@ def test_index_write_failure_is_harmless(history: Coach, home: Path, monkeypatch
 
 def test_review_json_roundtrip_of_answers(history: Coach) -> None:
     data, _ = coach_json("show", "Nina", "--round", "callback-1")
-    assert data["rounds"][0]["reviews"][0]["answers"] == {
+    assert answers_of(data["rounds"][0]["reviews"][0]) == {
         "after-the-room": {**REVIEW["after-the-room"]}
     }
 

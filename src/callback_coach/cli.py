@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from callback_coach import __version__
-from callback_coach.completion import complete_checklist, complete_outcome, complete_role
+from callback_coach.completion import CHECKLIST_ID, OUTCOME, ROLE_NAME
 from callback_coach.errors import CoachError, ExitCode
 
 if TYPE_CHECKING:
@@ -53,6 +53,14 @@ class CoachGroup(HelpFormat, TyperGroup):
             return super().invoke(ctx)
         except CoachError as exc:
             raise typer.Exit(report(exc)) from None
+
+    def _main_shell_completion(
+        self, ctx_args: Any, prog_name: str, complete_var: Any = None
+    ) -> None:
+        from callback_coach.completion import use_coach_shells
+
+        use_coach_shells()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
 
 def report(exc: CoachError) -> int:
@@ -115,7 +123,7 @@ ROLE_ARG = typer.Argument(
     metavar="ROLE",
     help='The role, as you call it (e.g. "Nina").',
     show_default=False,
-    autocompletion=complete_role,
+    click_type=ROLE_NAME,
 )
 PROJECT_OPT = typer.Option(
     None, "--project", "-p", metavar="PROJECT", help="The project (film, play, series)."
@@ -147,7 +155,7 @@ CHECKLIST_OPT = typer.Option(
     "-c",
     metavar="ID",
     help="Run only this checklist (repeat for several).",
-    autocompletion=complete_checklist,
+    click_type=CHECKLIST_ID,
 )
 SET_OPT = typer.Option(
     None,
@@ -303,7 +311,7 @@ def outcome(
         ...,
         metavar="OUTCOME",
         help="pending, callback, avail, hold, booked or released.",
-        autocompletion=complete_outcome,
+        click_type=OUTCOME,
     ),
     project: Optional[str] = PROJECT_OPT,
     round_label: Optional[str] = typer.Option(
@@ -340,7 +348,9 @@ def outcome(
     """,
 )
 def list_roles(
-    role: Optional[str] = typer.Option(None, "--role", metavar="ROLE", help="Only this role."),
+    role: Optional[str] = typer.Option(
+        None, "--role", metavar="ROLE", help="Only this role.", click_type=ROLE_NAME
+    ),
     project: Optional[str] = typer.Option(
         None, "--project", "-p", metavar="PROJECT", help="Only this project."
     ),
@@ -354,13 +364,12 @@ def list_roles(
     as_json: bool = JSON_OPT,
 ) -> None:
     """List your roles, their rounds and what comes next."""
-    from callback_coach import console, render
-    from callback_coach.workflow import JSON_FORMAT
+    from callback_coach import console, json_shapes, render
 
     coach = open_coach()
     rows = coach.list_roles(role=role, project=project, outcome=outcome, since=since)
     if as_json:
-        print_json({"format": JSON_FORMAT, "roles": [r.to_json() for r in rows]})
+        print_json(json_shapes.list_json(rows))
     elif not rows:
         console.info('No roles yet. Start with: coach prep "ROLE" --project "PROJECT"')
     else:
@@ -390,7 +399,7 @@ def show(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Show a role round by round: prepared, then what happened in the room."""
-    from callback_coach import console, render
+    from callback_coach import console, json_shapes, render
 
     coach = open_coach()
     name, project_name, rounds = coach.timeline(
@@ -400,7 +409,7 @@ def show(
         choose_project=choose_project if (console.stdin_is_terminal() and not as_json) else None,
     )
     if as_json:
-        print_json(render.timeline_json(name, project_name, rounds))
+        print_json(json_shapes.timeline_json(name, project_name, rounds, coach.catalogue()))
     else:
         console.out().print(render.timeline(name, project_name, rounds, coach.catalogue()))
 
@@ -416,16 +425,18 @@ def show(
 )
 def search(
     text: str = typer.Argument(..., metavar="TEXT", help="What to look for (any case)."),
-    role: Optional[str] = typer.Option(None, "--role", metavar="ROLE", help="Only this role."),
+    role: Optional[str] = typer.Option(
+        None, "--role", metavar="ROLE", help="Only this role.", click_type=ROLE_NAME
+    ),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Search every answer and your own notes for TEXT."""
-    from callback_coach import console, render
+    from callback_coach import console, json_shapes, render
 
     coach = open_coach()
     hits = coach.search(text, role=role)
     if as_json:
-        print_json(render.search_json(text, hits))
+        print_json(json_shapes.search_json(text, hits))
     elif not hits:
         console.info(f"No matches for {text!r}.")
     else:
@@ -469,7 +480,7 @@ FORCE_OPT = typer.Option(False, "--force", help="Replace files that already exis
 )
 def export_notes(
     role: Optional[str] = typer.Option(
-        None, "--role", metavar="ROLE", help="Only this role.", autocompletion=complete_role
+        None, "--role", metavar="ROLE", help="Only this role.", click_type=ROLE_NAME
     ),
     project: Optional[str] = typer.Option(
         None, "--project", "-p", metavar="PROJECT", help="Only this project."
@@ -486,7 +497,7 @@ def export_notes(
         "-o",
         metavar="OUTCOME",
         help="Only notes with this outcome.",
-        autocompletion=complete_outcome,
+        click_type=OUTCOME,
     ),
     since: Optional[str] = typer.Option(
         None, "--since", metavar="YYYY-MM-DD", help="Notes dated on or after."
@@ -538,7 +549,7 @@ def export_checklists(
         None,
         metavar="[ID]...",
         help="Checklist ids (default: all).",
-        autocompletion=complete_checklist,
+        click_type=CHECKLIST_ID,
     ),
     fmt: str = typer.Option(
         "yaml", "--format", "-f", metavar="md|json|yaml", help="Output format."
@@ -613,7 +624,7 @@ def checklists_show(
         metavar="ID",
         help="The checklist's id, as `coach checklists list` shows it (e.g. mindset).",
         show_default=False,
-        autocompletion=complete_checklist,
+        click_type=CHECKLIST_ID,
     ),
 ) -> None:
     """Show one checklist's questions, with their type and why each matters.

@@ -13,17 +13,16 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from callback_coach import fileio
+from callback_coach import fileio, json_shapes
 from callback_coach.checklist import Catalogue, Checklist
 from callback_coach.errors import ExistsError, NotFoundError, StorageError, UsageError
-from callback_coach.notes import NOTE_KEYS, Note, dump_yaml
-from callback_coach.render import format_answer, json_safe, own_text
+from callback_coach.json_shapes import answered, question_prompt
+from callback_coach.notes import Note, dump_yaml
+from callback_coach.render import format_answer, own_text
 from callback_coach.rounds import round_rank
 from callback_coach.slugs import fold
 
-EXPORT_FORMAT = 1
 NOTE_FORMATS = ("md", "json", "yaml", "csv")
 CHECKLIST_FORMATS = ("md", "json", "yaml")
 CSV_COLUMNS = (
@@ -86,59 +85,15 @@ def note_order(note: Note) -> tuple:
 # -- notes -----------------------------------------------------------------------------
 
 
-def note_document(note: Note, catalogue: Catalogue) -> dict[str, Any]:
-    """A note as export data: metadata, answers with their prompts, body, other keys."""
-    versions = {
-        str(c.get("id")): c.get("version")
-        for c in note.meta.get("checklists") or []
-        if isinstance(c, dict)
-    }
-    checklists = []
-    for cid, answers in note.answers.items():
-        checklist = catalogue.get(cid)
-        checklists.append(
-            {
-                "id": cid,
-                "title": checklist.title if checklist else cid,
-                "version": versions.get(cid),
-                "answers": [
-                    {
-                        "id": qid,
-                        "prompt": _prompt(checklist, qid),
-                        "answer": json_safe(value),
-                    }
-                    for qid, value in answers.items()
-                ],
-            }
-        )
-    return {
-        "file": note.path.name if note.path else None,
-        "kind": note.kind,
-        "role": note.role,
-        "project": note.project,
-        "round": note.round,
-        "date": note.date or None,
-        "created": note.created or None,
-        "outcome": note.outcome,
-        "checklists": checklists,
-        "body": note.body,
-        "extra": json_safe({k: v for k, v in note.meta.items() if k not in NOTE_KEYS}),
-    }
-
-
-def _prompt(checklist: Checklist | None, qid: str) -> str:
-    question = checklist.question(qid) if checklist else None
-    return question.prompt if question else qid
-
-
 def notes_json(notes: list[Note], catalogue: Catalogue) -> str:
-    data = {"format": EXPORT_FORMAT, "notes": [note_document(n, catalogue) for n in notes]}
+    """The notes as one JSON document (json_shapes.notes_json; schemas/notes-export)."""
+    data = json_shapes.notes_json(notes, catalogue)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def notes_yaml(notes: list[Note], catalogue: Catalogue) -> str:
-    data = {"format": EXPORT_FORMAT, "notes": [note_document(n, catalogue) for n in notes]}
-    return dump_yaml(data)
+    """The same document as `notes_json`, as YAML."""
+    return dump_yaml(json_shapes.notes_json(notes, catalogue))
 
 
 def inert(cell: str) -> str:
@@ -159,7 +114,7 @@ def notes_csv(notes: list[Note], catalogue: Catalogue) -> str:
     for note in notes:
         for cid, answers in note.answers.items():
             checklist = catalogue.get(cid)
-            for qid, value in answers.items():
+            for qid, value in answered(answers):
                 row = [
                     note.role,
                     note.project,
@@ -168,7 +123,7 @@ def notes_csv(notes: list[Note], catalogue: Catalogue) -> str:
                     note.date,
                     cid,
                     qid,
-                    _prompt(checklist, qid),
+                    question_prompt(checklist, qid),
                     format_answer(value),
                 ]
                 writer.writerow([inert(cell) for cell in row])
@@ -189,14 +144,14 @@ def note_markdown(note: Note, catalogue: Catalogue) -> str:
         detail += f" · outcome: {note.outcome}"
     lines = [f"# {_md_inline(title)}", "", f"*{_md_inline(detail)}*", ""]
     for cid, answers in note.answers.items():
-        shown = [(qid, v) for qid, v in answers.items() if format_answer(v) != ""]
+        shown = answered(answers)
         if not shown:
             continue
         checklist = catalogue.get(cid)
         lines += [f"## {_md_inline(checklist.title if checklist else cid)}", ""]
         for qid, value in shown:
             lines += [
-                f"**{_md_inline(_prompt(checklist, qid))}**",
+                f"**{_md_inline(question_prompt(checklist, qid))}**",
                 "",
                 quote_block(format_answer(value)),
                 "",
@@ -230,17 +185,8 @@ NOTE_RENDERERS = {"md": notes_markdown, "json": notes_json, "yaml": notes_yaml, 
 # -- checklists ------------------------------------------------------------------------
 
 
-def checklist_document(checklist: Checklist) -> dict[str, Any]:
-    """A checklist as export data: every key a checklist file may hold, in file order."""
-    data = checklist.to_dict()
-    for question in data["questions"]:
-        question.setdefault("help", None)
-        question.setdefault("required", False)
-    return data
-
-
 def checklists_json(checklists: list[Checklist]) -> str:
-    data = {"format": EXPORT_FORMAT, "checklists": [checklist_document(c) for c in checklists]}
+    data = json_shapes.checklists_json(checklists)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 

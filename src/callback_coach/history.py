@@ -56,7 +56,9 @@ def role_notes(notes: Iterable[Note], role: str, project: str) -> list[Note]:
 
 
 def canonical_role(notes: Iterable[Note], role: str) -> str:
-    """The spelling of `role` used by its earliest note, or `role` itself."""
+    """The spelling of `role` in the earliest of `notes` (one project's notes of the role),
+    or `role` as typed when there is none: a role new to a project keeps the spelling typed
+    even when another project spells it otherwise."""
     for note in sorted(notes, key=lambda n: n.created):
         if same_name(note.role, role):
             return note.role
@@ -153,23 +155,9 @@ class RoleRow:
     outcome: str | None
     next_action: str | None
     next_round: str | None
-    # For lookups through the index cache; not part of the JSON output.
+    # For lookups through the index cache; not part of the JSON output (json_shapes).
     role_key: str = ""
     files: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "role": self.role,
-            "project": self.project,
-            "rounds": list(self.rounds),
-            "notes": self.notes,
-            "latest_round": self.latest_round,
-            "latest_date": self.latest_date or None,
-            "outcome": self.outcome,
-            "next": {"action": self.next_action, "round": self.next_round}
-            if self.next_action
-            else None,
-        }
 
 
 def role_rows(summaries: Iterable[Any]) -> list[RoleRow]:

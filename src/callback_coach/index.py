@@ -31,7 +31,7 @@ from callback_coach.errors import StorageError
 from callback_coach.notes import Note, NoteParseError, read_note
 from callback_coach.slugs import fold
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4  # 4: role and project keys fold letters such as Ł and ø (slugs.fold)
 SEP = "\x1f"  # between the fields of a search line; never typed by a person
 BLOCK = "\x1e"  # starts a note's block in the search files
 

@@ -51,18 +51,23 @@ class SessionResult:
 def build_note(
     plan: SessionPlan, answers: dict[str, dict[str, Any]], extra: dict[str, Any] | None = None
 ) -> Note:
-    """The note a plan and its answers make (answers in checklist and question order)."""
+    """The note a plan and its answers make (answers in checklist and question order).
+
+    A question left blank (skipped at the prompt, or given no answer by a script) is not
+    written: a note holds only answers, however the session ran.
+    """
     ordered: dict[str, dict[str, Any]] = {}
     for checklist in plan.checklists:
-        given = answers.get(checklist.id, {})
+        given = {k: v for k, v in answers.get(checklist.id, {}).items() if is_answered(v)}
         ordered[checklist.id] = {q.id: given[q.id] for q in checklist.questions if q.id in given}
         # Answers to questions the checklist no longer has are kept, after the rest.
         ordered[checklist.id].update(
             {k: v for k, v in given.items() if k not in ordered[checklist.id]}
         )
     for cid, given in answers.items():
-        if cid not in ordered and given:
-            ordered[cid] = dict(given)
+        kept = {k: v for k, v in given.items() if is_answered(v)}
+        if cid not in ordered and kept:
+            ordered[cid] = kept
     return new_note(
         kind=plan.kind,
         role=plan.role,

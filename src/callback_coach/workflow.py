@@ -40,7 +40,6 @@ from callback_coach.rounds import OUTCOMES, next_round, normalize_round
 from callback_coach.session import Session, SessionPlan, SessionResult, build_note, default_for
 
 RESUME, RESTART = "resume", "restart"
-JSON_FORMAT = 1
 # Front-matter keys that describe the job rather than the round: they carry forward.
 STABLE_KEYS = ("medium", "casting_office", "people_met")
 
@@ -184,7 +183,7 @@ class Coach:
             if drafts and len({d.project for d in drafts}) == 1:
                 project_name = drafts[0].project
         mine = role_notes(summaries, role, project_name)
-        return canonical_role(mine or summaries, role), project_name, mine
+        return canonical_role(mine, role), project_name, mine
 
     def select_checklists(self, phase: str | None, ids: list[str] | None) -> list[Checklist]:
         """The checklists named by `ids`, in that order; without ids, every checklist of
