@@ -630,6 +630,99 @@ def run_interactive(coach: Any, plan: SessionPlan, asker: Asker | None = None) -
         return
     console.info(f"Saved your {plan.kind} for {plan.role} ({plan.round}):")
     typer.echo(str(result.note.path))
+    if plan.kind == "prep":
+        offer_card(coach, plan, asker)
+
+
+# -- on the day: card, breathe, drill -------------------------------------------------
+
+
+@app.command()
+def card(
+    role: str = ROLE_ARG,
+    project: Optional[str] = PROJECT_OPT,
+    round_label: Optional[str] = typer.Option(
+        None,
+        "--round",
+        "-r",
+        metavar="ROUND",
+        help="The round. Default: the latest round you prepared.",
+    ),
+    fmt: str = typer.Option(
+        "text",
+        "--format",
+        "-f",
+        metavar="text|md|html",
+        help="text for the terminal, md to print, html for a phone or a printer.",
+    ),
+    output: Optional[str] = typer.Option(
+        None,
+        "--output",
+        "-O",
+        metavar="FILE",
+        help="Write to this file (default: standard output).",
+    ),
+    force: bool = FORCE_OPT,
+) -> None:
+    """Your waiting-room card: one screen distilled from the round's prep.
+
+    The want, what to keep and the one thing to refresh, the direction to honour, your
+    plan for a note (the question to ask, the recovery), the line to tell yourself, your
+    anchor and breathing, and who is in the room. Empty answers are left out.
+
+    \b
+    Examples:
+      coach card "Nina"
+      coach card "Nina" --format html --output nina.html   # open it on your phone
+    """
+    from callback_coach import card as cards
+    from callback_coach import console, exports
+    from callback_coach.workflow import Coach
+
+    fmt = cards.check_format(fmt)
+    coach = Coach.open()
+    chosen = cards.card_for(
+        coach,
+        role,
+        project=project,
+        round_label=round_label,
+        choose_project=choose_project if console.stdin_is_terminal() else None,
+    )
+    if output is None and fmt == "text":
+        out = console.out()
+        width = min(out.width, CARD_WIDTH)
+        out.print(cards.renderable(chosen, width, cards.fit_budget(chosen, width)))
+    else:
+        text = cards.render(chosen, fmt, CARD_WIDTH)
+        name = f"card.{'txt' if fmt == 'text' else fmt}"
+        for path in exports.write_output(output, lambda: text, lambda: [(name, text)], force=force):
+            console.info(f"Wrote {path}")
+    warn_about(coach)
+
+
+CARD_WIDTH = 80
+
+
+def offer_card(coach: Any, plan: SessionPlan, asker: Asker) -> None:
+    """After a saved prep, in the terminal: show the waiting-room card if wanted."""
+    from callback_coach import card as cards
+    from callback_coach import console
+
+    try:
+        choice = asker.choose(
+            "Show your waiting-room card for the day?",
+            [("card", "Show my card"), ("done", "Not now")],
+            default="card",
+        )
+    except (KeyboardInterrupt, EOFError):
+        return
+    if choice != "card":
+        return
+    chosen = cards.card_for(coach, plan.role, project=plan.project, round_label=plan.round)
+    width = min(console.err().width, CARD_WIDTH)
+    asker.show(cards.renderable(chosen, width, cards.fit_budget(chosen, width)))
+    command = ["coach", "card", plan.role, "--format", "html", "--output", "card.html"]
+    console.info(f"For your phone or a printer: {' '.join(shlex.quote(c) for c in command)}")
 
 
 def main() -> None:
