@@ -725,6 +725,129 @@ def offer_card(coach: Any, plan: SessionPlan, asker: Asker) -> None:
     console.info(f"For your phone or a printer: {' '.join(shlex.quote(c) for c in command)}")
 
 
+@app.command()
+def breathe(
+    pattern: Optional[str] = typer.Option(
+        None,
+        "--pattern",
+        metavar="box|4-7-8|exhale|ID",
+        help="The breathing pattern (default: box, or the role's routine with --role).",
+    ),
+    rounds: Optional[int] = typer.Option(
+        None, "--rounds", "-n", metavar="N", help="How many rounds (default: the pattern's)."
+    ),
+    minutes: Optional[float] = typer.Option(
+        None, "--minutes", "-m", metavar="M", help="Breathe for about this many minutes."
+    ),
+    role: Optional[str] = typer.Option(
+        None,
+        "--role",
+        metavar="ROLE",
+        help="Use the breathing routine this role's prep chose.",
+        autocompletion=complete_role,
+    ),
+    project: Optional[str] = PROJECT_OPT,
+    list_patterns: bool = typer.Option(False, "--list", help="List the patterns and exit."),
+) -> None:
+    """A paced breathing timer for the waiting room.
+
+    Shows the phase in words (breathe in, hold, breathe out), a countdown and a bar that
+    fills and empties. Ctrl-C stops it quietly. Without a terminal it prints one line per
+    phase ("breathe in 4") as the phase begins, for a speech tool. Add your own patterns
+    in $COACH_HOME/breathing.yaml.
+
+    \b
+    Examples:
+      coach breathe --pattern 4-7-8 --minutes 3
+      coach breathe --role "Nina"
+    """
+    import sys
+
+    from callback_coach import breathing, console, paths
+    from callback_coach.errors import NotFoundError
+    from callback_coach.workflow import Coach
+
+    coach = Coach.open()
+    patterns = breathing.load_patterns(
+        paths.builtin_data_dir() / "breathing.yaml", paths.user_breathing_file(coach.home)
+    )
+    if list_patterns:
+        for p in patterns:
+            typer.echo(f"{p.id}\t{p.name}\t{p.describe()}\t{p.rounds} rounds")
+        return
+    chosen = None
+    if pattern is not None:
+        chosen = breathing.find_pattern(patterns, pattern)
+        if chosen is None:
+            ids = ", ".join(p.id for p in patterns)
+            raise NotFoundError(f"no breathing pattern {pattern!r} (available: {ids})")
+    elif role is not None:
+        chosen = routine_of(coach, role, project, patterns)
+    chosen = chosen or breathing.find_pattern(patterns, breathing.DEFAULT_PATTERN) or patterns[0]
+    count = breathing.rounds_for(chosen, rounds, minutes)
+    timer = breathing.Timer(chosen, count)
+    live = sys.stdout.isatty() and sys.stderr.isatty()
+    try:
+        if live:
+            outcome = breathe_live(timer)
+        else:
+            outcome = timer.run(on_step=lambda step: echo_line(breathing.plain_line(step)))
+    except BrokenPipeError:  # the reader went away: stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    console.info(outcome.summary())
+
+
+def routine_of(coach: Any, role: str, project: str | None, patterns: list[Any]) -> Any:
+    """The pattern a role's prep chose as its breathing routine, or None (with a message)."""
+    from callback_coach import breathing, console
+    from callback_coach.card import card_for
+
+    found = card_for(
+        coach,
+        role,
+        project=project,
+        choose_project=choose_project if console.stdin_is_terminal() else None,
+    )
+    answer = found.get("breathing")
+    chosen = breathing.pattern_named_in(patterns, answer) if answer else None
+    if chosen is not None:
+        console.info(f"{found.role}'s breathing routine: {chosen.name}.")
+    elif answer:
+        console.info(
+            f"{found.role}'s routine ({answer}) is not a pattern here: using box breathing."
+        )
+    return chosen
+
+
+def echo_line(text: str) -> None:
+    import sys
+
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def breathe_live(timer: Any) -> Any:
+    """The timer with a steady live display on the terminal (stderr)."""
+    from rich.live import Live
+
+    from callback_coach import breathing, console
+
+    err = console.err()
+    first = timer.steps[0]
+    width = err.width
+    view = breathing.frame(timer.pattern, timer.rounds, first, 0.0, first.seconds, width)
+    with Live(view, console=err, auto_refresh=False, transient=True) as live:
+
+        def tick(step: Any, elapsed: float, remaining: float) -> None:
+            shown = breathing.frame(timer.pattern, timer.rounds, step, elapsed, remaining, width)
+            live.update(shown, refresh=True)
+
+        return timer.run(on_tick=tick)
+
+
 def main() -> None:
     """Entry point of the `coach` command."""
     import gc
