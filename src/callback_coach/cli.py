@@ -378,7 +378,7 @@ def export_notes(
         None, "--round", "-r", metavar="ROUND", help="Only this round."
     ),
     kind: Optional[str] = typer.Option(
-        None, "--kind", metavar="prep|review", help="Only preps or reviews."
+        None, "--kind", metavar="prep|review|drill", help="Only preps, reviews or drills."
     ),
     outcome: Optional[str] = typer.Option(
         None,
@@ -846,6 +846,120 @@ def breathe_live(timer: Any) -> Any:
             live.update(shown, refresh=True)
 
         return timer.run(on_tick=tick)
+
+
+@app.command()
+def drill(
+    role: str = ROLE_ARG,
+    project: Optional[str] = PROJECT_OPT,
+    round_label: Optional[str] = typer.Option(
+        None,
+        "--round",
+        "-r",
+        metavar="ROUND",
+        help="Default: the round you are preparing (the latest prepared, not yet reviewed).",
+    ),
+    rounds: int = typer.Option(5, "--rounds", "-n", metavar="N", help="How many notes (1-20)."),
+    seconds: int = typer.Option(
+        5, "--seconds", "-S", metavar="S", help="Seconds to think before you answer (0-60)."
+    ),
+    seed: Optional[int] = typer.Option(
+        None, "--seed", metavar="K", help="The same seed gives the same notes again."
+    ),
+    medium: Optional[str] = typer.Option(
+        None,
+        "--medium",
+        "-m",
+        metavar="screen|stage|self-tape",
+        help="Lean on notes for this medium (default: the medium your notes recorded).",
+    ),
+    list_only: bool = typer.Option(
+        False, "--list", help="Print the notes of a drill without asking anything."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="With --list: print JSON (implies --list)."),
+) -> None:
+    """Rehearse taking a note: a director's note, a few seconds, then say it back.
+
+    For each note you say it back in a few words and name what you will change. Notes
+    come from a bank of directions, the directions this role really got, and the other
+    version your redirection plan prepared. The drill is saved as a note of kind drill.
+
+    \b
+    Examples:
+      coach drill "Nina" --rounds 3 --medium screen
+      coach drill "Nina" --list --json --seed 7
+    """
+    from callback_coach import console
+    from callback_coach import drill as drills
+    from callback_coach.errors import NoTerminalError
+    from callback_coach.workflow import Coach
+
+    list_only = list_only or as_json
+    interactive = not list_only and console.stdin_is_terminal()
+    if not list_only and not interactive:
+        raise NoTerminalError(
+            "coach drill asks you to answer, but standard input is not a terminal: "
+            "use --list (or --list --json) to print the notes instead"
+        )
+    coach = Coach.open()
+    plan = drills.plan_drill(
+        coach,
+        role,
+        project=project,
+        round_label=round_label,
+        count=rounds,
+        seconds=seconds,
+        seed=seed,
+        medium=medium,
+        choose_project=choose_project if interactive else None,
+    )
+    if as_json:
+        print_json(plan.to_json())
+    elif list_only:
+        for line in drills.list_lines(plan):
+            typer.echo(line)
+    else:
+        run_drill_interactive(coach, plan)
+    warn_about(coach)
+
+
+def run_drill_interactive(coach: Any, plan: Any) -> None:
+    """A drill in the terminal, with the same stop, resume and save as a prep."""
+    from rich.text import Text
+
+    from callback_coach import console, render
+    from callback_coach import drill as drills
+    from callback_coach.asker import QuestionaryAsker
+    from callback_coach.errors import Interrupted
+
+    s = plan.session
+    asker = drills.DrillAsker(
+        QuestionaryAsker(), plan.seconds, show_note=drills.note_panel, think=drills.countdown
+    )
+    asker.show(render.session_header(s.kind, s.role, s.project, s.round, s.date))
+    asker.show(
+        Text(f"Seed {plan.seed}: --seed {plan.seed} gives these notes again.", style="muted")
+    )
+
+    def summary(p: SessionPlan, answers: dict[str, dict[str, Any]]) -> Any:
+        return render.answers_summary(p.checklists, answers)
+
+    try:
+        result = drills.run_drill(coach, plan, asker, summary=summary)
+    except (KeyboardInterrupt, EOFError):
+        draft = coach.find_draft(s)
+        count = drills.given_answers(draft) if draft is not None else 0
+        if count:
+            raise Interrupted(
+                f"Stopped. Your {count} answer{'s are' if count != 1 else ' is'} kept in a draft; "
+                f"run `{resume_command(s)}` to resume."
+            ) from None
+        raise Interrupted("Stopped before any answer; nothing was kept.") from None
+    if result.discarded:
+        console.info("Discarded: nothing was saved.")
+        return
+    console.info(f"Saved your drill for {s.role} ({s.round}):")
+    typer.echo(str(result.note.path))
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from callback_coach import fileio
 from callback_coach.checklist import Catalogue, Checklist
+from callback_coach.drill import prompt_for, title_for
 from callback_coach.errors import ExistsError, NotFoundError, StorageError, UsageError
 from callback_coach.notes import NOTE_KEYS, Note, dump_yaml
 from callback_coach.render import format_answer, json_safe, own_text
@@ -37,6 +38,7 @@ CSV_COLUMNS = (
     "question",
     "answer",
 )
+KIND_ORDER = {"prep": 0, "drill": 1, "review": 2}
 # A spreadsheet runs a cell starting with one of these as a formula (or strips it).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -70,13 +72,13 @@ class NoteFilter:
 
 
 def note_order(note: Note) -> tuple:
-    """Stable export order: role, project, round, prep before review, then date."""
+    """Stable export order: role, project, round, prep then drill then review, then date."""
     return (
         fold(note.role),
         fold(note.project),
         round_rank(note.round),
         note.round,
-        0 if note.kind == "prep" else 1,
+        KIND_ORDER.get(note.kind, len(KIND_ORDER)),
         note.date,
         note.created,
         note.path.name if note.path else "",
@@ -99,12 +101,12 @@ def note_document(note: Note, catalogue: Catalogue) -> dict[str, Any]:
         checklists.append(
             {
                 "id": cid,
-                "title": checklist.title if checklist else cid,
+                "title": checklist.title if checklist else (title_for(cid) or cid),
                 "version": versions.get(cid),
                 "answers": [
                     {
                         "id": qid,
-                        "prompt": _prompt(checklist, qid),
+                        "prompt": _prompt(checklist, qid, cid),
                         "answer": json_safe(value),
                     }
                     for qid, value in answers.items()
@@ -126,9 +128,9 @@ def note_document(note: Note, catalogue: Catalogue) -> dict[str, Any]:
     }
 
 
-def _prompt(checklist: Checklist | None, qid: str) -> str:
+def _prompt(checklist: Checklist | None, qid: str, cid: str = "") -> str:
     question = checklist.question(qid) if checklist else None
-    return question.prompt if question else qid
+    return question.prompt if question else prompt_for(cid, qid) or qid
 
 
 def notes_json(notes: list[Note], catalogue: Catalogue) -> str:
@@ -168,7 +170,7 @@ def notes_csv(notes: list[Note], catalogue: Catalogue) -> str:
                     note.date,
                     cid,
                     qid,
-                    _prompt(checklist, qid),
+                    _prompt(checklist, qid, cid),
                     format_answer(value),
                 ]
                 writer.writerow([inert(cell) for cell in row])
@@ -193,10 +195,11 @@ def note_markdown(note: Note, catalogue: Catalogue) -> str:
         if not shown:
             continue
         checklist = catalogue.get(cid)
-        lines += [f"## {_md_inline(checklist.title if checklist else cid)}", ""]
+        title = checklist.title if checklist else (title_for(cid) or cid)
+        lines += [f"## {_md_inline(title)}", ""]
         for qid, value in shown:
             lines += [
-                f"**{_md_inline(_prompt(checklist, qid))}**",
+                f"**{_md_inline(_prompt(checklist, qid, cid))}**",
                 "",
                 quote_block(format_answer(value)),
                 "",

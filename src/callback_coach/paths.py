@@ -78,3 +78,7 @@ def user_breathing_file(home: Path | None = None) -> Path:
     """The actor's own breathing patterns (optional)."""
     return (home or coach_home()) / "breathing.yaml"
 
+
+def user_drill_bank_file(home: Path | None = None) -> Path:
+    """The actor's own director's notes for `coach drill` (optional)."""
+    return (home or coach_home()) / "drill-notes.yaml"

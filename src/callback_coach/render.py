@@ -108,6 +108,8 @@ def roles_table(rows: list[Any], *, total: int | None = None) -> Any:
 
 
 def _answers_table(note: Any, titles: dict[str, str], prompts: dict[str, str]) -> Table:
+    from callback_coach.drill import prompt_for, title_for
+
     table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
     table.add_column("question", style="bold", ratio=2)
     table.add_column("answer", style="answer", ratio=3)
@@ -115,9 +117,10 @@ def _answers_table(note: Any, titles: dict[str, str], prompts: dict[str, str]) -
         shown = [(qid, v) for qid, v in answers.items() if format_answer(v).strip()]
         if not shown:
             continue
-        table.add_row(Text(titles.get(cid, cid), style="heading"), "")
+        table.add_row(Text(titles.get(cid) or title_for(cid) or cid, style="heading"), "")
         for qid, value in shown:
-            table.add_row(prompts.get(f"{cid}.{qid}", qid), format_answer(value))
+            label = prompts.get(f"{cid}.{qid}") or prompt_for(cid, qid) or qid
+            table.add_row(label, format_answer(value))
     return table
 
 
@@ -137,7 +140,12 @@ def timeline(role: str, project: str, rounds: list[Any], catalogue: Any) -> Grou
             label += f" · {record.date}"
         label += f" · {record.outcome or 'pending'}"
         parts.append(Rule(Text(label, style="heading"), align="left"))
-        for kind, notes in (("Prepared", record.preps), ("In the room", record.reviews)):
+        drills = getattr(record, "drills", [])
+        for kind, notes in (
+            ("Prepared", record.preps),
+            ("Drilled", drills),
+            ("In the room", record.reviews),
+        ):
             for note in notes:
                 parts.append(Text(f"{kind} ({note.date or 'undated'})", style="bold"))
                 parts.append(_answers_table(note, titles, prompts))
@@ -226,6 +234,7 @@ def timeline_json(role: str, project: str, rounds: list[Any]) -> dict[str, Any]:
                 "outcome": r.outcome,
                 "preps": [note_json(n) for n in r.preps],
                 "reviews": [note_json(n) for n in r.reviews],
+                "drills": [note_json(n) for n in getattr(r, "drills", [])],
             }
             for r in rounds
         ],
