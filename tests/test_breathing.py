@@ -318,3 +318,19 @@ def test_role_uses_the_preps_breathing_answer(home: Path) -> None:
     assert routine_of(coach, "Sonya", None, patterns) is None
     missing = runner.invoke(app, ["breathe", "--role", "Hamlet"])
     assert missing.exit_code == ExitCode.NOT_FOUND
+
+
+def on_the_day_examples() -> list[str]:
+    import re
+
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    section = readme.read_text(encoding="utf-8").split("## On the day", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)
+
+
+def test_the_readme_example_pattern_loads(tmp_path: Path) -> None:
+    own = tmp_path / "breathing.yaml"
+    own.write_text(on_the_day_examples()[0], encoding="utf-8")
+    calm = breathing.find_pattern(breathing.load_patterns(SHIPPED, own), "calm")
+    assert calm.describe() == "in 4 · hold 2 · out 6" and calm.rounds == 6
+    assert breathing.pattern_named_in([calm], "my own routine") == calm

@@ -394,3 +394,12 @@ def test_no_terminal_points_to_list(home: Path) -> None:
     assert (
         bad.exit_code == ExitCode.USAGE and bad.stderr == "error: --rounds must be from 1 to 20\n"
     )
+
+
+def test_the_readme_example_bank_loads(tmp_path: Path) -> None:
+    from .test_breathing import on_the_day_examples
+
+    own = tmp_path / "drill-notes.yaml"
+    own.write_text(on_the_day_examples()[1], encoding="utf-8")
+    notes = {n.id: n for n in drills.load_bank(SHIPPED, own)}
+    assert notes["my-accent"].tags == ("voice", "stage")
