@@ -347,6 +347,10 @@ def test_card_command_formats_and_output_file(home: Path, tmp_path: Path) -> Non
         runner.invoke(app, ["card", "Nina", "-f", "html", "-O", str(target), "--force"]).exit_code
         == 0
     )
+    folder = tmp_path / "cards"
+    folder.mkdir()
+    assert runner.invoke(app, ["card", "Nina", "-f", "md", "-O", f"{folder}/"]).exit_code == 0
+    assert [p.name for p in folder.iterdir()] == ["nina_callback-1_card.md"]
     bad = runner.invoke(app, ["card", "Nina", "--format", "pdf"])
     assert bad.exit_code == ExitCode.USAGE
     assert bad.stderr == "error: format 'pdf' is not one of: text, md, html\n"

@@ -694,7 +694,10 @@ def card(
         out.print(cards.renderable(chosen, width, cards.fit_budget(chosen, width)))
     else:
         text = cards.render(chosen, fmt, CARD_WIDTH)
-        name = f"card.{'txt' if fmt == 'text' else fmt}"
+        from callback_coach.slugs import slugify
+
+        name = f"{slugify(chosen.role, fallback='role')}_{chosen.round}_card."
+        name += "txt" if fmt == "text" else fmt
         for path in exports.write_output(output, lambda: text, lambda: [(name, text)], force=force):
             console.info(f"Wrote {path}")
     warn_about(coach)
@@ -796,6 +799,9 @@ def breathe(
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    except KeyboardInterrupt:  # Ctrl-C while the display opens or closes
+        console.info("Stopped.")
         return
     console.info(outcome.summary())
 
