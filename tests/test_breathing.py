@@ -290,9 +290,10 @@ def test_list_patterns(home: Path) -> None:
     assert result.exit_code == 0
     assert (
         result.stdout.splitlines()[0]
-        == "box\tBox breathing\tin 4 · hold 4 · out 4 · hold 4\t4 rounds"
+        == "box\tBox breathing\tin 4 · hold 4 · out 4 · hold 4\t4 rounds\t"
+        "Four equal sides (in, hold, out, hold) to slow everything down."
     )
-    assert result.stdout.splitlines()[-1] == "quick\tQuick\tin 0.2 · hold 0.1 · out 0.3\t2 rounds"
+    assert result.stdout.splitlines()[-1] == "quick\tQuick\tin 0.2 · hold 0.1 · out 0.3\t2 rounds\t"
 
 
 def test_role_uses_the_preps_breathing_answer(home: Path) -> None:

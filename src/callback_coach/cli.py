@@ -750,7 +750,9 @@ def breathe(
         autocompletion=complete_role,
     ),
     project: Optional[str] = PROJECT_OPT,
-    list_patterns: bool = typer.Option(False, "--list", help="List the patterns and exit."),
+    list_patterns: bool = typer.Option(
+        False, "--list", help="List the patterns (id, name, phases, rounds, about) and exit."
+    ),
 ) -> None:
     """A paced breathing timer for the waiting room.
 
@@ -776,7 +778,7 @@ def breathe(
     )
     if list_patterns:
         for p in patterns:
-            typer.echo(f"{p.id}\t{p.name}\t{p.describe()}\t{p.rounds} rounds")
+            typer.echo(f"{p.id}\t{p.name}\t{p.describe()}\t{p.rounds} rounds\t{p.about or ''}")
         return
     chosen = None
     if pattern is not None:

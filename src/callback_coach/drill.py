@@ -18,7 +18,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -354,8 +354,6 @@ class DrillPlan:
     seed: int
     medium: str | None
     seconds: int
-    own_available: int = 0
-    warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -446,7 +444,7 @@ def plan_drill(
         checklists=[drill_checklist([n.text for n in notes])],
         extra={"drill": _drill_meta(seed, medium, notes)},
     )
-    return DrillPlan(session, notes, seed, medium, seconds, own_available=len(own))
+    return DrillPlan(session, notes, seed, medium, seconds)
 
 
 def _drill_meta(seed: int, medium: str | None, notes: Sequence[DrillNote]) -> dict[str, Any]:

@@ -140,10 +140,9 @@ def timeline(role: str, project: str, rounds: list[Any], catalogue: Any) -> Grou
             label += f" · {record.date}"
         label += f" · {record.outcome or 'pending'}"
         parts.append(Rule(Text(label, style="heading"), align="left"))
-        drills = getattr(record, "drills", [])
         for kind, notes in (
             ("Prepared", record.preps),
-            ("Drilled", drills),
+            ("Drilled", record.drills),
             ("In the room", record.reviews),
         ):
             for note in notes:
@@ -234,7 +233,7 @@ def timeline_json(role: str, project: str, rounds: list[Any]) -> dict[str, Any]:
                 "outcome": r.outcome,
                 "preps": [note_json(n) for n in r.preps],
                 "reviews": [note_json(n) for n in r.reviews],
-                "drills": [note_json(n) for n in getattr(r, "drills", [])],
+                "drills": [note_json(n) for n in r.drills],
             }
             for r in rounds
         ],
