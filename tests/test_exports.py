@@ -164,7 +164,7 @@ def test_every_filter(history: Coach, args: list[str], expected) -> None:
 def test_bad_filters_and_formats(history: Coach) -> None:
     for args, message in (
         (["--format", "pdf"], "error: format 'pdf' is not one of: md, json, yaml, csv"),
-        (["--kind", "audition"], "error: kind 'audition' is not one of: prep, review"),
+        (["--kind", "audition"], "error: kind 'audition' is not one of: prep, review, drill"),
         (
             ["--since", "last week"],
             "error: date 'last week' is not a date the coach understands: use YYYY-MM-DD, "

@@ -18,7 +18,7 @@ from callback_coach.notes import NoteStore
 from callback_coach.workflow import Coach
 
 from .helpers import write_checklist
-from .test_e2e import ENTER, answer, prep_checklists
+from .test_e2e import DOWN, ENTER, answer, prep_checklists
 
 FULL = "error: cannot write to standard output: no space left on device\n"
 needs_dev_full = pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
@@ -160,6 +160,9 @@ def answer_all(child: pexpect.spawn, home: Path) -> None:
             answer(child, checklist.id, question)  # waits for each question on the terminal
     child.expect_exact("What now?")
     child.send(ENTER)
+    child.expect_exact("Saved your prep for Nina (callback-1):")
+    child.expect_exact("Show your waiting-room card for the day?")
+    child.send(DOWN + ENTER)  # Not now
 
 
 @pytest.mark.e2e
@@ -170,7 +173,6 @@ def test_prep_with_stdout_in_a_file_asks_on_the_terminal(
     child = spawn_shell(home, f"{coach_bin} prep Nina --checklist mindset > {out}")
     child.expect_exact("1/1 · Mindset")
     answer_all(child, home)
-    child.expect_exact("Saved your prep for Nina (callback-1):")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

@@ -31,6 +31,23 @@ QUESTION_KEYS = (
     "required",
     "recall",
     "first_prompt",
+    "card",
+)
+# Where an answer goes on the waiting-room card (`coach card`), in the card's order.
+CARD_SLOTS = (
+    "want",
+    "keep",
+    "refresh",
+    "direction",
+    "ask",
+    "recovery",
+    "silent-room",
+    "line",
+    "anchor",
+    "breathing",
+    "room",
+    "wardrobe",
+    "remember",
 )
 # libyaml's safe loader when present (several times faster), else PyYAML's own; both safe.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -55,6 +72,8 @@ class Question:
     recall: tuple[str, ...] = ()
     # Asked instead of `prompt` when the role has no earlier round (the first callback).
     first_prompt: str | None = None
+    # The slot of the waiting-room card this answer fills (one of CARD_SLOTS).
+    card: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The question as it is written in a checklist file (only keys that are set)."""
@@ -77,6 +96,8 @@ class Question:
             data["recall"] = list(self.recall) if len(self.recall) > 1 else self.recall[0]
         if self.first_prompt:
             data["first_prompt"] = self.first_prompt
+        if self.card:
+            data["card"] = self.card
         return data
 
 
@@ -387,6 +408,10 @@ def _parse_question(loader: Any, node: yaml.Node, out: _Collector) -> Question |
     if first_prompt is not None and (not isinstance(first_prompt, str) or not first_prompt.strip()):
         out.add(nodes["first_prompt"], f"{label}: 'first_prompt' must be text")
 
+    card = raw.get("card")
+    if card is not None and card not in CARD_SLOTS:
+        out.add(nodes["card"], f"{label}: 'card' must be one of: {', '.join(CARD_SLOTS)}")
+
     if len(out.problems) > before:
         return None
     question = Question(
@@ -400,6 +425,7 @@ def _parse_question(loader: Any, node: yaml.Node, out: _Collector) -> Question |
         required=required,
         recall=recall,
         first_prompt=first_prompt.strip() if isinstance(first_prompt, str) else None,
+        card=card,
     )
     if "default" in raw and raw["default"] is not None:
         from callback_coach.answers import check_value

@@ -489,7 +489,7 @@ def export_notes(
         None, "--round", "-r", metavar="ROUND", help="Only this round."
     ),
     kind: Optional[str] = typer.Option(
-        None, "--kind", metavar="prep|review", help="Only preps or reviews."
+        None, "--kind", metavar="prep|review|drill", help="Only preps, reviews or drills."
     ),
     outcome: Optional[str] = typer.Option(
         None,
@@ -738,6 +738,341 @@ def run_interactive(coach: Any, plan: SessionPlan, asker: Asker | None = None) -
         console.info("Discarded: nothing was saved.")
         return
     console.info(f"Saved your {plan.kind} for {plan.role} ({plan.round}):")
+    console.data(str(result.note.path))
+    if plan.kind == "prep":
+        offer_card(coach, plan, asker)
+
+
+# -- on the day: card, breathe, drill -------------------------------------------------
+
+
+@command(
+    app,
+    short_help="Your waiting-room card: one screen from the round's prep.",
+    epilog="""
+    coach card "Nina"
+    coach card "Nina" --format html --output nina.html   # open it on your phone
+    coach card "Nina" --format md > nina-card.md
+    """,
+)
+def card(
+    role: str = ROLE_ARG,
+    project: Optional[str] = PROJECT_OPT,
+    round_label: Optional[str] = typer.Option(
+        None,
+        "--round",
+        "-r",
+        metavar="ROUND",
+        help="The round. Default: the latest round you prepared.",
+    ),
+    fmt: str = typer.Option(
+        "text",
+        "--format",
+        "-f",
+        metavar="text|md|html",
+        help="text for the terminal, md to print, html for a phone or a printer.",
+    ),
+    output: Optional[str] = typer.Option(
+        None,
+        "--output",
+        "-O",
+        metavar="FILE",
+        help="Write to this file (default: standard output).",
+    ),
+    force: bool = FORCE_OPT,
+) -> None:
+    """Your waiting-room card: one screen distilled from the round's prep.
+
+    The want, what to keep and the one thing to refresh, the direction to honour, your
+    plan for a note (the question to ask, the recovery), the line to tell yourself, your
+    anchor and breathing, and who is in the room. Empty answers are left out.
+    """
+    from callback_coach import card as cards
+    from callback_coach import console, exports
+
+    fmt = cards.check_format(fmt)
+    coach = open_coach()
+    chosen = cards.card_for(
+        coach,
+        role,
+        project=project,
+        round_label=round_label,
+        choose_project=choose_project if console.stdin_is_terminal() else None,
+    )
+    if output is None and fmt == "text":
+        out = console.out()
+        width = min(out.width, CARD_WIDTH)
+        out.print(cards.renderable(chosen, width, cards.fit_budget(chosen, width)))
+    else:
+        text = cards.render(chosen, fmt, CARD_WIDTH)
+        from callback_coach.slugs import slugify
+
+        name = f"{slugify(chosen.role, fallback='role')}_{chosen.round}_card."
+        name += "txt" if fmt == "text" else fmt
+        for path in exports.write_output(output, lambda: text, lambda: [(name, text)], force=force):
+            console.info(f"Wrote {path}")
+
+
+CARD_WIDTH = 80
+
+
+def offer_card(coach: Any, plan: SessionPlan, asker: Asker) -> None:
+    """After a saved prep, in the terminal: show the waiting-room card if wanted."""
+    from callback_coach import card as cards
+    from callback_coach import console
+
+    try:
+        choice = asker.choose(
+            "Show your waiting-room card for the day?",
+            [("card", "Show my card"), ("done", "Not now")],
+            default="card",
+        )
+    except (KeyboardInterrupt, EOFError):
+        return
+    if choice != "card":
+        return
+    chosen = cards.card_for(coach, plan.role, project=plan.project, round_label=plan.round)
+    width = min(console.err().width, CARD_WIDTH)
+    asker.show(cards.renderable(chosen, width, cards.fit_budget(chosen, width)))
+    command = ["coach", "card", plan.role, "--format", "html", "--output", "card.html"]
+    console.info(f"For your phone or a printer: {' '.join(shlex.quote(c) for c in command)}")
+
+
+@command(
+    app,
+    short_help="A paced breathing timer for the waiting room.",
+    epilog="""
+    coach breathe
+    coach breathe --pattern 4-7-8 --minutes 3
+    coach breathe --role "Nina"
+    coach breathe --rounds 2 | espeak-ng        # no terminal: one line per phase
+    """,
+)
+def breathe(
+    pattern: Optional[str] = typer.Option(
+        None,
+        "--pattern",
+        metavar="box|4-7-8|exhale|ID",
+        help="The breathing pattern (default: box, or the role's routine with --role).",
+    ),
+    rounds: Optional[int] = typer.Option(
+        None, "--rounds", "-n", metavar="N", help="How many rounds (default: the pattern's)."
+    ),
+    minutes: Optional[float] = typer.Option(
+        None, "--minutes", "-m", metavar="M", help="Breathe for about this many minutes."
+    ),
+    role: Optional[str] = typer.Option(
+        None,
+        "--role",
+        metavar="ROLE",
+        help="Use the breathing routine this role's prep chose.",
+        click_type=ROLE_NAME,
+    ),
+    project: Optional[str] = PROJECT_OPT,
+    list_patterns: bool = typer.Option(
+        False, "--list", help="List the patterns (id, name, phases, rounds, about) and exit."
+    ),
+) -> None:
+    """A paced breathing timer for the waiting room.
+
+    Shows the phase in words (breathe in, hold, breathe out), a countdown and a bar that
+    fills and empties. Ctrl-C stops it quietly. Without a terminal it prints one line per
+    phase ("breathe in 4") as the phase begins, for a speech tool. Add your own patterns
+    in $COACH_HOME/breathing.yaml.
+    """
+    import sys
+
+    from callback_coach import breathing, console, paths
+    from callback_coach.errors import NotFoundError
+
+    coach = open_coach()
+    patterns = breathing.load_patterns(
+        paths.builtin_data_dir() / "breathing.yaml", paths.user_breathing_file(coach.home)
+    )
+    if list_patterns:
+        for p in patterns:
+            console.data(
+                console.visible(
+                    f"{p.id}\t{p.name}\t{p.describe()}\t{p.rounds} rounds\t{p.about or ''}"
+                )
+            )
+        return
+    chosen = None
+    if pattern is not None:
+        chosen = breathing.find_pattern(patterns, pattern)
+        if chosen is None:
+            ids = ", ".join(p.id for p in patterns)
+            raise NotFoundError(f"no breathing pattern {pattern!r} (available: {ids})")
+    elif role is not None:
+        chosen = routine_of(coach, role, project, patterns)
+    chosen = chosen or breathing.find_pattern(patterns, breathing.DEFAULT_PATTERN) or patterns[0]
+    count = breathing.rounds_for(chosen, rounds, minutes)
+    timer = breathing.Timer(chosen, count)
+    live = sys.stdout.isatty() and sys.stderr.isatty()
+    try:
+        if live:
+            outcome = breathe_live(timer)
+        else:
+            outcome = timer.run(on_step=lambda step: console.data(breathing.plain_line(step)))
+    except KeyboardInterrupt:  # Ctrl-C while the display opens or closes
+        console.info("Stopped.")
+        return
+    console.info(outcome.summary())
+
+
+def routine_of(coach: Any, role: str, project: str | None, patterns: list[Any]) -> Any:
+    """The pattern a role's prep chose as its breathing routine, or None (with a message)."""
+    from callback_coach import breathing, console
+    from callback_coach.card import card_for
+
+    found = card_for(
+        coach,
+        role,
+        project=project,
+        choose_project=choose_project if console.stdin_is_terminal() else None,
+    )
+    answer = found.get("breathing")
+    chosen = breathing.pattern_named_in(patterns, answer) if answer else None
+    if chosen is not None:
+        console.info(f"{found.role}'s breathing routine: {chosen.name}.")
+    elif answer:
+        console.info(
+            f"{found.role}'s routine ({answer}) is not a pattern here: using box breathing."
+        )
+    return chosen
+
+
+def breathe_live(timer: Any) -> Any:
+    """The timer with a steady live display on the terminal (stderr)."""
+    from rich.live import Live
+
+    from callback_coach import breathing, console
+
+    err = console.err()
+    first = timer.steps[0]
+    width = err.width
+    view = breathing.frame(timer.pattern, timer.rounds, first, 0.0, first.seconds, width)
+    with Live(view, console=err, auto_refresh=False, transient=True) as live:
+
+        def tick(step: Any, elapsed: float, remaining: float) -> None:
+            shown = breathing.frame(timer.pattern, timer.rounds, step, elapsed, remaining, width)
+            live.update(shown, refresh=True)
+
+        return timer.run(on_tick=tick)
+
+
+@command(
+    app,
+    short_help="Rehearse taking a director's note, then say it back.",
+    epilog="""
+    coach drill "Nina"
+    coach drill "Nina" --rounds 3 --medium screen
+    coach drill "Nina" --list --json --seed 7
+    """,
+)
+def drill(
+    role: str = ROLE_ARG,
+    project: Optional[str] = PROJECT_OPT,
+    round_label: Optional[str] = typer.Option(
+        None,
+        "--round",
+        "-r",
+        metavar="ROUND",
+        help="Default: the round you are preparing (the latest prepared, not yet reviewed).",
+    ),
+    rounds: int = typer.Option(5, "--rounds", "-n", metavar="N", help="How many notes (1-20)."),
+    seconds: int = typer.Option(
+        5, "--seconds", "-S", metavar="S", help="Seconds to think before you answer (0-60)."
+    ),
+    seed: Optional[int] = typer.Option(
+        None, "--seed", metavar="K", help="The same seed gives the same notes again."
+    ),
+    medium: Optional[str] = typer.Option(
+        None,
+        "--medium",
+        "-m",
+        metavar="screen|stage|self-tape",
+        help="Lean on notes for this medium (default: the medium your notes recorded).",
+    ),
+    list_only: bool = typer.Option(
+        False, "--list", help="Print the notes of a drill without asking anything."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="With --list: print JSON (implies --list)."),
+) -> None:
+    """Rehearse taking a note: a director's note, a few seconds, then say it back.
+
+    For each note you say it back in a few words and name what you will change. Notes
+    come from a bank of directions, the directions this role really got, and the other
+    version your redirection plan prepared. The drill is saved as a note of kind drill.
+    """
+    from callback_coach import console
+    from callback_coach import drill as drills
+    from callback_coach.errors import NoTerminalError
+
+    list_only = list_only or as_json
+    interactive = not list_only and console.stdin_is_terminal()
+    if not list_only and not interactive:
+        raise NoTerminalError(
+            "coach drill asks you to answer, but standard input is not a terminal: "
+            "use --list (or --list --json) to print the notes instead"
+        )
+    coach = open_coach()
+    plan = drills.plan_drill(
+        coach,
+        role,
+        project=project,
+        round_label=round_label,
+        count=rounds,
+        seconds=seconds,
+        seed=seed,
+        medium=medium,
+        choose_project=choose_project if interactive else None,
+    )
+    if as_json:
+        print_json(plan.to_json())
+    elif list_only:
+        for line in drills.list_lines(plan):
+            console.data(console.visible(line))
+    else:
+        run_drill_interactive(coach, plan)
+
+
+def run_drill_interactive(coach: Any, plan: Any) -> None:
+    """A drill in the terminal, with the same stop, resume and save as a prep."""
+    from rich.text import Text
+
+    from callback_coach import console, render
+    from callback_coach import drill as drills
+    from callback_coach.asker import QuestionaryAsker
+    from callback_coach.errors import Interrupted
+
+    s = plan.session
+    asker = drills.DrillAsker(
+        QuestionaryAsker(), plan.seconds, show_note=drills.note_panel, think=drills.countdown
+    )
+    asker.show(render.session_header(s.kind, s.role, s.project, s.round, s.date))
+    asker.show(
+        Text(f"Seed {plan.seed}: --seed {plan.seed} gives these notes again.", style="muted")
+    )
+
+    def summary(p: SessionPlan, answers: dict[str, dict[str, Any]]) -> Any:
+        return render.answers_summary(p.checklists, answers)
+
+    try:
+        result = drills.run_drill(coach, plan, asker, summary=summary)
+    except (KeyboardInterrupt, EOFError):
+        draft = coach.find_draft(s)
+        count = drills.given_answers(draft) if draft is not None else 0
+        if count:
+            raise Interrupted(
+                f"Stopped. Your {count} answer{'s are' if count != 1 else ' is'} kept in a draft; "
+                f"run `{resume_command(s)}` to resume."
+            ) from None
+        raise Interrupted("Stopped before any answer; nothing was kept.") from None
+    if result.discarded:
+        console.info("Discarded: nothing was saved.")
+        return
+    console.info(f"Saved your drill for {s.role} ({s.round}):")
     console.data(str(result.note.path))
 
 

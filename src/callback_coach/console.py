@@ -223,7 +223,7 @@ def terminal_stream() -> IO[Any]:
 # -- the consoles ----------------------------------------------------------------------
 
 
-def _console(**kwargs: Any) -> Console:
+def new_console(**kwargs: Any) -> Console:
     from rich.console import Console
     from rich.theme import Theme
 
@@ -234,18 +234,18 @@ def _console(**kwargs: Any) -> Console:
 @cache
 def out() -> Console:
     """Console for data shown to people: tables of list, show, search (stdout)."""
-    return _console()
+    return new_console()
 
 
 @cache
 def err() -> Console:
     """Console for messages, warnings and errors (stderr)."""
-    return _console(stderr=True)
+    return new_console(stderr=True)
 
 
 def terminal() -> Console:
     """Console for the interactive session: headers, questions, summaries."""
-    return _console(file=terminal_stream())
+    return new_console(file=terminal_stream())
 
 
 def data(text: str) -> None:

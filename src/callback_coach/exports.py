@@ -17,7 +17,7 @@ from pathlib import Path
 from callback_coach import fileio, json_shapes
 from callback_coach.checklist import Catalogue, Checklist
 from callback_coach.errors import ExistsError, NotFoundError, StorageError, UsageError
-from callback_coach.json_shapes import answered, question_prompt
+from callback_coach.json_shapes import answered, checklist_title, question_prompt
 from callback_coach.notes import Note, dump_yaml
 from callback_coach.render import format_answer, own_text
 from callback_coach.rounds import round_rank
@@ -36,6 +36,7 @@ CSV_COLUMNS = (
     "question",
     "answer",
 )
+KIND_ORDER = {"prep": 0, "drill": 1, "review": 2}
 # A spreadsheet runs a cell starting with one of these as a formula (or strips it).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -69,13 +70,13 @@ class NoteFilter:
 
 
 def note_order(note: Note) -> tuple:
-    """Stable export order: role, project, round, prep before review, then date."""
+    """Stable export order: role, project, round, prep then drill then review, then date."""
     return (
         fold(note.role),
         fold(note.project),
         round_rank(note.round),
         note.round,
-        0 if note.kind == "prep" else 1,
+        KIND_ORDER.get(note.kind, len(KIND_ORDER)),
         note.date,
         note.created,
         note.path.name if note.path else "",
@@ -123,7 +124,7 @@ def notes_csv(notes: list[Note], catalogue: Catalogue) -> str:
                     note.date,
                     cid,
                     qid,
-                    question_prompt(checklist, qid),
+                    question_prompt(checklist, qid, cid),
                     format_answer(value),
                 ]
                 writer.writerow([inert(cell) for cell in row])
@@ -148,10 +149,11 @@ def note_markdown(note: Note, catalogue: Catalogue) -> str:
         if not shown:
             continue
         checklist = catalogue.get(cid)
-        lines += [f"## {_md_inline(checklist.title if checklist else cid)}", ""]
+        title = checklist_title(checklist, cid)
+        lines += [f"## {_md_inline(title)}", ""]
         for qid, value in shown:
             lines += [
-                f"**{_md_inline(question_prompt(checklist, qid))}**",
+                f"**{_md_inline(question_prompt(checklist, qid, cid))}**",
                 "",
                 quote_block(format_answer(value)),
                 "",

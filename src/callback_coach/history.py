@@ -79,6 +79,12 @@ class RoundRecord:
     round: str
     preps: list[Any] = field(default_factory=list)
     reviews: list[Any] = field(default_factory=list)
+    drills: list[Any] = field(default_factory=list)  # `coach drill` notes: never a prep
+
+    @property
+    def held(self) -> bool:
+        """True when the round was prepared or reviewed (not only drilled)."""
+        return bool(self.preps or self.reviews)
 
     @property
     def latest_prep(self) -> Any | None:
@@ -91,6 +97,7 @@ class RoundRecord:
     @property
     def date(self) -> str:
         dates = [n.date for n in (*self.preps, *self.reviews) if n.date]
+        dates = dates or [n.date for n in self.drills if n.date]
         return max(dates) if dates else ""
 
     @property
@@ -110,7 +117,10 @@ def rounds_of(notes: Iterable[Any]) -> list[RoundRecord]:
         record = records.get(note.round)
         if record is None:
             record = records[note.round] = RoundRecord(note.round)
-        (record.reviews if note.kind == "review" else record.preps).append(note)
+        if note.kind == "drill":
+            record.drills.append(note)
+        else:
+            (record.reviews if note.kind == "review" else record.preps).append(note)
         latest[note.round] = note.created
     return sorted(records.values(), key=lambda r: (round_rank(r.round), latest[r.round]))
 
@@ -126,12 +136,13 @@ def round_to_review(rounds: list[RoundRecord]) -> str | None:
 def previous_round(rounds: list[RoundRecord], current: str) -> RoundRecord | None:
     """The latest round recorded before `current` (in round order)."""
     rank = round_rank(current)
-    earlier = [r for r in rounds if r.round != current and round_rank(r.round) <= rank]
+    earlier = [r for r in rounds if r.held and r.round != current and round_rank(r.round) <= rank]
     return earlier[-1] if earlier else None
 
 
 def next_step(rounds: list[RoundRecord]) -> tuple[str | None, str | None]:
     """("review", round), ("prep", round), or (None, None) when the role is settled."""
+    rounds = [r for r in rounds if r.held]
     if not rounds:
         return "prep", next_round([])
     latest = rounds[-1]
@@ -178,7 +189,9 @@ def role_rows(summaries: Iterable[Any]) -> list[RoleRow]:
         first = min(notes, key=lambda n: n.created)
         # Most recently active first: the latest callback date, then the latest note written.
         activity = (max(n.date for n in notes), max(n.created for n in notes))
-        rounds = rounds_of(notes)
+        every_round = rounds_of(notes)
+        # A round only drilled so far is not a round yet (unless it is all there is).
+        rounds = [r for r in every_round if r.held] or every_round
         action, next_label = next_step(rounds)
         latest = rounds[-1]
         row = RoleRow(

@@ -104,12 +104,12 @@ def note_json(note: Note, catalogue: Catalogue) -> dict[str, Any]:
         checklists.append(
             {
                 "id": cid,
-                "title": checklist.title if checklist else cid,
+                "title": checklist_title(checklist, cid),
                 "version": versions.get(cid),
                 "answers": [
                     {
                         "id": qid,
-                        "prompt": question_prompt(checklist, qid),
+                        "prompt": question_prompt(checklist, qid, cid),
                         "answer": answer_json(value),
                     }
                     for qid, value in answered(answers.get(cid, {}))
@@ -118,7 +118,7 @@ def note_json(note: Note, catalogue: Catalogue) -> dict[str, Any]:
         )
     return {
         "file": note.path.name if note.path else None,
-        "kind": "review" if note.kind == "review" else "prep",
+        "kind": note.kind if note.kind in ("review", "drill") else "prep",
         "role": note.role,
         "project": note.project,
         "round": note.round,
@@ -136,10 +136,20 @@ def note_json(note: Note, catalogue: Catalogue) -> dict[str, Any]:
     }
 
 
-def question_prompt(checklist: Checklist | None, qid: str) -> str:
-    """The prompt of a question, or its id when the checklist no longer has it."""
+def question_prompt(checklist: Checklist | None, qid: str, cid: str = "") -> str:
+    """The prompt of a question (a drill's own label for drill answers), or its id when
+    the checklist no longer has it."""
+    from callback_coach.drill import prompt_for
+
     question = checklist.question(qid) if checklist else None
-    return question.prompt if question else qid
+    return question.prompt if question else prompt_for(cid, qid) or qid
+
+
+def checklist_title(checklist: Checklist | None, cid: str) -> str:
+    """A checklist's title (a drill's for drill answers), or its id."""
+    from callback_coach.drill import title_for
+
+    return checklist.title if checklist else title_for(cid) or cid
 
 
 def list_json(rows: Iterable[Any]) -> dict[str, Any]:
@@ -179,6 +189,7 @@ def timeline_json(
                 "outcome": r.outcome or PENDING,
                 "preps": [note_json(n, catalogue) for n in r.preps],
                 "reviews": [note_json(n, catalogue) for n in r.reviews],
+                "drills": [note_json(n, catalogue) for n in r.drills],
             }
             for r in rounds
         ],
@@ -195,7 +206,7 @@ def search_json(text: str, hits: Iterable[tuple[Any, str, str]]) -> dict[str, An
                 "role": s.role,
                 "project": s.project,
                 "round": s.round,
-                "kind": "review" if s.kind == "review" else "prep",
+                "kind": s.kind if s.kind in ("review", "drill") else "prep",
                 "date": s.date or None,
                 "file": s.file,
                 "where": where,

@@ -34,7 +34,7 @@ NOTE_KEYS = (
     "answers",
     "outcome",
 )
-KINDS = ("prep", "review")
+KINDS = ("prep", "review", "drill")
 _CLOSING = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 
 

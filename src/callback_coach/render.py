@@ -190,6 +190,8 @@ def _role_blocks(cells: list[dict[str, str]]) -> Group:
 
 
 def _answers_table(note: Any, titles: dict[str, str], prompts: dict[str, str]) -> Table:
+    from callback_coach.drill import prompt_for, title_for
+
     table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
     table.add_column("question", style="bold", ratio=2)
     table.add_column("answer", style="answer", ratio=3)
@@ -197,9 +199,10 @@ def _answers_table(note: Any, titles: dict[str, str], prompts: dict[str, str]) -
         given = [(qid, v) for qid, v in answers.items() if format_answer(v).strip()]
         if not given:
             continue
-        table.add_row(shown(titles.get(cid, cid), "heading"), "")
+        table.add_row(shown(titles.get(cid) or title_for(cid) or cid, "heading"), "")
         for qid, value in given:
-            table.add_row(shown(prompts.get(f"{cid}.{qid}", qid)), shown(value))
+            label = prompts.get(f"{cid}.{qid}") or prompt_for(cid, qid) or qid
+            table.add_row(shown(label), shown(value))
     return table
 
 
@@ -219,7 +222,11 @@ def timeline(role: str, project: str, rounds: list[Any], catalogue: Any) -> Grou
             label += f" · {record.date}"
         label += f" · {record.outcome or 'pending'}"
         parts.append(Rule(shown(label, "heading"), align="left"))
-        for kind, notes in (("Prepared", record.preps), ("In the room", record.reviews)):
+        for kind, notes in (
+            ("Prepared", record.preps),
+            ("Drilled", record.drills),
+            ("In the room", record.reviews),
+        ):
             for note in notes:
                 parts.append(shown(f"{kind} ({note.date or 'undated'})", "bold"))
                 parts.append(_answers_table(note, titles, prompts))
@@ -317,4 +324,3 @@ def checklist_detail(checklist: Checklist) -> Group:
         if q.help:
             parts.append(shown(f"   {q.help}", "help"))
     return Group(*parts)
-

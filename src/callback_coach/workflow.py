@@ -29,6 +29,7 @@ from callback_coach.history import (
 )
 from callback_coach.index import NoteIndex, NoteSummary
 from callback_coach.notes import (
+    KINDS,
     Note,
     NoteParseError,
     NoteStore,
@@ -227,7 +228,7 @@ class Coach:
             date,
             checklist_ids,
             choose_project,
-            default_round=lambda rounds: next_round([r.round for r in rounds]),
+            default_round=lambda rounds: next_round([r.round for r in rounds if r.held]),
         )
         previous = previous_round(rounds, plan.round)
         if previous is None:
@@ -458,7 +459,7 @@ class Coach:
         for byte."""
         value = check_outcome(outcome)
         role, project_name, mine = self._role_and_project(role, project, choose_project)
-        rounds = rounds_of(mine)
+        rounds = [r for r in rounds_of(mine) if r.held]
         if not rounds:
             raise NotFoundError(
                 f"no notes for {role!r}" + (f" in {project_name!r}" if project_name else "")
@@ -526,7 +527,8 @@ class Coach:
                 f"no notes for {role!r}" + (f" in {project_name!r}" if project_name else "")
             )
         rounds = [
-            RoundRecord(r.round, self.load(r.preps), self.load(r.reviews)) for r in rounds_of(mine)
+            RoundRecord(r.round, self.load(r.preps), self.load(r.reviews), self.load(r.drills))
+            for r in rounds_of(mine)
         ]
         if round_label is not None:
             wanted = check_round(round_label)
@@ -622,8 +624,8 @@ def export_notes(coach: Coach, note_filter: Any) -> list[Note]:
         note_filter.round = check_round(note_filter.round)
     if note_filter.outcome is not None:
         note_filter.outcome = check_outcome(note_filter.outcome)
-    if note_filter.kind is not None and note_filter.kind not in ("prep", "review"):
-        raise UsageError(f"kind {note_filter.kind!r} is not one of: prep, review")
+    if note_filter.kind is not None and note_filter.kind not in KINDS:
+        raise UsageError(f"kind {note_filter.kind!r} is not one of: {', '.join(KINDS)}")
     for name in ("since", "until"):
         value = getattr(note_filter, name)
         if value is not None:
