@@ -138,6 +138,8 @@ class Coach:
     def _warn_unreadable(self, index: NoteIndex) -> None:
         for path, error in index.unreadable():
             self._warn(f"skipped {path}: {error}")
+        for path, warning in index.warnings():
+            self._warn(f"{path}: {warning}")
 
     def load(self, summaries: list[Any]) -> list[Note]:
         """Read the full notes behind some summaries (skipping any that vanished)."""
