@@ -191,11 +191,13 @@ def note_problems(meta: dict[str, Any]) -> list[str]:
     if answers is not None and not isinstance(answers, dict):
         wrong("answers", "a mapping of checklist id to answers")
     elif answers:
-        problems.extend(_answers_problems(answers))
+        problems.extend(answers_problems(answers))
     return problems
 
 
-def _answers_problems(answers: dict[Any, Any]) -> list[str]:
+def answers_problems(answers: dict[Any, Any]) -> list[str]:
+    """What is wrong in an `answers` mapping read from a file (checklist id -> question id
+    -> an answer: text, a number, true/false, or a list of them)."""
     problems = []
     for cid, values in answers.items():
         if not isinstance(cid, str):

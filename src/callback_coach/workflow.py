@@ -106,7 +106,7 @@ class Coach:
 
     @property
     def drafts(self) -> DraftStore:
-        return DraftStore(self.home)
+        return DraftStore(self.home, warn=self._warn)
 
     # -- reading the home -----------------------------------------------------------------
 
@@ -305,6 +305,10 @@ class Coach:
                 try:
                     return parse_date(draft.date)
                 except UsageError:
+                    self._warn(
+                        f"the unfinished {kind}'s date {draft.date!r} is not a valid "
+                        "YYYY-MM-DD date: using today's (or give --date)"
+                    )
                     break
         return parse_date(date)
 

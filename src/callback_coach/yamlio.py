@@ -298,7 +298,9 @@ class _Builder:
         else:
             if self.nodes:
                 if value.kind != "scalar":
-                    raise ReadError("a mapping key must be a plain value, not a list or mapping", line)
+                    raise ReadError(
+                        "a mapping key must be a plain value, not a list or mapping", line
+                    )
             elif isinstance(value, (list, dict)):
                 raise ReadError("a mapping key must be a plain value, not a list or mapping", line)
             frame.key = value
@@ -361,7 +363,9 @@ class _Builder:
 
 def _tag_error(tag: str, line: int) -> ReadError:
     shown = tag.replace(_TAG, "!!")
-    return ReadError(f"YAML tag {shown} is not allowed (only plain YAML is read)", line)
+    return ReadError(
+        f"invalid YAML: YAML tag {shown} is not allowed (only plain YAML is read)", line
+    )
 
 
 class _TooLong(Exception):
