@@ -160,6 +160,8 @@ questions:
         "bad.yaml:2: missing 'title' (a short text)",
         "bad.yaml:5: question 'a': missing 'prompt'",
         "bad.yaml:6: question 'a': unknown type 'essay' (allowed: text, long_text, confirm, select, multiselect, scale)",
+        # Reported although the first 'a' has problems of its own (issue 7, item 6).
+        "bad.yaml:7: duplicate question id 'a' (first on line 5)",
         "bad.yaml:9: question 'c': type multiselect needs a non-empty 'choices' list",
     ]
 
