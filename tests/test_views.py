@@ -175,7 +175,7 @@ def test_a_corrupt_note_is_named_once_and_skipped(history: Coach, home: Path) ->
         assert result.exit_code == 0, result.stderr
         assert result.stderr == (
             f"warning: skipped {bad}: front matter, line 3: invalid YAML: "
-                "did not find expected ',' or ']'\n"
+            "did not find expected ',' or ']'\n"
         )
         json.loads(result.stdout)
 

@@ -142,7 +142,7 @@ def bad_text(value: str) -> str | None:
     found = _SURROGATE.search(value)
     if found is None:
         return None
-    return f"text that is not valid Unicode ({found.group()!a} at character {found.start() + 1})"
+    return f"text that is not valid Unicode ({found.group()!a})"
 
 
 # -- parsing ----------------------------------------------------------------------------
@@ -194,8 +194,13 @@ class _Builder:
     def run(self) -> list[Document]:
         if len(self.text) > MAX_BYTES:  # a str: characters; a UTF-8 file was read capped
             raise ReadError(f"larger than {_size(MAX_BYTES)}")
-        parser = _Parser(self.text)
+        surrogate = _SURROGATE.search(self.text)
+        if surrogate:  # a str that did not come from strict UTF-8
+            line = self.text.count("\n", 0, surrogate.start()) + self.offset
+            raise ReadError(f"text that is not valid Unicode ({surrogate.group()!a})", line)
+        parser = None
         try:
+            parser = _Parser(self.text)
             self._consume(parser)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
@@ -209,10 +214,9 @@ class _Builder:
             raise ReadError(f"invalid YAML: {exc.reason} ({char!a})", line) from None
         except yaml.YAMLError as exc:
             raise ReadError(f"invalid YAML: {exc}") from None
-        except UnicodeEncodeError as exc:  # a str that did not come from bytes
-            raise ReadError(bad_text(exc.object) or "text that is not valid Unicode") from None
         finally:
-            parser.dispose()
+            if parser is not None:
+                parser.dispose()
         if not self.documents:
             self.documents.append(Document(None, self.offset))
         for document in self.documents:
@@ -416,10 +420,10 @@ def _float(text: str) -> float:
 
 # -- writing ----------------------------------------------------------------------------
 
-# A string starting like a number (1e3, 0o17, 0x1F, .5, +1, 1_000, 12:30, 2026-11-23,
+# A string starting like a number (1e3, 0o17, 0x1F, .5, +1, 1_000, _1, 12:30, 2026-11-23,
 # .inf, -.inf) or spelled like a null or a boolean in YAML 1.1 or 1.2 (y and n included,
 # which PyYAML reads as text but other YAML 1.1 readers do not) is quoted.
-_NUMBER_LIKE = re.compile(r"[-+]?[.0-9]")
+_NUMBER_LIKE = re.compile(r"[-+]?[._0-9]")
 _WORDS = frozenset(["", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n"])
 # PyYAML writes these raw when Unicode is allowed, then reads them back as line breaks.
 _YAML_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
