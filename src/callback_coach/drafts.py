@@ -128,13 +128,15 @@ class DraftStore:
     def save(self, draft: Draft) -> Path:
         """Write the draft; AnswersError (nothing written) if it would not read back."""
         path = draft.path or self.path_for(draft.kind, draft.role, draft.project, draft.round)
-        text = yamlio.dump(draft.to_dict())
+        data = draft.to_dict()
+        reason = yamlio.bad_data(data)
+        if reason:
+            raise AnswersError(f"the draft cannot be saved: {reason}")
+        text = yamlio.dump(data)
         try:
-            text.encode("utf-8")
             again = parse_draft(text)
-        except (UnicodeEncodeError, yamlio.ReadError, ValueError) as exc:
-            reason = yamlio.bad_text(text) or str(exc)
-            raise AnswersError(f"the draft cannot be saved: {reason}") from None
+        except ValueError as exc:  # yamlio.ReadError included
+            raise AnswersError(f"the draft cannot be saved: {exc}") from None
         if again.answers != draft.answers:
             raise AnswersError("the draft cannot be saved: it would not read back as written")
         fileio.atomic_write(path, text)

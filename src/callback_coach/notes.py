@@ -274,13 +274,14 @@ def check_savable(note: Note) -> str:
     """The file text of a note that is about to be written, after checking that the coach
     can read it back exactly (valid UTF-8, within the reader's limits, the same values);
     AnswersError otherwise, before anything is written."""
+    reason = yamlio.bad_data([note.meta, note.body])
+    if reason:
+        raise AnswersError(f"the note cannot be saved: {reason}; nothing was written")
     text = render_note(note)
     try:
-        text.encode("utf-8")
         again = parse_note(text)
-    except (UnicodeEncodeError, NoteParseError) as exc:
-        reason = yamlio.bad_text(text) or str(exc)
-        raise AnswersError(f"the note cannot be saved: {reason}; nothing was written") from None
+    except NoteParseError as exc:
+        raise AnswersError(f"the note cannot be saved: {exc}; nothing was written") from None
     problems = note_problems(again.meta)
     same = again.meta == note.meta or render_note(again) == text  # (NaN is not NaN)
     if not same or again.body != note.body or problems:

@@ -145,6 +145,23 @@ def bad_text(value: str) -> str | None:
     return f"text that is not valid Unicode ({found.group()!a})"
 
 
+def bad_data(data: Any) -> str | None:
+    """Why some text in `data` (keys and values, at any depth) cannot be stored, or None."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            reason = bad_text(value)
+            if reason:
+                return reason
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple)):
+            stack.extend(value)
+    return None
+
+
 # -- parsing ----------------------------------------------------------------------------
 
 
