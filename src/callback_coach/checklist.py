@@ -279,7 +279,8 @@ def _parse_file(text: str, file: str) -> tuple[list[_Parsed], list[Problem]]:
         documents = yamlio.load_all(text)
     except yamlio.ReadError as exc:
         return [], [Problem(file, exc.line, exc.message)]
-    filled = [d for d in documents if d.value is not None]
+    # An empty document (e.g. after a last `---`) is a null scalar: nothing to read.
+    filled = [d for d in documents if d.value is not None and d.value.python() is not None]
     if not filled:
         return [], [Problem(file, None, _EMPTY)]
     parsed: list[_Parsed] = []
