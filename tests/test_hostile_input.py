@@ -6,6 +6,7 @@ traceback, a hang or a crash of the interpreter, and nothing unreadable is ever 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 from pathlib import Path
@@ -492,3 +493,28 @@ def test_reader_limits_are_documented() -> None:
     assert f"over {yamlio.MAX_BYTES // 2**20} MiB" in readme
     assert f"more than {yamlio.MAX_DEPTH} levels deep" in readme
     assert f"more than {yamlio.MAX_VALUES:,} values" in readme
+
+
+def test_a_fifo_among_checklists_or_drafts_never_waits(home: Path, coach_bin: str) -> None:
+    folder = paths.user_checklists_dir(home)
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / "pipe.yaml")
+    drafts = paths.drafts_dir(home)
+    drafts.mkdir(parents=True)
+    os.mkfifo(drafts / "prep_no-project_nina_callback-1.yaml")
+    code, stderr = run_coach(coach_bin, "prep", "Nina", "--set", "refine-intention.want=x")
+    assert code == 0, stderr
+    assert f"warning: skipped checklist {folder / 'pipe.yaml'}: not a regular file" in stderr
+    assert f"skipped draft {drafts}/prep_no-project_nina_callback-1.yaml: not a regular" in stderr
+
+
+def test_answers_from_a_closed_standard_input(home: Path, coach_bin: str) -> None:
+    proc = subprocess.run(
+        ["sh", "-c", f"'{coach_bin}' prep Nina --answers - <&-"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == ExitCode.NOT_FOUND
+    assert proc.stderr == "error: cannot read the answers: standard input is closed\n"

@@ -257,6 +257,8 @@ def read_answers(spec: str) -> tuple[dict[str, dict[str, Any]], str]:
     """
     if spec == "-":
         source = "<stdin>"
+        if sys.stdin is None:  # started with standard input closed
+            raise NotFoundError("cannot read the answers: standard input is closed")
         try:
             stream = getattr(sys.stdin, "buffer", None)
             if stream is not None:
@@ -269,6 +271,8 @@ def read_answers(spec: str) -> tuple[dict[str, dict[str, Any]], str]:
             return load_answers_text(yamlio.decode(data), source), source
         except yamlio.ReadError as exc:
             raise AnswersError(_where(source, exc)) from None
+        except OSError as exc:
+            raise NotFoundError(f"cannot read standard input: {exc.strerror or exc}") from None
     path = Path(spec).expanduser()
     try:
         with path.open("rb") as handle:

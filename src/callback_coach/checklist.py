@@ -547,6 +547,9 @@ def load_catalogue(builtin_dir: Path, user_dir: Path | None) -> Catalogue:
     user: list[_Parsed] = []
     skipped: list[tuple[str, str]] = []
     for path in _user_files(user_dir):
+        if not path.is_file():  # a folder, or a FIFO that would wait for a writer
+            skipped.append((str(path), "not a regular file"))
+            continue
         found, file_problems = _load_file(path, builtin=False)
         if [p.message for p in file_problems] == [_EMPTY]:
             skipped.append((str(path), _EMPTY))
@@ -583,7 +586,11 @@ def _home_checklists(besides: list[Path]) -> list[Checklist]:
     skip = {path.resolve() for path in besides}
     known: dict[str, Checklist] = {}
     files = sorted(paths.builtin_checklists_dir().glob("*.yaml"))
-    files += [p for p in _user_files(paths.user_checklists_dir()) if p.resolve() not in skip]
+    files += [
+        p
+        for p in _user_files(paths.user_checklists_dir())
+        if p.is_file() and p.resolve() not in skip
+    ]
     for path in files:
         found, _ = _load_file(path, builtin=False)
         known.update((item.checklist.id, item.checklist) for item in found)

@@ -151,6 +151,9 @@ class DraftStore:
     def load(self, path: Path) -> Draft | None:
         """A draft file, or None if it cannot be read (it is then named in a warning and
         left untouched)."""
+        if not path.is_file():  # a folder, or a FIFO that would wait for a writer
+            self.warn(f"skipped draft {path}: not a regular file")
+            return None
         try:
             draft = parse_draft(yamlio.read_file(path))
         except OSError as exc:
