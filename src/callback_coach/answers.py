@@ -44,7 +44,7 @@ def check_value(question: Question, value: Any) -> Any:
         return value
     if kind == "select":
         if not isinstance(value, str) or value not in question.choices:
-            raise ValueError(f"{value!r} is not one of: {', '.join(question.choices)}")
+            raise ValueError(f"{yamlio.shown(value)} is not one of: {', '.join(question.choices)}")
         return value
     if kind == "multiselect":
         items = value if isinstance(value, (list, tuple)) else None
@@ -53,7 +53,7 @@ def check_value(question: Question, value: Any) -> Any:
         bad = [v for v in items if not isinstance(v, str) or v not in question.choices]
         if bad:
             raise ValueError(
-                f"{', '.join(repr(b) for b in bad)} not among: {', '.join(question.choices)}"
+                f"{', '.join(yamlio.shown(b) for b in bad[:5])} not among: {', '.join(question.choices)}"
             )
         if len(set(items)) != len(items):
             raise ValueError("a choice is listed twice")
@@ -90,7 +90,7 @@ def parse_text_value(question: Question, text: str) -> Any:
             return True
         if lowered in ("n", "no", "false", "0", "off"):
             return False
-        raise ValueError(f"expected yes or no, got {text!r}")
+        raise ValueError(f"expected yes or no, got {yamlio.shown(text)}")
     if kind == "multiselect":
         items = [part.strip() for part in text.split(",") if part.strip()]
         return check_value(question, items)
@@ -98,7 +98,7 @@ def parse_text_value(question: Question, text: str) -> Any:
         try:
             number = int(text.strip())
         except ValueError:
-            raise ValueError(f"expected a whole number, got {text!r}") from None
+            raise ValueError(f"expected a whole number, got {yamlio.shown(text)}") from None
         return check_value(question, number)
     raise ValueError(f"unknown question type {kind!r}")
 
@@ -107,7 +107,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, (int, float)):
-        return f"a number ({value!r})"
+        return f"a number ({yamlio.shown(value)})"
     if isinstance(value, (list, tuple)):
         return "a list"
     if isinstance(value, dict):
@@ -131,7 +131,8 @@ def load_answers_text(text: str, source: str) -> Answers:
             raise AnswersError(_where(source, exc)) from None
         data = document.value
         problems = [
-            f"{source}:{line}: key {key!r} is written twice" for line, key in document.duplicates
+            f"{source}:{line}: key {yamlio.shown(key)} is written twice"
+            for line, key in document.duplicates
         ]
     if data is None:
         data = {}
@@ -145,10 +146,12 @@ def load_answers_text(text: str, source: str) -> Answers:
         )
     for cid, values in data.items():
         if not isinstance(cid, str):
-            problems.append(f"{source}: checklist id {cid!r} is not text (quote it)")
+            problems.append(f"{source}: checklist id {yamlio.shown(cid)} is not text (quote it)")
         for qid in values or {}:
             if not isinstance(qid, str):
-                problems.append(f"{source}: {cid}: question id {qid!r} is not text (quote it)")
+                problems.append(
+                    f"{source}: {cid}: question id {yamlio.shown(qid)} is not text (quote it)"
+                )
     if problems:
         noun = "problem" if len(problems) == 1 else "problems"
         raise AnswersError(f"{len(problems)} {noun} with {source}", details=problems)
@@ -164,7 +167,7 @@ def _load_json(text: str, source: str) -> tuple[Any, list[str]]:
         mapping: dict[str, Any] = {}
         for key, value in items:
             if key in mapping:
-                problems.append(f"{source}: key {key!r} is written twice")
+                problems.append(f"{source}: key {yamlio.shown(key)} is written twice")
             mapping[key] = value
         return mapping
 
@@ -221,7 +224,7 @@ def validate_answers(
         checklist = by_id.get(cid)
         if checklist is None:
             problems.append(
-                f"{source}: unknown checklist {cid!r} (this session uses: {', '.join(by_id) or 'none'})"
+                f"{source}: unknown checklist {yamlio.shown(cid)} (this session uses: {', '.join(by_id) or 'none'})"
             )
             continue
         for qid, value in values.items():

@@ -16,7 +16,7 @@ from typing import Any
 
 from callback_coach import yamlio
 from callback_coach.errors import ChecklistError
-from callback_coach.yamlio import Node
+from callback_coach.yamlio import Node, shown
 
 QUESTION_TYPES = ("text", "long_text", "confirm", "select", "multiselect", "scale")
 PHASES = ("prep", "review")
@@ -256,7 +256,7 @@ def _duplicate_ids(parsed: list[_Parsed]) -> list[Problem]:
             where = f"document {other.document}"
         else:
             where = f"line {other.line}"
-        message = f"checklist id {cid!r} is also defined in {where}"
+        message = f"checklist id {shown(cid)} is also defined in {where}"
         problems.append(Problem(item.file, item.line, message, item.document))
     return problems
 
@@ -288,7 +288,7 @@ def _parse_file(text: str, file: str) -> tuple[list[_Parsed], list[Problem]]:
     for number, document in enumerate(filled, start=1):
         out = _Collector(file, number if len(filled) > 1 else None)
         for line, key in document.duplicates:
-            out.problems.append(Problem(file, line, f"duplicate key {key!r}", out.document))
+            out.problems.append(Problem(file, line, f"duplicate key {shown(key)}", out.document))
         item = _parse(document.value, out)
         problems += out.problems
         if item is not None and not out.problems:
@@ -304,7 +304,7 @@ def _parse(root: Node, out: _Collector) -> _Parsed | None:
     for key_node, value_node in root.value:
         key = key_node.value
         if key not in CHECKLIST_KEYS:
-            out.add(key_node, f"unknown key {key!r} (allowed: {', '.join(CHECKLIST_KEYS)})")
+            out.add(key_node, f"unknown key {shown(key)} (allowed: {', '.join(CHECKLIST_KEYS)})")
             continue
         fields[key] = value_node
 
@@ -316,7 +316,7 @@ def _parse(root: Node, out: _Collector) -> _Parsed | None:
     if cid is None:
         out.add(root, "missing 'id'")
     elif not _is_id(cid):
-        out.add(cid_node, f"id {cid!r} must use lower-case letters, digits, '-' or '_'")
+        out.add(cid_node, f"id {shown(cid)} must use lower-case letters, digits, '-' or '_'")
     title_node, title = value("title")
     if not isinstance(title, str) or not title.strip():
         out.add(title_node or root, "missing 'title' (a short text)")
@@ -345,7 +345,7 @@ def _parse(root: Node, out: _Collector) -> _Parsed | None:
             # A repeated id is reported whatever else is wrong with either question.
             qid = _question_id(item)
             if isinstance(qid, str) and qid in seen:
-                out.add(item, f"duplicate question id {qid!r} (first on line {seen[qid]})")
+                out.add(item, f"duplicate question id {shown(qid)} (first on line {seen[qid]})")
             elif isinstance(qid, str):
                 seen[qid] = item.line
             question = _parse_question(item, out, recalls)
@@ -388,17 +388,21 @@ def _parse_question(
     for key_node, value_node in node.value:
         key = key_node.value
         if key not in QUESTION_KEYS:
-            out.add(key_node, f"unknown question key {key!r} (allowed: {', '.join(QUESTION_KEYS)})")
+            out.add(
+                key_node, f"unknown question key {shown(key)} (allowed: {', '.join(QUESTION_KEYS)})"
+            )
             continue
         raw[key] = value_node.python()
         nodes[key] = value_node
 
     qid = raw.get("id")
-    label = f"question {qid!r}" if isinstance(qid, str) else "question"
+    label = f"question {shown(qid)}" if isinstance(qid, str) else "question"
     if qid is None:
         out.add(node, "question without 'id'")
     elif not _is_id(qid):
-        out.add(nodes["id"], f"question id {qid!r} must use lower-case letters, digits, '-' or '_'")
+        out.add(
+            nodes["id"], f"question id {shown(qid)} must use lower-case letters, digits, '-' or '_'"
+        )
     prompt = raw.get("prompt")
     if not isinstance(prompt, str) or not prompt.strip():
         out.add(nodes.get("prompt", node), f"{label}: missing 'prompt'")
@@ -409,7 +413,7 @@ def _parse_question(
     if qtype not in QUESTION_TYPES:
         out.add(
             nodes.get("type", node),
-            f"{label}: unknown type {qtype!r} (allowed: {', '.join(QUESTION_TYPES)})",
+            f"{label}: unknown type {shown(qtype)} (allowed: {', '.join(QUESTION_TYPES)})",
         )
     required = raw.get("required", False)
     if not isinstance(required, bool):

@@ -193,7 +193,7 @@ def parse_draft(text: str) -> Draft:
         raise ValueError("not a mapping")
     problems = []
     if data.get("kind") not in KINDS:
-        problems.append(f"'kind' must be prep or review, not {data.get('kind')!r}")
+        problems.append(f"'kind' must be prep or review, not {yamlio.shown(data.get('kind'))}")
     for key in ("role", "round"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             problems.append(f"'{key}' must be text")

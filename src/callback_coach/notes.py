@@ -126,7 +126,7 @@ def parse_note(text: str) -> Note:
     if not isinstance(meta, dict):
         raise NoteParseError("the front matter is not a mapping")
     warnings = [
-        f"key {key!r} is written twice (line {line}); the last one is used"
+        f"key {yamlio.shown(key)} is written twice (line {line}); the last one is used"
         for line, key in document.duplicates
     ]
     return Note(meta=meta, body=body, warnings=warnings)
@@ -201,13 +201,13 @@ def answers_problems(answers: dict[Any, Any]) -> list[str]:
     problems = []
     for cid, values in answers.items():
         if not isinstance(cid, str):
-            problems.append(f"answers: checklist id {cid!r} must be text")
+            problems.append(f"answers: checklist id {yamlio.shown(cid)} must be text")
         elif values is not None and not isinstance(values, dict):
             problems.append(f"answers.{cid} must be a mapping of question id to answer")
         else:
             for qid, value in (values or {}).items():
                 if not isinstance(qid, str):
-                    problems.append(f"answers.{cid}: question id {qid!r} must be text")
+                    problems.append(f"answers.{cid}: question id {yamlio.shown(qid)} must be text")
                 elif not _is_answer(value):
                     problems.append(f"answers.{cid}.{qid} is {_describe(value)}, not an answer")
     return problems
@@ -228,7 +228,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"a number ({value!r})"
     if isinstance(value, str):
-        return repr(value)
+        return yamlio.shown(value)
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):

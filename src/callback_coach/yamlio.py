@@ -145,6 +145,15 @@ def bad_text(value: str) -> str | None:
     return f"text that is not valid Unicode ({found.group()!a})"
 
 
+def shown(value: Any, width: int = 60) -> str:
+    """A value as it is quoted in a message: its repr (control characters escaped), cut
+    to about `width` characters so one hostile value cannot flood the terminal."""
+    if isinstance(value, str) and len(value) > width:
+        return repr(value[:width]) + "…"
+    text = repr(value)
+    return text if len(text) <= width else text[:width] + "…"
+
+
 def bad_data(data: Any) -> str | None:
     """Why some text in `data` (keys and values, at any depth) cannot be stored, or None."""
     stack = [data]
@@ -374,7 +383,7 @@ class _Builder:
             if tag == _FLOAT:
                 return _float(value)
         except (KeyError, ValueError, IndexError):
-            raise ReadError(f"{value!r} is not a valid {tag[len(_TAG) :]}", line) from None
+            raise ReadError(f"{shown(value)} is not a valid {tag[len(_TAG) :]}", line) from None
         except _TooLong:
             raise ReadError(f"a number with more than {MAX_INT_DIGITS} digits", line) from None
         if tag == _MERGE:
