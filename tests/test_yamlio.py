@@ -141,6 +141,11 @@ def test_an_alias_chain_cannot_nest_past_the_limit(parser) -> None:
     assert "nested more than" in error_of(text).message
 
 
+def test_an_anchor_given_again_inside_itself(parser) -> None:
+    assert yamlio.load("a: &x [&x [1]]\nb: *x\n").value == {"a": [[1]], "b": [[1]]}
+    assert "a loop" in error_of("a: &x [&x [1], *x]\n").message
+
+
 def test_aliases_within_the_limits_give_independent_copies(parser) -> None:
     value = yamlio.load("x: &x {a: [1]}\ny: *x\ns: &s text\nt: *s\n").value
     assert value == {"x": {"a": [1]}, "y": {"a": [1]}, "s": "text", "t": "text"}
@@ -211,6 +216,26 @@ def test_any_text_reads_or_is_a_problem_never_a_crash(text: str) -> None:
         yamlio.load(text)
     with contextlib.suppress(ReadError):
         yamlio.load_all(text)
+
+
+TOKENS = st.sampled_from(
+    [
+        *"[]{}:,-?'\"#|>\n\t ",
+        *("&a ", "&b ", "*a", "*b", "a", "b: ", "1", "2026-02-30", "9" * 120, "~", "\\u"),
+        *("!!str ", "!!int ", "!!python/x ", "! ", "<<: ", "---\n", "...\n", "  ", "- "),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TOKENS, max_size=40).map("".join))
+def test_any_tokens_read_or_are_a_problem_never_a_crash(text: str) -> None:
+    with contextlib.suppress(ReadError):
+        yamlio.load(text)
+    with contextlib.suppress(ReadError):
+        for document in yamlio.load_all(text):
+            if document.value is not None:
+                document.value.python()
 
 
 class Endless(io.RawIOBase):

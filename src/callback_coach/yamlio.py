@@ -189,12 +189,23 @@ def load_all(text: str, *, line_offset: int = 0) -> list[Document]:
 
 
 class _Frame:
-    __slots__ = ("anchor", "has_key", "height", "is_map", "items", "key", "key_line", "line")
+    __slots__ = (
+        "anchor",
+        "has_key",
+        "height",
+        "is_map",
+        "items",
+        "key",
+        "key_line",
+        "line",
+        "start",
+    )
 
-    def __init__(self, is_map: bool, line: int, anchor: str | None) -> None:
+    def __init__(self, is_map: bool, line: int, anchor: str | None, start: int) -> None:
         self.is_map = is_map
         self.line = line
         self.anchor = anchor
+        self.start = start  # the count of values when it began (itself included)
         self.items: list[Any] = []
         self.height = 1
         self.has_key = False
@@ -212,8 +223,10 @@ class _Builder:
         self.offset = line_offset + 1  # marks count lines from 0
         self.count = 0
         self.stack: list[_Frame] = []
-        # name -> (value, number of values it expands to, height); and anchors still open
+        # name -> (value, number of values it expands to, height)
         self.anchors: dict[str, tuple[Any, int, int]] = {}
+        # name -> how many collections with that anchor are still open (one may be
+        # anchored again inside itself)
         self.open: dict[str, int] = {}
         self.documents: list[Document] = []
 
@@ -268,15 +281,16 @@ class _Builder:
                 if len(stack) >= MAX_DEPTH:
                     raise ReadError(f"nested more than {MAX_DEPTH} levels deep", line)
                 self._count(1, line)
-                frame = _Frame(kind is MappingStartEvent, line, event.anchor)
+                frame = _Frame(kind is MappingStartEvent, line, event.anchor, self.count)
                 if event.anchor is not None:
-                    self.open[event.anchor] = self.count
+                    self.open[event.anchor] = self.open.get(event.anchor, 0) + 1
                 stack.append(frame)
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 frame = stack.pop()
                 value = self._finish(frame)
                 if frame.anchor is not None:
-                    size = self.count - self.open.pop(frame.anchor) + 1
+                    self.open[frame.anchor] -= 1
+                    size = self.count - frame.start + 1
                     self.anchors[frame.anchor] = (value, size, frame.height)
                 self._add(value, frame.height, frame.line)
             elif kind is AliasEvent:
@@ -301,7 +315,7 @@ class _Builder:
             )
 
     def _alias(self, name: str, line: int) -> None:
-        if name in self.open:
+        if self.open.get(name):
             raise ReadError(f"alias *{name} is inside its own anchor (a loop)", line)
         if name not in self.anchors:
             raise ReadError(f"alias *{name} has no anchor &{name} before it", line)
