@@ -112,7 +112,7 @@ def test_head_closing_a_long_export_is_quiet(history: Coach, coach_bin: str) -> 
 def test_warnings_come_first_and_survive_an_error(history: Coach, coach_bin: str) -> None:
     bad = paths.notes_dir(history.home) / "2026-01-01_broken.md"
     bad.write_text("---\nrole: [unclosed\n---\n", encoding="utf-8")
-    warning = f"warning: skipped {bad}: invalid YAML in the front matter (line 3)"
+    warning = f"warning: skipped {bad}: front matter, line 3: invalid YAML: did not find expected ',' or ']'"
     listed = run(coach_bin, "list", stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert listed.returncode == 0
     lines = listed.stdout.splitlines()

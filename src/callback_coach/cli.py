@@ -48,6 +48,17 @@ class CoachCommand(HelpFormat, TyperCommand):
 class CoachGroup(HelpFormat, TyperGroup):
     """The one place where a user error becomes a line on stderr and an exit code."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # Input is decoded once, here at the edge: bytes that were not UTF-8 reach Python
+        # as lone surrogates and must never get into a note.
+        for arg in args:
+            if any("\ud800" <= ch <= "\udfff" for ch in arg):
+                from callback_coach.errors import UsageError
+
+                report(UsageError(f"the argument {_shown(arg)} is not valid UTF-8 text"))
+                raise typer.Exit(int(ExitCode.USAGE))
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -61,6 +72,15 @@ class CoachGroup(HelpFormat, TyperGroup):
 
         use_coach_shells()
         super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
+
+def _shown(arg: str) -> str:
+    """An argument holding undecodable bytes, with those bytes written as \\xNN."""
+    try:
+        raw = arg.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return ascii(arg)
+    return "'" + raw.decode("utf-8", "backslashreplace") + "'"
 
 
 def report(exc: CoachError) -> int:

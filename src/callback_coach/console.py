@@ -254,13 +254,19 @@ def data(text: str) -> None:
     sys.stdout.flush()
 
 
+def one_line(text: str) -> str:
+    """`visible(text)` kept on one line: line feeds and tabs shown as `\\n` and `\\t`
+    too, so an error or warning quoting what someone typed stays one line."""
+    return visible(text).replace("\n", "\\n").replace("\t", "\\t")
+
+
 def error(message: str, prefix: str = "error: ") -> None:
     label = f"[error]{_escape(prefix)}[/error]" if prefix else ""
-    err().print(f"{label}{_escape(visible(message))}", soft_wrap=True)
+    err().print(f"{label}{_escape(one_line(message))}", soft_wrap=True)
 
 
 def warn(message: str) -> None:
-    err().print(f"[warning]warning:[/warning] {_escape(visible(message))}", soft_wrap=True)
+    err().print(f"[warning]warning:[/warning] {_escape(one_line(message))}", soft_wrap=True)
 
 
 def info(message: str) -> None:

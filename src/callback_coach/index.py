@@ -6,7 +6,8 @@ a changed note is re-read, a removed one dropped, and a missing, stale or corrup
 rebuilt silently. It is written atomically. Nothing is ever written to a note from it.
 
 Files, all sharing one generation id so they are only used together:
-- `stamps.json`: every note's mtime and size (read on every run: small), and unreadable notes;
+- `stamps.json`: every note's mtime and size (read on every run: small), unreadable notes
+  and the warnings about readable ones;
 - `index.json`: one summary row per note;  `roles.json`: the rows of `coach list`;
 - `search.txt`: every answer and body line, in one block per note;
 - `search.folded`: the same lines casefolded, each with its byte offset in its block of
@@ -31,7 +32,7 @@ from callback_coach.errors import StorageError
 from callback_coach.notes import Note, NoteParseError, read_note
 from callback_coach.slugs import fold
 
-INDEX_VERSION = 4  # 4: role and project keys fold letters such as Ł and ø (slugs.fold)
+INDEX_VERSION = 5  # 4: names fold Ł and ø (slugs.fold); 5: notes type-checked (yamlio)
 SEP = "\x1f"  # between the fields of a search line; never typed by a person
 BLOCK = "\x1e"  # starts a note's block in the search files
 
@@ -54,6 +55,8 @@ class NoteSummary:
     # fold(role) and fold(project), computed once when the note is read.
     role_key: str = ""
     project_key: str = ""
+    # Said about a note that is still read (e.g. a front-matter key written twice).
+    warning: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -77,6 +80,7 @@ def summarize(note: Note, file: str, mtime_ns: int, size: int) -> NoteSummary:
         outcome=note.outcome,
         role_key=fold(note.role),
         project_key=fold(note.project),
+        warning="; ".join(note.warnings) or None,
     )
 
 
@@ -113,6 +117,7 @@ class NoteIndex:
         self._generation = ""
         self._stamps: dict[str, list[int]] | None = None
         self._unreadable: list[tuple[str, str]] | None = None
+        self._warnings: list[tuple[str, str]] | None = None
         # Search lines kept in memory when the cache cannot be written: file -> records.
         self._lines: dict[str, list[tuple[str, str]]] = {}
 
@@ -177,6 +182,16 @@ class NoteIndex:
             return [(self.notes_dir / name, error) for name, error in self._unreadable]
         error_at = FIELDS.index("error")
         return [(self.notes_dir / row[0], row[error_at]) for row in self.rows() if row[error_at]]
+
+    def warnings(self) -> list[tuple[Path, str]]:
+        """Readable notes with something to say about them (e.g. a key written twice)."""
+        self.check()
+        if self._rows is None and self._warnings is not None:
+            return [(self.notes_dir / name, warning) for name, warning in self._warnings]
+        warning_at = FIELDS.index("warning")
+        return [
+            (self.notes_dir / row[0], row[warning_at]) for row in self.rows() if row[warning_at]
+        ]
 
     def role_rows(self) -> list[Any]:
         """`coach list`'s rows for every role, cached with the index (same generation)."""
@@ -290,6 +305,7 @@ class NoteIndex:
         data = self._load_json(self.stamps_path)
         try:
             self._unreadable = [(str(n), str(e)) for n, e in data["unreadable"]]  # type: ignore[index]
+            self._warnings = [(str(n), str(w)) for n, w in data["warnings"]]  # type: ignore[index]
             return data["files"], str(data["generation"])  # type: ignore[index]
         except (TypeError, KeyError, ValueError):
             return {}, ""
@@ -396,7 +412,7 @@ class NoteIndex:
             original_parts.append(orig)
             folded_parts.append(block + str(offset).encode() + sep + name + b"\n" + folded)
             offset += len(orig)
-        error_at = FIELDS.index("error")
+        error_at, warning_at = FIELDS.index("error"), FIELDS.index("warning")
         index = {
             "version": INDEX_VERSION,
             "home": str(self.home),
@@ -410,6 +426,7 @@ class NoteIndex:
             "generation": self._generation,
             "files": {row[0]: [row[1], row[2]] for row in rows},
             "unreadable": [[row[0], row[error_at]] for row in rows if row[error_at]],
+            "warnings": [[row[0], row[warning_at]] for row in rows if row[warning_at]],
         }
         # The cache is a convenience: if it cannot be written, search uses `_lines`.
         with contextlib.suppress(StorageError, OSError):

@@ -152,7 +152,17 @@ class Session:
 
     def _ask_and_keep(self, checklist: Checklist, question: Question, default: Any) -> None:
         while True:
-            value = check_value(question, self.asker.ask(checklist, question, default))
+            answer = self.asker.ask(checklist, question, default)
+            try:
+                value = check_value(question, answer)
+            except ValueError as exc:
+                # Typed in a terminal that is not UTF-8: the bytes that were not are never
+                # kept; the rest is offered back, with U+FFFD where they were, to retype.
+                from rich.text import Text
+
+                self.asker.show(Text(f"{exc} Retype the characters shown as \ufffd.", "error"))
+                default = _readable(answer) if isinstance(answer, str) else None
+                continue
             if not question.required or is_answered(value):
                 break
             default = None
@@ -223,3 +233,8 @@ def short(value: Any, width: int = 40) -> str:
     if text[width - 1] != " " and " " in cut:
         cut = cut.rsplit(" ", 1)[0]  # never end on half a word
     return cut.rstrip(" ,") + "…"
+
+
+def _readable(text: str) -> str:
+    """`text` with each character that is not valid Unicode replaced by U+FFFD."""
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)

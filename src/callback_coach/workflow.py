@@ -115,7 +115,7 @@ class Coach:
 
     @property
     def drafts(self) -> DraftStore:
-        return DraftStore(self.home)
+        return DraftStore(self.home, warn=self._warn)
 
     # -- reading the home -----------------------------------------------------------------
 
@@ -149,6 +149,8 @@ class Coach:
     def _warn_unreadable(self, index: NoteIndex) -> None:
         for path, error in index.unreadable():
             self._warn(f"skipped {path}: {error}")
+        for path, warning in index.warnings():
+            self._warn(f"{path}: {warning}")
 
     def load(self, summaries: list[Any]) -> list[Note]:
         """Read the full notes behind some summaries (skipping any that vanished)."""
@@ -314,6 +316,10 @@ class Coach:
                 try:
                     return parse_date(draft.date)
                 except UsageError:
+                    self._warn(
+                        f"the unfinished {kind}'s date {draft.date!r} is not a valid "
+                        "YYYY-MM-DD date: using today's (or give --date)"
+                    )
                     break
         return parse_date(date)
 
