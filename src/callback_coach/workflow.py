@@ -464,8 +464,11 @@ class Coach:
         target = record.latest_review or record.latest_prep
         path = paths.notes_dir(self.home) / target.file
         try:
-            text = path.read_text(encoding="utf-8")
+            # Bytes, decoded without newline translation: "\r\n" must stay "\r\n".
+            text = path.read_bytes().decode("utf-8")
             new_text = set_front_matter(text, {"outcome": value, "outcome_updated": now_iso()})
+        except UnicodeDecodeError:
+            raise StorageError(f"cannot update {path}: not UTF-8 text") from None
         except NoteParseError as exc:
             raise StorageError(f"cannot update {path}: {exc}") from None
         except OSError as exc:
