@@ -1,8 +1,11 @@
 """Private, atomic file operations. Every write the coach makes goes through here.
 
-- folders are created 0700, files 0600;
+- folders are created 0700, files 0600 (a file rewritten in place keeps its own mode and
+  owner);
 - a write goes to a temp file in the same folder, is fsynced, then renamed into place;
-- `create_new` never replaces an existing file (a hard link fails if the name is taken).
+- `create_new` never replaces an existing file (a hard link fails if the name is taken);
+- a temp file left by a killed coach is removed by a later write in its folder, once it
+  is old enough that no coach can still be writing it.
 """
 
 from __future__ import annotations
@@ -10,13 +13,18 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
+import time
 from pathlib import Path
 
 from callback_coach.errors import StorageError
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
+TEMP_PREFIX, TEMP_SUFFIX = ".tmp-", ".part"
+# A temp file lives for milliseconds (write, fsync, link); one this old was left by a kill.
+STALE_TEMP_SECONDS = 3600
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -51,19 +59,46 @@ def storage_error(exc: OSError, path: Path, action: str) -> StorageError:
     return StorageError(f"cannot {action} {path}: {reason}")
 
 
-def _write_temp(folder: Path, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
+def remove_stale_temps(folder: Path, *, now: float | None = None) -> list[Path]:
+    """Remove temp files a killed coach left in `folder` (only old regular files)."""
+    limit = (time.time() if now is None else now) - STALE_TEMP_SECONDS
+    removed = []
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not (entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(TEMP_SUFFIX)):
+                continue
+            with contextlib.suppress(OSError):
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(info.st_mode) and info.st_mtime < limit:
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+    return removed
+
+
+def _write_temp(folder: Path, data: bytes, like: os.stat_result | None = None) -> Path:
+    """A complete, fsynced temp file in `folder`: 0600, or the mode and owner of `like`."""
+    remove_stale_temps(folder)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, FILE_MODE)
+        if like is not None and (like.st_uid, like.st_gid) != _owner(tmp):
+            # Possible as root (or for a group the user is in); otherwise the file is ours.
+            with contextlib.suppress(OSError):
+                os.chown(tmp, like.st_uid, like.st_gid)
+        os.chmod(tmp, FILE_MODE if like is None else stat.S_IMODE(like.st_mode))
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     return Path(tmp)
+
+
+def _owner(path: str) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_uid, info.st_gid
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -75,16 +110,24 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Replace `path` with `text` atomically (readers see the old or the new file, never half)."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+def atomic_write(path: Path, text: str, *, keep_mode: bool = False) -> None:
+    """Replace `path` with `text` atomically (readers see the old or the new file, never half).
+
+    With `keep_mode`, an existing file keeps its permissions and owner (an edit in place);
+    otherwise the new file is private (0600).
+    """
+    atomic_write_bytes(path, text.encode("utf-8"), keep_mode=keep_mode)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, keep_mode: bool = False) -> None:
     """Replace `path` with `data` atomically."""
     folder = ensure_private_dir(path.parent)
     try:
-        tmp = _write_temp(folder, data)
+        like = None
+        if keep_mode:
+            with contextlib.suppress(FileNotFoundError):
+                like = os.stat(path)
+        tmp = _write_temp(folder, data, like)
         try:
             os.replace(tmp, path)
         except BaseException:

@@ -252,11 +252,12 @@ class NoteStore:
         return path
 
     def rewrite(self, note: Note, new_text: str) -> None:
-        """Atomically replace a note's file with `new_text` (callers keep the actor's text)."""
+        """Atomically replace a note's file with `new_text` (callers keep the actor's text);
+        the file keeps its mode and owner."""
         if note.path is None:
             raise StorageError("cannot rewrite a note that has no file")
         self._check_inside(note.path)
-        fileio.atomic_write(note.path, new_text)
+        fileio.atomic_write(note.path, new_text, keep_mode=True)
 
     def note_files(self) -> list[Path]:
         if not self.folder.is_dir():
