@@ -16,6 +16,7 @@ import os
 import stat
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from callback_coach.errors import StorageError
@@ -53,8 +54,10 @@ def storage_error(exc: OSError, path: Path, action: str) -> StorageError:
         errno.EPERM: "permission denied",
         errno.EROFS: "the file system is read-only",
         errno.ENOSPC: "the disk is full",
+        getattr(errno, "EDQUOT", -1): "the disk quota is used up",
         errno.ENOTDIR: "a part of the path is a file, not a folder",
         errno.ENAMETOOLONG: "the name is too long",
+        errno.ELOOP: "it is a symbolic link, which the coach does not follow",
     }.get(exc.errno or 0, exc.strerror or str(exc))
     return StorageError(f"cannot {action} {path}: {reason}")
 
@@ -183,3 +186,94 @@ def _exclusive_copy(src: Path, dest: Path) -> bool:
         handle.flush()
         os.fsync(handle.fileno())
     return True
+
+
+# -- locks ---------------------------------------------------------------------------------
+
+# Open a lock file without following a symlink planted at its name, and without letting a
+# terminal device become our controlling terminal. Flags a platform lacks count as 0.
+_LOCK_FLAGS = (
+    os.O_RDWR
+    | os.O_CREAT
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+# flock on a file system without locks: run unguarded rather than refuse to work.
+_NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL}
+
+
+class LockBusy(Exception):
+    """Another process holds the lock."""
+
+
+@contextlib.contextmanager
+def hold_lock(path: Path, *, shared: bool = False, wait: float = 0.0) -> Iterator[None]:
+    """Hold the lock file `path` (created 0600 if missing) for the `with` block.
+
+    POSIX: `flock`, exclusive or `shared`; Windows: `msvcrt.locking`, always exclusive.
+    A lock held elsewhere is retried for `wait` seconds, then LockBusy is raised. The lock
+    is a property of the open file, so it ends when this process ends, however it ends.
+    A symlink, or anything but a regular file, at `path` is refused (StorageError).
+    """
+    try:
+        if os.path.islink(path):  # O_NOFOLLOW says the same where it exists
+            raise OSError(errno.ELOOP, "symbolic link", str(path))
+        fd = os.open(path, _LOCK_FLAGS, FILE_MODE)
+    except OSError as exc:
+        raise storage_error(exc, path, "open the lock") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise StorageError(f"cannot open the lock {path}: it is not a regular file")
+        locked = _acquire(fd, shared=shared, wait=wait)
+        try:
+            yield
+        finally:
+            if locked:
+                _release(fd)
+    finally:
+        os.close(fd)
+
+
+def _acquire(fd: int, *, shared: bool, wait: float) -> bool:
+    """Lock `fd`; False when the file system has no locks (then nothing is held)."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            _try_lock(fd, shared)
+            return True
+        except BlockingIOError:
+            pass
+        except OSError as exc:
+            if exc.errno in _NO_LOCKS:
+                return False
+            if exc.errno not in (errno.EACCES, errno.EAGAIN, getattr(errno, "EDEADLOCK", -1)):
+                raise
+        if time.monotonic() >= deadline:
+            raise LockBusy()
+        time.sleep(0.05)
+
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _try_lock(fd: int, shared: bool) -> None:
+        # msvcrt has no shared lock: a shared request is exclusive (callers wait a little).
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+
+    def _release(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        with contextlib.suppress(OSError):
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int, shared: bool) -> None:
+        fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+
+    def _release(fd: int) -> None:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)

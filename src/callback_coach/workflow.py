@@ -362,7 +362,8 @@ class Coach:
         """Validate `given` against the plan and save the note, without prompting.
 
         Questions not in `given` take their default (or stay blank); problems raise
-        AnswersError listing all of them, and nothing is written.
+        AnswersError listing all of them, and nothing is written. While an interactive
+        session of the same role and round runs, StorageError is raised instead.
         """
         merged: dict[str, dict[str, Any]] = {}
         for checklist in plan.checklists:
@@ -378,7 +379,8 @@ class Coach:
         if plan.ask_outcome:
             extra.setdefault("outcome", "pending")
         note = build_note(plan, cleaned, extra)
-        self.notes.save_new(note)
+        with self.drafts.lock(plan.kind, plan.role, plan.project, plan.round, scripted=True):
+            self.notes.save_new(note)
         return note
 
     def find_draft(self, plan: SessionPlan) -> Draft | None:
