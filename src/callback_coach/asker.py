@@ -142,6 +142,8 @@ class QuestionaryAsker:
         from rich.padding import Padding
         from rich.text import Text
 
+        from callback_coach.answers import has_line_break
+
         # The question and its help are printed by Rich (word-wrapped); questionary gets a
         # short marker only, because a multi-line prompt whose message wraps is not drawn.
         q = self._q
@@ -163,7 +165,7 @@ class QuestionaryAsker:
             def validate(text: str) -> bool | str:
                 if question.required and not text.strip():
                     return "This one needs an answer."
-                if not multiline and "\n" in text.strip():
+                if not multiline and has_line_break(text.strip()):
                     return "One line here, please."
                 return True
 
