@@ -83,10 +83,10 @@ def _write_temp(folder: Path, data: bytes, like: os.stat_result | None = None) -
     remove_stale_temps(folder)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
         if like is not None and (like.st_uid, like.st_gid) != _owner(tmp):
             # Possible as root (or for a group the user is in); otherwise the file is ours.
             with contextlib.suppress(OSError):
@@ -97,6 +97,14 @@ def _write_temp(folder: Path, data: bytes, like: os.stat_result | None = None) -
             os.unlink(tmp)
         raise
     return Path(tmp)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte to `fd` (a write may take only part) and flush it to the disk."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    os.fsync(fd)
 
 
 def _owner(path: str) -> tuple[int, int]:
@@ -149,8 +157,9 @@ def create_new(folder: Path, stem: str, suffix: str, text: str) -> Path:
     is added to the stem. The file appears complete or not at all.
     """
     ensure_private_dir(folder)
+    data = text.encode("utf-8")
     try:
-        tmp = _write_temp(folder, text.encode("utf-8"))
+        tmp = _write_temp(folder, data)
     except OSError as exc:
         raise storage_error(exc, folder, "write in") from None
     try:
@@ -163,7 +172,7 @@ def create_new(folder: Path, stem: str, suffix: str, text: str) -> Path:
             except OSError as exc:
                 if exc.errno in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
                     # No hard links here (some synced or FAT folders): exclusive create.
-                    if _exclusive_copy(tmp, candidate):
+                    if _exclusive_copy(data, candidate):
                         _fsync_dir(folder)
                         return candidate
                     continue
@@ -176,15 +185,28 @@ def create_new(folder: Path, stem: str, suffix: str, text: str) -> Path:
             os.unlink(tmp)
 
 
-def _exclusive_copy(src: Path, dest: Path) -> bool:
+def _exclusive_copy(data: bytes, dest: Path) -> bool:
+    """Create `dest` holding `data`; False if the name is taken. A failed write removes
+    what it created, so no half note is ever left."""
     try:
         fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     except FileExistsError:
         return False
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(src.read_bytes())
-        handle.flush()
-        os.fsync(handle.fileno())
+    except OSError as exc:
+        raise storage_error(exc, dest, "write") from None
+    try:
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(dest)
+        raise storage_error(exc, dest, "write") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(dest)
+        raise
     return True
 
 
@@ -224,9 +246,12 @@ def hold_lock(path: Path, *, shared: bool = False, wait: float = 0.0) -> Iterato
     except OSError as exc:
         raise storage_error(exc, path, "open the lock") from None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise StorageError(f"cannot open the lock {path}: it is not a regular file")
-        locked = _acquire(fd, shared=shared, wait=wait)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise StorageError(f"cannot open the lock {path}: it is not a regular file")
+            locked = _acquire(fd, shared=shared, wait=wait)
+        except OSError as exc:
+            raise storage_error(exc, path, "lock") from None
         try:
             yield
         finally:

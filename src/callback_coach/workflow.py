@@ -78,6 +78,20 @@ def check_round(label: str) -> str:
         raise UsageError(str(exc)) from None
 
 
+def check_session_options(
+    role: str, round_label: str | None, date: str | None, outcome: str | None = None
+) -> None:
+    """Raise UsageError for a malformed role, round, date or outcome: checked before
+    anything else (a missing terminal included), so bad usage is always exit code 2."""
+    check_role(role)
+    if round_label is not None:
+        check_round(round_label)
+    if date is not None:
+        parse_date(date)
+    if outcome is not None:
+        check_outcome(outcome)
+
+
 @dataclass
 class CarryOver:
     """What the previous round left for this one."""
