@@ -391,8 +391,8 @@ OUTPUT_OPT = typer.Option(
     "--output",
     "-O",
     metavar="PATH",
-    help="Write to this file, or to a folder (ending in /) with one file per item. "
-    "Default: standard output.",
+    help="Write to this file, or to a folder (ending in /) with one file per item; "
+    "- for standard output (the default).",
 )
 FORCE_OPT = typer.Option(False, "--force", help="Replace files that already exist.")
 
