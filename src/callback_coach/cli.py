@@ -46,18 +46,18 @@ class CoachGroup(TyperGroup):
             raise typer.Exit(int(exc.exit_code)) from None
 
 
-def _usage_exit(exc: Exception, ctx: Any) -> Exception:
+def _usage_exit(exc: Any, ctx: Any) -> Exception:
     """Click's usage error as one line (`error: no such option: --x (see coach prep --help)`)
     and exit code 2; `coach` alone still shows the help."""
     if isinstance(exc, getattr(_CLICK_ERRORS, "NoArgsIsHelpError", ())):
         return exc
     from callback_coach.errors import UsageError
 
-    where = exc.ctx or ctx  # type: ignore[attr-defined]
+    where = exc.ctx or ctx
     command = where.command_path if where is not None else "coach"
     if where is ctx and ctx is not None and ctx.invoked_subcommand:
         command += f" {ctx.invoked_subcommand}"
-    message = " ".join(exc.format_message().split()).rstrip(".")  # type: ignore[attr-defined]
+    message = " ".join(exc.format_message().split()).rstrip(".")
     report(UsageError(f"{message[:1].lower()}{message[1:]} (see {command} --help)"))
     return typer.Exit(int(ExitCode.USAGE))
 

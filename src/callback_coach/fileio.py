@@ -62,10 +62,9 @@ def storage_error(exc: OSError, path: Path, action: str) -> StorageError:
     return StorageError(f"cannot {action} {path}: {reason}")
 
 
-def remove_stale_temps(folder: Path, *, now: float | None = None) -> list[Path]:
+def remove_stale_temps(folder: Path) -> None:
     """Remove temp files a killed coach left in `folder` (only old regular files)."""
-    limit = (time.time() if now is None else now) - STALE_TEMP_SECONDS
-    removed = []
+    limit = time.time() - STALE_TEMP_SECONDS
     with contextlib.suppress(OSError), os.scandir(folder) as entries:
         for entry in entries:
             if not (entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(TEMP_SUFFIX)):
@@ -74,8 +73,6 @@ def remove_stale_temps(folder: Path, *, now: float | None = None) -> list[Path]:
                 info = entry.stat(follow_symlinks=False)
                 if stat.S_ISREG(info.st_mode) and info.st_mtime < limit:
                     os.unlink(entry.path)
-                    removed.append(Path(entry.path))
-    return removed
 
 
 def _write_temp(folder: Path, data: bytes, like: os.stat_result | None = None) -> Path:

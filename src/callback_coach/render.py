@@ -31,13 +31,12 @@ class PlainText:
     `coach show`). Yielding each wrapped line on its own keeps showing text linear.
     """
 
-    def __init__(self, text: str, style: str = "") -> None:
+    def __init__(self, text: str) -> None:
         self.text = text
-        self.style = style
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
         for line in self.text.split("\n"):
-            for wrapped in Text(line, style=self.style).wrap(console, options.max_width):
+            for wrapped in Text(line).wrap(console, options.max_width):
                 yield from wrapped.render(console, end="\n")
 
     def __rich_measure__(self, console: Any, options: Any) -> Any:
