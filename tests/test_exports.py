@@ -53,7 +53,8 @@ def save_prep(home: Path, want: str, beats: str, body_extra: str = "") -> Path:
         date="2026-11-23",
     )
     note = c.save_answers(
-        plan, {"refine-intention": {"want": want.replace("\n", " ").strip() or "x", "beats": beats}}
+        plan,
+        {"refine-intention": {"want": " ".join(want.splitlines()).strip() or "x", "beats": beats}},
     )
     if body_extra:
         note.path.write_text(note.path.read_text(encoding="utf-8") + body_extra, encoding="utf-8")
@@ -270,7 +271,7 @@ def test_validate_good_broken_and_exported_files(home: Path, tmp_path: Path) -> 
     ok = coach("checklists", "validate", str(good))
     assert ok.exit_code == 0 and ok.stderr == f"{good}: ok\n"
     broken = coach("checklists", "validate", str(good), str(bad), str(tmp_path / "missing.yaml"))
-    assert broken.exit_code == ExitCode.CHECKLIST_INVALID
+    assert broken.exit_code == ExitCode.NOT_FOUND, "a missing file is not found, as for --answers"
     assert broken.stderr.splitlines() == [
         "error: 4 problems found",
         f"  {bad}:3: 'phase' must be one of: prep, review",

@@ -7,6 +7,7 @@ a checklist default, or a default carried over from an earlier round.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -19,6 +20,16 @@ if TYPE_CHECKING:
     from callback_coach.checklist import Checklist, Question
 
 Answers = dict[str, dict[str, Any]]
+
+# Every character that starts a new line for Python's str.splitlines, YAML, or an editor:
+# \n, \r, \v, \f, the file/group/record separators, NEL, and the Unicode line and
+# paragraph separators.
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def has_line_break(text: str) -> bool:
+    """True when `text` holds anything a reader could take as the start of a new line."""
+    return _LINE_BREAK.search(text) is not None
 
 
 def check_value(question: Question, value: Any) -> Any:
@@ -35,8 +46,13 @@ def check_value(question: Question, value: Any) -> Any:
         reason = yamlio.bad_text(value)
         if reason:
             raise ValueError(f"{reason}: was it typed in another encoding than UTF-8?")
-        if kind == "text" and "\n" in value.strip():
-            raise ValueError("expected one line of text")
+        if kind == "text" and has_line_break(value):
+            one_line = value.strip()
+            if has_line_break(one_line):
+                raise ValueError("expected one line of text")
+            # Line breaks only around the text (a YAML block, a pasted line): drop them,
+            # so no export shows a stray empty line.
+            return one_line
         return value
     if kind == "confirm":
         if not isinstance(value, bool):

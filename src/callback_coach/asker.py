@@ -158,6 +158,7 @@ class QuestionaryAsker:
         from rich.padding import Padding
         from rich.text import Text
 
+        from callback_coach.answers import has_line_break
         from callback_coach.render import shown
 
         # The question and its help are printed by Rich (word-wrapped); questionary gets a
@@ -181,7 +182,7 @@ class QuestionaryAsker:
             def validate(text: str) -> bool | str:
                 if question.required and not text.strip():
                     return "This one needs an answer."
-                if not multiline and "\n" in text.strip():
+                if not multiline and has_line_break(text.strip()):
                     return "One line here, please."
                 return True
 

@@ -7,6 +7,7 @@ stays fast (benchmarks/startup.py).
 from __future__ import annotations
 
 import shlex
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional  # Optional: Typer < 0.29 on Python 3.10
 
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
     from callback_coach.asker import Asker
     from callback_coach.session import SessionPlan
     from callback_coach.workflow import Coach
+
+
+# Click's exceptions, found through Typer's public BadParameter (Typer may bundle Click).
+_CLICK_ERRORS = sys.modules[typer.BadParameter.__module__]
 
 
 class HelpFormat:
@@ -59,9 +64,17 @@ class CoachGroup(HelpFormat, TyperGroup):
                 raise typer.Exit(int(ExitCode.USAGE))
         return super().parse_args(ctx, args)
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except _CLICK_ERRORS.UsageError as exc:
+            raise _usage_exit(exc, None) from None
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except _CLICK_ERRORS.UsageError as exc:
+            raise _usage_exit(exc, ctx) from None
         except CoachError as exc:
             raise typer.Exit(report(exc)) from None
 
@@ -81,6 +94,22 @@ def _shown(arg: str) -> str:
     except UnicodeEncodeError:
         return ascii(arg)
     return "'" + raw.decode("utf-8", "backslashreplace") + "'"
+
+
+def _usage_exit(exc: Any, ctx: Any) -> Exception:
+    """Click's usage error as one line (`error: no such option: --x (see coach prep --help)`)
+    and exit code 2; `coach` alone still shows the help."""
+    if isinstance(exc, getattr(_CLICK_ERRORS, "NoArgsIsHelpError", ())):
+        return exc
+    from callback_coach.errors import UsageError
+
+    where = exc.ctx or ctx
+    command = where.command_path if where is not None else "coach"
+    if where is ctx and ctx is not None and ctx.invoked_subcommand:
+        command += f" {ctx.invoked_subcommand}"
+    message = " ".join(exc.format_message().split()).rstrip(".")
+    report(UsageError(f"{message[:1].lower()}{message[1:]} (see {command} --help)"))
+    return typer.Exit(int(ExitCode.USAGE))
 
 
 def report(exc: CoachError) -> int:
@@ -222,6 +251,9 @@ def prep(
     is shown and offered as your answers. Every answer is kept in a draft as you go:
     press Ctrl-C any time and run the same command again to resume.
     """
+    from callback_coach.workflow import check_session_options
+
+    check_session_options(role, round_label, date)
     interactive = wants_prompts("prep", answers, sets, defaults)
     coach = open_coach()
     plan = coach.plan_prep(
@@ -273,6 +305,9 @@ def review(
     Who was there, what direction came, what worked, what you wore, one thing to work on,
     and the outcome so far. The next round's prep shows you this.
     """
+    from callback_coach.workflow import check_session_options
+
+    check_session_options(role, round_label, date, outcome)
     interactive = wants_prompts("review", answers, sets, defaults)
     coach = open_coach()
     plan = coach.plan_review(
@@ -481,8 +516,8 @@ OUTPUT_OPT = typer.Option(
     "--output",
     "-O",
     metavar="PATH",
-    help="Write to this file, or to a folder (ending in /) with one file per item. "
-    "Default: standard output.",
+    help="Write to this file, or to a folder (ending in /) with one file per item; "
+    "- for standard output (the default).",
 )
 FORCE_OPT = typer.Option(False, "--force", help="Replace files that already exist.")
 
@@ -673,12 +708,14 @@ def checklists_validate(
     """Check checklist files: every problem, with its file and line."""
     from callback_coach import console
     from callback_coach.checklist import validate_files
-    from callback_coach.errors import ChecklistError
+    from callback_coach.errors import ChecklistError, NotFoundError
 
     problems = validate_files(files)
     if problems:
         noun = "problem" if len(problems) == 1 else "problems"
-        raise ChecklistError(f"{len(problems)} {noun} found", details=[str(p) for p in problems])
+        # Every problem is listed; a file that is not there at all makes it "not found".
+        error = NotFoundError if any(not path.exists() for path in files) else ChecklistError
+        raise error(f"{len(problems)} {noun} found", details=[str(p) for p in problems])
     for path in files:
         console.info(f"{path}: ok")
 

@@ -7,7 +7,6 @@ removes its draft. A draft is YAML; unknown keys in it are kept when it is rewri
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +69,10 @@ KNOWN_KEYS = {
 }
 
 
+# Seconds a session waits for a busy lock: a scripted save holds it for milliseconds.
+LOCK_WAIT = 2.0
+
+
 class DraftStore:
     """The drafts folder of one coach home."""
 
@@ -87,34 +90,27 @@ class DraftStore:
         return self.folder / f"{stem}.yaml"
 
     @contextlib.contextmanager
-    def lock(self, kind: str, role: str, project: str, round_label: str) -> Iterator[None]:
-        """Hold the draft of one session for this process; a second coach gets StorageError.
+    def lock(
+        self, kind: str, role: str, project: str, round_label: str, *, scripted: bool = False
+    ) -> Iterator[None]:
+        """Hold one session (kind, role, project, round) for this process.
 
+        An interactive session holds it alone; scripted saves (`scripted`) may share it
+        with each other but not with an interactive session. When it stays busy for
+        LOCK_WAIT seconds (longer than any scripted save takes), StorageError is raised.
         The lock file lives in the cache folder (per machine), never in the synced home.
         """
-        try:
-            import fcntl
-        except ImportError:  # no flock (Windows): run unguarded
-            yield
-            return
         draft_path = self.path_for(kind, role, project, round_label)
         folder = fileio.ensure_private_dir(paths.cache_dir(self.home) / "locks")
         lock_path = folder / (draft_path.stem + ".lock")
         try:
-            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, fileio.FILE_MODE)
-        except OSError as exc:
-            raise fileio.storage_error(exc, lock_path, "open the lock") from None
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise StorageError(
-                    f"another coach is already running this {kind} ({role}, {round_label}); "
-                    "finish or stop it first"
-                ) from None
-            yield
-        finally:
-            os.close(fd)
+            with fileio.hold_lock(lock_path, shared=scripted, wait=LOCK_WAIT):
+                yield
+        except fileio.LockBusy:
+            raise StorageError(
+                f"another coach is already running this {kind} ({role}, {round_label}); "
+                "finish or stop it first"
+            ) from None
 
     def ensure_writable(self) -> None:
         """Fail before any question is asked if answers could not be kept."""

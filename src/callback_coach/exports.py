@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import stat
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from callback_coach import fileio, json_shapes
 from callback_coach.checklist import Catalogue, Checklist
-from callback_coach.errors import ExistsError, NotFoundError, StorageError, UsageError
+from callback_coach.errors import ExistsError, NotFoundError, UsageError
 from callback_coach.json_shapes import answered, checklist_title, question_prompt
 from callback_coach.notes import Note, dump_yaml
 from callback_coach.render import format_answer, own_text
@@ -242,6 +243,10 @@ def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+# Names that mean "standard output" for --output (a script may spell it either way).
+STDOUT_NAMES = ("-", "/dev/stdout")
+
+
 def is_folder_target(output: str) -> bool:
     return output.endswith(("/", "\\")) or Path(output).expanduser().is_dir()
 
@@ -253,22 +258,20 @@ def write_output(
     *,
     force: bool = False,
 ) -> list[Path]:
-    """Write `whole()` to stdout (no `output`) or to one file; or, for an output ending in
-    `/` (or an existing folder), each (file name, text) of `parts()` to its own file. Only
-    the one that is written is rendered.
+    """Write `whole()` to stdout (no `output`, `-` or `/dev/stdout`) or to one file; or, for
+    an output ending in `/` (or an existing folder), each (file name, text) of `parts()` to
+    its own file. Only the one that is written is rendered.
 
-    An existing file is an error unless `force`; then nothing at all is written.
+    Every target is checked before anything is written: an existing file (or symlink,
+    dangling or not) is an error unless `force`, and then the file or the link itself is
+    replaced, never what a link points to. A device, a pipe, a socket or a folder (or a
+    link to one) is never replaced, even with `force` (UsageError, exit 2).
     """
-    if output is None:
-        text = whole()
-        stream = getattr(sys.stdout, "buffer", None)
-        if stream is not None:
-            sys.stdout.flush()
-            stream.write(text.encode("utf-8"))
-            stream.flush()
-        else:
-            sys.stdout.write(text)
+    if output is None or output in STDOUT_NAMES:
+        _write_stdout(whole())
         return []
+    if not output:
+        raise UsageError("--output is empty: give a file, a folder ending in /, or - for stdout")
     if is_folder_target(output):
         folder = Path(output).expanduser()
         targets = [(folder / name, text) for name, text in parts()]
@@ -277,7 +280,7 @@ def write_output(
         if not path.parent.is_dir():
             raise NotFoundError(f"the folder for {path} does not exist")
         targets = [(path, whole())]
-    existing = [str(p) for p, _ in targets if p.exists()]
+    existing = [str(path) for path, _ in targets if _existing(path)]
     if existing and not force:
         raise ExistsError(
             f"{len(existing)} file(s) already exist; nothing was written (use --force to replace)",
@@ -285,8 +288,47 @@ def write_output(
         )
     written = []
     for path, text in targets:
-        if path.is_dir():
-            raise StorageError(f"{path} is a folder")
         fileio.atomic_write(path, text)
         written.append(path)
     return written
+
+
+def _write_stdout(text: str) -> None:
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is not None:
+        sys.stdout.flush()
+        stream.write(text.encode("utf-8"))
+        stream.flush()
+    else:
+        sys.stdout.write(text)
+
+
+def _existing(path: Path) -> bool:
+    """True when something a write would replace is at `path` (a regular file, or a
+    symlink to one or to nothing); UsageError when it is anything the coach never
+    replaces with a file."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise fileio.storage_error(exc, path, "write") from None
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            info = path.stat()
+        except OSError:
+            return True  # a dangling link (or a loop): only the link would be replaced
+    mode = info.st_mode
+    if stat.S_ISREG(mode):
+        return True
+    if stat.S_ISDIR(mode):
+        kind = "a folder"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    elif stat.S_ISFIFO(mode):
+        kind = "a pipe"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    else:
+        kind = "not a regular file"
+    raise UsageError(f"--output {path} is {kind}; the coach only writes regular files")

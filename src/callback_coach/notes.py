@@ -358,11 +358,12 @@ class NoteStore:
         return path
 
     def rewrite(self, note: Note, new_text: str) -> None:
-        """Atomically replace a note's file with `new_text` (callers keep the actor's text)."""
+        """Atomically replace a note's file with `new_text` (callers keep the actor's text);
+        the file keeps its mode and owner."""
         if note.path is None:
             raise StorageError("cannot rewrite a note that has no file")
         self._check_inside(note.path)
-        fileio.atomic_write(note.path, new_text)
+        fileio.atomic_write(note.path, new_text, keep_mode=True)
 
     def note_files(self) -> list[Path]:
         if not self.folder.is_dir():
@@ -390,12 +391,36 @@ class NoteStore:
             raise StorageError(f"refusing to write outside the notes folder: {path}")
 
 
+# A line of a note with its own ending: only "\n" ends a line ("\r\n" keeps its "\r").
+# str.splitlines would also split at "\r", "\x0b", "\x85", "\u2028" and others.
+_LINES = re.compile(r"[^\n]*\n|[^\n]+")
+
+
+def _line_ending(line: str) -> str:
+    return "\r\n" if line.endswith("\r\n") else "\n"
+
+
+def _is_continuation(line: str) -> bool:
+    """True for a line that belongs to the key above it (indented, or a `- ` list item)."""
+    return line[:1] in (" ", "\t") or line.startswith("- ") or line.rstrip("\r\n") == "-"
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip(" \t\r\n")
+
+
+def _is_document_end(line: str) -> bool:
+    return line.rstrip(" \t\r\n") == "..."
+
+
 def set_front_matter(text: str, updates: dict[str, Any]) -> str:
     """`text` with top-level front-matter keys set, every other byte kept as it was.
 
     An existing `key:` line (with any indented continuation lines) is replaced in place;
-    a new key goes just before the closing `---`. The result is checked by parsing it
-    again: if anything but those keys would change, NoteParseError is raised instead.
+    a new key goes just before the closing `---`. Each line written ends like the file's
+    first line (`\r\n` or `\n`); every other line keeps its own ending, and a byte-order
+    mark stays. The result is checked by parsing it again: if anything but those keys
+    would change, NoteParseError is raised instead.
     """
     before = parse_note(text)
     bom = "\ufeff" if text.startswith("\ufeff") else ""
@@ -404,9 +429,9 @@ def set_front_matter(text: str, updates: dict[str, Any]) -> str:
     closing = _CLOSING.search(body_text, first_end)
     assert closing is not None  # parse_note succeeded
     head = body_text[:first_end]
-    front_lines = body_text[first_end : closing.start()].splitlines(keepends=True)
+    front_lines = _LINES.findall(body_text[first_end : closing.start()])
     rest = body_text[closing.start() :]
-    newline = "\r\n" if head.endswith("\r\n") else "\n"
+    newline = _line_ending(head)
     for key, value in updates.items():
         rendered = dump_yaml({key: value}).rstrip("\n").replace("\n", newline) + newline
         start = next(
@@ -414,15 +439,21 @@ def set_front_matter(text: str, updates: dict[str, Any]) -> str:
             None,
         )
         if start is None:
-            if front_lines and not front_lines[-1].endswith(("\n", "\r")):
-                front_lines[-1] += newline
-            front_lines.append(rendered)
+            # Before a closing `...` (YAML writes one after text ending in blank lines).
+            at = len(front_lines)
+            if at and _is_document_end(front_lines[-1]):
+                at -= 1
+            front_lines.insert(at, rendered)
             continue
         end = start + 1
-        while end < len(front_lines) and front_lines[end][:1] in (" ", "\t", "-"):
-            if front_lines[end][:1] == "-" and not front_lines[end].startswith("- "):
-                break
-            end += 1
+        probe = end
+        # Continuation lines, and blank lines between them (a literal block keeps those).
+        while probe < len(front_lines) and (
+            _is_continuation(front_lines[probe]) or _is_blank(front_lines[probe])
+        ):
+            probe += 1
+            if _is_continuation(front_lines[probe - 1]):
+                end = probe
         front_lines[start:end] = [rendered]
     new_text = bom + head + "".join(front_lines) + rest
     after = parse_note(new_text)

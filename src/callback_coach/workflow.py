@@ -82,6 +82,20 @@ def check_round(label: str) -> str:
         raise UsageError(str(exc)) from None
 
 
+def check_session_options(
+    role: str, round_label: str | None, date: str | None, outcome: str | None = None
+) -> None:
+    """Raise UsageError for a malformed role, round, date or outcome: checked before
+    anything else (a missing terminal included), so bad usage is always exit code 2."""
+    check_role(role)
+    if round_label is not None:
+        check_round(round_label)
+    if date is not None:
+        parse_date(date)
+    if outcome is not None:
+        check_outcome(outcome)
+
+
 @dataclass
 class CarryOver:
     """What the previous round left for this one."""
@@ -379,7 +393,8 @@ class Coach:
         """Validate `given` against the plan and save the note, without prompting.
 
         Questions not in `given` take their default (or stay blank); problems raise
-        AnswersError listing all of them, and nothing is written.
+        AnswersError listing all of them, and nothing is written. While an interactive
+        session of the same role and round runs, StorageError is raised instead.
         """
         merged: dict[str, dict[str, Any]] = {}
         for checklist in plan.checklists:
@@ -395,7 +410,8 @@ class Coach:
         if plan.ask_outcome:
             extra.setdefault("outcome", "pending")
         note = build_note(plan, cleaned, extra)
-        self.notes.save_new(note)
+        with self.drafts.lock(plan.kind, plan.role, plan.project, plan.round, scripted=True):
+            self.notes.save_new(note)
         return note
 
     def find_draft(self, plan: SessionPlan) -> Draft | None:
@@ -481,8 +497,11 @@ class Coach:
         target = record.latest_review or record.latest_prep
         path = paths.notes_dir(self.home) / target.file
         try:
-            text = path.read_text(encoding="utf-8")
+            # Bytes, decoded without newline translation: "\r\n" must stay "\r\n".
+            text = path.read_bytes().decode("utf-8")
             new_text = set_front_matter(text, {"outcome": value, "outcome_updated": now_iso()})
+        except UnicodeDecodeError:
+            raise StorageError(f"cannot update {path}: not UTF-8 text") from None
         except NoteParseError as exc:
             raise StorageError(f"cannot update {path}: {exc}") from None
         except OSError as exc:
