@@ -556,6 +556,80 @@ def checklists_validate(
         console.info(f"{path}: ok")
 
 
+# -- the season: stats, follow-ups, today, calendar -------------------------------------
+
+SINCE_OPT = typer.Option(
+    None, "--since", metavar="DATE", help="Only roles whose first round is on or after DATE."
+)
+UNTIL_OPT = typer.Option(
+    None, "--until", metavar="DATE", help="Only roles whose first round is on or before DATE."
+)
+
+
+@app.command()
+def stats(
+    since: Optional[str] = SINCE_OPT,
+    until: Optional[str] = UNTIL_OPT,
+    by: Optional[list[str]] = typer.Option(
+        None,
+        "--by",
+        metavar="office|medium|project|month",
+        help="Breakdowns to show (repeatable, or comma-separated). "
+        "Default: office, medium and month.",
+    ),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Your season in numbers: the funnel from audition to booking, rounds per role, and
+    breakdowns by casting office, medium, project or month, as bar charts.
+
+    Counts are roles. A role with no outcome yet is open, not a loss.
+    """
+    from callback_coach import console, season, season_render
+    from callback_coach import stats as season_stats
+    from callback_coach.workflow import Coach
+
+    today_ = season.current_day()
+    window = {
+        name: day_option(value, today_) for name, value in (("since", since), ("until", until))
+    }
+    chosen = breakdowns_option(by)
+    coach = Coach.open()
+    result = season_stats.season_stats(season.load_roles(coach), by=chosen, **window)
+    if as_json:
+        print_json(result.to_json())
+    elif not result.roles and not (since or until):
+        console.info('No roles yet. Start with: coach prep "ROLE" --project "PROJECT"')
+    else:
+        console.out().print(season_render.StatsView(result))
+    warn_about(coach)
+
+
+def day_option(value: str | None, today: Any) -> Any:
+    """A --since/--until date as people type it, or None."""
+    import datetime as dt
+
+    from callback_coach.workflow import parse_date
+
+    return None if value is None else dt.date.fromisoformat(parse_date(value, today))
+
+
+def breakdowns_option(values: list[str] | None) -> tuple[str, ...]:
+    from callback_coach.errors import UsageError
+    from callback_coach.stats import BREAKDOWNS, DEFAULT_BREAKDOWNS
+
+    if not values:
+        return DEFAULT_BREAKDOWNS
+    chosen: list[str] = []
+    for value in values:
+        for name in (v.strip().lower() for v in value.split(",")):
+            name = {"casting-office": "office", "casting_office": "office"}.get(name, name)
+            if name not in BREAKDOWNS:
+                raise UsageError(f"--by {name!r} is not one of: {', '.join(BREAKDOWNS)}")
+            if name not in chosen:
+                chosen.append(name)
+    return tuple(chosen)
+
+
 def print_json(data: Any) -> None:
     import json
 

@@ -1,0 +1,234 @@
+"""Rich renderables for the season commands: the stats charts.
+
+Bars are drawn with block characters, so a chart reads the same without colour
+(`NO_COLOR`, a pipe) and at 60 columns. Anything the actor typed (roles, projects,
+offices, follow-ups) goes in as `rich.text.Text`, never as markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from callback_coach.stats import STAGE_LABELS, share
+from callback_coach.stats import Group as Breakdown
+
+if TYPE_CHECKING:
+    from callback_coach.stats import SeasonStats
+
+EIGHTHS = " ▏▎▍▌▋▊▉"
+FULL = "█"
+BAR_STYLE = Style(color="cyan")
+MAX_BAR = 40  # cells: a longer bar is no easier to read
+# Columns the stats charts need besides their bar (the widest: a breakdown's label and
+# its four numbers), so every bar of the screen has the same width and scale.
+CHART_TEXT = 40
+
+
+class HBar:
+    """A horizontal bar of `value` out of `maximum`, as wide as its column allows (up to
+    MAX_BAR cells), in eighths of a cell. A value above zero always shows."""
+
+    def __init__(
+        self, value: int, maximum: int, width: int = MAX_BAR, style: Style = BAR_STYLE
+    ) -> None:
+        self.value = value
+        self.maximum = maximum
+        self.width = width
+        self.style = style
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(1, min(self.width, options.max_width))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = min(self.width, options.max_width)
+        eighths = round(width * 8 * self.value / self.maximum) if self.maximum else 0
+        if self.value > 0:
+            eighths = max(eighths, 1)
+        full, part = divmod(eighths, 8)
+        bar = FULL * full + (EIGHTHS[part] if part else "")
+        yield Segment(bar, self.style)
+        yield Segment(" " * (width - len(bar)))
+        yield Segment.line()
+
+
+class StackedBar:
+    """One bar of `total` out of `maximum` in whole cells, split into parts drawn with
+    different shades (first part darkest), so it reads without colour. A part above zero
+    always gets a cell when its bar has room."""
+
+    def __init__(self, parts: list[int], maximum: int, width: int = MAX_BAR) -> None:
+        self.parts = parts
+        self.maximum = maximum
+        self.width = width
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(1, min(self.width, options.max_width))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = min(self.width, options.max_width)
+        total = sum(self.parts)
+        cells = round(width * total / self.maximum) if self.maximum else 0
+        cells = max(cells, min(width, sum(1 for p in self.parts if p)))
+        widths = _split(cells, self.parts)
+        for shade, style, size in zip(SHADES, PART_STYLES, widths, strict=True):
+            if size:
+                yield Segment(shade * size, style)
+        yield Segment(" " * (width - sum(widths)))
+        yield Segment.line()
+
+
+def _split(cells: int, parts: list[int]) -> list[int]:
+    """`cells` shared among `parts` in proportion (cumulative rounding), at least one cell
+    for each part above zero while cells last."""
+    total = sum(parts)
+    if not total or not cells:
+        return [0] * len(parts)
+    widths, running, edge = [], 0, 0
+    for part in parts:
+        running += part
+        new_edge = round(cells * running / total)
+        if part and new_edge <= edge:
+            new_edge = min(cells, edge + 1)
+        widths.append(new_edge - edge)
+        edge = new_edge
+    widths[-1] += cells - edge
+    return widths
+
+
+# Darkest first: booked, avail/hold, called back, auditioned only.
+SHADES = ("█", "▓", "▒", "░")
+PART_STYLES = (
+    Style(color="green"),
+    Style(color="yellow"),
+    Style(color="cyan"),
+    Style(color="bright_black"),
+)
+
+
+def _chart(*, show_header: bool) -> Table:
+    # One space between columns: at 60 columns every cell counts.
+    return Table(
+        box=None, padding=(0, 0, 0, 1), pad_edge=False, show_header=show_header, header_style="dim"
+    )
+
+
+def _heading(text: str) -> Text:
+    return Text(text, style="bold")
+
+
+class StatsView:
+    """The season at a glance: funnel, rounds per role, breakdowns; every bar as wide as
+    the terminal allows, the same for all."""
+
+    def __init__(self, stats: SeasonStats) -> None:
+        self.stats = stats
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        bar = max(8, min(MAX_BAR, options.max_width - CHART_TEXT))
+        yield stats_view(self.stats, bar)
+
+
+def stats_view(stats: SeasonStats, bar: int = MAX_BAR) -> Group:
+    """The season's charts with bars of `bar` cells."""
+    tally = stats.tally
+    roles = tally.roles
+    title = Text("Your season", style="bold magenta")
+    title.append(f" · {_count(roles, 'role')}")
+    if stats.since or stats.until:
+        title.append(f" · {stats.since or '…'} to {stats.until or '…'}")
+    parts: list[Any] = [title]
+    if not roles:
+        parts.append(Text("No roles in this period.", style="dim"))
+        return Group(*parts)
+
+    funnel = _chart(show_header=True)
+    funnel.add_column("", no_wrap=True)
+    funnel.add_column("")
+    funnel.add_column("roles", justify="right", no_wrap=True)
+    funnel.add_column("of the stage above", no_wrap=True)
+    for step in stats.funnel():
+        note = Text()
+        if "of" in step:
+            note.append(share(step["roles"], step["of"]))
+            still_open = step["not_reached"]["open"]
+            if still_open:
+                note.append(f" · {still_open} waiting", style="dim")
+        funnel.add_row(
+            STAGE_LABELS[step["stage"]], HBar(step["roles"], roles, bar), str(step["roles"]), note
+        )
+    now = Text("Now: ", style="dim")
+    now.append(f"{tally.open} open · {tally.released} released · {tally.booked} booked")
+    parts += [Text(), _heading("Funnel"), funnel, now]
+
+    per_round = _chart(show_header=False)
+    per_round.add_column(no_wrap=True)
+    per_round.add_column()
+    per_round.add_column(justify="right", no_wrap=True)
+    most = max(k for _, k in stats.rounds_per_role)
+    for count, k in stats.rounds_per_role:
+        per_round.add_row(_count(count, "round"), HBar(k, most, bar), _count(k, "role"))
+    parts += [Text(), _heading("Rounds per role"), per_round]
+
+    for name, groups in stats.breakdowns.items():
+        parts += [Text(), _heading(BREAKDOWN_TITLES[name]), _breakdown(groups, name, bar)]
+    if stats.breakdowns:
+        parts.append(_legend())
+    return Group(*parts)
+
+
+BREAKDOWN_TITLES = {
+    "office": "By casting office",
+    "medium": "By medium",
+    "project": "By project",
+    "month": "By month of the first round",
+}
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
+def _breakdown(groups: list[Breakdown], name: str, bar: int) -> Table:
+    table = _chart(show_header=True)
+    table.add_column("", no_wrap=True, overflow="ellipsis", max_width=16)
+    table.add_column("")
+    for header in ("roles", "back", "hold", "booked"):
+        table.add_column(header, justify="right", no_wrap=True)
+    most = max(g.tally.roles for g in groups)
+    for group in groups:
+        if group.key is None:
+            label = Text("not recorded", style="dim")
+        elif name == "month":
+            label = Text(dt.date.fromisoformat(group.key + "-01").strftime("%b %Y"))
+        else:
+            label = Text(group.key)
+        reached = group.tally.reached
+        # Booked, avail/hold but not booked, called back only, auditioned only.
+        stack = [
+            reached[3],
+            reached[2] - reached[3],
+            reached[1] - reached[2],
+            reached[0] - reached[1],
+        ]
+        table.add_row(label, StackedBar(stack, most, bar), *(str(n) for n in reached))
+    return table
+
+
+def _legend() -> Text:
+    legend = Text()
+    for shade, style, label in zip(
+        SHADES, PART_STYLES, ("booked", "avail/hold", "called back", "auditioned"), strict=True
+    ):
+        legend.append(shade * 2, style)
+        legend.append(f" {label}  ")
+    legend.rstrip()
+    legend.append("\nCounts are roles. No outcome yet means open, not lost.", style="dim")
+    return Text("\n").join([Text(), legend])
