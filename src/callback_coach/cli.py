@@ -630,6 +630,111 @@ def breakdowns_option(values: list[str] | None) -> tuple[str, ...]:
     return tuple(chosen)
 
 
+follow_ups_app = typer.Typer(
+    cls=CoachGroup,
+    help="What is owed after the room: list follow-ups, mark one done, add one.",
+    rich_markup_mode=None,
+)
+app.add_typer(follow_ups_app, name="follow-ups")
+
+ALL_FOLLOW_UPS_OPT = typer.Option(False, "--all", help="Include follow-ups already done.")
+
+
+@follow_ups_app.callback(invoke_without_command=True)
+def follow_ups(
+    ctx: typer.Context, show_all: bool = ALL_FOLLOW_UPS_OPT, as_json: bool = JSON_OPT
+) -> None:
+    """What is owed after the room: thank-you notes, agent updates, anything you add.
+
+    Without a command, lists the open follow-ups, oldest first. A review's follow-up
+    answers become items: each choice not ticked is open. Changing them changes only
+    their lines in the note's front matter; your text stays as it is.
+    """
+    if ctx.invoked_subcommand is None:
+        follow_ups_list(show_all=show_all, as_json=as_json)
+
+
+@follow_ups_app.command("list")
+def follow_ups_list(show_all: bool = ALL_FOLLOW_UPS_OPT, as_json: bool = JSON_OPT) -> None:
+    """List open follow-ups, oldest first (--all: done ones too)."""
+    from callback_coach import console, followups, season, season_render
+    from callback_coach.workflow import Coach
+
+    coach = Coach.open()
+    items = followups.load(coach, season.load_roles(coach))
+    shown = items if show_all else followups.open_items(items)
+    if as_json:
+        print_json(
+            {"format": followups.FOLLOW_UPS_FORMAT, "follow_ups": [i.to_json() for i in shown]}
+        )
+    elif not shown:
+        console.info("No follow-ups open." if not show_all else "No follow-ups yet.")
+    else:
+        console.out().print(season_render.follow_ups_table(shown, season.current_day()))
+    warn_about(coach)
+
+
+@follow_ups_app.command("done")
+def follow_ups_done(
+    ident: str = typer.Argument(..., metavar="ID", help="The id shown by coach follow-ups."),
+) -> None:
+    """Mark a follow-up done (today). Only its line in the note's front matter changes."""
+    from callback_coach import console, followups, season
+    from callback_coach.workflow import Coach
+
+    coach = Coach.open()
+    item = followups.find(followups.load(coach, season.load_roles(coach)), ident)
+    if followups.mark_done(coach, item, season.current_day()):
+        console.info(f"Done: {item.what} ({item.role}, {item.round}).")
+    else:
+        console.info(f"Already done on {item.done}: {item.what} ({item.role}, {item.round}).")
+    typer.echo(item.id)
+    warn_about(coach)
+
+
+@follow_ups_app.command("add")
+def follow_ups_add(
+    role: str = ROLE_ARG,
+    text: str = typer.Argument(..., metavar="TEXT", help="What is owed, in your words."),
+    due: Optional[str] = typer.Option(
+        None, "--due", metavar="DATE", help="When it is due (2026-11-25, tomorrow, fri, +3)."
+    ),
+    to: Optional[str] = typer.Option(
+        None, "--for", metavar="WHO", help="Who it is for (an agent, a casting director)."
+    ),
+    project: Optional[str] = PROJECT_OPT,
+    round_label: Optional[str] = typer.Option(
+        None, "--round", "-r", metavar="ROUND", help="Default: the role's latest round."
+    ),
+) -> None:
+    """Add a follow-up to a role's round; it is kept in that round's note (its review,
+    else its prep), and only the note's follow_ups lines change."""
+    from callback_coach import console, followups, season
+    from callback_coach.workflow import Coach, check_round
+
+    today_ = season.current_day()
+    due_day = day_option(due, today_)
+    label = check_round(round_label) if round_label is not None else None
+    coach = Coach.open()
+    roles = season.load_roles(coach)
+    chosen = followups.find_role(
+        roles, role, project, choose_project if console.stdin_is_terminal() else None
+    )
+    item = followups.add(
+        coach,
+        chosen,
+        text,
+        today_,
+        due=due_day,
+        to=to,
+        round_label=label,
+        existing=followups.load(coach, roles),
+    )
+    console.info(f"Added follow-up {item.id} to {item.role} ({item.round}).")
+    typer.echo(item.id)
+    warn_about(coach)
+
+
 def print_json(data: Any) -> None:
     import json
 

@@ -1,4 +1,4 @@
-"""Rich renderables for the season commands: the stats charts.
+"""Rich renderables for the season commands: the stats charts, the follow-ups list.
 
 Bars are drawn with block characters, so a chart reads the same without colour
 (`NO_COLOR`, a pipe) and at 60 columns. Anything the actor typed (roles, projects,
@@ -17,10 +17,12 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from callback_coach.dates import describe
 from callback_coach.stats import STAGE_LABELS, share
 from callback_coach.stats import Group as Breakdown
 
 if TYPE_CHECKING:
+    from callback_coach.followups import FollowUp
     from callback_coach.stats import SeasonStats
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -232,3 +234,38 @@ def _legend() -> Text:
     legend.rstrip()
     legend.append("\nCounts are roles. No outcome yet means open, not lost.", style="dim")
     return Text("\n").join([Text(), legend])
+
+
+# -- follow-ups ------------------------------------------------------------------------
+
+
+def _role_text(role: str, project: str) -> Text:
+    text = Text(role)
+    if project:
+        text.append(f" · {project}", style="dim")
+    return text
+
+
+def follow_ups_table(items: list[FollowUp], today: dt.date) -> Table:
+    table = Table(box=None, padding=(0, 1), pad_edge=False, expand=True, header_style="bold")
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Follow-up", ratio=3, overflow="fold")
+    table.add_column("Role", ratio=2, overflow="fold")
+    table.add_column("Due", no_wrap=True)
+    for item in items:
+        what = Text(item.what)
+        if item.to:
+            what.append(f" (for {item.to})", style="dim")
+        if item.done:
+            due = Text(f"done {item.done}", style="dim")
+        elif item.due:
+            late = item.due < today.isoformat()
+            due = Text(
+                describe(dt.date.fromisoformat(item.due), today), style="red" if late else ""
+            )
+            if late:
+                due.append(" (late)")
+        else:
+            due = Text("—", style="dim")
+        table.add_row(item.id, what, _role_text(item.role, item.project), due)
+    return table
