@@ -261,4 +261,3 @@ def test_the_chart_reads_without_colour(home: Path, coach_bin: str) -> None:
     assert lines["Booked"].count("█") < lines["Called"].count("█") < auditioned
     assert "5 of 12" in lines["Called"]
     assert "██ booked  ▓▓ avail/hold  ▒▒ called back  ░░ auditioned" in text
-

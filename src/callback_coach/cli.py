@@ -45,7 +45,6 @@ app = typer.Typer(
     cls=CoachGroup,
     name="coach",
     help="Prepare for a callback the night before; review it after the room.",
-    no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -58,16 +57,20 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
     """Prepare for a callback the night before; review it after the room.
 
-    Notes are private files in your coach home ($COACH_HOME).
+    Notes are private files in your coach home ($COACH_HOME). Without a command, the
+    coach shows `coach today`.
     """
+    if ctx.invoked_subcommand is None:
+        today(as_json=False)
 
 
 ROLE_ARG = typer.Argument(
@@ -732,6 +735,25 @@ def follow_ups_add(
     )
     console.info(f"Added follow-up {item.id} to {item.role} ({item.round}).")
     typer.echo(item.id)
+    warn_about(coach)
+
+
+@app.command()
+def today(as_json: bool = JSON_OPT) -> None:
+    """What is next, on one screen: callbacks this week, reviews to write, follow-ups due,
+    unfinished drafts, and outcomes with no news after two weeks. A bare `coach` shows it."""
+    from callback_coach import console, followups, season, season_render
+    from callback_coach.today import today_view
+    from callback_coach.workflow import Coach
+
+    coach = Coach.open()
+    roles = season.load_roles(coach)
+    items = followups.load(coach, roles)
+    view = today_view(roles, items, season.read_drafts(coach), season.current_day())
+    if as_json:
+        print_json(view.to_json())
+    else:
+        console.out().print(season_render.today_screen(view))
     warn_about(coach)
 
 

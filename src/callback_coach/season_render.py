@@ -1,4 +1,4 @@
-"""Rich renderables for the season commands: the stats charts, the follow-ups list.
+"""Rich renderables for the season commands: stats charts, follow-ups, today.
 
 Bars are drawn with block characters, so a chart reads the same without colour
 (`NO_COLOR`, a pipe) and at 60 columns. Anything the actor typed (roles, projects,
@@ -24,6 +24,7 @@ from callback_coach.stats import Group as Breakdown
 if TYPE_CHECKING:
     from callback_coach.followups import FollowUp
     from callback_coach.stats import SeasonStats
+    from callback_coach.today import TodayView
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
 FULL = "█"
@@ -32,6 +33,7 @@ MAX_BAR = 40  # cells: a longer bar is no easier to read
 # Columns the stats charts need besides their bar (the widest: a breakdown's label and
 # its four numbers), so every bar of the screen has the same width and scale.
 CHART_TEXT = 40
+TODAY_LIMIT = 5  # rows per section of `coach today`
 
 
 class HBar:
@@ -269,3 +271,127 @@ def follow_ups_table(items: list[FollowUp], today: dt.date) -> Table:
             due = Text("—", style="dim")
         table.add_row(item.id, what, _role_text(item.role, item.project), due)
     return table
+
+
+# -- today -----------------------------------------------------------------------------
+
+
+def _day_label(date: str, today: dt.date) -> str:
+    try:
+        return describe(dt.date.fromisoformat(date), today)
+    except ValueError:
+        return date or "no date"
+
+
+class HintedRows:
+    """Rows of (what, hint): side by side when both fit on a line, else each hint on its
+    own indented line under its row (so 60 columns never breaks a row mid-way)."""
+
+    def __init__(self, rows: list[tuple[Text, Text]]) -> None:
+        self.rows = rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        what_width = max(w.cell_len for w, _ in self.rows)
+        hint_width = max(h.cell_len for _, h in self.rows)
+        if what_width + 2 + hint_width <= options.max_width:
+            table = Table(box=None, padding=(0, 2, 0, 0), pad_edge=False, show_header=False)
+            table.add_column(no_wrap=True)
+            table.add_column(no_wrap=True, style="dim")
+            for what, hint in self.rows:
+                table.add_row(what, hint)
+            yield table
+            return
+        for what, hint in self.rows:
+            yield what
+            yield Text("  → ", style="dim") + Text(hint.plain, style="dim")
+
+
+def _section(title: str, rows: list[tuple[Text, Text]], more: int, more_hint: str) -> list[Any]:
+    parts: list[Any] = [Text(), _heading(title), HintedRows(rows)]
+    if more:
+        parts.append(Text(f"… and {more} more: {more_hint}", style="dim"))
+    return parts
+
+
+def today_screen(view: TodayView) -> Group:
+    """`coach today`: one short screen."""
+    today = view.today
+    title = Text("Today", style="bold magenta")
+    title.append(f" · {today.strftime('%a')} {today.day} {today.strftime('%b %Y')}")
+    parts: list[Any] = [title]
+    if view.roles == 0 and not view.drafts:
+        parts += [
+            Text(),
+            Text('No notes yet. Start with: coach prep "ROLE" --project "PROJECT"'),
+            Text("Every command: coach --help", style="dim"),
+        ]
+        return Group(*parts)
+    if view.empty:
+        parts += [Text(), Text("Nothing due. Every role and its next step: coach list")]
+        return Group(*parts)
+
+    def limit(items: list[Any]) -> tuple[list[Any], int]:
+        return items[:TODAY_LIMIT], max(0, len(items) - TODAY_LIMIT)
+
+    if view.callbacks:
+        shown, more = limit(view.callbacks)
+        rows = []
+        for c in shown:
+            what = Text(_day_label(c.date, today), style="bold")
+            if c.time:
+                what.append(f" {c.time}", style="bold")
+            what.append("  ")
+            what.append_text(_role_text(c.role, c.project))
+            what.append(f" · {c.round}")
+            if c.place:
+                what.append(f" · {c.place}", style="dim")
+            hint = Text("prepped: " if c.prepped else "not prepped yet: ") + Text(c.hint)
+            rows.append((what, hint))
+        parts += _section("Callbacks in the next 7 days", rows, more, "coach list")
+    if view.to_review:
+        shown, more = limit(view.to_review)
+        rows = [
+            (
+                _role_text(r.role, r.project) + Text(f" · {r.round} · {_day_label(r.date, today)}"),
+                Text(r.hint),
+            )
+            for r in shown
+        ]
+        parts += _section("Waiting for your review", rows, more, "coach list")
+    if view.follow_ups or view.undated_follow_ups:
+        shown, more = limit(view.follow_ups)
+        rows = []
+        for item in shown:
+            late = (item.due or "") < today.isoformat()
+            what = Text(_day_label(item.due or "", today), style="red" if late else "bold")
+            what.append("  ")
+            what.append(item.what)
+            what.append(f" ({item.role})", style="dim")
+            rows.append((what, Text(f"coach follow-ups done {item.id}")))
+        if view.undated_follow_ups:
+            n = view.undated_follow_ups
+            rows.append(
+                (Text(f"{n} open follow-up{'s' if n != 1 else ''} with no date", style="dim"),
+                 Text("coach follow-ups"))
+            )  # fmt: skip
+        parts += _section("Follow-ups due", rows, more, "coach follow-ups")
+    if view.drafts:
+        shown, more = limit(view.drafts)
+        rows = []
+        for d in shown:
+            what = _role_text(d.role, d.project)
+            n = d.answers
+            what.append(f" · {d.round} · {d.kind}, {n} answer{'s' if n != 1 else ''}")
+            rows.append((what, Text(d.hint)))
+        parts += _section("Unfinished drafts", rows, more, "coach list")
+    if view.pending:
+        shown, more = limit(view.pending)
+        rows = [
+            (
+                _role_text(p.role, p.project) + Text(f" · {p.round} · {p.days_ago} days ago"),
+                Text(p.hint),
+            )
+            for p in shown
+        ]
+        parts += _section("Still no news after two weeks", rows, more, "coach list")
+    return Group(*parts)
