@@ -352,7 +352,7 @@ def search(
 
 export_app = typer.Typer(
     cls=CoachGroup,
-    help="Export notes or checklists as Markdown, JSON, YAML or CSV.",
+    help="Export notes or checklists (Markdown, JSON, YAML, CSV), or your callbacks as a calendar.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -754,6 +754,30 @@ def today(as_json: bool = JSON_OPT) -> None:
         print_json(view.to_json())
     else:
         console.out().print(season_render.today_screen(view))
+    warn_about(coach)
+
+
+@export_app.command("calendar")
+def export_calendar(output: Optional[str] = OUTPUT_OPT, force: bool = FORCE_OPT) -> None:
+    """Export every callback (past and upcoming) and every dated follow-up as an
+    iCalendar (.ics) file for your calendar app. Importing it again updates the events
+    instead of adding copies."""
+    from callback_coach import console, exports, followups, ical, season
+    from callback_coach.workflow import Coach
+
+    coach = Coach.open()
+    roles = season.load_roles(coach)
+    items = followups.load(coach, roles)
+    stamps = {n.file: n.stamp for r in roles for record in r.rounds for n in record.notes}
+
+    def render() -> str:
+        return ical.calendar([*ical.round_events(roles), *ical.follow_up_events(items, stamps)])
+
+    written = exports.write_output(
+        output, render, lambda: [("callbacks.ics", render())], force=force
+    )
+    for path in written:
+        console.info(f"Wrote {path}")
     warn_about(coach)
 
 
