@@ -7,7 +7,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -144,6 +144,7 @@ text_values = st.text(
 )
 
 
+@settings(deadline=None)
 @given(summary=text_values, place=text_values)
 def test_any_text_survives_escaping_and_folding(summary: str, place: str) -> None:
     event = ical.Event(

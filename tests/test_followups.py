@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -167,6 +167,7 @@ def test_add_keeps_the_item_in_the_latest_rounds_note(home: Path) -> None:
         "for": "Anna",
         "due": "2026-11-25",
         "done": None,
+        "status": "open",
         "source": "added",
         "file": path.name,
         "since": "2026-11-23",
@@ -245,6 +246,7 @@ def test_ids_do_not_depend_on_file_names(home: Path) -> None:
     assert [i["id"] for i in listed()] == ids
 
 
+@settings(deadline=None)
 @given(
     what=st.text(
         st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"]), min_size=1, max_size=40
@@ -256,3 +258,25 @@ def test_any_line_keeps_its_words(what: str) -> None:
     if due is None:
         assert text in what
     assert text == text.strip()
+
+
+def test_review_items_lapse_after_30_days_added_ones_never(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reviewed_nina(home, ["thank-you note sent"])
+    assert coach("follow-ups", "add", "Nina", "Invite them to the show").exit_code == 0
+    monkeypatch.setattr(season, "current_day", lambda: dt.date(2026, 12, 21))  # 30 days on
+    assert len(listed()) == 3
+    monkeypatch.setattr(season, "current_day", lambda: dt.date(2026, 12, 22))
+    assert [i["what"] for i in listed()] == ["Invite them to the show"]
+    statuses = {i["what"]: i["status"] for i in listed("--all")}
+    assert statuses == {
+        "agent or manager updated": "lapsed",
+        "contacts noted": "lapsed",
+        "thank-you note sent": "done",
+        "Invite them to the show": "open",
+    }
+    lapsed = next(i for i in listed("--all") if i["what"] == "contacts noted")
+    assert coach("follow-ups", "done", lapsed["id"]).exit_code == 0
+    assert {i["what"]: i["status"] for i in listed("--all")}["contacts noted"] == "done"
+    assert "lapsed" in coach("follow-ups", "--all").stdout

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -186,6 +186,7 @@ def test_a_role_is_called_back_by_its_rounds_or_its_outcomes(home: Path) -> None
     assert {r.status for r in roles.values()} == {"open"}
 
 
+@settings(deadline=None)
 @given(st.integers(0, 200), st.integers(0, 200))
 def test_small_numbers_are_counts_not_percentages(count: int, of: int) -> None:
     text = share(min(count, of), of)

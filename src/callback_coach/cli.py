@@ -664,7 +664,7 @@ def follow_ups_list(show_all: bool = ALL_FOLLOW_UPS_OPT, as_json: bool = JSON_OP
     from callback_coach.workflow import Coach
 
     coach = Coach.open()
-    items = followups.load(coach, season.load_roles(coach))
+    items = followups.load(coach, season.load_roles(coach), season.current_day())
     shown = items if show_all else followups.open_items(items)
     if as_json:
         print_json(
@@ -686,7 +686,8 @@ def follow_ups_done(
     from callback_coach.workflow import Coach
 
     coach = Coach.open()
-    item = followups.find(followups.load(coach, season.load_roles(coach)), ident)
+    items = followups.load(coach, season.load_roles(coach), season.current_day())
+    item = followups.find(items, ident)
     if followups.mark_done(coach, item, season.current_day()):
         console.info(f"Done: {item.what} ({item.role}, {item.round}).")
     else:
@@ -731,7 +732,7 @@ def follow_ups_add(
         due=due_day,
         to=to,
         round_label=label,
-        existing=followups.load(coach, roles),
+        existing=followups.load(coach, roles, today_),
     )
     console.info(f"Added follow-up {item.id} to {item.role} ({item.round}).")
     typer.echo(item.id)
@@ -748,8 +749,8 @@ def today(as_json: bool = JSON_OPT) -> None:
 
     coach = Coach.open()
     roles = season.load_roles(coach)
-    items = followups.load(coach, roles)
-    view = today_view(roles, items, season.read_drafts(coach), season.current_day())
+    day = season.current_day()
+    view = today_view(roles, followups.load(coach, roles, day), season.read_drafts(coach), day)
     if as_json:
         print_json(view.to_json())
     else:
@@ -767,7 +768,7 @@ def export_calendar(output: Optional[str] = OUTPUT_OPT, force: bool = FORCE_OPT)
 
     coach = Coach.open()
     roles = season.load_roles(coach)
-    items = followups.load(coach, roles)
+    items = followups.load(coach, roles, season.current_day())
     stamps = {n.file: n.stamp for r in roles for record in r.rounds for n in record.notes}
 
     def render() -> str:

@@ -11,7 +11,9 @@ Items come from two places:
 - `coach follow-ups add`, kept as a list under the note's `follow_ups` front-matter key,
   each entry with its own `id`, `what`, and `for`, `due` and `added` where known.
 
-Done items are recorded as `id: date` under the note's `follow_ups_done` key. Both keys are
+An item from a review that is still not done 30 days after the review (or after its due
+day) has lapsed: it is no longer listed as open (`--all` shows it). Items you added
+never lapse. Done items are recorded as `id: date` under the note's `follow_ups_done` key. Both keys are
 written with `notes.set_front_matter`, so no other byte of the note ever changes.
 """
 
@@ -36,6 +38,7 @@ FOLLOW_UPS_FORMAT = 1
 ID_LENGTH = 7
 MIN_ID_PREFIX = 4
 MAX_TEXT = 500
+LAPSE_DAYS = 30
 
 
 @dataclass
@@ -51,10 +54,15 @@ class FollowUp:
     source: str  # "review" or "added"
     file: str  # the note that records it (and where `done` is written)
     since: str  # the day it appeared: the review's date, or the day it was added
+    lapsed: bool = False  # from a review, not done, LAPSE_DAYS after its day
 
     @property
     def is_open(self) -> bool:
-        return self.done is None
+        return self.done is None and not self.lapsed
+
+    @property
+    def status(self) -> str:
+        return "done" if self.done else "lapsed" if self.lapsed else "open"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -66,6 +74,7 @@ class FollowUp:
             "for": self.to,
             "due": self.due,
             "done": self.done,
+            "status": self.status,
             "source": self.source,
             "file": self.file,
             "since": self.since or None,
@@ -82,11 +91,15 @@ ChoicesOf = Callable[[str, str], "tuple[str, ...] | None"]
 
 
 def collect(
-    roles: list[RoleSeason], choices_of: ChoicesOf, problems: list[str] | None = None
+    roles: list[RoleSeason],
+    choices_of: ChoicesOf,
+    today: dt.date,
+    problems: list[str] | None = None,
 ) -> list[FollowUp]:
-    """Every follow-up of every role, oldest first. `choices_of(checklist, question)`
-    gives a multiselect's choices (None when unknown); a malformed front-matter entry is
-    skipped and described in `problems`."""
+    """Every follow-up of every role on `today`, oldest first. `choices_of(checklist,
+    question)` gives a multiselect's choices (None when unknown); a malformed front-matter
+    entry is skipped and described in `problems`."""
+    lapse_before = (today - dt.timedelta(days=LAPSE_DAYS)).isoformat()
     problems = problems if problems is not None else []
     items: list[FollowUp] = []
     for role in roles:
@@ -101,13 +114,16 @@ def collect(
             for item in found:
                 if item.done is None and item.id in done:
                     item.done = done[item.id]
+                day = max(item.since or "", item.due or "")
+                if item.done is None and item.source == "review" and day and day < lapse_before:
+                    item.lapsed = True
             items.extend(found)
     return sorted(items, key=order)
 
 
-def load(coach: Coach, roles: list[RoleSeason]) -> list[FollowUp]:
-    """Every follow-up of `roles`, with the choices of the coach's checklists; problems
-    become warnings of `coach`."""
+def load(coach: Coach, roles: list[RoleSeason], today: dt.date) -> list[FollowUp]:
+    """Every follow-up of `roles` on `today`, with the choices of the coach's checklists;
+    problems become warnings of `coach`."""
     from callback_coach.errors import ChecklistError
 
     try:
@@ -124,7 +140,7 @@ def load(coach: Coach, roles: list[RoleSeason]) -> list[FollowUp]:
         return tuple(question.choices)
 
     problems: list[str] = []
-    items = collect(roles, choices_of, problems)
+    items = collect(roles, choices_of, today, problems)
     coach.warnings.extend(p for p in problems if p not in coach.warnings)
     return items
 
@@ -286,7 +302,7 @@ def find(items: list[FollowUp], ident: str) -> FollowUp:
 def mark_done(coach: Coach, item: FollowUp, day: dt.date) -> bool:
     """Record `item` as done on `day` in its note; False (nothing written) when it already
     was. Only the `follow_ups_done` front-matter lines change."""
-    if not item.is_open:
+    if item.done is not None:
         return False
 
     def update(meta: dict[str, Any]) -> dict[str, Any]:

@@ -260,6 +260,8 @@ def follow_ups_table(items: list[FollowUp], today: dt.date) -> Table:
             what.append(f" (for {item.to})", style="dim")
         if item.done:
             due = Text(f"done {item.done}", style="dim")
+        elif item.lapsed:
+            due = Text("lapsed", style="dim")
         elif item.due:
             late = item.due < today.isoformat()
             due = Text(
