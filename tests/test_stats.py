@@ -270,3 +270,22 @@ def test_the_readme_chart_is_the_real_one() -> None:
     chart = section.split("```text\n", 1)[1].split("```", 1)[0]
     real = (SNAPSHOTS / "stats-60.txt").read_text(encoding="utf-8")
     assert chart == "".join(line.rstrip() + "\n" for line in real.splitlines())
+
+
+def test_facts_come_from_the_cache_and_follow_every_change(home: Path) -> None:
+    coach = make_season(home)
+    fresh = season.read_facts(coach)
+    cache = next(Path(os.environ["COACH_CACHE_DIR"]).rglob("season-facts.json"))
+    assert season.read_facts(Coach(home)) == fresh, "read back from the cache, the same"
+    # A note edited by hand is read again: Dunn's Vanya gets a callback.
+    (vanya,) = [p for p in (home / "notes").glob("*vanya_audition_prep.md")]
+    text = vanya.read_text(encoding="utf-8")
+    vanya.write_text(text.replace("round: audition", "round: audition\noutcome: callback"))
+    assert stats_json()["funnel"][1]["roles"] == 6
+    vanya.unlink()
+    assert stats_json()["roles"] == 11
+    cache.write_text('{"version": 1, "home": "' + str(home) + '", "notes": {"x": [1]}}')
+    result = runner.invoke(app, ["stats", "--json"])
+    assert json.loads(result.stdout)["roles"] == 11 and result.stderr == ""
+    cache.write_bytes(b"\xff not json")
+    assert stats_json()["roles"] == 11

@@ -97,16 +97,95 @@ def note_facts(note: Note, file: str) -> NoteFacts:
         stamp=max(created, updated),
         outcome=outcome.strip().lower() if outcome else None,
         details=details,
-        follow_up_answers=follow_up_answers,
-        follow_ups=meta.get("follow_ups"),
-        follow_ups_done=meta.get("follow_ups_done"),
+        follow_up_answers=[(c, q, _plain_data(a)) for c, q, a in follow_up_answers],
+        follow_ups=_plain_data(meta.get("follow_ups")),
+        follow_ups_done=_plain_data(meta.get("follow_ups_done")),
     )
+
+
+def _plain_data(value: Any) -> Any:
+    """`value` as JSON data (dates as ISO text, keys as text), so facts read from a note
+    and facts read back from the cache are the same."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain_data(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
 
 
 def read_facts(coach: Coach) -> list[NoteFacts]:
     """The facts of every readable note of the home: the one place the season commands
-    read notes. Unreadable notes are named in `coach.warnings`, as everywhere else."""
-    return [note_facts(note, note.path.name) for note in coach.load(coach.summaries()) if note.path]
+    read notes. Unreadable notes are named in `coach.warnings`, as everywhere else.
+
+    Facts are kept in the user cache folder (`season-facts.json`, next to the index),
+    checked against each note's modification time and size as the index gives them: only
+    new or changed notes are read. A missing or damaged cache is rebuilt silently.
+    """
+    import contextlib
+    import json
+
+    from callback_coach import fileio, paths
+    from callback_coach.errors import StorageError
+
+    summaries = coach.summaries()
+    path = paths.cache_dir(coach.home) / "season-facts.json"
+    cached = _load_cache(path, coach.home)
+    kept: dict[str, list[Any]] = {}
+    missing = []
+    for summary in summaries:
+        entry = cached.get(summary.file)
+        if entry is not None and entry[0] == summary.mtime_ns and entry[1] == summary.size:
+            kept[summary.file] = entry
+        else:
+            missing.append(summary)
+    stamps = {s.file: (s.mtime_ns, s.size) for s in missing}
+    for note in coach.load(missing):
+        if note.path is not None:
+            facts = note_facts(note, note.path.name)
+            kept[facts.file] = [*stamps[facts.file], _facts_row(facts)]
+    if missing or len(kept) != len(cached):
+        payload = {"version": FACTS_VERSION, "home": str(coach.home), "notes": kept}
+        with contextlib.suppress(StorageError, OSError, TypeError, ValueError):
+            fileio.atomic_write(path, json.dumps(payload, ensure_ascii=False))
+    return [NoteFacts(*_unrow(kept[s.file][2])) for s in summaries if s.file in kept]
+
+
+FACTS_VERSION = 1
+_FACT_FIELDS = (
+    "file", "kind", "role", "project", "round", "date", "created", "stamp", "outcome",
+    "details", "follow_up_answers", "follow_ups", "follow_ups_done",
+)  # fmt: skip
+
+
+def _facts_row(facts: NoteFacts) -> list[Any]:
+    return [getattr(facts, name) for name in _FACT_FIELDS]
+
+
+def _unrow(row: list[Any]) -> list[Any]:
+    values = list(row)
+    at = _FACT_FIELDS.index("follow_up_answers")
+    values[at] = [tuple(item) for item in values[at]]
+    return values
+
+
+def _load_cache(path: Any, home: Any) -> dict[str, list[Any]]:
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") != FACTS_VERSION or data.get("home") != str(home):
+            return {}
+        notes = data["notes"]
+        for entry in notes.values():
+            if len(entry) != 3 or len(entry[2]) != len(_FACT_FIELDS):
+                return {}
+        return notes
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
 
 
 def load_roles(coach: Coach) -> list[RoleSeason]:
