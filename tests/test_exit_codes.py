@@ -168,7 +168,11 @@ def test_a_usage_error_is_one_line_and_exit_2(home: Path, args, line: str) -> No
     assert result.stdout == ""
 
 
-def test_coach_alone_still_shows_the_help() -> None:
+def test_coach_alone_shows_today_and_help_stays_help() -> None:
     result = coach()
-    assert "Usage: coach [OPTIONS] COMMAND [ARGS]..." in result.stdout + result.stderr
-    assert "prep" in result.stdout + result.stderr
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Today · "), "a bare coach is coach today (issue 11)"
+    assert "Every command: coach --help" in result.stdout
+    shown = coach("--help")
+    assert shown.exit_code == 0
+    assert "Usage: coach [OPTIONS] COMMAND [ARGS]..." in shown.stdout

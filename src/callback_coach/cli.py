@@ -128,14 +128,14 @@ app = typer.Typer(
     name="coach",
     help="Prepare for a callback the night before; review it after the room.",
     epilog="""
+    coach                                         # today: what is next
     coach prep "Nina" --project "The Seagull"     # the night before
     coach review "Nina"                           # after the room
     coach outcome "Nina" booked                   # when the news comes
     coach list                                    # every role, what comes next
-    coach search "pause"                          # a word in all your notes
+    coach stats                                   # your season at a glance
     coach COMMAND --help                          # every option of a command
     """,
-    no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -155,16 +155,20 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
     """Prepare for a callback the night before; review it after the room.
 
-    Notes are private files in your coach home ($COACH_HOME).
+    Notes are private files in your coach home ($COACH_HOME). Without a command, the
+    coach shows `coach today`.
     """
+    if ctx.invoked_subcommand is None:
+        today(as_json=False)
 
 
 ROLE_ARG = typer.Argument(
@@ -500,11 +504,13 @@ def search(
 
 export_app = typer.Typer(
     cls=CoachGroup,
-    help="Export notes or checklists as Markdown, JSON, YAML or CSV.",
+    help="Export notes or checklists (Markdown, JSON, YAML, CSV), or your callbacks as a calendar.",
+    short_help="Export notes, checklists, or a calendar of your callbacks.",
     epilog="""
     coach export notes --format csv --output answers.csv
     coach export notes --output backup/ --force
     coach export checklists mindset --format md > mindset-worksheet.md
+    coach export calendar --output callbacks.ics
     """,
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -718,6 +724,270 @@ def checklists_validate(
         raise error(f"{len(problems)} {noun} found", details=[str(p) for p in problems])
     for path in files:
         console.info(f"{path}: ok")
+
+
+# -- the season: stats, follow-ups, today, calendar -------------------------------------
+
+SINCE_OPT = typer.Option(
+    None, "--since", metavar="DATE", help="Only roles whose first round is on or after DATE."
+)
+UNTIL_OPT = typer.Option(
+    None, "--until", metavar="DATE", help="Only roles whose first round is on or before DATE."
+)
+
+
+@command(
+    app,
+    short_help="Your season: the funnel, rounds per role, charts by office or medium.",
+    epilog="""
+    coach stats
+    coach stats --since 2026-01-01 --by office
+    coach stats --json | jq '.funnel'
+    """,
+)
+def stats(
+    since: Optional[str] = SINCE_OPT,
+    until: Optional[str] = UNTIL_OPT,
+    by: Optional[list[str]] = typer.Option(
+        None,
+        "--by",
+        metavar="office|medium|project|month",
+        help="Breakdowns to show (repeatable, or comma-separated). "
+        "Default: office, medium and month.",
+    ),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Your season in numbers: the funnel from audition to booking, rounds per role, and
+    breakdowns by casting office, medium, project or month, as bar charts.
+
+    Counts are roles. A role with no outcome yet is open, not a loss.
+    """
+    from callback_coach import console, season, season_render
+    from callback_coach import stats as season_stats
+
+    today_ = season.current_day()
+    window = {
+        name: day_option(value, today_) for name, value in (("since", since), ("until", until))
+    }
+    chosen = breakdowns_option(by)
+    coach = open_coach()
+    result = season_stats.season_stats(season.load_roles(coach), by=chosen, **window)
+    if as_json:
+        print_json(result.to_json())
+    elif not result.roles and not (since or until):
+        console.info('No roles yet. Start with: coach prep "ROLE" --project "PROJECT"')
+    else:
+        console.out().print(season_render.StatsView(result))
+
+
+def day_option(value: str | None, today: Any) -> Any:
+    """A --since/--until date as people type it, or None."""
+    import datetime as dt
+
+    from callback_coach.workflow import parse_date
+
+    return None if value is None else dt.date.fromisoformat(parse_date(value, today))
+
+
+def breakdowns_option(values: list[str] | None) -> tuple[str, ...]:
+    from callback_coach.errors import UsageError
+    from callback_coach.stats import BREAKDOWNS, DEFAULT_BREAKDOWNS
+
+    if not values:
+        return DEFAULT_BREAKDOWNS
+    chosen: list[str] = []
+    for value in values:
+        for name in (v.strip().lower() for v in value.split(",")):
+            name = {"casting-office": "office", "casting_office": "office"}.get(name, name)
+            if name not in BREAKDOWNS:
+                raise UsageError(f"--by {name!r} is not one of: {', '.join(BREAKDOWNS)}")
+            if name not in chosen:
+                chosen.append(name)
+    return tuple(chosen)
+
+
+follow_ups_app = typer.Typer(
+    cls=CoachGroup,
+    help="What is owed after the room: list follow-ups, mark one done, add one.",
+    short_help="What is owed after the room: list, mark done, add.",
+    epilog="""
+    coach follow-ups
+    coach follow-ups done 5c1e
+    coach follow-ups add "Nina" "Send the self-tape" --due fri --for Anna
+    """,
+    rich_markup_mode=None,
+)
+app.add_typer(follow_ups_app, name="follow-ups")
+
+ALL_FOLLOW_UPS_OPT = typer.Option(False, "--all", help="Include follow-ups already done.")
+
+
+@follow_ups_app.callback(invoke_without_command=True)
+def follow_ups(
+    ctx: typer.Context, show_all: bool = ALL_FOLLOW_UPS_OPT, as_json: bool = JSON_OPT
+) -> None:
+    """What is owed after the room: thank-you notes, agent updates, anything you add.
+
+    Without a command, lists the open follow-ups, oldest first. A review's follow-up
+    answers become items: each choice not ticked is open. Changing them changes only
+    their lines in the note's front matter; your text stays as it is.
+    """
+    if ctx.invoked_subcommand is None:
+        follow_ups_list(show_all=show_all, as_json=as_json)
+
+
+@command(
+    follow_ups_app,
+    "list",
+    short_help="List open follow-ups, oldest first.",
+    epilog="""
+    coach follow-ups list
+    coach follow-ups list --all --json
+    """,
+)
+def follow_ups_list(show_all: bool = ALL_FOLLOW_UPS_OPT, as_json: bool = JSON_OPT) -> None:
+    """List open follow-ups, oldest first (--all: done ones too)."""
+    from callback_coach import console, followups, season, season_render
+
+    coach = open_coach()
+    items = followups.load(coach, season.load_roles(coach), season.current_day())
+    shown = items if show_all else followups.open_items(items)
+    if as_json:
+        print_json(
+            {"format": followups.FOLLOW_UPS_FORMAT, "follow_ups": [i.to_json() for i in shown]}
+        )
+    elif not shown:
+        console.info("No follow-ups open." if not show_all else "No follow-ups yet.")
+    else:
+        console.out().print(season_render.follow_ups_table(shown, season.current_day()))
+
+
+@command(
+    follow_ups_app,
+    "done",
+    short_help="Mark a follow-up done.",
+    epilog="""
+    coach follow-ups done 5c1e09a
+    """,
+)
+def follow_ups_done(
+    ident: str = typer.Argument(..., metavar="ID", help="The id shown by coach follow-ups."),
+) -> None:
+    """Mark a follow-up done (today). Only its line in the note's front matter changes."""
+    from callback_coach import console, followups, season
+
+    coach = open_coach()
+    items = followups.load(coach, season.load_roles(coach), season.current_day())
+    item = followups.find(items, ident)
+    if followups.mark_done(coach, item, season.current_day()):
+        console.info(f"Done: {item.what} ({item.role}, {item.round}).")
+    else:
+        console.info(f"Already done on {item.done}: {item.what} ({item.role}, {item.round}).")
+    console.data(item.id)
+
+
+@command(
+    follow_ups_app,
+    "add",
+    short_help="Add a follow-up to a role's round.",
+    epilog="""
+    coach follow-ups add "Nina" "Thank-you note to Anna"
+    coach follow-ups add "Nina" "Send the self-tape" --due fri --for Anna
+    """,
+)
+def follow_ups_add(
+    role: str = ROLE_ARG,
+    text: str = typer.Argument(..., metavar="TEXT", help="What is owed, in your words."),
+    due: Optional[str] = typer.Option(
+        None, "--due", metavar="DATE", help="When it is due (2026-11-25, tomorrow, fri, +3)."
+    ),
+    to: Optional[str] = typer.Option(
+        None, "--for", metavar="WHO", help="Who it is for (an agent, a casting director)."
+    ),
+    project: Optional[str] = PROJECT_OPT,
+    round_label: Optional[str] = typer.Option(
+        None, "--round", "-r", metavar="ROUND", help="Default: the role's latest round."
+    ),
+) -> None:
+    """Add a follow-up to a role's round; it is kept in that round's note (its review,
+    else its prep), and only the note's follow_ups lines change."""
+    from callback_coach import console, followups, season
+    from callback_coach.workflow import check_round
+
+    today_ = season.current_day()
+    due_day = day_option(due, today_)
+    label = check_round(round_label) if round_label is not None else None
+    coach = open_coach()
+    roles = season.load_roles(coach)
+    chosen = followups.find_role(
+        roles, role, project, choose_project if console.stdin_is_terminal() else None
+    )
+    item = followups.add(
+        coach,
+        chosen,
+        text,
+        today_,
+        due=due_day,
+        to=to,
+        round_label=label,
+        existing=followups.load(coach, roles, today_),
+    )
+    console.info(f"Added follow-up {item.id} to {item.role} ({item.round}).")
+    console.data(item.id)
+
+
+@command(
+    app,
+    short_help="What is next: callbacks, reviews, follow-ups, drafts.",
+    epilog="""
+    coach today
+    coach today --json | jq '.callbacks'
+    """,
+)
+def today(as_json: bool = JSON_OPT) -> None:
+    """What is next, on one screen: callbacks this week, reviews to write, follow-ups due,
+    unfinished drafts, and outcomes with no news after two weeks. A bare `coach` shows it."""
+    from callback_coach import console, followups, season, season_render
+    from callback_coach.today import today_view
+
+    coach = open_coach()
+    roles = season.load_roles(coach)
+    day = season.current_day()
+    view = today_view(roles, followups.load(coach, roles, day), season.read_drafts(coach), day)
+    if as_json:
+        print_json(view.to_json())
+    else:
+        console.out().print(season_render.today_screen(view))
+
+
+@command(
+    export_app,
+    "calendar",
+    short_help="Export your callbacks as an iCalendar file.",
+    epilog="""
+    coach export calendar --output callbacks.ics
+    coach export calendar > callbacks.ics
+    """,
+)
+def export_calendar(output: Optional[str] = OUTPUT_OPT, force: bool = FORCE_OPT) -> None:
+    """Export every callback (past and upcoming) and every dated follow-up as an
+    iCalendar (.ics) file for your calendar app. Importing it again updates the events
+    instead of adding copies."""
+    from callback_coach import console, exports, followups, ical, season
+
+    coach = open_coach()
+    roles = season.load_roles(coach)
+    items = followups.load(coach, roles, season.current_day())
+    stamps = {n.file: n.stamp for r in roles for record in r.rounds for n in record.notes}
+
+    def render() -> str:
+        return ical.calendar([*ical.round_events(roles), *ical.follow_up_events(items, stamps)])
+
+    written = exports.write_output(
+        output, render, lambda: [("callbacks.ics", render())], force=force
+    )
+    for path in written:
+        console.info(f"Wrote {path}")
 
 
 def print_json(data: Any) -> None:

@@ -48,24 +48,30 @@ class SessionResult:
     discarded: bool = False
 
 
+def is_given(value: Any) -> bool:
+    """True for an answer a note keeps: anything but nothing and blank text."""
+    return isinstance(value, list) or is_answered(value)
+
+
 def build_note(
     plan: SessionPlan, answers: dict[str, dict[str, Any]], extra: dict[str, Any] | None = None
 ) -> Note:
     """The note a plan and its answers make (answers in checklist and question order).
 
     A question left blank (skipped at the prompt, or given no answer by a script) is not
-    written: a note holds only answers, however the session ran.
+    written: a note holds only answers, however the session ran. A multiselect with
+    nothing ticked is an answer (`[]`: none of these), and is kept.
     """
     ordered: dict[str, dict[str, Any]] = {}
     for checklist in plan.checklists:
-        given = {k: v for k, v in answers.get(checklist.id, {}).items() if is_answered(v)}
+        given = {k: v for k, v in answers.get(checklist.id, {}).items() if is_given(v)}
         ordered[checklist.id] = {q.id: given[q.id] for q in checklist.questions if q.id in given}
         # Answers to questions the checklist no longer has are kept, after the rest.
         ordered[checklist.id].update(
             {k: v for k, v in given.items() if k not in ordered[checklist.id]}
         )
     for cid, given in answers.items():
-        kept = {k: v for k, v in given.items() if is_answered(v)}
+        kept = {k: v for k, v in given.items() if is_given(v)}
         if cid not in ordered and kept:
             ordered[cid] = kept
     return new_note(

@@ -129,7 +129,7 @@ class Coach:
 
     @property
     def drafts(self) -> DraftStore:
-        return DraftStore(self.home, warn=self._warn)
+        return DraftStore(self.home, warn=self.warn)
 
     # -- reading the home -----------------------------------------------------------------
 
@@ -144,10 +144,10 @@ class Coach:
             paths.builtin_checklists_dir(), paths.user_checklists_dir(self.home)
         )
         for path, reason in catalogue.skipped:
-            self._warn(f"skipped checklist {path}: {reason}")
+            self.warn(f"skipped checklist {path}: {reason}")
         return catalogue
 
-    def _warn(self, message: str) -> None:
+    def warn(self, message: str) -> None:
         """Keep a warning (once) in `warnings`, and pass it to `on_warning` if set."""
         if message not in self.warnings:
             self.warnings.append(message)
@@ -162,9 +162,9 @@ class Coach:
 
     def _warn_unreadable(self, index: NoteIndex) -> None:
         for path, error in index.unreadable():
-            self._warn(f"skipped {path}: {error}")
+            self.warn(f"skipped {path}: {error}")
         for path, warning in index.warnings():
-            self._warn(f"{path}: {warning}")
+            self.warn(f"{path}: {warning}")
 
     def load(self, summaries: list[Any]) -> list[Note]:
         """Read the full notes behind some summaries (skipping any that vanished)."""
@@ -174,7 +174,7 @@ class Coach:
             try:
                 notes.append(read_note(folder / summary.file))
             except (OSError, NoteParseError) as exc:
-                self._warn(f"skipped {folder / summary.file}: {exc}")
+                self.warn(f"skipped {folder / summary.file}: {exc}")
         return notes
 
     def _role_and_project(
@@ -330,7 +330,7 @@ class Coach:
                 try:
                     return parse_date(draft.date)
                 except UsageError:
-                    self._warn(
+                    self.warn(
                         f"the unfinished {kind}'s date {draft.date!r} is not a valid "
                         "YYYY-MM-DD date: using today's (or give --date)"
                     )
