@@ -356,3 +356,72 @@ def test_keys_written_twice_are_reported_at_every_level() -> None:
         "bad.yaml:4: duplicate key 'phase'",
         "bad.yaml:10: duplicate key 'prompt'",
     ]
+
+
+# -- the quick path, conditions and the closing check (issue 9) --------------------------
+
+PATHS_FILE = """\
+id: paths
+title: Paths
+phase: prep
+questions:
+  - id: medium
+    prompt: Where is it?
+    type: select
+    choices: [room, self-tape]
+    quick: true
+  - id: reader
+    prompt: Who reads with you?
+    when: medium=self-tape
+  - id: room-size
+    prompt: How big is the room?
+    when: medium != self-tape
+---
+id: check
+title: Check
+phase: prep
+closing: true
+questions:
+  - id: ready
+    prompt: Ready?
+    type: confirm
+    revisit: paths
+"""
+
+
+def test_quick_when_and_closing_load_and_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "paths.yaml"
+    path.write_text(PATHS_FILE, encoding="utf-8")
+    paths_list, check = load_checklists(path)
+    assert [q.quick for q in paths_list.questions] == [True, False, False]
+    assert paths_list.question("reader").when == ("medium", "=", "self-tape")
+    assert paths_list.question("room-size").when == ("medium", "!=", "self-tape")
+    assert check.closing and check.question("ready").revisit == "paths"
+    for checklist in (paths_list, check):
+        text = yaml.safe_dump(checklist.to_dict(), sort_keys=False)
+        assert parse_checklist_text(text, "again.yaml") == checklist
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("quick: true", "quick: often"), "'quick' must be true or false"),
+        (("when: medium=self-tape", "when: self-tape"), "'when' is QUESTION=VALUE"),
+        (("when: medium=self-tape", "when: '=x'"), "'when' is QUESTION=VALUE"),
+        (("closing: true", "closing: 1"), "'closing' must be true or false"),
+        (("revisit: paths", "revisit: Not An Id"), "'revisit' names a checklist id"),
+        (("    type: confirm\n", "    type: text\n"), "a closing check asks yes/no questions"),
+        (("    revisit: paths\n", ""), "a closing check asks yes/no questions"),
+    ],
+)
+def test_bad_paths_keys_are_problems(change: tuple[str, str], expected: str) -> None:
+    text = PATHS_FILE.replace(*change)
+    assert text != PATHS_FILE
+    assert any(expected in p for p in problems_of(text))
+
+
+def test_a_revisit_naming_no_checklist_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "check.yaml"
+    path.write_text(PATHS_FILE.replace("revisit: paths", "revisit: nowhere"), encoding="utf-8")
+    (problem,) = [str(p) for p in validate_files([path])]
+    assert "'revisit' names nowhere (no such checklist)" in problem

@@ -20,7 +20,7 @@ from callback_coach.yamlio import Node, shown
 
 QUESTION_TYPES = ("text", "long_text", "confirm", "select", "multiselect", "scale")
 PHASES = ("prep", "review")
-CHECKLIST_KEYS = ("id", "title", "phase", "version", "intro", "questions")
+CHECKLIST_KEYS = ("id", "title", "phase", "version", "intro", "closing", "questions")
 QUESTION_KEYS = (
     "id",
     "prompt",
@@ -34,6 +34,9 @@ QUESTION_KEYS = (
     "recall",
     "first_prompt",
     "card",
+    "quick",
+    "when",
+    "revisit",
 )
 # Where an answer goes on the waiting-room card (`coach card`), in the card's order.
 CARD_SLOTS = (
@@ -75,6 +78,13 @@ class Question:
     first_prompt: str | None = None
     # The slot of the waiting-room card this answer fills (one of CARD_SLOTS).
     card: str | None = None
+    # Part of the quick path (`coach prep --quick`).
+    quick: bool = False
+    # Asked only when an earlier answer (or a carried detail) with this id has (`=`) or
+    # has not (`!=`) this value, e.g. ("medium", "=", "self-tape").
+    when: tuple[str, str, str] | None = None
+    # In a closing check: the checklist to go back to when the answer is "not yet".
+    revisit: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The question as it is written in a checklist file (only keys that are set)."""
@@ -99,6 +109,12 @@ class Question:
             data["first_prompt"] = self.first_prompt
         if self.card:
             data["card"] = self.card
+        if self.quick:
+            data["quick"] = True
+        if self.when:
+            data["when"] = "".join(self.when)
+        if self.revisit:
+            data["revisit"] = self.revisit
         return data
 
 
@@ -112,6 +128,9 @@ class Checklist:
     version: int
     questions: tuple[Question, ...]
     intro: str | None = None
+    # The closing check: asked at the end of every prep; a "not yet" offers to go back
+    # to the checklist its question names (`revisit`).
+    closing: bool = False
     source: Path | None = field(default=None, compare=False)
     builtin: bool = field(default=True, compare=False)
 
@@ -131,6 +150,8 @@ class Checklist:
         }
         if self.intro:
             data["intro"] = self.intro
+        if self.closing:
+            data["closing"] = True
         data["questions"] = [q.to_dict() for q in self.questions]
         return data
 
@@ -260,6 +281,13 @@ def _check_together(parsed: list[_Parsed], known: list[Checklist]) -> list[Probl
                 reason = "no such question" if cid in checklists else "no such checklist"
                 message = f"{label}: 'recall' names {ref} ({reason})"
                 problems.append(Problem(item.file, line, message, item.document))
+        for question in item.checklist.questions:
+            if question.revisit and question.revisit not in checklists:
+                message = (
+                    f"question {shown(question.id)}: 'revisit' names {question.revisit} "
+                    "(no such checklist)"
+                )
+                problems.append(Problem(item.file, item.line, message, item.document))
     return problems
 
 
@@ -352,6 +380,11 @@ def _parse(root: Node, out: _Collector) -> _Parsed | None:
     intro_node, intro = value("intro")
     if intro is not None and not isinstance(intro, str):
         out.add(intro_node, "'intro' must be text")
+    closing_node, closing = value("closing")
+    if closing is None:
+        closing = False
+    elif not isinstance(closing, bool):
+        out.add(closing_node, "'closing' must be true or false")
 
     questions: list[Question] = []
     recalls: list[tuple[int, str, str]] = []
@@ -382,8 +415,35 @@ def _parse(root: Node, out: _Collector) -> _Parsed | None:
         version=version,
         questions=tuple(questions),
         intro=intro.strip() if isinstance(intro, str) and intro.strip() else None,
+        closing=closing,
     )
+    if closing and checklist.phase != "prep":
+        out.add(closing_node, "a closing check must have phase prep")
+        return None
+    if closing:
+        for question in questions:
+            if question.type != "confirm" or not question.revisit:
+                out.add(
+                    q_node,
+                    f"question {shown(question.id)}: a closing check asks yes/no questions "
+                    "(type confirm), each with 'revisit: CHECKLIST'",
+                )
+                return None
     return _Parsed(checklist, out.file, out.document, cid_node.line, recalls)
+
+
+def parse_when(value: Any) -> tuple[str, str, str] | None:
+    """`medium=self-tape` as ("medium", "=", "self-tape"), `medium!=self-tape` with "!=";
+    None when `value` is not such a condition."""
+    if not isinstance(value, str):
+        return None
+    key, op, expected = value.partition("!=")
+    if not op:
+        key, op, expected = value.partition("=")
+    key, expected = key.strip(), expected.strip()
+    if not op or not _is_id(key) or not expected:
+        return None
+    return (key, op, expected)
 
 
 def _question_id(node: Node) -> Any:
@@ -497,6 +557,19 @@ def _parse_question(
     if card is not None and card not in CARD_SLOTS:
         out.add(nodes["card"], f"{label}: 'card' must be one of: {', '.join(CARD_SLOTS)}")
 
+    quick = raw.get("quick", False)
+    if not isinstance(quick, bool):
+        out.add(nodes["quick"], f"{label}: 'quick' must be true or false")
+    when = parse_when(raw.get("when"))
+    if "when" in raw and when is None:
+        out.add(
+            nodes["when"],
+            f"{label}: 'when' is QUESTION=VALUE or QUESTION!=VALUE (medium=self-tape)",
+        )
+    revisit = raw.get("revisit")
+    if revisit is not None and not _is_id(revisit):
+        out.add(nodes["revisit"], f"{label}: 'revisit' names a checklist id")
+
     if len(out.problems) > before:
         return None
     question = Question(
@@ -511,6 +584,9 @@ def _parse_question(
         recall=recall,
         first_prompt=first_prompt.strip() if isinstance(first_prompt, str) else None,
         card=card,
+        quick=quick,
+        when=when,
+        revisit=revisit,
     )
     if "default" in raw and raw["default"] is not None:
         from callback_coach.answers import check_value
