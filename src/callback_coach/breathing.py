@@ -153,7 +153,7 @@ def _parse_pattern(
             actions = {p.action for p in phases}
             if not {"in", "out"} <= actions:
                 problem(f"{label}: a pattern needs at least one 'in' and one 'out' phase")
-    if len(problems) > before:
+    if len(problems) > before or not is_text(name, max_length=60):
         return None
     return Pattern(
         id=pid,  # type: ignore[arg-type]
@@ -351,7 +351,9 @@ def plain_line(step: Step) -> str:
     return f"{step.words} {seconds_text(step.seconds)}"
 
 
-def frame(pattern: Pattern, rounds: int, step: Step, elapsed: float, remaining: float, width: int):
+def frame(
+    pattern: Pattern, rounds: int, step: Step, elapsed: float, remaining: float, width: int
+) -> Any:
     """The live display: the phase in words with a countdown, and a bar that fills on the
     in-breath and empties on the out-breath. Always three lines of the same width."""
     import math

@@ -429,7 +429,7 @@ def _parse(root: Node, out: _Collector) -> _Parsed | None:
                     "(type confirm), each with 'revisit: CHECKLIST'",
                 )
                 return None
-    return _Parsed(checklist, out.file, out.document, cid_node.line, recalls)
+    return _Parsed(checklist, out.file, out.document, (cid_node or root).line, recalls)
 
 
 def parse_when(value: Any) -> tuple[str, str, str] | None:
@@ -570,7 +570,7 @@ def _parse_question(
     if revisit is not None and not _is_id(revisit):
         out.add(nodes["revisit"], f"{label}: 'revisit' names a checklist id")
 
-    if len(out.problems) > before:
+    if len(out.problems) > before or not isinstance(qid, str) or not isinstance(prompt, str):
         return None
     question = Question(
         id=qid,

@@ -24,7 +24,7 @@ from typer import _completion_classes as typer_shells
 try:  # Typer 0.25+ ships its own copy of Click
     from typer._click import shell_completion, types
 except ImportError:  # pragma: no cover - older Typer uses Click itself
-    from click import shell_completion, types
+    from click import shell_completion, types  # type: ignore[import-not-found,no-redef,unused-ignore]
 
 
 def complete_role(incomplete: str) -> list[str]:

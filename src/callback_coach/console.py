@@ -155,7 +155,8 @@ class GuardedStream:
     def buffer(self) -> GuardedStream:
         """The binary stream underneath, guarded the same way (exports write bytes)."""
         if self._buffer is None:
-            self._buffer = GuardedStream(self._stream.buffer, is_stdout=self._is_stdout, text=self)
+            raw: IO[Any] = getattr(self._stream, "buffer")  # noqa: B009 - text streams only
+            self._buffer = GuardedStream(raw, is_stdout=self._is_stdout, text=self)
         return self._buffer
 
     def __getattr__(self, name: str) -> Any:
@@ -196,9 +197,9 @@ def guard_streams() -> None:
     """Route every write of this process (ours, Typer's help, completion) through a
     `GuardedStream`. Called once by the `coach` entry point."""
     if sys.stdout is not None and not isinstance(sys.stdout, GuardedStream):
-        sys.stdout = GuardedStream(sys.stdout, is_stdout=True)  # type: ignore[assignment]
+        sys.stdout = GuardedStream(sys.stdout, is_stdout=True)  # type: ignore[assignment,unused-ignore]
     if sys.stderr is not None and not isinstance(sys.stderr, GuardedStream):
-        sys.stderr = GuardedStream(sys.stderr, is_stdout=False)  # type: ignore[assignment]
+        sys.stderr = GuardedStream(sys.stderr, is_stdout=False)  # type: ignore[assignment,unused-ignore]
 
 
 def _isatty(stream: IO[Any] | None) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import yaml
 
@@ -104,7 +104,7 @@ def data_key(node: yaml.Node) -> str:
     return str(node.value) if isinstance(node, yaml.ScalarNode) else "?"
 
 
-def is_text(value: Any, *, max_length: int = 300) -> bool:
+def is_text(value: Any, *, max_length: int = 300) -> TypeGuard[str]:
     """One non-empty line of text, not too long."""
     return (
         isinstance(value, str)

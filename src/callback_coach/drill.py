@@ -467,8 +467,10 @@ def resumed(plan: DrillPlan, draft: Any) -> DrillPlan:
     texts: list[str] = []
     while f"note-{len(texts) + 1}" in answers:
         texts.append(str(answers[f"note-{len(texts) + 1}"]))
-    meta = draft.extra.get("drill") if isinstance(draft.extra.get("drill"), dict) else {}
-    listed = meta.get("notes") if isinstance(meta.get("notes"), list) else []
+    found = draft.extra.get("drill")
+    meta: dict[str, Any] = found if isinstance(found, dict) else {}
+    found_notes = meta.get("notes")
+    listed: list[Any] = found_notes if isinstance(found_notes, list) else []
     notes = []
     for number, text in enumerate(texts, start=1):
         info = (
@@ -487,7 +489,8 @@ def resumed(plan: DrillPlan, draft: Any) -> DrillPlan:
         checklists=[drill_checklist(texts)],
         extra=dict(draft.extra),
     )
-    seed = meta.get("seed") if isinstance(meta.get("seed"), int) else plan.seed
+    found_seed = meta.get("seed")
+    seed = found_seed if isinstance(found_seed, int) else plan.seed
     return replace(plan, session=session, notes=notes, seed=seed, medium=meta.get("medium"))
 
 
@@ -566,7 +569,8 @@ class DrillAsker:
         self.inner.section(checklist, index, total)
 
     def choose(self, message: str, options: Any, default: str | None = None) -> str:
-        return self.inner.choose(message, options, default)
+        chosen: str = self.inner.choose(message, options, default)
+        return chosen
 
     def ask(self, checklist: Checklist, question: Question, default: Any) -> Any:
         parsed = parse_qid(question.id)

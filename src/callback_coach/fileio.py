@@ -283,12 +283,12 @@ if os.name == "nt":  # pragma: no cover - exercised on Windows only
     def _try_lock(fd: int, shared: bool) -> None:
         # msvcrt has no shared lock: a shared request is exclusive (callers wait a little).
         os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined,unused-ignore]
 
     def _release(fd: int) -> None:
         os.lseek(fd, 0, os.SEEK_SET)
         with contextlib.suppress(OSError):
-            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined,unused-ignore]
 
 else:
     import fcntl

@@ -146,7 +146,7 @@ def load(coach: Coach, roles: list[RoleSeason], today: dt.date) -> list[FollowUp
     return items
 
 
-def order(item: FollowUp) -> tuple:
+def order(item: FollowUp) -> tuple[str, ...]:
     """Oldest first: the day it appeared, then due day, role, text."""
     return (item.since or "9999", item.due or "9999", fold(item.role), fold(item.what), item.id)
 

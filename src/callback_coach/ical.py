@@ -167,7 +167,8 @@ def fold_line(line: str) -> str:
     if len(encoded) <= LINE_OCTETS:
         return line
     pieces: list[str] = []
-    current, size, limit = [], 0, LINE_OCTETS
+    current: list[str] = []
+    size, limit = 0, LINE_OCTETS
     for char in line:
         width = len(char.encode("utf-8"))
         if size + width > limit:

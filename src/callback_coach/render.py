@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from rich.console import Group
 from rich.panel import Panel
@@ -186,7 +186,7 @@ def _fitted_table(layout: tuple[str, ...], cells: list[dict[str, str]], width: i
     table.add_column("Role", width=role, overflow="fold")
     table.add_column("Project", width=project, overflow="fold")
     for column in layout[2:]:
-        justify = "right" if column == "Rounds" else "left"
+        justify: Literal["right", "left"] = "right" if column == "Rounds" else "left"
         table.add_column(column.split("/")[0], width=fixed[column], justify=justify, no_wrap=True)
     for row in cells:
         table.add_row(*(Text(cell(row, column)) for column in layout))

@@ -179,7 +179,7 @@ def _load_cache(path: Any, home: Any) -> dict[str, list[Any]]:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("version") != FACTS_VERSION or data.get("home") != str(home):
             return {}
-        notes = data["notes"]
+        notes: dict[str, list[Any]] = data["notes"]
         for entry in notes.values():
             if len(entry) != 3 or len(entry[2]) != len(_FACT_FIELDS):
                 return {}

@@ -244,13 +244,13 @@ class _Builder:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             what = (exc.problem or exc.context or "invalid YAML").strip()
-            line = mark.line + self.offset if mark else None
-            raise ReadError(f"invalid YAML: {what}", line) from None
+            where: int | None = mark.line + self.offset if mark else None
+            raise ReadError(f"invalid YAML: {what}", where) from None
         except yaml.reader.ReaderError as exc:
             char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
             at = self.text.find(char)
-            line = self.text.count("\n", 0, at) + self.offset if at >= 0 else None
-            raise ReadError(f"invalid YAML: {exc.reason} ({char!a})", line) from None
+            found: int | None = self.text.count("\n", 0, at) + self.offset if at >= 0 else None
+            raise ReadError(f"invalid YAML: {exc.reason} ({char!a})", found) from None
         except yaml.YAMLError as exc:
             raise ReadError(f"invalid YAML: {exc}") from None
         finally:
@@ -375,7 +375,7 @@ class _Builder:
         tag = event.tag
         if tag is None:
             if event.implicit[0]:
-                tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+                tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
             elif event.style == '"':
                 reason = bad_text(value)  # only an escape can make one
                 if reason:
@@ -488,7 +488,8 @@ def _represent_str(dumper: Any, value: str) -> yaml.Node:
         style = "'"
     else:
         style = None
-    return dumper.represent_scalar(_STR, value, style=style)
+    node: yaml.Node = dumper.represent_scalar(_STR, value, style=style)
+    return node
 
 
 _Dumper.add_representer(str, _represent_str)
