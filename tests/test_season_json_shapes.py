@@ -90,6 +90,7 @@ def test_the_schemas_hold_the_rules_the_coach_keeps() -> None:
         {"status": "lapsed", "source": "added"},  # only a review's items lapse
         {"due": "friday"},
         {"since": ""},
+        {"role": ""},  # a note with no role is not read
         {"note": "x"},
     ):
         assert not is_valid("follow-ups", {"format": 1, "follow_ups": [{**item, **wrong}]}), wrong
