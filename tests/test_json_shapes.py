@@ -64,10 +64,14 @@ def test_every_schema_is_a_valid_draft_2020_12_schema() -> None:
         "checklist.schema.json",
         "checklists-export.schema.json",
         "checklists-list.schema.json",
+        "drill-list.schema.json",
+        "follow-ups.schema.json",
         "list.schema.json",
         "notes-export.schema.json",
         "search.schema.json",
         "show.schema.json",
+        "stats.schema.json",
+        "today.schema.json",
     ]
     for file in files:
         data = json.loads(file.read_text(encoding="utf-8"))
@@ -92,6 +96,47 @@ def test_the_readme_links_and_describes_every_schema() -> None:
         assert f"(schemas/{file.name})" in section, file.name
     documents = re.findall(r'"format": (\d+)', section)
     assert documents, "the README shows each document's format"
+
+
+# Every way the CLI prints JSON, and the schema of what it prints.
+JSON_COMMANDS = {
+    "list --json": "list",
+    "show --json": "show",
+    "search --json": "search",
+    "export notes --format json": "notes-export",
+    "checklists list --json": "checklists-list",
+    "export checklists --format json": "checklists-export",
+    "stats --json": "stats",
+    "follow-ups --json": "follow-ups",
+    "follow-ups list --json": "follow-ups",
+    "today --json": "today",
+    "drill --json": "drill-list",
+}
+
+
+def test_every_json_the_cli_prints_has_a_schema() -> None:
+    import typer.main
+
+    from callback_coach.cli import app
+
+    found: set[str] = set()
+
+    def walk(command: Any, path: str) -> None:
+        for param in command.params:
+            opts = getattr(param, "opts", [])
+            if "--json" in opts:
+                found.add(f"{path} --json")
+            elif "--format" in opts and "json" in (param.metavar or "").split("|"):
+                found.add(f"{path} --format json")
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, f"{path} {name}".strip())
+
+    walk(typer.main.get_command(app), "")
+    assert found == set(JSON_COMMANDS), "a command prints JSON with no schema in JSON_COMMANDS"
+    table = README.read_text(encoding="utf-8").split("### JSON output", 1)[1].split("\n## ", 1)[0]
+    for name in JSON_COMMANDS.values():
+        assert (SCHEMAS / f"{name}.schema.json").is_file(), name
+        assert f"(schemas/{name}.schema.json) |" in table, f"{name} is not in the README's table"
 
 
 # -- real output ------------------------------------------------------------------------
@@ -155,6 +200,19 @@ def test_notes_export_has_its_documented_shape_in_json_and_yaml(
     check("notes-export", data)
     assert len(data["notes"]) == 6
     assert yaml.safe_load(run(rich_home, coach_bin, "export", "notes", "--format", "yaml")) == data
+
+
+def test_notes_exported_one_file_each_have_the_export_shape(
+    rich_home: Path, coach_bin: str
+) -> None:
+    folder = rich_home / "exported"
+    run(rich_home, coach_bin, "export", "notes", "--format", "json", "--output", f"{folder}/")
+    files = sorted(folder.glob("*.json"))
+    assert len(files) == 6
+    for file in files:
+        document = json.loads(file.read_text(encoding="utf-8"))
+        check("notes-export", document)
+        assert len(document["notes"]) == 1
 
 
 def test_checklist_documents_have_their_documented_shapes(home: Path, coach_bin: str) -> None:
