@@ -289,3 +289,28 @@ def test_facts_come_from_the_cache_and_follow_every_change(home: Path) -> None:
     assert json.loads(result.stdout)["roles"] == 11 and result.stderr == ""
     cache.write_bytes(b"\xff not json")
     assert stats_json()["roles"] == 11
+
+
+def test_a_drill_is_never_a_round_in_the_season(home) -> None:
+    """A saved drill (practice for the next round) neither calls a released role back
+    nor shows as a prepped callback today."""
+    from callback_coach import drill as drills
+    from callback_coach.asker import ScriptedAsker
+    from callback_coach.workflow import Coach
+
+    from .helpers import prep, review
+
+    coach = Coach(home)
+    prep(coach, project="The Seagull", round_label="audition", date="2026-11-01")
+    review(coach, outcome="released", round_label="audition", date="2026-11-01")
+    plan = drills.plan_drill(coach, "Nina", count=1, seed=4, round_label="callback-1")
+    asker = drills.DrillAsker(
+        ScriptedAsker({"drill.note-1-said-back": "faster"}, choices=["save"]),
+        0,
+        show_note=lambda number, total, text: None,
+        think=lambda seconds: None,
+    )
+    drills.run_drill(coach, plan, asker)
+    data = json.loads(runner.invoke(app, ["stats", "--json"]).stdout)
+    assert data["rounds"] == 1
+    assert data["now"] == {"open": 0, "released": 1, "booked": 0}

@@ -218,7 +218,7 @@ class RoundFacts:
 
     @property
     def preps(self) -> list[NoteFacts]:
-        return [n for n in self.notes if n.kind != "review"]
+        return [n for n in self.notes if n.kind == "prep"]
 
     @property
     def reviews(self) -> list[NoteFacts]:
@@ -321,7 +321,8 @@ def group_roles(facts: Iterable[NoteFacts]) -> list[RoleSeason]:
     """The notes grouped into roles (role and project, matched without regard to case or
     accents) and rounds; roles in order of their first date, then name."""
     by_role: dict[tuple[str, str], list[NoteFacts]] = {}
-    for note in sorted(facts, key=lambda n: (n.created, n.file)):
+    # A drill is practice, not a round: it never makes a round prepped or counts in a role.
+    for note in sorted((n for n in facts if n.kind != "drill"), key=lambda n: (n.created, n.file)):
         by_role.setdefault((fold(note.role), fold(note.project)), []).append(note)
     roles = []
     for notes in by_role.values():
