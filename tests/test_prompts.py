@@ -17,7 +17,7 @@ from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
 from callback_coach import paths
-from callback_coach.asker import QuestionaryAsker, TypedNumber
+from callback_coach.asker import QuestionaryAsker, TypedNumber, hint_lines
 from callback_coach.checklist import Question
 from callback_coach.workflow import Coach
 
@@ -366,6 +366,14 @@ def test_ctrl_x_ctrl_e_edits_the_answer_in_the_editor(
 
 
 @POSIX_ONLY
+def test_the_editor_s_lines_make_one_line_in_a_one_line_answer(editor) -> None:
+    editor('printf "  to win\\n\\nher back  \\n" >> "$1"\n')
+    with open_keys("I want" + CTRL_X_CTRL_E + ENTER):
+        answer = QuestionaryAsker().ask(make_checklist("c"), Question("t", "Want?", "text"), None)
+    assert answer == "I want to win her back"
+
+
+@POSIX_ONLY
 def test_a_failing_editor_leaves_the_text_as_it_was(
     editor, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -414,3 +422,27 @@ def test_a_digit_no_number_starts_with_is_ignored() -> None:
     assert typed.press("7", now=0.0) == (None, False)
     assert typed.press("0", now=0.1) == (None, False)
     assert typed.press("2", now=0.2) == (2, True)
+
+
+# -- the hint line ----------------------------------------------------------------------
+
+
+@given(
+    st.lists(st.text(st.sampled_from("ab -"), min_size=1, max_size=30), min_size=1, max_size=6),
+    st.integers(12, 60),
+)
+def test_a_hint_never_breaks_a_part_across_lines(parts: list[str], width: int) -> None:
+    lines = hint_lines(parts, width)
+    assert all(len(line) <= width for line in lines)
+    fitting = [p for p in parts if len(p) <= width]
+    if len(fitting) == len(parts):
+        assert " · ".join(lines) == " · ".join(parts), "every part whole, in order"
+
+
+def test_the_hint_wraps_between_parts(capsys: pytest.CaptureFixture[str]) -> None:
+    with keys(ENTER):
+        asker = QuestionaryAsker()
+        asker.reference("panel", "last round")
+        asker.ask(make_checklist("c"), Question("l", "Beats?", "long_text"), None)
+    lines = [line.strip() for line in capsys.readouterr().err.splitlines()]
+    assert "Ctrl-X Ctrl-E opens your editor · Ctrl-O shows last round" in lines

@@ -239,9 +239,8 @@ class QuestionaryAsker:
         self._out.print(heading)
         if question.help:
             self._out.print(Padding(shown(question.help, "help"), (0, 0, 0, 2)))
-        hint = self._hint(question)
-        if hint:
-            self._out.print(Padding(Text(hint, style="muted"), (0, 0, 0, 2)))
+        for line in hint_lines(self._hints(question), max(self._out.width - 2, 12)):
+            self._out.print(Text(f"  {line}", style="muted"))
         marker = "  ›"
         keys = KeyBindings()
         if kind in ("text", "long_text"):
@@ -254,7 +253,7 @@ class QuestionaryAsker:
                     return "One line here, please."
                 return True
 
-            self._bind_editor(keys)
+            self._bind_editor(keys, one_line=not multiline)
             if multiline:
                 _bind_finish_on_empty_line(keys)
             return self._ask(
@@ -347,8 +346,8 @@ class QuestionaryAsker:
             )
         )
 
-    def _hint(self, question: Question) -> str:
-        """The muted line under a question: how to finish, skip, edit, look back."""
+    def _hints(self, question: Question) -> list[str]:
+        """What the muted line under a question says: how to finish, skip, edit, look back."""
         parts = []
         if question.type == "long_text":
             parts.append("Enter on an empty line finishes (or Esc then Enter)")
@@ -357,10 +356,8 @@ class QuestionaryAsker:
                 parts.append("leave it empty to skip")
             parts.append(f"{EDITOR_KEYS_SHOWN} opens your editor")
         if self._reference is not None:
-            from callback_coach.console import visible
-
-            parts.append(f"{REFERENCE_KEY_SHOWN} shows {visible(self._reference[1])}")
-        return " · ".join(parts)
+            parts.append(f"{REFERENCE_KEY_SHOWN} shows {_one_line(self._reference[1])}")
+        return parts
 
     def _io(self) -> dict[str, Any]:
         return {} if self._output is None else {"output": self._output}
@@ -376,8 +373,9 @@ class QuestionaryAsker:
             for value, label in options
         ]
 
-    def _bind_editor(self, keys: Any) -> None:
-        """Ctrl-X Ctrl-E: the answer so far goes to the actor's editor and comes back."""
+    def _bind_editor(self, keys: Any, *, one_line: bool) -> None:
+        """Ctrl-X Ctrl-E: the answer so far goes to the actor's editor and comes back
+        (for a one-line answer, the lines written there are joined with spaces)."""
         from prompt_toolkit.document import Document
 
         @keys.add(*EDITOR_KEYS, eager=True)
@@ -394,7 +392,10 @@ class QuestionaryAsker:
 
             def then(edited: Any) -> None:
                 if edited.text is not None:
-                    buffer.document = Document(edited.text, len(edited.text))
+                    text = edited.text
+                    if one_line:
+                        text = " ".join(line.strip() for line in text.split("\n") if line.strip())
+                    buffer.document = Document(text, len(text))
 
             _in_terminal(event, run, then=then, in_executor=True)
 
@@ -529,6 +530,21 @@ def _editor_stdout() -> Any:
     except (OSError, ValueError):
         pass
     return None
+
+
+def hint_lines(parts: Sequence[str], width: int) -> list[str]:
+    """`parts` joined with " · " into lines of at most `width` cells, never breaking a part
+    across two lines (so "Ctrl-X Ctrl-E" stays whole); a part wider than a line is cut
+    between words (with "…")."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    for part in parts:
+        if lines and cell_len(lines[-1]) + 3 + cell_len(part) <= width:
+            lines[-1] += " · " + part
+        else:
+            lines.append(fit(part, width))
+    return lines
 
 
 def _one_line(label: str) -> str:
