@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from callback_coach import paths
-from callback_coach.editor import Edited, edit_text, editor_command
+from callback_coach.editor import Edited, edit_text, editor_argv, editor_command
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX shell scripts as editors")
 
@@ -125,3 +125,47 @@ def test_the_editor_draws_where_it_is_told(tmp_path: Path) -> None:
     with out.open("w", encoding="utf-8") as stream:
         edit_text("x", env={"EDITOR": editor}, stdout=stream)
     assert out.read_text(encoding="utf-8") == "drawn\n"
+
+
+def test_an_interrupt_while_the_editor_runs_is_the_editor_s_alone(tmp_path: Path) -> None:
+    import signal
+
+    caught: list[int] = []
+    before = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        # The editor interrupts its parent (the coach), as Ctrl-C in a cooked terminal would.
+        editor = script(tmp_path, "ed", 'kill -INT $PPID; printf "kept\\n" >> "$1"\n')
+        assert edit_text("mine", env={"EDITOR": editor}).text == "mine\nkept"
+        assert caught == [], "the coach did not see the interrupt"
+        os.kill(os.getpid(), signal.SIGINT)
+        assert caught == [signal.SIGINT], "and its own handler is back afterwards"
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+def test_an_editor_stopped_by_a_signal_keeps_the_text(tmp_path: Path) -> None:
+    edited = edit_text("mine", env={"EDITOR": script(tmp_path, "ed", "kill -TERM $$\n")})
+    assert edited.text is None
+    assert "was stopped by a signal; your text is as it was." in str(edited.message)
+
+
+@pytest.mark.parametrize(
+    ("command", "windows", "argv"),
+    [
+        ("code --wait", False, ["code", "--wait"]),
+        ("'/opt/my editor/ed' -n", False, ["/opt/my editor/ed", "-n"]),
+        (
+            r'"C:\Program Files\Notepad++\notepad++.exe" -multiInst',
+            True,
+            [
+                r"C:\Program Files\Notepad++\notepad++.exe",
+                "-multiInst",
+            ],
+        ),
+        (r"C:\tools\vim.exe", True, [r"C:\tools\vim.exe"]),
+    ],
+)
+def test_editor_commands_split_as_their_shell_would(
+    command: str, windows: bool, argv: list[str]
+) -> None:
+    assert editor_argv(command, windows=windows) == argv

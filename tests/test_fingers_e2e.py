@@ -39,7 +39,11 @@ def test_digits_enter_on_an_empty_line_and_the_editor_key(
 ) -> None:
     write_checklist(home / "checklists", "fingers.yaml", FINGERS)
     editor = tmp_path / "fake-editor"
-    editor.write_text('#!/bin/sh\nprintf "written in the editor\\n" >> "$1"\n', encoding="utf-8")
+    # The editor also interrupts the coach, as a Ctrl-C in the editor may: the coach
+    # leaves it to the editor (as git does) and goes on.
+    editor.write_text(
+        '#!/bin/sh\nkill -INT $PPID\nprintf "written in the editor\\n" >> "$1"\n', encoding="utf-8"
+    )
     editor.chmod(0o700)
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("EDITOR", str(editor))

@@ -397,7 +397,9 @@ class QuestionaryAsker:
                         text = " ".join(line.strip() for line in text.split("\n") if line.strip())
                     buffer.document = Document(text, len(text))
 
-            _in_terminal(event, run, then=then, in_executor=True)
+            # In the prompt's own (main) thread, which the editor has to itself anyway, so
+            # that an interrupt meanwhile can be left to the editor (see editor.py).
+            _in_terminal(event, run, then=then)
 
     def _bind_no_default(self, keys: Any) -> None:
         @keys.add("enter", eager=True)

@@ -57,7 +57,7 @@ def edit_text(
     """
     command, source = editor_command(env)
     try:
-        argv = shlex.split(command)
+        argv = editor_argv(command)
     except ValueError as exc:
         return Edited(None, f"Cannot read the editor command {command!r} ({exc}); {KEPT}")
     if not argv:
@@ -74,13 +74,14 @@ def edit_text(
         return Edited(None, f"Cannot write a temp file for the editor ({exc.strerror}); {KEPT}")
     try:
         try:
-            finished = subprocess.run([*argv, str(path)], stdout=stdout, check=False)
+            returncode = _run_editor([*argv, str(path)], stdout)
         except OSError as exc:
             return Edited(None, f"Cannot run the editor {argv[0]!r} ({exc.strerror}); {KEPT}")
-        if finished.returncode != 0:
+        if returncode < 0:
+            return Edited(None, f"The editor {argv[0]!r} was stopped by a signal; {KEPT}")
+        if returncode != 0:
             return Edited(
-                None,
-                f"The editor {argv[0]!r} ended with an error (exit {finished.returncode}); {KEPT}",
+                None, f"The editor {argv[0]!r} ended with an error (exit {returncode}); {KEPT}"
             )
         try:
             data = path.read_bytes()
@@ -98,6 +99,39 @@ def edit_text(
             "Some of what the editor saved was not UTF-8: retype the characters shown as \ufffd."
         )
     return Edited(edited.replace("\r\n", "\n").rstrip("\n"), message)
+
+
+def editor_argv(command: str, *, windows: bool = os.name == "nt") -> list[str]:
+    """`command` split into a program and its arguments as a shell would (`code --wait`,
+    a quoted path with spaces). On Windows a backslash is part of a path, not an escape.
+    Raises ValueError for an unclosed quote."""
+    if not windows:
+        return shlex.split(command)
+    return [
+        word[1:-1] if len(word) >= 2 and word[0] == word[-1] == '"' else word
+        for word in shlex.split(command, posix=False)
+    ]
+
+
+def _run_editor(argv: list[str], stdout: IO[Any] | None) -> int:
+    """Run the editor and wait for it. Meanwhile an interrupt (Ctrl-C, `kill -INT`) is
+    the editor's alone, as `git commit` does: the coach neither stops nor leaves the
+    editor running on a terminal it would draw on again."""
+    import signal
+    import threading
+
+    process = subprocess.Popen(argv, stdout=stdout)
+    if threading.current_thread() is not threading.main_thread():
+        return process.wait()  # only the main thread may change how signals are handled
+    names = ("SIGINT", "SIGQUIT")
+    kept = {
+        n: signal.signal(getattr(signal, n), signal.SIG_IGN) for n in names if hasattr(signal, n)
+    }
+    try:
+        return process.wait()
+    finally:
+        for name, handler in kept.items():
+            signal.signal(getattr(signal, name), handler)
 
 
 def _private_file(text: str, folder: Path | None) -> Path:
