@@ -442,11 +442,7 @@ class QuestionaryAsker:
 
 
 def _in_terminal(
-    event: Any,
-    work: Callable[[], Any],
-    *,
-    then: Callable[[Any], None] | None = None,
-    in_executor: bool = False,
+    event: Any, work: Callable[[], Any], *, then: Callable[[Any], None] | None = None
 ) -> None:
     """Run `work` above the prompt (which is hidden, then drawn again with what was
     typed), then `then(result)`. Keys already typed after this one wait until it is done,
@@ -460,7 +456,7 @@ def _in_terminal(
     queue.clear()
 
     async def run() -> None:
-        result = await run_in_terminal(work, in_executor=in_executor)
+        result = await run_in_terminal(work)
         if then is not None:
             then(result)
         if held:
