@@ -565,6 +565,9 @@ class DrillAsker:
     def show(self, renderable: Any) -> None:
         self.inner.show(renderable)
 
+    def reference(self, renderable: Any, label: str) -> None:
+        self.inner.reference(renderable, label)
+
     def section(self, checklist: Checklist, index: int, total: int) -> None:
         self.inner.section(checklist, index, total)
 
