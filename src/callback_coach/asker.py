@@ -7,10 +7,13 @@ for tests and for callers who drive a session from Python.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, cast
 
 from callback_coach.checklist import Checklist, Question
+
+if TYPE_CHECKING:
+    from prompt_toolkit.key_binding import KeyBindings
 
 
 class Asker(Protocol):
@@ -187,7 +190,7 @@ class QuestionaryAsker:
             # No output chosen by an enclosing app session (a test, an embedding program;
             # prompt_toolkit's own create_app_session checks `_output` the same way):
             # draw on the terminal, like everything else the session shows.
-            output = create_output(stdout=console.terminal_stream())
+            output = create_output(stdout=cast(TextIO, console.terminal_stream()))
         self._output = output
         self._reference: tuple[Any, str] | None = None
         self._style = questionary.Style(
@@ -336,7 +339,7 @@ class QuestionaryAsker:
     ) -> str:
         from callback_coach.console import visible
 
-        return self._ask(
+        chosen: str = self._ask(
             self._q.select(
                 visible(message),
                 choices=self._choices(options),
@@ -345,6 +348,7 @@ class QuestionaryAsker:
                 **self._io(),
             )
         )
+        return chosen
 
     def _hints(self, question: Question) -> list[str]:
         """What the muted line under a question says: how to finish, skip, edit, look back."""
@@ -362,7 +366,9 @@ class QuestionaryAsker:
     def _io(self) -> dict[str, Any]:
         return {} if self._output is None else {"output": self._output}
 
-    def _choices(self, options: Iterable[tuple[Any, str]], checked: set[Any] = frozenset()) -> list:
+    def _choices(
+        self, options: Iterable[tuple[Any, str]], checked: Collection[Any] = frozenset()
+    ) -> list[Any]:
         """Menu entries whose labels fit on one line of the terminal, cut between words.
 
         A label wider than the terminal would be wrapped by prompt_toolkit in the middle of
@@ -373,7 +379,7 @@ class QuestionaryAsker:
             for value, label in options
         ]
 
-    def _bind_editor(self, keys: Any, *, one_line: bool) -> None:
+    def _bind_editor(self, keys: KeyBindings, *, one_line: bool) -> None:
         """Ctrl-X Ctrl-E: the answer so far goes to the actor's editor and comes back
         (for a one-line answer, the lines written there are joined with spaces)."""
         from prompt_toolkit.document import Document
@@ -401,7 +407,7 @@ class QuestionaryAsker:
             # that an interrupt meanwhile can be left to the editor (see editor.py).
             _in_terminal(event, run, then=then)
 
-    def _bind_no_default(self, keys: Any) -> None:
+    def _bind_no_default(self, keys: KeyBindings) -> None:
         @keys.add("enter", eager=True)
         def _again(event: Any) -> None:
             _in_terminal(event, lambda: self._say("Type y for yes or n for no.", "muted"))
@@ -466,7 +472,7 @@ def _in_terminal(
     app.create_background_task(run())
 
 
-def _bind_finish_on_empty_line(keys: Any) -> None:
+def _bind_finish_on_empty_line(keys: KeyBindings) -> None:
     """Enter on an empty last line finishes a long answer (that line is not kept); any
     other Enter starts a new line. Esc then Enter still finishes anywhere."""
     from prompt_toolkit.document import Document
@@ -485,7 +491,7 @@ def _bind_finish_on_empty_line(keys: Any) -> None:
             buffer.newline(copy_margin=not in_paste_mode())
 
 
-def _bind_digits(keys: Any, typed: TypedNumber) -> None:
+def _bind_digits(keys: KeyBindings, typed: TypedNumber) -> None:
     """Digits point at (and, once unambiguous, answer) a scale's number."""
     import time
 
