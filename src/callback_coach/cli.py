@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import shlex
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional  # Optional: Typer < 0.29 on Python 3.10
+from typing import TYPE_CHECKING, Any, Optional, TypeVar, cast  # Optional: Typer < 0.29 on 3.10
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 
 # Click's exceptions, found through Typer's public BadParameter (Typer may bundle Click).
 _CLICK_ERRORS = sys.modules[typer.BadParameter.__module__]
+
+
+CommandFunction = TypeVar("CommandFunction", bound=Callable[..., Any])
 
 
 class HelpFormat:
@@ -100,7 +104,7 @@ def _usage_exit(exc: Any, ctx: Any) -> Exception:
     """Click's usage error as one line (`error: no such option: --x (see coach prep --help)`)
     and exit code 2; `coach` alone still shows the help."""
     if isinstance(exc, getattr(_CLICK_ERRORS, "NoArgsIsHelpError", ())):
-        return exc
+        return cast(Exception, exc)
     from callback_coach.errors import UsageError
 
     where = exc.ctx or ctx
@@ -142,7 +146,9 @@ app = typer.Typer(
 )
 
 
-def command(group: typer.Typer, name: str | None = None, **kwargs: Any) -> Any:
+def command(
+    group: typer.Typer, name: str | None = None, **kwargs: Any
+) -> Callable[[CommandFunction], CommandFunction]:
     """`group.command`, with the coach's help format."""
     return group.command(name, cls=CoachCommand, **kwargs)
 

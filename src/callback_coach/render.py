@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from rich.console import Group
@@ -310,7 +311,7 @@ def checklist_row(checklist: Checklist) -> dict[str, Any]:
     }
 
 
-def checklists_table(checklists: list[Checklist]) -> Table:
+def checklists_table(checklists: Sequence[Checklist]) -> Table:
     from rich import box
 
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
