@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,9 @@ from callback_coach.checklist import (
     BUILTIN_ORDER,
     load_catalogue,
     load_checklist,
+    load_checklists,
     parse_checklist_text,
+    validate_files,
 )
 from callback_coach.errors import ChecklistError
 
@@ -160,6 +163,8 @@ questions:
         "bad.yaml:2: missing 'title' (a short text)",
         "bad.yaml:5: question 'a': missing 'prompt'",
         "bad.yaml:6: question 'a': unknown type 'essay' (allowed: text, long_text, confirm, select, multiselect, scale)",
+        # Reported although the first 'a' has problems of its own (issue 7, item 6).
+        "bad.yaml:7: duplicate question id 'a' (first on line 5)",
         "bad.yaml:9: question 'c': type multiselect needs a non-empty 'choices' list",
     ]
 
@@ -238,3 +243,185 @@ def test_an_empty_user_file_is_skipped_with_a_warning(home: Path) -> None:
         == f"warning: skipped checklist {user_dir / 'mindset.yaml'}: the file is empty\n"
     )
     assert result.stdout.startswith("id: mindset\n")
+
+
+# -- issue 7, item 5: `coach export checklists > all.yaml` reads back ------------------
+
+
+def cli(*args: str):
+    from typer.testing import CliRunner
+
+    from callback_coach.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+def test_all_checklists_exported_to_one_file_validate_and_load(home: Path, tmp_path: Path) -> None:
+    exported = cli("export", "checklists")
+    assert exported.exit_code == 0
+    all_yaml = tmp_path / "all.yaml"
+    all_yaml.write_text(exported.stdout, encoding="utf-8")
+    assert exported.stdout.count("\n---\n") == len(BUILTIN_IDS) - 1
+
+    validated = cli("checklists", "validate", str(all_yaml))
+    assert (validated.exit_code, validated.stderr) == (0, f"{all_yaml}: ok\n")
+
+    user_dir = paths.user_checklists_dir(home)
+    user_dir.mkdir(parents=True)
+    (user_dir / "all.yaml").write_text(exported.stdout, encoding="utf-8")
+    listed = cli("checklists", "list", "--json")
+    assert listed.exit_code == 0, listed.stderr
+    sources = {c["id"]: c["source"] for c in json.loads(listed.stdout)["checklists"]}
+    assert sources == dict.fromkeys(BUILTIN_ORDER, str(user_dir / "all.yaml"))
+    answers = tmp_path / "a.yaml"
+    answers.write_text("refine-intention:\n  want: to be seen\n")
+    prepped = cli("prep", "Nina", "--answers", str(answers))
+    assert prepped.exit_code == 0, prepped.stderr
+
+
+def test_several_checklists_in_one_file_name_the_document_of_each_problem(tmp_path: Path) -> None:
+    path = write_checklist(
+        tmp_path,
+        "two.yaml",
+        GOOD
+        + "---\n"
+        + GOOD.replace("id: good", "id: other").replace("type: text", "type: x")
+        + "---\n"
+        + GOOD
+        + "---\n",
+    )
+    assert [str(p) for p in validate_files([path])] == [
+        f"{path}:17 (document 2): question 'a': unknown type 'x' (allowed: text, long_text, confirm, select, multiselect, scale)",
+        f"{path}:19 (document 3): checklist id 'good' is also defined in document 1",
+    ]
+    ok = write_checklist(tmp_path, "ok.yaml", GOOD + "---\n" + GOOD.replace("id: good", "id: b"))
+    assert [c.id for c in load_checklists(ok)] == ["good", "b"]
+    with pytest.raises(ChecklistError) as info:
+        load_checklist(ok)
+    assert info.value.details == [f"{ok}: 2 checklists where one was expected"]
+
+
+# -- issue 7, item 6: the validator reports everything at once ---------------------------
+
+RECALLS = GOOD + "    recall: [nothing.here, mindset.nope, mindset.calm, warm-up.voice]\n"
+
+
+def test_a_recall_naming_no_question_is_reported(home: Path, tmp_path: Path) -> None:
+    path = write_checklist(tmp_path, "recalls.yaml", RECALLS)
+    result = cli("checklists", "validate", str(path))
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[1:] == [
+        f"  {path}:9: question 'a': 'recall' names nothing.here (no such checklist)",
+        f"  {path}:9: question 'a': 'recall' names mindset.nope (no such question)",
+        f"  {path}:9: question 'a': 'recall' names warm-up.voice (no such checklist)",
+    ]
+
+
+def test_a_recall_may_name_a_checklist_of_another_file_or_of_the_home(
+    home: Path, tmp_path: Path
+) -> None:
+    warm_up = {
+        "id": "warm-up",
+        "title": "Warm-up",
+        "phase": "prep",
+        "questions": [{"id": "voice", "prompt": "Voice?", "type": "confirm"}],
+    }
+    recalls = write_checklist(
+        tmp_path,
+        "recalls.yaml",
+        RECALLS.replace("nothing.here, ", "").replace("mindset.nope, ", ""),
+    )
+    other = write_checklist(tmp_path, "warm-up.yaml", warm_up)
+    assert validate_files([recalls, other]) == []
+    assert [p.message for p in validate_files([recalls])] == [
+        "question 'a': 'recall' names warm-up.voice (no such checklist)"
+    ]
+    write_checklist(paths.user_checklists_dir(home), "warm-up.yaml", warm_up)
+    assert validate_files([recalls]) == []
+
+
+def test_a_recall_naming_no_question_stops_a_prep(home: Path) -> None:
+    path = write_checklist(paths.user_checklists_dir(home), "recalls.yaml", RECALLS)
+    result = cli("prep", "Nina", "--defaults")
+    assert result.exit_code == 3
+    assert f"  {path}:9: question 'a': 'recall' names nothing.here (no such checklist)" in (
+        result.stderr.splitlines()
+    )
+    assert not paths.notes_dir(home).exists()
+
+
+def test_keys_written_twice_are_reported_at_every_level() -> None:
+    text = GOOD.replace("phase: prep\n", "phase: prep\nphase: review\n") + "    prompt: again?\n"
+    assert problems_of(text) == [
+        "bad.yaml:4: duplicate key 'phase'",
+        "bad.yaml:10: duplicate key 'prompt'",
+    ]
+
+
+# -- the quick path, conditions and the closing check (issue 9) --------------------------
+
+PATHS_FILE = """\
+id: paths
+title: Paths
+phase: prep
+questions:
+  - id: medium
+    prompt: Where is it?
+    type: select
+    choices: [room, self-tape]
+    quick: true
+  - id: reader
+    prompt: Who reads with you?
+    when: medium=self-tape
+  - id: room-size
+    prompt: How big is the room?
+    when: medium != self-tape
+---
+id: check
+title: Check
+phase: prep
+closing: true
+questions:
+  - id: ready
+    prompt: Ready?
+    type: confirm
+    revisit: paths
+"""
+
+
+def test_quick_when_and_closing_load_and_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "paths.yaml"
+    path.write_text(PATHS_FILE, encoding="utf-8")
+    paths_list, check = load_checklists(path)
+    assert [q.quick for q in paths_list.questions] == [True, False, False]
+    assert paths_list.question("reader").when == ("medium", "=", "self-tape")
+    assert paths_list.question("room-size").when == ("medium", "!=", "self-tape")
+    assert check.closing and check.question("ready").revisit == "paths"
+    for checklist in (paths_list, check):
+        text = yaml.safe_dump(checklist.to_dict(), sort_keys=False)
+        assert parse_checklist_text(text, "again.yaml") == checklist
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("quick: true", "quick: often"), "'quick' must be true or false"),
+        (("when: medium=self-tape", "when: self-tape"), "'when' is QUESTION=VALUE"),
+        (("when: medium=self-tape", "when: '=x'"), "'when' is QUESTION=VALUE"),
+        (("closing: true", "closing: 1"), "'closing' must be true or false"),
+        (("revisit: paths", "revisit: Not An Id"), "'revisit' names a checklist id"),
+        (("    type: confirm\n", "    type: text\n"), "a closing check asks yes/no questions"),
+        (("    revisit: paths\n", ""), "a closing check asks yes/no questions"),
+    ],
+)
+def test_bad_paths_keys_are_problems(change: tuple[str, str], expected: str) -> None:
+    text = PATHS_FILE.replace(*change)
+    assert text != PATHS_FILE
+    assert any(expected in p for p in problems_of(text))
+
+
+def test_a_revisit_naming_no_checklist_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "check.yaml"
+    path.write_text(PATHS_FILE.replace("revisit: paths", "revisit: nowhere"), encoding="utf-8")
+    (problem,) = [str(p) for p in validate_files([path])]
+    assert "'revisit' names nowhere (no such checklist)" in problem

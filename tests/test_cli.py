@@ -151,7 +151,7 @@ def test_missing_required_answer(home: Path, tmp_path: Path) -> None:
         (
             ["--date", "23/11/2026"],
             ExitCode.USAGE,
-            "error: date '23/11/2026' is not a valid YYYY-MM-DD date",
+            "error: date '23/11/2026' is not a date the coach understands: use YYYY-MM-DD, ",
         ),
         (["--round", "../x"], ExitCode.USAGE, "error: round '../x' is not valid"),
         (["--checklist", "nope"], ExitCode.NOT_FOUND, "error: no checklist 'nope' (available: "),

@@ -83,3 +83,44 @@ def test_the_example_note_in_the_readme_parses() -> None:
     assert (
         note.answers["refine-intention"]["obstacle"] == "His doubt about my talent.\nAnd my mother."
     )
+
+
+def set_up_blocks() -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## Set up", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
+
+
+def test_set_up_gets_the_code_then_runs_the_coach_and_the_tests() -> None:
+    clone, install, tests, again, pipx = set_up_blocks()
+    pyproject = (README.parent / "pyproject.toml").read_text(encoding="utf-8")
+    (name,) = re.findall(r'^name = "(.+)"$', pyproject, flags=re.MULTILINE)
+    # The clone names its folder, so the `cd` is right whatever the repository is called.
+    assert clone == f"git clone REPOSITORY-ADDRESS {name}\ncd {name}\n"
+    assert install.startswith("python3 -m venv .venv && . .venv/bin/activate && pip install . &&")
+    assert 'coach prep "Nina"' in install
+    assert tests.strip().endswith('pip install ".[test]" && pytest')
+    assert again.startswith(f"cd {name} && . .venv/bin/activate\ncoach ")
+    assert pipx == "pipx install .\n"
+
+
+def test_the_next_day_a_new_terminal_finds_coach_again(tmp_path: Path, coach_bin: str) -> None:
+    """The README's "new terminal" lines, run in a shell whose PATH has no coach: they
+    re-activate the virtual environment the tests run in, and coach runs."""
+    import subprocess
+    import sys
+
+    venv = Path(sys.prefix)
+    assert (venv / "bin" / "activate").is_file(), "the tests run in the README's venv"
+    assert Path(coach_bin).parent == venv / "bin"
+    _, _, _, again, _ = set_up_blocks()
+    checkout = tmp_path / "callback-coach"
+    checkout.mkdir()
+    (checkout / ".venv").symlink_to(venv)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "COACH_HOME": str(tmp_path / "h")}
+    assert subprocess.run(["bash", "-c", "command -v coach"], env=env).returncode != 0
+    proc = subprocess.run(
+        ["bash", "-euc", again], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.startswith("No roles yet.")

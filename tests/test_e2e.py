@@ -93,6 +93,8 @@ def test_a_full_prep_keeps_every_typed_answer(home: Path, coach_bin: str) -> Non
     child.expect_exact("What now?")
     child.send(ENTER)
     child.expect_exact("Saved your prep for Nina (callback-1)")
+    child.expect_exact("Show your waiting-room card for the day?")
+    child.send(DOWN + ENTER)  # Not now
     assert finish(child) == 0
     notes = saved_notes(home)
     assert len(notes) == 1
@@ -130,6 +132,8 @@ def test_ctrl_c_keeps_a_draft_and_the_next_prep_resumes(home: Path, coach_bin: s
     assert first.prompt not in before and second.prompt not in before, "only what is left is asked"
     child.expect_exact("What now?")
     child.send(ENTER)
+    child.expect_exact("Show your waiting-room card for the day?")
+    child.send(DOWN + ENTER)
     assert finish(child) == 0
     (note,) = saved_notes(home)
     assert note.answers["refine-intention"] == got
@@ -147,6 +151,8 @@ def test_prep_review_prep_shows_what_worked_last_time(home: Path, coach_bin: str
         answer(child, "mindset", question)
     child.expect_exact("What now?")
     child.send(ENTER)
+    child.expect_exact("Show your waiting-room card for the day?")
+    child.send(DOWN + ENTER)
     assert finish(child) == 0
 
     (after,) = Coach(home).plan_review("Nina").checklists
@@ -185,6 +191,8 @@ def test_prep_review_prep_shows_what_worked_last_time(home: Path, coach_bin: str
         child.send(ESC_ENTER if question.type == "long_text" else ENTER)
     child.expect_exact("What now?")
     child.send(ENTER)
+    child.expect_exact("Show your waiting-room card for the day?")
+    child.send(DOWN + ENTER)
     assert finish(child) == 0
     notes = sorted(saved_notes(home), key=lambda n: (n.round, n.kind))
     assert [(n.round, n.kind) for n in notes] == [

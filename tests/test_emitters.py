@@ -1,6 +1,7 @@
 """The fast writers of the exports give the bytes of the reference ones, on random data:
-libyaml's emitter and the direct YAML writer against PyYAML's pure-Python emitter, and
-the JSON template against json.dumps(..., indent=2)."""
+libyaml's emitter against PyYAML's pure-Python one (both with yamlio's representation of
+text), the streamed YAML export against `yamlio.dump` of the whole document, and the JSON
+template against json.dumps(..., indent=2)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,11 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from callback_coach import exports
-from callback_coach.notes import NOTE_KEYS, Note, dump_yaml
+from callback_coach import exports, json_shapes, yamlio
+from callback_coach.notes import NOTE_KEYS, Note
 
 # Characters that steer YAML's choice of style: indicators, quotes, spaces, line breaks
 # (including the Unicode ones), characters above U+FFFF, controls, the BOM.
@@ -40,7 +40,7 @@ VALUES = st.recursive(
 )
 
 
-# Text such as actors write: mostly taken by the direct writer, so its output is compared.
+# Text such as actors write: mostly taken by libyaml's emitter, so its output is compared.
 PLAIN_TEXT = st.lists(
     st.one_of(st.sampled_from([*"abcXYZ .,;!?()'/-:#\n", "é", "見", "—", "·"]), WORDS), max_size=8
 ).map("".join)
@@ -112,24 +112,21 @@ def test_libyaml_is_used_for_the_common_case() -> None:
         assert not exports.c_emitter_safe([{"answer": odd}])
 
 
-@settings(max_examples=400, deadline=None)
-@given(value=VALUES)
-def test_the_direct_yaml_writer_matches_pyyaml_on_single_values(value) -> None:
-    written = exports._yaml_value(value, "  ")
-    if written is not None:
-        assert "- k:" + written == pure([{"k": value}])
-
-
 @settings(max_examples=300, deadline=None)
-@given(note=st.one_of(notes(), notes(PLAIN_TEXT, PLAIN_VALUES)))
-def test_the_direct_yaml_writer_matches_pyyaml_on_notes(note: Note) -> None:
-    prompts = exports.Prompts(_catalogue())
-    written = exports.note_yaml_direct(note, prompts, {})
-    if written is not None:
-        assert written == pure([exports.note_document(note, prompts)])
+@given(notes=st.lists(st.one_of(notes(), notes(PLAIN_TEXT, PLAIN_VALUES)), max_size=3))
+def test_the_streamed_exports_equal_the_documents_written_whole(notes: list[Note]) -> None:
+    catalogue = _catalogue()
+    document = json_shapes.notes_json(notes, catalogue)
+    # YAML: yamlio.dump of the whole document (its one writer), a note at a time.
+    escapes = exports.needs_yaml_escapes(notes, catalogue)
+    streamed = "".join(exports.note_chunks("yaml", notes, catalogue, yaml_escapes=escapes))
+    assert streamed == yamlio.dump(document)
+    # JSON: json.dumps(indent=2) of the whole document, made with the C string encoder.
+    streamed = "".join(exports.note_chunks("json", notes, catalogue))
+    assert streamed == json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def test_the_direct_yaml_writer_takes_ordinary_notes() -> None:
+def test_ordinary_notes_take_the_libyaml_emitter() -> None:
     note = _note(
         {
             "kind": "prep",
@@ -144,18 +141,18 @@ def test_the_direct_yaml_writer_takes_ordinary_notes() -> None:
                 "want": "to be seen",
                 "beats": " 1. arrive\n2. leave\n",
                 "off-book": 4,
-                "stakes": ["a:b", "No"],
+                "stakes": ["a:b", "No", "1e3"],
             }
         },
         {"prep_note": "x.md", "people_met": ["Anna (casting)"], "medium": None},
         "# Zoë · callback-1 (prep)\n\nYour own notes go here.\n",
         "2026-11-20_zoe_callback-1_prep.md",
     )
-    prompts = exports.Prompts(_catalogue())
-    written = exports.note_yaml_direct(note, prompts, {})
-    document = exports.note_document(note, prompts)
-    assert written is not None and written == pure([document])
-    assert yaml.safe_load(written) == [document]
+    document = exports.note_document(note, exports.Prompts(_catalogue()))
+    assert exports.c_emitter_safe([document])
+    written = exports.yaml_text([document], allow_unicode=True)
+    assert written == pure([document])
+    assert yamlio.load(written).value == [document]
 
 
 @settings(max_examples=200, deadline=None)
@@ -184,11 +181,9 @@ def test_the_json_template_matches_json_dumps(answers, extra, body: str, role: s
     }
     note = Note(meta=meta, body=body)
     prompts = exports.Prompts(_catalogue())
-    document = exports.note_document(note, prompts)
+    document = json_shapes.note_json(note, _catalogue())
     expected = json.dumps({"notes": [document]}, ensure_ascii=False, indent=2)
     assert expected == '{\n  "notes": [\n    ' + exports.note_json(note, prompts) + "\n  ]\n}"
-    # And the note file itself is still written by notes.dump_yaml, untouched here.
-    assert dump_yaml({"role": role})
 
 
 def _catalogue():

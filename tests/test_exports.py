@@ -53,7 +53,8 @@ def save_prep(home: Path, want: str, beats: str, body_extra: str = "") -> Path:
         date="2026-11-23",
     )
     note = c.save_answers(
-        plan, {"refine-intention": {"want": want.replace("\n", " ").strip() or "x", "beats": beats}}
+        plan,
+        {"refine-intention": {"want": " ".join(want.splitlines()).strip() or "x", "beats": beats}},
     )
     if body_extra:
         note.path.write_text(note.path.read_text(encoding="utf-8") + body_extra, encoding="utf-8")
@@ -111,8 +112,8 @@ def test_csv_neutralises_formulas() -> None:
 
 def test_exports_with_no_notes(home: Path) -> None:
     for fmt, expected in (
-        ("json", {"format": 1, "notes": []}),
-        ("yaml", {"format": 1, "notes": []}),
+        ("json", {"format": 2, "notes": []}),
+        ("yaml", {"format": 2, "notes": []}),
     ):
         result = coach("export", "notes", "--format", fmt)
         assert result.exit_code == 0
@@ -164,8 +165,12 @@ def test_every_filter(history: Coach, args: list[str], expected) -> None:
 def test_bad_filters_and_formats(history: Coach) -> None:
     for args, message in (
         (["--format", "pdf"], "error: format 'pdf' is not one of: md, json, yaml, csv"),
-        (["--kind", "audition"], "error: kind 'audition' is not one of: prep, review"),
-        (["--since", "yesterday"], "error: date 'yesterday' is not a valid YYYY-MM-DD date"),
+        (["--kind", "audition"], "error: kind 'audition' is not one of: prep, review, drill"),
+        (
+            ["--since", "last week"],
+            "error: date 'last week' is not a date the coach understands: use YYYY-MM-DD, "
+            "today, tomorrow, yesterday, a weekday (fri, friday) or +N days",
+        ),
     ):
         result = coach("export", "notes", *args)
         assert result.exit_code == ExitCode.USAGE
@@ -192,7 +197,7 @@ def test_output_to_a_file_then_refusal_then_force(history: Coach, tmp_path: Path
     ]
     assert target.read_text() == "mine"
     forced = coach("export", "notes", "--format", "json", "--output", str(target), "--force")
-    assert forced.exit_code == 0 and json.loads(target.read_text())["format"] == 1
+    assert forced.exit_code == 0 and json.loads(target.read_text())["format"] == 2
 
 
 def test_output_to_a_folder_writes_one_file_per_note(history: Coach, tmp_path: Path) -> None:
@@ -266,7 +271,7 @@ def test_validate_good_broken_and_exported_files(home: Path, tmp_path: Path) -> 
     ok = coach("checklists", "validate", str(good))
     assert ok.exit_code == 0 and ok.stderr == f"{good}: ok\n"
     broken = coach("checklists", "validate", str(good), str(bad), str(tmp_path / "missing.yaml"))
-    assert broken.exit_code == ExitCode.CHECKLIST_INVALID
+    assert broken.exit_code == ExitCode.NOT_FOUND, "a missing file is not found, as for --answers"
     assert broken.stderr.splitlines() == [
         "error: 4 problems found",
         f"  {bad}:3: 'phase' must be one of: prep, review",

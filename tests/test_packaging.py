@@ -36,6 +36,13 @@ def test_the_wheel_ships_every_checklist(wheel: Path) -> None:
     assert shipped == sorted(p.name for p in (ROOT / "checklists").glob("*.yaml"))
 
 
+def test_the_wheel_ships_the_breathing_patterns_and_the_drill_bank(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    shipped = sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("callback_coach/data/"))
+    assert shipped == sorted(p.name for p in (ROOT / "data").glob("*.yaml"))
+    assert shipped == ["breathing.yaml", "drill-notes.yaml"]
+
+
 def test_the_installed_wheel_works_outside_the_repo(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
@@ -81,6 +88,20 @@ def test_the_installed_wheel_works_outside_the_repo(wheel: Path, tmp_path: Path)
 
     version = subprocess.run([bin_dir / "coach", "--version"], **run)
     assert version.returncode == 0 and version.stdout.startswith("coach ")
+
+    data = subprocess.run(
+        [
+            bin_dir / "python",
+            "-c",
+            "from callback_coach import paths; print(paths.builtin_data_dir())",
+        ],
+        **run,
+    )
+    assert Path(data.stdout.strip()).is_relative_to(env_dir), data
+    patterns = subprocess.run([bin_dir / "coach", "breathe", "--list"], **run)
+    assert patterns.returncode == 0 and patterns.stdout.startswith("box\t"), patterns
+    drill = subprocess.run([bin_dir / "coach", "drill", "Nina", "--list", "--json"], **run)
+    assert drill.returncode == 0 and '"source": "bank"' in drill.stdout, drill
 
     prep = subprocess.run(
         [bin_dir / "coach", "prep", "Nina", "--answers", "-"],

@@ -198,3 +198,16 @@ def test_a_resumed_session_keeps_the_date_it_was_started_with(home: Path) -> Non
         ScriptedAsker(choices=["resume", "save"]),
     )
     assert result.note.date == "2026-11-25"
+
+
+def test_an_answer_typed_in_another_encoding_is_asked_again(home: Path) -> None:
+    """A terminal that is not UTF-8 gives lone surrogates (issue 7, item 22): never kept;
+    the answer is offered back with U+FFFD in their place, to retype."""
+    asker = ScriptedAsker(
+        {"tiny.want": answer_sequence("caf\udce9 au lait", "café au lait")}, choices=["save"]
+    )
+    result = run(home, asker, plan(TINY))
+    assert result.note.answers["tiny"]["want"] == "café au lait"
+    assert asker.defaults_seen["tiny.want"] == "caf\ufffd au lait"
+    assert any("not valid Unicode" in str(item) for item in asker.shown)
+    assert read_note(result.note.path).answers["tiny"]["want"] == "café au lait"

@@ -9,67 +9,174 @@ from __future__ import annotations
 import functools
 import itertools
 import shlex
+import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional  # Optional: Typer < 0.29 on Python 3.10
+from typing import TYPE_CHECKING, Any, Optional, TypeVar, cast  # Optional: Typer < 0.29 on 3.10
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from callback_coach import __version__
-from callback_coach.completion import complete_checklist, complete_outcome, complete_role
+from callback_coach.completion import CHECKLIST_ID, OUTCOME, ROLE_NAME
 from callback_coach.errors import CoachError, ExitCode
 
 if TYPE_CHECKING:
     from callback_coach.asker import Asker
     from callback_coach.session import SessionPlan
+    from callback_coach.workflow import Coach
 
 
-class CoachGroup(TyperGroup):
+# Click's exceptions, found through Typer's public BadParameter (Typer may bundle Click).
+_CLICK_ERRORS = sys.modules[typer.BadParameter.__module__]
+
+
+CommandFunction = TypeVar("CommandFunction", bound=Callable[..., Any])
+
+
+class HelpFormat:
+    """Help as the README writes it: `ROLE` rather than Typer's `{ROLE}` in the usage
+    line, and an "Examples" section whose lines are kept exactly as written."""
+
+    epilog: str | None
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        if not self.epilog:
+            return
+        with formatter.section("Examples"):
+            for line in self.epilog.strip().splitlines():
+                formatter.write(f"{'':>{formatter.current_indent}}{line.strip()}\n")
+
+
+class CoachCommand(HelpFormat, TyperCommand):
+    """Every command of the coach."""
+
+
+class CoachGroup(HelpFormat, TyperGroup):
     """The one place where a user error becomes a line on stderr and an exit code."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # Input is decoded once, here at the edge: bytes that were not UTF-8 reach Python
+        # as lone surrogates and must never get into a note.
+        for arg in args:
+            if any("\ud800" <= ch <= "\udfff" for ch in arg):
+                from callback_coach.errors import UsageError
+
+                report(UsageError(f"the argument {_shown(arg)} is not valid UTF-8 text"))
+                raise typer.Exit(int(ExitCode.USAGE))
+        return super().parse_args(ctx, args)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except _CLICK_ERRORS.UsageError as exc:
+            raise _usage_exit(exc, None) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except _CLICK_ERRORS.UsageError as exc:
+            raise _usage_exit(exc, ctx) from None
         except CoachError as exc:
-            report(exc)
-            raise typer.Exit(int(exc.exit_code)) from None
+            raise typer.Exit(report(exc)) from None
+
+    def _main_shell_completion(
+        self, ctx_args: Any, prog_name: str, complete_var: Any = None
+    ) -> None:
+        from callback_coach.completion import use_coach_shells
+
+        use_coach_shells()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
 
-def report(exc: CoachError) -> None:
+def _shown(arg: str) -> str:
+    """An argument holding undecodable bytes, with those bytes written as \\xNN."""
+    try:
+        raw = arg.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return ascii(arg)
+    return "'" + raw.decode("utf-8", "backslashreplace") + "'"
+
+
+def _usage_exit(exc: Any, ctx: Any) -> Exception:
+    """Click's usage error as one line (`error: no such option: --x (see coach prep --help)`)
+    and exit code 2; `coach` alone still shows the help."""
+    if isinstance(exc, getattr(_CLICK_ERRORS, "NoArgsIsHelpError", ())):
+        return cast(Exception, exc)
+    from callback_coach.errors import UsageError
+
+    where = exc.ctx or ctx
+    command = where.command_path if where is not None else "coach"
+    if where is ctx and ctx is not None and ctx.invoked_subcommand:
+        command += f" {ctx.invoked_subcommand}"
+    message = " ".join(exc.format_message().split()).rstrip(".")
+    report(UsageError(f"{message[:1].lower()}{message[1:]} (see {command} --help)"))
+    return typer.Exit(int(ExitCode.USAGE))
+
+
+def report(exc: CoachError) -> int:
+    """Show an error on stderr (nothing for a closed output) and return its exit code."""
     from callback_coach import console
 
-    console.error(exc.message, exc.prefix)
+    if exc.message:
+        console.error(exc.message, exc.prefix)
     for line in exc.details:
-        console.err().print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
+        console.detail(line)
+    return int(exc.exit_code)
 
 
 app = typer.Typer(
     cls=CoachGroup,
     name="coach",
     help="Prepare for a callback the night before; review it after the room.",
-    no_args_is_help=True,
+    epilog="""
+    coach                                         # today: what is next
+    coach prep "Nina" --project "The Seagull"     # the night before
+    coach review "Nina"                           # after the room
+    coach outcome "Nina" booked                   # when the news comes
+    coach list                                    # every role, what comes next
+    coach stats                                   # your season at a glance
+    coach COMMAND --help                          # every option of a command
+    """,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
+def command(
+    group: typer.Typer, name: str | None = None, **kwargs: Any
+) -> Callable[[CommandFunction], CommandFunction]:
+    """`group.command`, with the coach's help format."""
+    return group.command(name, cls=CoachCommand, **kwargs)
+
+
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"coach {__version__}")
+        from callback_coach import console
+
+        console.data(f"coach {__version__}")
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
     """Prepare for a callback the night before; review it after the room.
 
-    Notes are private files in your coach home ($COACH_HOME).
+    Notes are private files in your coach home ($COACH_HOME). Without a command, the
+    coach shows `coach today`.
     """
+    if ctx.invoked_subcommand is None:
+        today(as_json=False)
 
 
 ROLE_ARG = typer.Argument(
@@ -77,7 +184,7 @@ ROLE_ARG = typer.Argument(
     metavar="ROLE",
     help='The role, as you call it (e.g. "Nina").',
     show_default=False,
-    autocompletion=complete_role,
+    click_type=ROLE_NAME,
 )
 PROJECT_OPT = typer.Option(
     None, "--project", "-p", metavar="PROJECT", help="The project (film, play, series)."
@@ -109,7 +216,7 @@ CHECKLIST_OPT = typer.Option(
     "-c",
     metavar="ID",
     help="Run only this checklist (repeat for several).",
-    autocompletion=complete_checklist,
+    click_type=CHECKLIST_ID,
 )
 SET_OPT = typer.Option(
     None,
@@ -128,7 +235,17 @@ DEFAULTS_OPT = typer.Option(
 JSON_OPT = typer.Option(False, "--json", help="Print JSON (documented in the README).")
 
 
-@app.command()
+@command(
+    app,
+    short_help="Prepare for a callback, one checklist at a time.",
+    epilog="""
+    coach prep "Nina" --project "The Seagull"
+    coach prep "Nina" --round callback-2 --date 2026-11-23
+    coach prep "Nina" --checklist mindset
+    coach prep "Nina" --answers answers.yaml --set mindset.calm=7
+    note=$(coach prep "Nina" --defaults)     # questions on screen, path in $note
+    """,
+)
 def prep(
     role: str = ROLE_ARG,
     project: Optional[str] = PROJECT_OPT,
@@ -146,10 +263,11 @@ def prep(
     is shown and offered as your answers. Every answer is kept in a draft as you go:
     press Ctrl-C any time and run the same command again to resume.
     """
-    from callback_coach.workflow import Coach
+    from callback_coach.workflow import check_session_options
 
+    check_session_options(role, round_label, date)
     interactive = wants_prompts("prep", answers, sets, defaults)
-    coach = Coach.open()
+    coach = open_coach()
     plan = coach.plan_prep(
         role,
         project=project,
@@ -161,7 +279,15 @@ def prep(
     finish(coach, plan, answers, sets, interactive=interactive)
 
 
-@app.command()
+@command(
+    app,
+    short_help="Review a callback after the room, while it is fresh.",
+    epilog="""
+    coach review "Nina"
+    coach review "Nina" --round callback-1 --outcome hold
+    coach review "Nina" --answers review.yaml --outcome pending
+    """,
+)
 def review(
     role: str = ROLE_ARG,
     project: Optional[str] = PROJECT_OPT,
@@ -191,10 +317,11 @@ def review(
     Who was there, what direction came, what worked, what you wore, one thing to work on,
     and the outcome so far. The next round's prep shows you this.
     """
-    from callback_coach.workflow import Coach
+    from callback_coach.workflow import check_session_options
 
+    check_session_options(role, round_label, date, outcome)
     interactive = wants_prompts("review", answers, sets, defaults)
-    coach = Coach.open()
+    coach = open_coach()
     plan = coach.plan_review(
         role,
         project=project,
@@ -222,27 +349,36 @@ def finish(
             source = "--set"
         note = coach.save_answers(plan, given, source=source)
         console.info(f"Saved your {plan.kind} for {plan.role} ({plan.round}).")
-        typer.echo(str(note.path))
+        console.data(str(note.path))
     else:
         run_interactive(coach, plan)
-    warn_about(coach)
 
 
-def warn_about(coach: Any) -> None:
+def open_coach() -> Coach:
+    """The coach home for one command. Its warnings (a note it cannot read) are shown on
+    stderr as they arise: before the command's output, and even if the command fails."""
     from callback_coach import console
+    from callback_coach.workflow import Coach
 
-    for message in coach.warnings:
-        console.warn(message)
+    return Coach.open(on_warning=console.warn)
 
 
-@app.command()
+@command(
+    app,
+    short_help="Record news that came later: booked, hold, released.",
+    epilog="""
+    coach outcome "Nina" booked
+    coach outcome "Nina" callback --round callback-1
+    coach outcome "Nina" released --project "The Seagull"
+    """,
+)
 def outcome(
     role: str = ROLE_ARG,
     result: str = typer.Argument(
         ...,
         metavar="OUTCOME",
         help="pending, callback, avail, hold, booked or released.",
-        autocompletion=complete_outcome,
+        click_type=OUTCOME,
     ),
     project: Optional[str] = PROJECT_OPT,
     round_label: Optional[str] = typer.Option(
@@ -254,9 +390,8 @@ def outcome(
     Only the outcome is changed in the round's note; everything you wrote stays as it is.
     """
     from callback_coach import console
-    from callback_coach.workflow import Coach
 
-    coach = Coach.open()
+    coach = open_coach()
     note = coach.record_outcome(
         role,
         result,
@@ -265,13 +400,24 @@ def outcome(
         choose_project=choose_project if console.stdin_is_terminal() else None,
     )
     console.info(f"{note.role} ({note.round}): outcome is now {note.outcome}.")
-    typer.echo(str(note.path))
-    warn_about(coach)
+    console.data(str(note.path))
 
 
-@app.command("list")
+@command(
+    app,
+    "list",
+    short_help="List your roles, their rounds and what comes next.",
+    epilog="""
+    coach list
+    coach list --outcome pending --since 2026-11-01
+    coach list --all --project "The Seagull"
+    coach list --json | jq -r '.roles[].role'
+    """,
+)
 def list_roles(
-    role: Optional[str] = typer.Option(None, "--role", metavar="ROLE", help="Only this role."),
+    role: Optional[str] = typer.Option(
+        None, "--role", metavar="ROLE", help="Only this role.", click_type=ROLE_NAME
+    ),
     project: Optional[str] = typer.Option(
         None, "--project", "-p", metavar="PROJECT", help="Only this project."
     ),
@@ -285,27 +431,34 @@ def list_roles(
     as_json: bool = JSON_OPT,
 ) -> None:
     """List your roles, their rounds and what comes next."""
-    from callback_coach import console, render
-    from callback_coach.workflow import JSON_FORMAT, Coach
+    from callback_coach import console, json_shapes, render
 
-    coach = Coach.open()
+    coach = open_coach()
     filters = {"role": role, "project": project, "outcome": outcome, "since": since}
     limit = None if (as_json or show_all) else LIST_LIMIT
     rows = coach.list_roles(**filters, limit=limit)
     if as_json:
-        print_json({"format": JSON_FORMAT, "roles": [r.to_json() for r in rows]})
+        print_json(json_shapes.list_json(rows))
     elif not rows:
         console.info('No roles yet. Start with: coach prep "ROLE" --project "PROJECT"')
     else:
         total = coach.count_roles(**filters) if len(rows) == limit else len(rows)
-        console.out().print(render.roles_table(rows, total=total))
-    warn_about(coach)
+        out = console.out()
+        out.print(render.roles_table(rows, total=total, width=out.width))
 
 
 LIST_LIMIT = 30
 
 
-@app.command()
+@command(
+    app,
+    short_help="Show a role round by round, prep next to the room.",
+    epilog="""
+    coach show "Nina"
+    coach show "Nina" --round callback-2
+    coach show "Nina" --project "The Seagull" --json
+    """,
+)
 def show(
     role: str = ROLE_ARG,
     project: Optional[str] = PROJECT_OPT,
@@ -315,10 +468,9 @@ def show(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Show a role round by round: prepared, then what happened in the room."""
-    from callback_coach import console, render
-    from callback_coach.workflow import Coach
+    from callback_coach import console, json_shapes, render
 
-    coach = Coach.open()
+    coach = open_coach()
     name, project_name, rounds = coach.timeline(
         role,
         project=project,
@@ -326,16 +478,26 @@ def show(
         choose_project=choose_project if (console.stdin_is_terminal() and not as_json) else None,
     )
     if as_json:
-        print_json(render.timeline_json(name, project_name, rounds))
+        print_json(json_shapes.timeline_json(name, project_name, rounds, coach.catalogue()))
     else:
         console.out().print(render.timeline(name, project_name, rounds, coach.catalogue()))
-    warn_about(coach)
 
 
-@app.command()
+@command(
+    app,
+    short_help="Search every answer and your own notes for TEXT.",
+    epilog="""
+    coach search "pause"
+    coach search "pride" --role "Nina"
+    coach search "pause" --limit 20
+    coach search "pause" --json | jq -r '.matches[].line'
+    """,
+)
 def search(
     text: str = typer.Argument(..., metavar="TEXT", help="What to look for (any case)."),
-    role: Optional[str] = typer.Option(None, "--role", metavar="ROLE", help="Only this role."),
+    role: Optional[str] = typer.Option(
+        None, "--role", metavar="ROLE", help="Only this role.", click_type=ROLE_NAME
+    ),
     limit: Optional[int] = typer.Option(
         None,
         "--limit",
@@ -347,31 +509,29 @@ def search(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Search every answer and your own notes for TEXT."""
-    from callback_coach import console, render
-    from callback_coach.workflow import Coach
+    from callback_coach import console, json_shapes, render
 
-    coach = Coach.open()
+    coach = open_coach()
     hits = coach.iter_search(text, role=role)
     shown = Counted(hits if limit is None else itertools.islice(hits, limit))
     rest = Counted(hits)  # after the limit: counted, not written
-    out = console.out()
+    chunks: Iterable[str]
     if as_json:
-        chunks = render.search_json(text, shown, rest)
+        chunks = map(console.json_visible, json_shapes.search_json_chunks(text, shown, rest))
     else:
+        out = console.out()
         muted, match = style_codes(out, "muted"), style_codes(out, "match")
         chunks = render.search_lines(shown, text, rest, muted=muted, match=match)
-    stream = out.file
-    for chunk in chunks:
-        stream.write(chunk)
-    stream.flush()
+    console.data_chunks(chunks)
     for _ in rest:
         pass
-    if rest.count:
+    if not shown.count and not rest.count and not as_json:
+        console.info(f"No matches for {text!r}.")
+    elif rest.count:
         console.info(
             f"{rest.count} more {'match' if rest.count == 1 else 'matches'} not shown "
             f"({shown.count + rest.count} in all); raise --limit to see them."
         )
-    warn_about(coach)
 
 
 class Counted:
@@ -399,7 +559,14 @@ def style_codes(out: Any, name: str) -> tuple[str, str]:
 
 export_app = typer.Typer(
     cls=CoachGroup,
-    help="Export notes or checklists as Markdown, JSON, YAML or CSV.",
+    help="Export notes or checklists (Markdown, JSON, YAML, CSV), or your callbacks as a calendar.",
+    short_help="Export notes, checklists, or a calendar of your callbacks.",
+    epilog="""
+    coach export notes --format csv --output answers.csv
+    coach export notes --output backup/ --force
+    coach export checklists mindset --format md > mindset-worksheet.md
+    coach export calendar --output callbacks.ics
+    """,
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -410,16 +577,26 @@ OUTPUT_OPT = typer.Option(
     "--output",
     "-O",
     metavar="PATH",
-    help="Write to this file, or to a folder (ending in /) with one file per item. "
-    "Default: standard output.",
+    help="Write to this file, or to a folder (ending in /) with one file per item; "
+    "- for standard output (the default).",
 )
 FORCE_OPT = typer.Option(False, "--force", help="Replace files that already exist.")
 
 
-@export_app.command("notes")
+@command(
+    export_app,
+    "notes",
+    short_help="Export notes as Markdown, JSON, YAML or CSV.",
+    epilog="""
+    coach export notes > all-notes.md
+    coach export notes --role "Nina" --format json
+    coach export notes --since 2026-01-01 --format csv --output answers.csv
+    coach export notes --output backup/ --force      # one file per note
+    """,
+)
 def export_notes(
     role: Optional[str] = typer.Option(
-        None, "--role", metavar="ROLE", help="Only this role.", autocompletion=complete_role
+        None, "--role", metavar="ROLE", help="Only this role.", click_type=ROLE_NAME
     ),
     project: Optional[str] = typer.Option(
         None, "--project", "-p", metavar="PROJECT", help="Only this project."
@@ -428,7 +605,7 @@ def export_notes(
         None, "--round", "-r", metavar="ROUND", help="Only this round."
     ),
     kind: Optional[str] = typer.Option(
-        None, "--kind", metavar="prep|review", help="Only preps or reviews."
+        None, "--kind", metavar="prep|review|drill", help="Only preps, reviews or drills."
     ),
     outcome: Optional[str] = typer.Option(
         None,
@@ -436,7 +613,7 @@ def export_notes(
         "-o",
         metavar="OUTCOME",
         help="Only notes with this outcome.",
-        autocompletion=complete_outcome,
+        click_type=OUTCOME,
     ),
     since: Optional[str] = typer.Option(
         None, "--since", metavar="YYYY-MM-DD", help="Notes dated on or after."
@@ -452,11 +629,11 @@ def export_notes(
 ) -> None:
     """Export notes: a printable Markdown sheet, JSON or YAML for scripts, CSV for spreadsheets."""
     from callback_coach import console, exports
-    from callback_coach.workflow import Coach, export_files, export_text
+    from callback_coach.workflow import export_files, export_text
     from callback_coach.workflow import export_notes as select
 
     fmt = exports.check_format(fmt, exports.NOTE_FORMATS)
-    coach = Coach.open()
+    coach = open_coach()
     chosen = select(
         coach, exports.NoteFilter(role, project, round_label, kind, outcome, since, until)
     )
@@ -470,16 +647,24 @@ def export_notes(
         console.info("No notes match.")
     for path in written:
         console.info(f"Wrote {path}")
-    warn_about(coach)
 
 
-@export_app.command("checklists")
+@command(
+    export_app,
+    "checklists",
+    short_help="Export checklists as YAML, JSON or a worksheet.",
+    epilog="""
+    coach export checklists mindset --output "$COACH_HOME/checklists/"
+    coach export checklists mindset --format md > mindset-worksheet.md
+    coach export checklists --format json
+    """,
+)
 def export_checklists(
     ids: Optional[list[str]] = typer.Argument(
         None,
         metavar="[ID]...",
         help="Checklist ids (default: all).",
-        autocompletion=complete_checklist,
+        click_type=CHECKLIST_ID,
     ),
     fmt: str = typer.Option(
         "yaml", "--format", "-f", metavar="md|json|yaml", help="Output format."
@@ -490,10 +675,9 @@ def export_checklists(
     """Export checklists: YAML to copy into your coach home and edit, JSON, or a printable
     Markdown worksheet."""
     from callback_coach import console, exports
-    from callback_coach.workflow import Coach
 
     fmt = exports.check_format(fmt, exports.CHECKLIST_FORMATS)
-    coach = Coach.open()
+    coach = open_coach()
     chosen = coach.select_checklists(None, ids)
     render = exports.CHECKLIST_RENDERERS[fmt]
     written = exports.write_output(
@@ -504,110 +688,368 @@ def export_checklists(
     )
     for path in written:
         console.info(f"Wrote {path}")
-    warn_about(coach)
 
 
 checklists_app = typer.Typer(
     cls=CoachGroup,
     help="See, check and export the checklists.",
+    epilog="""
+    coach checklists list
+    coach checklists show mindset
+    coach checklists validate "$COACH_HOME/checklists/mindset.yaml"
+    """,
     no_args_is_help=True,
     rich_markup_mode=None,
 )
 app.add_typer(checklists_app, name="checklists")
 
 
-@checklists_app.command("list")
+@command(
+    checklists_app,
+    "list",
+    short_help="List the checklists and where each comes from.",
+    epilog="""
+    coach checklists list
+    coach checklists list --json | jq -r '.checklists[].id'
+    """,
+)
 def checklists_list(as_json: bool = JSON_OPT) -> None:
     """List the checklists: id, title, phase, questions, and where each comes from."""
-    from callback_coach import console
-    from callback_coach.workflow import Coach
+    from callback_coach import console, render
 
-    coach = Coach.open()
-    checklists = coach.catalogue().checklists
-    warn_about(coach)
-    rows = [
-        {
-            "id": c.id,
-            "title": c.title,
-            "phase": c.phase,
-            "questions": len(c.questions),
-            "source": "built-in" if c.builtin else str(c.source),
-        }
-        for c in checklists
-    ]
+    checklists = open_coach().catalogue().checklists
     if as_json:
-        print_json({"format": 1, "checklists": rows})
-        return
-    from rich import box
-    from rich.table import Table
-
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
-    table.add_column("ID", no_wrap=True)
-    for name in ("Title", "Phase", "Questions", "Source"):
-        table.add_column(name, overflow="fold")
-    for row in rows:
-        table.add_row(row["id"], row["title"], row["phase"], str(row["questions"]), row["source"])
-    console.out().print(table)
+        print_json({"format": 1, "checklists": [render.checklist_row(c) for c in checklists]})
+    else:
+        console.out().print(render.checklists_table(checklists))
 
 
-@checklists_app.command("show")
+@command(
+    checklists_app,
+    "show",
+    short_help="Show one checklist's questions and why each matters.",
+    epilog="""
+    coach checklists show mindset
+    coach checklists show after-the-room
+    """,
+)
 def checklists_show(
-    checklist_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_checklist),
+    checklist_id: str = typer.Argument(
+        ...,
+        metavar="ID",
+        help="The checklist's id, as `coach checklists list` shows it (e.g. mindset).",
+        show_default=False,
+        click_type=CHECKLIST_ID,
+    ),
 ) -> None:
-    """Show one checklist's questions, with their type and why each matters."""
-    from rich.text import Text
+    """Show one checklist's questions, with their type and why each matters.
 
-    from callback_coach import console
-    from callback_coach.workflow import Coach
+    Each question is shown with its id (used in answers files and --set), its type and
+    choices, and the line saying why it matters.
+    """
+    from callback_coach import console, render
 
-    (checklist,) = Coach.open().select_checklists(None, [checklist_id])
-    out = console.out()
-    out.print(
-        Text(
-            f"{checklist.title}  ({checklist.id}, {checklist.phase}, version {checklist.version})",
-            style="title",
-        )
-    )
-    if checklist.intro:
-        out.print(Text(checklist.intro, style="muted"))
-    for number, q in enumerate(checklist.questions, start=1):
-        out.print()
-        line = Text(f"{number}. ", style="bold")
-        line.append(q.prompt, style="bold")
-        detail = q.type
-        if q.choices:
-            detail += ": " + " / ".join(q.choices)
-        if q.type == "scale":
-            detail += f" {q.min}–{q.max}"
-        if q.required:
-            detail += ", required"
-        line.append(f"  [{q.id} · {detail}]", style="muted")
-        out.print(line)
-        if q.help:
-            out.print(Text(f"   {q.help}", style="help"))
+    (checklist,) = open_coach().select_checklists(None, [checklist_id])
+    console.out().print(render.checklist_detail(checklist))
 
 
-@checklists_app.command("validate")
+@command(
+    checklists_app,
+    "validate",
+    short_help="Check checklist files: every problem, with its line.",
+    epilog="""
+    coach checklists validate my-checklist.yaml
+    coach checklists validate "$COACH_HOME"/checklists/*.yaml
+    """,
+)
 def checklists_validate(
     files: list[Path] = typer.Argument(..., metavar="FILE...", help="Checklist YAML files."),
 ) -> None:
     """Check checklist files: every problem, with its file and line."""
     from callback_coach import console
     from callback_coach.checklist import validate_files
-    from callback_coach.errors import ChecklistError
+    from callback_coach.errors import ChecklistError, NotFoundError
 
     problems = validate_files(files)
     if problems:
         noun = "problem" if len(problems) == 1 else "problems"
-        raise ChecklistError(f"{len(problems)} {noun} found", details=[str(p) for p in problems])
+        # Every problem is listed; a file that is not there at all makes it "not found".
+        error = NotFoundError if any(not path.exists() for path in files) else ChecklistError
+        raise error(f"{len(problems)} {noun} found", details=[str(p) for p in problems])
     for path in files:
         console.info(f"{path}: ok")
+
+
+# -- the season: stats, follow-ups, today, calendar -------------------------------------
+
+SINCE_OPT = typer.Option(
+    None, "--since", metavar="DATE", help="Only roles whose first round is on or after DATE."
+)
+UNTIL_OPT = typer.Option(
+    None, "--until", metavar="DATE", help="Only roles whose first round is on or before DATE."
+)
+
+
+@command(
+    app,
+    short_help="Your season: the funnel, rounds per role, charts by office or medium.",
+    epilog="""
+    coach stats
+    coach stats --since 2026-01-01 --by office
+    coach stats --json | jq '.funnel'
+    """,
+)
+def stats(
+    since: Optional[str] = SINCE_OPT,
+    until: Optional[str] = UNTIL_OPT,
+    by: Optional[list[str]] = typer.Option(
+        None,
+        "--by",
+        metavar="office|medium|project|month",
+        help="Breakdowns to show (repeatable, or comma-separated). "
+        "Default: office, medium and month.",
+    ),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Your season in numbers: the funnel from audition to booking, rounds per role, and
+    breakdowns by casting office, medium, project or month, as bar charts.
+
+    Counts are roles. A role with no outcome yet is open, not a loss.
+    """
+    from callback_coach import console, season, season_render
+    from callback_coach import stats as season_stats
+
+    today_ = season.current_day()
+    window = {
+        name: day_option(value, today_) for name, value in (("since", since), ("until", until))
+    }
+    chosen = breakdowns_option(by)
+    coach = open_coach()
+    result = season_stats.season_stats(season.load_roles(coach), by=chosen, **window)
+    if as_json:
+        print_json(result.to_json())
+    elif not result.roles and not (since or until):
+        console.info('No roles yet. Start with: coach prep "ROLE" --project "PROJECT"')
+    else:
+        console.out().print(season_render.StatsView(result))
+
+
+def day_option(value: str | None, today: Any) -> Any:
+    """A --since/--until date as people type it, or None."""
+    import datetime as dt
+
+    from callback_coach.workflow import parse_date
+
+    return None if value is None else dt.date.fromisoformat(parse_date(value, today))
+
+
+def breakdowns_option(values: list[str] | None) -> tuple[str, ...]:
+    from callback_coach.errors import UsageError
+    from callback_coach.stats import BREAKDOWNS, DEFAULT_BREAKDOWNS
+
+    if not values:
+        return DEFAULT_BREAKDOWNS
+    chosen: list[str] = []
+    for value in values:
+        for name in (v.strip().lower() for v in value.split(",")):
+            name = {"casting-office": "office", "casting_office": "office"}.get(name, name)
+            if name not in BREAKDOWNS:
+                raise UsageError(f"--by {name!r} is not one of: {', '.join(BREAKDOWNS)}")
+            if name not in chosen:
+                chosen.append(name)
+    return tuple(chosen)
+
+
+follow_ups_app = typer.Typer(
+    cls=CoachGroup,
+    help="What is owed after the room: list follow-ups, mark one done, add one.",
+    short_help="What is owed after the room: list, mark done, add.",
+    epilog="""
+    coach follow-ups
+    coach follow-ups done 5c1e
+    coach follow-ups add "Nina" "Send the self-tape" --due fri --for Anna
+    """,
+    rich_markup_mode=None,
+)
+app.add_typer(follow_ups_app, name="follow-ups")
+
+ALL_FOLLOW_UPS_OPT = typer.Option(False, "--all", help="Include follow-ups already done.")
+
+
+@follow_ups_app.callback(invoke_without_command=True)
+def follow_ups(
+    ctx: typer.Context, show_all: bool = ALL_FOLLOW_UPS_OPT, as_json: bool = JSON_OPT
+) -> None:
+    """What is owed after the room: thank-you notes, agent updates, anything you add.
+
+    Without a command, lists the open follow-ups, oldest first. A review's follow-up
+    answers become items: each choice not ticked is open. Changing them changes only
+    their lines in the note's front matter; your text stays as it is.
+    """
+    if ctx.invoked_subcommand is None:
+        follow_ups_list(show_all=show_all, as_json=as_json)
+
+
+@command(
+    follow_ups_app,
+    "list",
+    short_help="List open follow-ups, oldest first.",
+    epilog="""
+    coach follow-ups list
+    coach follow-ups list --all --json
+    """,
+)
+def follow_ups_list(show_all: bool = ALL_FOLLOW_UPS_OPT, as_json: bool = JSON_OPT) -> None:
+    """List open follow-ups, oldest first (--all: done ones too)."""
+    from callback_coach import console, followups, season, season_render
+
+    coach = open_coach()
+    items = followups.load(coach, season.load_roles(coach), season.current_day())
+    shown = items if show_all else followups.open_items(items)
+    if as_json:
+        print_json(
+            {"format": followups.FOLLOW_UPS_FORMAT, "follow_ups": [i.to_json() for i in shown]}
+        )
+    elif not shown:
+        console.info("No follow-ups open." if not show_all else "No follow-ups yet.")
+    else:
+        console.out().print(season_render.follow_ups_table(shown, season.current_day()))
+
+
+@command(
+    follow_ups_app,
+    "done",
+    short_help="Mark a follow-up done.",
+    epilog="""
+    coach follow-ups done 5c1e09a
+    """,
+)
+def follow_ups_done(
+    ident: str = typer.Argument(..., metavar="ID", help="The id shown by coach follow-ups."),
+) -> None:
+    """Mark a follow-up done (today). Only its line in the note's front matter changes."""
+    from callback_coach import console, followups, season
+
+    coach = open_coach()
+    items = followups.load(coach, season.load_roles(coach), season.current_day())
+    item = followups.find(items, ident)
+    if followups.mark_done(coach, item, season.current_day()):
+        console.info(f"Done: {item.what} ({item.role}, {item.round}).")
+    else:
+        console.info(f"Already done on {item.done}: {item.what} ({item.role}, {item.round}).")
+    console.data(item.id)
+
+
+@command(
+    follow_ups_app,
+    "add",
+    short_help="Add a follow-up to a role's round.",
+    epilog="""
+    coach follow-ups add "Nina" "Thank-you note to Anna"
+    coach follow-ups add "Nina" "Send the self-tape" --due fri --for Anna
+    """,
+)
+def follow_ups_add(
+    role: str = ROLE_ARG,
+    text: str = typer.Argument(..., metavar="TEXT", help="What is owed, in your words."),
+    due: Optional[str] = typer.Option(
+        None, "--due", metavar="DATE", help="When it is due (2026-11-25, tomorrow, fri, +3)."
+    ),
+    to: Optional[str] = typer.Option(
+        None, "--for", metavar="WHO", help="Who it is for (an agent, a casting director)."
+    ),
+    project: Optional[str] = PROJECT_OPT,
+    round_label: Optional[str] = typer.Option(
+        None, "--round", "-r", metavar="ROUND", help="Default: the role's latest round."
+    ),
+) -> None:
+    """Add a follow-up to a role's round; it is kept in that round's note (its review,
+    else its prep), and only the note's follow_ups lines change."""
+    from callback_coach import console, followups, season
+    from callback_coach.workflow import check_round
+
+    today_ = season.current_day()
+    due_day = day_option(due, today_)
+    label = check_round(round_label) if round_label is not None else None
+    coach = open_coach()
+    roles = season.load_roles(coach)
+    chosen = followups.find_role(
+        roles, role, project, choose_project if console.stdin_is_terminal() else None
+    )
+    item = followups.add(
+        coach,
+        chosen,
+        text,
+        today_,
+        due=due_day,
+        to=to,
+        round_label=label,
+        existing=followups.load(coach, roles, today_),
+    )
+    console.info(f"Added follow-up {item.id} to {item.role} ({item.round}).")
+    console.data(item.id)
+
+
+@command(
+    app,
+    short_help="What is next: callbacks, reviews, follow-ups, drafts.",
+    epilog="""
+    coach today
+    coach today --json | jq '.callbacks'
+    """,
+)
+def today(as_json: bool = JSON_OPT) -> None:
+    """What is next, on one screen: callbacks this week, reviews to write, follow-ups due,
+    unfinished drafts, and outcomes with no news after two weeks. A bare `coach` shows it."""
+    from callback_coach import console, followups, season, season_render
+    from callback_coach.today import today_view
+
+    coach = open_coach()
+    roles = season.load_roles(coach)
+    day = season.current_day()
+    view = today_view(roles, followups.load(coach, roles, day), season.read_drafts(coach), day)
+    if as_json:
+        print_json(view.to_json())
+    else:
+        console.out().print(season_render.today_screen(view))
+
+
+@command(
+    export_app,
+    "calendar",
+    short_help="Export your callbacks as an iCalendar file.",
+    epilog="""
+    coach export calendar --output callbacks.ics
+    coach export calendar > callbacks.ics
+    """,
+)
+def export_calendar(output: Optional[str] = OUTPUT_OPT, force: bool = FORCE_OPT) -> None:
+    """Export every callback (past and upcoming) and every dated follow-up as an
+    iCalendar (.ics) file for your calendar app. Importing it again updates the events
+    instead of adding copies."""
+    from callback_coach import console, exports, followups, ical, season
+
+    coach = open_coach()
+    roles = season.load_roles(coach)
+    items = followups.load(coach, roles, season.current_day())
+    stamps = {n.file: n.stamp for r in roles for record in r.rounds for n in record.notes}
+
+    def render() -> str:
+        return ical.calendar([*ical.round_events(roles), *ical.follow_up_events(items, stamps)])
+
+    written = exports.write_output(
+        output, render, lambda: [("callbacks.ics", render())], force=force
+    )
+    for path in written:
+        console.info(f"Wrote {path}")
 
 
 def print_json(data: Any) -> None:
     import json
 
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
+    from callback_coach import console
+
+    console.data(console.json_visible(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
 def wants_prompts(
@@ -677,18 +1119,360 @@ def run_interactive(coach: Any, plan: SessionPlan, asker: Asker | None = None) -
         console.info("Discarded: nothing was saved.")
         return
     console.info(f"Saved your {plan.kind} for {plan.role} ({plan.round}):")
-    typer.echo(str(result.note.path))
+    console.data(str(result.note.path))
+    if plan.kind == "prep":
+        offer_card(coach, plan, asker)
+
+
+# -- on the day: card, breathe, drill -------------------------------------------------
+
+
+@command(
+    app,
+    short_help="Your waiting-room card: one screen from the round's prep.",
+    epilog="""
+    coach card "Nina"
+    coach card "Nina" --format html --output nina.html   # open it on your phone
+    coach card "Nina" --format md > nina-card.md
+    """,
+)
+def card(
+    role: str = ROLE_ARG,
+    project: Optional[str] = PROJECT_OPT,
+    round_label: Optional[str] = typer.Option(
+        None,
+        "--round",
+        "-r",
+        metavar="ROUND",
+        help="The round. Default: the latest round you prepared.",
+    ),
+    fmt: str = typer.Option(
+        "text",
+        "--format",
+        "-f",
+        metavar="text|md|html",
+        help="text for the terminal, md to print, html for a phone or a printer.",
+    ),
+    output: Optional[str] = typer.Option(
+        None,
+        "--output",
+        "-O",
+        metavar="FILE",
+        help="Write to this file (default: standard output).",
+    ),
+    force: bool = FORCE_OPT,
+) -> None:
+    """Your waiting-room card: one screen distilled from the round's prep.
+
+    The want, what to keep and the one thing to refresh, the direction to honour, your
+    plan for a note (the question to ask, the recovery), the line to tell yourself, your
+    anchor and breathing, and who is in the room. Empty answers are left out.
+    """
+    from callback_coach import card as cards
+    from callback_coach import console, exports
+
+    fmt = cards.check_format(fmt)
+    coach = open_coach()
+    chosen = cards.card_for(
+        coach,
+        role,
+        project=project,
+        round_label=round_label,
+        choose_project=choose_project if console.stdin_is_terminal() else None,
+    )
+    if output is None and fmt == "text":
+        out = console.out()
+        width = min(out.width, CARD_WIDTH)
+        out.print(cards.renderable(chosen, width, cards.fit_budget(chosen, width)))
+    else:
+        text = cards.render(chosen, fmt, CARD_WIDTH)
+        from callback_coach.slugs import slugify
+
+        name = f"{slugify(chosen.role, fallback='role')}_{chosen.round}_card."
+        name += "txt" if fmt == "text" else fmt
+        for path in exports.write_output(output, lambda: text, lambda: [(name, text)], force=force):
+            console.info(f"Wrote {path}")
+
+
+CARD_WIDTH = 80
+
+
+def offer_card(coach: Any, plan: SessionPlan, asker: Asker) -> None:
+    """After a saved prep, in the terminal: show the waiting-room card if wanted."""
+    from callback_coach import card as cards
+    from callback_coach import console
+
+    try:
+        choice = asker.choose(
+            "Show your waiting-room card for the day?",
+            [("card", "Show my card"), ("done", "Not now")],
+            default="card",
+        )
+    except (KeyboardInterrupt, EOFError):
+        return
+    if choice != "card":
+        return
+    chosen = cards.card_for(coach, plan.role, project=plan.project, round_label=plan.round)
+    width = min(console.err().width, CARD_WIDTH)
+    asker.show(cards.renderable(chosen, width, cards.fit_budget(chosen, width)))
+    command = ["coach", "card", plan.role, "--format", "html", "--output", "card.html"]
+    console.info(f"For your phone or a printer: {' '.join(shlex.quote(c) for c in command)}")
+
+
+@command(
+    app,
+    short_help="A paced breathing timer for the waiting room.",
+    epilog="""
+    coach breathe
+    coach breathe --pattern 4-7-8 --minutes 3
+    coach breathe --role "Nina"
+    coach breathe --rounds 2 | espeak-ng        # no terminal: one line per phase
+    """,
+)
+def breathe(
+    pattern: Optional[str] = typer.Option(
+        None,
+        "--pattern",
+        metavar="box|4-7-8|exhale|ID",
+        help="The breathing pattern (default: box, or the role's routine with --role).",
+    ),
+    rounds: Optional[int] = typer.Option(
+        None, "--rounds", "-n", metavar="N", help="How many rounds (default: the pattern's)."
+    ),
+    minutes: Optional[float] = typer.Option(
+        None, "--minutes", "-m", metavar="M", help="Breathe for about this many minutes."
+    ),
+    role: Optional[str] = typer.Option(
+        None,
+        "--role",
+        metavar="ROLE",
+        help="Use the breathing routine this role's prep chose.",
+        click_type=ROLE_NAME,
+    ),
+    project: Optional[str] = PROJECT_OPT,
+    list_patterns: bool = typer.Option(
+        False, "--list", help="List the patterns (id, name, phases, rounds, about) and exit."
+    ),
+) -> None:
+    """A paced breathing timer for the waiting room.
+
+    Shows the phase in words (breathe in, hold, breathe out), a countdown and a bar that
+    fills and empties. Ctrl-C stops it quietly. Without a terminal it prints one line per
+    phase ("breathe in 4") as the phase begins, for a speech tool. Add your own patterns
+    in $COACH_HOME/breathing.yaml.
+    """
+    import sys
+
+    from callback_coach import breathing, console, paths
+    from callback_coach.errors import NotFoundError
+
+    coach = open_coach()
+    patterns = breathing.load_patterns(
+        paths.builtin_data_dir() / "breathing.yaml", paths.user_breathing_file(coach.home)
+    )
+    if list_patterns:
+        for p in patterns:
+            console.data(
+                console.visible(
+                    f"{p.id}\t{p.name}\t{p.describe()}\t{p.rounds} rounds\t{p.about or ''}"
+                )
+            )
+        return
+    chosen = None
+    if pattern is not None:
+        chosen = breathing.find_pattern(patterns, pattern)
+        if chosen is None:
+            ids = ", ".join(p.id for p in patterns)
+            raise NotFoundError(f"no breathing pattern {pattern!r} (available: {ids})")
+    elif role is not None:
+        chosen = routine_of(coach, role, project, patterns)
+    chosen = chosen or breathing.find_pattern(patterns, breathing.DEFAULT_PATTERN) or patterns[0]
+    count = breathing.rounds_for(chosen, rounds, minutes)
+    timer = breathing.Timer(chosen, count)
+    live = sys.stdout.isatty() and sys.stderr.isatty()
+    try:
+        if live:
+            outcome = breathe_live(timer)
+        else:
+            outcome = timer.run(on_step=lambda step: console.data(breathing.plain_line(step)))
+    except KeyboardInterrupt:  # Ctrl-C while the display opens or closes
+        console.info("Stopped.")
+        return
+    console.info(outcome.summary())
+
+
+def routine_of(coach: Any, role: str, project: str | None, patterns: list[Any]) -> Any:
+    """The pattern a role's prep chose as its breathing routine, or None (with a message)."""
+    from callback_coach import breathing, console
+    from callback_coach.card import card_for
+
+    found = card_for(
+        coach,
+        role,
+        project=project,
+        choose_project=choose_project if console.stdin_is_terminal() else None,
+    )
+    answer = found.get("breathing")
+    chosen = breathing.pattern_named_in(patterns, answer) if answer else None
+    if chosen is not None:
+        console.info(f"{found.role}'s breathing routine: {chosen.name}.")
+    elif answer:
+        console.info(
+            f"{found.role}'s routine ({answer}) is not a pattern here: using box breathing."
+        )
+    return chosen
+
+
+def breathe_live(timer: Any) -> Any:
+    """The timer with a steady live display on the terminal (stderr)."""
+    from rich.live import Live
+
+    from callback_coach import breathing, console
+
+    err = console.err()
+    first = timer.steps[0]
+    width = err.width
+    view = breathing.frame(timer.pattern, timer.rounds, first, 0.0, first.seconds, width)
+    with Live(view, console=err, auto_refresh=False, transient=True) as live:
+
+        def tick(step: Any, elapsed: float, remaining: float) -> None:
+            shown = breathing.frame(timer.pattern, timer.rounds, step, elapsed, remaining, width)
+            live.update(shown, refresh=True)
+
+        return timer.run(on_tick=tick)
+
+
+@command(
+    app,
+    short_help="Rehearse taking a director's note, then say it back.",
+    epilog="""
+    coach drill "Nina"
+    coach drill "Nina" --rounds 3 --medium screen
+    coach drill "Nina" --list --json --seed 7
+    """,
+)
+def drill(
+    role: str = ROLE_ARG,
+    project: Optional[str] = PROJECT_OPT,
+    round_label: Optional[str] = typer.Option(
+        None,
+        "--round",
+        "-r",
+        metavar="ROUND",
+        help="Default: the round you are preparing (the latest prepared, not yet reviewed).",
+    ),
+    rounds: int = typer.Option(5, "--rounds", "-n", metavar="N", help="How many notes (1-20)."),
+    seconds: int = typer.Option(
+        5, "--seconds", "-S", metavar="S", help="Seconds to think before you answer (0-60)."
+    ),
+    seed: Optional[int] = typer.Option(
+        None, "--seed", metavar="K", help="The same seed gives the same notes again."
+    ),
+    medium: Optional[str] = typer.Option(
+        None,
+        "--medium",
+        "-m",
+        metavar="screen|stage|self-tape",
+        help="Lean on notes for this medium (default: the medium your notes recorded).",
+    ),
+    list_only: bool = typer.Option(
+        False, "--list", help="Print the notes of a drill without asking anything."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="With --list: print JSON (implies --list)."),
+) -> None:
+    """Rehearse taking a note: a director's note, a few seconds, then say it back.
+
+    For each note you say it back in a few words and name what you will change. Notes
+    come from a bank of directions, the directions this role really got, and the other
+    version your redirection plan prepared. The drill is saved as a note of kind drill.
+    """
+    from callback_coach import console
+    from callback_coach import drill as drills
+    from callback_coach.errors import NoTerminalError
+
+    list_only = list_only or as_json
+    interactive = not list_only and console.stdin_is_terminal()
+    if not list_only and not interactive:
+        raise NoTerminalError(
+            "coach drill asks you to answer, but standard input is not a terminal: "
+            "use --list (or --list --json) to print the notes instead"
+        )
+    coach = open_coach()
+    plan = drills.plan_drill(
+        coach,
+        role,
+        project=project,
+        round_label=round_label,
+        count=rounds,
+        seconds=seconds,
+        seed=seed,
+        medium=medium,
+        choose_project=choose_project if interactive else None,
+    )
+    if as_json:
+        print_json(plan.to_json())
+    elif list_only:
+        for line in drills.list_lines(plan):
+            console.data(console.visible(line))
+    else:
+        run_drill_interactive(coach, plan)
+
+
+def run_drill_interactive(coach: Any, plan: Any) -> None:
+    """A drill in the terminal, with the same stop, resume and save as a prep."""
+    from rich.text import Text
+
+    from callback_coach import console, render
+    from callback_coach import drill as drills
+    from callback_coach.asker import QuestionaryAsker
+    from callback_coach.errors import Interrupted
+
+    s = plan.session
+    asker = drills.DrillAsker(
+        QuestionaryAsker(), plan.seconds, show_note=drills.note_panel, think=drills.countdown
+    )
+    asker.show(render.session_header(s.kind, s.role, s.project, s.round, s.date))
+    asker.show(
+        Text(f"Seed {plan.seed}: --seed {plan.seed} gives these notes again.", style="muted")
+    )
+
+    def summary(p: SessionPlan, answers: dict[str, dict[str, Any]]) -> Any:
+        return render.answers_summary(p.checklists, answers)
+
+    try:
+        result = drills.run_drill(coach, plan, asker, summary=summary)
+    except (KeyboardInterrupt, EOFError):
+        draft = coach.find_draft(s)
+        count = drills.given_answers(draft) if draft is not None else 0
+        if count:
+            raise Interrupted(
+                f"Stopped. Your {count} answer{'s are' if count != 1 else ' is'} kept in a draft; "
+                f"run `{resume_command(s)}` to resume."
+            ) from None
+        raise Interrupted("Stopped before any answer; nothing was kept.") from None
+    if result.discarded:
+        console.info("Discarded: nothing was saved.")
+        return
+    console.info(f"Saved your drill for {s.role} ({s.round}):")
+    console.data(str(result.note.path))
 
 
 def main() -> None:
     """Entry point of the `coach` command."""
     import gc
+    import sys
+
+    from callback_coach import console
 
     # A short run that loads an index of many small objects: the cyclic collector would
     # run dozens of times for nothing (benchmarks/scale.py). Reference counting still
     # frees everything as usual.
     gc.set_threshold(200_000, 20, 20)
-    app(prog_name="coach")
+    console.guard_streams()
+    try:
+        app(prog_name="coach")
+    except CoachError as exc:  # output failing outside a command: help, --version
+        sys.exit(report(exc))
 
 
 __all__ = ["ExitCode", "app", "main"]

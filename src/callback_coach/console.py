@@ -1,61 +1,294 @@
-"""The two consoles: data to stdout, messages and errors to stderr; one theme."""
+"""The one terminal layer: every write of the coach goes through here.
+
+- Data (JSON, a note's path, exports, the tables of `list`, `show`, `search`) goes to
+  standard output; messages, warnings and errors to standard error; the interactive
+  session (its display and its prompts) to the terminal: standard error, or standard
+  output when only that one is a terminal. So `note=$(coach prep Nina)` shows every
+  question and captures only the path.
+- `guard_streams` (called once by `coach`) makes a failing standard output one
+  `CoachError`: a closed pipe is `OutputClosed` (exit 141, nothing printed), any other
+  write error (a full disk) a one-line `StorageError` (exit 7). Standard error that
+  cannot be written is silently dropped: there is nowhere left to say so.
+- `visible` is the one sanitiser for text the actor (or a synced or hand-edited file)
+  wrote: control characters are shown as `\\x1b`-style escapes, never sent raw.
+  Everything here prints user text as Rich `Text` (or escaped markup), so `[bold]` in a
+  role name is shown as typed.
+
+Rich is imported only when a console is first used, so `coach --help` stays fast.
+"""
 
 from __future__ import annotations
 
+import errno
+import os
+import re
 import sys
+import time
+from collections.abc import Iterable
 from functools import cache
+from typing import IO, TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.theme import Theme
+from callback_coach.errors import OutputClosed, StorageError
 
-THEME = Theme(
-    {
-        "title": "bold magenta",
-        "heading": "bold cyan",
-        "help": "dim italic",
-        "answer": "green",
-        "muted": "dim",
-        "error": "bold red",
-        "warning": "yellow",
-        "ok": "bold green",
-        "match": "bold reverse",
-    }
+if TYPE_CHECKING:
+    from rich.console import Console
+
+STYLES = {
+    "title": "bold magenta",
+    "heading": "bold cyan",
+    "help": "dim italic",
+    "answer": "green",
+    "muted": "dim",
+    "error": "bold red",
+    "warning": "yellow",
+    "ok": "bold green",
+    "match": "bold reverse",
+}
+
+# -- the sanitiser ---------------------------------------------------------------------
+
+# What a terminal would act on rather than show: C0 controls except tab and line feed,
+# DEL and the C1 controls (Unicode category Cc), lone surrogates (Cs), the line and
+# paragraph separators, and the bidirectional embeddings, overrides and isolates that
+# reorder what is shown ("Trojan Source"). A carriage return is a control too, except
+# as part of a Windows line end, which becomes a plain line feed first.
+UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """`text` as it may safely reach a terminal: every control character made visible.
+
+    ESC becomes the four characters `\\x1b`, a bidi override U+202E becomes `\\u202e`;
+    line feeds and tabs stay (they only move the cursor on), Windows line ends become
+    line feeds. Printable text, in any script or emoji, is returned unchanged. Files the
+    coach writes keep the exact text: this is only for what is shown.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    return UNSAFE.sub(_shown, text)
+
+
+def json_visible(text: str) -> str:
+    """JSON text with the controls that `json.dumps(ensure_ascii=False)` leaves raw (DEL,
+    C1, separators, bidi overrides) written as `\\uXXXX` escapes: the same data, safe on a
+    terminal. JSON's own syntax is ASCII, so these can only occur inside strings."""
+    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+# -- the streams -----------------------------------------------------------------------
+
+
+# Characters per write in a text stream: at most 4 bytes each, so a piece always fits the
+# 8 KiB buffer of `io.BufferedWriter` (see `GuardedStream._write_text`).
+TEXT_PIECE = 1024
+
+
+class GuardedStream:
+    """A standard stream whose write errors become one clear outcome instead of a
+    traceback (and no "Exception ignored" when Python flushes it at exit).
+
+    Every write is flushed at once, so an error surfaces here, where it is handled,
+    never later. Everything else (`isatty`, `fileno`, `encoding`, ...) is the stream's own.
+    """
+
+    def __init__(
+        self, stream: IO[Any], *, is_stdout: bool, text: GuardedStream | None = None
+    ) -> None:
+        self._stream = stream
+        self._is_stdout = is_stdout
+        self._failure: OSError | None = None
+        self._buffer: GuardedStream | None = None
+        self._text = text  # for a binary `buffer`: the text stream over it (one failure)
+
+    def write(self, data: Any) -> int:
+        if not data:  # Click probes a stream's type with empty writes: answer, don't flush
+            return self._stream.write(data)
+        if self._failure is not None:
+            self._failed(self._failure)  # still failed, even if someone caught it once
+            return len(data)
+        try:
+            if isinstance(data, str):
+                self._write_text(data)
+            else:
+                self._write_bytes(data)
+        except OSError as exc:
+            self._failed(exc)
+        return len(data)
+
+    def _write_text(self, text: str) -> None:
+        # A pipe whose reader leaves in the middle of a large write takes part of it and
+        # reports no error; the buffered layers of `io` then drop the rest silently. Small
+        # pieces, each flushed, stay inside those buffers, whose flush does report it.
+        for start in range(0, len(text), TEXT_PIECE):
+            self._stream.write(text[start : start + TEXT_PIECE])
+            self._stream.flush()
+
+    def _write_bytes(self, data: Any) -> None:
+        view = memoryview(data).cast("B")
+        while view:  # a short write is retried: the retry raises what went wrong
+            written = self._stream.write(view)
+            if written is None:  # a non-blocking stream that is full: let it drain
+                time.sleep(0.01)
+                continue
+            view = view[written:]
+        self._stream.flush()
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        if self._failure is not None:
+            return  # what was left is gone: the failure was raised where it happened
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            self._failed(exc)
+
+    @property
+    def buffer(self) -> GuardedStream:
+        """The binary stream underneath, guarded the same way (exports write bytes)."""
+        if self._buffer is None:
+            raw: IO[Any] = getattr(self._stream, "buffer")  # noqa: B009 - text streams only
+            self._buffer = GuardedStream(raw, is_stdout=self._is_stdout, text=self)
+        return self._buffer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+    def _failed(self, exc: OSError) -> None:
+        if self._failure is None:
+            self._failure = exc
+            silence(self._stream)
+            for other in (self._text, self._buffer):
+                if other is not None:
+                    other._failure = exc
+        if not self._is_stdout:
+            return  # standard error is gone: nowhere to report it, and nothing to lose
+        if isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE:
+            raise OutputClosed("") from None
+        reason = (exc.strerror or str(exc)).lower()
+        raise StorageError(f"cannot write to standard output: {reason}") from None
+
+
+def silence(stream: IO[Any]) -> None:
+    """Point a failed stream's file descriptor at the null device, so that what is still
+    buffered (and Python's flush at exit) goes nowhere instead of failing again."""
+    try:
+        fd = stream.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError, AttributeError):
+        return
+    try:
+        os.dup2(null, fd)
+    except OSError:
+        pass
+    finally:
+        os.close(null)
+
+
+def guard_streams() -> None:
+    """Route every write of this process (ours, Typer's help, completion) through a
+    `GuardedStream`. Called once by the `coach` entry point."""
+    if sys.stdout is not None and not isinstance(sys.stdout, GuardedStream):
+        sys.stdout = GuardedStream(sys.stdout, is_stdout=True)  # type: ignore[assignment,unused-ignore]
+    if sys.stderr is not None and not isinstance(sys.stderr, GuardedStream):
+        sys.stderr = GuardedStream(sys.stderr, is_stdout=False)  # type: ignore[assignment,unused-ignore]
+
+
+def _isatty(stream: IO[Any] | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (ValueError, OSError):
+        return False
+
+
+def stdin_is_terminal() -> bool:
+    return _isatty(sys.stdin)
+
+
+def terminal_stream() -> IO[Any]:
+    """Where the interactive session is drawn: standard error, or standard output when
+    only that one is a terminal (`coach prep Nina 2>log`). Never data that is redirected."""
+    if not _isatty(sys.stderr) and _isatty(sys.stdout):
+        return sys.stdout
+    return sys.stderr
+
+
+# -- the consoles ----------------------------------------------------------------------
+
+
+def new_console(**kwargs: Any) -> Console:
+    from rich.console import Console
+    from rich.theme import Theme
+
+    # No highlighting and no :emoji: codes: text is shown as it was written.
+    return Console(theme=Theme(STYLES), highlight=False, emoji=False, **kwargs)
 
 
 @cache
 def out() -> Console:
-    """Console for data and the interactive session (stdout)."""
-    return Console(theme=THEME, highlight=False)
+    """Console for data shown to people: tables of list, show, search (stdout)."""
+    return new_console()
 
 
 @cache
 def err() -> Console:
     """Console for messages, warnings and errors (stderr)."""
-    return Console(theme=THEME, stderr=True, highlight=False)
+    return new_console(stderr=True)
+
+
+def terminal() -> Console:
+    """Console for the interactive session: headers, questions, summaries."""
+    return new_console(file=terminal_stream())
+
+
+def data(text: str) -> None:
+    """One line of data on standard output (a note's path, JSON)."""
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def data_chunks(chunks: Iterable[str]) -> None:
+    """Data on standard output piece by piece, as it is made (a search of any size)."""
+    write = sys.stdout.write
+    for chunk in chunks:
+        write(chunk)
+    sys.stdout.flush()
+
+
+def one_line(text: str) -> str:
+    """`visible(text)` kept on one line: line feeds and tabs shown as `\\n` and `\\t`
+    too, so an error or warning quoting what someone typed stays one line."""
+    return visible(text).replace("\n", "\\n").replace("\t", "\\t")
 
 
 def error(message: str, prefix: str = "error: ") -> None:
     label = f"[error]{_escape(prefix)}[/error]" if prefix else ""
-    err().print(f"{label}{_escape(message)}", soft_wrap=True)
+    err().print(f"{label}{_escape(one_line(message))}", soft_wrap=True)
 
 
 def warn(message: str) -> None:
-    err().print(f"[warning]warning:[/warning] {_escape(message)}", soft_wrap=True)
+    err().print(f"[warning]warning:[/warning] {_escape(one_line(message))}", soft_wrap=True)
 
 
 def info(message: str) -> None:
-    err().print(_escape(message), soft_wrap=True)
+    err().print(_escape(visible(message)), soft_wrap=True)
+
+
+def detail(line: str) -> None:
+    """An indented line under an error (one problem of a list)."""
+    err().print(f"  {visible(line)}", markup=False, soft_wrap=True)
 
 
 def _escape(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
-
-
-def stdin_is_terminal() -> bool:
-    try:
-        return sys.stdin is not None and sys.stdin.isatty()
-    except (ValueError, OSError):
-        return False

@@ -7,17 +7,14 @@ removes its draft. A draft is YAML; unknown keys in it are kept when it is rewri
 from __future__ import annotations
 
 import contextlib
-import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from callback_coach import fileio, paths
-from callback_coach.errors import StorageError
-from callback_coach.notes import dump_yaml, now_iso
+from callback_coach import fileio, paths, yamlio
+from callback_coach.errors import AnswersError, StorageError
+from callback_coach.notes import KINDS, answers_problems, now_iso
 from callback_coach.slugs import fold, slugify
 
 
@@ -72,12 +69,20 @@ KNOWN_KEYS = {
 }
 
 
+# Seconds a session waits for a busy lock: a scripted save holds it for milliseconds.
+LOCK_WAIT = 2.0
+
+
 class DraftStore:
     """The drafts folder of one coach home."""
 
-    def __init__(self, home: Path | None = None) -> None:
+    def __init__(
+        self, home: Path | None = None, *, warn: Callable[[str], None] | None = None
+    ) -> None:
         self.home = home or paths.coach_home()
         self.folder = paths.drafts_dir(self.home)
+        # Told about every draft that cannot be read (it is then skipped, left untouched).
+        self.warn = warn or (lambda message: None)
 
     def path_for(self, kind: str, role: str, project: str, round_label: str) -> Path:
         project_slug = slugify(project, fallback="p") if project else "no-project"
@@ -85,34 +90,27 @@ class DraftStore:
         return self.folder / f"{stem}.yaml"
 
     @contextlib.contextmanager
-    def lock(self, kind: str, role: str, project: str, round_label: str) -> Iterator[None]:
-        """Hold the draft of one session for this process; a second coach gets StorageError.
+    def lock(
+        self, kind: str, role: str, project: str, round_label: str, *, scripted: bool = False
+    ) -> Iterator[None]:
+        """Hold one session (kind, role, project, round) for this process.
 
+        An interactive session holds it alone; scripted saves (`scripted`) may share it
+        with each other but not with an interactive session. When it stays busy for
+        LOCK_WAIT seconds (longer than any scripted save takes), StorageError is raised.
         The lock file lives in the cache folder (per machine), never in the synced home.
         """
-        try:
-            import fcntl
-        except ImportError:  # no flock (Windows): run unguarded
-            yield
-            return
         draft_path = self.path_for(kind, role, project, round_label)
         folder = fileio.ensure_private_dir(paths.cache_dir(self.home) / "locks")
         lock_path = folder / (draft_path.stem + ".lock")
         try:
-            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, fileio.FILE_MODE)
-        except OSError as exc:
-            raise fileio.storage_error(exc, lock_path, "open the lock") from None
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise StorageError(
-                    f"another coach is already running this {kind} ({role}, {round_label}); "
-                    "finish or stop it first"
-                ) from None
-            yield
-        finally:
-            os.close(fd)
+            with fileio.hold_lock(lock_path, shared=scripted, wait=LOCK_WAIT):
+                yield
+        except fileio.LockBusy:
+            raise StorageError(
+                f"another coach is already running this {kind} ({role}, {round_label}); "
+                "finish or stop it first"
+            ) from None
 
     def ensure_writable(self) -> None:
         """Fail before any question is asked if answers could not be kept."""
@@ -124,8 +122,20 @@ class DraftStore:
             probe.unlink()
 
     def save(self, draft: Draft) -> Path:
+        """Write the draft; AnswersError (nothing written) if it would not read back."""
         path = draft.path or self.path_for(draft.kind, draft.role, draft.project, draft.round)
-        fileio.atomic_write(path, dump_yaml(draft.to_dict()))
+        data = draft.to_dict()
+        reason = yamlio.bad_data(data)
+        if reason:
+            raise AnswersError(f"the draft cannot be saved: {reason}")
+        text = yamlio.dump(data)
+        try:
+            again = parse_draft(text)
+        except ValueError as exc:  # yamlio.ReadError included
+            raise AnswersError(f"the draft cannot be saved: {exc}") from None
+        if again.answers != draft.answers:
+            raise AnswersError("the draft cannot be saved: it would not read back as written")
+        fileio.atomic_write(path, text)
         draft.path = path
         return path
 
@@ -135,28 +145,21 @@ class DraftStore:
                 draft.path.unlink()
 
     def load(self, path: Path) -> Draft | None:
-        """A draft file, or None if it cannot be read (it is then left untouched)."""
+        """A draft file, or None if it cannot be read (it is then named in a warning and
+        left untouched)."""
+        if not path.is_file():  # a folder, or a FIFO that would wait for a writer
+            self.warn(f"skipped draft {path}: not a regular file")
+            return None
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            draft = parse_draft(yamlio.read_file(path))
+        except OSError as exc:
+            self.warn(f"skipped draft {path}: {exc.strerror or exc}")
             return None
-        if not isinstance(data, dict) or not isinstance(data.get("answers", {}), dict):
+        except ValueError as exc:  # yamlio.ReadError, or a value of the wrong type
+            self.warn(f"skipped draft {path}: {exc}")
             return None
-        answers = {
-            str(k): dict(v) for k, v in (data.get("answers") or {}).items() if isinstance(v, dict)
-        }
-        return Draft(
-            kind=str(data.get("kind", "")),
-            role=str(data.get("role", "")),
-            project=str(data.get("project") or ""),
-            round=str(data.get("round", "")),
-            date=str(data.get("date", "")),
-            checklists=[str(c) for c in data.get("checklists") or []],
-            answers=answers,
-            started=str(data.get("started", "")),
-            extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
-            path=path,
-        )
+        draft.path = path
+        return draft
 
     def find(
         self, kind: str, role: str, project: str | None, round_label: str | None
@@ -176,3 +179,41 @@ class DraftStore:
             found.append(draft)
         found.sort(key=lambda d: d.started, reverse=True)
         return found
+
+
+def parse_draft(text: str) -> Draft:
+    """A draft from its file text; ValueError (a yamlio.ReadError for YAML) says what is
+    wrong. The date is kept as written and checked where it is used."""
+    data = yamlio.load(text).value
+    if not isinstance(data, dict):
+        raise ValueError("not a mapping")
+    problems = []
+    if data.get("kind") not in KINDS:
+        problems.append(f"'kind' must be prep or review, not {yamlio.shown(data.get('kind'))}")
+    for key in ("role", "round"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            problems.append(f"'{key}' must be text")
+    for key in ("project", "date", "started"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            problems.append(f"'{key}' must be text")
+    checklists = data.get("checklists") or []
+    if not isinstance(checklists, list) or not all(isinstance(c, str) for c in checklists):
+        problems.append("'checklists' must be a list of checklist ids")
+    answers = data.get("answers") or {}
+    if not isinstance(answers, dict):
+        problems.append("'answers' must be a mapping of checklist id to answers")
+    else:
+        problems.extend(answers_problems(answers))
+    if problems:
+        raise ValueError("; ".join(problems))
+    return Draft(
+        kind=data["kind"],
+        role=data["role"],
+        project=data.get("project") or "",
+        round=data["round"],
+        date=data.get("date") or "",
+        checklists=list(checklists),
+        answers={cid: dict(values or {}) for cid, values in answers.items()},
+        started=data.get("started") or "",
+        extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
+    )

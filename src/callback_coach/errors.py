@@ -23,13 +23,15 @@ class ExitCode(enum.IntEnum):
     AMBIGUOUS = 8
     EXISTS = 9
     INTERRUPTED = 130
+    OUTPUT_CLOSED = 141
 
 
 EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.OK: "success (a note saved, an export written, or a discard you asked for)",
     ExitCode.ERROR: "an unexpected error (a bug: please report it)",
-    ExitCode.USAGE: "bad command-line usage: an unknown option, a malformed date or round",
-    ExitCode.CHECKLIST_INVALID: "a checklist file is invalid (every problem is listed)",
+    ExitCode.USAGE: "bad command-line usage: an unknown option, a malformed date or round, "
+    "an --output that is a device, pipe or folder",
+    ExitCode.CHECKLIST_INVALID: "a checklist, breathing or drill file is invalid (every problem is listed)",
     ExitCode.ANSWERS_INVALID: "an answers file or value is invalid (every problem is listed)",
     ExitCode.NOT_FOUND: "a role, note, checklist or file was not found",
     ExitCode.NO_TERMINAL: "a prompt was needed but there is no terminal: use --answers",
@@ -37,6 +39,7 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.AMBIGUOUS: "a role name matches several projects: add --project",
     ExitCode.EXISTS: "a file to write already exists: nothing was written (use --force)",
     ExitCode.INTERRUPTED: "interrupted with Ctrl-C; answers given so far are kept in a draft",
+    ExitCode.OUTPUT_CLOSED: "standard output was closed early (e.g. by `head`); the rest is not printed",
 }
 
 
@@ -101,4 +104,12 @@ class ExistsError(CoachError):
 
 class Interrupted(CoachError):
     exit_code = ExitCode.INTERRUPTED
+    prefix = ""
+
+
+class OutputClosed(CoachError):
+    """Standard output was closed by its reader (`coach list | head -1`): stop quietly,
+    with the exit code of a process ended by SIGPIPE (128 + 13)."""
+
+    exit_code = ExitCode.OUTPUT_CLOSED
     prefix = ""

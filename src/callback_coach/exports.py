@@ -3,12 +3,13 @@
 Every function here is pure except `write_output`. The same notes always give the same
 bytes (stable order, stable keys, no export time), so exports diff well in git.
 
+A note's export JSON and YAML is `json_shapes.note_json` (format 2, schemas/notes-export).
 Notes are rendered one at a time (`note_chunks`): an export of any size is written as it
 is made, and memory stays flat. JSON is made with the C string encoder in the documented
-layout (what `json.dumps(..., indent=2)` gives). YAML is written directly where PyYAML's
-form of the text is certain, else by libyaml's emitter where the two emitters agree, else
-by PyYAML's own: always the bytes of the pure-Python emitter (tests/test_emitters.py
-compares them on random notes).
+layout (the text `json.dumps(..., indent=2)` gives for the whole document). YAML is
+`yamlio.dump`'s text for the whole document, written a note at a time: by libyaml's
+emitter where it gives the same bytes as PyYAML's own (tests/test_emitters.py compares
+them on random notes), else by PyYAML's.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import csv
 import io
 import json
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -26,13 +28,15 @@ from typing import Any
 
 import yaml
 
-from callback_coach import fileio
-from callback_coach.answers import format_answer, json_safe
+from callback_coach import fileio, json_shapes, yamlio
+from callback_coach.answers import format_answer
 from callback_coach.checklist import Catalogue, Checklist
-from callback_coach.errors import ExistsError, NotFoundError, StorageError, UsageError
-from callback_coach.notes import NOTE_KEYS, Note, dump_yaml, own_text
+from callback_coach.errors import ExistsError, NotFoundError, UsageError
+from callback_coach.json_shapes import NOTES_FORMAT, answered, checklist_title, question_prompt
+from callback_coach.notes import Note, dump_yaml, own_text
+from callback_coach.rounds import round_rank
+from callback_coach.slugs import fold
 
-EXPORT_FORMAT = 1
 NOTE_FORMATS = ("md", "json", "yaml", "csv")
 CHECKLIST_FORMATS = ("md", "json", "yaml")
 CSV_COLUMNS = (
@@ -46,6 +50,7 @@ CSV_COLUMNS = (
     "question",
     "answer",
 )
+KIND_ORDER = {"prep": 0, "drill": 1, "review": 2}
 # A spreadsheet runs a cell starting with one of these as a formula (or strips it).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # What an export writes: one text, or its pieces in order.
@@ -54,8 +59,8 @@ Text = str | Iterable[str]
 
 @dataclass
 class NoteFilter:
-    """Which notes an export takes; None means any (`NoteIndex.ordered_files` applies it,
-    in the stable export order: role, project, round, prep before review, then date)."""
+    """Which notes an export takes; None means any (`NoteIndex.ordered_files` applies it
+    in SQL, in the stable export order of `note_order`)."""
 
     role: str | None = None
     project: str | None = None
@@ -65,48 +70,71 @@ class NoteFilter:
     since: str | None = None
     until: str | None = None
 
+    def matches(self, note: Note) -> bool:
+        if self.role is not None and fold(note.role) != fold(self.role):
+            return False
+        if self.project is not None and fold(note.project) != fold(self.project):
+            return False
+        if self.round is not None and note.round != self.round:
+            return False
+        if self.kind is not None and note.kind != self.kind:
+            return False
+        if self.outcome is not None and (note.outcome or "pending") != self.outcome:
+            return False
+        if self.since is not None and note.date < self.since:
+            return False
+        return not (self.until is not None and note.date > self.until)
+
+
+def note_order(note: Note) -> tuple[Any, ...]:
+    """Stable export order: role, project, round, prep then drill then review, then date."""
+    return (
+        fold(note.role),
+        fold(note.project),
+        round_rank(note.round),
+        note.round,
+        KIND_ORDER.get(note.kind, len(KIND_ORDER)),
+        note.date,
+        note.created,
+        note.path.name if note.path else "",
+    )
+
 
 # -- notes -----------------------------------------------------------------------------
 
 
 class Prompts:
-    """Checklist titles and question prompts, looked up once per export."""
+    """Checklist titles and question prompts (a drill's own for drill answers), looked up
+    once per export."""
 
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
+        self._checklists: dict[str, Checklist | None] = {}
         self._titles: dict[str, str] = {}
-        self._prompts: dict[tuple[str, Any], Any] = {}
-        # Text made once per export: JSON of titles and prompts, Markdown lines, and per
-        # checklist, each answer's JSON up to its value.
-        self._json: dict[tuple[str, Any], str] = {}
-        self._md: dict[tuple[str, Any], str] = {}
-        self._heads: dict[str, dict[str, str]] = {}
+        self._prompts: dict[tuple[str, str], str] = {}
+        self._md: dict[tuple[str, str | None], str] = {}
+
+    def get(self, cid: str) -> Checklist | None:
+        """The checklist `cid` (a Catalogue's lookup, so json_shapes can take this)."""
+        try:
+            return self._checklists[cid]
+        except KeyError:
+            found = self._checklists[cid] = self.catalogue.get(cid)
+            return found
 
     def title(self, cid: str) -> str:
         title = self._titles.get(cid)
         if title is None:
-            checklist = self.catalogue.get(cid)
-            title = self._titles[cid] = checklist.title if checklist else cid
+            title = self._titles[cid] = checklist_title(self.get(cid), cid)
         return title
 
-    def prompt(self, cid: str, qid: Any) -> Any:
+    def prompt(self, cid: str, qid: str) -> str:
         """The question's prompt, or its id when the checklist does not know it."""
         key = (cid, qid)
-        try:
-            return self._prompts[key]
-        except KeyError:
-            pass
-        except TypeError:  # an id YAML read as a list or a mapping
-            return _prompt(self.catalogue.get(cid), qid)
-        prompt = self._prompts[key] = _prompt(self.catalogue.get(cid), qid)
+        prompt = self._prompts.get(key)
+        if prompt is None:
+            prompt = self._prompts[key] = question_prompt(self.get(cid), qid, cid)
         return prompt
-
-    def json_title(self, cid: str) -> str:
-        key = (cid, None)
-        found = self._json.get(key)
-        if found is None:
-            found = self._json[key] = encode_basestring(self.title(cid))
-        return found
 
     def md_title(self, cid: str) -> str:
         """The Markdown heading of a checklist."""
@@ -116,39 +144,12 @@ class Prompts:
             found = self._md[key] = f"## {_md_inline(self.title(cid))}"
         return found
 
-    def md_prompt(self, cid: str, qid: Any) -> str:
+    def md_prompt(self, cid: str, qid: str) -> str:
         """A question's prompt in bold, as a Markdown line."""
-        if type(qid) is not str:
-            return f"**{_md_inline(str(self.prompt(cid, qid)))}**"
         key = (cid, qid)
         found = self._md.get(key)
         if found is None:
-            found = self._md[key] = f"**{_md_inline(str(self.prompt(cid, qid)))}**"
-        return found
-
-    def json_heads(self, cid: str) -> dict[str, str]:
-        """Per question id of a checklist, the JSON text of an answer up to the answer."""
-        heads = self._heads.get(cid)
-        if heads is None:
-            heads = self._heads[cid] = {}
-        return heads
-
-    def json_head(self, cid: str, qid: Any) -> str:
-        head = (
-            f'            {{\n{_ANSWER_PAD}"id": {_json(qid, _ANSWER_PAD)},\n'
-            f'{_ANSWER_PAD}"prompt": {self.json_prompt(cid, qid)},\n{_ANSWER_PAD}"answer": '
-        )
-        if type(qid) is str:
-            self.json_heads(cid)[qid] = head
-        return head
-
-    def json_prompt(self, cid: str, qid: Any) -> str:
-        if type(qid) is not str:
-            return _json(self.prompt(cid, qid), _ANSWER_PAD)
-        key = (cid, qid)
-        found = self._json.get(key)
-        if found is None:
-            found = self._json[key] = _json(self.prompt(cid, qid), _ANSWER_PAD)
+            found = self._md[key] = f"**{_md_inline(self.prompt(cid, qid))}**"
         return found
 
     def have_yaml_line_break(self) -> bool:
@@ -165,55 +166,8 @@ def _prompts(catalogue: Catalogue | Prompts) -> Prompts:
 
 
 def note_document(note: Note, catalogue: Catalogue | Prompts) -> dict[str, Any]:
-    """A note as export data: metadata, answers with their prompts, body, other keys."""
-    prompts = _prompts(catalogue)
-    versions = {
-        str(c.get("id")): c.get("version")
-        for c in note.meta.get("checklists") or []
-        if isinstance(c, dict)
-    }
-    checklists = []
-    for cid, answers in note.answers.items():
-        checklists.append(
-            {
-                "id": cid,
-                "title": prompts.title(cid),
-                "version": versions.get(cid),
-                "answers": [
-                    {
-                        "id": qid,
-                        "prompt": prompts.prompt(cid, qid),
-                        "answer": _json_value(value),
-                    }
-                    for qid, value in answers.items()
-                ],
-            }
-        )
-    return {
-        "file": note.path.name if note.path else None,
-        "kind": note.kind,
-        "role": note.role,
-        "project": note.project,
-        "round": note.round,
-        "date": note.date or None,
-        "created": note.created or None,
-        "outcome": note.outcome,
-        "checklists": checklists,
-        "body": note.body,
-        "extra": json_safe({k: v for k, v in note.meta.items() if k not in NOTE_KEYS}),
-    }
-
-
-_SCALARS = (str, int, float, bool, type(None))
-
-
-def _json_value(value: Any) -> Any:
-    return value if type(value) in _SCALARS else json_safe(value)
-
-
-def _prompt(checklist: Checklist | None, qid: Any) -> Any:
-    question = checklist.question(qid) if checklist else None
-    return question.prompt if question else qid
+    """A note as export data: `json_shapes.note_json` (the same as `show --json`)."""
+    return json_shapes.note_json(note, _prompts(catalogue))  # type: ignore[arg-type]
 
 
 # JSON in the documented layout (what json.dumps(..., indent=2, ensure_ascii=False) gives),
@@ -254,57 +208,15 @@ def _json_key(key: Any) -> str:
     return encode_basestring(key if type(key) is str else str(key))
 
 
-_NOTE_PAD, _CHECKLIST_PAD, _ANSWER_PAD = " " * 6, " " * 10, " " * 14
-
-
-def note_json(note: Note, prompts: Prompts) -> str:
-    """`note_document(note)` as its export JSON, indented as one of the notes list:
-    the same text `json.dumps(..., indent=2)` writes there, made with the C encoder."""
-    versions = {
-        str(c.get("id")): c.get("version")
-        for c in note.meta.get("checklists") or []
-        if isinstance(c, dict)
-    }
-    checklists = []
-    for cid, answers in note.answers.items():
-        heads = prompts.json_heads(cid)
-        items = [
-            ((heads.get(qid) if type(qid) is str else None) or prompts.json_head(cid, qid))
-            + (
-                encode_basestring(value)
-                if type(value) is str
-                else _json(_json_value(value), _ANSWER_PAD)
-            )
-            + "\n            }"
-            for qid, value in answers.items()
-        ]
-        answers_json = "[\n" + ",\n".join(items) + "\n          ]" if items else "[]"
-        checklists.append(
-            f'        {{\n{_CHECKLIST_PAD}"id": {encode_basestring(cid)},\n'
-            f'{_CHECKLIST_PAD}"title": {prompts.json_title(cid)},\n'
-            f'{_CHECKLIST_PAD}"version": {_json(versions.get(cid), _CHECKLIST_PAD)},\n'
-            f'{_CHECKLIST_PAD}"answers": {answers_json}\n        }}'
-        )
-    checklists_json = "[\n" + ",\n".join(checklists) + "\n      ]" if checklists else "[]"
-    extra = json_safe({k: v for k, v in note.meta.items() if k not in NOTE_KEYS})
-    return (
-        f'{{\n{_NOTE_PAD}"file": {_json(note.path.name if note.path else None, _NOTE_PAD)},\n'
-        f'{_NOTE_PAD}"kind": {encode_basestring(note.kind)},\n'
-        f'{_NOTE_PAD}"role": {encode_basestring(note.role)},\n'
-        f'{_NOTE_PAD}"project": {encode_basestring(note.project)},\n'
-        f'{_NOTE_PAD}"round": {encode_basestring(note.round)},\n'
-        f'{_NOTE_PAD}"date": {_json(note.date or None, _NOTE_PAD)},\n'
-        f'{_NOTE_PAD}"created": {_json(note.created or None, _NOTE_PAD)},\n'
-        f'{_NOTE_PAD}"outcome": {_json(note.outcome, _NOTE_PAD)},\n'
-        f'{_NOTE_PAD}"checklists": {checklists_json},\n'
-        f'{_NOTE_PAD}"body": {encode_basestring(note.body)},\n'
-        f'{_NOTE_PAD}"extra": {_json(extra, _NOTE_PAD)}\n    }}'
-    )
+def note_json(note: Note, prompts: Catalogue | Prompts) -> str:
+    """`note_document(note)` as its export JSON, indented as one of the notes list: the
+    same text `json.dumps(..., indent=2)` writes there, made with the C string encoder."""
+    return _json(note_document(note, prompts), "    ")
 
 
 def json_chunks(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> Iterator[str]:
     prompts = _prompts(catalogue)
-    yield '{\n  "format": ' + str(EXPORT_FORMAT) + ',\n  "notes": ['
+    yield '{\n  "format": ' + str(NOTES_FORMAT) + ',\n  "notes": ['
     separator = "\n    "
     for note in notes:
         yield separator + note_json(note, prompts)
@@ -313,36 +225,26 @@ def json_chunks(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> Iterat
 
 
 def notes_json(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> str:
+    """The notes as one JSON document (json_shapes.notes_json; schemas/notes-export)."""
     return "".join(json_chunks(notes, catalogue))
 
 
 # YAML: libyaml's emitter is about ten times faster than the pure-Python one. The two agree
-# on our data except where `_c_emitter_differs` says; that note is written by the pure one.
+# on our data except where `c_emitter_safe` says no; that note is written by the pure one.
 
 
-class _PureDumper(yaml.SafeDumper):
-    pass
-
-
+_PureDumper = yamlio.Dumper
 _CDumper: type[Any] | None = None
 if hasattr(yaml, "CSafeDumper"):
 
     class _CSafeDumper(yaml.CSafeDumper):
-        pass
+        """libyaml's emitter with `yamlio.Dumper`'s representation of text."""
 
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
+
+    _CSafeDumper.add_representer(str, yamlio.represent_str)
     _CDumper = _CSafeDumper
-
-
-def _literal_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    """Multi-line text as a literal block, as the notes themselves write it."""
-    if "\n" in value:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
-
-
-for _dumper in (_PureDumper, _CDumper):
-    if _dumper is not None:
-        _dumper.add_representer(str, _literal_str)
 
 
 # Where libyaml's emitter and PyYAML's agree (tests/test_exports.py compares them on
@@ -374,7 +276,7 @@ def c_emitter_safe(value: Any) -> bool:
 def yaml_text(
     data: Any, *, allow_unicode: bool, emitter: str = "fast", checked: bool = False
 ) -> str:
-    """`data` as the same YAML `notes.dump_yaml` writes (given its Unicode choice): with
+    """`data` as the same YAML `yamlio.dump` writes (given its Unicode choice): with
     libyaml's emitter when `emitter` is "fast" and the data is safe for it (`checked`
     says the caller knows it is), else PyYAML's."""
     fast = emitter == "fast" and _CDumper is not None and allow_unicode
@@ -391,252 +293,24 @@ def yaml_text(
     return text
 
 
-# The export's own shape written directly, for the text whose YAML form is certain:
-# PyYAML's rules for a plain, single-quoted or literal scalar in block context, narrowed to
-# what can be decided from the text alone (anything else goes to the emitters above; the
-# tests compare both on random notes). About ten times faster than the representer.
-_PRINTABLE = "\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
-_YAML_UNPRINTABLE = re.compile(f"[^{_PRINTABLE}]")
-# Most text: a letter first, then no ":", "#", quote mark or other indicator, no space last.
-_YAML_SURELY_PLAIN = re.compile("[A-Za-z](?:[A-Za-z0-9 ,.'()?!/;&+=_-]*[A-Za-z0-9,.'()?!/;&+=_-])?")
-_YAML_UNPRINTABLE_LINES = re.compile(f"[^{_PRINTABLE}\\n]")
-# A plain scalar cannot start with these (YAML indicators; "-", "?" and ":" only when a
-# space follows, but those are left to PyYAML).
-_YAML_INDICATORS = frozenset("#,[]{}&*!|>'\"%@`?:-")
-_YAML_WORDS = frozenset(
-    [
-        "yes",
-        "Yes",
-        "YES",
-        "no",
-        "No",
-        "NO",
-        "true",
-        "True",
-        "TRUE",
-        "false",
-        "False",
-        "FALSE",
-        "on",
-        "On",
-        "ON",
-        "off",
-        "Off",
-        "OFF",
-        "null",
-        "Null",
-        "NULL",
-    ]
-)
-_STR_TAG = "tag:yaml.org,2002:str"
-_RESOLVER = yaml.resolver.Resolver()
-
-
-def _yaml_str(text: str, pad: str) -> str | None:
-    """`text` as PyYAML writes it as a mapping value whose key is indented by `pad`, or
-    None when that is not certain here."""
-    if "\n" in text:
-        # A literal block: printable lines, no space before a line break or at the end,
-        # not ending in a blank line (the "|+" form, left to PyYAML).
-        if (
-            text == "\n"
-            or text[-1] == " "
-            or " \n" in text
-            or text.endswith("\n\n")
-            or _YAML_UNPRINTABLE_LINES.search(text)
-        ):
-            return None
-        hints = "2" if text[0] in " \n" else ""
-        if text[-1] != "\n":
-            hints += "-"
-        lines = text.split("\n")
-        if text[-1] == "\n":
-            lines.pop()
-        inner = pad + "  "
-        return "|" + hints + "\n" + "".join(f"{inner}{line}\n" if line else "\n" for line in lines)
-    if _YAML_SURELY_PLAIN.fullmatch(text) and text not in _YAML_WORDS:
-        return text + "\n"
-    if text == "":
-        return "''\n"
-    # Plain, unless: an indicator or a space at either end, ": " or " #" inside, a
-    # document marker at the start, or a character that is not printable.
-    first, last = text[0], text[-1]
-    if (
-        first in _YAML_INDICATORS
-        or first.isspace()
-        or last.isspace()
-        or last == ":"
-        or ": " in text
-        or " #" in text
-        or text.startswith("...")
-        or _YAML_UNPRINTABLE.search(text)
-    ):
-        return None
-    if ("a" <= first <= "z" or "A" <= first <= "Z") and text not in _YAML_WORDS:
-        return text + "\n"
-    if first >= "\xa0":
-        return text + "\n"
-    # It may read as a number, a date, null, a bool: PyYAML's resolver says.
-    if _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG:  # type: ignore[no-untyped-call]
-        return text + "\n"
-    return "'" + text.replace("'", "''") + "'\n"
-
-
-def _yaml_value(value: Any, pad: str) -> str | None:
-    """A mapping value (after "key:") as PyYAML writes it, or None when not certain."""
-    kind = type(value)
-    if kind is str:
-        found = _yaml_str(value, pad)
-        return None if found is None else " " + found
-    if value is None:
-        return " null\n"
-    if kind is bool:
-        return " true\n" if value else " false\n"
-    if kind is int:
-        return f" {value}\n"
-    if kind is list:
-        if not value:
-            return " []\n"
-        items = []
-        for item in value:
-            if type(item) is str and "\n" in item:
-                return None
-            found = _yaml_value(item, pad)
-            if found is None or found[:2] == " |" or found[-2:] == "[]" or "\n" in found[:-1]:
-                return None
-            items.append(f"{pad}-{found}")
-        return "\n" + "".join(items)
-    if kind is dict:
-        if not value:
-            return " {}\n"
-        inner = pad + "  "
-        parts = ["\n"]
-        for key, item in value.items():
-            if (
-                type(key) is not str
-                or not _YAML_KEY.fullmatch(key)
-                or key in _YAML_WORDS
-                or type(item) is dict
-            ):
-                return None
-            found = _yaml_value(item, inner)
-            if found is None:
-                return None
-            parts.append(f"{inner}{key}:{found}")
-        return "".join(parts)
-    return None
-
-
-_YAML_KEY = re.compile("[A-Za-z][A-Za-z0-9_-]{0,100}")  # well under PyYAML's simple-key limit
-
-
-def _answer_head(qid: Any, prompt: Any, memo: dict[Any, str | None]) -> str | None:
-    """An answer's YAML up to its value ("    - id: …\n      prompt: …\n      answer:"),
-    kept in `memo`: the same questions come back in every note."""
-    key = ("\x00head", qid, prompt) if type(qid) is str and type(prompt) is str else None
-    if key is not None and key in memo:
-        return memo[key]
-    qid_text = _yaml_value(qid, "      ")
-    prompt_text = _yaml_value(prompt, "      ")
-    head = None
-    if qid_text is not None and prompt_text is not None and "\n" not in qid_text[:-1]:
-        head = f"    - id:{qid_text}      prompt:{prompt_text}      answer:"
-    if key is not None:
-        memo[key] = head
-    return head
-
-
-def note_yaml_direct(note: Note, prompts: Prompts, memo: dict[Any, str | None]) -> str | None:
-    """`note_document(note)` as its item of the YAML export's notes list, exactly as
-    PyYAML writes it (with Unicode kept), or None when this writer is not certain.
-    `memo` keeps the text of ids, titles and prompts, which repeat from note to note."""
-    parts = []
-    for key, value in (
-        ("file", note.path.name if note.path else None),
-        ("kind", note.kind),
-        ("role", note.role),
-        ("project", note.project),
-        ("round", note.round),
-        ("date", note.date or None),
-        ("created", note.created or None),
-        ("outcome", note.outcome),
-    ):
-        found = _yaml_value(value, "  ")
-        if found is None:
-            return None
-        parts.append(f"  {key}:{found}")
-    parts[0] = "-" + parts[0][1:]
-    all_answers = note.answers
-    if not all_answers:
-        parts.append("  checklists: []\n")
-    else:
-        parts.append("  checklists:\n")
-        versions = {
-            str(c.get("id")): c.get("version")
-            for c in note.meta.get("checklists") or []
-            if isinstance(c, dict)
-        }
-        for cid, answers in all_answers.items():
-            head = _checklist_head(cid, prompts.title(cid), memo)
-            version = _yaml_value(versions.get(cid), "    ")
-            if head is None or version is None:
-                return None
-            parts.append(f"{head}{version}")
-            if not answers:
-                parts.append("    answers: []\n")
-                continue
-            parts.append("    answers:\n")
-            for qid, value in answers.items():
-                answer_head = _answer_head(qid, prompts.prompt(cid, qid), memo)
-                text = _yaml_value(_json_value(value), "      ")
-                if answer_head is None or text is None:
-                    return None
-                parts.append(answer_head + text)
-    extra = json_safe({k: v for k, v in note.meta.items() if k not in NOTE_KEYS})
-    for key, value in (("body", note.body), ("extra", extra)):
-        found = _yaml_value(value, "  ")
-        if found is None:
-            return None
-        parts.append(f"  {key}:{found}")
-    return "".join(parts)
-
-
-def _checklist_head(cid: Any, title: Any, memo: dict[Any, str | None]) -> str | None:
-    """A checklist's YAML up to its version ("  - id: …\n    title: …\n    version:")."""
-    key = ("\x00checklist", cid, title) if type(cid) is str and type(title) is str else None
-    if key is not None and key in memo:
-        return memo[key]
-    cid_text = _yaml_value(cid, "    ")
-    title_text = _yaml_value(title, "    ")
-    head = None
-    if cid_text is not None and title_text is not None and "\n" not in cid_text[:-1]:
-        head = f"  - id:{cid_text}    title:{title_text}    version:"
-    if key is not None:
-        memo[key] = head
-    return head
-
-
 def yaml_chunks(
     notes: Iterable[Note], catalogue: Catalogue | Prompts, *, allow_unicode: bool = True
 ) -> Iterator[str]:
     """The YAML export, a note at a time. `allow_unicode` must be False when any exported
     text holds a character YAML reads as a line break (see `has_yaml_line_break`)."""
     prompts = _prompts(catalogue)
-    head = f"format: {EXPORT_FORMAT}\n"
-    memo: dict[Any, str | None] = {}
+    head = f"format: {NOTES_FORMAT}\n"
     for note in notes:
         if head:
             yield head + "notes:\n"
             head = ""
-        fast = note_yaml_direct(note, prompts, memo) if allow_unicode else None
-        if fast is None:
-            fast = yaml_text([note_document(note, prompts)], allow_unicode=allow_unicode)
-        yield fast
+        yield yaml_text([note_document(note, prompts)], allow_unicode=allow_unicode)
     if head:
         yield head + "notes: []\n"
 
 
 def notes_yaml(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> str:
+    """The same document as `notes_json`, as YAML (`yamlio.dump`'s text)."""
     notes = list(notes)
     prompts = _prompts(catalogue)
     documents = [note_document(n, prompts) for n in notes]
@@ -645,7 +319,7 @@ def notes_yaml(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> str:
 
 def has_yaml_line_break(value: Any) -> bool:
     """True when some text in `value` holds a character YAML reads as a line break
-    (`notes.dump_yaml` then escapes all non-ASCII text, so it reads back exactly)."""
+    (`yamlio.dump` then escapes all non-ASCII text, so it reads back exactly)."""
     from callback_coach.index import has_yaml_line_break as found
 
     return found(value)
@@ -671,7 +345,7 @@ def csv_chunks(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> Iterato
             note.date,
         )
         for cid, answers in note.answers.items():
-            for qid, value in answers.items():
+            for qid, value in answered(answers):
                 row = [
                     role,
                     project,
@@ -715,7 +389,7 @@ def note_markdown(note: Note, catalogue: Catalogue | Prompts) -> str:
         detail += f" · outcome: {note.outcome}"
     lines = [f"# {_md_inline(title)}", "", f"*{_md_inline(detail)}*", ""]
     for cid, answers in note.answers.items():
-        shown = [(qid, text) for qid, v in answers.items() if (text := format_answer(v)) != ""]
+        shown = [(qid, format_answer(value)) for qid, value in answered(answers)]
         if not shown:
             continue
         lines += [prompts.md_title(cid), ""]
@@ -784,17 +458,8 @@ def needs_yaml_escapes(suspects: Iterable[Note], catalogue: Catalogue | Prompts)
 # -- checklists ------------------------------------------------------------------------
 
 
-def checklist_document(checklist: Checklist) -> dict[str, Any]:
-    """A checklist as export data: every key a checklist file may hold, in file order."""
-    data = checklist.to_dict()
-    for question in data["questions"]:
-        question.setdefault("help", None)
-        question.setdefault("required", False)
-    return data
-
-
 def checklists_json(checklists: list[Checklist]) -> str:
-    data = {"format": EXPORT_FORMAT, "checklists": [checklist_document(c) for c in checklists]}
+    data = json_shapes.checklists_json(checklists)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -848,6 +513,10 @@ def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+# Names that mean "standard output" for --output (a script may spell it either way).
+STDOUT_NAMES = ("-", "/dev/stdout")
+
+
 def is_folder_target(output: str) -> bool:
     return output.endswith(("/", "\\")) or Path(output).expanduser().is_dir()
 
@@ -855,23 +524,29 @@ def is_folder_target(output: str) -> bool:
 def write_output(
     output: str | None,
     whole: Callable[[], Text],
-    parts: Callable[[], Iterable[tuple[str, Callable[[], Text]]]],
+    parts: Callable[[], Iterable[tuple[str, Text | Callable[[], Text]]]],
     *,
     force: bool = False,
 ) -> list[Path]:
-    """Write `whole()` to stdout (no `output`) or to one file; or, for an output ending in
-    `/` (or an existing folder), each (file name, render) of `parts()` to its own file. Only
-    the one that is written is rendered, piece by piece as it is written.
+    """Write `whole()` to stdout (no `output`, `-` or `/dev/stdout`) or to one file; or, for
+    an output ending in `/` (or an existing folder), each (file name, render) of `parts()`
+    to its own file (a part is its text, or a function making it). Only the one that is
+    written is rendered, piece by piece as it is written.
 
-    An existing file is an error unless `force`; then nothing at all is written.
+    Every target is checked before anything is written: an existing file (or symlink,
+    dangling or not) is an error unless `force`, and then the file or the link itself is
+    replaced, never what a link points to. A device, a pipe, a socket or a folder (or a
+    link to one) is never replaced, even with `force` (UsageError, exit 2).
     """
-    if output is None:
+    if output is None or output in STDOUT_NAMES:
         _write_stdout(whole())
         return []
+    if not output:
+        raise UsageError("--output is empty: give a file, a folder ending in /, or - for stdout")
     if is_folder_target(output):
         folder = Path(output).expanduser()
 
-        def targets() -> Iterator[tuple[Path, Callable[[], Text]]]:
+        def targets() -> Iterator[tuple[Path, Text | Callable[[], Text]]]:
             # Gone through twice (check, then write), so that no list of every file is held.
             return ((folder / name, render) for name, render in parts())
     else:
@@ -879,10 +554,10 @@ def write_output(
         if not path.parent.is_dir():
             raise NotFoundError(f"the folder for {path} does not exist")
 
-        def targets() -> Iterator[tuple[Path, Callable[[], Text]]]:
+        def targets() -> Iterator[tuple[Path, Text | Callable[[], Text]]]:
             return iter([(path, whole)])
 
-    existing = [str(p) for p, _ in targets() if p.exists()]
+    existing = [str(p) for p, _ in targets() if _existing(p)]
     if existing and not force:
         raise ExistsError(
             f"{len(existing)} file(s) already exist; nothing was written (use --force to replace)",
@@ -890,9 +565,7 @@ def write_output(
         )
     written = []
     for path, render in targets():
-        if path.is_dir():
-            raise StorageError(f"{path} is a folder")
-        fileio.atomic_write_chunks(path, _encoded(render()))
+        fileio.atomic_write_chunks(path, _encoded(render() if callable(render) else render))
         written.append(path)
     return written
 
@@ -915,3 +588,34 @@ def _write_stdout(text: Text) -> None:
     for data in _encoded(text):
         stream.write(data)
     stream.flush()
+
+
+def _existing(path: Path) -> bool:
+    """True when something a write would replace is at `path` (a regular file, or a
+    symlink to one or to nothing); UsageError when it is anything the coach never
+    replaces with a file."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise fileio.storage_error(exc, path, "write") from None
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            info = path.stat()
+        except OSError:
+            return True  # a dangling link (or a loop): only the link would be replaced
+    mode = info.st_mode
+    if stat.S_ISREG(mode):
+        return True
+    if stat.S_ISDIR(mode):
+        kind = "a folder"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    elif stat.S_ISFIFO(mode):
+        kind = "a pipe"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    else:
+        kind = "not a regular file"
+    raise UsageError(f"--output {path} is {kind}; the coach only writes regular files")

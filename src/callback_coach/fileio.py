@@ -1,8 +1,11 @@
 """Private, atomic file operations. Every write the coach makes goes through here.
 
-- folders are created 0700, files 0600;
+- folders are created 0700, files 0600 (a file rewritten in place keeps its own mode and
+  owner);
 - a write goes to a temp file in the same folder, is fsynced, then renamed into place;
-- `create_new` never replaces an existing file (a hard link fails if the name is taken).
+- `create_new` never replaces an existing file (a hard link fails if the name is taken);
+- a temp file left by a killed coach is removed by a later write in its folder, once it
+  is old enough that no coach can still be writing it.
 """
 
 from __future__ import annotations
@@ -10,14 +13,19 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from callback_coach.errors import StorageError
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
+TEMP_PREFIX, TEMP_SUFFIX = ".tmp-", ".part"
+# A temp file lives for milliseconds (write, fsync, link); one this old was left by a kill.
+STALE_TEMP_SECONDS = 3600
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -46,25 +54,59 @@ def storage_error(exc: OSError, path: Path, action: str) -> StorageError:
         errno.EPERM: "permission denied",
         errno.EROFS: "the file system is read-only",
         errno.ENOSPC: "the disk is full",
+        getattr(errno, "EDQUOT", -1): "the disk quota is used up",
         errno.ENOTDIR: "a part of the path is a file, not a folder",
         errno.ENAMETOOLONG: "the name is too long",
+        errno.ELOOP: "it is a symbolic link, which the coach does not follow",
     }.get(exc.errno or 0, exc.strerror or str(exc))
     return StorageError(f"cannot {action} {path}: {reason}")
 
 
-def _write_temp(folder: Path, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
+def remove_stale_temps(folder: Path) -> None:
+    """Remove temp files a killed coach left in `folder` (only old regular files)."""
+    limit = time.time() - STALE_TEMP_SECONDS
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not (entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(TEMP_SUFFIX)):
+                continue
+            with contextlib.suppress(OSError):
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(info.st_mode) and info.st_mtime < limit:
+                    os.unlink(entry.path)
+
+
+def _write_temp(folder: Path, data: bytes, like: os.stat_result | None = None) -> Path:
+    """A complete, fsynced temp file in `folder`: 0600, or the mode and owner of `like`."""
+    remove_stale_temps(folder)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, FILE_MODE)
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+        if like is not None and (like.st_uid, like.st_gid) != _owner(tmp):
+            # Possible as root (or for a group the user is in); otherwise the file is ours.
+            with contextlib.suppress(OSError):
+                os.chown(tmp, like.st_uid, like.st_gid)
+        os.chmod(tmp, FILE_MODE if like is None else stat.S_IMODE(like.st_mode))
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     return Path(tmp)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte to `fd` (a write may take only part) and flush it to the disk."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    os.fsync(fd)
+
+
+def _owner(path: str) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_uid, info.st_gid
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -76,16 +118,24 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Replace `path` with `text` atomically (readers see the old or the new file, never half)."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+def atomic_write(path: Path, text: str, *, keep_mode: bool = False) -> None:
+    """Replace `path` with `text` atomically (readers see the old or the new file, never half).
+
+    With `keep_mode`, an existing file keeps its permissions and owner (an edit in place);
+    otherwise the new file is private (0600).
+    """
+    atomic_write_bytes(path, text.encode("utf-8"), keep_mode=keep_mode)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, keep_mode: bool = False) -> None:
     """Replace `path` with `data` atomically."""
     folder = ensure_private_dir(path.parent)
     try:
-        tmp = _write_temp(folder, data)
+        like = None
+        if keep_mode:
+            with contextlib.suppress(FileNotFoundError):
+                like = os.stat(path)
+        tmp = _write_temp(folder, data, like)
         try:
             os.replace(tmp, path)
         except BaseException:
@@ -99,16 +149,20 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
     """Replace `path` atomically with the bytes of `chunks`, written as they come (memory
-    stays flat however large the file)."""
+    stays flat however large the file); the new file is private (0600)."""
     folder = ensure_private_dir(path.parent)
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
+        remove_stale_temps(folder)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
         try:
-            with os.fdopen(fd, "wb") as handle:
+            try:
                 for chunk in chunks:
-                    handle.write(chunk)
-                handle.flush()
-                os.fsync(handle.fileno())
+                    view = memoryview(chunk)
+                    while view:
+                        view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
             os.chmod(tmp, FILE_MODE)
             os.replace(tmp, path)
         except BaseException:
@@ -127,8 +181,9 @@ def create_new(folder: Path, stem: str, suffix: str, text: str) -> Path:
     is added to the stem. The file appears complete or not at all.
     """
     ensure_private_dir(folder)
+    data = text.encode("utf-8")
     try:
-        tmp = _write_temp(folder, text.encode("utf-8"))
+        tmp = _write_temp(folder, data)
     except OSError as exc:
         raise storage_error(exc, folder, "write in") from None
     try:
@@ -141,7 +196,7 @@ def create_new(folder: Path, stem: str, suffix: str, text: str) -> Path:
             except OSError as exc:
                 if exc.errno in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
                     # No hard links here (some synced or FAT folders): exclusive create.
-                    if _exclusive_copy(tmp, candidate):
+                    if _exclusive_copy(data, candidate):
                         _fsync_dir(folder)
                         return candidate
                     continue
@@ -154,13 +209,120 @@ def create_new(folder: Path, stem: str, suffix: str, text: str) -> Path:
             os.unlink(tmp)
 
 
-def _exclusive_copy(src: Path, dest: Path) -> bool:
+def _exclusive_copy(data: bytes, dest: Path) -> bool:
+    """Create `dest` holding `data`; False if the name is taken. A failed write removes
+    what it created, so no half note is ever left."""
     try:
         fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     except FileExistsError:
         return False
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(src.read_bytes())
-        handle.flush()
-        os.fsync(handle.fileno())
+    except OSError as exc:
+        raise storage_error(exc, dest, "write") from None
+    try:
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(dest)
+        raise storage_error(exc, dest, "write") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(dest)
+        raise
     return True
+
+
+# -- locks ---------------------------------------------------------------------------------
+
+# Open a lock file without following a symlink planted at its name, and without letting a
+# terminal device become our controlling terminal. Flags a platform lacks count as 0.
+_LOCK_FLAGS = (
+    os.O_RDWR
+    | os.O_CREAT
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+# flock on a file system without locks: run unguarded rather than refuse to work.
+_NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL}
+
+
+class LockBusy(Exception):
+    """Another process holds the lock."""
+
+
+@contextlib.contextmanager
+def hold_lock(path: Path, *, shared: bool = False, wait: float = 0.0) -> Iterator[None]:
+    """Hold the lock file `path` (created 0600 if missing) for the `with` block.
+
+    POSIX: `flock`, exclusive or `shared`; Windows: `msvcrt.locking`, always exclusive.
+    A lock held elsewhere is retried for `wait` seconds, then LockBusy is raised. The lock
+    is a property of the open file, so it ends when this process ends, however it ends.
+    A symlink, or anything but a regular file, at `path` is refused (StorageError).
+    """
+    try:
+        if os.path.islink(path):  # O_NOFOLLOW says the same where it exists
+            raise OSError(errno.ELOOP, "symbolic link", str(path))
+        fd = os.open(path, _LOCK_FLAGS, FILE_MODE)
+    except OSError as exc:
+        raise storage_error(exc, path, "open the lock") from None
+    try:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise StorageError(f"cannot open the lock {path}: it is not a regular file")
+            locked = _acquire(fd, shared=shared, wait=wait)
+        except OSError as exc:
+            raise storage_error(exc, path, "lock") from None
+        try:
+            yield
+        finally:
+            if locked:
+                _release(fd)
+    finally:
+        os.close(fd)
+
+
+def _acquire(fd: int, *, shared: bool, wait: float) -> bool:
+    """Lock `fd`; False when the file system has no locks (then nothing is held)."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            _try_lock(fd, shared)
+            return True
+        except BlockingIOError:
+            pass
+        except OSError as exc:
+            if exc.errno in _NO_LOCKS:
+                return False
+            if exc.errno not in (errno.EACCES, errno.EAGAIN, getattr(errno, "EDEADLOCK", -1)):
+                raise
+        if time.monotonic() >= deadline:
+            raise LockBusy()
+        time.sleep(0.05)
+
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _try_lock(fd: int, shared: bool) -> None:
+        # msvcrt has no shared lock: a shared request is exclusive (callers wait a little).
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined,unused-ignore]
+
+    def _release(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        with contextlib.suppress(OSError):
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined,unused-ignore]
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int, shared: bool) -> None:
+        fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+
+    def _release(fd: int) -> None:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)

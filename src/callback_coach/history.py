@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from callback_coach.errors import AmbiguousError
 from callback_coach.notes import NoteFacts
@@ -59,7 +59,9 @@ def role_notes(notes: Iterable[N], role: str, project: str) -> list[N]:
 
 
 def canonical_role(notes: Iterable[N], role: str) -> str:
-    """The spelling of `role` used by its earliest note, or `role` itself."""
+    """The spelling of `role` in the earliest of `notes` (one project's notes of the role),
+    or `role` as typed when there is none: a role new to a project keeps the spelling typed
+    even when another project spells it otherwise."""
     for note in sorted(notes, key=lambda n: n.created):
         if same_name(note.role, role):
             return note.role
@@ -80,6 +82,12 @@ class RoundRecord(Generic[N]):
     round: str
     preps: list[N] = field(default_factory=list)
     reviews: list[N] = field(default_factory=list)
+    drills: list[N] = field(default_factory=list)  # `coach drill` notes: never a prep
+
+    @property
+    def held(self) -> bool:
+        """True when the round was prepared or reviewed (not only drilled)."""
+        return bool(self.preps or self.reviews)
 
     @property
     def latest_prep(self) -> N | None:
@@ -92,6 +100,7 @@ class RoundRecord(Generic[N]):
     @property
     def date(self) -> str:
         dates = [n.date for n in (*self.preps, *self.reviews) if n.date]
+        dates = dates or [n.date for n in self.drills if n.date]
         return max(dates) if dates else ""
 
     @property
@@ -111,7 +120,10 @@ def rounds_of(notes: Iterable[N]) -> list[RoundRecord[N]]:
         record = records.get(note.round)
         if record is None:
             record = records[note.round] = RoundRecord[N](note.round)
-        (record.reviews if note.kind == "review" else record.preps).append(note)
+        if note.kind == "drill":
+            record.drills.append(note)
+        else:
+            (record.reviews if note.kind == "review" else record.preps).append(note)
         latest[note.round] = note.created
     return sorted(records.values(), key=lambda r: (round_rank(r.round), latest[r.round]))
 
@@ -127,12 +139,13 @@ def round_to_review(rounds: list[RoundRecord[N]]) -> str | None:
 def previous_round(rounds: list[RoundRecord[N]], current: str) -> RoundRecord[N] | None:
     """The latest round recorded before `current` (in round order)."""
     rank = round_rank(current)
-    earlier = [r for r in rounds if r.round != current and round_rank(r.round) <= rank]
+    earlier = [r for r in rounds if r.held and r.round != current and round_rank(r.round) <= rank]
     return earlier[-1] if earlier else None
 
 
 def next_step(rounds: list[RoundRecord[N]]) -> tuple[str | None, str | None]:
     """("review", round), ("prep", round), or (None, None) when the role is settled."""
+    rounds = [r for r in rounds if r.held]
     if not rounds:
         return "prep", next_round([])
     latest = rounds[-1]
@@ -157,20 +170,6 @@ class RoleRow:
     next_action: str | None
     next_round: str | None
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "role": self.role,
-            "project": self.project,
-            "rounds": list(self.rounds),
-            "notes": self.notes,
-            "latest_round": self.latest_round,
-            "latest_date": self.latest_date or None,
-            "outcome": self.outcome,
-            "next": {"action": self.next_action, "round": self.next_round}
-            if self.next_action
-            else None,
-        }
-
 
 def role_rows(notes: Iterable[NoteFacts]) -> list[RoleRow]:
     """One row per (role, project), most recently active first."""
@@ -182,7 +181,9 @@ def role_rows(notes: Iterable[NoteFacts]) -> list[RoleRow]:
         first = min(group, key=lambda n: n.created)
         # Most recently active first: the latest callback date, then the latest note written.
         activity = (max(n.date for n in group), max(n.created for n in group))
-        rounds = rounds_of(group)
+        every_round = rounds_of(group)
+        # A round only drilled so far is not a round yet (unless it is all there is).
+        rounds = [r for r in every_round if r.held] or every_round
         action, next_label = next_step(rounds)
         latest = rounds[-1]
         row = RoleRow(

@@ -66,6 +66,8 @@ class NoteSummary:
     # fold(role) and fold(project), computed once when the note is read.
     role_key: str = ""
     project_key: str = ""
+    # Said about a note that is still read (e.g. a front-matter key written twice).
+    warning: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -74,8 +76,9 @@ class NoteSummary:
 
 SUMMARY_COLUMNS = (
     "file, mtime_ns, size, kind, role, project, round, date, created, outcome, error, "
-    "role_key, project_key"
+    "role_key, project_key, warning"
 )
+SUMMARY_WIDTH = len(SUMMARY_COLUMNS.split(","))
 
 
 def actor_lines(note: Note) -> list[tuple[str, str]]:
@@ -145,7 +148,7 @@ def has_yaml_line_break(value: Any) -> bool:
 # The columns of a note's row, as `note_row` gives them.
 NOTE_ROW_COLUMNS = (
     "file, mtime_ns, size, error, kind, role, project, round, date, created, outcome, "
-    "role_key, project_key, meta, body, words, yaml_break"
+    "role_key, project_key, meta, body, words, yaml_break, warning"
 )
 NOTE_ROW_MARKS = ", ".join("?" * len(NOTE_ROW_COLUMNS.split(",")))
 # From this many notes to read at once (building the index), several processes read them.
@@ -154,7 +157,26 @@ PARALLEL_READ_MIN = 2000
 
 def note_error_row(name: str, mtime_ns: int, size: int, error: str) -> tuple[Any, ...]:
     """The row of a note that cannot be read: its stamp and the reason."""
-    return (name, mtime_ns, size, error, "", "", "", "", "", "", None, "", "", None, None, "", 0)
+    return (
+        name,
+        mtime_ns,
+        size,
+        error,
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        None,
+        "",
+        "",
+        None,
+        None,
+        "",
+        0,
+        None,
+    )
 
 
 def note_row(job: tuple[str, str, tuple[int, int]]) -> tuple[Any, ...]:
@@ -194,6 +216,7 @@ def note_row(job: tuple[str, str, tuple[int, int]]) -> tuple[Any, ...]:
         note.body,
         folded_words(note),
         int(yaml_break),
+        "; ".join(note.warnings) or None,
     )
 
 
@@ -249,7 +272,18 @@ def _m001_notes(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_notes]
+def _m002_warnings(db: sqlite3.Connection) -> None:
+    """Notes are read through the guarded reader (yamlio: values type-checked, a key
+    written twice named in a warning) and names fold more letters: a column for the
+    warning, and every note read again."""
+    db.execute("ALTER TABLE notes ADD COLUMN warning TEXT")
+    db.execute("CREATE INDEX notes_warnings ON notes (file, warning) WHERE warning IS NOT NULL")
+    db.execute("DELETE FROM notes")
+    db.execute("DELETE FROM roles")
+    db.execute("DELETE FROM state WHERE key = 'stamps'")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_notes, _m002_warnings]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -355,7 +389,7 @@ class NoteIndex:
                 for migration in MIGRATIONS[version:]:
                     migration(db)
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                db.execute("INSERT INTO state VALUES ('home', ?)", (str(self.home),))
+                db.execute("INSERT OR IGNORE INTO state VALUES ('home', ?)", (str(self.home),))
             db.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             with contextlib.suppress(sqlite3.Error):
@@ -581,6 +615,15 @@ class NoteIndex:
             )
         ]
 
+    def warnings(self) -> list[tuple[Path, str]]:
+        """Readable notes with something to say about them (e.g. a key written twice)."""
+        return [
+            (self.notes_dir / file, warning)
+            for file, warning in self._all(
+                "SELECT file, warning FROM notes WHERE warning IS NOT NULL ORDER BY file"
+            )
+        ]
+
     def role_rows(
         self,
         *,
@@ -769,9 +812,9 @@ class NoteIndex:
                 (needle,),
             )
         for row in rows:
-            summary = NoteSummary(*row[:13])
+            summary = NoteSummary(*row[:SUMMARY_WIDTH])
             try:
-                note = self._note(summary.file, (row[13], row[14], None))
+                note = self._note(summary.file, (*row[SUMMARY_WIDTH:], None))
             except (OSError, NoteParseError):
                 continue
             for where, line in actor_lines(note):

@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-import yaml
-
-from callback_coach import fileio, paths
-from callback_coach.errors import StorageError
+from callback_coach import fileio, paths, yamlio
+from callback_coach.errors import AnswersError, StorageError
 from callback_coach.slugs import slugify
 
 FORMAT_VERSION = 1
@@ -34,59 +32,16 @@ NOTE_KEYS = (
     "answers",
     "outcome",
 )
-KINDS = ("prep", "review")
+KINDS = ("prep", "review", "drill")
 _CLOSING = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 
-
-# libyaml's safe loader is ~8x faster than the pure-Python one, and just as safe.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Every YAML the coach writes comes from the one writer (quoted where a reader could
+# mistake a string for a number, a date or a boolean).
+dump_yaml = yamlio.dump
 
 
 class NoteParseError(ValueError):
     """A note file that cannot be read as front matter + body."""
-
-
-class _Dumper(yaml.SafeDumper):
-    """Safe YAML with readable multi-line text (literal blocks) and no line folding."""
-
-
-def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    if "\n" in value:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
-
-
-_Dumper.add_representer(str, _str_representer)
-
-
-# PyYAML writes these raw when Unicode is allowed, then reads them back as line breaks.
-_YAML_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
-
-
-def _has_yaml_line_break(data: Any) -> bool:
-    if isinstance(data, str):
-        return any(ch in data for ch in _YAML_LINE_BREAKS)
-    if isinstance(data, dict):
-        return any(_has_yaml_line_break(k) or _has_yaml_line_break(v) for k, v in data.items())
-    if isinstance(data, (list, tuple)):
-        return any(_has_yaml_line_break(v) for v in data)
-    return False
-
-
-def dump_yaml(data: Any) -> str:
-    """Stable, readable, safe YAML (keys in insertion order, Unicode kept).
-
-    Text holding a character YAML reads as a line break is escaped instead, so that
-    `yaml.safe_load(dump_yaml(x)) == x` always holds.
-    """
-    return yaml.dump(
-        data,
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=not _has_yaml_line_break(data),
-        width=2**31 - 1,
-        default_flow_style=False,
-    )
 
 
 @dataclass
@@ -96,6 +51,8 @@ class Note:
     meta: dict[str, Any]
     body: str = ""
     path: Path | None = field(default=None, compare=False)
+    # Things worth saying about a note that is still read (e.g. a key written twice).
+    warnings: list[str] = field(default_factory=list, compare=False)
 
     # Typed views of the known keys; the dict stays the source of truth.
     @property
@@ -118,15 +75,11 @@ class Note:
     @property
     def date(self) -> str:
         value = self.meta.get("date")
-        if isinstance(value, (dt.date, dt.datetime)):
-            return value.isoformat()[:10]
         return "" if value is None else str(value)
 
     @property
     def created(self) -> str:
         value = self.meta.get("created")
-        if isinstance(value, (dt.date, dt.datetime)):
-            return value.isoformat()
         return "" if value is None else str(value)
 
     @property
@@ -184,7 +137,12 @@ def own_text(body: str) -> str:
 
 
 def parse_note(text: str) -> Note:
-    """Parse a note file's text; raise NoteParseError when it has no valid front matter."""
+    """Parse a note file's text; raise NoteParseError when it has no valid front matter.
+
+    The front matter goes through the guarded YAML reader (size, depth and alias limits;
+    plain values only). A key written twice is kept (the last one wins) and named in the
+    note's `warnings`.
+    """
     if text.startswith("\ufeff"):
         text = text[1:]
     first_end = text.find("\n")
@@ -201,14 +159,136 @@ def parse_note(text: str) -> Note:
         after += 1
     body = text[after:]
     try:
-        meta = yaml.load(front, Loader=_LOADER) if front.strip() else {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark else ""  # +1 for the opening '---'
-        raise NoteParseError(f"invalid YAML in the front matter{where}") from None
+        document = yamlio.load(front, line_offset=1)  # the opening '---' is line 1
+    except yamlio.ReadError as exc:
+        where = f", line {exc.line}" if exc.line else ""
+        raise NoteParseError(f"front matter{where}: {exc.message}") from None
+    meta = {} if document.value is None else document.value
     if not isinstance(meta, dict):
         raise NoteParseError("the front matter is not a mapping")
-    return Note(meta=meta, body=body)
+    warnings = [
+        f"key {yamlio.shown(key)} is written twice (line {line}); the last one is used"
+        for line, key in document.duplicates
+    ]
+    return Note(meta=meta, body=body, warnings=warnings)
+
+
+def note_problems(meta: dict[str, Any]) -> list[str]:
+    """What makes a note's front matter unusable: a key of the coach's with a value of the
+    wrong type, an impossible date, a newer format. Empty when the note can be used."""
+    from callback_coach.rounds import OUTCOMES
+
+    problems: list[str] = []
+
+    def wrong(key: str, expected: str) -> None:
+        problems.append(f"'{key}' must be {expected}, not {_describe(meta[key])}")
+
+    fmt = meta.get("format", FORMAT_VERSION)
+    if isinstance(fmt, bool) or not isinstance(fmt, int) or fmt < 1:
+        wrong("format", f"a whole number ({FORMAT_VERSION})")
+    elif fmt > FORMAT_VERSION:
+        problems.append(
+            f"written in format {fmt}, newer than this coach reads ({FORMAT_VERSION}): "
+            "update the coach"
+        )
+    if meta.get("kind") not in KINDS:
+        if "kind" in meta:
+            wrong("kind", "prep or review")
+        else:
+            problems.append("no 'kind' (prep or review)")
+    for key in ("role", "round"):
+        value = meta.get(key)
+        if key not in meta or value is None:
+            problems.append(f"no '{key}'")
+        elif not isinstance(value, str) or not value.strip():
+            wrong(key, "text (in quotes if it looks like a number)")
+    for key in ("project", "created", "prep_note", "outcome_updated"):
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            wrong(key, "text (in quotes if it looks like a number)")
+    date = meta.get("date")
+    if date is not None and not is_date(date):
+        wrong("date", "a date written YYYY-MM-DD")
+    outcome = meta.get("outcome")
+    if outcome is not None and outcome not in OUTCOMES:
+        wrong("outcome", "one of " + ", ".join(OUTCOMES))
+    people = meta.get("people_met")
+    if people is not None and not (
+        isinstance(people, list) and all(isinstance(p, str) for p in people)
+    ):
+        wrong("people_met", "a list of names")
+    checklists = meta.get("checklists")
+    if checklists is not None and not (
+        isinstance(checklists, list)
+        and all(
+            isinstance(c, dict)
+            and isinstance(c.get("id"), str)
+            and isinstance(c.get("version"), int)
+            and not isinstance(c.get("version"), bool)
+            for c in checklists
+        )
+    ):
+        wrong("checklists", "a list of checklist ids with their version")
+    answers = meta.get("answers")
+    if answers is not None and not isinstance(answers, dict):
+        wrong("answers", "a mapping of checklist id to answers")
+    elif answers:
+        problems.extend(answers_problems(answers))
+    return problems
+
+
+def answers_problems(answers: dict[Any, Any]) -> list[str]:
+    """What is wrong in an `answers` mapping read from a file (checklist id -> question id
+    -> an answer: text, a number, true/false, or a list of them)."""
+    problems = []
+    for cid, values in answers.items():
+        if not isinstance(cid, str):
+            problems.append(f"answers: checklist id {yamlio.shown(cid)} must be text")
+        elif values is not None and not isinstance(values, dict):
+            problems.append(f"answers.{cid} must be a mapping of question id to answer")
+        else:
+            for qid, value in (values or {}).items():
+                if not isinstance(qid, str):
+                    problems.append(f"answers.{cid}: question id {yamlio.shown(qid)} must be text")
+                elif not _is_answer(value):
+                    problems.append(f"answers.{cid}.{qid} is {_describe(value)}, not an answer")
+    return problems
+
+
+def _is_answer(value: Any) -> bool:
+    scalar = (str, int, float)  # bool is an int
+    if value is None or isinstance(value, scalar):
+        return True
+    return isinstance(value, list) and all(isinstance(v, scalar) for v in value)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value!r})"
+    if isinstance(value, str):
+        return yamlio.shown(value)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def is_date(value: Any) -> bool:
+    """True for text that is a real calendar date written YYYY-MM-DD."""
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def render_note(note: Note) -> str:
@@ -217,13 +297,38 @@ def render_note(note: Note) -> str:
 
 
 def read_note(path: Path) -> Note:
+    """Read and check a note file; NoteParseError says why it cannot be used."""
     try:
         text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise NoteParseError("not UTF-8 text") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise NoteParseError(f"not UTF-8 text (line {line})") from None
     note = parse_note(text)
+    problems = note_problems(note.meta)
+    if problems:
+        raise NoteParseError("; ".join(problems))
     note.path = path
     return note
+
+
+def check_savable(note: Note) -> str:
+    """The file text of a note that is about to be written, after checking that the coach
+    can read it back exactly (valid UTF-8, within the reader's limits, the same values);
+    AnswersError otherwise, before anything is written."""
+    reason = yamlio.bad_data([note.meta, note.body])
+    if reason:
+        raise AnswersError(f"the note cannot be saved: {reason}; nothing was written")
+    text = render_note(note)
+    try:
+        again = parse_note(text)
+    except NoteParseError as exc:
+        raise AnswersError(f"the note cannot be saved: {exc}; nothing was written") from None
+    problems = note_problems(again.meta)
+    same = again.meta == note.meta or render_note(again) == text  # (NaN is not NaN)
+    if not same or again.body != note.body or problems:
+        reason = "; ".join(problems) or "it would not read back as written"
+        raise AnswersError(f"the note cannot be saved: {reason}; nothing was written")
+    return text
 
 
 def now_iso() -> str:
@@ -280,17 +385,19 @@ class NoteStore:
 
     def save_new(self, note: Note) -> Path:
         """Write a new note file; an existing note is never overwritten."""
+        text = check_savable(note)
         fileio.ensure_private_dir(self.home)
-        path = fileio.create_new(self.folder, note_stem(note), ".md", render_note(note))
+        path = fileio.create_new(self.folder, note_stem(note), ".md", text)
         note.path = path
         return path
 
     def rewrite(self, note: Note, new_text: str) -> None:
-        """Atomically replace a note's file with `new_text` (callers keep the actor's text)."""
+        """Atomically replace a note's file with `new_text` (callers keep the actor's text);
+        the file keeps its mode and owner."""
         if note.path is None:
             raise StorageError("cannot rewrite a note that has no file")
         self._check_inside(note.path)
-        fileio.atomic_write(note.path, new_text)
+        fileio.atomic_write(note.path, new_text, keep_mode=True)
 
     def note_files(self) -> list[Path]:
         if not self.folder.is_dir():
@@ -305,12 +412,36 @@ class NoteStore:
             raise StorageError(f"refusing to write outside the notes folder: {path}")
 
 
+# A line of a note with its own ending: only "\n" ends a line ("\r\n" keeps its "\r").
+# str.splitlines would also split at "\r", "\x0b", "\x85", "\u2028" and others.
+_LINES = re.compile(r"[^\n]*\n|[^\n]+")
+
+
+def _line_ending(line: str) -> str:
+    return "\r\n" if line.endswith("\r\n") else "\n"
+
+
+def _is_continuation(line: str) -> bool:
+    """True for a line that belongs to the key above it (indented, or a `- ` list item)."""
+    return line[:1] in (" ", "\t") or line.startswith("- ") or line.rstrip("\r\n") == "-"
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip(" \t\r\n")
+
+
+def _is_document_end(line: str) -> bool:
+    return line.rstrip(" \t\r\n") == "..."
+
+
 def set_front_matter(text: str, updates: dict[str, Any]) -> str:
     """`text` with top-level front-matter keys set, every other byte kept as it was.
 
     An existing `key:` line (with any indented continuation lines) is replaced in place;
-    a new key goes just before the closing `---`. The result is checked by parsing it
-    again: if anything but those keys would change, NoteParseError is raised instead.
+    a new key goes just before the closing `---`. Each line written ends like the file's
+    first line (`\r\n` or `\n`); every other line keeps its own ending, and a byte-order
+    mark stays. The result is checked by parsing it again: if anything but those keys
+    would change, NoteParseError is raised instead.
     """
     before = parse_note(text)
     bom = "\ufeff" if text.startswith("\ufeff") else ""
@@ -319,9 +450,9 @@ def set_front_matter(text: str, updates: dict[str, Any]) -> str:
     closing = _CLOSING.search(body_text, first_end)
     assert closing is not None  # parse_note succeeded
     head = body_text[:first_end]
-    front_lines = body_text[first_end : closing.start()].splitlines(keepends=True)
+    front_lines = _LINES.findall(body_text[first_end : closing.start()])
     rest = body_text[closing.start() :]
-    newline = "\r\n" if head.endswith("\r\n") else "\n"
+    newline = _line_ending(head)
     for key, value in updates.items():
         rendered = dump_yaml({key: value}).rstrip("\n").replace("\n", newline) + newline
         start = next(
@@ -329,15 +460,21 @@ def set_front_matter(text: str, updates: dict[str, Any]) -> str:
             None,
         )
         if start is None:
-            if front_lines and not front_lines[-1].endswith(("\n", "\r")):
-                front_lines[-1] += newline
-            front_lines.append(rendered)
+            # Before a closing `...` (YAML writes one after text ending in blank lines).
+            at = len(front_lines)
+            if at and _is_document_end(front_lines[-1]):
+                at -= 1
+            front_lines.insert(at, rendered)
             continue
         end = start + 1
-        while end < len(front_lines) and front_lines[end][:1] in (" ", "\t", "-"):
-            if front_lines[end][:1] == "-" and not front_lines[end].startswith("- "):
-                break
-            end += 1
+        probe = end
+        # Continuation lines, and blank lines between them (a literal block keeps those).
+        while probe < len(front_lines) and (
+            _is_continuation(front_lines[probe]) or _is_blank(front_lines[probe])
+        ):
+            probe += 1
+            if _is_continuation(front_lines[probe - 1]):
+                end = probe
         front_lines[start:end] = [rendered]
     new_text = bom + head + "".join(front_lines) + rest
     after = parse_note(new_text)

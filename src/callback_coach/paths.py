@@ -60,3 +60,25 @@ def builtin_checklists_dir() -> Path:
         return packaged
     source = Path(__file__).resolve().parents[2] / "checklists"
     return source
+
+
+def builtin_data_dir() -> Path:
+    """Data shipped with the package besides checklists: breathing patterns, the drill bank.
+
+    Installed as `callback_coach/data` (pyproject's force-include); in a source checkout,
+    the top-level `data/` folder.
+    """
+    packaged = Path(__file__).resolve().parent / "data"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "data"
+
+
+def user_breathing_file(home: Path | None = None) -> Path:
+    """The actor's own breathing patterns (optional)."""
+    return (home or coach_home()) / "breathing.yaml"
+
+
+def user_drill_bank_file(home: Path | None = None) -> Path:
+    """The actor's own director's notes for `coach drill` (optional)."""
+    return (home or coach_home()) / "drill-notes.yaml"

@@ -48,21 +48,32 @@ class SessionResult:
     discarded: bool = False
 
 
+def is_given(value: Any) -> bool:
+    """True for an answer a note keeps: anything but nothing and blank text."""
+    return isinstance(value, list) or is_answered(value)
+
+
 def build_note(
     plan: SessionPlan, answers: dict[str, dict[str, Any]], extra: dict[str, Any] | None = None
 ) -> Note:
-    """The note a plan and its answers make (answers in checklist and question order)."""
+    """The note a plan and its answers make (answers in checklist and question order).
+
+    A question left blank (skipped at the prompt, or given no answer by a script) is not
+    written: a note holds only answers, however the session ran. A multiselect with
+    nothing ticked is an answer (`[]`: none of these), and is kept.
+    """
     ordered: dict[str, dict[str, Any]] = {}
     for checklist in plan.checklists:
-        given = answers.get(checklist.id, {})
+        given = {k: v for k, v in answers.get(checklist.id, {}).items() if is_given(v)}
         ordered[checklist.id] = {q.id: given[q.id] for q in checklist.questions if q.id in given}
         # Answers to questions the checklist no longer has are kept, after the rest.
         ordered[checklist.id].update(
             {k: v for k, v in given.items() if k not in ordered[checklist.id]}
         )
     for cid, given in answers.items():
-        if cid not in ordered and given:
-            ordered[cid] = dict(given)
+        kept = {k: v for k, v in given.items() if is_given(v)}
+        if cid not in ordered and kept:
+            ordered[cid] = kept
     return new_note(
         kind=plan.kind,
         role=plan.role,
@@ -147,7 +158,17 @@ class Session:
 
     def _ask_and_keep(self, checklist: Checklist, question: Question, default: Any) -> None:
         while True:
-            value = check_value(question, self.asker.ask(checklist, question, default))
+            answer = self.asker.ask(checklist, question, default)
+            try:
+                value = check_value(question, answer)
+            except ValueError as exc:
+                # Typed in a terminal that is not UTF-8: the bytes that were not are never
+                # kept; the rest is offered back, with U+FFFD where they were, to retype.
+                from rich.text import Text
+
+                self.asker.show(Text(f"{exc} Retype the characters shown as \ufffd.", "error"))
+                default = _readable(answer) if isinstance(answer, str) else None
+                continue
             if not question.required or is_answered(value):
                 break
             default = None
@@ -203,7 +224,7 @@ class Session:
 
 
 def short(value: Any, width: int = 40) -> str:
-    """An answer squeezed onto one short line, for menus."""
+    """An answer squeezed onto one short line for menus, cut between words."""
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
@@ -212,4 +233,14 @@ def short(value: Any, width: int = 40) -> str:
         text = ", ".join(str(v) for v in value)
     else:
         text = " ".join(str(value).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if text[width - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]  # never end on half a word
+    return cut.rstrip(" ,") + "…"
+
+
+def _readable(text: str) -> str:
+    """`text` with each character that is not valid Unicode replaced by U+FFFD."""
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)

@@ -40,11 +40,41 @@ def slugify(text: str, *, fallback: str = "x") -> str:
     return slug
 
 
+# Letters with no decomposition into a base letter and an accent, as a person would type
+# them on a keyboard without that letter (keys are lower case: folding lower-cases first).
+LETTERS_WITHOUT_ACCENTS = {
+    "ł": "l",  # Łukasz
+    "ø": "o",  # Søren
+    "æ": "ae",
+    "œ": "oe",
+    "đ": "d",
+    "ð": "d",
+    "þ": "th",
+    "ı": "i",  # dotless i
+    "ħ": "h",
+    "ŧ": "t",
+    "ŋ": "ng",
+    "ĸ": "k",
+    "ƒ": "f",
+    "ɨ": "i",
+    "ʉ": "u",
+}
+_PLAIN_LETTERS = str.maketrans(LETTERS_WITHOUT_ACCENTS)
+
+
 @lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form used to match role and project names."""
+    """Case- and accent-insensitive form used to match role and project names.
+
+    `Zoë`, `ZOE` and `zoe` fold alike, and so do letters that carry no separable accent:
+    `Łukasz`/`Lukasz`, `Søren`/`Soren`, `Straße`/`strasse`, `Æsir`/`aesir`. Runs of
+    whitespace count as one space. Folding a folded text changes nothing.
+    """
     if text.isascii():
         return " ".join(text.lower().split())
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # Compatibility forms first (so `ℌ` is an `H` before it is lower-cased), then case,
+    # then the letters above, then the accents that decomposing set apart.
+    text = unicodedata.normalize("NFKD", text).casefold().translate(_PLAIN_LETTERS)
+    decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.split())

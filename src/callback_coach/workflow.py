@@ -30,6 +30,7 @@ from callback_coach.history import (
 )
 from callback_coach.index import NoteIndex, NoteSummary
 from callback_coach.notes import (
+    KINDS,
     Note,
     NoteFacts,
     NoteParseError,
@@ -42,19 +43,22 @@ from callback_coach.rounds import OUTCOMES, next_round, normalize_round
 from callback_coach.session import Session, SessionPlan, SessionResult, build_note, default_for
 
 RESUME, RESTART = "resume", "restart"
-JSON_FORMAT = 1
 # Front-matter keys that describe the job rather than the round: they carry forward.
 STABLE_KEYS = ("medium", "casting_office", "people_met")
 
 
-def parse_date(text: str | None) -> str:
-    """A YYYY-MM-DD date (today when not given); raise UsageError otherwise."""
+def parse_date(text: str | None, today: dt.date | None = None) -> str:
+    """The YYYY-MM-DD form of a date as people type it (`2026-11-26`, `tomorrow`, `fri`,
+    `+3`; see dates.parse_day), today when not given; raise UsageError otherwise."""
+    from callback_coach.dates import DateError, parse_day
+
+    today = today or dt.date.today()
     if text is None:
-        return dt.date.today().isoformat()
+        return today.isoformat()
     try:
-        return dt.date.fromisoformat(text.strip()).isoformat()
-    except ValueError:
-        raise UsageError(f"date {text!r} is not a valid YYYY-MM-DD date") from None
+        return parse_day(text, today).isoformat()
+    except DateError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def check_role(role: str) -> str:
@@ -80,6 +84,20 @@ def check_round(label: str) -> str:
         raise UsageError(str(exc)) from None
 
 
+def check_session_options(
+    role: str, round_label: str | None, date: str | None, outcome: str | None = None
+) -> None:
+    """Raise UsageError for a malformed role, round, date or outcome: checked before
+    anything else (a missing terminal included), so bad usage is always exit code 2."""
+    check_role(role)
+    if round_label is not None:
+        check_round(round_label)
+    if date is not None:
+        parse_date(date)
+    if outcome is not None:
+        check_outcome(outcome)
+
+
 @dataclass
 class CarryOver:
     """What the previous round left for this one."""
@@ -96,12 +114,17 @@ class Coach:
 
     home: Path
     warnings: list[str] = field(default_factory=list)
+    # Called with each new warning the moment it arises (the CLI shows it on stderr at
+    # once, so it comes before the command's output and survives a later error).
+    on_warning: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
     _catalogue: Catalogue | None = field(default=None, repr=False, compare=False)
     _index: NoteIndex | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def open(cls, home: Path | None = None) -> Coach:
-        return cls(home or paths.coach_home())
+    def open(
+        cls, home: Path | None = None, *, on_warning: Callable[[str], None] | None = None
+    ) -> Coach:
+        return cls(home or paths.coach_home(), on_warning=on_warning)
 
     @property
     def notes(self) -> NoteStore:
@@ -109,7 +132,7 @@ class Coach:
 
     @property
     def drafts(self) -> DraftStore:
-        return DraftStore(self.home)
+        return DraftStore(self.home, warn=self.warn)
 
     @property
     def index(self) -> NoteIndex:
@@ -119,7 +142,8 @@ class Coach:
             self._index = NoteIndex(self.home)
         return self._index
 
-    def _notes_changed(self) -> None:
+    def notes_changed(self) -> None:
+        """Say that a note was written or rewritten: the next read refreshes the index."""
         if self._index is not None:
             self._index.close()
             self._index = None
@@ -137,13 +161,15 @@ class Coach:
             paths.builtin_checklists_dir(), paths.user_checklists_dir(self.home)
         )
         for path, reason in catalogue.skipped:
-            self._warn(f"skipped checklist {path}: {reason}")
+            self.warn(f"skipped checklist {path}: {reason}")
         return catalogue
 
-    def _warn(self, message: str) -> None:
-        """Keep a warning for the CLI to show once, after the command's output."""
+    def warn(self, message: str) -> None:
+        """Keep a warning (once) in `warnings`, and pass it to `on_warning` if set."""
         if message not in self.warnings:
             self.warnings.append(message)
+            if self.on_warning is not None:
+                self.on_warning(message)
 
     def summaries(self) -> list[NoteSummary]:
         """A summary of every readable note; unreadable ones are named in `warnings`."""
@@ -153,7 +179,9 @@ class Coach:
 
     def _warn_unreadable(self, index: NoteIndex) -> None:
         for path, error in index.unreadable():
-            self._warn(f"skipped {path}: {error}")
+            self.warn(f"skipped {path}: {error}")
+        for path, warning in index.warnings():
+            self.warn(f"{path}: {warning}")
 
     def load(self, summaries: Iterable[NoteFacts]) -> list[Note]:
         """The full notes behind some summaries (skipping any that vanished)."""
@@ -165,7 +193,7 @@ class Coach:
         folder = paths.notes_dir(self.home)
         for file, note in zip(files, self.index.notes(files), strict=True):
             if isinstance(note, Exception):
-                self._warn(f"skipped {folder / file}: {note}")
+                self.warn(f"skipped {folder / file}: {note}")
             else:
                 yield note
 
@@ -192,7 +220,7 @@ class Coach:
             if drafts and len({d.project for d in drafts}) == 1:
                 project_name = drafts[0].project
         mine = role_notes(summaries, role, project_name)
-        return canonical_role(mine or summaries, role), project_name, mine
+        return canonical_role(mine, role), project_name, mine
 
     def select_checklists(self, phase: str | None, ids: list[str] | None) -> list[Checklist]:
         """The checklists named by `ids`, in that order; without ids, every checklist of
@@ -236,7 +264,7 @@ class Coach:
             date,
             checklist_ids,
             choose_project,
-            default_round=lambda rounds: next_round([r.round for r in rounds]),
+            default_round=lambda rounds: next_round([r.round for r in rounds if r.held]),
         )
         previous = previous_round(rounds, plan.round)
         if previous is None:
@@ -324,6 +352,10 @@ class Coach:
                 try:
                     return parse_date(draft.date)
                 except UsageError:
+                    self.warn(
+                        f"the unfinished {kind}'s date {draft.date!r} is not a valid "
+                        "YYYY-MM-DD date: using today's (or give --date)"
+                    )
                     break
         return parse_date(date)
 
@@ -383,7 +415,8 @@ class Coach:
         """Validate `given` against the plan and save the note, without prompting.
 
         Questions not in `given` take their default (or stay blank); problems raise
-        AnswersError listing all of them, and nothing is written.
+        AnswersError listing all of them, and nothing is written. While an interactive
+        session of the same role and round runs, StorageError is raised instead.
         """
         merged: dict[str, dict[str, Any]] = {}
         for checklist in plan.checklists:
@@ -399,8 +432,9 @@ class Coach:
         if plan.ask_outcome:
             extra.setdefault("outcome", "pending")
         note = build_note(plan, cleaned, extra)
-        self.notes.save_new(note)
-        self._notes_changed()
+        with self.drafts.lock(plan.kind, plan.role, plan.project, plan.round, scripted=True):
+            self.notes.save_new(note)
+        self.notes_changed()
         return note
 
     def find_draft(self, plan: SessionPlan) -> Draft | None:
@@ -457,7 +491,7 @@ class Coach:
         try:
             return session.run()
         finally:
-            self._notes_changed()
+            self.notes_changed()
 
     def record_outcome(
         self,
@@ -473,7 +507,7 @@ class Coach:
         for byte."""
         value = check_outcome(outcome)
         role, project_name, mine = self._role_and_project(role, project, choose_project)
-        rounds = rounds_of(mine)
+        rounds = [r for r in rounds_of(mine) if r.held]
         if not rounds:
             raise NotFoundError(
                 f"no notes for {role!r}" + (f" in {project_name!r}" if project_name else "")
@@ -490,15 +524,18 @@ class Coach:
         assert target is not None  # a round is made of its notes: it has one at least
         path = paths.notes_dir(self.home) / target.file
         try:
-            text = path.read_text(encoding="utf-8")
+            # Bytes, decoded without newline translation: "\r\n" must stay "\r\n".
+            text = path.read_bytes().decode("utf-8")
             new_text = set_front_matter(text, {"outcome": value, "outcome_updated": now_iso()})
+        except UnicodeDecodeError:
+            raise StorageError(f"cannot update {path}: not UTF-8 text") from None
         except NoteParseError as exc:
             raise StorageError(f"cannot update {path}: {exc}") from None
         except OSError as exc:
             raise StorageError(f"cannot read {path}: {exc.strerror or exc}") from None
         note = read_note(path)
         self.notes.rewrite(note, new_text)
-        self._notes_changed()
+        self.notes_changed()
         return read_note(path)
 
     # -- queries -------------------------------------------------------------------------
@@ -557,7 +594,8 @@ class Coach:
                 f"no notes for {role!r}" + (f" in {project_name!r}" if project_name else "")
             )
         rounds = [
-            RoundRecord(r.round, self.load(r.preps), self.load(r.reviews)) for r in rounds_of(mine)
+            RoundRecord(r.round, self.load(r.preps), self.load(r.reviews), self.load(r.drills))
+            for r in rounds_of(mine)
         ]
         if round_label is not None:
             wanted = check_round(round_label)
@@ -657,8 +695,8 @@ def export_notes(coach: Coach, note_filter: Any) -> list[str]:
         note_filter.round = check_round(note_filter.round)
     if note_filter.outcome is not None:
         note_filter.outcome = check_outcome(note_filter.outcome)
-    if note_filter.kind is not None and note_filter.kind not in ("prep", "review"):
-        raise UsageError(f"kind {note_filter.kind!r} is not one of: prep, review")
+    if note_filter.kind is not None and note_filter.kind not in KINDS:
+        raise UsageError(f"kind {note_filter.kind!r} is not one of: {', '.join(KINDS)}")
     for name in ("since", "until"):
         value = getattr(note_filter, name)
         if value is not None:

@@ -1,0 +1,242 @@
+"""The JSON documents the coach prints (`--json`) and exports, one function per shape.
+
+Each shape is documented in the README ("JSON output") and has a JSON Schema file in
+`schemas/` that the tests check real output against. A document carries its own `format`
+number, raised only when its shape changes. A note has one JSON shape wherever it appears
+(`show --json` and `export notes`), built by `note_json`.
+
+Pure functions over the core's objects; `json_safe` makes any value read from YAML into
+something JSON can hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from callback_coach.answers import format_answer, is_answered, json_safe
+from callback_coach.checklist import Catalogue, Checklist
+from callback_coach.notes import NOTE_KEYS, Note
+
+# `format` of each document: raised when that document's shape changes.
+LIST_FORMAT = 2  # 2: `outcome` is "pending" until one is recorded (was null)
+SHOW_FORMAT = 2  # 2: notes in the shape of `note_json` (was answers by id, coach keys in extra)
+SEARCH_FORMAT = 1
+NOTES_FORMAT = 2  # 2: coach keys out of `extra`, skipped questions left out, outcome "pending"
+CHECKLISTS_FORMAT = 1
+
+# Front-matter keys the coach writes besides NOTE_KEYS: each has its own field in a note's
+# JSON. `extra` holds only the keys the actor added.
+DETAIL_KEYS = ("outcome_updated", "prep_note", "medium", "casting_office", "people_met")
+PENDING = "pending"  # the outcome of a round or note that has none recorded yet
+
+
+def answer_json(value: Any) -> Any:
+    """An answer as JSON: text, true/false, a whole number, or a list of texts. Any other
+    value a hand edit left in a note is given as the text a person would read."""
+    if isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return list(value)
+    return format_answer(json_safe(value))
+
+
+def answered(answers: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The questions of one checklist that have an answer, in the note's order (a question
+    left blank is not an answer, in any note however it was written)."""
+    return [(str(qid), value) for qid, value in answers.items() if is_answered(value)]
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    return format_answer(json_safe(value))
+
+
+def _texts(value: Any) -> list[str]:
+    if value is None:
+        return []
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return [text for text in map(_text, items) if text is not None]
+
+
+def note_json(note: Note, catalogue: Catalogue) -> dict[str, Any]:
+    """A note: where it is, what it is about, the coach's details, every answer with its
+    question, the actor's own text, and the front-matter keys the actor added."""
+    meta = note.meta
+    versions: dict[str, Any] = {}
+    for entry in meta.get("checklists") or []:
+        if isinstance(entry, dict) and entry.get("id") is not None:
+            version = entry.get("version")
+            ok = isinstance(version, int) and not isinstance(version, bool)
+            versions[str(entry["id"])] = version if ok else None
+    answers = note.answers
+    checklists = []
+    for cid in [*versions, *(c for c in answers if c not in versions)]:
+        checklist = catalogue.get(cid)
+        checklists.append(
+            {
+                "id": cid,
+                "title": checklist_title(checklist, cid),
+                "version": versions.get(cid),
+                "answers": [
+                    {
+                        "id": qid,
+                        "prompt": question_prompt(checklist, qid, cid),
+                        "answer": answer_json(value),
+                    }
+                    for qid, value in answered(answers.get(cid, {}))
+                ],
+            }
+        )
+    return {
+        "file": note.path.name if note.path else None,
+        "kind": note.kind if note.kind in ("review", "drill") else "prep",
+        "role": note.role,
+        "project": note.project,
+        "round": note.round,
+        "date": note.date or None,
+        "created": note.created or None,
+        "outcome": note.outcome or PENDING,
+        "outcome_updated": _text(meta.get("outcome_updated")),
+        "prep_note": _text(meta.get("prep_note")),
+        "medium": _text(meta.get("medium")),
+        "casting_office": _text(meta.get("casting_office")),
+        "people_met": _texts(meta.get("people_met")),
+        "checklists": checklists,
+        "body": note.body,
+        "extra": json_safe({k: v for k, v in meta.items() if k not in (*NOTE_KEYS, *DETAIL_KEYS)}),
+    }
+
+
+def question_prompt(checklist: Checklist | None, qid: str, cid: str = "") -> str:
+    """The prompt of a question (a drill's own label for drill answers), or its id when
+    the checklist no longer has it."""
+    from callback_coach.drill import prompt_for
+
+    question = checklist.question(qid) if checklist else None
+    return question.prompt if question else prompt_for(cid, qid) or qid
+
+
+def checklist_title(checklist: Checklist | None, cid: str) -> str:
+    """A checklist's title (a drill's for drill answers), or its id."""
+    from callback_coach.drill import title_for
+
+    return checklist.title if checklist else title_for(cid) or cid
+
+
+def list_json(rows: Iterable[Any]) -> dict[str, Any]:
+    """`coach list --json`: one entry per role, most recently active first."""
+    return {
+        "format": LIST_FORMAT,
+        "roles": [
+            {
+                "role": row.role,
+                "project": row.project,
+                "rounds": list(row.rounds),
+                "notes": row.notes,
+                "latest_round": row.latest_round,
+                "latest_date": row.latest_date or None,
+                "outcome": row.outcome or PENDING,
+                "next": {"action": row.next_action, "round": row.next_round}
+                if row.next_action
+                else None,
+            }
+            for row in rows
+        ],
+    }
+
+
+def timeline_json(
+    role: str, project: str, rounds: Iterable[Any], catalogue: Catalogue
+) -> dict[str, Any]:
+    """`coach show ROLE --json`: the role round by round, each with its notes."""
+    return {
+        "format": SHOW_FORMAT,
+        "role": role,
+        "project": project,
+        "rounds": [
+            {
+                "round": r.round,
+                "date": r.date or None,
+                "outcome": r.outcome or PENDING,
+                "preps": [note_json(n, catalogue) for n in r.preps],
+                "reviews": [note_json(n, catalogue) for n in r.reviews],
+                "drills": [note_json(n, catalogue) for n in r.drills],
+            }
+            for r in rounds
+        ],
+    }
+
+
+def search_match(summary: Any, where: str, line: str) -> dict[str, Any]:
+    """One match of `coach search TEXT --json`: the line and where it is."""
+    return {
+        "role": summary.role,
+        "project": summary.project,
+        "round": summary.round,
+        "kind": summary.kind if summary.kind in ("review", "drill") else "prep",
+        "date": summary.date or None,
+        "file": summary.file,
+        "where": where,
+        "line": line,
+    }
+
+
+def search_json(text: str, hits: Iterable[tuple[Any, str, str]]) -> dict[str, Any]:
+    """`coach search TEXT --json`: every matching line and where it is, how many matched
+    in all (`total`) and whether some were left out by `--limit` (`truncated`)."""
+    matches = [search_match(*hit) for hit in hits]
+    return {
+        "format": SEARCH_FORMAT,
+        "query": text,
+        "matches": matches,
+        "total": len(matches),
+        "truncated": False,
+    }
+
+
+def search_json_chunks(
+    text: str, shown: Iterable[tuple[Any, str, str]], rest: Iterable[Any] = ()
+) -> Iterator[str]:
+    """`search_json` as the text of `json.dumps(..., ensure_ascii=False, indent=2)`, a
+    match at a time (memory stays flat at any number of matches): the matches `shown`,
+    then `total` (counting the matches in `rest`, which are not written) and `truncated`."""
+    import json
+
+    head = json.dumps({"format": SEARCH_FORMAT, "query": text}, ensure_ascii=False, indent=2)
+    yield head[: -len("\n}")] + ',\n  "matches": ['
+    count = 0
+    for hit in shown:
+        item = json.dumps(search_match(*hit), ensure_ascii=False, indent=2)
+        yield ("\n    " if not count else ",\n    ") + item.replace("\n", "\n    ")
+        count += 1
+    left = sum(1 for _ in rest)
+    closing = "\n  ]" if count else "]"
+    truncated = "true" if left else "false"
+    yield f'{closing},\n  "total": {count + left},\n  "truncated": {truncated}\n}}\n'
+
+
+def notes_json(notes: Iterable[Note], catalogue: Catalogue) -> dict[str, Any]:
+    """`coach export notes --format json` (and yaml): the notes in export order."""
+    return {"format": NOTES_FORMAT, "notes": [note_json(n, catalogue) for n in notes]}
+
+
+def checklist_document(checklist: Checklist) -> dict[str, Any]:
+    """A checklist as a checklist file holds it, with every question's `help` and
+    `required` spelled out."""
+    data = checklist.to_dict()
+    for question in data["questions"]:
+        question.setdefault("help", None)
+        question.setdefault("required", False)
+    return data
+
+
+def checklists_json(checklists: Iterable[Checklist]) -> dict[str, Any]:
+    """`coach export checklists --format json`."""
+    return {
+        "format": CHECKLISTS_FORMAT,
+        "checklists": [checklist_document(c) for c in checklists],
+    }

@@ -1,0 +1,406 @@
+"""The actor's season: what each note says about its round, grouped into roles and rounds.
+
+`coach stats`, `coach follow-ups`, `coach today` and `coach export calendar` read the
+notes folder through `read_facts` only: each note is read once per command and reduced to
+a small `NoteFacts` of plain data (strings, lists, dicts), which everything else derives
+from without touching a file again. `note_facts` is a pure function of a note, so an
+index can compute the facts when it reads a note and hand them back later.
+
+Details a round may record (`medium`, `casting_office`, `time`, `place`) come from an
+answer whose question id is one of `DETAIL_QUESTIONS` (in any checklist), else from the
+front-matter key of the same name; see README "Your season".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from callback_coach.rounds import round_rank
+from callback_coach.slugs import fold
+
+if TYPE_CHECKING:
+    from callback_coach.drafts import Draft
+    from callback_coach.notes import Note
+    from callback_coach.workflow import Coach
+
+# Front-matter key -> the question ids whose answer gives it (the answer wins).
+DETAIL_QUESTIONS: dict[str, tuple[str, ...]] = {
+    "medium": ("medium",),
+    "casting_office": ("casting-office", "casting_office"),
+    "time": ("time", "call-time"),
+    "place": ("place", "address", "location"),
+}
+# Question ids whose answers in a review are follow-ups (see followups.py).
+FOLLOW_UP_QUESTIONS = ("follow-up", "follow-ups")
+
+
+def current_day() -> dt.date:
+    """Today, for the season commands (tests replace it with a fixed day)."""
+    return dt.date.today()
+
+
+@dataclass
+class NoteFacts:
+    """What the season commands need from one note: plain data, read once."""
+
+    file: str
+    kind: str
+    role: str
+    project: str
+    round: str
+    date: str  # YYYY-MM-DD, or "" when the note has none
+    created: str
+    # The newest of `created` and `outcome_updated`: when this note last changed.
+    stamp: str
+    outcome: str | None  # None for no outcome or "pending"
+    details: dict[str, str] = field(default_factory=dict)
+    # (checklist id, question id, answer) of the follow-up questions, in a review.
+    follow_up_answers: list[tuple[str, str, Any]] = field(default_factory=list)
+    # The front matter's own follow-up keys, as written (checked in followups.py).
+    follow_ups: Any = None
+    follow_ups_done: Any = None
+
+
+def note_facts(note: Note, file: str) -> NoteFacts:
+    """The facts of one note (pure)."""
+    meta = note.meta
+    outcome = note.outcome
+    if outcome is not None and outcome.strip().lower() in ("", "pending"):
+        outcome = None
+    created = note.created
+    updated = _text(meta.get("outcome_updated")) or ""
+    details: dict[str, str] = {}
+    for key, question_ids in DETAIL_QUESTIONS.items():
+        value = _answer(note.answers, question_ids)
+        if value is None:
+            value = _detail_text(key, meta.get(key))
+        if value:
+            details[key] = value
+    follow_up_answers: list[tuple[str, str, Any]] = []
+    if note.kind == "review":
+        for cid, answers in note.answers.items():
+            for qid in FOLLOW_UP_QUESTIONS:
+                if qid in answers and answers[qid] is not None:
+                    follow_up_answers.append((cid, qid, answers[qid]))
+    return NoteFacts(
+        file=file,
+        kind=note.kind,
+        role=note.role,
+        project=note.project,
+        round=note.round,
+        date=_iso_day(note.date),
+        created=created,
+        stamp=max(created, updated),
+        outcome=outcome.strip().lower() if outcome else None,
+        details=details,
+        follow_up_answers=[(c, q, _plain_data(a)) for c, q, a in follow_up_answers],
+        follow_ups=_plain_data(meta.get("follow_ups")),
+        follow_ups_done=_plain_data(meta.get("follow_ups_done")),
+    )
+
+
+def _plain_data(value: Any) -> Any:
+    """`value` as JSON data (dates as ISO text, keys as text), so facts read from a note
+    and facts read back from the cache are the same."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain_data(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def read_facts(coach: Coach) -> list[NoteFacts]:
+    """The facts of every readable note of the home: the one place the season commands
+    read notes. Unreadable notes are named in `coach.warnings`, as everywhere else.
+
+    Facts are kept in the user cache folder (`season-facts.json`, next to the index),
+    checked against each note's modification time and size as the index gives them: only
+    new or changed notes are read. A missing or damaged cache is rebuilt silently.
+    """
+    import contextlib
+    import json
+
+    from callback_coach import fileio, paths
+    from callback_coach.errors import StorageError
+
+    summaries = coach.summaries()
+    path = paths.cache_dir(coach.home) / "season-facts.json"
+    cached = _load_cache(path, coach.home)
+    kept: dict[str, list[Any]] = {}
+    missing = []
+    for summary in summaries:
+        entry = cached.get(summary.file)
+        if entry is not None and entry[0] == summary.mtime_ns and entry[1] == summary.size:
+            kept[summary.file] = entry
+        else:
+            missing.append(summary)
+    stamps = {s.file: (s.mtime_ns, s.size) for s in missing}
+    for note in coach.load(missing):
+        if note.path is not None:
+            facts = note_facts(note, note.path.name)
+            kept[facts.file] = [*stamps[facts.file], _facts_row(facts)]
+    if missing or len(kept) != len(cached):
+        payload = {"version": FACTS_VERSION, "home": str(coach.home), "notes": kept}
+        with contextlib.suppress(StorageError, OSError, TypeError, ValueError):
+            fileio.atomic_write(path, json.dumps(payload, ensure_ascii=False))
+    return [NoteFacts(*_unrow(kept[s.file][2])) for s in summaries if s.file in kept]
+
+
+FACTS_VERSION = 1
+_FACT_FIELDS = (
+    "file", "kind", "role", "project", "round", "date", "created", "stamp", "outcome",
+    "details", "follow_up_answers", "follow_ups", "follow_ups_done",
+)  # fmt: skip
+
+
+def _facts_row(facts: NoteFacts) -> list[Any]:
+    return [getattr(facts, name) for name in _FACT_FIELDS]
+
+
+def _unrow(row: list[Any]) -> list[Any]:
+    values = list(row)
+    at = _FACT_FIELDS.index("follow_up_answers")
+    values[at] = [tuple(item) for item in values[at]]
+    return values
+
+
+def _load_cache(path: Any, home: Any) -> dict[str, list[Any]]:
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") != FACTS_VERSION or data.get("home") != str(home):
+            return {}
+        notes: dict[str, list[Any]] = data["notes"]
+        for entry in notes.values():
+            if len(entry) != 3 or len(entry[2]) != len(_FACT_FIELDS):
+                return {}
+        return notes
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def load_roles(coach: Coach) -> list[RoleSeason]:
+    """Every role of the home with its rounds (see `group_roles`)."""
+    return group_roles(read_facts(coach))
+
+
+def read_drafts(coach: Coach) -> list[Draft]:
+    """Every unfinished session in the drafts folder, newest first (unreadable ones are
+    skipped: the prep that owns them reports them)."""
+    from callback_coach.drafts import DraftStore
+
+    store = DraftStore(coach.home)
+    if not store.folder.is_dir():
+        return []
+    found = [store.load(path) for path in sorted(store.folder.glob("*.yaml"))]
+    drafts = [d for d in found if d is not None and d.kind in ("prep", "review")]
+    return sorted(drafts, key=lambda d: d.started, reverse=True)
+
+
+# -- rounds and roles ------------------------------------------------------------------
+
+
+@dataclass
+class RoundFacts:
+    """One round of one role: its notes, oldest first."""
+
+    round: str
+    notes: list[NoteFacts] = field(default_factory=list)
+
+    @property
+    def preps(self) -> list[NoteFacts]:
+        return [n for n in self.notes if n.kind == "prep"]
+
+    @property
+    def reviews(self) -> list[NoteFacts]:
+        return [n for n in self.notes if n.kind == "review"]
+
+    @property
+    def date(self) -> str:
+        """The day of the room: the latest prep's date (a prep is dated for its callback),
+        else the latest review's."""
+        for group in (self.preps, self.reviews):
+            dated = [n.date for n in group if n.date]
+            if dated:
+                return dated[-1]
+        return ""
+
+    @property
+    def outcome(self) -> str | None:
+        """The newest outcome recorded on the round: reviews first, then preps."""
+        for note in (*reversed(self.reviews), *reversed(self.preps)):
+            if note.outcome:
+                return note.outcome
+        return None
+
+    def detail(self, key: str) -> str | None:
+        """`medium`, `casting_office`, `time` or `place`: the newest note that has it."""
+        for note in reversed(self.notes):
+            if key in note.details:
+                return note.details[key]
+        return None
+
+    @property
+    def stamp(self) -> str:
+        return max((n.stamp for n in self.notes), default="")
+
+    @property
+    def target(self) -> NoteFacts:
+        """The note that records things about the round: its latest review, else its
+        latest prep (as `coach outcome` does)."""
+        reviews = self.reviews
+        return reviews[-1] if reviews else self.notes[-1]
+
+
+# How far a role got, in funnel order.
+STAGES = ("auditioned", "called_back", "avail_hold", "booked")
+
+
+@dataclass
+class RoleSeason:
+    """One role in one project, with its rounds in round order."""
+
+    role: str
+    project: str
+    rounds: list[RoundFacts]
+
+    @property
+    def first_date(self) -> str:
+        dated = [r.date for r in self.rounds if r.date]
+        return min(dated) if dated else ""
+
+    @property
+    def latest(self) -> RoundFacts:
+        return self.rounds[-1]
+
+    def detail(self, key: str) -> str | None:
+        """A job detail (medium, casting office): the earliest round that records it."""
+        for record in self.rounds:
+            value = record.detail(key)
+            if value:
+                return value
+        return None
+
+    @property
+    def stage(self) -> int:
+        """Index into STAGES of the furthest stage reached. A round other than `audition`
+        means a callback came; outcomes count as their stage."""
+        reached = 0
+        for record in self.rounds:
+            if record.round != "audition":
+                reached = max(reached, 1)
+            for note in record.notes:
+                if note.outcome == "callback":
+                    reached = max(reached, 1)
+                elif note.outcome in ("avail", "hold"):
+                    reached = max(reached, 2)
+                elif note.outcome == "booked":
+                    reached = 3
+        return reached
+
+    @property
+    def status(self) -> str:
+        """`booked`, `released` (the latest outcome), or `open`: still in play."""
+        if self.stage == 3:
+            return "booked"
+        if self.latest.outcome == "released":
+            return "released"
+        return "open"
+
+
+def group_roles(facts: Iterable[NoteFacts]) -> list[RoleSeason]:
+    """The notes grouped into roles (role and project, matched without regard to case or
+    accents) and rounds; roles in order of their first date, then name."""
+    by_role: dict[tuple[str, str], list[NoteFacts]] = {}
+    # A drill is practice, not a round: it never makes a round prepped or counts in a role.
+    for note in sorted((n for n in facts if n.kind != "drill"), key=lambda n: (n.created, n.file)):
+        by_role.setdefault((fold(note.role), fold(note.project)), []).append(note)
+    roles = []
+    for notes in by_role.values():
+        records: dict[str, RoundFacts] = {}
+        for note in notes:
+            records.setdefault(note.round, RoundFacts(note.round)).notes.append(note)
+        ordered = sorted(
+            records.values(), key=lambda r: (round_rank(r.round), r.round, r.notes[-1].created)
+        )
+        roles.append(RoleSeason(notes[0].role, notes[0].project, ordered))
+    roles.sort(key=lambda r: (r.first_date or "9999", fold(r.role), fold(r.project)))
+    return roles
+
+
+# -- reading values --------------------------------------------------------------------
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        parts = [t for t in (_text(v) for v in value) if t]
+        return ", ".join(parts) or None
+    if isinstance(value, (str, int, float)):
+        text = " ".join(str(value).split())
+        return text or None
+    return None
+
+
+def _detail_text(key: str, value: Any) -> str | None:
+    # YAML reads an unquoted `time: 14:30` as the base-60 number 870: give the time back.
+    if key == "time" and type(value) is int and 0 <= value < 24 * 60:
+        return f"{value // 60}:{value % 60:02d}"
+    return _text(value)
+
+
+def _answer(answers: dict[str, dict[str, Any]], question_ids: tuple[str, ...]) -> str | None:
+    for values in answers.values():
+        for qid in question_ids:
+            text = _text(values.get(qid))
+            if text:
+                return text
+    return None
+
+
+def _iso_day(text: str) -> str:
+    text = text.strip()[:10]
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        return ""
+
+
+_TIME = re.compile(
+    r"^(?:at\s+)?([0-9]{1,2})(?:\s*[:.h]\s*([0-9]{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$", re.IGNORECASE
+)
+
+
+def parse_time(text: str | None) -> tuple[int, int] | None:
+    """(hour, minute) from a time as people write it: `14:30`, `9.15`, `14h30`, `2pm`,
+    `2:30 pm`, `at 10`; None when the text is not a time of day."""
+    if not text:
+        return None
+    match = _TIME.match(text.strip())
+    if match is None:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    suffix = (match.group(3) or "").lower().replace(".", "")
+    if suffix:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+    elif match.group(2) is None and not text.strip().lower().startswith("at"):
+        return None  # a bare number is not a time
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        return None
+    return hour, minute

@@ -1,0 +1,206 @@
+"""Season statistics: the funnel, rounds per role, and breakdowns (pure).
+
+Every number counts roles (a role in a project). A stage counts the roles that got at
+least that far, so each stage holds the next: auditioned ⊇ called back ⊇ avail/hold ⊇
+booked. A role with no outcome yet is open, never a loss.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from callback_coach.season import STAGES, RoleSeason
+from callback_coach.slugs import fold
+
+STATS_FORMAT = 1
+BREAKDOWNS = ("office", "medium", "project", "month")
+DEFAULT_BREAKDOWNS = ("office", "medium", "month")
+STAGE_LABELS = {
+    "auditioned": "Auditioned",
+    "called_back": "Called back",
+    "avail_hold": "Avail/hold",
+    "booked": "Booked",
+}
+# Below this many roles a share is shown as "5 of 12", never as a percentage.
+PERCENT_FROM = 20
+
+
+@dataclass
+class Tally:
+    """Roles per stage reached, and where they stand now."""
+
+    reached: list[int] = field(default_factory=lambda: [0] * len(STAGES))
+    open: int = 0
+    released: int = 0
+    # For each stage: roles that stopped there, open / released.
+    stopped_open: list[int] = field(default_factory=lambda: [0] * len(STAGES))
+    stopped_released: list[int] = field(default_factory=lambda: [0] * len(STAGES))
+
+    @property
+    def roles(self) -> int:
+        return self.reached[0]
+
+    @property
+    def booked(self) -> int:
+        return self.reached[-1]
+
+    def add(self, role: RoleSeason) -> None:
+        stage = role.stage
+        for index in range(stage + 1):
+            self.reached[index] += 1
+        status = role.status
+        if status == "open":
+            self.open += 1
+            self.stopped_open[stage] += 1
+        elif status == "released":
+            self.released += 1
+            self.stopped_released[stage] += 1
+
+
+def ratio(count: int, of: int) -> float | None:
+    return round(count / of, 4) if of else None
+
+
+def share(count: int, of: int) -> str:
+    """`5 of 12`, or `42%` when there are enough roles for a percentage to mean something."""
+    if of >= PERCENT_FROM:
+        return f"{round(100 * count / of)}%"
+    return f"{count} of {of}"
+
+
+@dataclass
+class Group:
+    key: str | None  # None: not recorded
+    tally: Tally
+
+
+@dataclass
+class SeasonStats:
+    since: str | None
+    until: str | None
+    roles: list[RoleSeason]
+    tally: Tally
+    rounds_per_role: list[tuple[int, int]]  # (rounds, roles)
+    breakdowns: dict[str, list[Group]]
+
+    def funnel(self) -> list[dict[str, Any]]:
+        """Each stage with its roles; from the second on, the share of the stage before,
+        and how many of those stopped before this stage are still open or released."""
+        steps: list[dict[str, Any]] = []
+        reached = self.tally.reached
+        for index, stage in enumerate(STAGES):
+            step: dict[str, Any] = {"stage": stage, "roles": reached[index]}
+            if index:
+                step["of"] = reached[index - 1]
+                step["ratio"] = ratio(reached[index], reached[index - 1])
+                step["not_reached"] = {
+                    "open": self.tally.stopped_open[index - 1],
+                    "released": self.tally.stopped_released[index - 1],
+                }
+            steps.append(step)
+        return steps
+
+    def to_json(self) -> dict[str, Any]:
+        tally = self.tally
+        return {
+            "format": STATS_FORMAT,
+            "since": self.since,
+            "until": self.until,
+            "roles": tally.roles,
+            "rounds": sum(len(r.rounds) for r in self.roles),
+            "funnel": self.funnel(),
+            "booked_of_auditioned": {
+                "roles": tally.booked,
+                "of": tally.roles,
+                "ratio": ratio(tally.booked, tally.roles),
+            },
+            "now": {"open": tally.open, "released": tally.released, "booked": tally.booked},
+            "rounds_per_role": [{"rounds": n, "roles": k} for n, k in self.rounds_per_role],
+            "breakdowns": {
+                name: [_group_json(g) for g in groups] for name, groups in self.breakdowns.items()
+            },
+        }
+
+
+def _group_json(group: Group) -> dict[str, Any]:
+    t = group.tally
+    return {
+        "key": group.key,
+        "roles": t.roles,
+        "called_back": t.reached[1],
+        "avail_hold": t.reached[2],
+        "booked": t.reached[3],
+        "open": t.open,
+        "released": t.released,
+    }
+
+
+def _month(role: RoleSeason) -> str | None:
+    return role.first_date[:7] or None
+
+
+KEYS: dict[str, Callable[[RoleSeason], str | None]] = {
+    "office": lambda r: r.detail("casting_office"),
+    "medium": lambda r: r.detail("medium"),
+    "project": lambda r: r.project or None,
+    "month": _month,
+}
+
+
+def in_window(role: RoleSeason, since: str | None, until: str | None) -> bool:
+    """A role belongs to the window of its first round's date (its outcomes may come later)."""
+    if since is None and until is None:
+        return True
+    first = role.first_date
+    if not first:
+        return False
+    return (since is None or first >= since) and (until is None or first <= until)
+
+
+def season_stats(
+    roles: list[RoleSeason],
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    by: tuple[str, ...] = DEFAULT_BREAKDOWNS,
+) -> SeasonStats:
+    """The statistics of the roles whose first round falls between `since` and `until`."""
+    since_text = since.isoformat() if since else None
+    until_text = until.isoformat() if until else None
+    chosen = [r for r in roles if in_window(r, since_text, until_text)]
+    tally = Tally()
+    per_rounds: dict[int, int] = {}
+    for role in chosen:
+        tally.add(role)
+        per_rounds[len(role.rounds)] = per_rounds.get(len(role.rounds), 0) + 1
+    breakdowns = {name: breakdown(chosen, name) for name in by}
+    return SeasonStats(
+        since=since_text,
+        until=until_text,
+        roles=chosen,
+        tally=tally,
+        rounds_per_role=sorted(per_rounds.items()),
+        breakdowns=breakdowns,
+    )
+
+
+def breakdown(roles: list[RoleSeason], name: str) -> list[Group]:
+    """Roles grouped by office, medium, project or month. Months in calendar order; the
+    others by number of roles, then name; "not recorded" last."""
+    key_of = KEYS[name]
+    groups: dict[str | None, Group] = {}
+    spelling: dict[str | None, str | None] = {}
+    for role in roles:
+        raw = key_of(role)
+        folded = fold(raw) if raw else None
+        spelling.setdefault(folded, raw)
+        groups.setdefault(folded, Group(spelling[folded], Tally())).tally.add(role)
+    known = [g for k, g in groups.items() if k is not None]
+    if name == "month":
+        known.sort(key=lambda g: g.key or "")
+    else:
+        known.sort(key=lambda g: (-g.tally.roles, fold(g.key or "")))
+    return known + ([groups[None]] if None in groups else [])

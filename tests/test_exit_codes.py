@@ -1,0 +1,178 @@
+"""Exit codes hold whatever goes wrong: a full disk, a missing file, bad usage, no terminal."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from callback_coach import fileio
+from callback_coach.cli import app
+from callback_coach.errors import ExitCode
+from callback_coach.workflow import Coach
+
+from .helpers import prep
+
+runner = CliRunner()
+ANSWERS = '{"refine-intention": {"want": "to be seen"}}'
+
+
+def coach(*args: str, input: str | None = None):
+    return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+
+def disk_full(*_args, **_kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def files_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+@pytest.mark.parametrize(
+    "step",
+    ["mkstemp", "write", "fsync", "link", "write-without-links", "fsync-without-links"],
+)
+def test_a_full_disk_during_a_note_save_is_exit_7_and_leaves_nothing(
+    home: Path, monkeypatch, step: str
+) -> None:
+    prep(Coach(home))  # an earlier note, which must stay as it is
+    before = {p: p.read_bytes() for p in (home / "notes").iterdir()}
+    if step == "mkstemp":
+        monkeypatch.setattr(fileio.tempfile, "mkstemp", disk_full)
+    elif step in ("write", "fsync"):
+        monkeypatch.setattr(fileio.os, step, disk_full)
+    elif step == "link":
+        monkeypatch.setattr(fileio.os, "link", disk_full)
+    else:  # a folder without hard links: the note is written in place, then the disk fills
+
+        def no_links(*_args, **_kwargs):
+            raise OSError(errno.EPERM, "Operation not permitted")
+
+        real_write, real_fsync = os.write, os.fsync
+        opened: list[int] = []
+        real_open = os.open
+
+        def tracking_open(path, flags, *args, **kwargs):
+            fd = real_open(path, flags, *args, **kwargs)
+            if flags & os.O_EXCL and str(path).endswith(".md"):
+                opened.append(fd)
+            return fd
+
+        def write(fd, data):
+            if fd in opened and step == "write-without-links":
+                real_write(fd, bytes(data[:10]))  # part of the note reaches the disk
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real_write(fd, data)
+
+        def fsync(fd):
+            if fd in opened:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real_fsync(fd)
+
+        monkeypatch.setattr(fileio.os, "link", no_links)
+        monkeypatch.setattr(fileio.os, "open", tracking_open)
+        monkeypatch.setattr(fileio.os, "write", write)
+        monkeypatch.setattr(fileio.os, "fsync", fsync)
+
+    result = coach("prep", "Nina", "--round", "callback-2", "--answers", "-", input=ANSWERS)
+
+    assert result.exit_code == ExitCode.STORAGE
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: cannot write")
+    assert result.stderr.endswith(": the disk is full\n")
+    assert result.stdout == ""
+    assert {p: p.read_bytes() for p in (home / "notes").iterdir()} == before
+
+
+@pytest.mark.parametrize("call", ["write", "fsync", "replace"])
+def test_a_full_disk_during_outcome_keeps_the_note_as_it_was(
+    home: Path, monkeypatch, call: str
+) -> None:
+    path = prep(Coach(home))
+    original = path.read_bytes()
+    monkeypatch.setattr(fileio.os, call, disk_full)
+    result = coach("outcome", "Nina", "booked")
+    assert result.exit_code == ExitCode.STORAGE
+    assert result.stderr == f"error: cannot write {path}: the disk is full\n"
+    assert path.read_bytes() == original
+    assert files_in(home / "notes") == [path.name]
+
+
+def test_validating_a_missing_checklist_file_is_not_found(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.yaml"
+    result = coach("checklists", "validate", str(missing))
+    assert result.exit_code == ExitCode.NOT_FOUND
+    assert result.stderr.splitlines()[0] == "error: 1 problem found"
+    assert result.stderr.splitlines()[1].startswith(f"  {missing}: ")
+    answers = coach("prep", "Nina", "--answers", str(missing))
+    assert answers.exit_code == ExitCode.NOT_FOUND, "the same code as a missing answers file"
+
+
+def test_an_invalid_checklist_file_that_is_there_is_still_exit_3(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: b\ntitle: B\nphase: later\nquestions: []\n", encoding="utf-8")
+    result = coach("checklists", "validate", str(bad))
+    assert result.exit_code == ExitCode.CHECKLIST_INVALID
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["prep", "Nina", "--date", "2026-02-30"], "date '2026-02-30' is not a day of the"),
+        (["prep", "Nina", "--round", "../x"], "round '../x' is not valid"),
+        (["prep", "   "], "the role name is empty"),
+        (["review", "Nina", "--date", "last week"], "date 'last week' is not a date the"),
+        (["review", "Nina", "--outcome", "famous"], "outcome 'famous' is not one of"),
+    ],
+)
+def test_bad_usage_is_exit_2_even_without_a_terminal(home: Path, args, message: str) -> None:
+    result = coach(*args)  # no --answers, and standard input is not a terminal
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr.startswith(f"error: {message}")
+    assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["prep", "--bogus"], "error: no such option: --bogus (see coach prep --help)"),
+        (["prep"], "error: missing argument 'ROLE' (see coach prep --help)"),
+        (
+            ["prep", "Nina", "extra"],
+            "error: got unexpected extra argument(s) (extra) (see coach prep --help)",
+        ),
+        (["bogus"], "error: no such command 'bogus' (see coach --help)"),
+        (["--bogus"], "error: no such option: --bogus (see coach --help)"),
+        (
+            ["export", "notes", "--bogus"],
+            "error: no such option: --bogus (see coach export notes --help)",
+        ),
+        (["export", "bogus"], "error: no such command 'bogus' (see coach export --help)"),
+        (
+            ["list", "--since"],
+            "error: option '--since' requires an argument (see coach list --help)",
+        ),
+        (
+            ["checklists", "show"],
+            "error: missing argument 'ID' (see coach checklists show --help)",
+        ),
+    ],
+)
+def test_a_usage_error_is_one_line_and_exit_2(home: Path, args, line: str) -> None:
+    result = coach(*args)
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr == line + "\n"
+    assert result.stdout == ""
+
+
+def test_coach_alone_shows_today_and_help_stays_help() -> None:
+    result = coach()
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Today · "), "a bare coach is coach today (issue 11)"
+    assert "Every command: coach --help" in result.stdout
+    shown = coach("--help")
+    assert shown.exit_code == 0
+    assert "Usage: coach [OPTIONS] COMMAND [ARGS]..." in shown.stdout

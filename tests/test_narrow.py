@@ -1,0 +1,103 @@
+"""Narrow terminals: `coach list` keeps every name readable, menus never cut a word."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from callback_coach import console
+from callback_coach.asker import QuestionaryAsker, fit
+from callback_coach.cli import app
+from callback_coach.session import short
+from callback_coach.workflow import Coach
+
+runner = CliRunner()
+
+ROLES = [
+    ("Konstantin Gavrilovich Treplev", "The Seagull (Chekhov, new version)"),
+    ("Nina", "The Seagull"),
+    ("Sonya", "Uncle Vanya"),
+    ("Zoë", ""),
+]
+
+
+@pytest.fixture
+def many_roles(home: Path) -> Coach:
+    coach = Coach(home)
+    for role, project in ROLES:
+        plan = coach.plan_prep(role, project=project, round_label="callback-12", date="2026-11-20")
+        coach.save_answers(plan, {"refine-intention": {"want": "x"}})
+    return coach
+
+
+def listed_at(width: int, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("COLUMNS", str(width))
+    console.out.cache_clear()
+    result = runner.invoke(app, ["list"])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize("width", [40, 50, 60, 70, 80, 120])
+def test_list_keeps_role_and_project_readable(
+    many_roles: Coach, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = listed_at(width, monkeypatch)
+    lines = text.splitlines()
+    assert all(len(line) <= width for line in lines), text
+    words = {word for line in lines for word in line.split()}
+    for role, project in ROLES:
+        for word in (role + " " + project).split():
+            assert word in words, f"{word!r} is missing or cut at {width} columns:\n{text}"
+        # A row starts with its role: no row (or block) without a name.
+        first = role.split()[0]
+        assert any(line.startswith(first) for line in lines), text
+    for needed in ("callback-12", "2026-11-20", "pending", "review"):
+        assert needed in text, f"{needed} dropped at {width} columns"
+
+
+def test_a_wide_terminal_gets_the_full_table(many_roles: Coach, monkeypatch) -> None:
+    header = listed_at(120, monkeypatch).splitlines()[0].split()
+    assert header == ["Role", "Project", "Rounds", "Latest", "Date", "Outcome", "Next"]
+
+
+@given(st.text(alphabet=st.sampled_from("ab cdé🎭 "), max_size=80), st.integers(2, 60))
+def test_fit_cuts_between_words(label: str, width: int) -> None:
+    from rich.cells import cell_len
+
+    fitted = fit(label, width)
+    assert cell_len(fitted) <= width
+    if cell_len(label) <= width:
+        assert fitted == label
+    else:
+        body = label.lstrip()  # leading spaces are dropped before any word is cut
+        kept = fitted.removesuffix("…")
+        if fitted != body and label.split() and cell_len(label.split()[0]) < width:
+            assert body.startswith(kept) and body[len(kept)] == " ", "only whole words"
+
+
+@given(st.text(alphabet=st.sampled_from("ab cd,"), max_size=80), st.integers(3, 50))
+def test_short_cuts_between_words(value: str, width: int) -> None:
+    shown = short(value, width)
+    flat = " ".join(value.split())
+    assert len(shown) <= width
+    if shown not in ("—", flat):
+        kept = shown.removesuffix("…")
+        if " " in flat[: width - 1]:
+            assert flat.startswith(kept) and flat[len(kept)] in " ,", (flat, shown)
+
+
+def test_menu_labels_fit_a_40_column_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from prompt_toolkit.output import DummyOutput
+
+    monkeypatch.setenv("COLUMNS", "40")
+    asker = QuestionaryAsker(output=DummyOutput())
+    label = "What do you want from the other character in this scene?  → to be seen"
+    (choice,) = asker._choices([("key", label)])
+    assert choice.value == "key"
+    assert choice.title == "What do you want from the other…"
+    assert len(choice.title) <= 40 - 6

@@ -1,0 +1,316 @@
+"""coach stats: the funnel and breakdowns of a season with known numbers, as JSON and as
+charts in a real terminal at 60 and 100 columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from pathlib import Path
+
+import pexpect
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from callback_coach import season
+from callback_coach.cli import app
+from callback_coach.errors import ExitCode
+from callback_coach.notes import Note
+from callback_coach.stats import season_stats, share
+from callback_coach.workflow import Coach
+
+from .helpers import prep, review
+from .season_data import make_season
+
+runner = CliRunner()
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def stats_json(*args: str) -> dict:
+    result = runner.invoke(app, ["stats", *args, "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    return json.loads(result.stdout)
+
+
+def test_a_known_season_gives_exactly_its_counts_and_ratios(home: Path) -> None:
+    make_season(home)
+    data = stats_json()
+    assert data["format"] == 1
+    assert data["roles"] == 12
+    assert data["funnel"] == [
+        {"stage": "auditioned", "roles": 12},
+        {
+            "stage": "called_back",
+            "roles": 5,
+            "of": 12,
+            "ratio": 0.4167,
+            "not_reached": {"open": 3, "released": 4},
+        },
+        {
+            "stage": "avail_hold",
+            "roles": 2,
+            "of": 5,
+            "ratio": 0.4,
+            "not_reached": {"open": 2, "released": 1},
+        },
+        {
+            "stage": "booked",
+            "roles": 1,
+            "of": 2,
+            "ratio": 0.5,
+            "not_reached": {"open": 0, "released": 1},
+        },
+    ]
+    assert data["booked_of_auditioned"] == {"roles": 1, "of": 12, "ratio": 0.0833}
+    # Roles with no outcome yet are open, never counted as losses.
+    assert data["now"] == {"open": 5, "released": 6, "booked": 1}
+    assert data["rounds_per_role"] == [
+        {"rounds": 1, "roles": 8},
+        {"rounds": 2, "roles": 2},
+        {"rounds": 3, "roles": 2},
+    ]
+    assert data["rounds"] == 18
+
+
+def test_breakdowns_by_office_medium_and_month(home: Path) -> None:
+    make_season(home)
+    data = stats_json()
+    assert list(data["breakdowns"]) == ["office", "medium", "month"]
+    offices = {g["key"]: g for g in data["breakdowns"]["office"]}
+    assert sorted(offices) == ["Anna Casting", "Bell Casting", "Cole Casting", "Dunn Casting"]
+    assert offices["Anna Casting"] == {
+        "key": "Anna Casting",
+        "roles": 3,
+        "called_back": 2,
+        "avail_hold": 2,
+        "booked": 1,
+        "open": 0,
+        "released": 2,
+    }
+    assert offices["Dunn Casting"]["called_back"] == 0
+    media = {
+        g["key"]: (g["roles"], g["called_back"], g["booked"]) for g in data["breakdowns"]["medium"]
+    }
+    assert media == {"film": (6, 2, 1), "theatre": (6, 3, 0)}
+    months = [(g["key"], g["roles"]) for g in data["breakdowns"]["month"]]
+    assert months == [("2026-09", 3), ("2026-10", 4), ("2026-11", 5)]
+    assert sum(g["roles"] for g in data["breakdowns"]["office"]) == 12
+
+
+def test_by_project_and_a_window_of_dates(home: Path) -> None:
+    make_season(home)
+    data = stats_json("--since", "2026-10-01", "--until", "2026-10-31", "--by", "project")
+    assert (data["since"], data["until"]) == ("2026-10-01", "2026-10-31")
+    assert data["roles"] == 4  # Masha, Irina, Olga, Boris started in October
+    assert list(data["breakdowns"]) == ["project"]
+    assert {g["key"]: g["roles"] for g in data["breakdowns"]["project"]} == {
+        "Three Sisters": 2,
+        "Red Lake": 2,
+    }
+    both = stats_json("--by", "month,office")
+    assert list(both["breakdowns"]) == ["month", "office"]
+
+
+def test_relative_dates_count_from_the_injected_day(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_season(home)
+    monkeypatch.setattr(season, "current_day", lambda: dt.date(2026, 11, 10))
+    data = stats_json("--since", "-10")
+    assert data["since"] == "2026-10-31"
+    assert data["roles"] == 5
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--by", "agent"], "--by 'agent' is not one of: office, medium, project, month"),
+        (["--since", "someday"], "date 'someday' is not a date the coach understands"),
+    ],
+)
+def test_bad_options_are_one_line_and_exit_2(home: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["stats", *args])
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stdout == ""
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_empty_home_says_how_to_start(home: Path) -> None:
+    result = runner.invoke(app, ["stats"])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "No roles yet" in result.stderr
+    assert stats_json()["funnel"][0] == {"stage": "auditioned", "roles": 0}
+    assert stats_json()["booked_of_auditioned"]["ratio"] is None
+
+
+def test_medium_and_office_from_answers_or_front_matter() -> None:
+    by_answer = Note(
+        {
+            "kind": "prep",
+            "role": "A",
+            "round": "callback-1",
+            "date": "2026-01-02",
+            "medium": "film",
+            "answers": {"mine": {"medium": "self-tape", "casting-office": " Bell  Casting "}},
+        }
+    )
+    facts = season.note_facts(by_answer, "a.md")
+    assert facts.details == {"medium": "self-tape", "casting_office": "Bell Casting"}
+    by_key = Note({"kind": "prep", "casting_office": "Anna", "time": 870, "place": "Studio 4"})
+    assert season.note_facts(by_key, "b.md").details == {
+        "casting_office": "Anna",
+        "time": "14:30",  # YAML read an unquoted 14:30 as 870
+        "place": "Studio 4",
+    }
+
+
+def test_a_role_is_called_back_by_its_rounds_or_its_outcomes(home: Path) -> None:
+    coach = Coach(home)
+    prep(coach, "Only audition", round_label="audition", date="2026-01-01")
+    prep(coach, "Straight to callback", date="2026-01-02")
+    prep(coach, "Told callback", round_label="audition", date="2026-01-03")
+    review(coach, "Told callback", outcome="callback", date="2026-01-03")
+    roles = {r.role: r for r in season.load_roles(coach)}
+    assert {name: r.stage for name, r in roles.items()} == {
+        "Only audition": 0,
+        "Straight to callback": 1,
+        "Told callback": 1,
+    }
+    assert {r.status for r in roles.values()} == {"open"}
+
+
+@settings(deadline=None)
+@given(st.integers(0, 200), st.integers(0, 200))
+def test_small_numbers_are_counts_not_percentages(count: int, of: int) -> None:
+    text = share(min(count, of), of)
+    if of < 20:
+        assert text == f"{min(count, of)} of {of}"
+    else:
+        assert text.endswith("%")
+
+
+def test_time_as_people_write_it() -> None:
+    cases = {
+        "14:30": (14, 30),
+        "9.15": (9, 15),
+        "14h30": (14, 30),
+        "2pm": (14, 0),
+        "2:30 PM": (14, 30),
+        "12am": (0, 0),
+        "at 10": (10, 0),
+        "10": None,
+        "25:00": None,
+        "morning": None,
+        "13pm": None,
+    }
+    assert {text: season.parse_time(text) for text in cases} == cases
+
+
+def test_stats_of_no_roles_in_the_window_is_empty() -> None:
+    empty = season_stats([], since=dt.date(2026, 1, 1))
+    assert empty.to_json()["roles"] == 0
+
+
+# -- the chart, in a real terminal ------------------------------------------------------
+
+
+def run_in_terminal(coach_bin: str, home: Path, columns: int, *args: str) -> str:
+    env = {
+        **os.environ,
+        "COACH_HOME": str(home),
+        "TERM": "xterm-256color",
+        "NO_COLOR": "1",
+        "COLUMNS": str(columns),
+        "LINES": "60",
+    }
+    child = pexpect.spawn(
+        coach_bin, list(args), env=env, encoding="utf-8", dimensions=(60, columns), timeout=20
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    return ANSI.sub("", child.before).replace("\r\n", "\n")
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("columns", [60, 100])
+def test_the_chart_is_stable_and_fits_the_terminal(
+    home: Path, coach_bin: str, columns: int
+) -> None:
+    make_season(home)
+    first = run_in_terminal(coach_bin, home, columns, "stats", "--by", "office,medium,month")
+    assert run_in_terminal(coach_bin, home, columns, "stats") == first, "the same every run"
+    assert all(len(line) <= columns for line in first.splitlines())
+    expected = (SNAPSHOTS / f"stats-{columns}.txt").read_text(encoding="utf-8")
+    assert first == expected
+
+
+@pytest.mark.e2e
+def test_the_chart_reads_without_colour(home: Path, coach_bin: str) -> None:
+    make_season(home)
+    text = run_in_terminal(coach_bin, home, 60, "stats")
+    lines = {line.split()[0]: line for line in text.splitlines() if line.strip()}
+    # Bars are drawn with characters, so their lengths carry the numbers without colour.
+    auditioned = lines["Auditioned"].count("█")
+    assert lines["Booked"].count("█") < lines["Called"].count("█") < auditioned
+    assert "5 of 12" in lines["Called"]
+    assert "██ booked  ▓▓ avail/hold  ▒▒ called back  ░░ auditioned" in text
+
+
+def test_the_readme_chart_is_the_real_one() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- stats-chart:", 1)[1]
+    chart = section.split("```text\n", 1)[1].split("```", 1)[0]
+    real = (SNAPSHOTS / "stats-60.txt").read_text(encoding="utf-8")
+    assert chart == "".join(line.rstrip() + "\n" for line in real.splitlines())
+
+
+def test_facts_come_from_the_cache_and_follow_every_change(home: Path) -> None:
+    coach = make_season(home)
+    fresh = season.read_facts(coach)
+    cache = next(Path(os.environ["COACH_CACHE_DIR"]).rglob("season-facts.json"))
+    assert season.read_facts(Coach(home)) == fresh, "read back from the cache, the same"
+    # A note edited by hand is read again: Dunn's Vanya gets a callback.
+    (vanya,) = [p for p in (home / "notes").glob("*vanya_audition_prep.md")]
+    text = vanya.read_text(encoding="utf-8")
+    vanya.write_text(text.replace("round: audition", "round: audition\noutcome: callback"))
+    assert stats_json()["funnel"][1]["roles"] == 6
+    vanya.unlink()
+    assert stats_json()["roles"] == 11
+    cache.write_text('{"version": 1, "home": "' + str(home) + '", "notes": {"x": [1]}}')
+    result = runner.invoke(app, ["stats", "--json"])
+    assert json.loads(result.stdout)["roles"] == 11 and result.stderr == ""
+    cache.write_bytes(b"\xff not json")
+    assert stats_json()["roles"] == 11
+
+
+def test_a_drill_is_never_a_round_in_the_season(home) -> None:
+    """A saved drill (practice for the next round) neither calls a released role back
+    nor shows as a prepped callback today."""
+    from callback_coach import drill as drills
+    from callback_coach.asker import ScriptedAsker
+    from callback_coach.workflow import Coach
+
+    from .helpers import prep, review
+
+    coach = Coach(home)
+    prep(coach, project="The Seagull", round_label="audition", date="2026-11-01")
+    review(coach, outcome="released", round_label="audition", date="2026-11-01")
+    plan = drills.plan_drill(coach, "Nina", count=1, seed=4, round_label="callback-1")
+    asker = drills.DrillAsker(
+        ScriptedAsker({"drill.note-1-said-back": "faster"}, choices=["save"]),
+        0,
+        show_note=lambda number, total, text: None,
+        think=lambda seconds: None,
+    )
+    drills.run_drill(coach, plan, asker)
+    data = json.loads(runner.invoke(app, ["stats", "--json"]).stdout)
+    assert data["rounds"] == 1
+    assert data["now"] == {"open": 0, "released": 1, "booked": 0}

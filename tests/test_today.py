@@ -1,0 +1,183 @@
+"""coach today (and a bare `coach`): what is next, on a fixed day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from callback_coach import season
+from callback_coach.cli import app
+from callback_coach.drafts import Draft, DraftStore
+from callback_coach.today import today_view
+from callback_coach.workflow import Coach
+
+from .helpers import REVIEW, prep, review
+from .test_stats import run_in_terminal
+
+runner = CliRunner()
+DAY = dt.date(2026, 11, 23)  # a Monday
+
+
+@pytest.fixture(autouse=True)
+def fixed_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(season, "current_day", lambda: DAY)
+
+
+@pytest.fixture
+def week(home: Path) -> Coach:
+    c = Coach(home)
+    prep(c, project="The Seagull", date="2026-11-20")
+    answers = {"after-the-room": {**REVIEW["after-the-room"], "follow-up": []}}
+    review(c, answers=answers, outcome="callback", date="2026-11-20")
+    plan = c.plan_prep("Nina", date="2026-11-25")
+    plan.extra.update({"time": "14:30", "place": "Studio 4"})
+    c.save_answers(plan, {"refine-intention": {"want": "to be seen"}})
+    prep(c, "Sonya", project="Uncle Vanya", date="2026-11-19")
+    prep(c, "Masha", project="Three Sisters", date="2026-11-02")
+    review(c, "Masha", outcome="pending", date="2026-11-02")
+    prep(c, "Irina", project="Three Sisters", date="2026-11-15")
+    review(c, "Irina", outcome="pending", date="2026-11-15")
+    prep(c, "Olga", project="Red Lake", date="2026-10-01")
+    review(c, "Olga", outcome="released", date="2026-10-01")
+    prep(c, "Boris", project="Red Lake", date="2026-12-15")
+    draft = Draft(
+        kind="prep",
+        role="Kostya",
+        project="The Seagull",
+        round="callback-1",
+        date="2026-11-24",
+        checklists=["refine-intention"],
+        answers={"refine-intention": {"want": "to be loved", "obstacle": "Mother"}},
+        started="2026-11-22T20:00:00+00:00",
+    )
+    DraftStore(home).save(draft)
+    for text, due in (("Send the tape", "2026-11-24"), ("Call back in spring", "2027-03-01")):
+        result = runner.invoke(app, ["follow-ups", "add", "Nina", text, "--due", due])
+        assert result.exit_code == 0
+    return c
+
+
+def today_json(*args: str) -> dict:
+    result = runner.invoke(app, [*args, "--json"] if args else ["today", "--json"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_today_lists_what_is_next(week: Coach) -> None:
+    data = today_json()
+    assert data["format"] == 1 and data["today"] == "2026-11-23"
+    assert data["callbacks"] == [
+        {
+            "role": "Kostya",
+            "project": "The Seagull",
+            "round": "callback-1",
+            "date": "2026-11-24",
+            "time": None,
+            "place": None,
+            "prepped": False,
+            "hint": "coach prep Kostya --project 'The Seagull' --round callback-1",
+        },
+        {
+            "role": "Nina",
+            "project": "The Seagull",
+            "round": "callback-2",
+            "date": "2026-11-25",
+            "time": "14:30",
+            "place": "Studio 4",
+            "prepped": True,
+            "hint": "coach card Nina",
+        },
+    ]
+    assert data["to_review"] == [
+        {
+            "role": "Sonya",
+            "project": "Uncle Vanya",
+            "round": "callback-1",
+            "date": "2026-11-19",
+            "days_ago": 4,
+            "hint": "coach review Sonya",
+        }
+    ]
+    assert [(p["role"], p["days_ago"]) for p in data["pending_outcomes"]] == [("Masha", 21)]
+    assert data["pending_outcomes"][0]["hint"] == "coach outcome Masha OUTCOME"
+    assert [i["what"] for i in data["follow_ups"]] == ["Send the tape"]
+    assert data["undated_follow_ups"] == 3  # the review's three unticked follow-ups
+    assert [(d["role"], d["answers"]) for d in data["drafts"]] == [("Kostya", 2)]
+
+
+def test_the_screen_is_short_and_names_the_next_command(week: Coach) -> None:
+    result = runner.invoke(app, ["today"])
+    assert result.exit_code == 0 and result.stderr == ""
+    text = result.stdout
+    assert text.startswith("Today · Mon 23 Nov 2026\n")
+    for line in (
+        "Callbacks in the next 7 days",
+        "tomorrow  Kostya · The Seagull · callback-1",
+        "Wed 25 Nov 14:30  Nina · The Seagull · callback-2 · Studio 4",
+        "prepped: coach card Nina",
+        "Waiting for your review",
+        "coach review Sonya",
+        "Follow-ups due",
+        "tomorrow  Send the tape (Nina)",
+        "3 open follow-ups with no date",
+        "Unfinished drafts",
+        "Still no news after two weeks",
+        "Masha · Three Sisters · callback-1 · 21 days ago",
+    ):
+        assert line in text, line
+    assert "Irina" not in text and "Olga" not in text and "Boris" not in text
+    assert len(text.splitlines()) <= 24
+
+
+def test_a_bare_coach_shows_today_and_help_still_shows_help(week: Coach) -> None:
+    bare = runner.invoke(app, [])
+    assert bare.exit_code == 0
+    assert bare.stdout == runner.invoke(app, ["today"]).stdout
+    helped = runner.invoke(app, ["--help"])
+    assert helped.exit_code == 0
+    assert helped.stdout.startswith("Usage: coach [OPTIONS] COMMAND [ARGS]...")
+    assert "today" in helped.stdout and "stats" in helped.stdout
+
+
+def test_a_new_actor_is_told_how_to_start(home: Path) -> None:
+    result = runner.invoke(app, [])
+    assert result.exit_code == 0
+    assert 'No notes yet. Start with: coach prep "ROLE" --project "PROJECT"' in result.stdout
+
+
+def test_nothing_due(home: Path) -> None:
+    c = Coach(home)
+    prep(c, project="The Seagull", date="2026-11-01")
+    review(c, outcome="booked", date="2026-11-01")
+    assert "Nothing due." in runner.invoke(app, ["today"]).stdout
+
+
+def test_the_hint_names_the_project_when_the_role_is_in_two(home: Path) -> None:
+    c = Coach(home)
+    prep(c, project="The Seagull", date="2026-11-19")
+    prep(c, project="Other Play", date="2026-11-18")
+    hints = sorted(r["hint"] for r in today_json()["to_review"])
+    assert hints == [
+        "coach review Nina --project 'Other Play'",
+        "coach review Nina --project 'The Seagull'",
+    ]
+
+
+def test_the_core_takes_the_day_it_is_given(week: Coach) -> None:
+    roles = season.load_roles(week)
+    later = today_view(roles, [], [], dt.date(2026, 12, 10))
+    assert [c.role for c in later.callbacks] == ["Boris"]
+    assert [p.role for p in later.pending] == ["Masha", "Irina"]
+    # Oldest first; a round waiting for its review is not also listed as pending.
+    assert [r.role for r in later.to_review] == ["Sonya", "Nina"]
+
+
+@pytest.mark.e2e
+def test_a_bare_coach_in_a_terminal_is_short_at_60_columns(home: Path, coach_bin: str) -> None:
+    text = run_in_terminal(coach_bin, home, 60)
+    assert "No notes yet" in text
+    assert all(len(line) <= 60 for line in text.splitlines())
