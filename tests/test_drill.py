@@ -15,10 +15,9 @@ from callback_coach import paths
 from callback_coach.asker import ScriptedAsker
 from callback_coach.cli import app
 from callback_coach.errors import ChecklistError, ExitCode
-from callback_coach.notes import NoteStore
 from callback_coach.workflow import Coach
 
-from .helpers import prep, review
+from .helpers import prep, review, saved_notes
 
 runner = CliRunner()
 SHIPPED = paths.builtin_data_dir() / "drill-notes.yaml"
@@ -320,7 +319,7 @@ def test_a_drill_is_never_taken_for_a_prep(home: Path) -> None:
     assert plan.defaults["recall-what-worked.what-worked"] == "The pause before the last line"
     outcome = runner.invoke(app, ["outcome", "Nina", "hold"])
     assert outcome.exit_code == 0, outcome.stderr
-    kinds = {n.kind: n.outcome for n in NoteStore(home).scan().notes if n.round == "callback-1"}
+    kinds = {n.kind: n.outcome for n in saved_notes(home) if n.round == "callback-1"}
     assert kinds == {"prep": None, "drill": None, "review": "hold"}, "only the review changed"
 
 

@@ -14,6 +14,8 @@ from callback_coach.cli import app
 from callback_coach.errors import ExitCode
 from callback_coach.workflow import Coach
 
+from .helpers import saved_notes
+
 runner = CliRunner()
 EXPORT = ("export", "notes", "--format", "json")
 
@@ -143,7 +145,7 @@ def test_one_special_file_in_a_folder_export_stops_every_write(
 ) -> None:
     folder = tmp_path / "backup"
     folder.mkdir()
-    names = sorted(p.path.stem for p in history.notes.scan().notes)
+    names = sorted(p.path.stem for p in saved_notes(history.home))
     os.mkfifo(folder / f"{names[0]}.md")
     result = coach("export", "notes", "--output", f"{folder}/", "--force")
     assert result.exit_code == ExitCode.USAGE

@@ -10,9 +10,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from callback_coach.notes import NoteStore
-
-from .helpers import write_checklist
+from .helpers import saved_notes, write_checklist
 from .test_e2e import DOWN, ENTER, finish, spawn
 
 pytestmark = pytest.mark.e2e
@@ -82,7 +80,7 @@ def test_digits_enter_on_an_empty_line_and_the_editor_key(
     child.expect_exact("Show your waiting-room card for the day?")
     child.send(DOWN + ENTER)
     assert finish(child) == 0
-    (note,) = NoteStore(home).scan().notes
+    (note,) = saved_notes(home)
     assert note.answers["fingers"] == {
         "calm": 4,
         "energy": 10,

@@ -299,6 +299,15 @@ def test_search_ignores_case_like_before_and_keeps_accents(home: Path) -> None:
     assert search("zoe had") == []
 
 
+def test_search_for_text_holding_a_nul_is_a_plain_search(home: Path) -> None:
+    # The full-text query syntax cannot hold a NUL ("unterminated string"): such a search
+    # scans the words instead, and the index is neither rebuilt nor an error.
+    path = prep(Coach(home), project="The Seagull", date="2026-11-20")
+    path.write_text(path.read_text() + "\nline 00\x00 with a NUL\n", encoding="utf-8")
+    assert search("00\x00") == [("prep", "body", "line 00\x00 with a NUL")]
+    assert search("zz\x00z") == []
+
+
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

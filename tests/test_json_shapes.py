@@ -188,7 +188,8 @@ def test_show_json_has_its_documented_shape(rich_home: Path, coach_bin: str) -> 
 
 
 def test_search_json_has_its_documented_shape(rich_home: Path, coach_bin: str) -> None:
-    data = json.loads(run(rich_home, coach_bin, "search", "e", "--json"))
+    # "o": in an answer and in the actor's own paragraph (the coach's heading is not searched).
+    data = json.loads(run(rich_home, coach_bin, "search", "o", "--json"))
     check("search", data)
     assert {m["where"] for m in data["matches"]} >= {"refine-intention.want", "body"}
 

@@ -14,10 +14,9 @@ import pytest
 from callback_coach import fileio, paths
 from callback_coach.drafts import DraftStore
 from callback_coach.errors import ExitCode, StorageError
-from callback_coach.notes import NoteStore
 from callback_coach.workflow import Coach
 
-from .helpers import prep
+from .helpers import prep, saved_notes
 from .test_e2e import CTRL_C, finish, spawn
 
 ANSWERS = json.dumps({"refine-intention": {"want": "to be seen"}})
@@ -52,7 +51,7 @@ def test_a_scripted_prep_stops_while_an_interactive_one_of_that_round_runs(
         "finish or stop it first\n"
     )
     assert busy.stdout == ""
-    assert NoteStore(home).scan().notes == []
+    assert saved_notes(home) == []
 
     other_round = scripted_prep(coach_bin, "--round", "callback-2")
     assert other_round.returncode == 0, other_round.stderr
@@ -61,14 +60,14 @@ def test_a_scripted_prep_stops_while_an_interactive_one_of_that_round_runs(
     assert finish(child) == ExitCode.INTERRUPTED
     free = scripted_prep(coach_bin, "--round", "callback-1")
     assert free.returncode == 0, free.stderr
-    assert sorted(n.round for n in NoteStore(home).scan().notes) == ["callback-1", "callback-2"]
+    assert sorted(n.round for n in saved_notes(home)) == ["callback-1", "callback-2"]
 
 
 def test_scripted_saves_share_the_lock_but_not_with_a_session(home: Path) -> None:
     coach = Coach(home)
     with coach.drafts.lock("prep", "Nina", "", "callback-1", scripted=True):
         prep(coach, round_label="callback-1")  # another scripted save at the same time
-    assert len(coach.notes.scan().notes) == 1
+    assert len(saved_notes(coach.home)) == 1
 
 
 def test_a_lock_held_elsewhere_is_waited_for_then_refused(tmp_path: Path, monkeypatch) -> None:
@@ -142,7 +141,7 @@ def test_a_symlink_at_the_lock_path_is_never_followed(
     else:
         assert target.read_text() == "precious"
         assert target.stat().st_mode & 0o777 == 0o644
-    assert NoteStore(home).scan().notes == []
+    assert saved_notes(home) == []
 
 
 def test_the_lock_open_itself_asks_not_to_follow_links(

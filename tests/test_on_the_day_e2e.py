@@ -12,9 +12,9 @@ import pytest
 
 from callback_coach import drill as drills
 from callback_coach.card import LABELS
-from callback_coach.notes import NoteStore
 from callback_coach.workflow import Coach
 
+from .helpers import saved_notes
 from .test_e2e import CTRL_C, ENTER, answer, finish, prep_checklists, spawn
 
 pytestmark = pytest.mark.e2e
@@ -157,7 +157,7 @@ def test_a_two_note_drill_is_saved_and_shown(home: Path, coach_bin: str) -> None
     child.send(ENTER)
     child.expect_exact("Saved your drill for Nina (callback-1)")
     assert finish(child) == 0
-    (drill,) = [n for n in NoteStore(home).scan().notes if n.kind == "drill"]
+    (drill,) = [n for n in saved_notes(home) if n.kind == "drill"]
     assert [
         drill.answers["drill"][f"note-{k}-{p}"] for k in (1, 2) for p in ("said-back", "change")
     ] == typed

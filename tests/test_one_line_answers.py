@@ -13,9 +13,9 @@ from callback_coach.answers import check_value, parse_text_value, validate_answe
 from callback_coach.checklist import Question
 from callback_coach.cli import app
 from callback_coach.errors import AnswersError, ExitCode
-from callback_coach.notes import NoteStore, read_note
+from callback_coach.notes import read_note
 
-from .helpers import make_checklist
+from .helpers import make_checklist, saved_notes
 
 TEXT = Question(id="t", prompt="?", type="text")
 LONG = Question(id="l", prompt="?", type="long_text")
@@ -67,7 +67,7 @@ def test_set_with_a_carriage_return_writes_nothing(home: Path) -> None:
         "error: 1 problem with --set",
         "  --set refine-intention.want: expected one line of text",
     ]
-    assert not home.exists() or NoteStore(home).scan().notes == []
+    assert not home.exists() or saved_notes(home) == []
 
 
 def test_a_leading_crlf_leaves_no_stray_line_in_the_markdown_export(home: Path) -> None:

@@ -14,10 +14,9 @@ import pytest
 from callback_coach import paths
 from callback_coach.drafts import DraftStore
 from callback_coach.errors import ExitCode
-from callback_coach.notes import NoteStore
 from callback_coach.workflow import Coach
 
-from .helpers import write_checklist
+from .helpers import saved_notes, write_checklist
 from .test_e2e import DOWN, ENTER, answer, prep_checklists
 
 FULL = "error: cannot write to standard output: no space left on device\n"
@@ -68,12 +67,12 @@ def test_a_full_disk_after_an_outcome_was_recorded(history: Coach, coach_bin: st
 
 @needs_dev_full
 def test_a_full_disk_after_a_scripted_prep_saved_its_note(history: Coach, coach_bin: str) -> None:
-    before = len(history.notes.scan().notes)
+    before = len(saved_notes(history.home))
     with open("/dev/full", "w") as full:
         proc = run(coach_bin, "prep", "Nina", "--set", "refine-intention.want=x", stdout=full)
     assert proc.returncode == ExitCode.STORAGE
     assert proc.stderr == "Saved your prep for Nina (callback-3).\n" + FULL
-    assert len(history.notes.scan().notes) == before + 1, "the note itself was saved"
+    assert len(saved_notes(history.home)) == before + 1, "the note itself was saved"
 
 
 def closed_pipe() -> int:
@@ -97,7 +96,7 @@ def test_a_closed_pipe_exits_141_without_a_word(
 
 
 def test_head_closing_a_long_export_is_quiet(history: Coach, coach_bin: str) -> None:
-    note = history.notes.scan().notes[0]
+    note = saved_notes(history.home)[0]
     note.path.write_text(note.path.read_text() + ("A long paragraph of my own. " * 40 + "\n") * 400)
     script = (
         f'{coach_bin} export notes --format json | head -n 1; echo "coach=${{PIPESTATUS[0]}}" >&2'
@@ -176,7 +175,7 @@ def test_prep_with_stdout_in_a_file_asks_on_the_terminal(
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    (note,) = NoteStore(home).scan().notes
+    (note,) = saved_notes(home)
     assert out.read_text(encoding="utf-8") == f"{note.path}\n", "the file holds only the path"
 
 
@@ -186,7 +185,7 @@ def test_prep_in_command_substitution_shows_every_question(home: Path, coach_bin
     child = spawn_shell(home, script)
     answer_all(child, home)
     child.expect(r"NOTE=\[(.*?)\]")
-    (note,) = NoteStore(home).scan().notes
+    (note,) = saved_notes(home)
     assert child.match.group(1) == str(note.path)
     child.expect(pexpect.EOF)
 
@@ -247,4 +246,4 @@ def test_ctrl_d_and_sigint_stop_menus_like_ctrl_c(
     assert child.exitstatus == ExitCode.INTERRUPTED
     (draft,) = DraftStore(home).find("prep", "Nina", None, None)
     assert draft.answers["quick"]["first"] == "my first answer"
-    assert NoteStore(home).scan().notes == []
+    assert saved_notes(home) == []

@@ -249,11 +249,12 @@ def test_search_leaves_long_lines_whole_for_the_terminal(history: Coach) -> None
 
 def test_search_highlights_matches_on_a_terminal(history: Coach) -> None:
     from rich.console import Console
+    from rich.theme import Theme
 
     from callback_coach import console, render
     from callback_coach.cli import style_codes
 
-    terminal = Console(theme=console.THEME, force_terminal=True, color_system="standard")
+    terminal = Console(theme=Theme(console.STYLES), force_terminal=True, color_system="standard")
     lines = list(
         render.search_lines(
             Coach(history.home).search("PRIDE")[:1],

@@ -417,4 +417,3 @@ def _update_note(
     except OSError as exc:
         raise StorageError(f"cannot read {path}: {exc.strerror or exc}") from None
     coach.notes.rewrite(read_note(path), new_text)
-    coach.notes_changed()

@@ -797,7 +797,8 @@ class NoteIndex:
         self, db: sqlite3.Connection, needle: str
     ) -> Iterator[tuple[NoteSummary, str, str]]:
         columns = ", ".join(f"n.{c.strip()}" for c in SUMMARY_COLUMNS.split(","))
-        if len(needle) >= 3 and self._ensure_fts(db):
+        # The full-text query syntax cannot hold a NUL: such a needle is scanned for.
+        if len(needle) >= 3 and "\x00" not in needle and self._ensure_fts(db):
             # A trigram phrase is a substring match: the notes holding `needle`.
             phrase = '"' + needle.replace('"', '""') + '"'
             rows = db.execute(

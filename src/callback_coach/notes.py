@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -377,11 +378,15 @@ def note_stem(note: Note) -> str:
 
 
 class NoteStore:
-    """The notes folder of one coach home."""
+    """The notes folder of one coach home. `on_change` (if given) is called after every
+    note written or rewritten (the Coach then refreshes its index before the next read)."""
 
-    def __init__(self, home: Path | None = None) -> None:
+    def __init__(
+        self, home: Path | None = None, on_change: Callable[[], None] | None = None
+    ) -> None:
         self.home = home or paths.coach_home()
         self.folder = paths.notes_dir(self.home)
+        self.on_change = on_change
 
     def save_new(self, note: Note) -> Path:
         """Write a new note file; an existing note is never overwritten."""
@@ -389,6 +394,8 @@ class NoteStore:
         fileio.ensure_private_dir(self.home)
         path = fileio.create_new(self.folder, note_stem(note), ".md", text)
         note.path = path
+        if self.on_change is not None:
+            self.on_change()
         return path
 
     def rewrite(self, note: Note, new_text: str) -> None:
@@ -398,6 +405,8 @@ class NoteStore:
             raise StorageError("cannot rewrite a note that has no file")
         self._check_inside(note.path)
         fileio.atomic_write(note.path, new_text, keep_mode=True)
+        if self.on_change is not None:
+            self.on_change()
 
     def note_files(self) -> list[Path]:
         if not self.folder.is_dir():

@@ -128,7 +128,8 @@ class Coach:
 
     @property
     def notes(self) -> NoteStore:
-        return NoteStore(self.home)
+        """The notes folder; a note written through it refreshes the index's next read."""
+        return NoteStore(self.home, on_change=self.notes_changed)
 
     @property
     def drafts(self) -> DraftStore:
@@ -434,7 +435,6 @@ class Coach:
         note = build_note(plan, cleaned, extra)
         with self.drafts.lock(plan.kind, plan.role, plan.project, plan.round, scripted=True):
             self.notes.save_new(note)
-        self.notes_changed()
         return note
 
     def find_draft(self, plan: SessionPlan) -> Draft | None:
@@ -488,10 +488,7 @@ class Coach:
                 draft.checklists = [c.id for c in plan.checklists]
                 draft.extra = {**plan.extra, **draft.extra}
         session = Session(plan, asker, self.drafts, self.notes, draft=draft, summary=summary)
-        try:
-            return session.run()
-        finally:
-            self.notes_changed()
+        return session.run()
 
     def record_outcome(
         self,
@@ -535,7 +532,6 @@ class Coach:
             raise StorageError(f"cannot read {path}: {exc.strerror or exc}") from None
         note = read_note(path)
         self.notes.rewrite(note, new_text)
-        self.notes_changed()
         return read_note(path)
 
     # -- queries -------------------------------------------------------------------------
