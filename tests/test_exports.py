@@ -360,7 +360,7 @@ def test_set_values_are_typed_like_the_prompts(home: Path) -> None:
         "--set",
         "after-the-room.one-thing=breathe",
         "--set",
-        "after-the-room.follow-up=thank-you note sent, contacts noted",
+        "after-the-room.follow-up=thank-you note to the casting office, contact details of the people you met",
         "--set",
         "after-the-room.energy=4",
         "--outcome",
@@ -368,7 +368,10 @@ def test_set_values_are_typed_like_the_prompts(home: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     note = read_note(Path(result.stdout.strip()))
-    assert note.answers["after-the-room"]["follow-up"] == ["thank-you note sent", "contacts noted"]
+    assert note.answers["after-the-room"]["follow-up"] == [
+        "thank-you note to the casting office",
+        "contact details of the people you met",
+    ]
     assert note.answers["after-the-room"]["energy"] == 4
     assert note.outcome == "hold"
     bad = coach(
@@ -385,7 +388,7 @@ def test_set_values_are_typed_like_the_prompts(home: Path) -> None:
     assert bad.stderr.splitlines() == [
         "error: 3 problems with --set",
         "  --set after-the-room.energy: expected a whole number, got 'lots'",
-        "  --set after-the-room.follow-up: 'flowers' not among: thank-you note sent, agent or manager updated, contacts noted",
+        "  --set after-the-room.follow-up: 'flowers' not among: thank-you note to the casting office, short update to your agent or manager, contact details of the people you met",
         "  --set after-the-room.x: unknown question",
     ]
 
