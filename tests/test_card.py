@@ -102,6 +102,14 @@ def test_card_content_for_a_known_prep(home: Path) -> None:
     assert card.subtitle() == "callback-1 · Tue 24 Nov 2026"
 
 
+def test_the_card_names_the_medium_the_prep_answered(home: Path) -> None:
+    coach = Coach(home)
+    answers = {"refine-intention": {"medium": "self-tape", "want": "to stay"}}
+    save_prep(coach, answers=answers, date="2026-11-24")
+    card = cards.card_for(coach, "Nina")
+    assert card.subtitle() == "callback-1 · Tue 24 Nov 2026 · self-tape"
+
+
 def test_empty_answers_are_left_out_never_blank(home: Path) -> None:
     coach = Coach(home)
     save_prep(coach, answers={"refine-intention": {"want": "to stay"}}, date="2026-11-24")
