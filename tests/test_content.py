@@ -18,6 +18,9 @@ import pytest
 from callback_coach import paths
 from callback_coach.card import LABELS
 from callback_coach.checklist import CARD_SLOTS, Catalogue, Checklist, Question, load_catalogue
+from callback_coach.workflow import Coach
+
+from .helpers import REVIEW
 
 PREP_AREAS = ("refine-intention", "prepare-for-redirection", "recall-what-worked", "mindset")
 FULL_LIMIT = 34  # questions in one full prep, the closing check included
@@ -182,6 +185,18 @@ def test_the_line_and_the_anchor_carry_into_the_next_round(catalogue: Catalogue)
     assert mindset.question("affirmation").recall == ("mindset.affirmation",)
     assert mindset.question("anchor").recall == ("mindset.anchor",)
     assert mindset.question("silent-room").default is None
+
+
+def test_the_next_rounds_prep_offers_last_rounds_line_and_anchor(home: Path) -> None:
+    coach = Coach(home)
+    mindset = {"affirmation": "They chose me once already", "anchor": "both feet on the floor"}
+    plan = coach.plan_prep("Nina")
+    coach.save_answers(plan, {"refine-intention": {"want": "to be seen"}, "mindset": mindset})
+    coach.save_answers(coach.plan_review("Nina", outcome="callback"), REVIEW)
+    plan = coach.plan_prep("Nina")
+    assert plan.round == "callback-2"
+    assert plan.defaults["mindset.affirmation"] == mindset["affirmation"]
+    assert plan.defaults["mindset.anchor"] == mindset["anchor"]
 
 
 def test_energy_sleep_and_water_are_asked_apart(catalogue: Catalogue) -> None:
