@@ -46,7 +46,12 @@ def season_home(home: Path) -> Coach:
     plan = c.plan_prep("Nina", project="The Seagull", date="2026-11-20")
     plan.extra.update({"time": "2:30 pm", "place": "Studio 4, 12 Long Street; ring twice"})
     c.save_answers(plan, {"refine-intention": {"want": "to be seen"}})
-    answers = {"after-the-room": {**REVIEW["after-the-room"], "follow-up": ["contacts noted"]}}
+    answers = {
+        "after-the-room": {
+            **REVIEW["after-the-room"],
+            "follow-up": ["contact details of the people you met"],
+        }
+    }
     review(c, answers=answers, outcome="callback", date="2026-11-20")
     prep(c, date="2026-11-26")
     plan = c.plan_prep("Sonya", project="Uncle Vanya", round_label="audition", date="2026-11-02")
@@ -95,7 +100,9 @@ def test_dated_follow_ups_are_all_day_events(season_home: Coach) -> None:
     item = found["Follow-up: Send the tape for Anna (Nina)"]
     assert item.decoded("DTSTART") == dt.date(2026, 11, 24)
     assert f"coach follow-ups done {ident}" in str(item["DESCRIPTION"])
-    assert not any("contacts noted" in s for s in found), "undated follow-ups stay out"
+    assert not any("contact details of the people you met" in s for s in found), (
+        "undated follow-ups stay out"
+    )
     runner.invoke(app, ["follow-ups", "done", ident])
     after = events(export())
     (done,) = [e for s, e in after.items() if "Send the tape" in s]

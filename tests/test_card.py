@@ -95,7 +95,6 @@ def test_card_content_for_a_known_prep(home: Path) -> None:
         ("keep", "Keep the pause. Refresh the entrance"),
         ("ask", "Bigger in feeling, or bigger in voice?"),
         ("recovery", "Stop, breathe, go back to the line before."),
-        ("silent-room", "A silent room means nothing. I bring my best version anyway."),
         ("line", "They already like me."),
         ("breathing", "box breathing (4 in, 4 hold, 4 out, 4 hold)"),
         ("room", "Anna (casting), the director"),
@@ -103,12 +102,20 @@ def test_card_content_for_a_known_prep(home: Path) -> None:
     assert card.subtitle() == "callback-1 · Tue 24 Nov 2026"
 
 
+def test_the_card_names_the_medium_the_prep_answered(home: Path) -> None:
+    coach = Coach(home)
+    answers = {"refine-intention": {"medium": "self-tape", "want": "to stay"}}
+    save_prep(coach, answers=answers, date="2026-11-24")
+    card = cards.card_for(coach, "Nina")
+    assert card.subtitle() == "callback-1 · Tue 24 Nov 2026 · self-tape"
+
+
 def test_empty_answers_are_left_out_never_blank(home: Path) -> None:
     coach = Coach(home)
     save_prep(coach, answers={"refine-intention": {"want": "to stay"}}, date="2026-11-24")
     card = cards.card_for(coach, "Nina")
-    # Only the want and the silent-room default: nothing empty, no "none" anchor.
-    assert [i.slot for i in card.items] == ["want", "silent-room"]
+    # Only the want (no question has a ready-made answer): nothing empty, no "none" anchor.
+    assert [i.slot for i in card.items] == ["want"]
     text = cards.text(card)
     for label in ("Anchor", "Wear", "Direction", "Breathe"):
         assert label not in text

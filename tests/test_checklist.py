@@ -21,7 +21,8 @@ from callback_coach.errors import ChecklistError
 
 from .helpers import write_checklist
 
-BUILTIN_IDS = set(BUILTIN_ORDER)
+# The closing check is asked at the end of every prep, wherever the catalogue puts it.
+BUILTIN_IDS = {*BUILTIN_ORDER, "closing-check"}
 
 
 def builtin_files() -> list[Path]:
@@ -33,7 +34,7 @@ def test_every_builtin_is_shipped_and_valid() -> None:
     loaded = [load_checklist(p, builtin=True) for p in files]
     assert {c.id for c in loaded} == BUILTIN_IDS
     for c in loaded:
-        assert len(c.questions) >= 6, c.id
+        assert len(c.questions) >= (4 if c.closing else 6), c.id
         assert all(q.help for q in c.questions), f"{c.id}: every question needs a help line"
         assert c.phase == ("review" if c.id == "after-the-room" else "prep")
 
@@ -45,12 +46,13 @@ def test_builtin_file_names_match_ids() -> None:
 
 def test_builtin_order_is_the_prep_order() -> None:
     catalogue = load_catalogue(paths.builtin_checklists_dir(), None)
-    assert [c.id for c in catalogue.for_phase("prep")] == [
+    assert [c.id for c in catalogue.for_phase("prep") if not c.closing] == [
         "refine-intention",
         "prepare-for-redirection",
         "recall-what-worked",
         "mindset",
     ]
+    assert [c.id for c in catalogue.checklists if c.closing] == ["closing-check"]
 
 
 def test_recall_keys_name_real_questions() -> None:
@@ -197,7 +199,7 @@ def test_user_checklist_replaces_builtin_and_adds(home: Path) -> None:
         },
     )
     catalogue = load_catalogue(paths.builtin_checklists_dir(), user_dir)
-    ids = [c.id for c in catalogue.for_phase("prep")]
+    ids = [c.id for c in catalogue.for_phase("prep") if not c.closing]
     assert ids == [
         "refine-intention",
         "prepare-for-redirection",
@@ -272,7 +274,7 @@ def test_all_checklists_exported_to_one_file_validate_and_load(home: Path, tmp_p
     listed = cli("checklists", "list", "--json")
     assert listed.exit_code == 0, listed.stderr
     sources = {c["id"]: c["source"] for c in json.loads(listed.stdout)["checklists"]}
-    assert sources == dict.fromkeys(BUILTIN_ORDER, str(user_dir / "all.yaml"))
+    assert sources == dict.fromkeys(BUILTIN_IDS, str(user_dir / "all.yaml"))
     answers = tmp_path / "a.yaml"
     answers.write_text("refine-intention:\n  want: to be seen\n")
     prepped = cli("prep", "Nina", "--answers", str(answers))

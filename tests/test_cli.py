@@ -88,13 +88,14 @@ def test_prep_from_an_answers_file(home: Path, tmp_path: Path) -> None:
     assert note.round == "callback-1" and note.date == "2026-11-23"
     assert note.answers["refine-intention"]["want"] == "to be believed"
     assert note.answers["mindset"]["calm"] == 7
-    # Defaults are kept where nothing was given.
-    assert note.answers["mindset"]["silent-room"].startswith("A silent room")
+    # Nothing is filled in where nothing was given (no built-in question has a default).
+    assert "silent-room" not in note.answers["mindset"]
     assert [c["id"] for c in note.meta["checklists"]] == [
         "refine-intention",
         "prepare-for-redirection",
         "recall-what-worked",
         "mindset",
+        "closing-check",
     ]
     assert result.stderr == "Saved your prep for Nina (callback-1).\n"
 

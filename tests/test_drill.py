@@ -197,6 +197,17 @@ def test_the_medium_your_notes_recorded_is_the_default(home: Path) -> None:
     assert drills.plan_drill(coach, "Nina", seed=5, medium="stage").medium == "stage"
 
 
+def test_the_medium_the_prep_answered_is_the_default(home: Path) -> None:
+    """The built-in prep asks `medium`: that answer counts as what the notes recorded, and
+    wins over a front-matter key, as it does for `coach stats`."""
+    coach = Coach(home)
+    plan = coach.plan_prep("Nina")
+    plan.extra["medium"] = "theatre"
+    answers = {"refine-intention": {"medium": "self-tape", "want": "to be seen"}}
+    coach.save_answers(plan, answers)
+    assert drills.plan_drill(coach, "Nina", seed=5).medium == "self-tape"
+
+
 # -- running a drill ----------------------------------------------------------------------
 
 

@@ -80,7 +80,7 @@ def prep_checklists(home: Path, *args: str, **kwargs):
 
 def test_a_full_prep_keeps_every_typed_answer(home: Path, coach_bin: str) -> None:
     checklists = prep_checklists(home, "Nina", project="The Seagull")
-    assert "first audition" in checklists[2].questions[0].prompt
+    assert "first audition" in checklists[2].question("what-worked").prompt
     child = spawn(coach_bin, home, "prep", "Nina", "--project", "The Seagull")
     child.expect_exact("callback-1")
     expected: dict[str, dict[str, object]] = {}
@@ -176,19 +176,16 @@ def test_prep_review_prep_shows_what_worked_last_time(home: Path, coach_bin: str
     child.expect_exact("callback")
     what_worked = str(typed["what-worked"]).split("\n")[0]
     child.expect_exact(what_worked)
-    child.expect_exact("What made your last read strong?")
-    child.expect_exact("›")
-    child.expect_exact(what_worked)  # pre-filled in the prompt
-    child.send(" Keep it." + ESC_ENTER)
-    for question in (
-        Coach(home)
-        .plan_prep("Nina", checklist_ids=["recall-what-worked"])
-        .checklists[0]
-        .questions[1:]
-    ):
+    (recall,) = Coach(home).plan_prep("Nina", checklist_ids=["recall-what-worked"]).checklists
+    for question in recall.questions:
         child.expect_exact(question.prompt)
         child.expect_exact("›")
-        child.send(ESC_ENTER if question.type == "long_text" else ENTER)
+        if question.id == "what-worked":
+            assert question.prompt.startswith("Rewatch your tape or replay the last read")
+            child.expect_exact(what_worked)  # pre-filled in the prompt
+            child.send(" Keep it." + ESC_ENTER)
+        else:
+            child.send(ESC_ENTER if question.type == "long_text" else ENTER)
     child.expect_exact("What now?")
     child.send(ENTER)
     child.expect_exact("Show your waiting-room card for the day?")

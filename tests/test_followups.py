@@ -21,6 +21,10 @@ from .helpers import REVIEW, prep, review, write_checklist
 
 runner = CliRunner()
 DAY = dt.date(2026, 11, 23)
+# The built-in review's follow-ups, worded as things to do (ticked ones are done).
+THANKS = "thank-you note to the casting office"
+AGENT = "short update to your agent or manager"
+CONTACTS = "contact details of the people you met"
 
 
 @pytest.fixture(autouse=True)
@@ -53,11 +57,11 @@ def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
 
 
 def test_a_reviews_follow_up_answers_become_items(home: Path) -> None:
-    reviewed_nina(home, ["thank-you note sent"])
+    reviewed_nina(home, [THANKS])
     items = listed()
     assert [(i["what"], i["done"]) for i in items] == [
-        ("agent or manager updated", None),
-        ("contacts noted", None),
+        (CONTACTS, None),
+        (AGENT, None),
     ]
     first = items[0]
     assert first["role"] == "Nina" and first["project"] == "The Seagull"
@@ -65,7 +69,7 @@ def test_a_reviews_follow_up_answers_become_items(home: Path) -> None:
     assert first["since"] == "2026-11-21" and first["due"] is None
     assert len(first["id"]) == 7
     every = listed("--all")
-    assert ("thank-you note sent", "2026-11-21") in [(i["what"], i["done"]) for i in every]
+    assert (THANKS, "2026-11-21") in [(i["what"], i["done"]) for i in every]
     assert listed() == items, "ids and order are the same on every run"
 
 
@@ -110,12 +114,12 @@ def test_done_changes_only_its_own_lines(home: Path) -> None:
     )
     text += "\nMy notes: --- not a fence ---\nfollow_ups_done: in my text\n"
     path.write_text(text, encoding="utf-8")
-    item = listed()[1]
+    item = next(i for i in listed() if i["what"] == CONTACTS)
 
     result = coach("follow-ups", "done", item["id"][:5])
     assert result.exit_code == 0, result.stderr
     assert result.stdout == f"{item['id']}\n"
-    assert "Done: contacts noted (Nina, callback-1)." in result.stderr
+    assert f"Done: {CONTACTS} (Nina, callback-1)." in result.stderr
     after = path.read_text(encoding="utf-8")
     removed, added = changed_lines(text, after)
     assert removed == []
@@ -124,7 +128,7 @@ def test_done_changes_only_its_own_lines(home: Path) -> None:
         f"  {item['id']}: '2026-11-23'\n",
     ]
     assert after.endswith(text.split("\n---\n", 1)[1]), "the body is untouched"
-    assert [i["what"] for i in listed()] == ["agent or manager updated", "thank-you note sent"]
+    assert [i["what"] for i in listed()] == [AGENT, THANKS]
     done = {i["id"]: i["done"] for i in listed("--all")}
     assert done[item["id"]] == "2026-11-23"
 
@@ -135,9 +139,7 @@ def test_done_changes_only_its_own_lines(home: Path) -> None:
 
 
 def test_add_keeps_the_item_in_the_latest_rounds_note(home: Path) -> None:
-    path = reviewed_nina(
-        home, ["thank-you note sent", "agent or manager updated", "contacts noted"]
-    )
+    path = reviewed_nina(home, [THANKS, AGENT, CONTACTS])
     before = path.read_text(encoding="utf-8")
     result = coach(
         "follow-ups",
@@ -263,7 +265,7 @@ def test_any_line_keeps_its_words(what: str) -> None:
 def test_review_items_lapse_after_30_days_added_ones_never(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reviewed_nina(home, ["thank-you note sent"])
+    reviewed_nina(home, [THANKS])
     assert coach("follow-ups", "add", "Nina", "Invite them to the show").exit_code == 0
     monkeypatch.setattr(season, "current_day", lambda: dt.date(2026, 12, 21))  # 30 days on
     assert len(listed()) == 3
@@ -271,12 +273,12 @@ def test_review_items_lapse_after_30_days_added_ones_never(
     assert [i["what"] for i in listed()] == ["Invite them to the show"]
     statuses = {i["what"]: i["status"] for i in listed("--all")}
     assert statuses == {
-        "agent or manager updated": "lapsed",
-        "contacts noted": "lapsed",
-        "thank-you note sent": "done",
+        AGENT: "lapsed",
+        CONTACTS: "lapsed",
+        THANKS: "done",
         "Invite them to the show": "open",
     }
-    lapsed = next(i for i in listed("--all") if i["what"] == "contacts noted")
+    lapsed = next(i for i in listed("--all") if i["what"] == CONTACTS)
     assert coach("follow-ups", "done", lapsed["id"]).exit_code == 0
-    assert {i["what"]: i["status"] for i in listed("--all")}["contacts noted"] == "done"
+    assert {i["what"]: i["status"] for i in listed("--all")}[CONTACTS] == "done"
     assert "lapsed" in coach("follow-ups", "--all").stdout

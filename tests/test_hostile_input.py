@@ -448,7 +448,7 @@ def test_answers_that_are_not_utf8_are_refused(home: Path, data: bytes, message:
 
 def test_an_answers_file_that_is_not_utf8_names_its_line(home: Path, tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
-    path.write_bytes(b"refine-intention:\n  want: ok\n  why-it-matters: caf\xe9\n")
+    path.write_bytes(b"refine-intention:\n  want: ok\n  obstacle: caf\xe9\n")
     result = coach("prep", "Nina", "--answers", str(path))
     assert result.exit_code == ExitCode.ANSWERS_INVALID
     assert result.stderr == f"error: {path}:3: not UTF-8 text (byte 0xe9)\n"

@@ -229,7 +229,7 @@ def test_checklist_documents_have_their_documented_shapes(home: Path, coach_bin:
     check("checklists-list", json.loads(run(home, coach_bin, "checklists", "list", "--json")))
     exported = json.loads(run(home, coach_bin, "export", "checklists", "--format", "json"))
     check("checklists-export", exported)
-    assert len(exported["checklists"]) == 6
+    assert len(exported["checklists"]) == 7  # six built-in, one own
     for path in [*sorted(paths.builtin_checklists_dir().glob("*.yaml")), own]:
         check("checklist", yaml.safe_load(path.read_text(encoding="utf-8")))
     for document in exported["checklists"]:
@@ -337,13 +337,15 @@ def test_the_coach_s_own_keys_have_their_own_fields(rich_home: Path, coach_bin: 
 
 def test_a_skipped_question_is_absent_however_the_note_was_written(home: Path) -> None:
     coach = Coach(home)
-    given = {"refine-intention": {"want": "to be seen", "whole-script": False}}
+    given = {"refine-intention": {"want": "to be seen", "off-book": 3}}
     plan = coach.plan_prep("Nina", date="2026-11-20", checklist_ids=["refine-intention"])
     scripted = coach.save_answers(plan, given)
     # At the prompts a skipped text is "", a multiselect with nothing picked is [].
-    skipped = {f"refine-intention.{q.id}": "" for q in plan.checklists[0].questions}
-    skipped |= {"refine-intention.want": "to be seen", "refine-intention.whole-script": False}
-    skipped |= {"refine-intention.new-pages": None, "refine-intention.off-book": None}
+    skipped = {
+        f"refine-intention.{q.id}": None if q.type == "select" else ""
+        for q in plan.checklists[0].questions
+    }
+    skipped |= {"refine-intention.want": "to be seen", "refine-intention.off-book": 3}
     plan = coach.plan_prep("Nina", round_label="callback-2", checklist_ids=["refine-intention"])
     result = coach.run_session(plan, ScriptedAsker(skipped, choices=["save"]))
     interactive = read_note(result.note.path)

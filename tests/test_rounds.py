@@ -67,7 +67,7 @@ def test_prep_review_prep_carries_over(home: Path) -> None:
     assert plan.defaults["recall-what-worked.wardrobe"] == "Blue dress, hair down"
     assert plan.defaults["recall-what-worked.who-will-be-there"] == "Anna (casting), the director"
     assert plan.defaults["recall-what-worked.keep-and-refresh"] == "Breathe before the exit"
-    assert plan.defaults["recall-what-worked.core-choices"] == "to be seen", "from last prep"
+    assert "refine-intention.want" not in plan.defaults, "the want is refined, not copied"
     assert plan.extra["people_met"] == ["Anna (casting), the director"]
     assert "recall-what-worked" in plan.before
 
@@ -110,7 +110,8 @@ def test_first_round_asks_about_the_first_audition(home: Path) -> None:
     plan = Coach(home).plan_prep("Nina")
     recall = next(c for c in plan.checklists if c.id == "recall-what-worked")
     assert recall.question("what-worked").prompt == (
-        "What made your first audition strong? What landed with the room?"
+        "Rewatch your tape or replay your first audition in your mind. "
+        "What made it strong, and what landed?"
     )
     assert plan.before == {} and plan.defaults == {}
 

@@ -132,9 +132,12 @@ def _collect(note: Any, feeds: list[tuple[str, str, str]], found: dict[str, list
 
 
 def _meta(notes: list[Any], key: str) -> str:
+    """The newest note's `medium` or `casting_office`: its answer, else its front matter."""
+    from callback_coach.season import note_detail
+
     for note in reversed(notes):
-        value = note.meta.get(key)
-        if isinstance(value, str) and value.strip():
+        value = note_detail(note, key)
+        if value:
             return " ".join(value.split())
     return ""
 

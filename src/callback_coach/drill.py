@@ -419,11 +419,13 @@ def plan_drill(
     prep = record.latest_prep if record is not None else None
     date = prep.date if prep is not None and prep.date else parse_date(None)
     if medium is None and record is not None:
+        from callback_coach.season import note_detail
+
         medium = next(
             (
                 m
                 for n in reversed([*record.preps, *record.reviews])
-                if (m := medium_of(n.meta.get("medium")))
+                if (m := medium_of(note_detail(n, "medium")))
             ),
             None,
         )

@@ -74,10 +74,8 @@ def note_facts(note: Note, file: str) -> NoteFacts:
     created = note.created
     updated = _text(meta.get("outcome_updated")) or ""
     details: dict[str, str] = {}
-    for key, question_ids in DETAIL_QUESTIONS.items():
-        value = _answer(note.answers, question_ids)
-        if value is None:
-            value = _detail_text(key, meta.get(key))
+    for key in DETAIL_QUESTIONS:
+        value = note_detail(note, key)
         if value:
             details[key] = value
     follow_up_answers: list[tuple[str, str, Any]] = []
@@ -101,6 +99,13 @@ def note_facts(note: Note, file: str) -> NoteFacts:
         follow_ups=_plain_data(meta.get("follow_ups")),
         follow_ups_done=_plain_data(meta.get("follow_ups_done")),
     )
+
+
+def note_detail(note: Note, key: str) -> str | None:
+    """A detail of `DETAIL_QUESTIONS` (`medium`, ...) as one note records it: an answer to
+    one of its questions wins over the front-matter key of the same name."""
+    value = _answer(note.answers, DETAIL_QUESTIONS[key])
+    return value if value is not None else _detail_text(key, note.meta.get(key))
 
 
 def _plain_data(value: Any) -> Any:
