@@ -70,7 +70,16 @@ def test_a_full_disk_after_an_outcome_was_recorded(history: Coach, coach_bin: st
 def test_a_full_disk_after_a_scripted_prep_saved_its_note(history: Coach, coach_bin: str) -> None:
     before = len(history.notes.scan().notes)
     with open("/dev/full", "w") as full:
-        proc = run(coach_bin, "prep", "Nina", "--set", "refine-intention.want=x", stdout=full)
+        proc = run(
+            coach_bin,
+            "prep",
+            "Nina",
+            "-r",
+            "callback-3",
+            "--set",
+            "refine-intention.want=x",
+            stdout=full,
+        )
     assert proc.returncode == ExitCode.STORAGE
     assert proc.stderr == "Saved your prep for Nina (callback-3).\n" + FULL
     assert len(history.notes.scan().notes) == before + 1, "the note itself was saved"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -141,14 +142,16 @@ def test_resume_keeps_answers_from_checklists_left_out_this_time(home: Path) -> 
 
 
 def test_round_is_inferred_from_the_role_history(home: Path) -> None:
-    coach = Coach(home)
+    coach = Coach(home, today=dt.date(2026, 11, 23))
     assert coach.plan_prep("Nina").round == "callback-1"
     coach.save_answers(
-        coach.plan_prep("Nina", round_label="audition"), {"refine-intention": {"want": "x"}}
+        coach.plan_prep("Nina", round_label="audition", date="2026-11-02"),
+        {"refine-intention": {"want": "x"}},
     )
     assert coach.plan_prep("Nina").round == "callback-1"
     coach.save_answers(
-        coach.plan_prep("Nina", round_label="Callback 2"), {"refine-intention": {"want": "x"}}
+        coach.plan_prep("Nina", round_label="Callback 2", date="2026-11-20"),
+        {"refine-intention": {"want": "x"}},
     )
     assert coach.plan_prep("nina").round == "callback-3"
 

@@ -19,6 +19,10 @@ class Asker(Protocol):
     def show(self, renderable: Any) -> None:
         """Display something (a header, a panel) to the person answering."""
 
+    def reference(self, renderable: Any, label: str) -> None:
+        """Keep something (the "last time" panel) for the person to show again at any
+        prompt of the session, under `label`."""
+
     def section(self, checklist: Checklist, index: int, total: int) -> None:
         """A new checklist begins (index counts from 1)."""
 
@@ -60,9 +64,13 @@ class ScriptedAsker:
         self.shown: list[Any] = []
         self.sections: list[tuple[str, int, int]] = []
         self.menus: list[tuple[str, list[str]]] = []
+        self.references: list[tuple[str, Any]] = []
 
     def show(self, renderable: Any) -> None:
         self.shown.append(renderable)
+
+    def reference(self, renderable: Any, label: str) -> None:
+        self.references.append((label, renderable))
 
     def section(self, checklist: Checklist, index: int, total: int) -> None:
         self.sections.append((checklist.id, index, total))
@@ -130,6 +138,8 @@ class QuestionaryAsker:
             # draw on the terminal, like everything else the session shows.
             output = create_output(stdout=console.terminal_stream())
         self._output = output
+        # What the person can show again at a prompt: (label, renderable).
+        self.references: list[tuple[str, Any]] = []
         self._style = questionary.Style(
             [
                 ("qmark", "fg:ansimagenta bold"),
@@ -141,6 +151,9 @@ class QuestionaryAsker:
 
     def show(self, renderable: Any) -> None:
         self._out.print(renderable)
+
+    def reference(self, renderable: Any, label: str) -> None:
+        self.references.append((label, renderable))
 
     def section(self, checklist: Checklist, index: int, total: int) -> None:
         from rich.rule import Rule

@@ -4,6 +4,7 @@ list roles, show a role's timeline, search. The CLI is a thin skin over this mod
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -20,6 +21,7 @@ from callback_coach.history import (
     RoleRow,
     RoundRecord,
     canonical_role,
+    open_round,
     previous_round,
     resolve_project,
     role_notes,
@@ -38,9 +40,19 @@ from callback_coach.notes import (
     set_front_matter,
 )
 from callback_coach.rounds import OUTCOMES, next_round, normalize_round
-from callback_coach.session import Session, SessionPlan, SessionResult, build_note, default_for
+from callback_coach.session import (
+    Notice,
+    Session,
+    SessionPlan,
+    SessionResult,
+    build_note,
+    condition_holds,
+    default_for,
+    is_given,
+)
 
 RESUME, RESTART = "resume", "restart"
+SAME_ROUND, NEW_ROUND, NEW_SESSION = "same", "new", "new-session"
 # Front-matter keys that describe the job rather than the round: they carry forward.
 STABLE_KEYS = ("medium", "casting_office", "people_met")
 
@@ -107,6 +119,18 @@ class CarryOver:
 
 
 @dataclass
+class LastRound:
+    """What the previous round's review (then prep) said, for the "last time" panel a
+    prep opens with: plain data; render.last_round_panel draws it."""
+
+    round: str
+    date: str
+    outcome: str | None
+    # (question, answer) pairs: the earlier answers the checklists `recall`, in order.
+    items: list[tuple[str, Any]]
+
+
+@dataclass
 class Coach:
     """One coach home: its checklists, notes and drafts."""
 
@@ -116,6 +140,8 @@ class Coach:
     # once, so it comes before the command's output and survives a later error).
     on_warning: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
     _catalogue: Catalogue | None = field(default=None, repr=False, compare=False)
+    # The day the coach takes as today (None: the clock's); tests fix it.
+    today: dt.date | None = None
 
     @classmethod
     def open(
@@ -146,6 +172,10 @@ class Coach:
         for path, reason in catalogue.skipped:
             self.warn(f"skipped checklist {path}: {reason}")
         return catalogue
+
+    def day(self) -> dt.date:
+        """Today, for this coach (`today` when set)."""
+        return self.today or dt.date.today()
 
     def warn(self, message: str) -> None:
         """Keep a warning (once) in `warnings`, and pass it to `on_warning` if set."""
@@ -232,33 +262,141 @@ class Coach:
         round_label: str | None = None,
         date: str | None = None,
         checklist_ids: list[str] | None = None,
+        path: str | None = None,
         choose_project: Callable[[list[str]], str] | None = None,
+        asker: Asker | None = None,
     ) -> SessionPlan:
-        """Everything a prep needs before the first question: checklists, round, project,
-        and what the previous round left (defaults, a panel, stable details)."""
-        plan, rounds = self._plan(
+        """Everything a prep needs before the first question: the round, its date, the
+        project, the path and its checklists, and what the previous round left (defaults,
+        the "last time" data, stable details).
+
+        `path` is "full" or "quick" (None: the full path, or with `checklist_ids` the
+        checklists chosen; an unfinished draft's path when one is resumed). With an
+        `asker`, the coach asks what it cannot know: whether to resume a draft left in
+        another project, whether this prep adds to a round still to come or starts a new
+        one, and (when the session starts) the path and the date. Without one it stays in
+        a round still to come, takes the full path, and dates the note today.
+        """
+        from callback_coach.prep_paths import FULL, QUICK
+
+        if path not in (None, FULL, QUICK):
+            raise UsageError(f"path {path!r} is not one of: {FULL}, {QUICK}")
+        if path == FULL and checklist_ids:
+            raise UsageError("--full runs every checklist: leave out --checklist (or --full)")
+        self.select_checklists("prep", checklist_ids)  # an unknown id stops here, first
+        plan, rounds, draft, same_round = self._plan(
             "prep",
             role,
             project,
             round_label,
             date,
-            checklist_ids,
             choose_project,
+            asker,
             default_round=lambda rounds: next_round([r.round for r in rounds if r.held]),
         )
+        self._choose_path(plan, path, checklist_ids, draft)
+        plan.ask_date = asker is not None and date is None and draft is None and not same_round
+        plan.ask_path = asker is not None and path is None and not checklist_ids and draft is None
         previous = previous_round(rounds, plan.round)
+        if previous is not None:
+            carry = self.carry_over(previous, self._prep_checklists())
+            plan.defaults.update(carry.defaults)
+            plan.extra.update(_stable_details(carry.record))
+            record = carry.record
+            plan.last_round = LastRound(record.round, record.date, record.outcome, carry.items)
+        this_round = next((r for r in rounds if r.round == plan.round and r.preps), None)
+        if this_round is not None:
+            # A second prep of a round starts from the first one's answers.
+            (first,) = self.load(this_round.preps[-1:]) or [None]
+            if first is not None:
+                for cid, values in first.answers.items():
+                    for qid, value in values.items():
+                        if is_given(value):
+                            plan.defaults[f"{cid}.{qid}"] = value
+                plan.extra.update(_stable_details(RoundRecord(plan.round, [first], [])))
         if previous is None:
             plan.checklists = [_first_round_version(c) for c in plan.checklists]
-            return plan
-        carry = self.carry_over(previous, plan.checklists)
-        plan.defaults.update(carry.defaults)
-        plan.extra.update(_stable_details(carry.record))
-        recall_id = _recall_checklist_id(plan.checklists)
-        if recall_id is not None and carry.items:
-            from callback_coach.render import carry_over_panel
-
-            plan.before[recall_id] = carry_over_panel(carry.record, carry.items)
         return plan
+
+    def _prep_checklists(self) -> list[Checklist]:
+        """Every prep checklist a full prep runs (the closing check aside)."""
+        return [c for c in self.catalogue().for_phase("prep") if not c.closing]
+
+    def _closing_checklists(self) -> list[Checklist]:
+        return [c for c in self.catalogue().for_phase("prep") if c.closing]
+
+    def _choose_path(
+        self,
+        plan: SessionPlan,
+        path: str | None,
+        checklist_ids: list[str] | None,
+        draft: Draft | None,
+    ) -> None:
+        """Set the plan's path, chosen checklists and checklists: as asked, else as the
+        draft being resumed had them, else the full path."""
+        from callback_coach.prep_paths import CHECKLIST, FULL, PATHS
+
+        chosen = list(checklist_ids) if checklist_ids else None
+        if path is None and chosen is None and draft is not None:
+            kept = draft.extra.get("path")
+            path = kept if kept in PATHS else FULL
+            chosen = draft.chosen
+            if path == CHECKLIST and not chosen:
+                path = FULL  # a draft that no longer says which checklists: ask them all
+        if path is None:
+            path = CHECKLIST if chosen else FULL
+        elif path == FULL:
+            chosen = None
+        self.set_path(plan, path, chosen)
+
+    def set_path(self, plan: SessionPlan, path: str, chosen: list[str] | None) -> None:
+        """Give a prep plan the checklists of a path: full, quick (the `quick` questions,
+        of the `chosen` checklists if any) or checklist (the `chosen` ones); each ends
+        with the closing check. Raises NotFoundError for a path with no question."""
+        from callback_coach.prep_paths import CHECKLIST, QUICK, path_checklists
+
+        if path == CHECKLIST and not chosen:
+            raise UsageError("choose at least one checklist")
+        picked = self.select_checklists("prep", chosen) if chosen else self._prep_checklists()
+        body = [c for c in picked if not c.closing]
+        checklists = path_checklists(body, self._closing_checklists(), path, chosen)
+        explicit = [c for c in picked if c.closing]  # a closing check asked for by name
+        if explicit:
+            checklists = [c for c in checklists if not c.closing] + explicit
+        if not checklists:
+            raise NotFoundError(
+                "no question is marked quick: true in "
+                + (", ".join(chosen) if chosen else "the prep checklists")
+                if path == QUICK
+                else "no prep checklists are available"
+            )
+        if plan.kind == "prep" and plan.last_round is None and plan.checklists:
+            # Already planned as a first round: keep asking about the first audition.
+            checklists = [_first_round_version(c) for c in checklists]
+        plan.checklists = checklists
+        plan.chosen = list(chosen) if chosen else None
+        plan.extra["path"] = path
+
+    def path_menu(self, plan: SessionPlan) -> list[tuple[str, str]]:
+        """The paths a prep offers, each with its honest estimate (computed from the
+        questions: prep_paths.SECONDS_PER_ANSWER)."""
+        from callback_coach.prep_paths import CHECKLIST, FULL, QUICK, path_estimates
+
+        estimates = path_estimates(self._prep_checklists(), self._closing_checklists(), plan.extra)
+        options = [(FULL, f"Full prep · {estimates[FULL]}")]
+        if estimates[QUICK].questions:
+            options.append((QUICK, f"Quick prep · {estimates[QUICK]}"))
+        options.append((CHECKLIST, "Just one checklist…"))
+        return options
+
+    def checklist_menu(self, plan: SessionPlan) -> list[tuple[str, str]]:
+        """The prep checklists to pick one from, each with its estimate."""
+        from callback_coach.prep_paths import estimate
+
+        return [
+            (c.id, f"{c.title} · {estimate(c.questions, plan.extra)}")
+            for c in self._prep_checklists()
+        ]
 
     def _plan(
         self,
@@ -267,31 +405,112 @@ class Coach:
         project: str | None,
         round_label: str | None,
         date: str | None,
-        checklist_ids: list[str] | None,
         choose_project: Callable[[list[str]], str] | None,
+        asker: Asker | None,
         *,
         default_round: Callable[[list[RoundRecord]], str],
-    ) -> tuple[SessionPlan, list[RoundRecord]]:
-        """What prep and review share: checklists, role and project, the round (given, an
-        unfinished draft's, or `default_round`), and the date."""
-        checklists = self.select_checklists(kind, checklist_ids)
+    ) -> tuple[SessionPlan, list[RoundRecord], Draft | None, bool]:
+        """What prep and review share: role and project, a draft left in another project
+        (offered through `asker`), the round (given, an unfinished draft's, a prep's round
+        still to come, or `default_round`), and the date.
+
+        Returns the plan, the role's rounds, the draft this session would resume, and
+        whether the round is a prep's round still to come (same round)."""
         role, project_name, mine = self._role_and_project(role, project, choose_project, kind)
+        adopted = None
+        if asker is not None and round_label is None:
+            adopted = self._offer_other_draft(kind, role, project_name, asker)
+            if adopted is not None and adopted.project:
+                role, project_name, mine = self._role_and_project(
+                    adopted.role, adopted.project, None, kind
+                )
         rounds = rounds_of(mine)
+        same_round = False
         if round_label is not None:
             chosen = check_round(round_label)
+        elif adopted is not None:
+            chosen = adopted.round
         else:
             drafts = self.drafts.find(kind, role, project_name, None)
-            chosen = drafts[0].round if drafts else default_round(rounds)
+            if drafts:
+                chosen = drafts[0].round
+            else:
+                chosen = default_round(rounds)
+                upcoming = open_round(rounds, self.day().isoformat()) if kind == "prep" else None
+                if upcoming is not None:
+                    same_round = asker is None or self._same_round(role, upcoming, chosen, asker)
+                    chosen = upcoming.round if same_round else chosen
         role, project_name = self._draft_spelling(kind, role, project_name, chosen, mine)
+        if adopted is not None:
+            draft: Draft | None = adopted
+        else:
+            found = self.drafts.find(kind, role, project_name, chosen)
+            draft = found[0] if found else None
+        record = next((r for r in rounds if r.round == chosen and r.held), None)
         plan = SessionPlan(
             kind=kind,
             role=role,
             project=project_name,
             round=chosen,
-            date=self._session_date(kind, role, project_name, chosen, date),
-            checklists=checklists,
+            date=self._session_date(kind, draft, record, date, guess=asker is not None),
+            checklists=[],
         )
-        return plan, rounds
+        if adopted is not None:
+            plan.draft_choice = RESUME
+            if adopted.project != project_name:
+                plan.adopt_draft = adopted
+        return plan, rounds, draft, same_round
+
+    def _offer_other_draft(self, kind: str, role: str, project: str, asker: Asker) -> Draft | None:
+        """An unfinished session of this role left in another project (or without one):
+        offered to resume; None when there is none or the person starts a new one."""
+        others = [
+            d for d in self.drafts.find(kind, role, None, None) if not same_name(d.project, project)
+        ]
+        if not others:
+            return None
+        from callback_coach.drafts import age_text
+
+        now = dt.datetime.now(dt.timezone.utc)
+        options = []
+        for number, draft in enumerate(others):
+            count = draft.count()
+            where = repr(draft.project) if draft.project else "no project"
+            options.append(
+                (
+                    str(number),
+                    f"Resume {draft.round} ({where}, {count} answer{'s' if count != 1 else ''}, "
+                    f"started {age_text(draft.started, now)})",
+                )
+            )
+        here = repr(project) if project else "no project"
+        options.append((NEW_SESSION, f"Start a new {kind} ({here})"))
+        noun = "one" if len(others) == 1 else "ones"
+        choice = asker.choose(
+            f"{role} has an unfinished {kind} elsewhere. Resume it?"
+            if len(others) == 1
+            else f"{role} has unfinished {kind} {noun} elsewhere. Resume one?",
+            options,
+            default="0",
+        )
+        return None if choice == NEW_SESSION else others[int(choice)]
+
+    def _same_round(self, role: str, upcoming: RoundRecord, new: str, asker: Asker) -> bool:
+        from callback_coach.dates import describe
+
+        day = self.day()
+        when = upcoming.date
+        with contextlib.suppress(ValueError):
+            when = describe(dt.date.fromisoformat(upcoming.date), day)
+        choice = asker.choose(
+            f"{role}'s {upcoming.round} is prepared for {when} and not reviewed yet.",
+            [
+                (SAME_ROUND, f"Add to your {upcoming.round} prep for {when}"),
+                (NEW_ROUND, f"This is a new round ({new})"),
+            ],
+            default=SAME_ROUND,
+        )
+        return choice == SAME_ROUND
 
     def carry_over(self, previous: RoundRecord, checklists: list[Checklist]) -> CarryOver:
         """Defaults for `recall` questions from the previous round's review, then prep."""
@@ -300,6 +519,7 @@ class Coach:
         catalogue = self.catalogue()
         defaults: dict[str, Any] = {}
         items: list[tuple[str, Any]] = []
+        seen: set[str] = set()
         for checklist in checklists:
             for question in checklist.questions:
                 for ref in question.recall:
@@ -315,27 +535,43 @@ class Coach:
                     if value is None:
                         continue
                     defaults.setdefault(f"{checklist.id}.{question.id}", value)
-                    source = catalogue.get(cid)
-                    source_q = source.question(qid) if source else None
-                    items.append((source_q.prompt if source_q else ref, value))
+                    if ref not in seen:
+                        seen.add(ref)
+                        source = catalogue.get(cid)
+                        source_q = source.question(qid) if source else None
+                        items.append((source_q.prompt if source_q else ref, value))
                     break
         return CarryOver(record, defaults, items)
 
     def _session_date(
-        self, kind: str, role: str, project: str, round_label: str, date: str | None
+        self,
+        kind: str,
+        draft: Draft | None,
+        record: RoundRecord | None,
+        date: str | None,
+        *,
+        guess: bool = False,
     ) -> str:
-        """--date if given; else the date of an unfinished draft being resumed; else today."""
-        if date is None:
-            for draft in self.drafts.find(kind, role, project, round_label):
-                try:
-                    return parse_date(draft.date)
-                except UsageError:
-                    self.warn(
-                        f"the unfinished {kind}'s date {draft.date!r} is not a valid "
-                        "YYYY-MM-DD date: using today's (or give --date)"
-                    )
-                    break
-        return parse_date(date)
+        """--date if given; else the date of the unfinished draft being resumed; else the
+        date of the round when it has notes already; else tomorrow for a prep that will
+        ask (the night before is the usual time to prepare), today otherwise."""
+        today = self.day()
+        if date is not None:
+            return parse_date(date, today)
+        if draft is not None:
+            try:
+                return parse_date(draft.date, today)
+            except UsageError:
+                self.warn(
+                    f"the unfinished {kind}'s date {draft.date!r} is not a valid "
+                    "YYYY-MM-DD date: using today's (or give --date)"
+                )
+                return today.isoformat()
+        if record is not None and record.date:
+            return record.date
+        if guess and kind == "prep":
+            return (today + dt.timedelta(days=1)).isoformat()
+        return today.isoformat()
 
     def _draft_spelling(
         self, kind: str, role: str, project: str, round_label: str, mine: list[NoteSummary]
@@ -357,21 +593,26 @@ class Coach:
         outcome: str | None = None,
         checklist_ids: list[str] | None = None,
         choose_project: Callable[[list[str]], str] | None = None,
+        asker: Asker | None = None,
     ) -> SessionPlan:
-        """A review of one round: by default the latest round prepared but not reviewed."""
-        plan, rounds = self._plan(
+        """A review of one round: by default the latest round prepared but not reviewed,
+        dated as that round (the day of the room). With an `asker`, a review left
+        unfinished in another project is offered."""
+        checklists = self.select_checklists("review", checklist_ids)
+        plan, rounds, _, _ = self._plan(
             "review",
             role,
             project,
             round_label,
             date,
-            checklist_ids,
             choose_project,
+            asker,
             # The latest round prepared but not reviewed; else the latest round there is.
             default_round=lambda rounds: (
                 round_to_review(rounds) or (rounds[-1].round if rounds else next_round([]))
             ),
         )
+        plan.checklists = checklists
         record = next((r for r in rounds if r.round == plan.round), None)
         if record is not None and record.latest_prep is not None:
             plan.extra["prep_note"] = record.latest_prep.file
@@ -405,7 +646,7 @@ class Coach:
                     merged[checklist.id][question.id] = default
         for cid, values in given.items():
             merged.setdefault(cid, {}).update(values)
-        cleaned = validate_answers(plan.checklists, merged, source=source)
+        cleaned = validate_answers(self._checked_as(plan, merged, given), merged, source=source)
         extra = dict(plan.extra)
         if plan.ask_outcome:
             extra.setdefault("outcome", "pending")
@@ -413,6 +654,35 @@ class Coach:
         with self.drafts.lock(plan.kind, plan.role, plan.project, plan.round, scripted=True):
             self.notes.save_new(note)
         return note
+
+    def _checked_as(
+        self,
+        plan: SessionPlan,
+        merged: dict[str, dict[str, Any]],
+        given: Mapping[str, Mapping[str, Any]],
+    ) -> list[Checklist]:
+        """The checklists a scripted save is checked against. A question whose `when`
+        does not hold is not required and takes no default; an answer given to it is
+        kept. On a shorter path (quick), the checklist's other questions may still be
+        answered (they are kept too), but only the path's questions can be required.
+        """
+        catalogue = self.catalogue()
+        checked = []
+        for checklist in plan.checklists:
+            questions = []
+            for question in checklist.questions:
+                if not condition_holds(question.when, merged, plan.extra):
+                    if question.id not in given.get(checklist.id, {}):
+                        merged[checklist.id].pop(question.id, None)
+                    question = replace(question, required=False)
+                questions.append(question)
+            whole = catalogue.get(checklist.id)
+            ids = {q.id for q in questions}
+            for question in whole.questions if whole is not None else ():
+                if question.id not in ids:
+                    questions.append(replace(question, required=False))
+            checked.append(replace(checklist, questions=tuple(questions)))
+        return checked
 
     def find_draft(self, plan: SessionPlan) -> Draft | None:
         drafts = self.drafts.find(plan.kind, plan.role, plan.project, plan.round)
@@ -424,48 +694,134 @@ class Coach:
         asker: Asker,
         *,
         summary: Callable[[SessionPlan, dict[str, dict[str, Any]]], Any] | None = None,
+        on_start: Callable[[SessionPlan], None] | None = None,
     ) -> SessionResult:
         """Run a plan interactively; offers to resume a draft of the same role and round.
 
-        Only one session of a role and round runs at a time on this machine.
+        A new session first asks what the plan leaves open (`ask_path`, `ask_date`);
+        then `on_start` is called with the settled plan (to show a header), and the
+        questions begin. Only one session of a role and round runs at a time on this
+        machine.
         """
-        with self.drafts.lock(plan.kind, plan.role, plan.project, plan.round):
-            return self._run_session(plan, asker, summary)
+        with contextlib.ExitStack() as held:
+            held.enter_context(self.drafts.lock(plan.kind, plan.role, plan.project, plan.round))
+            moved = plan.adopt_draft
+            if moved is not None:
+                held.enter_context(
+                    self.drafts.lock(moved.kind, moved.role, moved.project, moved.round)
+                )
+            return self._run_session(plan, asker, summary, on_start)
 
     def _run_session(
         self,
         plan: SessionPlan,
         asker: Asker,
         summary: Callable[[SessionPlan, dict[str, dict[str, Any]]], Any] | None,
+        on_start: Callable[[SessionPlan], None] | None,
     ) -> SessionResult:
-        draft = self.find_draft(plan)
+        draft = self._take_over(plan) if plan.adopt_draft is not None else self.find_draft(plan)
         if draft is not None:
-            answered = draft.count()
-            choice = asker.choose(
-                f"You have an unfinished {plan.kind} for {plan.role} ({plan.round}) "
-                f"with {answered} answer{'s' if answered != 1 else ''}. Resume it?",
-                [
-                    (RESUME, "Resume where I stopped"),
-                    (RESTART, "Start over (the draft is deleted)"),
-                ],
-                default=RESUME,
-            )
+            choice = plan.draft_choice
+            if choice is None:
+                answered = draft.count()
+                choice = asker.choose(
+                    f"You have an unfinished {plan.kind} for {plan.role} ({plan.round}) "
+                    f"with {answered} answer{'s' if answered != 1 else ''}. Resume it?",
+                    [
+                        (RESUME, "Resume where I stopped"),
+                        (RESTART, "Start over (the draft is deleted)"),
+                    ],
+                    default=RESUME,
+                )
             if choice == RESTART:
                 self.drafts.delete(draft)
                 draft = None
             else:
-                # A draft started with other checklists keeps them: no answer is dropped.
-                known = {c.id for c in plan.checklists}
-                catalogue = self.catalogue()
-                for cid in draft.checklists:
-                    checklist = catalogue.get(cid)
-                    if cid not in known and checklist is not None:
-                        plan.checklists.append(checklist)
-                        known.add(cid)
-                draft.checklists = [c.id for c in plan.checklists]
-                draft.extra = {**plan.extra, **draft.extra}
+                self._resume(plan, draft)
+        if draft is None:
+            if plan.ask_path:
+                self._ask_path(plan, asker)
+            if plan.ask_date:
+                self._ask_date(plan, asker)
+        if on_start is not None:
+            on_start(plan)
         session = Session(plan, asker, self.drafts, self.notes, draft=draft, summary=summary)
         return session.run()
+
+    def _resume(self, plan: SessionPlan, draft: Draft) -> None:
+        """Carry on from a draft: a draft started with other checklists keeps them (no
+        answer is dropped), before the closing check."""
+        known = {c.id for c in plan.checklists}
+        catalogue = self.catalogue()
+        for cid in draft.checklists:
+            checklist = catalogue.get(cid)
+            if cid not in known and checklist is not None:
+                at = next(
+                    (
+                        i
+                        for i, c in enumerate(plan.checklists)
+                        if c.closing and not checklist.closing
+                    ),
+                    len(plan.checklists),
+                )
+                plan.checklists.insert(at, checklist)
+                known.add(cid)
+        draft.checklists = [c.id for c in plan.checklists]
+        draft.extra = {**plan.extra, **draft.extra}
+        if plan.path is not None:
+            draft.extra["path"] = plan.path
+        draft.chosen = plan.chosen
+
+    def _take_over(self, plan: SessionPlan) -> Draft | None:
+        """The draft left without a project, moved into this plan's project (its file
+        renamed under the lock); else this plan's own draft, if any."""
+        moved = plan.adopt_draft
+        old = moved.path if moved is not None else None
+        draft = self.drafts.load(old) if old is not None and old.exists() else None
+        if draft is None:
+            return self.find_draft(plan)
+        self.drafts.move(draft, plan.project)
+        return draft
+
+    def _ask_path(self, plan: SessionPlan, asker: Asker) -> None:
+        """Ask how much time there is: the full prep, the quick prep, or one checklist."""
+        from callback_coach.prep_paths import CHECKLIST, FULL
+
+        path = asker.choose("How much time do you have?", self.path_menu(plan), default=FULL)
+        chosen = None
+        if path == CHECKLIST:
+            chosen = [asker.choose("Which checklist?", self.checklist_menu(plan))]
+        self.set_path(plan, path, chosen)
+
+    def _ask_date(self, plan: SessionPlan, asker: Asker) -> None:
+        """Ask the callback's date, typed as --date takes it; asked again until it is one."""
+        from callback_coach.checklist import Checklist, Question
+        from callback_coach.dates import HINT
+
+        today = self.day()
+        question = Question(
+            id="date",
+            prompt="When is the callback?",
+            help=f"The note is filed under that day: {HINT}.",
+            type="text",
+            required=True,
+        )
+        form = Checklist(
+            id="callback", title="Callback", phase="prep", version=1, questions=(question,)
+        )
+        offered = {
+            today.isoformat(): "today",
+            (today + dt.timedelta(days=1)).isoformat(): "tomorrow",
+        }
+        default: Any = offered.get(plan.date, plan.date)
+        while True:
+            answer = asker.ask(form, question, default)
+            try:
+                plan.date = parse_date(str(answer or ""), today)
+                return
+            except UsageError as exc:
+                asker.show(Notice(str(exc), "error"))
+                default = answer
 
     def record_outcome(
         self,
@@ -536,6 +892,21 @@ class Coach:
         if since_date is not None:
             rows = [r for r in rows if r.latest_date >= since_date]
         return rows
+
+    def unfinished(
+        self, *, role: str | None = None, project: str | None = None, since: str | None = None
+    ) -> list[Draft]:
+        """Every unfinished session (its draft), newest first: of `role` and `project` when
+        given, and dated on or after `since`."""
+        since_date = parse_date(since, self.day()) if since is not None else None
+        drafts = self.drafts.all()
+        if role is not None:
+            drafts = [d for d in drafts if same_name(d.role, role)]
+        if project is not None:
+            drafts = [d for d in drafts if same_name(d.project, project)]
+        if since_date is not None:
+            drafts = [d for d in drafts if d.date >= since_date]
+        return drafts
 
     def timeline(
         self,
