@@ -796,13 +796,12 @@ class Coach:
     def _ask_date(self, plan: SessionPlan, asker: Asker) -> None:
         """Ask the callback's date, typed as --date takes it; asked again until it is one."""
         from callback_coach.checklist import Checklist, Question
-        from callback_coach.dates import HINT
 
         today = self.day()
         question = Question(
             id="date",
             prompt="When is the callback?",
-            help=f"The note is filed under that day: {HINT}.",
+            help="The note is filed under that day: tomorrow, fri, +3 or 2026-11-26.",
             type="text",
             required=True,
         )
