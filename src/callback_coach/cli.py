@@ -187,7 +187,8 @@ ROUND_OPT = typer.Option(
     "-r",
     metavar="ROUND",
     help="audition, callback-N, producers, chemistry, screen-test, or a short label. "
-    "Default: the round after the role's latest note (callback-1 for a new role).",
+    "Default: the latest round if its day has not passed and it is not reviewed "
+    "(asked in the terminal), else the next callback (callback-1 for a new role).",
 )
 ANSWERS_OPT = typer.Option(
     None,
@@ -353,7 +354,9 @@ def review(
     """Review a callback after the room, while it is fresh.
 
     Who was there, what direction came, what worked, what you wore, one thing to work on,
-    and the outcome so far. The next round's prep shows you this.
+    and the outcome so far. The next round's prep opens with this. The review is dated as
+    its round (the day of the room). An unfinished review is offered to resume, even one
+    left in another project.
     """
     from callback_coach.workflow import check_session_options
 
@@ -471,7 +474,10 @@ def list_roles(
         None, "--outcome", "-o", metavar="OUTCOME", help="Only roles whose latest outcome is this."
     ),
     since: Optional[str] = typer.Option(
-        None, "--since", metavar="YYYY-MM-DD", help="Only roles with a note on or after this date."
+        None,
+        "--since",
+        metavar="DATE",
+        help=f"Only roles with a note on or after this day ({DATE_FORMS}).",
     ),
     show_all: bool = typer.Option(False, "--all", help="Show every role, not just the latest 30."),
     as_json: bool = JSON_OPT,
