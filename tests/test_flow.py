@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from callback_coach import paths
@@ -460,6 +462,12 @@ def test_a_second_prep_of_a_round_starts_from_the_first(coach: Coach) -> None:
     assert note.path.name.endswith("_prep-2.md")
 
 
+def test_the_closing_check_is_answered_afresh_in_a_second_prep(coach: Coach) -> None:
+    save(coach, {"intent": {"obstacle": "x"}, "closing": {"intent-ready": True}}, date="tomorrow")
+    plan = coach.plan_prep("Nina")
+    assert "closing.intent-ready" not in plan.defaults and "intent.obstacle" in plan.defaults
+
+
 # -- 5. dates ------------------------------------------------------------------------------
 
 
@@ -500,6 +508,34 @@ def test_the_date_is_not_asked_with_date_or_when_a_draft_is_resumed(coach: Coach
     note = coach.run_session(again, asker).note
     assert "callback.date" not in asker.asked and note.date == "2026-11-27"
     assert asker.menus[0][1] == ["resume", "restart"], "a resumed draft keeps its path too"
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=30))
+def test_any_typed_date_is_a_date_or_asked_again(coach: Coach, text: str) -> None:
+    from callback_coach.dates import DateError, parse_day
+
+    try:
+        expected, asked = parse_day(text, MONDAY).isoformat(), 1
+    except DateError:
+        expected, asked = "2026-11-23", 2  # asked again: the second answer, today, is taken
+    asker = ScriptedAsker({"callback.date": answer_sequence(text, "today")})
+    plan = coach.plan_prep("Nina", path="full", asker=asker)
+    coach._ask_date(plan, asker)
+    assert (plan.date, asker.asked.count("callback.date")) == (expected, asked)
+
+
+@settings(max_examples=60)
+@given(text=st.text(max_size=30))
+def test_any_date_option_is_a_date_or_a_usage_error(text: str) -> None:
+    from callback_coach.workflow import parse_date
+
+    try:
+        day = parse_date(text, MONDAY)
+    except UsageError as exc:
+        assert exc.exit_code == ExitCode.USAGE and "\n" not in exc.message
+    else:
+        assert dt.date.fromisoformat(day)
 
 
 def test_without_a_terminal_the_date_is_today(coach: Coach) -> None:

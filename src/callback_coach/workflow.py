@@ -308,8 +308,11 @@ class Coach:
         if this_round is not None:
             # A second prep of a round starts from the first one's answers.
             (first,) = self.load(this_round.preps[-1:]) or [None]
+            closing = {c.id for c in self._closing_checklists()}
             if first is not None:
                 for cid, values in first.answers.items():
+                    if cid in closing:
+                        continue  # the closing check is answered afresh each time
                     for qid, value in values.items():
                         if is_given(value):
                             plan.defaults[f"{cid}.{qid}"] = value
