@@ -22,7 +22,8 @@ from callback_coach.asker import ScriptedAsker, answer_sequence
 from callback_coach.cli import app, resume_command, run_interactive
 from callback_coach.errors import AnswersError, ExitCode, UsageError
 from callback_coach.notes import read_note
-from callback_coach.prep_paths import SECONDS_PER_ANSWER, estimate
+from callback_coach.opening import ask_date
+from callback_coach.prep_paths import SECONDS_PER_ANSWER, checklist_menu, estimate, path_menu
 from callback_coach.session import Notice
 from callback_coach.workflow import Coach
 
@@ -153,18 +154,21 @@ def test_the_paths_are_offered_with_estimates_from_the_questions(coach: Coach) -
     full = (45 + 90 + 15) + (90 + 90) + (10 + 10)  # `reader` waits for medium=self-tape
     quick = (45 + 15) + 90 + (10 + 10)
     assert (full, quick) == (350, 170)
-    assert coach.path_menu(plan) == [
+    assert path_menu(coach.catalogue(), plan.extra) == [
         ("full", "Full prep · 7 questions · about 6 min"),
         ("quick", "Quick prep · 5 questions · about 3 min"),
         ("checklist", "Just one checklist…"),
     ]
-    assert coach.checklist_menu(plan) == [
+    assert checklist_menu(coach.catalogue(), plan.extra) == [
         ("intent", "Intent · 3 questions · about 3 min"),
         ("recall", "Recall · 2 questions · about 3 min"),
     ]
     # A detail the round carries (here: a self-tape) counts the questions it brings in.
     plan.extra["medium"] = "self-tape"
-    assert coach.path_menu(plan)[0] == ("full", "Full prep · 8 questions · about 7 min")
+    assert path_menu(coach.catalogue(), plan.extra)[0] == (
+        "full",
+        "Full prep · 8 questions · about 7 min",
+    )
 
 
 def test_the_estimate_table_covers_every_question_type() -> None:
@@ -521,7 +525,7 @@ def test_any_typed_date_is_a_date_or_asked_again(coach: Coach, text: str) -> Non
         expected, asked = "2026-11-23", 2  # asked again: the second answer, today, is taken
     asker = ScriptedAsker({"callback.date": answer_sequence(text, "today")})
     plan = coach.plan_prep("Nina", path="full", asker=asker)
-    coach._ask_date(plan, asker)
+    ask_date(plan, MONDAY, asker)
     assert (plan.date, asker.asked.count("callback.date")) == (expected, asked)
 
 

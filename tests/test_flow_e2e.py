@@ -13,6 +13,7 @@ import pytest
 
 from callback_coach.asker import ScriptedAsker
 from callback_coach.notes import NoteStore, read_note
+from callback_coach.prep_paths import path_menu
 from callback_coach.workflow import Coach
 
 from .helpers import write_checklist
@@ -78,7 +79,9 @@ def test_a_quick_prep_chosen_from_the_menu_completes_and_saves(home: Path, coach
     write_checklist(home / "checklists", "warm-up.yaml", QUICK_WARM_UP)
     coach = Coach(home)
     plan = coach.plan_prep("Nina", asker=ScriptedAsker())
-    (quick_label,) = [label for path, label in coach.path_menu(plan) if path == "quick"]
+    (quick_label,) = [
+        label for path, label in path_menu(coach.catalogue(), plan.extra) if path == "quick"
+    ]
     quick = coach.plan_prep("Nina", path="quick").checklists
 
     child = spawn(coach_bin, home, "prep", "Nina")

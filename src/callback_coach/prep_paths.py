@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from callback_coach.checklist import Checklist, Question
-from callback_coach.session import condition_holds
+from callback_coach.checklist import Catalogue, Checklist, Question
+from callback_coach.errors import NotFoundError, UsageError
+from callback_coach.session import SessionPlan, condition_holds
 
 FULL, QUICK, CHECKLIST = "full", "quick", "checklist"
 PATHS = (FULL, QUICK, CHECKLIST)
@@ -51,6 +52,26 @@ def estimate(questions: Iterable[Question], details: dict[str, Any] | None = Non
     asked = [q for q in questions if condition_holds(q.when, {}, details or {})]
     seconds = sum(SECONDS_PER_ANSWER.get(q.type, 45) for q in asked)
     return Estimate(len(asked), max(1, math.ceil(seconds / 60)))
+
+
+def prep_checklists(catalogue: Catalogue) -> list[Checklist]:
+    """Every checklist a full prep runs, in order (the closing check aside)."""
+    return [c for c in catalogue.for_phase("prep") if not c.closing]
+
+
+def closing_checklists(catalogue: Catalogue) -> list[Checklist]:
+    """The closing checks (`closing: true`): they end every prep."""
+    return [c for c in catalogue.for_phase("prep") if c.closing]
+
+
+def first_round_version(checklist: Checklist) -> Checklist:
+    """The checklist as a role's first round asks it: `first_prompt` for `prompt`."""
+    if not any(q.first_prompt for q in checklist.questions):
+        return checklist
+    questions = tuple(
+        replace(q, prompt=q.first_prompt) if q.first_prompt else q for q in checklist.questions
+    )
+    return replace(checklist, questions=questions)
 
 
 def quick_version(checklist: Checklist) -> Checklist | None:
@@ -92,3 +113,67 @@ def path_estimates(
         )
         for path in (FULL, QUICK)
     }
+
+
+def path_of_draft(draft: Any) -> tuple[str, list[str] | None]:
+    """The path and chosen checklists an unfinished prep was started with (the full path
+    for a draft from before paths, or one that no longer says which checklists)."""
+    kept = draft.extra.get("path")
+    path = kept if kept in PATHS else FULL
+    chosen = draft.chosen
+    if path == CHECKLIST and not chosen:
+        return FULL, None
+    return path, chosen
+
+
+def apply_path(
+    plan: SessionPlan,
+    catalogue: Catalogue,
+    path: str,
+    picked: list[Checklist] | None,
+    *,
+    first_round: bool,
+) -> None:
+    """Give a prep plan the checklists of a path: full, quick (the `quick` questions, of
+    the `picked` checklists if any) or checklist (the `picked` ones); each ends with the
+    closing check. Raises NotFoundError for a path with no question at all."""
+    if path not in PATHS:
+        raise UsageError(f"path {path!r} is not one of: {', '.join(PATHS)}")
+    if path == CHECKLIST and not picked:
+        raise UsageError("choose at least one checklist")
+    chosen = [c.id for c in picked] if picked else None
+    body = [c for c in (picked or prep_checklists(catalogue)) if not c.closing]
+    checklists = path_checklists(body, closing_checklists(catalogue), path, chosen)
+    named = [c for c in picked or () if c.closing]  # a closing check asked for by name
+    if named:
+        checklists = [c for c in checklists if not c.closing] + named
+    if not checklists:
+        where = ", ".join(chosen) if chosen else "the prep checklists"
+        raise NotFoundError(
+            f"no question is marked quick: true in {where}"
+            if path == QUICK
+            else "no prep checklists are available"
+        )
+    if first_round:
+        checklists = [first_round_version(c) for c in checklists]
+    plan.checklists = checklists
+    plan.chosen = chosen
+    plan.extra["path"] = path
+
+
+def path_menu(catalogue: Catalogue, details: dict[str, Any]) -> list[tuple[str, str]]:
+    """The paths a prep offers, each with its honest estimate (the quick path only when
+    some question is marked quick)."""
+    estimates = path_estimates(prep_checklists(catalogue), closing_checklists(catalogue), details)
+    options = [(FULL, f"Full prep · {estimates[FULL]}")]
+    if estimates[QUICK].questions:
+        options.append((QUICK, f"Quick prep · {estimates[QUICK]}"))
+    options.append((CHECKLIST, "Just one checklist…"))
+    return options
+
+
+def checklist_menu(catalogue: Catalogue, details: dict[str, Any]) -> list[tuple[str, str]]:
+    """The prep checklists to pick one from, each with its estimate."""
+    return [
+        (c.id, f"{c.title} · {estimate(c.questions, details)}") for c in prep_checklists(catalogue)
+    ]

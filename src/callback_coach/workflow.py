@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from callback_coach import paths
+from callback_coach import opening, paths
 from callback_coach.answers import is_answered, validate_answers
 from callback_coach.asker import Asker
 from callback_coach.checklist import Catalogue, Checklist, load_catalogue
@@ -39,9 +39,9 @@ from callback_coach.notes import (
     read_note,
     set_front_matter,
 )
+from callback_coach.prep_paths import closing_checklists, prep_checklists
 from callback_coach.rounds import OUTCOMES, next_round, normalize_round
 from callback_coach.session import (
-    Notice,
     Session,
     SessionPlan,
     SessionResult,
@@ -52,7 +52,6 @@ from callback_coach.session import (
 )
 
 RESUME, RESTART = "resume", "restart"
-SAME_ROUND, NEW_ROUND, NEW_SESSION = "same", "new", "new-session"
 # Front-matter keys that describe the job rather than the round: they carry forward.
 STABLE_KEYS = ("medium", "casting_office", "people_met")
 
@@ -277,8 +276,9 @@ class Coach:
         one, and (when the session starts) the path and the date. Without one it stays in
         a round still to come, takes the full path, and dates the note today.
         """
-        from callback_coach.prep_paths import FULL, QUICK
+        from callback_coach.prep_paths import CHECKLIST, FULL, QUICK, path_of_draft
 
+        asked_path = path is None and not checklist_ids
         if path not in (None, FULL, QUICK):
             raise UsageError(f"path {path!r} is not one of: {FULL}, {QUICK}")
         if path == FULL and checklist_ids:
@@ -294,21 +294,25 @@ class Coach:
             asker,
             default_round=lambda rounds: next_round([r.round for r in rounds if r.held]),
         )
-        self._choose_path(plan, path, checklist_ids, draft)
-        plan.ask_date = asker is not None and date is None and draft is None and not same_round
-        plan.ask_path = asker is not None and path is None and not checklist_ids and draft is None
         previous = previous_round(rounds, plan.round)
         if previous is not None:
-            carry = self.carry_over(previous, self._prep_checklists())
+            carry = self.carry_over(previous, prep_checklists(self.catalogue()))
             plan.defaults.update(carry.defaults)
             plan.extra.update(_stable_details(carry.record))
             record = carry.record
             plan.last_round = LastRound(record.round, record.date, record.outcome, carry.items)
+        if path is None and not checklist_ids and draft is not None:
+            path, checklist_ids = path_of_draft(draft)  # resumed as it was started
+        elif path is None:
+            path = CHECKLIST if checklist_ids else FULL
+        self.set_path(plan, path, None if path == FULL else checklist_ids)
+        plan.ask_date = asker is not None and date is None and draft is None and not same_round
+        plan.ask_path = asker is not None and asked_path and draft is None
         this_round = next((r for r in rounds if r.round == plan.round and r.preps), None)
         if this_round is not None:
             # A second prep of a round starts from the first one's answers.
             (first,) = self.load(this_round.preps[-1:]) or [None]
-            closing = {c.id for c in self._closing_checklists()}
+            closing = {c.id for c in closing_checklists(self.catalogue())}
             if first is not None:
                 for cid, values in first.answers.items():
                     if cid in closing:
@@ -317,89 +321,18 @@ class Coach:
                         if is_given(value):
                             plan.defaults[f"{cid}.{qid}"] = value
                 plan.extra.update(_stable_details(RoundRecord(plan.round, [first], [])))
-        if previous is None:
-            plan.checklists = [_first_round_version(c) for c in plan.checklists]
         return plan
 
-    def _prep_checklists(self) -> list[Checklist]:
-        """Every prep checklist a full prep runs (the closing check aside)."""
-        return [c for c in self.catalogue().for_phase("prep") if not c.closing]
-
-    def _closing_checklists(self) -> list[Checklist]:
-        return [c for c in self.catalogue().for_phase("prep") if c.closing]
-
-    def _choose_path(
-        self,
-        plan: SessionPlan,
-        path: str | None,
-        checklist_ids: list[str] | None,
-        draft: Draft | None,
-    ) -> None:
-        """Set the plan's path, chosen checklists and checklists: as asked, else as the
-        draft being resumed had them, else the full path."""
-        from callback_coach.prep_paths import CHECKLIST, FULL, PATHS
-
-        chosen = list(checklist_ids) if checklist_ids else None
-        if path is None and chosen is None and draft is not None:
-            kept = draft.extra.get("path")
-            path = kept if kept in PATHS else FULL
-            chosen = draft.chosen
-            if path == CHECKLIST and not chosen:
-                path = FULL  # a draft that no longer says which checklists: ask them all
-        if path is None:
-            path = CHECKLIST if chosen else FULL
-        elif path == FULL:
-            chosen = None
-        self.set_path(plan, path, chosen)
-
     def set_path(self, plan: SessionPlan, path: str, chosen: list[str] | None) -> None:
-        """Give a prep plan the checklists of a path: full, quick (the `quick` questions,
-        of the `chosen` checklists if any) or checklist (the `chosen` ones); each ends
-        with the closing check. Raises NotFoundError for a path with no question."""
-        from callback_coach.prep_paths import CHECKLIST, QUICK, path_checklists
+        """Give a prep plan the checklists of a path: "full", "quick" (the `quick`
+        questions, of the `chosen` checklists if any) or "checklist" (the `chosen` ones);
+        each ends with the closing check (see prep_paths.apply_path)."""
+        from callback_coach.prep_paths import apply_path
 
-        if path == CHECKLIST and not chosen:
-            raise UsageError("choose at least one checklist")
-        picked = self.select_checklists("prep", chosen) if chosen else self._prep_checklists()
-        body = [c for c in picked if not c.closing]
-        checklists = path_checklists(body, self._closing_checklists(), path, chosen)
-        explicit = [c for c in picked if c.closing]  # a closing check asked for by name
-        if explicit:
-            checklists = [c for c in checklists if not c.closing] + explicit
-        if not checklists:
-            raise NotFoundError(
-                "no question is marked quick: true in "
-                + (", ".join(chosen) if chosen else "the prep checklists")
-                if path == QUICK
-                else "no prep checklists are available"
-            )
-        if plan.kind == "prep" and plan.last_round is None and plan.checklists:
-            # Already planned as a first round: keep asking about the first audition.
-            checklists = [_first_round_version(c) for c in checklists]
-        plan.checklists = checklists
-        plan.chosen = list(chosen) if chosen else None
-        plan.extra["path"] = path
-
-    def path_menu(self, plan: SessionPlan) -> list[tuple[str, str]]:
-        """The paths a prep offers, each with its honest estimate (computed from the
-        questions: prep_paths.SECONDS_PER_ANSWER)."""
-        from callback_coach.prep_paths import CHECKLIST, FULL, QUICK, path_estimates
-
-        estimates = path_estimates(self._prep_checklists(), self._closing_checklists(), plan.extra)
-        options = [(FULL, f"Full prep · {estimates[FULL]}")]
-        if estimates[QUICK].questions:
-            options.append((QUICK, f"Quick prep · {estimates[QUICK]}"))
-        options.append((CHECKLIST, "Just one checklist…"))
-        return options
-
-    def checklist_menu(self, plan: SessionPlan) -> list[tuple[str, str]]:
-        """The prep checklists to pick one from, each with its estimate."""
-        from callback_coach.prep_paths import estimate
-
-        return [
-            (c.id, f"{c.title} · {estimate(c.questions, plan.extra)}")
-            for c in self._prep_checklists()
-        ]
+        picked = self.select_checklists("prep", chosen) if chosen else None
+        # A role's first round (no last round) asks about the first audition instead.
+        first_round = plan.kind == "prep" and plan.last_round is None
+        apply_path(plan, self.catalogue(), path, picked, first_round=first_round)
 
     def _plan(
         self,
@@ -422,7 +355,12 @@ class Coach:
         role, project_name, mine = self._role_and_project(role, project, choose_project, kind)
         adopted = None
         if asker is not None and round_label is None:
-            adopted = self._offer_other_draft(kind, role, project_name, asker)
+            others = [
+                d
+                for d in self.drafts.find(kind, role, None, None)
+                if not same_name(d.project, project_name)
+            ]
+            adopted = opening.offer_other_draft(kind, role, project_name, others, asker)
             if adopted is not None and adopted.project:
                 role, project_name, mine = self._role_and_project(
                     adopted.role, adopted.project, None, kind
@@ -441,7 +379,9 @@ class Coach:
                 chosen = default_round(rounds)
                 upcoming = open_round(rounds, self.day().isoformat()) if kind == "prep" else None
                 if upcoming is not None:
-                    same_round = asker is None or self._same_round(role, upcoming, chosen, asker)
+                    same_round = asker is None or opening.same_round(
+                        role, upcoming, chosen, self.day(), asker
+                    )
                     chosen = upcoming.round if same_round else chosen
         role, project_name = self._draft_spelling(kind, role, project_name, chosen, mine)
         if adopted is not None:
@@ -463,57 +403,6 @@ class Coach:
             if adopted.project != project_name:
                 plan.adopt_draft = adopted
         return plan, rounds, draft, same_round
-
-    def _offer_other_draft(self, kind: str, role: str, project: str, asker: Asker) -> Draft | None:
-        """An unfinished session of this role left in another project (or without one):
-        offered to resume; None when there is none or the person starts a new one."""
-        others = [
-            d for d in self.drafts.find(kind, role, None, None) if not same_name(d.project, project)
-        ]
-        if not others:
-            return None
-        from callback_coach.drafts import age_text
-
-        now = dt.datetime.now(dt.timezone.utc)
-        options = []
-        for number, draft in enumerate(others):
-            count = draft.count()
-            where = repr(draft.project) if draft.project else "no project"
-            options.append(
-                (
-                    str(number),
-                    f"Resume {draft.round} ({where}, {count} answer{'s' if count != 1 else ''}, "
-                    f"started {age_text(draft.started, now)})",
-                )
-            )
-        here = repr(project) if project else "no project"
-        options.append((NEW_SESSION, f"Start a new {kind} ({here})"))
-        noun = "one" if len(others) == 1 else "ones"
-        choice = asker.choose(
-            f"{role} has an unfinished {kind} elsewhere. Resume it?"
-            if len(others) == 1
-            else f"{role} has unfinished {kind} {noun} elsewhere. Resume one?",
-            options,
-            default="0",
-        )
-        return None if choice == NEW_SESSION else others[int(choice)]
-
-    def _same_round(self, role: str, upcoming: RoundRecord, new: str, asker: Asker) -> bool:
-        from callback_coach.dates import describe
-
-        day = self.day()
-        when = upcoming.date
-        with contextlib.suppress(ValueError):
-            when = describe(dt.date.fromisoformat(upcoming.date), day)
-        choice = asker.choose(
-            f"{role}'s {upcoming.round} is prepared for {when} and not reviewed yet.",
-            [
-                (SAME_ROUND, f"Add to your {upcoming.round} prep for {when}"),
-                (NEW_ROUND, f"This is a new round ({new})"),
-            ],
-            default=SAME_ROUND,
-        )
-        return choice == SAME_ROUND
 
     def carry_over(self, previous: RoundRecord, checklists: list[Checklist]) -> CarryOver:
         """Defaults for `recall` questions from the previous round's review, then prep."""
@@ -743,9 +632,9 @@ class Coach:
                 self._resume(plan, draft)
         if draft is None:
             if plan.ask_path:
-                self._ask_path(plan, asker)
+                self.set_path(plan, *opening.ask_path(plan, self.catalogue(), asker))
             if plan.ask_date:
-                self._ask_date(plan, asker)
+                opening.ask_date(plan, self.day(), asker)
         if on_start is not None:
             on_start(plan)
         session = Session(plan, asker, self.drafts, self.notes, draft=draft, summary=summary)
@@ -785,45 +674,6 @@ class Coach:
             return self.find_draft(plan)
         self.drafts.move(draft, plan.project)
         return draft
-
-    def _ask_path(self, plan: SessionPlan, asker: Asker) -> None:
-        """Ask how much time there is: the full prep, the quick prep, or one checklist."""
-        from callback_coach.prep_paths import CHECKLIST, FULL
-
-        path = asker.choose("How much time do you have?", self.path_menu(plan), default=FULL)
-        chosen = None
-        if path == CHECKLIST:
-            chosen = [asker.choose("Which checklist?", self.checklist_menu(plan))]
-        self.set_path(plan, path, chosen)
-
-    def _ask_date(self, plan: SessionPlan, asker: Asker) -> None:
-        """Ask the callback's date, typed as --date takes it; asked again until it is one."""
-        from callback_coach.checklist import Checklist, Question
-
-        today = self.day()
-        question = Question(
-            id="date",
-            prompt="When is the callback?",
-            help="The note is filed under that day: tomorrow, fri, +3 or 2026-11-26.",
-            type="text",
-            required=True,
-        )
-        form = Checklist(
-            id="callback", title="Callback", phase="prep", version=1, questions=(question,)
-        )
-        offered = {
-            today.isoformat(): "today",
-            (today + dt.timedelta(days=1)).isoformat(): "tomorrow",
-        }
-        default: Any = offered.get(plan.date, plan.date)
-        while True:
-            answer = asker.ask(form, question, default)
-            try:
-                plan.date = parse_date(str(answer or ""), today)
-                return
-            except UsageError as exc:
-                asker.show(Notice(str(exc), "error"))
-                default = answer
 
     def record_outcome(
         self,
@@ -945,22 +795,6 @@ class Coach:
         if role is not None:
             hits = [h for h in hits if same_name(h[0].role, role)]
         return hits
-
-
-def _first_round_version(checklist: Checklist) -> Checklist:
-    if not any(q.first_prompt for q in checklist.questions):
-        return checklist
-    questions = tuple(
-        replace(q, prompt=q.first_prompt) if q.first_prompt else q for q in checklist.questions
-    )
-    return replace(checklist, questions=questions)
-
-
-def _recall_checklist_id(checklists: list[Checklist]) -> str | None:
-    for checklist in checklists:
-        if any(q.recall for q in checklist.questions):
-            return checklist.id
-    return None
 
 
 def _stable_details(record: RoundRecord) -> dict[str, Any]:
