@@ -631,12 +631,16 @@ def test_a_resumed_session_takes_the_path_of_its_draft(coach: Coach) -> None:
 def test_coach_list_shows_unfinished_drafts(coach: Coach, home: Path) -> None:
     save(coach, project="The Seagull", date="2026-11-02")
     interrupted(coach, project="The Seagull", date="2026-11-24", checklist_ids=["intent"])
+    (draft,) = coach.drafts.all()
+    earlier = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2, minutes=5)
+    draft.started = earlier.isoformat(timespec="seconds")
+    coach.drafts.save(draft)
     result = runner.invoke(app, ["list"])
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     at = lines.index("Unfinished")
     assert lines[at + 1 :] == [
-        "  Nina · The Seagull · callback-2 prep · 1 answer · started just now",
+        "  Nina · The Seagull · callback-2 prep · 1 answer · started 2 hours ago",
         "    coach prep Nina --project 'The Seagull' --round callback-2 --date 2026-11-24 -c intent",
     ]
     data = json.loads(runner.invoke(app, ["list", "--json"]).stdout)
@@ -656,6 +660,22 @@ def test_coach_list_shows_unfinished_drafts(coach: Coach, home: Path) -> None:
     assert (
         json.loads(runner.invoke(app, ["list", "--json", "-o", "pending"]).stdout)["drafts"] == []
     )
+
+
+def test_how_long_ago_a_draft_was_started() -> None:
+    from callback_coach.drafts import age_text
+
+    now = dt.datetime(2026, 11, 23, 20, 0, tzinfo=dt.timezone.utc)
+    for started, said in [
+        ("2026-11-23T19:59:30+00:00", "just now"),
+        ("2026-11-23T19:59:00+00:00", "1 minute ago"),
+        ("2026-11-23T19:15:00+00:00", "45 minutes ago"),
+        ("2026-11-23T21:00:00+02:00", "1 hour ago"),
+        ("2026-11-21T08:00:00+00:00", "2 days ago"),
+        ("", "a while ago"),
+        ("yesterday", "a while ago"),
+    ]:
+        assert age_text(started, now) == said, started
 
 
 def test_coach_list_with_only_a_draft(coach: Coach) -> None:

@@ -46,7 +46,8 @@ class SessionPlan:
     checklists: list[Checklist]
     # "checklist.question" -> a default offered instead of the checklist's own.
     defaults: dict[str, Any] = field(default_factory=dict)
-    # Shown just before the named checklist starts (e.g. last round's carry-over panel).
+    # Shown just before the named checklist starts (a note for that checklist alone; the
+    # "last time" panel comes before the first checklist instead: see `last_round`).
     before: dict[str, Any] = field(default_factory=dict)
     # Extra front-matter keys for the note (e.g. `outcome`, `prep_note`).
     extra: dict[str, Any] = field(default_factory=dict)
