@@ -71,7 +71,9 @@ def test_the_example_checklist_in_the_readme_is_valid() -> None:
     section = README.read_text(encoding="utf-8").split("## Checklists", 1)[1].split("\n## ", 1)[0]
     (example,) = re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)
     checklist = parse_checklist_text(example, "README.md")
-    assert [q.type for q in checklist.questions] == ["confirm", "select", "scale"]
+    assert [q.type for q in checklist.questions] == ["confirm", "select", "confirm", "scale"]
+    assert checklist.question("voice").quick
+    assert checklist.question("ring-light").when == ("room", "=", "self-tape")
 
 
 def test_the_example_note_in_the_readme_parses() -> None:

@@ -13,7 +13,7 @@ import pytest
 from callback_coach.notes import NoteStore
 
 from .helpers import write_checklist
-from .test_e2e import DOWN, ENTER, finish, spawn
+from .test_e2e import DOWN, ENTER, finish, spawn, take_the_offered_date
 
 pytestmark = pytest.mark.e2e
 
@@ -48,6 +48,7 @@ def test_digits_enter_on_an_empty_line_and_the_editor_key(
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("EDITOR", str(editor))
     child = spawn(coach_bin, home, "prep", "Nina", "--checklist", "fingers")
+    take_the_offered_date(child)
 
     child.expect_exact("How calm are you?")
     child.expect_exact("type the number")
