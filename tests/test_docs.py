@@ -71,7 +71,9 @@ def test_the_example_checklist_in_the_readme_is_valid() -> None:
     section = README.read_text(encoding="utf-8").split("## Checklists", 1)[1].split("\n## ", 1)[0]
     (example,) = re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)
     checklist = parse_checklist_text(example, "README.md")
-    assert [q.type for q in checklist.questions] == ["confirm", "select", "scale"]
+    assert [q.type for q in checklist.questions] == ["confirm", "select", "confirm", "scale"]
+    assert checklist.question("voice").quick
+    assert checklist.question("ring-light").when == ("room", "=", "self-tape")
 
 
 def test_the_example_note_in_the_readme_parses() -> None:
@@ -124,3 +126,17 @@ def test_the_next_day_a_new_terminal_finds_coach_again(tmp_path: Path, coach_bin
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.startswith("No roles yet.")
+
+
+def test_every_test_the_readme_names_exists() -> None:
+    """The README's table of promises names real tests (a renamed test fails here)."""
+    import re
+
+    text = README.read_text(encoding="utf-8")
+    section = text.split("### What the tests hold the coach to")[1].split("###")[0]
+    named = set(re.findall(r"`(test_[a-z0-9_]+)`", section))
+    assert len(named) >= 20
+    tests = Path(__file__).parent
+    source = "\n".join(p.read_text(encoding="utf-8") for p in tests.glob("test_*.py"))
+    missing = sorted(n for n in named if f"def {n}(" not in source)
+    assert not missing, missing

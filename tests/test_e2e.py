@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -10,6 +11,7 @@ import pexpect
 import pytest
 
 from callback_coach.checklist import Question
+from callback_coach.session import condition_holds
 from callback_coach.workflow import Coach
 
 from .helpers import saved_notes
@@ -49,7 +51,8 @@ def typed_answer(checklist_id: str, question: Question) -> str:
 
 def answer(child: pexpect.spawn, checklist_id: str, question: Question) -> object:
     """Wait for the question, answer it as a person would, and return the expected value."""
-    child.expect_exact(question.prompt)
+    # The start of the prompt: a long one wraps (between words) in a narrower terminal.
+    child.expect_exact(question.prompt[:48])
     child.expect_exact("›")
     text = typed_answer(checklist_id, question)
     if question.type == "text":
@@ -78,15 +81,32 @@ def prep_checklists(home: Path, *args: str, **kwargs):
     return Coach(home).plan_prep(*args, **kwargs).checklists
 
 
+def tomorrow() -> str:
+    return (dt.date.today() + dt.timedelta(days=1)).isoformat()
+
+
+def take_the_offered_date(child: pexpect.spawn) -> None:
+    """A new prep asks the callback's day, tomorrow offered: take it."""
+    child.expect_exact("When is the callback?")
+    child.expect_exact("›")
+    child.send(ENTER)
+
+
 def test_a_full_prep_keeps_every_typed_answer(home: Path, coach_bin: str) -> None:
     checklists = prep_checklists(home, "Nina", project="The Seagull")
     assert "first audition" in checklists[2].question("what-worked").prompt
     child = spawn(coach_bin, home, "prep", "Nina", "--project", "The Seagull")
-    child.expect_exact("callback-1")
+    child.expect_exact("How much time do you have?")
+    child.expect_exact("Full prep · ")
+    child.send(ENTER)  # the full prep is offered first
+    take_the_offered_date(child)
+    child.expect_exact(f"callback-1  ·  prep  ·  {tomorrow()}")
     expected: dict[str, dict[str, object]] = {}
     for checklist in checklists:
         child.expect(re.escape(checklist.title))
         for question in checklist.questions:
+            if not condition_holds(question.when, expected, {}):
+                continue  # e.g. the self-tape block when the medium is not a self-tape
             expected.setdefault(checklist.id, {})[question.id] = answer(
                 child, checklist.id, question
             )
@@ -104,17 +124,19 @@ def test_a_full_prep_keeps_every_typed_answer(home: Path, coach_bin: str) -> Non
 
 
 def test_ctrl_c_keeps_a_draft_and_the_next_prep_resumes(home: Path, coach_bin: str) -> None:
-    (refine,) = prep_checklists(home, "Nina", checklist_ids=["refine-intention"])
+    refine, *closing = prep_checklists(home, "Nina", checklist_ids=["refine-intention"])
     first, second, third = refine.questions[:3]
 
     child = spawn(coach_bin, home, "prep", "Nina", "--checklist", "refine-intention")
+    take_the_offered_date(child)
     got = {first.id: answer(child, refine.id, first), second.id: answer(child, refine.id, second)}
     child.expect_exact(third.prompt)
     child.expect_exact("›")
     child.send("half-typed")
     child.send(CTRL_C)
     child.expect_exact(
-        "Stopped. Your 2 answers are kept in a draft; run `coach prep Nina --round callback-1` to resume."
+        "Stopped. Your 2 answers are kept in a draft; run "
+        f"`coach prep Nina --round callback-1 --date {tomorrow()} -c refine-intention` to resume."
     )
     assert finish(child) == 130
     assert saved_notes(home) == []
@@ -129,6 +151,9 @@ def test_ctrl_c_keeps_a_draft_and_the_next_prep_resumes(home: Path, coach_bin: s
     for question in refine.questions[2:]:
         got[question.id] = answer(child, refine.id, question)
         before += child.before
+    for check in closing:  # the closing check's part for this checklist
+        for question in check.questions:
+            answer(child, check.id, question)
     assert first.prompt not in before and second.prompt not in before, "only what is left is asked"
     child.expect_exact("What now?")
     child.send(ENTER)
@@ -145,10 +170,16 @@ def test_prep_review_prep_shows_what_worked_last_time(home: Path, coach_bin: str
     child = spawn(
         coach_bin, home, "prep", "Nina", "--project", "The Seagull", "--checklist", "mindset"
     )
-    for question in prep_checklists(home, "Nina", project="The Seagull", checklist_ids=["mindset"])[
-        0
-    ].questions:
-        answer(child, "mindset", question)
+    take_the_offered_date(child)
+    for checklist in prep_checklists(
+        home, "Nina", project="The Seagull", checklist_ids=["mindset"]
+    ):
+        given: dict[str, dict[str, object]] = {}
+        for question in checklist.questions:
+            if condition_holds(question.when, given, {}):
+                given.setdefault(checklist.id, {})[question.id] = answer(
+                    child, checklist.id, question
+                )
     child.expect_exact("What now?")
     child.send(ENTER)
     child.expect_exact("Show your waiting-room card for the day?")
@@ -160,7 +191,8 @@ def test_prep_review_prep_shows_what_worked_last_time(home: Path, coach_bin: str
     child = spawn(coach_bin, home, "review", "Nina")
     child.expect_exact("callback-1")
     for question in after.questions:
-        typed[question.id] = answer(child, after.id, question)
+        if condition_holds(question.when, {after.id: typed}, {}):
+            typed[question.id] = answer(child, after.id, question)
     child.expect_exact("What is the outcome so far?")
     child.send(DOWN + ENTER)  # pending -> callback
     child.expect_exact("What now?")
@@ -171,21 +203,31 @@ def test_prep_review_prep_shows_what_worked_last_time(home: Path, coach_bin: str
     # Round two: the screen shows last time's "what worked" before recall-what-worked,
     # and offers it as the answer.
     child = spawn(coach_bin, home, "prep", "Nina", "--checklist", "recall-what-worked")
+    take_the_offered_date(child)
     child.expect_exact("callback-2")
     child.expect_exact("Last time: callback-1")
     child.expect_exact("callback")
     what_worked = str(typed["what-worked"]).split("\n")[0]
     child.expect_exact(what_worked)
-    (recall,) = Coach(home).plan_prep("Nina", checklist_ids=["recall-what-worked"]).checklists
+    recall, *closing = (
+        Coach(home).plan_prep("Nina", checklist_ids=["recall-what-worked"]).checklists
+    )
     for question in recall.questions:
+        if not condition_holds(question.when, {}, {}):
+            continue
         child.expect_exact(question.prompt)
         child.expect_exact("›")
         if question.id == "what-worked":
             assert question.prompt.startswith("Rewatch your tape or replay the last read")
             child.expect_exact(what_worked)  # pre-filled in the prompt
             child.send(" Keep it." + ESC_ENTER)
+        elif question.type == "confirm":
+            child.send("y")  # no pre-answered yes: the honest answer is typed
         else:
             child.send(ESC_ENTER if question.type == "long_text" else ENTER)
+    for check in closing:
+        for question in check.questions:
+            answer(child, check.id, question)
     child.expect_exact("What now?")
     child.send(ENTER)
     child.expect_exact("Show your waiting-room card for the day?")

@@ -78,11 +78,11 @@ def test_every_format_round_trips_the_answers(tmp_path_factory, want: str, beats
     cat = catalogue()
 
     data = json.loads(exports.notes_json([note], cat))
-    (exported,) = data["notes"][0]["checklists"]
+    (exported,) = [c for c in data["notes"][0]["checklists"] if c["id"] == "refine-intention"]
     assert {a["id"]: a["answer"] for a in exported["answers"]} == saved
 
     data = yaml.safe_load(exports.notes_yaml([note], cat))
-    (exported,) = data["notes"][0]["checklists"]
+    (exported,) = [c for c in data["notes"][0]["checklists"] if c["id"] == "refine-intention"]
     assert {a["id"]: a["answer"] for a in exported["answers"]} == saved
 
     rows = list(csv.DictReader(io.StringIO(exports.notes_csv([note], cat), newline="")))
@@ -112,8 +112,8 @@ def test_csv_neutralises_formulas() -> None:
 
 def test_exports_with_no_notes(home: Path) -> None:
     for fmt, expected in (
-        ("json", {"format": 2, "notes": []}),
-        ("yaml", {"format": 2, "notes": []}),
+        ("json", {"format": 3, "notes": []}),
+        ("yaml", {"format": 3, "notes": []}),
     ):
         result = coach("export", "notes", "--format", fmt)
         assert result.exit_code == 0
@@ -197,7 +197,7 @@ def test_output_to_a_file_then_refusal_then_force(history: Coach, tmp_path: Path
     ]
     assert target.read_text() == "mine"
     forced = coach("export", "notes", "--format", "json", "--output", str(target), "--force")
-    assert forced.exit_code == 0 and json.loads(target.read_text())["format"] == 2
+    assert forced.exit_code == 0 and json.loads(target.read_text())["format"] == 3
 
 
 def test_output_to_a_folder_writes_one_file_per_note(history: Coach, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pexpect
 import pytest
 
 from .helpers import saved_notes, write_checklist
-from .test_e2e import DOWN, ENTER, finish, spawn
+from .test_e2e import DOWN, ENTER, finish, spawn, take_the_offered_date
 
 pytestmark = pytest.mark.e2e
 
@@ -46,6 +46,7 @@ def test_digits_enter_on_an_empty_line_and_the_editor_key(
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("EDITOR", str(editor))
     child = spawn(coach_bin, home, "prep", "Nina", "--checklist", "fingers")
+    take_the_offered_date(child)
 
     child.expect_exact("How calm are you?")
     child.expect_exact("type the number")

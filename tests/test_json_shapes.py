@@ -294,8 +294,8 @@ def test_the_schemas_reject_what_the_coach_rejects() -> None:
         "outcome": None,
         "next": None,
     }
-    assert not is_valid("list", {"format": 2, "roles": [row]})
-    assert is_valid("list", {"format": 2, "roles": [{**row, "outcome": "pending"}]})
+    assert not is_valid("list", {"format": 3, "roles": [row], "drafts": []})
+    assert is_valid("list", {"format": 3, "roles": [{**row, "outcome": "pending"}], "drafts": []})
 
 
 # -- one note, one shape -----------------------------------------------------------------

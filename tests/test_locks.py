@@ -42,7 +42,7 @@ def test_a_scripted_prep_stops_while_an_interactive_one_of_that_round_runs(
     home: Path, coach_bin: str
 ) -> None:
     child = spawn(coach_bin, home, "prep", "Nina", "--checklist", "refine-intention")
-    child.expect_exact("›")  # the first question: the session holds its lock
+    child.expect_exact("›")  # the callback's date, asked once the session holds its lock
 
     busy = scripted_prep(coach_bin, "--round", "callback-1")
     assert busy.returncode == ExitCode.STORAGE

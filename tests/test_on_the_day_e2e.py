@@ -15,7 +15,15 @@ from callback_coach.card import LABELS
 from callback_coach.workflow import Coach
 
 from .helpers import saved_notes
-from .test_e2e import CTRL_C, ENTER, answer, finish, prep_checklists, spawn
+from .test_e2e import (
+    CTRL_C,
+    ENTER,
+    answer,
+    finish,
+    prep_checklists,
+    spawn,
+    take_the_offered_date,
+)
 
 pytestmark = pytest.mark.e2e
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
@@ -84,9 +92,13 @@ def test_the_card_wraps_and_never_cuts_a_word(home: Path, coach_bin: str, column
 
 
 def test_a_saved_prep_offers_the_card(home: Path, coach_bin: str) -> None:
-    (refine,) = prep_checklists(home, "Nina", checklist_ids=["refine-intention"])
+    refine, *closing = prep_checklists(home, "Nina", checklist_ids=["refine-intention"])
     child = spawn(coach_bin, home, "prep", "Nina", "--checklist", "refine-intention")
+    take_the_offered_date(child)
     typed = {q.id: answer(child, refine.id, q) for q in refine.questions}
+    for check in closing:
+        for question in check.questions:
+            answer(child, check.id, question)
     child.expect_exact("What now?")
     child.send(ENTER)
     child.expect_exact("Saved your prep for Nina (callback-1)")

@@ -14,10 +14,11 @@ import pytest
 from callback_coach import paths
 from callback_coach.drafts import DraftStore
 from callback_coach.errors import ExitCode
+from callback_coach.session import condition_holds
 from callback_coach.workflow import Coach
 
 from .helpers import saved_notes, write_checklist
-from .test_e2e import DOWN, ENTER, answer, prep_checklists
+from .test_e2e import DOWN, ENTER, answer, prep_checklists, take_the_offered_date, tomorrow
 
 FULL = "error: cannot write to standard output: no space left on device\n"
 needs_dev_full = pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
@@ -69,7 +70,16 @@ def test_a_full_disk_after_an_outcome_was_recorded(history: Coach, coach_bin: st
 def test_a_full_disk_after_a_scripted_prep_saved_its_note(history: Coach, coach_bin: str) -> None:
     before = len(saved_notes(history.home))
     with open("/dev/full", "w") as full:
-        proc = run(coach_bin, "prep", "Nina", "--set", "refine-intention.want=x", stdout=full)
+        proc = run(
+            coach_bin,
+            "prep",
+            "Nina",
+            "-r",
+            "callback-3",
+            "--set",
+            "refine-intention.want=x",
+            stdout=full,
+        )
     assert proc.returncode == ExitCode.STORAGE
     assert proc.stderr == "Saved your prep for Nina (callback-3).\n" + FULL
     assert len(saved_notes(history.home)) == before + 1, "the note itself was saved"
@@ -154,9 +164,15 @@ def spawn_shell(home: Path, script: str, *, columns: int = 100) -> pexpect.spawn
 
 
 def answer_all(child: pexpect.spawn, home: Path) -> None:
+    take_the_offered_date(child)
+    child.expect_exact(" · Mindset")
+    given: dict[str, dict[str, object]] = {}
     for checklist in prep_checklists(home, "Nina", checklist_ids=["mindset"]):
         for question in checklist.questions:
-            answer(child, checklist.id, question)  # waits for each question on the terminal
+            if condition_holds(question.when, given, {}):  # waits for each on the terminal
+                given.setdefault(checklist.id, {})[question.id] = answer(
+                    child, checklist.id, question
+                )
     child.expect_exact("What now?")
     child.send(ENTER)
     child.expect_exact("Saved your prep for Nina (callback-1):")
@@ -170,7 +186,6 @@ def test_prep_with_stdout_in_a_file_asks_on_the_terminal(
 ) -> None:
     out = tmp_path / "out.txt"
     child = spawn_shell(home, f"{coach_bin} prep Nina --checklist mindset > {out}")
-    child.expect_exact("1/1 · Mindset")
     answer_all(child, home)
     child.expect(pexpect.EOF)
     child.close()
@@ -218,7 +233,7 @@ def test_ctrl_d_and_sigint_stop_menus_like_ctrl_c(
     env = {**os.environ, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1"}
     child = pexpect.spawn(
         coach_bin,
-        ["prep", "Nina", "--checklist", "quick"],
+        ["prep", "Nina", "--checklist", "quick", "--date", "tomorrow"],
         env=env,
         encoding="utf-8",
         dimensions=(40, 100),
@@ -239,7 +254,7 @@ def test_ctrl_d_and_sigint_stop_menus_like_ctrl_c(
     noun = "answers are" if answered != 1 else "answer is"
     child.expect_exact(
         f"Stopped. Your {answered} {noun} kept in a draft; "
-        "run `coach prep Nina --round callback-1` to resume."
+        f"run `coach prep Nina --round callback-1 --date {tomorrow()} -c quick` to resume."
     )
     child.expect(pexpect.EOF)
     child.close()

@@ -19,6 +19,7 @@ from prompt_toolkit.output.plain_text import PlainTextOutput
 from callback_coach import paths
 from callback_coach.asker import QuestionaryAsker, TypedNumber, hint_lines
 from callback_coach.checklist import Question
+from callback_coach.session import condition_holds
 from callback_coach.workflow import Coach
 
 from .helpers import make_checklist
@@ -106,11 +107,24 @@ def test_a_missing_answer_fails_instead_of_hanging() -> None:
 
 def test_a_whole_session_through_real_prompts(home: Path) -> None:
     coach = Coach(home)
-    plan = coach.plan_prep("Nina", checklist_ids=["mindset"])
+    plan = coach.plan_prep("Nina", checklist_ids=["mindset"], date="2026-11-24")
     mindset = plan.checklists[0]
     typed = []
-    for q in mindset.questions:
-        if q.type == "text":
+    chosen: dict[str, dict[str, object]] = {}
+    asked = [
+        (c, q)
+        for c in plan.checklists  # mindset, then the closing check's question about it
+        for q in c.questions
+        if condition_holds(q.when, chosen, {})
+        and not (c.closing and q.revisit not in ("mindset", None))
+    ]
+    for c, q in asked:
+        if q.type == "select":
+            chosen.setdefault(c.id, {})[q.id] = q.choices[0]  # Enter takes the first
+    for _, q in asked:
+        if q.type == "confirm":
+            typed.append("y")
+        elif q.type == "text":
             typed.append(f"typed {q.id}" + (ENTER if not q.default else ""))
             if q.default:
                 # The default is pre-filled: clear it with Ctrl-U, then type.
@@ -123,9 +137,10 @@ def test_a_whole_session_through_real_prompts(home: Path) -> None:
     with keys("".join(typed)):
         result = coach.run_session(plan, QuestionaryAsker())
     answers = result.note.answers["mindset"]
-    for q in mindset.questions:
-        if q.type in ("text", "long_text"):
+    for c, q in asked:
+        if c.id == "mindset" and q.type in ("text", "long_text"):
             assert answers[q.id] == f"typed {q.id}"
+    assert "breathing-own" not in answers, "asked only for your own routine"
     assert answers["breathing"] == mindset.question("breathing").choices[0]
     assert answers["calm"] == 1
 

@@ -69,7 +69,10 @@ def test_prep_review_prep_carries_over(home: Path) -> None:
     assert plan.defaults["recall-what-worked.keep-and-refresh"] == "Breathe before the exit"
     assert "refine-intention.want" not in plan.defaults, "the want is refined, not copied"
     assert plan.extra["people_met"] == ["Anna (casting), the director"]
-    assert "recall-what-worked" in plan.before
+    assert plan.last_round.round == "callback-1" and plan.last_round.outcome == "callback"
+    assert ("What direction or adjustments did they give you?", "Less pleading,\nmore pride") in (
+        plan.last_round.items
+    )
 
     asker = ScriptedAsker(
         {
@@ -80,7 +83,6 @@ def test_prep_review_prep_carries_over(home: Path) -> None:
     )
     result = coach.run_session(plan, asker)
     assert asker.defaults_seen["recall-what-worked.wardrobe"] == "Blue dress, hair down"
-    assert asker.shown[0] is plan.before["recall-what-worked"], "the panel comes before recall"
     answers = result.note.answers["recall-what-worked"]
     assert answers["what-worked"] == "The pause, and the stillness after"
     assert answers["wardrobe"] == "Blue dress, hair down"
@@ -113,7 +115,7 @@ def test_first_round_asks_about_the_first_audition(home: Path) -> None:
         "Rewatch your tape or replay your first audition in your mind. "
         "What made it strong, and what landed?"
     )
-    assert plan.before == {} and plan.defaults == {}
+    assert plan.last_round is None and plan.defaults == {}
 
 
 def test_review_picks_the_latest_round_prepared_but_not_reviewed(home: Path) -> None:
@@ -189,7 +191,7 @@ def test_outcome_errors(home: Path) -> None:
 
 def test_roles_match_case_and_accent_insensitively(home: Path) -> None:
     coach = Coach(home)
-    prep(coach, "Zoë", project="Les Misérables")
+    prep(coach, "Zoë", project="Les Misérables", date="2026-11-02")
     plan = coach.plan_prep("ZOE")
     assert (plan.role, plan.project, plan.round) == ("Zoë", "Les Misérables", "callback-2")
 

@@ -31,7 +31,8 @@ def test_list_json_shape(history: Coach) -> None:
     data, stderr = coach_json("list")
     assert stderr == ""
     assert data == {
-        "format": 2,
+        "format": 3,
+        "drafts": [],
         "roles": [
             {
                 "role": "Nina",
@@ -87,12 +88,12 @@ def test_list_with_no_notes(home: Path) -> None:
     result = runner.invoke(app, ["list"])
     assert result.exit_code == 0 and result.stdout == ""
     assert result.stderr.startswith("No roles yet.")
-    assert coach_json("list")[0] == {"format": 2, "roles": []}
+    assert coach_json("list")[0] == {"format": 3, "roles": [], "drafts": []}
 
 
 def test_show_json_puts_prep_and_review_together(history: Coach) -> None:
     data, _ = coach_json("show", "nina")
-    assert (data["format"], data["role"], data["project"]) == (2, "Nina", "The Seagull")
+    assert (data["format"], data["role"], data["project"]) == (3, "Nina", "The Seagull")
     first, second = data["rounds"]
     assert first["round"] == "callback-1" and first["outcome"] == "callback"
     assert second["outcome"] == "pending"

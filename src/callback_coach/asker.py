@@ -22,6 +22,10 @@ class Asker(Protocol):
     def show(self, renderable: Any) -> None:
         """Display something (a header, a panel) to the person answering."""
 
+    def reference(self, renderable: Any, label: str) -> None:
+        """Keep something (the "last time" panel) for the person to show again at any
+        prompt of the session, under `label`."""
+
     def section(self, checklist: Checklist, index: int, total: int) -> None:
         """A new checklist begins (index counts from 1)."""
 
@@ -32,10 +36,6 @@ class Asker(Protocol):
         self, message: str, options: Sequence[tuple[str, str]], default: str | None = None
     ) -> str:
         """Pick one of `options` (value, label); return the value."""
-
-    def reference(self, renderable: Any, label: str) -> None:
-        """Keep `renderable` (e.g. the last round's panel) at hand: the person can show it
-        again during any later prompt. `label` names it in the prompts' hints."""
 
 
 class ScriptExhausted(AssertionError):
@@ -72,11 +72,11 @@ class ScriptedAsker:
     def show(self, renderable: Any) -> None:
         self.shown.append(renderable)
 
-    def section(self, checklist: Checklist, index: int, total: int) -> None:
-        self.sections.append((checklist.id, index, total))
-
     def reference(self, renderable: Any, label: str) -> None:
         self.references.append((label, renderable))
+
+    def section(self, checklist: Checklist, index: int, total: int) -> None:
+        self.sections.append((checklist.id, index, total))
 
     def ask(self, checklist: Checklist, question: Question, default: Any) -> Any:
         key = f"{checklist.id}.{question.id}"

@@ -195,7 +195,8 @@ ROUND_OPT = typer.Option(
     "-r",
     metavar="ROUND",
     help="audition, callback-N, producers, chemistry, screen-test, or a short label. "
-    "Default: the round after the role's latest note (callback-1 for a new role).",
+    "Default: the latest round if its day has not passed and it is not reviewed "
+    "(asked in the terminal), else the next callback (callback-1 for a new role).",
 )
 ANSWERS_OPT = typer.Option(
     None,
@@ -207,8 +208,22 @@ ANSWERS_OPT = typer.Option(
 )
 
 
+DATE_FORMS = "YYYY-MM-DD, today, tomorrow, a weekday (fri, friday: the next one) or +N days"
 DATE_OPT = typer.Option(
-    None, "--date", "-d", metavar="YYYY-MM-DD", help="Date of the callback. Default: today."
+    None,
+    "--date",
+    "-d",
+    metavar="DATE",
+    help=f"Day of the callback: {DATE_FORMS}. Default: asked in the terminal "
+    "(tomorrow offered), today with --answers; a round already prepared keeps its day.",
+)
+QUICK_OPT = typer.Option(
+    False,
+    "--quick",
+    help="The quick prep: only the questions marked quick, then the closing check.",
+)
+FULL_OPT = typer.Option(
+    False, "--full", help="The full prep, every checklist, without asking which path."
 )
 CHECKLIST_OPT = typer.Option(
     None,
@@ -240,7 +255,8 @@ JSON_OPT = typer.Option(False, "--json", help="Print JSON (documented in the REA
     short_help="Prepare for a callback, one checklist at a time.",
     epilog="""
     coach prep "Nina" --project "The Seagull"
-    coach prep "Nina" --round callback-2 --date 2026-11-23
+    coach prep "Nina" --quick --date tomorrow
+    coach prep "Nina" --round callback-2 --date fri
     coach prep "Nina" --checklist mindset
     coach prep "Nina" --answers answers.yaml --set mindset.calm=7
     note=$(coach prep "Nina" --defaults)     # questions on screen, path in $note
@@ -252,31 +268,57 @@ def prep(
     round_label: Optional[str] = ROUND_OPT,
     date: Optional[str] = DATE_OPT,
     checklist: Optional[list[str]] = CHECKLIST_OPT,
+    quick: bool = QUICK_OPT,
+    full: bool = FULL_OPT,
     answers: Optional[str] = ANSWERS_OPT,
     sets: Optional[list[str]] = SET_OPT,
     defaults: bool = DEFAULTS_OPT,
 ) -> None:
-    """Prepare for a callback, one checklist at a time.
+    """Prepare for a callback: the full prep, a quick one, or one checklist.
 
-    Walks you through refine intention, prepare for redirection, recall what worked and
-    mindset, then saves a private note. From the second round on, what worked last time
-    is shown and offered as your answers. Every answer is kept in a draft as you go:
-    press Ctrl-C any time and run the same command again to resume.
+    In the terminal the coach first asks how much time you have (full prep, quick prep,
+    or just one checklist, each with its number of questions and minutes) and the day of
+    the callback. From the second round on it opens with what happened last time (the
+    direction you got, what worked, the one thing to work on) and offers those answers.
+    Every path ends with a short closing check. Every answer is kept in a draft as you
+    go: press Ctrl-C any time and run the command it prints to resume.
     """
     from callback_coach.workflow import check_session_options
 
     check_session_options(role, round_label, date)
+    path = path_option(quick, full, checklist)
     interactive = wants_prompts("prep", answers, sets, defaults)
     coach = open_coach()
+    asker = terminal_asker() if interactive else None
     plan = coach.plan_prep(
         role,
         project=project,
         round_label=round_label,
         date=date,
         checklist_ids=checklist,
+        path=path,
         choose_project=choose_project if interactive else None,
+        asker=asker,
     )
-    finish(coach, plan, answers, sets, interactive=interactive)
+    finish(coach, plan, answers, sets, asker=asker)
+
+
+def path_option(quick: bool, full: bool, checklists: list[str] | None) -> str | None:
+    """--quick or --full (not both; --full takes no --checklist)."""
+    from callback_coach.errors import UsageError
+
+    if quick and full:
+        raise UsageError("--quick and --full cannot be used together (see coach prep --help)")
+    if full and checklists:
+        raise UsageError("--full runs every checklist: leave out --checklist (or --full)")
+    return "quick" if quick else "full" if full else None
+
+
+def terminal_asker() -> Asker:
+    """The prompts of a session in the terminal (imported only when prompting)."""
+    from callback_coach.asker import QuestionaryAsker
+
+    return QuestionaryAsker()
 
 
 @command(
@@ -306,7 +348,12 @@ def review(
         help="pending, callback, avail, hold, booked or released. Asked if not given.",
     ),
     date: Optional[str] = typer.Option(
-        None, "--date", "-d", metavar="YYYY-MM-DD", help="Date of the room. Default: today."
+        None,
+        "--date",
+        "-d",
+        metavar="DATE",
+        help=f"Day of the room: {DATE_FORMS}. Default: the round's day (today for a "
+        "round with no date).",
     ),
     answers: Optional[str] = ANSWERS_OPT,
     sets: Optional[list[str]] = SET_OPT,
@@ -315,13 +362,16 @@ def review(
     """Review a callback after the room, while it is fresh.
 
     Who was there, what direction came, what worked, what you wore, one thing to work on,
-    and the outcome so far. The next round's prep shows you this.
+    and the outcome so far. The next round's prep opens with this. The review is dated as
+    its round (the day of the room). An unfinished review is offered to resume, even one
+    left in another project.
     """
     from callback_coach.workflow import check_session_options
 
     check_session_options(role, round_label, date, outcome)
     interactive = wants_prompts("review", answers, sets, defaults)
     coach = open_coach()
+    asker = terminal_asker() if interactive else None
     plan = coach.plan_review(
         role,
         project=project,
@@ -329,19 +379,25 @@ def review(
         date=date,
         outcome=outcome,
         choose_project=choose_project if interactive else None,
+        asker=asker,
     )
-    finish(coach, plan, answers, sets, interactive=interactive)
+    finish(coach, plan, answers, sets, asker=asker)
 
 
 def finish(
-    coach: Any, plan: SessionPlan, answers: str | None, sets: list[str] | None, *, interactive: bool
+    coach: Any,
+    plan: SessionPlan,
+    answers: str | None,
+    sets: list[str] | None,
+    *,
+    asker: Asker | None,
 ) -> None:
-    """Save a plan from --answers/--set/--defaults, or run it in the terminal."""
+    """Save a plan from --answers/--set/--defaults, or run it in the terminal (`asker`)."""
     from callback_coach import console
     from callback_coach.answers import read_answers
     from callback_coach.workflow import parse_sets
 
-    if not interactive:
+    if asker is None:
         given, source = read_answers(answers) if answers is not None else ({}, "--defaults")
         for cid, values in parse_sets(plan, sets or []).items():
             given.setdefault(cid, {}).update(values)
@@ -351,7 +407,7 @@ def finish(
         console.info(f"Saved your {plan.kind} for {plan.role} ({plan.round}).")
         console.data(str(note.path))
     else:
-        run_interactive(coach, plan)
+        run_interactive(coach, plan, asker)
 
 
 def open_coach() -> Coach:
@@ -409,6 +465,7 @@ def outcome(
     short_help="List your roles, their rounds and what comes next.",
     epilog="""
     coach list
+    coach list --role "Nina"                 # the role, and its unfinished drafts
     coach list --outcome pending --since 2026-11-01
     coach list --all --project "The Seagull"
     coach list --json | jq -r '.roles[].role'
@@ -425,26 +482,42 @@ def list_roles(
         None, "--outcome", "-o", metavar="OUTCOME", help="Only roles whose latest outcome is this."
     ),
     since: Optional[str] = typer.Option(
-        None, "--since", metavar="YYYY-MM-DD", help="Only roles with a note on or after this date."
+        None,
+        "--since",
+        metavar="DATE",
+        help=f"Only roles with a note on or after this day ({DATE_FORMS}).",
     ),
     show_all: bool = typer.Option(False, "--all", help="Show every role, not just the latest 30."),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """List your roles, their rounds and what comes next."""
+    """List your roles, their rounds and what comes next, then any unfinished session
+    (a draft: its round, how many answers, when it was started, how to resume it)."""
+    import datetime as dt
+
     from callback_coach import console, json_shapes, render
 
     coach = open_coach()
     filters = {"role": role, "project": project, "outcome": outcome, "since": since}
     limit = None if (as_json or show_all) else LIST_LIMIT
     rows = coach.list_roles(**filters, limit=limit)
+    # A draft has no outcome yet: --outcome lists roles only.
+    drafts = (
+        [] if outcome is not None else coach.unfinished(role=role, project=project, since=since)
+    )
     if as_json:
-        print_json(json_shapes.list_json(rows))
-    elif not rows:
+        print_json(json_shapes.list_json(rows, drafts))
+        return
+    out = console.out()
+    if not rows and not drafts:
         console.info('No roles yet. Start with: coach prep "ROLE" --project "PROJECT"')
-    else:
+    if rows:
         total = coach.count_roles(**filters) if len(rows) == limit else len(rows)
-        out = console.out()
         out.print(render.roles_table(rows, total=total, width=out.width))
+    if drafts:
+        if rows:
+            out.print()
+        for line in render.drafts_lines(drafts, dt.datetime.now(dt.timezone.utc)):
+            out.print(line, soft_wrap=True)
 
 
 LIST_LIMIT = 30
@@ -1085,27 +1158,40 @@ def choose_project(projects: list[str]) -> str:
 
 
 def resume_command(plan: SessionPlan) -> str:
-    parts = ["coach", plan.kind, plan.role]
-    if plan.project:
-        parts += ["--project", plan.project]
-    parts += ["--round", plan.round]
-    return " ".join(shlex.quote(p) for p in parts)
+    """The command that resumes this session, with every option it needs."""
+    from callback_coach.drafts import resume_command as command_for
+
+    return command_for(
+        plan.kind,
+        plan.role,
+        plan.project,
+        plan.round,
+        plan.date,
+        path=plan.path,
+        chosen=plan.chosen,
+    )
 
 
 def run_interactive(coach: Any, plan: SessionPlan, asker: Asker | None = None) -> None:
     """Run a plan in the terminal and report the result (the prompts' common skin)."""
     from callback_coach import console, render
-    from callback_coach.asker import QuestionaryAsker
     from callback_coach.errors import Interrupted
+    from callback_coach.session import in_play
 
-    asker = asker or QuestionaryAsker()
-    asker.show(render.session_header(plan.kind, plan.role, plan.project, plan.round, plan.date))
+    asker = asker or terminal_asker()
+
+    def start(p: SessionPlan) -> None:
+        asker.show(render.session_header(p.kind, p.role, p.project, p.round, p.date))
+        if p.last_round is not None:
+            panel = render.last_round_panel(p.last_round)
+            asker.show(panel)
+            asker.reference(panel, "Last time")
 
     def summary(p: SessionPlan, answers: dict[str, dict[str, Any]]) -> Any:
-        return render.answers_summary(p.checklists, answers)
+        return render.answers_summary(in_play(p, answers), answers)
 
     try:
-        result = coach.run_session(plan, asker, summary=summary)
+        result = coach.run_session(plan, asker, summary=summary, on_start=start)
     except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D on an empty prompt
         draft = coach.find_draft(plan)
         if draft is not None and draft.count():

@@ -7,6 +7,7 @@ removes its draft. A draft is YAML; unknown keys in it are kept when it is rewri
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,9 @@ class Draft:
     started: str = field(default_factory=now_iso)
     extra: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    # The checklists the person chose (`--checklist`, or "just one checklist"), so a
+    # resumed session asks the same ones; None for the full or quick path.
+    chosen: list[str] | None = None
 
     def count(self) -> int:
         return sum(len(v) for v in self.answers.values())
@@ -52,7 +56,14 @@ class Draft:
                 "answers": self.answers,
             }
         )
+        if self.chosen:
+            data["chosen"] = list(self.chosen)
         return data
+
+    def path_taken(self) -> str | None:
+        """full, quick or checklist: the path of a prep (None for older drafts)."""
+        value = self.extra.get("path")
+        return value if isinstance(value, str) else None
 
 
 KNOWN_KEYS = {
@@ -66,6 +77,7 @@ KNOWN_KEYS = {
     "updated",
     "checklists",
     "answers",
+    "chosen",
 }
 
 
@@ -139,6 +151,17 @@ class DraftStore:
         draft.path = path
         return path
 
+    def move(self, draft: Draft, project: str) -> None:
+        """Give a draft another project: written under its new name first, then the old
+        file removed (an interruption leaves a copy, never nothing)."""
+        old = draft.path
+        draft.project = project
+        draft.path = None
+        self.save(draft)
+        if old is not None and old != draft.path:
+            with contextlib.suppress(FileNotFoundError):
+                old.unlink()
+
     def delete(self, draft: Draft) -> None:
         if draft.path is not None:
             with contextlib.suppress(FileNotFoundError):
@@ -160,6 +183,15 @@ class DraftStore:
             return None
         draft.path = path
         return draft
+
+    def all(self) -> list[Draft]:
+        """Every readable draft, newest first."""
+        if not self.folder.is_dir():
+            return []
+        found = [self.load(path) for path in sorted(self.folder.glob("*.yaml"))]
+        drafts = [d for d in found if d is not None]
+        drafts.sort(key=lambda d: d.started, reverse=True)
+        return drafts
 
     def find(
         self, kind: str, role: str, project: str | None, round_label: str | None
@@ -199,6 +231,11 @@ def parse_draft(text: str) -> Draft:
     checklists = data.get("checklists") or []
     if not isinstance(checklists, list) or not all(isinstance(c, str) for c in checklists):
         problems.append("'checklists' must be a list of checklist ids")
+    chosen = data.get("chosen")
+    if chosen is not None and (
+        not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen)
+    ):
+        problems.append("'chosen' must be a list of checklist ids")
     answers = data.get("answers") or {}
     if not isinstance(answers, dict):
         problems.append("'answers' must be a mapping of checklist id to answers")
@@ -216,4 +253,51 @@ def parse_draft(text: str) -> Draft:
         answers={cid: dict(values or {}) for cid, values in answers.items()},
         started=data.get("started") or "",
         extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
+        chosen=list(chosen) if chosen else None,
     )
+
+
+def age_text(started: str, now: dt.datetime) -> str:
+    """How long ago a draft was started, as people say it ("2 hours ago"); "a while
+    ago" when its time cannot be read."""
+    try:
+        then = dt.datetime.fromisoformat(started)
+        if then.tzinfo is None:
+            then = then.astimezone()
+        seconds = (now - then).total_seconds()
+    except (TypeError, ValueError, OverflowError):
+        return "a while ago"
+    if seconds < 60:
+        return "just now"
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            count = int(seconds // size)
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return "just now"
+
+
+def resume_command(
+    kind: str,
+    role: str,
+    project: str,
+    round_label: str,
+    date: str,
+    *,
+    path: str | None = None,
+    chosen: list[str] | None = None,
+) -> str:
+    """The command that resumes a session with every option it was started with."""
+    import shlex
+
+    parts = ["coach", kind, role]
+    if project:
+        parts += ["--project", project]
+    parts += ["--round", round_label]
+    if kind in ("prep", "review") and date:
+        parts += ["--date", date]
+    if kind == "prep":
+        if path == "quick":
+            parts.append("--quick")
+        for cid in chosen or []:
+            parts += ["-c", cid]
+    return " ".join(shlex.quote(p) for p in parts)

@@ -136,6 +136,18 @@ def round_to_review(rounds: list[RoundRecord[N]]) -> str | None:
     return None
 
 
+def open_round(rounds: list[RoundRecord[N]], today: str) -> RoundRecord[N] | None:
+    """The latest round when it is still to come: prepared for `today` (YYYY-MM-DD) or
+    later, with no review and no outcome yet. A prep now belongs to that round."""
+    held = [r for r in rounds if r.held]
+    if not held:
+        return None
+    latest = held[-1]
+    if latest.reviews or not latest.preps or latest.outcome not in (None, "pending"):
+        return None
+    return latest if latest.date and latest.date >= today else None
+
+
 def previous_round(rounds: list[RoundRecord[N]], current: str) -> RoundRecord[N] | None:
     """The latest round recorded before `current` (in round order)."""
     rank = round_rank(current)

@@ -19,15 +19,15 @@ from callback_coach.checklist import Catalogue, Checklist
 from callback_coach.notes import NOTE_KEYS, Note
 
 # `format` of each document: raised when that document's shape changes.
-LIST_FORMAT = 2  # 2: `outcome` is "pending" until one is recorded (was null)
-SHOW_FORMAT = 2  # 2: notes in the shape of `note_json` (was answers by id, coach keys in extra)
+LIST_FORMAT = 3  # 3: unfinished `drafts`; 2: `outcome` "pending" until one is recorded
+SHOW_FORMAT = 3  # 3: a note's `path`; 2: notes in the shape of `note_json` (was answers by id)
 SEARCH_FORMAT = 1
-NOTES_FORMAT = 2  # 2: coach keys out of `extra`, skipped questions left out, outcome "pending"
+NOTES_FORMAT = 3  # 3: a note's `path`; 2: coach keys out of `extra`, outcome "pending"
 CHECKLISTS_FORMAT = 1
 
 # Front-matter keys the coach writes besides NOTE_KEYS: each has its own field in a note's
 # JSON. `extra` holds only the keys the actor added.
-DETAIL_KEYS = ("outcome_updated", "prep_note", "medium", "casting_office", "people_met")
+DETAIL_KEYS = ("outcome_updated", "prep_note", "path", "medium", "casting_office", "people_met")
 PENDING = "pending"  # the outcome of a round or note that has none recorded yet
 
 
@@ -102,6 +102,7 @@ def note_json(note: Note, catalogue: Catalogue) -> dict[str, Any]:
         "outcome": note.outcome or PENDING,
         "outcome_updated": _text(meta.get("outcome_updated")),
         "prep_note": _text(meta.get("prep_note")),
+        "path": _text(meta.get("path")),
         "medium": _text(meta.get("medium")),
         "casting_office": _text(meta.get("casting_office")),
         "people_met": _texts(meta.get("people_met")),
@@ -127,8 +128,9 @@ def checklist_title(checklist: Checklist | None, cid: str) -> str:
     return checklist.title if checklist else title_for(cid) or cid
 
 
-def list_json(rows: Iterable[Any]) -> dict[str, Any]:
-    """`coach list --json`: one entry per role, most recently active first."""
+def list_json(rows: Iterable[Any], drafts: Iterable[Any] = ()) -> dict[str, Any]:
+    """`coach list --json`: one entry per role, most recently active first; then every
+    unfinished session (draft), newest first."""
     return {
         "format": LIST_FORMAT,
         "roles": [
@@ -146,6 +148,32 @@ def list_json(rows: Iterable[Any]) -> dict[str, Any]:
             }
             for row in rows
         ],
+        "drafts": [draft_json(draft) for draft in drafts],
+    }
+
+
+def draft_json(draft: Any) -> dict[str, Any]:
+    """An unfinished session: what it is, how far it got, and the command to resume it."""
+    from callback_coach.drafts import resume_command
+
+    return {
+        "kind": draft.kind,
+        "role": draft.role,
+        "project": draft.project,
+        "round": draft.round,
+        "date": draft.date or None,
+        "path": draft.path_taken(),
+        "answers": draft.count(),
+        "started": draft.started or None,
+        "hint": resume_command(
+            draft.kind,
+            draft.role,
+            draft.project,
+            draft.round,
+            draft.date,
+            path=draft.path_taken(),
+            chosen=draft.chosen,
+        ),
     }
 
 

@@ -73,22 +73,31 @@ def answers_summary(checklists: list[Checklist], answers: dict[str, dict[str, An
     return Group(*parts)
 
 
-def carry_over_panel(record: Any, items: list[tuple[str, Any]]) -> Panel:
-    """What the previous round left: shown before recall-what-worked."""
+def last_round_panel(last: Any) -> Panel:
+    """What the previous round left (workflow.LastRound): the "last time" panel a prep
+    opens with, and keeps one key away."""
     table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
     table.add_column("what", style="bold", ratio=2)
     table.add_column("answer", style="answer", ratio=3)
-    for prompt, value in items:
+    for prompt, value in last.items:
         table.add_row(shown(prompt), shown(value))
-    title = f"Last time: {record.round}"
-    if record.date:
-        title += f" · {record.date}"
-    if record.outcome:
-        title += f" · {record.outcome}"
-    hint = Text(
-        "These are offered as your answers below: keep, refine or replace them.", style="muted"
+    title = f"Last time: {last.round}"
+    if last.date:
+        title += f" · {last.date}"
+    if last.outcome:
+        title += f" · {last.outcome}"
+    hint = (
+        "Where the prep asks about last time, these are offered as your answers: "
+        "keep, refine or replace them."
+        if last.items
+        else "Nothing was written down about it."
     )
-    return Panel(Group(table, hint), title=shown(title), title_align="left", border_style="cyan")
+    return Panel(
+        Group(table, Text(hint, style="muted")) if last.items else Text(hint, style="muted"),
+        title=shown(title),
+        title_align="left",
+        border_style="cyan",
+    )
 
 
 # Below this many columns a role or project name is no longer readable in a table cell.
@@ -200,6 +209,38 @@ def _role_blocks(cells: list[dict[str, str]]) -> Group:
             detail += f" · next: {row['Next']}"
         parts += [name, Padding(Text(detail), (0, 0, 0, 2))]
     return Group(*parts)
+
+
+def drafts_lines(drafts: list[Any], now: Any) -> list[Text]:
+    """`coach list`'s unfinished sessions: a heading, then for each what it is and
+    (indented) the command that resumes it. Print them with `soft_wrap=True`: a command
+    is never broken by a newline, so it copies whole (the terminal may fold it)."""
+    from callback_coach.drafts import age_text, resume_command
+
+    lines = [Text("Unfinished", style="heading")]
+    for draft in drafts:
+        count = draft.count()
+        line = Text("  ")
+        line.append_text(shown(draft.role, "bold"))
+        if draft.project:
+            line.append_text(shown(f" · {draft.project}"))
+        line.append_text(
+            shown(
+                f" · {draft.round} {draft.kind} · {count} answer{'s' if count != 1 else ''}"
+                f" · started {age_text(draft.started, now)}"
+            )
+        )
+        hint = resume_command(
+            draft.kind,
+            draft.role,
+            draft.project,
+            draft.round,
+            draft.date,
+            path=draft.path_taken(),
+            chosen=draft.chosen,
+        )
+        lines += [line, Text("    ").append_text(shown(hint, "muted"))]
+    return lines
 
 
 def _answers_table(note: Any, titles: dict[str, str], prompts: dict[str, str]) -> Table:

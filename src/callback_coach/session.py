@@ -17,6 +17,21 @@ from callback_coach.drafts import Draft, DraftStore
 from callback_coach.notes import Note, NoteStore, new_note
 
 SAVE, CHANGE, DISCARD = "save", "change", "discard"
+REVISIT, ONWARD = "revisit", "onward"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A line the session says to the person (an error, a hint): plain data, drawn by
+    Rich through `__rich__` only when an asker shows it."""
+
+    text: str
+    style: str = "muted"
+
+    def __rich__(self) -> Any:
+        from callback_coach.render import shown
+
+        return shown(self.text, self.style)
 
 
 @dataclass
@@ -31,15 +46,37 @@ class SessionPlan:
     checklists: list[Checklist]
     # "checklist.question" -> a default offered instead of the checklist's own.
     defaults: dict[str, Any] = field(default_factory=dict)
-    # Shown just before the named checklist starts (e.g. last round's carry-over panel).
+    # Shown just before the named checklist starts (a note for that checklist alone; the
+    # "last time" panel comes before the first checklist instead: see `last_round`).
     before: dict[str, Any] = field(default_factory=dict)
     # Extra front-matter keys for the note (e.g. `outcome`, `prep_note`).
     extra: dict[str, Any] = field(default_factory=dict)
     # Ask for the round's outcome after the questions (reviews without --outcome).
     ask_outcome: bool = False
+    # Before the first question of a new session (not a resumed draft), ask for the
+    # callback date (default: `date`) and the path (full, quick or chosen checklists).
+    ask_date: bool = False
+    ask_path: bool = False
+    # What a prep's previous round left (see workflow.LastRound), for the "last time"
+    # panel the person sees before the first checklist; None when there is none.
+    last_round: Any = None
+    # How the coach found this session's draft: None to ask resume-or-restart when one
+    # is there, "resume" when the person already chose it (e.g. from another project).
+    draft_choice: str | None = None
+    # A draft to take over (one started without a project, resumed in this one).
+    adopt_draft: Any = None
+    # The checklists the person chose (--checklist, or "just one checklist"); None for
+    # the full or quick path. Kept in the draft, so a resumed session asks the same.
+    chosen: list[str] | None = None
 
     def versions(self) -> list[tuple[str, int]]:
         return [(c.id, c.version) for c in self.checklists]
+
+    @property
+    def path(self) -> str | None:
+        """full, quick or checklist for a prep (as its note's front matter says)."""
+        value = self.extra.get("path")
+        return value if isinstance(value, str) else None
 
 
 @dataclass
@@ -70,6 +107,8 @@ def build_note(
         ordered[checklist.id].update(
             {k: v for k, v in given.items() if k not in ordered[checklist.id]}
         )
+        if not ordered[checklist.id] and checklist.closing:
+            del ordered[checklist.id]  # a closing check nobody answered (a scripted prep)
     for cid, given in answers.items():
         kept = {k: v for k, v in given.items() if is_given(v)}
         if cid not in ordered and kept:
@@ -84,6 +123,61 @@ def build_note(
         answers=ordered,
         extra=plan.extra if extra is None else extra,
     )
+
+
+def known_value(key: str, answers: dict[str, dict[str, Any]], details: dict[str, Any]) -> Any:
+    """The value a `when` condition looks at: an answer of this session to a question
+    with id `key` (any checklist, in order), else a detail the plan carries (`medium`,
+    `casting_office` for `casting-office`, ...); None when neither is known."""
+    for values in answers.values():
+        value = values.get(key) if isinstance(values, dict) else None
+        if is_given(value):
+            return value
+    for name in (key, key.replace("-", "_")):
+        value = details.get(name)
+        if is_given(value):
+            return value
+    return None
+
+
+def condition_holds(
+    when: tuple[str, str, str] | None, answers: dict[str, dict[str, Any]], details: dict[str, Any]
+) -> bool:
+    """True when a question with this `when` is asked: `key=value` holds when the known
+    value is `value` (for a list: one of its items; case and spacing aside), `key!=value`
+    when it is not (an unknown value is not `value`)."""
+    if when is None:
+        return True
+    key, op, expected = when
+    value = known_value(key, answers, details)
+    items = value if isinstance(value, list) else [value]
+    matches = value is not None and any(_same(item, expected) for item in items)
+    return matches if op == "=" else not matches
+
+
+def _same(value: Any, expected: str) -> bool:
+    wanted = " ".join(expected.split()).casefold()
+    if isinstance(value, bool):
+        return wanted in (("yes", "true") if value else ("no", "false"))
+    return " ".join(str(value).split()).casefold() == wanted
+
+
+def in_play(plan: SessionPlan, answers: dict[str, dict[str, Any]]) -> list[Checklist]:
+    """The plan's checklists with only the questions that are asked (their `when` holds)
+    or already answered: what a summary or the change menu lists."""
+    from dataclasses import replace
+
+    shown = []
+    for checklist in plan.checklists:
+        given = answers.get(checklist.id, {})
+        questions = tuple(
+            q
+            for q in checklist.questions
+            if q.id in given or condition_holds(q.when, answers, plan.extra)
+        )
+        if questions:
+            shown.append(replace(checklist, questions=questions))
+    return shown
 
 
 def default_for(plan: SessionPlan, checklist: Checklist, question: Question) -> Any:
@@ -124,6 +218,7 @@ class Session:
             date=plan.date,
             checklists=[c.id for c in plan.checklists],
             extra=dict(plan.extra),
+            chosen=list(plan.chosen) if plan.chosen else None,
         )
 
     @property
@@ -133,18 +228,7 @@ class Session:
     def run(self) -> SessionResult:
         """Ask what is left, then loop on save / change / discard."""
         self.drafts.ensure_writable()
-        total = len(self.plan.checklists)
-        for index, checklist in enumerate(self.plan.checklists, start=1):
-            todo = [
-                q for q in checklist.questions if q.id not in self.answers.get(checklist.id, {})
-            ]
-            if not todo:
-                continue
-            if checklist.id in self.plan.before:
-                self.asker.show(self.plan.before[checklist.id])
-            self.asker.section(checklist, index, total)
-            for question in todo:
-                self._ask_and_keep(checklist, question, default_for(self.plan, checklist, question))
+        self._ask_remaining()
         if self.plan.ask_outcome and "outcome" not in self.draft.extra:
             from callback_coach.rounds import OUTCOMES
 
@@ -156,6 +240,56 @@ class Session:
             self.drafts.save(self.draft)
         return self._review()
 
+    def applies(self, question: Question) -> bool:
+        """True when the question's `when` holds for the answers so far."""
+        return condition_holds(question.when, self.answers, self.plan.extra)
+
+    def _ask_remaining(self) -> None:
+        """Ask every question not answered yet whose `when` holds, checklist by checklist;
+        after each "not yet" of the closing check, offer to go back."""
+        total = len(self.plan.checklists)
+        for index, checklist in enumerate(self.plan.checklists, start=1):
+            started = False
+            for question in checklist.questions:
+                if question.id in self.answers.get(checklist.id, {}):
+                    continue
+                if not self.applies(question):
+                    continue  # looked at again when its turn comes: earlier answers count
+                if not started:
+                    if checklist.id in self.plan.before:
+                        self.asker.show(self.plan.before[checklist.id])
+                    self.asker.section(checklist, index, total)
+                    started = True
+                self._ask_and_keep(checklist, question, default_for(self.plan, checklist, question))
+                if checklist.closing:
+                    self._offer_revisit(checklist, question)
+
+    def _offer_revisit(self, closing: Checklist, question: Question) -> None:
+        """A "no" in the closing check: offer to go back to the checklist it names
+        (`revisit`), ask its questions again from the current answers, then the closing
+        question again."""
+        target = next(
+            (c for c in self.plan.checklists if c.id == question.revisit and not c.closing), None
+        )
+        while target is not None and self.answers.get(closing.id, {}).get(question.id) is False:
+            choice = self.asker.choose(
+                f"Go back to {target.title} before you save?",
+                [(REVISIT, f"Go back to {target.title}"), (ONWARD, "Carry on")],
+                default=REVISIT,
+            )
+            if choice != REVISIT:
+                return
+            self.asker.section(
+                target, self.plan.checklists.index(target) + 1, len(self.plan.checklists)
+            )
+            for asked in target.questions:
+                if not self.applies(asked):
+                    continue
+                current = self.answers.get(target.id, {}).get(asked.id)
+                default = current if is_given(current) else default_for(self.plan, target, asked)
+                self._ask_and_keep(target, asked, default)
+            self._ask_and_keep(closing, question, None)
+
     def _ask_and_keep(self, checklist: Checklist, question: Question, default: Any) -> None:
         while True:
             answer = self.asker.ask(checklist, question, default)
@@ -164,9 +298,7 @@ class Session:
             except ValueError as exc:
                 # Typed in a terminal that is not UTF-8: the bytes that were not are never
                 # kept; the rest is offered back, with U+FFFD where they were, to retype.
-                from rich.text import Text
-
-                self.asker.show(Text(f"{exc} Retype the characters shown as \ufffd.", "error"))
+                self.asker.show(Notice(f"{exc} Retype the characters shown as \ufffd.", "error"))
                 default = _readable(answer) if isinstance(answer, str) else None
                 continue
             if not question.required or is_answered(value):
@@ -208,7 +340,7 @@ class Session:
     def _change_one(self) -> None:
         options = []
         lookup: dict[str, tuple[Checklist, Question]] = {}
-        for checklist in self.plan.checklists:
+        for checklist in in_play(self.plan, self.answers):
             for question in checklist.questions:
                 key = f"{checklist.id}.{question.id}"
                 current = self.answers.get(checklist.id, {}).get(question.id)
@@ -221,6 +353,10 @@ class Session:
         checklist, question = lookup[key]
         current = self.answers.get(checklist.id, {}).get(question.id)
         self._ask_and_keep(checklist, question, current)
+        if checklist.closing:
+            self._offer_revisit(checklist, question)
+        # A changed answer may bring in questions whose `when` now holds.
+        self._ask_remaining()
 
 
 def short(value: Any, width: int = 40) -> str:

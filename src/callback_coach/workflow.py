@@ -4,6 +4,7 @@ list roles, show a role's timeline, search. The CLI is a thin skin over this mod
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from callback_coach import paths
+from callback_coach import opening, paths
 from callback_coach.answers import is_answered, validate_answers
 from callback_coach.asker import Asker
 from callback_coach.checklist import Catalogue, Checklist, load_catalogue
@@ -21,6 +22,7 @@ from callback_coach.history import (
     RoleRow,
     RoundRecord,
     canonical_role,
+    open_round,
     previous_round,
     resolve_project,
     role_notes,
@@ -39,8 +41,17 @@ from callback_coach.notes import (
     read_note,
     set_front_matter,
 )
+from callback_coach.prep_paths import closing_checklists, prep_checklists
 from callback_coach.rounds import OUTCOMES, next_round, normalize_round
-from callback_coach.session import Session, SessionPlan, SessionResult, build_note, default_for
+from callback_coach.session import (
+    Session,
+    SessionPlan,
+    SessionResult,
+    build_note,
+    condition_holds,
+    default_for,
+    is_given,
+)
 
 RESUME, RESTART = "resume", "restart"
 # Front-matter keys that describe the job rather than the round: they carry forward.
@@ -109,6 +120,18 @@ class CarryOver:
 
 
 @dataclass
+class LastRound:
+    """What the previous round's review (then prep) said, for the "last time" panel a
+    prep opens with: plain data; render.last_round_panel draws it."""
+
+    round: str
+    date: str
+    outcome: str | None
+    # (question, answer) pairs: the earlier answers the checklists `recall`, in order.
+    items: list[tuple[str, Any]]
+
+
+@dataclass
 class Coach:
     """One coach home: its checklists, notes and drafts."""
 
@@ -119,6 +142,8 @@ class Coach:
     on_warning: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
     _catalogue: Catalogue | None = field(default=None, repr=False, compare=False)
     _index: NoteIndex | None = field(default=None, repr=False, compare=False)
+    # The day the coach takes as today (None: the clock's); tests fix it.
+    today: dt.date | None = None
 
     @classmethod
     def open(
@@ -164,6 +189,10 @@ class Coach:
         for path, reason in catalogue.skipped:
             self.warn(f"skipped checklist {path}: {reason}")
         return catalogue
+
+    def day(self) -> dt.date:
+        """Today, for this coach (`today` when set)."""
+        return self.today or dt.date.today()
 
     def warn(self, message: str) -> None:
         """Keep a warning (once) in `warnings`, and pass it to `on_warning` if set."""
@@ -253,33 +282,79 @@ class Coach:
         round_label: str | None = None,
         date: str | None = None,
         checklist_ids: list[str] | None = None,
+        path: str | None = None,
         choose_project: Callable[[list[str]], str] | None = None,
+        asker: Asker | None = None,
     ) -> SessionPlan:
-        """Everything a prep needs before the first question: checklists, round, project,
-        and what the previous round left (defaults, a panel, stable details)."""
-        plan, rounds = self._plan(
+        """Everything a prep needs before the first question: the round, its date, the
+        project, the path and its checklists, and what the previous round left (defaults,
+        the "last time" data, stable details).
+
+        `path` is "full" or "quick" (None: the full path, or with `checklist_ids` the
+        checklists chosen; an unfinished draft's path when one is resumed). With an
+        `asker`, the coach asks what it cannot know: whether to resume a draft left in
+        another project, whether this prep adds to a round still to come or starts a new
+        one, and (when the session starts) the path and the date. Without one it stays in
+        a round still to come, takes the full path, and dates the note today.
+        """
+        from callback_coach.prep_paths import CHECKLIST, FULL, QUICK, path_of_draft
+
+        asked_path = path is None and not checklist_ids
+        if path not in (None, FULL, QUICK):
+            raise UsageError(f"path {path!r} is not one of: {FULL}, {QUICK}")
+        if path == FULL and checklist_ids:
+            raise UsageError("--full runs every checklist: leave out --checklist (or --full)")
+        self.select_checklists("prep", checklist_ids)  # an unknown id stops here, first
+        plan, rounds, draft, same_round = self._plan(
             "prep",
             role,
             project,
             round_label,
             date,
-            checklist_ids,
             choose_project,
+            asker,
             default_round=lambda rounds: next_round([r.round for r in rounds if r.held]),
         )
         previous = previous_round(rounds, plan.round)
-        if previous is None:
-            plan.checklists = [_first_round_version(c) for c in plan.checklists]
-            return plan
-        carry = self.carry_over(previous, plan.checklists)
-        plan.defaults.update(carry.defaults)
-        plan.extra.update(_stable_details(carry.record))
-        recall_id = _recall_checklist_id(plan.checklists)
-        if recall_id is not None and carry.items:
-            from callback_coach.render import carry_over_panel
-
-            plan.before[recall_id] = carry_over_panel(carry.record, carry.items)
+        if previous is not None:
+            carry = self.carry_over(previous, prep_checklists(self.catalogue()))
+            plan.defaults.update(carry.defaults)
+            plan.extra.update(_stable_details(carry.record))
+            record = carry.record
+            plan.last_round = LastRound(record.round, record.date, record.outcome, carry.items)
+        if path is None and not checklist_ids and draft is not None:
+            path, checklist_ids = path_of_draft(draft)  # resumed as it was started
+        elif path is None:
+            path = CHECKLIST if checklist_ids else FULL
+        self.set_path(plan, path, None if path == FULL else checklist_ids)
+        plan.ask_date = asker is not None and date is None and draft is None and not same_round
+        plan.ask_path = asker is not None and asked_path and draft is None
+        this_round = next((r for r in rounds if r.round == plan.round and r.preps), None)
+        if this_round is not None:
+            # A second prep of a round starts from the first one's answers.
+            loaded = self.load(this_round.preps[-1:])
+            first = loaded[0] if loaded else None
+            closing = {c.id for c in closing_checklists(self.catalogue())}
+            if first is not None:
+                for cid, values in first.answers.items():
+                    if cid in closing:
+                        continue  # the closing check is answered afresh each time
+                    for qid, value in values.items():
+                        if is_given(value):
+                            plan.defaults[f"{cid}.{qid}"] = value
+                plan.extra.update(_stable_details(RoundRecord(plan.round, [first], [])))
         return plan
+
+    def set_path(self, plan: SessionPlan, path: str, chosen: list[str] | None) -> None:
+        """Give a prep plan the checklists of a path: "full", "quick" (the `quick`
+        questions, of the `chosen` checklists if any) or "checklist" (the `chosen` ones);
+        each ends with the closing check (see prep_paths.apply_path)."""
+        from callback_coach.prep_paths import apply_path
+
+        picked = self.select_checklists("prep", chosen) if chosen else None
+        # A role's first round (no last round) asks about the first audition instead.
+        first_round = plan.kind == "prep" and plan.last_round is None
+        apply_path(plan, self.catalogue(), path, picked, first_round=first_round)
 
     def _plan(
         self,
@@ -288,31 +363,68 @@ class Coach:
         project: str | None,
         round_label: str | None,
         date: str | None,
-        checklist_ids: list[str] | None,
         choose_project: Callable[[list[str]], str] | None,
+        asker: Asker | None,
         *,
         default_round: Callable[[list[RoundRecord[NoteSummary]]], str],
-    ) -> tuple[SessionPlan, list[RoundRecord[NoteSummary]]]:
-        """What prep and review share: checklists, role and project, the round (given, an
-        unfinished draft's, or `default_round`), and the date."""
-        checklists = self.select_checklists(kind, checklist_ids)
+    ) -> tuple[SessionPlan, list[RoundRecord[NoteSummary]], Draft | None, bool]:
+        """What prep and review share: role and project, a draft left in another project
+        (offered through `asker`), the round (given, an unfinished draft's, a prep's round
+        still to come, or `default_round`), and the date.
+
+        Returns the plan, the role's rounds, the draft this session would resume, and
+        whether the round is a prep's round still to come (same round)."""
         role, project_name, mine = self._role_and_project(role, project, choose_project, kind)
+        adopted = None
+        if asker is not None and round_label is None:
+            others = [
+                d
+                for d in self.drafts.find(kind, role, None, None)
+                if not same_name(d.project, project_name)
+            ]
+            adopted = opening.offer_other_draft(kind, role, project_name, others, asker)
+            if adopted is not None and adopted.project:
+                role, project_name, mine = self._role_and_project(
+                    adopted.role, adopted.project, None, kind
+                )
         rounds = rounds_of(mine)
+        same_round = False
         if round_label is not None:
             chosen = check_round(round_label)
+        elif adopted is not None:
+            chosen = adopted.round
         else:
             drafts = self.drafts.find(kind, role, project_name, None)
-            chosen = drafts[0].round if drafts else default_round(rounds)
+            if drafts:
+                chosen = drafts[0].round
+            else:
+                chosen = default_round(rounds)
+                upcoming = open_round(rounds, self.day().isoformat()) if kind == "prep" else None
+                if upcoming is not None:
+                    same_round = asker is None or opening.same_round(
+                        role, upcoming, chosen, self.day(), asker
+                    )
+                    chosen = upcoming.round if same_round else chosen
         role, project_name = self._draft_spelling(kind, role, project_name, chosen, mine)
+        if adopted is not None:
+            draft: Draft | None = adopted
+        else:
+            found = self.drafts.find(kind, role, project_name, chosen)
+            draft = found[0] if found else None
+        record = next((r for r in rounds if r.round == chosen and r.held), None)
         plan = SessionPlan(
             kind=kind,
             role=role,
             project=project_name,
             round=chosen,
-            date=self._session_date(kind, role, project_name, chosen, date),
-            checklists=checklists,
+            date=self._session_date(kind, draft, record, date, guess=asker is not None),
+            checklists=[],
         )
-        return plan, rounds
+        if adopted is not None:
+            plan.draft_choice = RESUME
+            if adopted.project != project_name:
+                plan.adopt_draft = adopted
+        return plan, rounds, draft, same_round
 
     def carry_over(
         self, previous: RoundRecord[NoteSummary], checklists: list[Checklist]
@@ -323,6 +435,7 @@ class Coach:
         catalogue = self.catalogue()
         defaults: dict[str, Any] = {}
         items: list[tuple[str, Any]] = []
+        seen: set[str] = set()
         for checklist in checklists:
             for question in checklist.questions:
                 for ref in question.recall:
@@ -338,27 +451,43 @@ class Coach:
                     if value is None:
                         continue
                     defaults.setdefault(f"{checklist.id}.{question.id}", value)
-                    source = catalogue.get(cid)
-                    source_q = source.question(qid) if source else None
-                    items.append((source_q.prompt if source_q else ref, value))
+                    if ref not in seen:
+                        seen.add(ref)
+                        source = catalogue.get(cid)
+                        source_q = source.question(qid) if source else None
+                        items.append((source_q.prompt if source_q else ref, value))
                     break
         return CarryOver(record, defaults, items)
 
     def _session_date(
-        self, kind: str, role: str, project: str, round_label: str, date: str | None
+        self,
+        kind: str,
+        draft: Draft | None,
+        record: RoundRecord[NoteSummary] | None,
+        date: str | None,
+        *,
+        guess: bool = False,
     ) -> str:
-        """--date if given; else the date of an unfinished draft being resumed; else today."""
-        if date is None:
-            for draft in self.drafts.find(kind, role, project, round_label):
-                try:
-                    return parse_date(draft.date)
-                except UsageError:
-                    self.warn(
-                        f"the unfinished {kind}'s date {draft.date!r} is not a valid "
-                        "YYYY-MM-DD date: using today's (or give --date)"
-                    )
-                    break
-        return parse_date(date)
+        """--date if given; else the date of the unfinished draft being resumed; else the
+        date of the round when it has notes already; else tomorrow for a prep that will
+        ask (the night before is the usual time to prepare), today otherwise."""
+        today = self.day()
+        if date is not None:
+            return parse_date(date, today)
+        if draft is not None:
+            try:
+                return parse_date(draft.date, today)
+            except UsageError:
+                self.warn(
+                    f"the unfinished {kind}'s date {draft.date!r} is not a valid "
+                    "YYYY-MM-DD date: using today's (or give --date)"
+                )
+                return today.isoformat()
+        if record is not None and record.date:
+            return record.date
+        if guess and kind == "prep":
+            return (today + dt.timedelta(days=1)).isoformat()
+        return today.isoformat()
 
     def _draft_spelling(
         self, kind: str, role: str, project: str, round_label: str, mine: list[NoteSummary]
@@ -380,21 +509,26 @@ class Coach:
         outcome: str | None = None,
         checklist_ids: list[str] | None = None,
         choose_project: Callable[[list[str]], str] | None = None,
+        asker: Asker | None = None,
     ) -> SessionPlan:
-        """A review of one round: by default the latest round prepared but not reviewed."""
-        plan, rounds = self._plan(
+        """A review of one round: by default the latest round prepared but not reviewed,
+        dated as that round (the day of the room). With an `asker`, a review left
+        unfinished in another project is offered."""
+        checklists = self.select_checklists("review", checklist_ids)
+        plan, rounds, _, _ = self._plan(
             "review",
             role,
             project,
             round_label,
             date,
-            checklist_ids,
             choose_project,
+            asker,
             # The latest round prepared but not reviewed; else the latest round there is.
             default_round=lambda rounds: (
                 round_to_review(rounds) or (rounds[-1].round if rounds else next_round([]))
             ),
         )
+        plan.checklists = checklists
         record = next((r for r in rounds if r.round == plan.round), None)
         if record is not None and record.latest_prep is not None:
             plan.extra["prep_note"] = record.latest_prep.file
@@ -428,7 +562,7 @@ class Coach:
                     merged[checklist.id][question.id] = default
         for cid, values in given.items():
             merged.setdefault(cid, {}).update(values)
-        cleaned = validate_answers(plan.checklists, merged, source=source)
+        cleaned = validate_answers(self._checked_as(plan, merged, given), merged, source=source)
         extra = dict(plan.extra)
         if plan.ask_outcome:
             extra.setdefault("outcome", "pending")
@@ -436,6 +570,35 @@ class Coach:
         with self.drafts.lock(plan.kind, plan.role, plan.project, plan.round, scripted=True):
             self.notes.save_new(note)
         return note
+
+    def _checked_as(
+        self,
+        plan: SessionPlan,
+        merged: dict[str, dict[str, Any]],
+        given: Mapping[str, Mapping[str, Any]],
+    ) -> list[Checklist]:
+        """The checklists a scripted save is checked against. A question whose `when`
+        does not hold is not required and takes no default; an answer given to it is
+        kept. On a shorter path (quick), the checklist's other questions may still be
+        answered (they are kept too), but only the path's questions can be required.
+        """
+        catalogue = self.catalogue()
+        checked = []
+        for checklist in plan.checklists:
+            questions = []
+            for question in checklist.questions:
+                if not condition_holds(question.when, merged, plan.extra):
+                    if question.id not in given.get(checklist.id, {}):
+                        merged[checklist.id].pop(question.id, None)
+                    question = replace(question, required=False)
+                questions.append(question)
+            whole = catalogue.get(checklist.id)
+            ids = {q.id for q in questions}
+            for question in whole.questions if whole is not None else ():
+                if question.id not in ids:
+                    questions.append(replace(question, required=False))
+            checked.append(replace(checklist, questions=tuple(questions)))
+        return checked
 
     def find_draft(self, plan: SessionPlan) -> Draft | None:
         drafts = self.drafts.find(plan.kind, plan.role, plan.project, plan.round)
@@ -447,48 +610,94 @@ class Coach:
         asker: Asker,
         *,
         summary: Callable[[SessionPlan, dict[str, dict[str, Any]]], Any] | None = None,
+        on_start: Callable[[SessionPlan], None] | None = None,
     ) -> SessionResult:
         """Run a plan interactively; offers to resume a draft of the same role and round.
 
-        Only one session of a role and round runs at a time on this machine.
+        A new session first asks what the plan leaves open (`ask_path`, `ask_date`);
+        then `on_start` is called with the settled plan (to show a header), and the
+        questions begin. Only one session of a role and round runs at a time on this
+        machine.
         """
-        with self.drafts.lock(plan.kind, plan.role, plan.project, plan.round):
-            return self._run_session(plan, asker, summary)
+        with contextlib.ExitStack() as held:
+            held.enter_context(self.drafts.lock(plan.kind, plan.role, plan.project, plan.round))
+            moved = plan.adopt_draft
+            if moved is not None:
+                held.enter_context(
+                    self.drafts.lock(moved.kind, moved.role, moved.project, moved.round)
+                )
+            return self._run_session(plan, asker, summary, on_start)
 
     def _run_session(
         self,
         plan: SessionPlan,
         asker: Asker,
         summary: Callable[[SessionPlan, dict[str, dict[str, Any]]], Any] | None,
+        on_start: Callable[[SessionPlan], None] | None,
     ) -> SessionResult:
-        draft = self.find_draft(plan)
+        draft = self._take_over(plan) if plan.adopt_draft is not None else self.find_draft(plan)
         if draft is not None:
-            answered = draft.count()
-            choice = asker.choose(
-                f"You have an unfinished {plan.kind} for {plan.role} ({plan.round}) "
-                f"with {answered} answer{'s' if answered != 1 else ''}. Resume it?",
-                [
-                    (RESUME, "Resume where I stopped"),
-                    (RESTART, "Start over (the draft is deleted)"),
-                ],
-                default=RESUME,
-            )
+            choice = plan.draft_choice
+            if choice is None:
+                answered = draft.count()
+                choice = asker.choose(
+                    f"You have an unfinished {plan.kind} for {plan.role} ({plan.round}) "
+                    f"with {answered} answer{'s' if answered != 1 else ''}. Resume it?",
+                    [
+                        (RESUME, "Resume where I stopped"),
+                        (RESTART, "Start over (the draft is deleted)"),
+                    ],
+                    default=RESUME,
+                )
             if choice == RESTART:
                 self.drafts.delete(draft)
                 draft = None
             else:
-                # A draft started with other checklists keeps them: no answer is dropped.
-                known = {c.id for c in plan.checklists}
-                catalogue = self.catalogue()
-                for cid in draft.checklists:
-                    checklist = catalogue.get(cid)
-                    if cid not in known and checklist is not None:
-                        plan.checklists.append(checklist)
-                        known.add(cid)
-                draft.checklists = [c.id for c in plan.checklists]
-                draft.extra = {**plan.extra, **draft.extra}
+                self._resume(plan, draft)
+        if draft is None:
+            if plan.ask_path:
+                self.set_path(plan, *opening.ask_path(plan, self.catalogue(), asker))
+            if plan.ask_date:
+                opening.ask_date(plan, self.day(), asker)
+        if on_start is not None:
+            on_start(plan)
         session = Session(plan, asker, self.drafts, self.notes, draft=draft, summary=summary)
         return session.run()
+
+    def _resume(self, plan: SessionPlan, draft: Draft) -> None:
+        """Carry on from a draft: a draft started with other checklists keeps them (no
+        answer is dropped), before the closing check."""
+        known = {c.id for c in plan.checklists}
+        catalogue = self.catalogue()
+        for cid in draft.checklists:
+            checklist = catalogue.get(cid)
+            if cid not in known and checklist is not None:
+                at = next(
+                    (
+                        i
+                        for i, c in enumerate(plan.checklists)
+                        if c.closing and not checklist.closing
+                    ),
+                    len(plan.checklists),
+                )
+                plan.checklists.insert(at, checklist)
+                known.add(cid)
+        draft.checklists = [c.id for c in plan.checklists]
+        draft.extra = {**plan.extra, **draft.extra}
+        if plan.path is not None:
+            draft.extra["path"] = plan.path
+        draft.chosen = plan.chosen
+
+    def _take_over(self, plan: SessionPlan) -> Draft | None:
+        """The draft left without a project, moved into this plan's project (its file
+        renamed under the lock); else this plan's own draft, if any."""
+        moved = plan.adopt_draft
+        old = moved.path if moved is not None else None
+        draft = self.drafts.load(old) if old is not None and old.exists() else None
+        if draft is None:
+            return self.find_draft(plan)
+        self.drafts.move(draft, plan.project)
+        return draft
 
     def record_outcome(
         self,
@@ -564,16 +773,30 @@ class Coach:
         """How many rows `list_roles` gives with the same filters and no limit."""
         return self.index.count_roles(**self._role_filters(role, project, outcome, since))
 
-    @staticmethod
     def _role_filters(
-        role: str | None, project: str | None, outcome: str | None, since: str | None
+        self, role: str | None, project: str | None, outcome: str | None, since: str | None
     ) -> dict[str, str | None]:
         return {
             "role": role,
             "project": project,
             "outcome": check_outcome(outcome) if outcome is not None else None,
-            "since": parse_date(since) if since is not None else None,
+            "since": parse_date(since, self.day()) if since is not None else None,
         }
+
+    def unfinished(
+        self, *, role: str | None = None, project: str | None = None, since: str | None = None
+    ) -> list[Draft]:
+        """Every unfinished session (its draft), newest first: of `role` and `project` when
+        given, and dated on or after `since`."""
+        since_date = parse_date(since, self.day()) if since is not None else None
+        drafts = self.drafts.all()
+        if role is not None:
+            drafts = [d for d in drafts if same_name(d.role, role)]
+        if project is not None:
+            drafts = [d for d in drafts if same_name(d.project, project)]
+        if since_date is not None:
+            drafts = [d for d in drafts if d.date >= since_date]
+        return drafts
 
     def timeline(
         self,
@@ -616,22 +839,6 @@ class Coach:
         if role is None:
             return hits
         return (hit for hit in hits if same_name(hit[0].role, role))
-
-
-def _first_round_version(checklist: Checklist) -> Checklist:
-    if not any(q.first_prompt for q in checklist.questions):
-        return checklist
-    questions = tuple(
-        replace(q, prompt=q.first_prompt) if q.first_prompt else q for q in checklist.questions
-    )
-    return replace(checklist, questions=questions)
-
-
-def _recall_checklist_id(checklists: list[Checklist]) -> str | None:
-    for checklist in checklists:
-        if any(q.recall for q in checklist.questions):
-            return checklist.id
-    return None
 
 
 def _stable_details(record: RoundRecord[Note]) -> dict[str, Any]:

@@ -1,0 +1,150 @@
+"""The flow of a prep in a real pseudo-terminal (issue 9): a second round opens with last
+time's direction, a quick prep chosen from the menu completes and saves, and the hint
+printed after Ctrl-C in a one-checklist session resumes that same short session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shlex
+from pathlib import Path
+
+import pytest
+
+from callback_coach.asker import ScriptedAsker
+from callback_coach.notes import read_note
+from callback_coach.prep_paths import path_menu
+from callback_coach.workflow import Coach
+
+from .helpers import saved_notes, write_checklist
+from .test_e2e import (
+    CTRL_C,
+    DOWN,
+    ENTER,
+    answer,
+    finish,
+    spawn,
+    take_the_offered_date,
+    tomorrow,
+)
+
+pytestmark = pytest.mark.e2e
+DIRECTION = "More playful, less tragic"
+
+
+def test_a_second_round_opens_with_last_rounds_direction(home: Path, coach_bin: str) -> None:
+    coach = Coach(home)
+    last_week = (dt.date.today() - dt.timedelta(days=7)).isoformat()
+    coach.save_answers(
+        coach.plan_prep("Nina", project="The Seagull", date=last_week),
+        {"refine-intention": {"want": "to be seen"}},
+    )
+    coach.save_answers(
+        coach.plan_review("Nina", outcome="callback"),
+        {"after-the-room": {"direction": DIRECTION, "one-thing": "Breathe first"}},
+    )
+    first = Coach(home).plan_prep("Nina", path="full").checklists[0]
+
+    child = spawn(coach_bin, home, "prep", "Nina", "--full", "--date", "tomorrow")
+    child.expect_exact(f"callback-2  ·  prep  ·  {tomorrow()}")
+    child.expect_exact(f"Last time: callback-1 · {last_week} · callback")
+    child.expect_exact(DIRECTION)
+    child.expect_exact("Breathe first")
+    child.expect_exact(f"1/{len(Coach(home).plan_prep('Nina', path='full').checklists)} · ")
+    assert first.questions[0].prompt not in child.before, "the panel comes first"
+    child.expect_exact(first.questions[0].prompt)
+    child.expect_exact("›")
+    child.send(CTRL_C)
+    assert finish(child) == 130
+
+
+QUICK_WARM_UP = {
+    "id": "warm-up",
+    "title": "Warm-up",
+    "phase": "prep",
+    "questions": [
+        {
+            "id": "voice",
+            "prompt": "Which vocal warm-up will you do?",
+            "type": "text",
+            "quick": True,
+        },
+        {"id": "long", "prompt": "Describe your full warm-up.", "type": "long_text"},
+        {"id": "calm", "prompt": "How calm are you?", "type": "scale", "quick": True},
+    ],
+}
+
+
+def test_a_quick_prep_chosen_from_the_menu_completes_and_saves(home: Path, coach_bin: str) -> None:
+    write_checklist(home / "checklists", "warm-up.yaml", QUICK_WARM_UP)
+    coach = Coach(home)
+    plan = coach.plan_prep("Nina", asker=ScriptedAsker())
+    (quick_label,) = [
+        label for path, label in path_menu(coach.catalogue(), plan.extra) if path == "quick"
+    ]
+    quick = coach.plan_prep("Nina", path="quick").checklists
+
+    child = spawn(coach_bin, home, "prep", "Nina")
+    child.logfile_read = screen = io.StringIO()
+    child.expect_exact("How much time do you have?")
+    child.expect_exact(quick_label)
+    child.send(DOWN + ENTER)
+    take_the_offered_date(child)
+    expected: dict[str, dict[str, object]] = {}
+    for checklist in quick:
+        for question in checklist.questions:
+            expected.setdefault(checklist.id, {})[question.id] = answer(
+                child, checklist.id, question
+            )
+    child.expect_exact("What now?")
+    child.send(ENTER)
+    child.expect_exact("Saved your prep for Nina (callback-1)")
+    child.expect_exact("Show your waiting-room card for the day?")
+    child.send(DOWN + ENTER)
+    assert finish(child) == 0
+    asked = screen.getvalue().split("Your answers")[0]
+    assert "Which vocal warm-up will you do?" in asked
+    assert "Describe your full warm-up." not in screen.getvalue(), "not even in the summary"
+    (note,) = saved_notes(home)
+    assert note.meta["path"] == "quick" and note.date == tomorrow()
+    assert {cid: given for cid, given in note.answers.items() if given} == expected
+    assert expected["warm-up"].keys() == {"voice", "calm"}
+
+
+def test_the_hint_after_ctrl_c_resumes_the_same_short_session(home: Path, coach_bin: str) -> None:
+    mindset, *closing = Coach(home).plan_prep("Nina", checklist_ids=["mindset"]).checklists
+    # The questions asked whatever the answers (not those with a `when`).
+    plain = [q for q in mindset.questions if q.when is None]
+    child = spawn(coach_bin, home, "prep", "Nina", "-c", "mindset")
+    take_the_offered_date(child)
+    got = {q.id: answer(child, mindset.id, q) for q in plain[:2]}
+    child.expect_exact(plain[2].prompt)
+    child.expect_exact("›")
+    child.send(CTRL_C)
+    child.expect(r"run `(coach [^`]*)` to resume\.")
+    hint = child.match.group(1)
+    assert finish(child) == 130
+    assert hint == f"coach prep Nina --round callback-1 --date {tomorrow()} -c mindset"
+
+    child = spawn(coach_bin, home, *shlex.split(hint)[1:])
+    child.logfile_read = screen = io.StringIO()
+    child.expect_exact("You have an unfinished prep for Nina (callback-1) with 2 answers.")
+    child.send(ENTER)
+    for question in plain[2:]:
+        got[question.id] = answer(child, mindset.id, question)
+    for check in closing:
+        for question in check.questions:
+            answer(child, check.id, question)
+    child.expect_exact("What now?")
+    asked = screen.getvalue().split("Your answers")[0]  # before the summary of them all
+    assert plain[2].prompt in asked and plain[0].prompt not in asked
+    assert "Refine intention" not in asked and "When is the callback?" not in asked
+    child.send(ENTER)
+    child.expect_exact("Show your waiting-room card for the day?")
+    child.send(DOWN + ENTER)
+    assert finish(child) == 0
+    (note,) = saved_notes(home)
+    saved = read_note(note.path)
+    assert saved.answers["mindset"] == got
+    assert saved.meta["path"] == "checklist" and saved.date == tomorrow()
+    assert [c["id"] for c in saved.meta["checklists"]] == [c.id for c in (mindset, *closing)]
