@@ -167,7 +167,12 @@ def owed(home: Path) -> Coach:
     with `coach follow-ups done`, and hand-written entries."""
     c = Coach(home)
     prep(c, project="The Seagull", date="2026-11-20")
-    answers = {"after-the-room": {**REVIEW["after-the-room"], "follow-up": ["contacts noted"]}}
+    answers = {
+        "after-the-room": {
+            **REVIEW["after-the-room"],
+            "follow-up": ["contact details of the people you met"],
+        }
+    }
     reviewed = review(c, answers=answers, outcome="callback", date="2026-11-21")
     # Hand edits: an entry with an id of its own, marked done with no day.
     set_front_matter_line(
@@ -177,7 +182,12 @@ def owed(home: Path) -> Coach:
         "follow_ups_done:\n  mine-1: true\n",
     )
     prep(c, "Sonya", project="Uncle Vanya", date="2026-11-02")
-    answers = {"after-the-room": {**REVIEW["after-the-room"], "follow-up": ["contacts noted"]}}
+    answers = {
+        "after-the-room": {
+            **REVIEW["after-the-room"],
+            "follow-up": ["contact details of the people you met"],
+        }
+    }
     review(c, "Sonya", answers=answers, outcome="pending", date="2026-11-02")
     add_follow_up("Nina", "Send the self-tape", "--due", "2026-11-25", "--for", "Anna")
     add_follow_up("Sonya", "Invite them to the show")
@@ -197,7 +207,11 @@ def test_follow_ups_json_has_its_documented_shape(owed: Coach) -> None:
     statuses = {
         (i["role"], i["what"]): (i["status"], i["source"], i["done"]) for i in every["follow_ups"]
     }
-    assert statuses["Nina", "contacts noted"] == ("done", "review", "2026-11-21")
+    assert statuses["Nina", "contact details of the people you met"] == (
+        "done",
+        "review",
+        "2026-11-21",
+    )
     assert statuses["Nina", "Card to the reader"] == ("done", "added", "yes")  # no day written
     assert statuses["Nina", "Send the self-tape"] == ("open", "added", None)
     assert ("done", "review", DAY.isoformat()) in [
