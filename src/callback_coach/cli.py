@@ -1174,8 +1174,7 @@ def resume_command(plan: SessionPlan) -> str:
 
 def run_interactive(coach: Any, plan: SessionPlan, asker: Asker | None = None) -> None:
     """Run a plan in the terminal and report the result (the prompts' common skin)."""
-    from callback_coach import console, render
-    from callback_coach.errors import Interrupted
+    from callback_coach import render
     from callback_coach.session import in_play
 
     asker = asker or terminal_asker()
@@ -1194,19 +1193,8 @@ def run_interactive(coach: Any, plan: SessionPlan, asker: Asker | None = None) -
         result = coach.run_session(plan, asker, summary=summary, on_start=start)
     except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D on an empty prompt
         draft = coach.find_draft(plan)
-        if draft is not None and draft.count():
-            count = draft.count()
-            raise Interrupted(
-                f"Stopped. Your {count} answer{'s are' if count != 1 else ' is'} kept in a draft; "
-                f"run `{resume_command(plan)}` to resume."
-            ) from None
-        raise Interrupted("Stopped before any answer; nothing was kept.") from None
-    if result.discarded:
-        console.info("Discarded: nothing was saved.")
-        return
-    console.info(f"Saved your {plan.kind} for {plan.role} ({plan.round}):")
-    console.data(str(result.note.path))
-    if plan.kind == "prep":
+        raise stopped(plan, draft.count() if draft is not None else 0) from None
+    if report_result(plan, result) and plan.kind == "prep":
         offer_card(coach, plan, asker)
 
 
@@ -1508,10 +1496,9 @@ def run_drill_interactive(coach: Any, plan: Any) -> None:
     """A drill in the terminal, with the same stop, resume and save as a prep."""
     from rich.text import Text
 
-    from callback_coach import console, render
     from callback_coach import drill as drills
+    from callback_coach import render
     from callback_coach.asker import QuestionaryAsker
-    from callback_coach.errors import Interrupted
 
     s = plan.session
     asker = drills.DrillAsker(
@@ -1529,18 +1516,33 @@ def run_drill_interactive(coach: Any, plan: Any) -> None:
         result = drills.run_drill(coach, plan, asker, summary=summary)
     except (KeyboardInterrupt, EOFError):
         draft = coach.find_draft(s)
-        count = drills.given_answers(draft) if draft is not None else 0
-        if count:
-            raise Interrupted(
-                f"Stopped. Your {count} answer{'s are' if count != 1 else ' is'} kept in a draft; "
-                f"run `{resume_command(s)}` to resume."
-            ) from None
-        raise Interrupted("Stopped before any answer; nothing was kept.") from None
+        raise stopped(s, drills.given_answers(draft) if draft is not None else 0) from None
+    report_result(s, result)
+
+
+def stopped(plan: SessionPlan, count: int) -> Exception:
+    """The one-line stop after Ctrl-C (exit 130): how many answers the draft keeps and the
+    command that resumes it."""
+    from callback_coach.errors import Interrupted
+
+    if not count:
+        return Interrupted("Stopped before any answer; nothing was kept.")
+    return Interrupted(
+        f"Stopped. Your {count} answer{'s are' if count != 1 else ' is'} kept in a draft; "
+        f"run `{resume_command(plan)}` to resume."
+    )
+
+
+def report_result(plan: SessionPlan, result: Any) -> bool:
+    """Say what became of a session (its note's path on stdout); True when it was saved."""
+    from callback_coach import console
+
     if result.discarded:
         console.info("Discarded: nothing was saved.")
-        return
-    console.info(f"Saved your drill for {s.role} ({s.round}):")
+        return False
+    console.info(f"Saved your {plan.kind} for {plan.role} ({plan.round}):")
     console.data(str(result.note.path))
+    return True
 
 
 def main() -> None:
