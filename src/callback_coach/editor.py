@@ -120,15 +120,21 @@ def _run_editor(argv: list[str], stdout: IO[Any] | None) -> int:
     import signal
     import threading
 
-    process = subprocess.Popen(argv, stdout=stdout)
     if threading.current_thread() is not threading.main_thread():
-        return process.wait()  # only the main thread may change how signals are handled
-    names = ("SIGINT", "SIGQUIT")
-    kept = {
-        n: signal.signal(getattr(signal, n), signal.SIG_IGN) for n in names if hasattr(signal, n)
-    }
+        # Only the main thread may change how signals are handled.
+        return subprocess.Popen(argv, stdout=stdout).wait()
+    names = [n for n in ("SIGINT", "SIGQUIT") if hasattr(signal, n)]
+    # Ignored before the editor starts, so an interrupt it sends at once cannot reach the
+    # coach; the editor itself gets the default handling back (POSIX) as it starts.
+    kept = {n: signal.signal(getattr(signal, n), signal.SIG_IGN) for n in names}
+
+    def default_interrupts() -> None:
+        for name in names:
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+    extra: dict[str, Any] = {"preexec_fn": default_interrupts} if os.name == "posix" else {}
     try:
-        return process.wait()
+        return subprocess.Popen(argv, stdout=stdout, **extra).wait()
     finally:
         for name, handler in kept.items():
             signal.signal(getattr(signal, name), handler)
