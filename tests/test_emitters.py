@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from callback_coach import exports, json_shapes, yamlio
@@ -112,8 +112,15 @@ def test_libyaml_is_used_for_the_common_case() -> None:
         assert not exports.c_emitter_safe([{"answer": odd}])
 
 
+_BARE = {"kind": "", "role": "", "project": None, "round": "", "date": None, "created": None}
+
+
 @settings(max_examples=300, deadline=None)
 @given(notes=st.lists(st.one_of(notes(), notes(PLAIN_TEXT, PLAIN_VALUES)), max_size=3))
+# A note ending in a kept-newlines block ("|+") before another note: no "..." between them.
+@example(
+    notes=[_note(dict(_BARE), {}, {"": "\n"}, "", "a.md"), _note(dict(_BARE), {}, {}, "", "b.md")]
+)
 def test_the_streamed_exports_equal_the_documents_written_whole(notes: list[Note]) -> None:
     catalogue = _catalogue()
     document = json_shapes.notes_json(notes, catalogue)

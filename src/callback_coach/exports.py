@@ -300,11 +300,18 @@ def yaml_chunks(
     text holds a character YAML reads as a line break (see `has_yaml_line_break`)."""
     prompts = _prompts(catalogue)
     head = f"format: {NOTES_FORMAT}\n"
+    held: str | None = None
     for note in notes:
         if head:
             yield head + "notes:\n"
             head = ""
-        yield yaml_text([note_document(note, prompts)], allow_unicode=allow_unicode)
+        if held is not None:
+            # A note ending in a kept-newlines block ("|+") closes its own little document
+            # with "..."; inside the whole document that marker only comes at the very end.
+            yield held.removesuffix("\n...\n") + "\n" if held.endswith("\n...\n") else held
+        held = yaml_text([note_document(note, prompts)], allow_unicode=allow_unicode)
+    if held is not None:
+        yield held
     if head:
         yield head + "notes: []\n"
 
