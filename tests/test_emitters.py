@@ -198,3 +198,86 @@ def _catalogue():
     from callback_coach.checklist import load_catalogue
 
     return load_catalogue(paths.builtin_checklists_dir(), None)
+
+
+# -- the direct writers (notewriter.py) --------------------------------------------------
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.one_of(TEXT, PLAIN_TEXT))
+@example(text="a\n b\n")  # a line starting with a space: still a literal block
+@example(text="\n")  # "|2+"
+@example(text=" lead\nx")  # "|2-"
+@example(text="<<")  # read as a merge key when plain
+def test_direct_yaml_text_is_pyyaml_s_own(text: str) -> None:
+    """Wherever the direct writer answers, it writes PyYAML's bytes, as a mapping value
+    and as a list item (inside a note: another key always follows)."""
+    from callback_coach.notewriter import yaml_value
+
+    for value in (text, [text, "x"]):
+        direct = yaml_value(value, "  ")
+        if direct is not None:
+            assert "- a:" + direct + "  z: 1\n" == pure([{"a": value, "z": 1}])
+
+
+def test_direct_yaml_text_takes_what_actors_write() -> None:
+    """The common text goes through the direct writer (else it would gain nothing)."""
+    from callback_coach.notewriter import yaml_text
+
+    for text in (
+        "Less pleading, more pride — été 見",
+        "yes",
+        "2026-11-20",
+        "it's: a 'quote'",
+        "line one\nline two\n",
+        "ends in a blank line\n\n",
+        " leading space\non two lines",
+        "",
+    ):
+        assert yaml_text(text, "  ") is not None, text
+    # Double quotes or escapes: PyYAML's writer decides.
+    for text in ("tab\there", "trailing space \nthen more", "bom\ufeff", "a \U0001f3ad"):
+        assert yaml_text(text, "  ") is None, text
+
+
+@settings(max_examples=300, deadline=None)
+@given(note=st.one_of(notes(), notes(PLAIN_TEXT, PLAIN_VALUES)))
+def test_direct_note_writers_equal_the_general_ones(note: Note) -> None:
+    prompts = exports.Prompts(_catalogue())
+    document = exports.note_document(note, prompts)
+    direct = prompts.writer.note_yaml_text(note)
+    if direct is not None:
+        assert direct == pure([document])
+    expected = json.dumps({"notes": [document]}, ensure_ascii=False, indent=2)
+    assert expected == '{\n  "notes": [\n    ' + prompts.writer.note_json_text(note) + "\n  ]\n}"
+
+
+def test_ordinary_notes_take_the_direct_yaml_writer() -> None:
+    note = _note(
+        {
+            "kind": "review",
+            "role": "Zoë",
+            "project": "The Seagull",
+            "round": "callback-2",
+            "date": "2026-11-20",
+            "created": "2026-11-19T21:03:12+00:00",
+        },
+        {
+            "after-the-room": {
+                "who": "Anna (casting), the director",
+                "direction": "Less pleading.\nMore pride.\n",
+                "off-book": 4,
+                "again": True,
+                "blank": "  ",
+                "people": ["Anna", "No"],
+            }
+        },
+        {},
+        "# Zoë · The Seagull · callback-2 (review)\n\nYour own notes go here.\n",
+        "2026-11-20_zoe_callback-2_review.md",
+    )
+    prompts = exports.Prompts(_catalogue())
+    written = prompts.writer.note_yaml_text(note)
+    assert written is not None
+    assert written == pure([exports.note_document(note, prompts)])
+    assert "blank" not in written  # a blank answer is not an answer

@@ -22,7 +22,6 @@ import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from json.encoder import encode_basestring  # the C encoder where CPython has it
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +31,9 @@ from callback_coach import fileio, json_shapes, yamlio
 from callback_coach.answers import format_answer
 from callback_coach.checklist import Catalogue, Checklist
 from callback_coach.errors import ExistsError, NotFoundError, UsageError
-from callback_coach.json_shapes import NOTES_FORMAT, answered, checklist_title, question_prompt
+from callback_coach.json_shapes import NOTES_FORMAT, answered
 from callback_coach.notes import Note, dump_yaml, own_text
+from callback_coach.notewriter import NoteWriter
 from callback_coach.rounds import round_rank
 from callback_coach.slugs import fold
 
@@ -103,38 +103,14 @@ def note_order(note: Note) -> tuple[Any, ...]:
 # -- notes -----------------------------------------------------------------------------
 
 
-class Prompts:
-    """Checklist titles and question prompts (a drill's own for drill answers), looked up
-    once per export."""
+class Prompts(json_shapes.Prompts):
+    """Checklist titles and question prompts looked up once per export, their Markdown
+    forms, and the writer that keeps their encoded forms (`notewriter.NoteWriter`)."""
 
     def __init__(self, catalogue: Catalogue) -> None:
-        self.catalogue = catalogue
-        self._checklists: dict[str, Checklist | None] = {}
-        self._titles: dict[str, str] = {}
-        self._prompts: dict[tuple[str, str], str] = {}
+        super().__init__(catalogue)
         self._md: dict[tuple[str, str | None], str] = {}
-
-    def get(self, cid: str) -> Checklist | None:
-        """The checklist `cid` (a Catalogue's lookup, so json_shapes can take this)."""
-        try:
-            return self._checklists[cid]
-        except KeyError:
-            found = self._checklists[cid] = self.catalogue.get(cid)
-            return found
-
-    def title(self, cid: str) -> str:
-        title = self._titles.get(cid)
-        if title is None:
-            title = self._titles[cid] = checklist_title(self.get(cid), cid)
-        return title
-
-    def prompt(self, cid: str, qid: str) -> str:
-        """The question's prompt, or its id when the checklist does not know it."""
-        key = (cid, qid)
-        prompt = self._prompts.get(key)
-        if prompt is None:
-            prompt = self._prompts[key] = question_prompt(self.get(cid), qid, cid)
-        return prompt
+        self.writer = NoteWriter(self)
 
     def md_title(self, cid: str) -> str:
         """The Markdown heading of a checklist."""
@@ -167,59 +143,26 @@ def _prompts(catalogue: Catalogue | Prompts) -> Prompts:
 
 def note_document(note: Note, catalogue: Catalogue | Prompts) -> dict[str, Any]:
     """A note as export data: `json_shapes.note_json` (the same as `show --json`)."""
-    return json_shapes.note_json(note, _prompts(catalogue))  # type: ignore[arg-type]
-
-
-# JSON in the documented layout (what json.dumps(..., indent=2, ensure_ascii=False) gives),
-# made piece by piece so that each note is encoded by C code and written as it is made.
-
-
-def _json(value: Any, pad: str) -> str:
-    """`value` as indented JSON whose first line continues a line indented by `pad`."""
-    kind = type(value)
-    if kind is str:
-        return encode_basestring(value)
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if kind is int:
-        return int.__repr__(value)
-    if kind is dict:
-        if not value:
-            return "{}"
-        inner = pad + "  "
-        items = [f"{inner}{_json_key(k)}: {_json(v, inner)}" for k, v in value.items()]
-        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
-    if kind is list:
-        if not value:
-            return "[]"
-        inner = pad + "  "
-        items = [inner + _json(v, inner) for v in value]
-        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
-    # Floats and anything unusual: exactly as json.dumps writes it.
-    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + pad)
-
-
-def _json_key(key: Any) -> str:
-    # Keys come through json_safe or json.loads: always text.
-    return encode_basestring(key if type(key) is str else str(key))
+    return json_shapes.note_json(note, _prompts(catalogue))
 
 
 def note_json(note: Note, prompts: Catalogue | Prompts) -> str:
     """`note_document(note)` as its export JSON, indented as one of the notes list: the
-    same text `json.dumps(..., indent=2)` writes there, made with the C string encoder."""
-    return _json(note_document(note, prompts), "    ")
+    same text `json.dumps(..., indent=2)` writes there (`notewriter`)."""
+    return _prompts(prompts).writer.note_json_text(note)
 
 
 def json_chunks(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> Iterator[str]:
     prompts = _prompts(catalogue)
+    return json_document(prompts.writer.note_json_text(note) for note in notes)
+
+
+def json_document(pieces: Iterable[str]) -> Iterator[str]:
+    """The JSON export around its notes' pieces (`note_json`), in order."""
     yield '{\n  "format": ' + str(NOTES_FORMAT) + ',\n  "notes": ['
     separator = "\n    "
-    for note in notes:
-        yield separator + note_json(note, prompts)
+    for piece in pieces:
+        yield separator + piece
         separator = ",\n    "
     yield "]\n}\n" if separator == "\n    " else "\n  ]\n}\n"
 
@@ -299,9 +242,22 @@ def yaml_chunks(
     """The YAML export, a note at a time. `allow_unicode` must be False when any exported
     text holds a character YAML reads as a line break (see `has_yaml_line_break`)."""
     prompts = _prompts(catalogue)
+    return yaml_document(note_yaml(note, prompts, allow_unicode=allow_unicode) for note in notes)
+
+
+def note_yaml(note: Note, prompts: Prompts, *, allow_unicode: bool = True) -> str:
+    """A note as one item of the YAML export's list (by the direct writer when it can)."""
+    text = prompts.writer.note_yaml_text(note) if allow_unicode else None
+    if text is None:
+        text = yaml_text([note_document(note, prompts)], allow_unicode=allow_unicode)
+    return text
+
+
+def yaml_document(pieces: Iterable[str]) -> Iterator[str]:
+    """The YAML export around its notes' pieces (`note_yaml`), in order."""
     head = f"format: {NOTES_FORMAT}\n"
     held: str | None = None
-    for note in notes:
+    for piece in pieces:
         if head:
             yield head + "notes:\n"
             head = ""
@@ -309,7 +265,7 @@ def yaml_chunks(
             # A note ending in a kept-newlines block ("|+") closes its own little document
             # with "..."; inside the whole document that marker only comes at the very end.
             yield held.removesuffix("\n...\n") + "\n" if held.endswith("\n...\n") else held
-        held = yaml_text([note_document(note, prompts)], allow_unicode=allow_unicode)
+        held = piece
     if held is not None:
         yield held
     if head:
@@ -340,35 +296,41 @@ def inert(cell: str) -> str:
 
 def csv_chunks(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> Iterator[str]:
     prompts = _prompts(catalogue)
+    return csv_document(note_csv(note, prompts) for note in notes)
+
+
+def csv_document(pieces: Iterable[str]) -> Iterator[str]:
+    """The CSV export: its header, then its notes' rows (`note_csv`), in order."""
+    yield ",".join(CSV_COLUMNS) + "\r\n"  # plain words: no quoting needed
+    yield from pieces
+
+
+def note_csv(note: Note, prompts: Prompts) -> str:
+    """The CSV rows of one note: one per answer."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for note in notes:
-        role, project, round_label, kind, date = (
-            note.role,
-            note.project,
-            note.round,
-            note.kind,
-            note.date,
-        )
-        for cid, answers in note.answers.items():
-            for qid, value in answered(answers):
-                row = [
-                    role,
-                    project,
-                    round_label,
-                    kind,
-                    date,
-                    cid,
-                    qid,
-                    prompts.prompt(cid, qid),
-                    format_answer(value),
-                ]
-                writer.writerow([inert(cell) if type(cell) is str else cell for cell in row])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
+    role, project, round_label, kind, date = (
+        note.role,
+        note.project,
+        note.round,
+        note.kind,
+        note.date,
+    )
+    for cid, answers in note.answers.items():
+        for qid, value in answered(answers):
+            row = [
+                role,
+                project,
+                round_label,
+                kind,
+                date,
+                cid,
+                qid,
+                prompts.prompt(cid, qid),
+                format_answer(value),
+            ]
+            writer.writerow([inert(cell) if type(cell) is str else cell for cell in row])
+    return buffer.getvalue()
 
 
 def notes_csv(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> str:
@@ -418,9 +380,14 @@ def _md_inline(text: str) -> str:
 
 def markdown_chunks(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> Iterator[str]:
     prompts = _prompts(catalogue)
+    return markdown_document(note_markdown(note, prompts) for note in notes)
+
+
+def markdown_document(pieces: Iterable[str]) -> Iterator[str]:
+    """The Markdown export: its notes' pieces (`note_markdown`) between rules, in order."""
     separator = ""
-    for note in notes:
-        yield separator + note_markdown(note, prompts)
+    for piece in pieces:
+        yield separator + piece
         separator = "\n---\n\n"
 
 
@@ -445,13 +412,30 @@ def note_chunks(
 ) -> Iterator[str]:
     """An export of many notes in `fmt`, piece by piece, equal to NOTE_RENDERERS[fmt].
     For YAML, `yaml_escapes` must be `needs_yaml_escapes(...)` of the same notes."""
+    prompts = _prompts(catalogue)
+    return document(fmt, (note_piece(fmt, note, prompts, yaml_escapes) for note in notes))
+
+
+def note_piece(fmt: str, note: Note, prompts: Prompts, yaml_escapes: bool = False) -> str:
+    """One note's part of an export in `fmt` (what `document` puts together)."""
     if fmt == "json":
-        return json_chunks(notes, catalogue)
+        return prompts.writer.note_json_text(note)
     if fmt == "yaml":
-        return yaml_chunks(notes, catalogue, allow_unicode=not yaml_escapes)
+        return note_yaml(note, prompts, allow_unicode=not yaml_escapes)
     if fmt == "csv":
-        return csv_chunks(notes, catalogue)
-    return markdown_chunks(notes, catalogue)
+        return note_csv(note, prompts)
+    return note_markdown(note, prompts)
+
+
+def document(fmt: str, pieces: Iterable[str]) -> Iterator[str]:
+    """The export in `fmt` of the notes whose pieces (`note_piece`) come in order."""
+    if fmt == "json":
+        return json_document(pieces)
+    if fmt == "yaml":
+        return yaml_document(pieces)
+    if fmt == "csv":
+        return csv_document(pieces)
+    return markdown_document(pieces)
 
 
 def needs_yaml_escapes(suspects: Iterable[Note], catalogue: Catalogue | Prompts) -> bool:

@@ -62,35 +62,67 @@ def _texts(value: Any) -> list[str]:
     return [text for text in map(_text, items) if text is not None]
 
 
-def note_json(note: Note, catalogue: Catalogue) -> dict[str, Any]:
+class Prompts:
+    """Checklist titles and question prompts (a drill's own for drill answers), each
+    looked up once: give one to `note_json` when writing many notes."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self._checklists: dict[str, Checklist | None] = {}
+        self._titles: dict[str, str] = {}
+        self._prompts: dict[tuple[str, str], str] = {}
+
+    def get(self, cid: str) -> Checklist | None:
+        """The checklist `cid`, or None."""
+        try:
+            return self._checklists[cid]
+        except KeyError:
+            found = self._checklists[cid] = self.catalogue.get(cid)
+            return found
+
+    def title(self, cid: str) -> str:
+        title = self._titles.get(cid)
+        if title is None:
+            title = self._titles[cid] = checklist_title(self.get(cid), cid)
+        return title
+
+    def prompt(self, cid: str, qid: str) -> str:
+        """The question's prompt, or its id when the checklist does not know it."""
+        key = (cid, qid)
+        prompt = self._prompts.get(key)
+        if prompt is None:
+            prompt = self._prompts[key] = question_prompt(self.get(cid), qid, cid)
+        return prompt
+
+
+def note_json(note: Note, catalogue: Catalogue | Prompts) -> dict[str, Any]:
     """A note: where it is, what it is about, the coach's details, every answer with its
-    question, the actor's own text, and the front-matter keys the actor added."""
+    question, the actor's own text, and the front-matter keys the actor added.
+
+    Built from `note_head`, `note_checklists` and `note_extra` (notewriter.py writes the
+    same document straight to text from them)."""
+    prompts = catalogue if isinstance(catalogue, Prompts) else Prompts(catalogue)
+    document = note_head(note)
+    document["checklists"] = [
+        {
+            "id": cid,
+            "title": prompts.title(cid),
+            "version": version,
+            "answers": [
+                {"id": qid, "prompt": prompts.prompt(cid, qid), "answer": answer_json(value)}
+                for qid, value in answered(answers)
+            ],
+        }
+        for cid, version, answers in note_checklists(note)
+    ]
+    document["body"] = note.body
+    document["extra"] = note_extra(note)
+    return document
+
+
+def note_head(note: Note) -> dict[str, Any]:
+    """The fields of a note's document before its checklists."""
     meta = note.meta
-    versions: dict[str, Any] = {}
-    for entry in meta.get("checklists") or []:
-        if isinstance(entry, dict) and entry.get("id") is not None:
-            version = entry.get("version")
-            ok = isinstance(version, int) and not isinstance(version, bool)
-            versions[str(entry["id"])] = version if ok else None
-    answers = note.answers
-    checklists = []
-    for cid in [*versions, *(c for c in answers if c not in versions)]:
-        checklist = catalogue.get(cid)
-        checklists.append(
-            {
-                "id": cid,
-                "title": checklist_title(checklist, cid),
-                "version": versions.get(cid),
-                "answers": [
-                    {
-                        "id": qid,
-                        "prompt": question_prompt(checklist, qid, cid),
-                        "answer": answer_json(value),
-                    }
-                    for qid, value in answered(answers.get(cid, {}))
-                ],
-            }
-        )
     return {
         "file": note.path.name if note.path else None,
         "kind": note.kind if note.kind in ("review", "drill") else "prep",
@@ -106,10 +138,31 @@ def note_json(note: Note, catalogue: Catalogue) -> dict[str, Any]:
         "medium": _text(meta.get("medium")),
         "casting_office": _text(meta.get("casting_office")),
         "people_met": _texts(meta.get("people_met")),
-        "checklists": checklists,
-        "body": note.body,
-        "extra": json_safe({k: v for k, v in meta.items() if k not in (*NOTE_KEYS, *DETAIL_KEYS)}),
     }
+
+
+def note_checklists(note: Note) -> list[tuple[str, int | None, dict[str, Any]]]:
+    """(checklist id, its version, its answers as written) for each checklist of a note:
+    those its front matter lists, in order, then any other it has answers for."""
+    versions: dict[str, Any] = {}
+    for entry in note.meta.get("checklists") or []:
+        if isinstance(entry, dict) and entry.get("id") is not None:
+            version = entry.get("version")
+            ok = isinstance(version, int) and not isinstance(version, bool)
+            versions[str(entry["id"])] = version if ok else None
+    answers = note.answers
+    return [
+        (cid, versions.get(cid), answers.get(cid, {}))
+        for cid in [*versions, *(c for c in answers if c not in versions)]
+    ]
+
+
+def note_extra(note: Note) -> Any:
+    """The front-matter keys the actor added (as JSON data)."""
+    return json_safe({k: v for k, v in note.meta.items() if k not in _NOT_EXTRA})
+
+
+_NOT_EXTRA = frozenset((*NOTE_KEYS, *DETAIL_KEYS))
 
 
 def question_prompt(checklist: Checklist | None, qid: str, cid: str = "") -> str:
@@ -181,6 +234,7 @@ def timeline_json(
     role: str, project: str, rounds: Iterable[Any], catalogue: Catalogue
 ) -> dict[str, Any]:
     """`coach show ROLE --json`: the role round by round, each with its notes."""
+    prompts = Prompts(catalogue)
     return {
         "format": SHOW_FORMAT,
         "role": role,
@@ -190,9 +244,9 @@ def timeline_json(
                 "round": r.round,
                 "date": r.date or None,
                 "outcome": r.outcome or PENDING,
-                "preps": [note_json(n, catalogue) for n in r.preps],
-                "reviews": [note_json(n, catalogue) for n in r.reviews],
-                "drills": [note_json(n, catalogue) for n in r.drills],
+                "preps": [note_json(n, prompts) for n in r.preps],
+                "reviews": [note_json(n, prompts) for n in r.reviews],
+                "drills": [note_json(n, prompts) for n in r.drills],
             }
             for r in rounds
         ],
@@ -249,7 +303,8 @@ def search_json_chunks(
 
 def notes_json(notes: Iterable[Note], catalogue: Catalogue) -> dict[str, Any]:
     """`coach export notes --format json` (and yaml): the notes in export order."""
-    return {"format": NOTES_FORMAT, "notes": [note_json(n, catalogue) for n in notes]}
+    prompts = Prompts(catalogue)
+    return {"format": NOTES_FORMAT, "notes": [note_json(n, prompts) for n in notes]}
 
 
 def checklist_document(checklist: Checklist) -> dict[str, Any]:
