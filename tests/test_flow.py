@@ -532,7 +532,7 @@ def test_any_typed_date_is_a_date_or_asked_again(coach: Coach, text: str) -> Non
 @settings(max_examples=60)
 @given(text=st.text(max_size=30))
 def test_any_date_option_is_a_date_or_a_usage_error(text: str) -> None:
-    from callback_coach.workflow import parse_date
+    from callback_coach.inputs import parse_date
 
     try:
         day = parse_date(text, MONDAY)
