@@ -74,7 +74,8 @@ def test_describe() -> None:
 
 
 def test_prep_and_review_take_people_dates(home) -> None:
-    from callback_coach.workflow import Coach, parse_date
+    from callback_coach.inputs import parse_date
+    from callback_coach.workflow import Coach
 
     coach = Coach(home)
     plan = coach.plan_prep("Nina", date="tomorrow")

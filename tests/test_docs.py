@@ -140,3 +140,23 @@ def test_every_test_the_readme_names_exists() -> None:
     source = "\n".join(p.read_text(encoding="utf-8") for p in tests.glob("test_*.py"))
     missing = sorted(n for n in named if f"def {n}(" not in source)
     assert not missing, missing
+
+
+def test_the_python_example_in_workflow_runs() -> None:
+    """The example that opens workflow.py (a Python caller's one entry point) runs as
+    written, in this test's coach home."""
+    import textwrap
+    from typing import Any
+
+    from callback_coach import workflow
+
+    lines = (workflow.__doc__ or "").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("    "))
+    end = next(i for i in range(start, len(lines)) if lines[i] and lines[i][0] != " ")
+    code = textwrap.dedent("\n".join(lines[start:end]))
+    assert "Coach.open()" in code
+    names: dict[str, Any] = {}
+    exec(code, names)
+    assert names["note"].kind == "prep"
+    assert [row.outcome for row in names["rows"]] == ["callback"]
+    assert [where for _, where, _ in names["hits"]] == ["refine-intention.want"]

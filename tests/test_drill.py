@@ -12,12 +12,12 @@ from typer.testing import CliRunner
 
 from callback_coach import drill as drills
 from callback_coach import paths
-from callback_coach.asker import ScriptedAsker
 from callback_coach.cli import app
 from callback_coach.errors import ChecklistError, ExitCode
 from callback_coach.workflow import Coach
 
 from .helpers import prep, review, saved_notes
+from .scripted import ScriptedAsker
 
 runner = CliRunner()
 SHIPPED = paths.builtin_data_dir() / "drill-notes.yaml"

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from callback_coach import paths
-from callback_coach.asker import ScriptedAsker, answer_sequence
 from callback_coach.cli import app, resume_command, run_interactive
 from callback_coach.errors import AnswersError, ExitCode, UsageError
 from callback_coach.notes import read_note
@@ -26,6 +25,8 @@ from callback_coach.opening import ask_date
 from callback_coach.prep_paths import SECONDS_PER_ANSWER, checklist_menu, estimate, path_menu
 from callback_coach.session import Notice
 from callback_coach.workflow import Coach
+
+from .scripted import ScriptedAsker, answer_sequence
 
 MONDAY = dt.date(2026, 11, 23)
 runner = CliRunner()
@@ -532,7 +533,7 @@ def test_any_typed_date_is_a_date_or_asked_again(coach: Coach, text: str) -> Non
 @settings(max_examples=60)
 @given(text=st.text(max_size=30))
 def test_any_date_option_is_a_date_or_a_usage_error(text: str) -> None:
-    from callback_coach.workflow import parse_date
+    from callback_coach.inputs import parse_date
 
     try:
         day = parse_date(text, MONDAY)

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from callback_coach.asker import ScriptedAsker
 from callback_coach.notes import read_note
 from callback_coach.prep_paths import path_menu
 from callback_coach.workflow import Coach
 
 from .helpers import saved_notes, write_checklist
+from .scripted import ScriptedAsker
 from .test_e2e import (
     CTRL_C,
     DOWN,

@@ -20,12 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from callback_coach import exports, json_shapes, paths
-from callback_coach.asker import ScriptedAsker
 from callback_coach.checklist import load_catalogue
 from callback_coach.notes import Note, read_note
 from callback_coach.workflow import Coach
 
 from .helpers import REVIEW, prep, review
+from .scripted import ScriptedAsker
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from callback_coach.asker import ScriptedAsker
 from callback_coach.cli import app
 from callback_coach.errors import AmbiguousError, ExitCode, NotFoundError
 from callback_coach.notes import read_note
@@ -16,6 +15,7 @@ from callback_coach.rounds import next_round, normalize_round
 from callback_coach.workflow import Coach
 
 from .helpers import REVIEW, prep, review
+from .scripted import ScriptedAsker
 
 runner = CliRunner()
 

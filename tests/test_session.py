@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from callback_coach.asker import ScriptedAsker, answer_sequence
 from callback_coach.drafts import DraftStore
 from callback_coach.notes import NoteStore, read_note
 from callback_coach.session import Session, SessionPlan
 from callback_coach.workflow import Coach
 
 from .helpers import make_checklist, saved_notes
+from .scripted import ScriptedAsker, answer_sequence
 
 TINY = make_checklist(
     "tiny",

@@ -295,10 +295,10 @@ def test_a_drill_is_never_a_round_in_the_season(home) -> None:
     """A saved drill (practice for the next round) neither calls a released role back
     nor shows as a prepped callback today."""
     from callback_coach import drill as drills
-    from callback_coach.asker import ScriptedAsker
     from callback_coach.workflow import Coach
 
     from .helpers import prep, review
+    from .scripted import ScriptedAsker
 
     coach = Coach(home)
     prep(coach, project="The Seagull", round_label="audition", date="2026-11-01")

@@ -1,13 +1,13 @@
 """The seam between a session and whoever answers it.
 
 `QuestionaryAsker` is the only code that imports questionary (and so prompt_toolkit); it is
-imported only when a prompt is about to be shown. `ScriptedAsker` answers from a script,
-for tests and for callers who drive a session from Python.
+imported only when a prompt is about to be shown. Any object with the `Asker` methods can
+answer a session (the tests' `ScriptedAsker` answers from a script).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TextIO, cast
 
 from callback_coach.checklist import Checklist, Question
@@ -36,84 +36,6 @@ class Asker(Protocol):
         self, message: str, options: Sequence[tuple[str, str]], default: str | None = None
     ) -> str:
         """Pick one of `options` (value, label); return the value."""
-
-
-class ScriptExhausted(AssertionError):
-    """A scripted session asked for more than its script holds."""
-
-
-class ScriptedAsker:
-    """Answers from a mapping "checklist.question" -> value and a queue of menu choices.
-
-    A key that is absent takes the offered default. Everything shown and asked is
-    recorded in `shown`, `asked` and `defaults_seen`, so tests can check what a person
-    would have seen.
-    """
-
-    def __init__(
-        self,
-        answers: Mapping[str, Any] | None = None,
-        choices: Iterable[str] = (),
-        *,
-        interrupt_after: int | None = None,
-    ) -> None:
-        self.answers: dict[str, list[Any]] = {}
-        for key, value in (answers or {}).items():
-            self.answers[key] = list(value.values) if isinstance(value, AnswerSequence) else [value]
-        self.choices = list(choices)
-        self.interrupt_after = interrupt_after
-        self.asked: list[str] = []
-        self.defaults_seen: dict[str, Any] = {}
-        self.shown: list[Any] = []
-        self.sections: list[tuple[str, int, int]] = []
-        self.menus: list[tuple[str, list[str]]] = []
-        self.references: list[tuple[str, Any]] = []
-
-    def show(self, renderable: Any) -> None:
-        self.shown.append(renderable)
-
-    def reference(self, renderable: Any, label: str) -> None:
-        self.references.append((label, renderable))
-
-    def section(self, checklist: Checklist, index: int, total: int) -> None:
-        self.sections.append((checklist.id, index, total))
-
-    def ask(self, checklist: Checklist, question: Question, default: Any) -> Any:
-        key = f"{checklist.id}.{question.id}"
-        if self.interrupt_after is not None and len(self.asked) >= self.interrupt_after:
-            raise KeyboardInterrupt
-        self.asked.append(key)
-        self.defaults_seen[key] = default
-        queue = self.answers.get(key)
-        if queue:
-            return queue.pop(0)
-        if question.required and default is None:
-            raise ScriptExhausted(f"no scripted answer for required question {key}")
-        return default
-
-    def choose(
-        self, message: str, options: Sequence[tuple[str, str]], default: str | None = None
-    ) -> str:
-        self.menus.append((message, [value for value, _ in options]))
-        if not self.choices:
-            raise ScriptExhausted(f"no scripted choice left for: {message}")
-        choice = self.choices.pop(0)
-        values = [value for value, _ in options]
-        if choice not in values:
-            raise AssertionError(f"scripted choice {choice!r} not offered in {values}")
-        return choice
-
-
-class AnswerSequence:
-    """Several answers for one question, given in turn (e.g. after a "change")."""
-
-    def __init__(self, *values: Any) -> None:
-        self.values = values
-
-
-def answer_sequence(*values: Any) -> AnswerSequence:
-    """Script several answers to the same question (first ask, then each change)."""
-    return AnswerSequence(*values)
 
 
 # The keys a prompt adds to prompt_toolkit's own, as prompt_toolkit names them and as the

@@ -369,7 +369,7 @@ def card_for(
     """The card of a role's round (default: the latest round with a prep)."""
     from callback_coach.errors import NotFoundError
     from callback_coach.history import previous_round
-    from callback_coach.workflow import check_round
+    from callback_coach.inputs import check_round
 
     name, project_name, rounds = coach.timeline(
         role, project=project, choose_project=choose_project

@@ -283,7 +283,7 @@ def prep(
     Every path ends with a short closing check. Every answer is kept in a draft as you
     go: press Ctrl-C any time and run the command it prints to resume.
     """
-    from callback_coach.workflow import check_session_options
+    from callback_coach.inputs import check_session_options
 
     check_session_options(role, round_label, date)
     path = path_option(quick, full, checklist)
@@ -366,7 +366,7 @@ def review(
     its round (the day of the room). An unfinished review is offered to resume, even one
     left in another project.
     """
-    from callback_coach.workflow import check_session_options
+    from callback_coach.inputs import check_session_options
 
     check_session_options(role, round_label, date, outcome)
     interactive = wants_prompts("review", answers, sets, defaults)
@@ -395,7 +395,7 @@ def finish(
     """Save a plan from --answers/--set/--defaults, or run it in the terminal (`asker`)."""
     from callback_coach import console
     from callback_coach.answers import read_answers
-    from callback_coach.workflow import parse_sets
+    from callback_coach.running import parse_sets
 
     if asker is None:
         given, source = read_answers(answers) if answers is not None else ({}, "--defaults")
@@ -702,8 +702,8 @@ def export_notes(
 ) -> None:
     """Export notes: a printable Markdown sheet, JSON or YAML for scripts, CSV for spreadsheets."""
     from callback_coach import console, exports
-    from callback_coach.workflow import export_files, export_text
-    from callback_coach.workflow import export_notes as select
+    from callback_coach.exporting import export_files, export_text
+    from callback_coach.exporting import export_notes as select
 
     fmt = exports.check_format(fmt, exports.NOTE_FORMATS)
     coach = open_coach()
@@ -911,7 +911,7 @@ def day_option(value: str | None, today: Any) -> Any:
     """A --since/--until date as people type it, or None."""
     import datetime as dt
 
-    from callback_coach.workflow import parse_date
+    from callback_coach.inputs import parse_date
 
     return None if value is None else dt.date.fromisoformat(parse_date(value, today))
 
@@ -1039,7 +1039,7 @@ def follow_ups_add(
     """Add a follow-up to a role's round; it is kept in that round's note (its review,
     else its prep), and only the note's follow_ups lines change."""
     from callback_coach import console, followups, season
-    from callback_coach.workflow import check_round
+    from callback_coach.inputs import check_round
 
     today_ = season.current_day()
     due_day = day_option(due, today_)

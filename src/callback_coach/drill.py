@@ -384,9 +384,9 @@ def plan_drill(
     from callback_coach import paths
     from callback_coach.errors import NotFoundError, UsageError
     from callback_coach.history import round_to_review
+    from callback_coach.inputs import check_role, check_round, parse_date
     from callback_coach.rounds import next_round
     from callback_coach.session import SessionPlan
-    from callback_coach.workflow import check_role, check_round, parse_date
 
     if not 1 <= count <= MAX_NOTES:
         raise UsageError(f"--rounds must be from 1 to {MAX_NOTES}")
@@ -506,8 +506,8 @@ def run_drill(
     """Run a drill through an asker; offers to resume an unfinished drill of the same role
     and round. Returns the SessionResult (the saved note, or discarded)."""
     from callback_coach.drafts import Draft
+    from callback_coach.planning import RESTART, RESUME
     from callback_coach.session import Session
-    from callback_coach.workflow import RESTART, RESUME
 
     s = plan.session
     with coach.drafts.lock(s.kind, s.role, s.project, s.round):

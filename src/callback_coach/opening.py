@@ -95,7 +95,7 @@ def ask_date(plan: SessionPlan, today: dt.date, asker: Asker) -> None:
     """Ask the callback's day, typed as --date takes it (the plan's date offered, as
     "tomorrow" or "today" when it is); asked again until it is a day."""
     from callback_coach.errors import UsageError
-    from callback_coach.workflow import parse_date
+    from callback_coach.inputs import parse_date
 
     offered = {today.isoformat(): "today", (today + dt.timedelta(days=1)).isoformat(): "tomorrow"}
     default: Any = offered.get(plan.date, plan.date)

@@ -74,7 +74,7 @@ def answers_summary(checklists: list[Checklist], answers: dict[str, dict[str, An
 
 
 def last_round_panel(last: Any) -> Panel:
-    """What the previous round left (workflow.LastRound): the "last time" panel a prep
+    """What the previous round left (planning.LastRound): the "last time" panel a prep
     opens with, and keeps one key away."""
     table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
     table.add_column("what", style="bold", ratio=2)

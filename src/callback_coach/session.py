@@ -57,7 +57,7 @@ class SessionPlan:
     # callback date (default: `date`) and the path (full, quick or chosen checklists).
     ask_date: bool = False
     ask_path: bool = False
-    # What a prep's previous round left (see workflow.LastRound), for the "last time"
+    # What a prep's previous round left (see planning.LastRound), for the "last time"
     # panel the person sees before the first checklist; None when there is none.
     last_round: Any = None
     # How the coach found this session's draft: None to ask resume-or-restart when one
