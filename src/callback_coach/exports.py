@@ -561,12 +561,25 @@ def write_output(
     return written
 
 
+# Pieces are written in blocks of about this many characters: a few large writes instead
+# of one per note.
+WRITE_BLOCK = 1 << 20
+
+
 def _encoded(text: Text) -> Iterator[bytes]:
     if isinstance(text, str):
         yield text.encode("utf-8")
         return
+    block: list[str] = []
+    size = 0
     for chunk in text:
-        yield chunk.encode("utf-8")
+        block.append(chunk)
+        size += len(chunk)
+        if size >= WRITE_BLOCK:
+            yield "".join(block).encode("utf-8")
+            block, size = [], 0
+    if block:
+        yield "".join(block).encode("utf-8")
 
 
 def _write_stdout(text: Text) -> None:

@@ -23,15 +23,13 @@ import hashlib
 import json
 import os
 import sqlite3
-import sys
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any, TypeVar
 
-from callback_coach import fileio, paths
+from callback_coach import fileio, parallel, paths
 from callback_coach.answers import format_answer
 from callback_coach.errors import StorageError
 from callback_coach.history import RoleRow, role_rows
@@ -151,8 +149,10 @@ NOTE_ROW_COLUMNS = (
     "role_key, project_key, meta, body, words, yaml_break, warning"
 )
 NOTE_ROW_MARKS = ", ".join("?" * len(NOTE_ROW_COLUMNS.split(",")))
-# From this many notes to read at once (building the index), several processes read them.
+# From this many notes to read at once (building the index), several processes read them,
+# READ_BATCH notes at a time.
 PARALLEL_READ_MIN = 2000
+READ_BATCH = 64
 
 
 def note_error_row(name: str, mtime_ns: int, size: int, error: str) -> tuple[Any, ...]:
@@ -218,6 +218,11 @@ def note_row(job: tuple[str, str, tuple[int, int]]) -> tuple[Any, ...]:
         int(yaml_break),
         "; ".join(note.warnings) or None,
     )
+
+
+def note_rows(jobs: list[tuple[str, str, tuple[int, int]]]) -> list[tuple[Any, ...]]:
+    """`note_row` of each job (a batch for one worker)."""
+    return [note_row(job) for job in jobs]
 
 
 # -- schema: each change a small numbered function (user_version counts them) -----------
@@ -510,29 +515,15 @@ class NoteIndex:
     def _rows(
         self, names: list[str], on_disk: dict[str, tuple[int, int]]
     ) -> Iterator[tuple[Any, ...]]:
-        """`note_row` of each note, in order: read by two processes or more when there are
-        many and the machine has the cores (the YAML of the front matter is most of it)."""
+        """`note_row` of each note, in order: read by several processes when there are
+        many (the YAML of the front matter is most of it; see parallel.py)."""
         jobs = [(str(self.notes_dir), name, on_disk[name]) for name in names]
-        workers = min(4, os.cpu_count() or 1)
-        if (
-            len(jobs) < PARALLEL_READ_MIN
-            or workers < 2
-            or sys.platform == "win32"
-            or threading.active_count() > 1  # forking a threaded program is not safe
-        ):
+        if len(jobs) < PARALLEL_READ_MIN:
             yield from map(note_row, jobs)
             return
-        import multiprocessing
-
-        try:
-            # Forked workers start at once (nothing to import again) and never touch the
-            # database: they only read notes and send back plain rows.
-            pool = multiprocessing.get_context("fork").Pool(workers)
-        except (OSError, ValueError):
-            yield from map(note_row, jobs)
-            return
-        with pool:
-            yield from pool.imap(note_row, jobs, chunksize=64)
+        batches = [jobs[i : i + READ_BATCH] for i in range(0, len(jobs), READ_BATCH)]
+        for rows in parallel.ordered_map(note_rows, batches):
+            yield from rows
 
     def _update_role(self, db: sqlite3.Connection, role_key: str, project_key: str) -> None:
         """Recompute the `list` row of one role in one project from its notes."""
