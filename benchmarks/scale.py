@@ -7,7 +7,8 @@ now, on this machine (medians of paired runs: the two sides alternate):
 
 - export --format json <= 0.5 x jrnl --format json; yaml <= 1.0 x the same;
   md <= 0.5 x jrnl --format md (10,000 notes);
-- list and search at 10,000 notes <= 1.3 x themselves at 10 notes;
+- list and search at 10,000 notes <= 1.3 x themselves at 10 notes; so are the season
+  commands (stats, follow-ups, today, export calendar: issue 11);
 - list right after one note changed <= 1.2 x a warm list;
 - list with no index at 10,000 notes <= 2.5 s;
 - the first question of prep on screen <= 1.3 x `python -c "import typer, questionary"`;
@@ -35,6 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
 MARKER = "lantern"
+# What prep asks first (the path that fits the time the actor has).
+FIRST_QUESTION = "How much time do you have?"
 COACH = [sys.executable, "-m", "callback_coach"]
 MiB = 1024 * 1024
 
@@ -123,7 +126,7 @@ def prep_peak_rss(env: dict[str, str], role: str) -> int:
         dimensions=(50, 200),
         timeout=120,
     )
-    child.expect_exact("›")
+    child.expect_exact(FIRST_QUESTION)
     child.sendcontrol("c")
     child.expect(r"PEAK (\d+)")
     peak = int(child.match.group(1)) * 1024
@@ -265,7 +268,14 @@ def main() -> int:
             )
 
         print(f"{args.large} notes against 10 notes:", flush=True)
-        for name, cmd in (("list", ["list"]), ("search", ["search", MARKER])):
+        for name, cmd in (
+            ("list", ["list"]),
+            ("search", ["search", MARKER]),
+            ("stats", ["stats"]),
+            ("follow-ups", ["follow-ups"]),
+            ("today", ["today"]),
+            ("export calendar", ["export", "calendar"]),
+        ):
             many, few = paired(runs, coach(large_env, *cmd), coach(small_env, *cmd))
             goal(
                 f"{name} {args.large} / 10",
@@ -304,7 +314,7 @@ def main() -> int:
         bare = [sys.executable, "-c", "import typer, questionary"]
         prompt_t, imports_t = paired(
             runs,
-            lambda: first_prompt([*COACH, "prep", role], large_env, "›"),
+            lambda: first_prompt([*COACH, "prep", role], large_env, FIRST_QUESTION),
             lambda: timed(bare),
         )
         drop_drafts(large)
@@ -330,6 +340,9 @@ def main() -> int:
             ("export --format md", ["export", "notes", "--format", "md"]),
             ("export --format csv", ["export", "notes", "--format", "csv"]),
             ("export to a folder", ["export", "notes", "--output", f"{tmp / 'out'}/"]),
+            ("stats", ["stats"]),
+            ("today", ["today"]),
+            ("export calendar", ["export", "calendar"]),
         ]
         for name, cmd in commands:
             peak = peak_rss([*COACH, *cmd], huge_env)

@@ -146,7 +146,7 @@ def has_yaml_line_break(value: Any) -> bool:
 # The columns of a note's row, as `note_row` gives them.
 NOTE_ROW_COLUMNS = (
     "file, mtime_ns, size, error, kind, role, project, round, date, created, outcome, "
-    "role_key, project_key, meta, body, words, yaml_break, warning"
+    "role_key, project_key, meta, body, words, yaml_break, warning, facts"
 )
 NOTE_ROW_MARKS = ", ".join("?" * len(NOTE_ROW_COLUMNS.split(",")))
 # From this many notes to read at once (building the index), several processes read them,
@@ -175,6 +175,7 @@ def note_error_row(name: str, mtime_ns: int, size: int, error: str) -> tuple[Any
         None,
         "",
         0,
+        None,
         None,
     )
 
@@ -217,7 +218,18 @@ def note_row(job: tuple[str, str, tuple[int, int]]) -> tuple[Any, ...]:
         folded_words(note),
         int(yaml_break),
         "; ".join(note.warnings) or None,
+        facts_json(note, name),
     )
+
+
+def facts_json(note: Note, name: str) -> str | None:
+    """What the season commands need from the note (`season.note_facts`), as JSON."""
+    from callback_coach import season
+
+    try:
+        return json.dumps(season.facts_row(season.note_facts(note, name)), ensure_ascii=False)
+    except (TypeError, ValueError):
+        return None  # then read from the note itself
 
 
 def note_rows(jobs: list[tuple[str, str, tuple[int, int]]]) -> list[tuple[Any, ...]]:
@@ -288,7 +300,16 @@ def _m002_warnings(db: sqlite3.Connection) -> None:
     db.execute("DELETE FROM state WHERE key = 'stamps'")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_notes, _m002_warnings]
+def _m003_facts(db: sqlite3.Connection) -> None:
+    """The season commands read each note's facts (season.note_facts) from the index:
+    a column for them, and every note read again."""
+    db.execute("ALTER TABLE notes ADD COLUMN facts TEXT")
+    db.execute("DELETE FROM notes")
+    db.execute("DELETE FROM roles")
+    db.execute("DELETE FROM state WHERE key = 'stamps'")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_notes, _m002_warnings, _m003_facts]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -596,6 +617,10 @@ class NoteIndex:
                 (fold(role),),
             )
         ]
+
+    def facts(self) -> list[tuple[str, str | None]]:
+        """(file, facts as JSON or None) of every readable note, by file name."""
+        return self._all("SELECT file, facts FROM notes WHERE error IS NULL ORDER BY file")
 
     def unreadable(self) -> list[tuple[Path, str]]:
         """Note files that could not be read, with the reason."""

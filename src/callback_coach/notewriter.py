@@ -39,7 +39,7 @@ from callback_coach.json_shapes import (
     note_head,
 )
 from callback_coach.notes import Note
-from callback_coach.yamlio import needs_quotes
+from callback_coach.yamlio import QUOTED_WORDS
 
 # -- JSON ---------------------------------------------------------------------------------
 
@@ -82,7 +82,7 @@ class NoteWriter:
     def __init__(self, prompts: Prompts) -> None:
         self.prompts = prompts
         self._json_heads: dict[str, dict[Any, str]] = {}
-        self._yaml_heads: dict[tuple[str, str], str | None] = {}
+        self._yaml_heads: dict[str, dict[Any, str | None]] = {}
 
     # -- JSON ------------------------------------------------------------------------------
 
@@ -173,12 +173,19 @@ class NoteWriter:
         return "".join(out)
 
     def _yaml_checklist(self, cid: str, version: int | None, answers: dict[str, Any]) -> str | None:
-        ident, title = yaml_value(cid, "    "), yaml_value(self.prompts.title(cid), "    ")
+        heads = self._yaml_heads.get(cid)
+        if heads is None:
+            heads = self._yaml_heads[cid] = {}
+        opening = heads.get(_OPENING, "")
+        if opening == "":
+            ident, title = yaml_value(cid, "    "), yaml_value(self.prompts.title(cid), "    ")
+            opening = heads[_OPENING] = (
+                None if ident is None or title is None else f"  - id:{ident}    title:{title}"
+            )
         number = yaml_value(version, "    ")
-        if ident is None or title is None or number is None:
+        if opening is None or number is None:
             return None
-        out = [f"  - id:{ident}    title:{title}    version:{number}"]
-        heads = self._yaml_heads
+        out = [f"{opening}    version:{number}", "    answers: []\n"]
         for qid, value in answers.items():
             if type(value) is str:
                 if not value or value.isspace():
@@ -193,22 +200,24 @@ class NoteWriter:
                     return None
             else:
                 continue
-            qid = str(qid)
-            start = heads.get((cid, qid), "")
+            start = heads.get(qid, "")
             if start == "":
-                q = yaml_value(qid, "      ")
-                p = yaml_value(self.prompts.prompt(cid, qid), "      ")
-                start = heads[(cid, qid)] = (
-                    None if q is None or p is None else f"    - id:{q}      prompt:{p}      answer:"
-                )
+                start = heads[qid] = self._yaml_answer_head(cid, str(qid))
             if start is None:
                 return None
-            if len(out) == 1:
-                out.append("    answers:\n")
             out.append(start + text)
-        if len(out) == 1:
-            out.append("    answers: []\n")
+        if len(out) > 2:
+            out[1] = "    answers:\n"
         return "".join(out)
+
+    def _yaml_answer_head(self, cid: str, qid: str) -> str | None:
+        q = yaml_value(qid, "      ")
+        p = yaml_value(self.prompts.prompt(cid, qid), "      ")
+        return None if q is None or p is None else f"    - id:{q}      prompt:{p}      answer:"
+
+
+# The key of a checklist's own opening lines among its questions' (never a question id).
+_OPENING = object()
 
 
 def yaml_value(value: Any, indent: str) -> str | None:
@@ -253,7 +262,15 @@ _OUTSIDE = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-
 # The first characters of YAML 1.1 values other than text (numbers, booleans, null, ...).
 _RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = Resolver.yaml_implicit_resolvers
 _STR_TAG = "tag:yaml.org,2002:str"
-_NOT_PLAIN_FIRST = frozenset("#,[]{}&*!|>'\"%@` ")
+# Text PyYAML will not write plain: starting with an indicator or a space, or "? ", ": ",
+# "- " (or just one of them), a document marker; holding ": " or " #"; ending in a space
+# or ":"; or starting like a number (yamlio.needs_quotes, with its words below).
+_QUOTED = re.compile(
+    r"[#,\[\]{}&*!|>'\"%@` ]|[?:-](?: |\Z)|---|\.\.\.|[-+]?[._0-9]|.*(?:: | #|[ :]\Z)"
+)
+# Words read as something other than text (quoted by yamlio), and YAML 1.1's booleans and
+# nulls: none longer than this.
+_SHORT = max(map(len, QUOTED_WORDS))
 
 
 def _reads_as_text(text: str) -> bool:
@@ -274,15 +291,9 @@ def yaml_text(text: str, indent: str) -> str | None:
         if not text:
             return "''\n"
         if (
-            text[0] in _NOT_PLAIN_FIRST
-            or text[-1] == " "
-            or text[-1] == ":"
-            or ": " in text
-            or " #" in text
-            or (text[0] in "?:-" and (len(text) == 1 or text[1] == " "))
-            or text.startswith(("---", "..."))
-            or needs_quotes(text)
-            or not _reads_as_text(text)
+            _QUOTED.match(text) is not None
+            or (len(text) <= _SHORT and (text.lower() in QUOTED_WORDS or not _reads_as_text(text)))
+            or (text[0] in "<=" and not _reads_as_text(text))
         ):
             return "'" + text.replace("'", "''") + "'\n"
         return text + "\n"

@@ -126,71 +126,45 @@ def read_facts(coach: Coach) -> list[NoteFacts]:
     """The facts of every readable note of the home: the one place the season commands
     read notes. Unreadable notes are named in `coach.warnings`, as everywhere else.
 
-    Facts are kept in the user cache folder (`season-facts.json`, next to the index),
-    checked against each note's modification time and size as the index gives them: only
-    new or changed notes are read. A missing or damaged cache is rebuilt silently.
+    The index keeps each note's facts (computed when it reads the note), so nothing is
+    parsed again; a note whose facts it could not keep is read from the index here.
     """
-    import contextlib
     import json
 
-    from callback_coach import fileio, paths
-    from callback_coach.errors import StorageError
-
-    summaries = coach.summaries()
-    path = paths.cache_dir(coach.home) / "season-facts.json"
-    cached = _load_cache(path, coach.home)
-    kept: dict[str, list[Any]] = {}
+    index = coach.index
+    rows = index.facts()
+    coach.warn_unreadable(index)
+    found: dict[str, NoteFacts] = {}
     missing = []
-    for summary in summaries:
-        entry = cached.get(summary.file)
-        if entry is not None and entry[0] == summary.mtime_ns and entry[1] == summary.size:
-            kept[summary.file] = entry
-        else:
-            missing.append(summary)
-    stamps = {s.file: (s.mtime_ns, s.size) for s in missing}
-    for note in coach.load(missing):
+    for file, text in rows:
+        try:
+            found[file] = NoteFacts(*unrow(json.loads(text or "")))
+        except (TypeError, ValueError):  # none kept (or damaged): read the note
+            missing.append(file)
+    for note in coach.iter_files(missing):
         if note.path is not None:
-            facts = note_facts(note, note.path.name)
-            kept[facts.file] = [*stamps[facts.file], _facts_row(facts)]
-    if missing or len(kept) != len(cached):
-        payload = {"version": FACTS_VERSION, "home": str(coach.home), "notes": kept}
-        with contextlib.suppress(StorageError, OSError, TypeError, ValueError):
-            fileio.atomic_write(path, json.dumps(payload, ensure_ascii=False))
-    return [NoteFacts(*_unrow(kept[s.file][2])) for s in summaries if s.file in kept]
+            found[note.path.name] = note_facts(note, note.path.name)
+    return [found[file] for file, _ in rows if file in found]
 
 
-FACTS_VERSION = 1
 _FACT_FIELDS = (
     "file", "kind", "role", "project", "round", "date", "created", "stamp", "outcome",
     "details", "follow_up_answers", "follow_ups", "follow_ups_done",
 )  # fmt: skip
+_FOLLOW_UP_ANSWERS = _FACT_FIELDS.index("follow_up_answers")
 
 
-def _facts_row(facts: NoteFacts) -> list[Any]:
+def facts_row(facts: NoteFacts) -> list[Any]:
+    """`facts` as a list of plain data (what the index keeps)."""
     return [getattr(facts, name) for name in _FACT_FIELDS]
 
 
-def _unrow(row: list[Any]) -> list[Any]:
-    values = list(row)
-    at = _FACT_FIELDS.index("follow_up_answers")
-    values[at] = [tuple(item) for item in values[at]]
-    return values
-
-
-def _load_cache(path: Any, home: Any) -> dict[str, list[Any]]:
-    import json
-
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") != FACTS_VERSION or data.get("home") != str(home):
-            return {}
-        notes: dict[str, list[Any]] = data["notes"]
-        for entry in notes.values():
-            if len(entry) != 3 or len(entry[2]) != len(_FACT_FIELDS):
-                return {}
-        return notes
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return {}
+def unrow(row: list[Any]) -> list[Any]:
+    """The fields of NoteFacts from `facts_row`'s list (read back from JSON)."""
+    if len(row) != len(_FACT_FIELDS):
+        raise ValueError("not a row of note facts")
+    row[_FOLLOW_UP_ANSWERS] = [tuple(item) for item in row[_FOLLOW_UP_ANSWERS]]
+    return row
 
 
 def load_roles(coach: Coach) -> list[RoleSeason]:

@@ -464,14 +464,14 @@ def _float(text: str) -> float:
 # .inf, -.inf) or spelled like a null or a boolean in YAML 1.1 or 1.2 (y and n included,
 # which PyYAML reads as text but other YAML 1.1 readers do not) is quoted.
 _NUMBER_LIKE = re.compile(r"[-+]?[._0-9]")
-_WORDS = frozenset(["", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n"])
+QUOTED_WORDS = frozenset(["", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n"])
 # PyYAML writes these raw when Unicode is allowed, then reads them back as line breaks.
 _YAML_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
 def needs_quotes(value: str) -> bool:
     """True when a plain (unquoted) `value` could be read as something other than text."""
-    return value.lower() in _WORDS or _NUMBER_LIKE.match(value) is not None
+    return value.lower() in QUOTED_WORDS or _NUMBER_LIKE.match(value) is not None
 
 
 class _Dumper(yaml.SafeDumper):
