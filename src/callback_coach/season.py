@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from callback_coach.rounds import round_rank
@@ -132,16 +133,32 @@ def read_facts(coach: Coach) -> list[NoteFacts]:
     import json
 
     index = coach.index
-    rows = index.facts()
+    text, missing = index.facts_list()
     coach.warn_unreadable(index)
+    try:
+        facts = [NoteFacts(*unrow(row)) for row in json.loads(text)]
+    except (TypeError, ValueError):  # a damaged row: each read on its own
+        return _read_each(coach)
+    for note in coach.iter_files(missing):  # facts the index could not keep
+        if note.path is not None:
+            facts.append(note_facts(note, note.path.name))
+    if missing:
+        facts.sort(key=lambda f: f.file)
+    return facts
+
+
+def _read_each(coach: Coach) -> list[NoteFacts]:
+    import json
+
+    rows = coach.index.facts()
     found: dict[str, NoteFacts] = {}
-    missing = []
+    damaged = []
     for file, text in rows:
         try:
             found[file] = NoteFacts(*unrow(json.loads(text or "")))
-        except (TypeError, ValueError):  # none kept (or damaged): read the note
-            missing.append(file)
-    for note in coach.iter_files(missing):
+        except (TypeError, ValueError):  # none kept, or damaged: read the note
+            damaged.append(file)
+    for note in coach.iter_files(damaged):
         if note.path is not None:
             found[note.path.name] = note_facts(note, note.path.name)
     return [found[file] for file, _ in rows if file in found]
@@ -161,7 +178,7 @@ def facts_row(facts: NoteFacts) -> list[Any]:
 
 def unrow(row: list[Any]) -> list[Any]:
     """The fields of NoteFacts from `facts_row`'s list (read back from JSON)."""
-    if len(row) != len(_FACT_FIELDS):
+    if type(row) is not list or len(row) != len(_FACT_FIELDS):
         raise ValueError("not a row of note facts")
     row[_FOLLOW_UP_ANSWERS] = [tuple(item) for item in row[_FOLLOW_UP_ANSWERS]]
     return row
@@ -195,15 +212,15 @@ class RoundFacts:
     round: str
     notes: list[NoteFacts] = field(default_factory=list)
 
-    @property
+    @cached_property
     def preps(self) -> list[NoteFacts]:
         return [n for n in self.notes if n.kind == "prep"]
 
-    @property
+    @cached_property
     def reviews(self) -> list[NoteFacts]:
         return [n for n in self.notes if n.kind == "review"]
 
-    @property
+    @cached_property
     def date(self) -> str:
         """The day of the room: the latest prep's date (a prep is dated for its callback),
         else the latest review's."""
@@ -213,7 +230,7 @@ class RoundFacts:
                 return dated[-1]
         return ""
 
-    @property
+    @cached_property
     def outcome(self) -> str | None:
         """The newest outcome recorded on the round: reviews first, then preps."""
         for note in (*reversed(self.reviews), *reversed(self.preps)):
@@ -228,11 +245,11 @@ class RoundFacts:
                 return note.details[key]
         return None
 
-    @property
+    @cached_property
     def stamp(self) -> str:
         return max((n.stamp for n in self.notes), default="")
 
-    @property
+    @cached_property
     def target(self) -> NoteFacts:
         """The note that records things about the round: its latest review, else its
         latest prep (as `coach outcome` does)."""
@@ -252,12 +269,12 @@ class RoleSeason:
     project: str
     rounds: list[RoundFacts]
 
-    @property
+    @cached_property
     def first_date(self) -> str:
         dated = [r.date for r in self.rounds if r.date]
         return min(dated) if dated else ""
 
-    @property
+    @cached_property
     def latest(self) -> RoundFacts:
         return self.rounds[-1]
 
@@ -269,7 +286,7 @@ class RoleSeason:
                 return value
         return None
 
-    @property
+    @cached_property
     def stage(self) -> int:
         """Index into STAGES of the furthest stage reached. A round other than `audition`
         means a callback came; outcomes count as their stage."""
@@ -286,7 +303,7 @@ class RoleSeason:
                     reached = 3
         return reached
 
-    @property
+    @cached_property
     def status(self) -> str:
         """`booked`, `released` (the latest outcome), or `open`: still in play."""
         if self.stage == 3:
@@ -300,9 +317,17 @@ def group_roles(facts: Iterable[NoteFacts]) -> list[RoleSeason]:
     """The notes grouped into roles (role and project, matched without regard to case or
     accents) and rounds; roles in order of their first date, then name."""
     by_role: dict[tuple[str, str], list[NoteFacts]] = {}
+    folded: dict[str, str] = {}  # names repeat from note to note: fold each once
+
+    def key(name: str) -> str:
+        found = folded.get(name)
+        if found is None:
+            found = folded[name] = fold(name)
+        return found
+
     # A drill is practice, not a round: it never makes a round prepped or counts in a role.
     for note in sorted((n for n in facts if n.kind != "drill"), key=lambda n: (n.created, n.file)):
-        by_role.setdefault((fold(note.role), fold(note.project)), []).append(note)
+        by_role.setdefault((key(note.role), key(note.project)), []).append(note)
     roles = []
     for notes in by_role.values():
         records: dict[str, RoundFacts] = {}
