@@ -241,6 +241,21 @@ def test_a_broken_hand_edit_is_a_warning_and_is_never_rewritten(home: Path) -> N
     assert path.read_text(encoding="utf-8") == text
 
 
+def test_an_id_written_by_hand_with_spaces_can_be_done(home: Path) -> None:
+    path = reviewed_nina(home, [])
+    text = path.read_text(encoding="utf-8").replace(
+        "outcome: pending\n",
+        "outcome: pending\nfollow_ups:\n- id: Call Agent\n  what: call the agent back\n",
+    )
+    path.write_text(text, encoding="utf-8")
+    (item,) = [i for i in listed() if i["what"] == "call the agent back"]
+    assert item["id"] == "call agent"
+    done = coach("follow-ups", "done", "Call Agent")
+    assert done.exit_code == 0, done.stderr
+    assert [i["what"] for i in listed("--all") if i["done"]] == ["call the agent back"]
+    assert "  call agent: '2026-11-23'\n" in path.read_text(encoding="utf-8")
+
+
 def test_ids_do_not_depend_on_file_names(home: Path) -> None:
     path = reviewed_nina(home, [])
     ids = [i["id"] for i in listed()]

@@ -53,6 +53,7 @@ def week(home: Path) -> Coach:
         checklists=["refine-intention"],
         answers={"refine-intention": {"want": "to be loved", "obstacle": "Mother"}},
         started="2026-11-22T20:00:00+00:00",
+        chosen=["refine-intention"],
     )
     DraftStore(home).save(draft)
     for text, due in (("Send the tape", "2026-11-24"), ("Call back in spring", "2027-03-01")):
@@ -79,7 +80,8 @@ def test_today_lists_what_is_next(week: Coach) -> None:
             "time": None,
             "place": None,
             "prepped": False,
-            "hint": "coach prep Kostya --project 'The Seagull' --round callback-1",
+            "hint": "coach prep Kostya --project 'The Seagull' --round callback-1"
+            " --date 2026-11-24 -c refine-intention",
         },
         {
             "role": "Nina",
@@ -107,6 +109,11 @@ def test_today_lists_what_is_next(week: Coach) -> None:
     assert [i["what"] for i in data["follow_ups"]] == ["Send the tape"]
     assert data["undated_follow_ups"] == 3  # the review's three unticked follow-ups
     assert [(d["role"], d["answers"]) for d in data["drafts"]] == [("Kostya", 2)]
+    # Its hint resumes it as it was started: its callback's date and its one checklist.
+    assert data["drafts"][0]["hint"] == (
+        "coach prep Kostya --project 'The Seagull' --round callback-1 --date 2026-11-24"
+        " -c refine-intention"
+    )
 
 
 def test_the_screen_is_short_and_names_the_next_command(week: Coach) -> None:

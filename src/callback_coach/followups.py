@@ -282,11 +282,11 @@ def _day(text: str) -> dt.date | None:
 def find(items: list[FollowUp], ident: str) -> FollowUp:
     """The item whose id is `ident`, or starts with it (at least MIN_ID_PREFIX characters)."""
     wanted = ident.strip().lower()
+    exact = [i for i in items if i.id == wanted]
+    if exact:  # an id written by hand may be anything, spaces included
+        return exact[0]
     if not re.fullmatch(r"[0-9a-z_-]+", wanted):
         raise UsageError(f"{ident!r} is not a follow-up id (see: coach follow-ups)")
-    exact = [i for i in items if i.id == wanted]
-    if exact:
-        return exact[0]
     if len(wanted) < MIN_ID_PREFIX:
         raise UsageError(f"give at least {MIN_ID_PREFIX} characters of the id")
     found = [i for i in items if i.id.startswith(wanted)]
