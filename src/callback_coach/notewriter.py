@@ -117,10 +117,15 @@ class NoteWriter:
         if heads is None:
             heads = self._json_heads[cid] = {}
         for qid, value in answers.items():
-            if type(value) is str:
+            kind = type(value)
+            if kind is str:
                 if not value or value.isspace():  # blank: not an answer
                     continue
                 text = encode_basestring(value)
+            elif kind is bool:
+                text = "true" if value else "false"
+            elif kind is int:
+                text = int.__repr__(value)
             elif is_answered(value):
                 text = json_value(answer_json(value), "              ")
             else:
