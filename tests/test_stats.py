@@ -297,6 +297,67 @@ def test_facts_come_from_the_index_and_follow_every_change(home: Path) -> None:
     ]
 
 
+def test_the_season_commands_read_the_index_s_rows_per_role(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the index holds each role's season, no command groups every note again: the
+    same answers with the slow path removed, and after a note changes only its role is
+    made again."""
+    import sqlite3
+
+    make_season(home)
+    outputs = {}
+    commands = (["stats", "--json"], ["today", "--json"], ["follow-ups", "--all", "--json"])
+    for args in commands:
+        outputs[args[0]] = runner.invoke(app, args).stdout
+    calendar = runner.invoke(app, ["export", "calendar"]).stdout
+
+    def slow(*args, **kwargs):
+        raise AssertionError("every note's facts grouped again")
+
+    monkeypatch.setattr(season, "read_facts", slow)
+    for args in commands:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0 and result.stdout == outputs[args[0]]
+    assert runner.invoke(app, ["export", "calendar"]).stdout == calendar
+    database = next(Path(os.environ["COACH_CACHE_DIR"]).rglob("index.sqlite3"))
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM season_stale").fetchone() == (0,)
+        made = db.execute("SELECT count(*) FROM seasons").fetchone()[0]
+    assert made == stats_json()["roles"]
+    # A note changes: its role waits to be made again, and only it.
+    (vanya,) = [p for p in (home / "notes").glob("*vanya_audition_prep.md")]
+    vanya.write_text(
+        vanya.read_text(encoding="utf-8").replace(
+            "round: audition", "round: audition\noutcome: callback"
+        )
+    )
+    Coach(home).index.summaries()
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT role_key FROM season_stale").fetchall() == [("vanya",)]
+    assert (
+        stats_json()["funnel"][1]["roles"] == json.loads(outputs["stats"])["funnel"][1]["roles"] + 1
+    )
+
+
+def test_damaged_season_rows_are_gone_around(home: Path) -> None:
+    import sqlite3
+
+    make_season(home)
+    commands = (["stats", "--json"], ["today", "--json"], ["follow-ups", "--all", "--json"])
+    before = [runner.invoke(app, args).stdout for args in commands]
+    database = next(Path(os.environ["COACH_CACHE_DIR"]).rglob("index.sqlite3"))
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE seasons SET data = '[[1' WHERE rowid % 2 = 0")
+    for args, expected in zip(commands, before, strict=True):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0 and result.stderr == ""
+        assert result.stdout == expected
+    with sqlite3.connect(database) as db:
+        db.execute("DROP TABLE season_events")
+    assert runner.invoke(app, ["export", "calendar"]).exit_code == 0
+
+
 def test_a_drill_is_never_a_round_in_the_season(home) -> None:
     """A saved drill (practice for the next round) neither calls a released role back
     nor shows as a prepped callback today."""

@@ -898,7 +898,7 @@ def stats(
     }
     chosen = breakdowns_option(by)
     coach = open_coach()
-    result = season_stats.season_stats(season.load_roles(coach), by=chosen, **window)
+    result = season_stats.season_stats(season.load_totals(coach), by=chosen, **window)
     if as_json:
         print_json(result.to_json())
     elif not result.roles and not (since or until):
@@ -977,7 +977,9 @@ def follow_ups_list(show_all: bool = ALL_FOLLOW_UPS_OPT, as_json: bool = JSON_OP
     from callback_coach import console, followups, season, season_render
 
     coach = open_coach()
-    items = followups.load(coach, season.load_roles(coach), season.current_day())
+    day = season.current_day()
+    owing = season.load_with_follow_ups(coach, None if show_all else day)
+    items = followups.load(coach, owing, day)
     shown = items if show_all else followups.open_items(items)
     if as_json:
         print_json(
@@ -1004,7 +1006,7 @@ def follow_ups_done(
     from callback_coach import console, followups, season
 
     coach = open_coach()
-    items = followups.load(coach, season.load_roles(coach), season.current_day())
+    items = followups.load(coach, season.load_with_follow_ups(coach), season.current_day())
     item = followups.find(items, ident)
     if followups.mark_done(coach, item, season.current_day()):
         console.info(f"Done: {item.what} ({item.role}, {item.round}).")
@@ -1078,9 +1080,11 @@ def today(as_json: bool = JSON_OPT) -> None:
     from callback_coach.today import today_view
 
     coach = open_coach()
-    roles = season.load_roles(coach)
     day = season.current_day()
-    view = today_view(roles, followups.load(coach, roles, day), season.read_drafts(coach), day)
+    drafts = season.read_drafts(coach)
+    roles, names, total = season.load_for_today(coach, day, drafts)
+    items = followups.load(coach, season.load_with_follow_ups(coach, day), day)
+    view = today_view(roles, items, drafts, day, names=names, total=total)
     if as_json:
         print_json(view.to_json())
     else:
@@ -1100,15 +1104,22 @@ def export_calendar(output: Optional[str] = OUTPUT_OPT, force: bool = FORCE_OPT)
     """Export every callback (past and upcoming) and every dated follow-up as an
     iCalendar (.ics) file for your calendar app. Importing it again updates the events
     instead of adding copies."""
+    import heapq
+
     from callback_coach import console, exports, followups, ical, season
 
     coach = open_coach()
-    roles = season.load_roles(coach)
-    items = followups.load(coach, roles, season.current_day())
-    stamps = {n.file: n.stamp for r in roles for record in r.rounds for n in record.notes}
+    owing = season.load_with_follow_ups(coach)
+    items = followups.load(coach, owing, season.current_day())
+    stamps = {n.file: n.stamp for r in owing for record in r.rounds for n in record.notes}
+    # Each round's event as the index keeps it; else made from every role here.
+    rounds = season.calendar_rows(coach)
+    if rounds is None:
+        rounds = sorted(ical.event_row(e) for e in ical.round_events(season.load_roles(coach)))
 
     def render() -> str:
-        return ical.calendar([*ical.round_events(roles), *ical.follow_up_events(items, stamps)])
+        extra = sorted(ical.event_row(e) for e in ical.follow_up_events(items, stamps))
+        return ical.calendar_of_rows(heapq.merge(rounds, extra))
 
     written = exports.write_output(
         output, render, lambda: [("callbacks.ics", render())], force=force

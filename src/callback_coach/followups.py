@@ -99,7 +99,7 @@ def collect(
     """Every follow-up of every role on `today`, oldest first. `choices_of(checklist,
     question)` gives a multiselect's choices (None when unknown); a malformed front-matter
     entry is skipped and described in `problems`."""
-    lapse_before = (today - dt.timedelta(days=LAPSE_DAYS)).isoformat()
+    lapsing = lapse_before(today)
     problems = problems if problems is not None else []
     items: list[FollowUp] = []
     for role in roles:
@@ -115,7 +115,7 @@ def collect(
                 if item.done is None and item.id in done:
                     item.done = done[item.id]
                 day = max(item.since or "", item.due or "")
-                if item.done is None and item.source == "review" and day and day < lapse_before:
+                if item.done is None and item.source == "review" and day and day < lapsing:
                     item.lapsed = True
             items.extend(found)
     return sorted(items, key=order)
@@ -149,6 +149,11 @@ def load(coach: Coach, roles: list[RoleSeason], today: dt.date) -> list[FollowUp
 def order(item: FollowUp) -> tuple[str, ...]:
     """Oldest first: the day it appeared, then due day, role, text."""
     return (item.since or "9999", item.due or "9999", fold(item.role), fold(item.what), item.id)
+
+
+def lapse_before(today: dt.date) -> str:
+    """The day before which a review's follow-up not done has lapsed, on `today`."""
+    return (today - dt.timedelta(days=LAPSE_DAYS)).isoformat()
 
 
 def open_items(items: list[FollowUp]) -> list[FollowUp]:

@@ -106,18 +106,34 @@ def follow_up_events(items: Iterable[FollowUp], stamps: dict[str, str]) -> list[
 
 
 def calendar(events: Iterable[Event], name: str = "Callbacks") -> str:
-    """The iCalendar text of `events`, in a stable order (day, then uid)."""
-    lines = [
+    """The iCalendar text of `events`, in a stable order (day, time, then uid)."""
+    return calendar_of_rows(sorted(event_row(e) for e in events), name)
+
+
+# An event ready to write: (day, minutes after midnight or -1 for all day, uid, its folded
+# lines), in the order of the calendar when sorted.
+EventRow = tuple[str, int, str, str]
+
+
+def event_row(event: Event) -> EventRow:
+    minute = -1 if event.time is None else event.time[0] * 60 + event.time[1]
+    text = "".join(fold_line(line) + "\r\n" for line in _event_lines(event))
+    return event.day.isoformat(), minute, event.uid, text
+
+
+def calendar_of_rows(rows: Iterable[EventRow], name: str = "Callbacks") -> str:
+    """The iCalendar text of events given as rows already in order."""
+    head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
         f"X-WR-CALNAME:{escape_text(name)}",
     ]
-    for event in sorted(events, key=lambda e: (e.day, e.time or (-1, 0), e.uid)):
-        lines += _event_lines(event)
-    lines.append("END:VCALENDAR")
-    return "".join(fold_line(line) + "\r\n" for line in lines)
+    parts = [fold_line(line) + "\r\n" for line in head]
+    parts += [row[3] for row in rows]
+    parts.append("END:VCALENDAR\r\n")
+    return "".join(parts)
 
 
 def _event_lines(event: Event) -> list[str]:

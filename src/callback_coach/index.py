@@ -38,6 +38,9 @@ from callback_coach.rounds import round_rank
 from callback_coach.slugs import fold
 
 _T = TypeVar("_T")
+# A role's `seasons` row after its keys, and a `season_events` row after them.
+SeasonRow = tuple[Any, ...]
+EventRow = tuple[str, int, str, str]
 DB_NAME = "index.sqlite3"
 # How long to wait for another coach that is writing the index before going around it.
 BUSY_TIMEOUT_MS = 5000
@@ -309,7 +312,55 @@ def _m003_facts(db: sqlite3.Connection) -> None:
     db.execute("DELETE FROM state WHERE key = 'stamps'")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_notes, _m002_warnings, _m003_facts]
+def _m004_seasons(db: sqlite3.Connection) -> None:
+    """What the season commands read, per role and project (see season.py): its totals,
+    its rounds' facts, its calendar events; made on the first season command after its
+    notes change (a role waiting for that is in `season_stale`)."""
+    db.execute(
+        """CREATE TABLE seasons (
+            role_key TEXT NOT NULL,
+            project_key TEXT NOT NULL,
+            role TEXT NOT NULL,
+            project TEXT NOT NULL,
+            first_date TEXT NOT NULL,
+            stage INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            rounds INTEGER NOT NULL,
+            medium TEXT,
+            office TEXT,
+            follow_ups INTEGER NOT NULL,      -- 1: some note has follow-ups
+            follow_ups_until TEXT NOT NULL,   -- after this day none can be open ('9999': any)
+            open_prep TEXT NOT NULL,          -- the latest day of a prepped round not reviewed
+            latest_date TEXT NOT NULL,
+            latest_due INTEGER NOT NULL,      -- 1: the latest round waits for a review or news
+            data TEXT NOT NULL,               -- RoleSeason.data() as JSON
+            PRIMARY KEY (role_key, project_key)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE season_events (
+            role_key TEXT NOT NULL,
+            project_key TEXT NOT NULL,
+            day TEXT NOT NULL,
+            time INTEGER NOT NULL,            -- minutes after midnight; -1: all day
+            uid TEXT NOT NULL,
+            text TEXT NOT NULL                -- the VEVENT lines, folded, CRLF
+        )"""
+    )
+    db.execute("CREATE INDEX season_events_by_role ON season_events (role_key, project_key)")
+    db.execute(
+        "CREATE TABLE season_stale (role_key TEXT NOT NULL, project_key TEXT NOT NULL, "
+        "PRIMARY KEY (role_key, project_key))"
+    )
+    db.execute("INSERT OR IGNORE INTO season_stale SELECT role_key, project_key FROM roles")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _m001_notes,
+    _m002_warnings,
+    _m003_facts,
+    _m004_seasons,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -547,10 +598,13 @@ class NoteIndex:
             yield from rows
 
     def _update_role(self, db: sqlite3.Connection, role_key: str, project_key: str) -> None:
-        """Recompute the `list` row of one role in one project from its notes."""
-        db.execute(
-            "DELETE FROM roles WHERE role_key = ? AND project_key = ?", (role_key, project_key)
-        )
+        """Recompute the `list` row of one role in one project from its notes (and leave
+        its season to be made again, see `update_seasons`)."""
+        key = (role_key, project_key)
+        db.execute("DELETE FROM roles WHERE role_key = ? AND project_key = ?", key)
+        db.execute("DELETE FROM seasons WHERE role_key = ? AND project_key = ?", key)
+        db.execute("DELETE FROM season_events WHERE role_key = ? AND project_key = ?", key)
+        db.execute("INSERT OR IGNORE INTO season_stale VALUES (?, ?)", key)
         summaries = [
             NoteSummary(*row)
             for row in db.execute(
@@ -634,6 +688,63 @@ class NoteIndex:
             "SELECT file FROM notes WHERE error IS NULL AND facts IS NULL ORDER BY file"
         )
         return text, [file for (file,) in missing]
+
+    # -- the season (season.py makes its rows) ----------------------------------------------
+
+    def update_seasons(
+        self,
+        make: Callable[[list[tuple[str, str | None]]], tuple[SeasonRow | None, list[EventRow]]],
+    ) -> None:
+        """Make the season rows of every role whose notes changed since they were made:
+        `make` gets the role's readable notes as (file, facts JSON or None) and gives its
+        `seasons` row (None: no round) and `season_events` rows. One transaction, so
+        another coach refreshing the notes waits; sqlite3.Error when it cannot be done."""
+        db = self.db()
+        if db.execute("SELECT 1 FROM season_stale LIMIT 1").fetchone() is None:
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for role_key, project_key in db.execute("SELECT * FROM season_stale").fetchall():
+                key = (role_key, project_key)
+                notes = db.execute(
+                    "SELECT file, facts FROM notes WHERE role_key = ? AND project_key = ? "
+                    "AND error IS NULL ORDER BY file",
+                    key,
+                ).fetchall()
+                season_row, events = make(notes)
+                db.execute("DELETE FROM seasons WHERE role_key = ? AND project_key = ?", key)
+                db.execute("DELETE FROM season_events WHERE role_key = ? AND project_key = ?", key)
+                if season_row is not None:
+                    values = (*key, *season_row)
+                    marks = ", ".join("?" * len(values))
+                    db.execute(f"INSERT INTO seasons VALUES ({marks})", values)
+                db.executemany(
+                    "INSERT INTO season_events VALUES (?, ?, ?, ?, ?, ?)",
+                    [(*key, *event) for event in events],
+                )
+            db.execute("DELETE FROM season_stale")
+            db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise
+
+    def season_rows(self, columns: str, where: str = "", params: tuple[Any, ...] = ()) -> list[Any]:
+        """`columns` of the roles' season rows (`where` filters), in the season's order:
+        by first date (undated last), then role and project."""
+        return self._all(
+            f"SELECT {columns} FROM seasons {where} ORDER BY "
+            "CASE first_date WHEN '' THEN '9999' ELSE first_date END, role_key, project_key",
+            params,
+        )
+
+    def season_names(self) -> dict[str, int]:
+        """How many roles (in different projects) go by each folded role name."""
+        return dict(self._all("SELECT role_key, count(*) FROM seasons GROUP BY role_key"))
+
+    def season_events(self) -> list[tuple[str, int, str, str]]:
+        """(day, minute or -1, uid, text) of every round's calendar event, in order."""
+        return self._all("SELECT day, time, uid, text FROM season_events ORDER BY day, time, uid")
 
     def unreadable(self) -> list[tuple[Path, str]]:
         """Note files that could not be read, with the reason."""

@@ -13,8 +13,11 @@ front-matter key of the same name; see README "Your season".
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import re
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -130,8 +133,6 @@ def read_facts(coach: Coach) -> list[NoteFacts]:
     The index keeps each note's facts (computed when it reads the note), so nothing is
     parsed again; a note whose facts it could not keep is read from the index here.
     """
-    import json
-
     index = coach.index
     text, missing = index.facts_list()
     coach.warn_unreadable(index)
@@ -148,8 +149,6 @@ def read_facts(coach: Coach) -> list[NoteFacts]:
 
 
 def _read_each(coach: Coach) -> list[NoteFacts]:
-    import json
-
     rows = coach.index.facts()
     found: dict[str, NoteFacts] = {}
     damaged = []
@@ -186,7 +185,170 @@ def unrow(row: list[Any]) -> list[Any]:
 
 def load_roles(coach: Coach) -> list[RoleSeason]:
     """Every role of the home with its rounds (see `group_roles`)."""
-    return group_roles(read_facts(coach))
+    return _from_index(coach, "") or group_roles(read_facts(coach))
+
+
+def load_totals(coach: Coach) -> list[RoleTotals]:
+    """Every role as `coach stats` counts it, in the order of `load_roles`."""
+    if _fresh(coach):
+        with contextlib.suppress(sqlite3.Error):
+            rows = coach.index.season_rows(
+                "role, project, first_date, stage, status, rounds, medium, office"
+            )
+            return [RoleTotals(*row) for row in rows]
+    return [role.totals() for role in group_roles(read_facts(coach))]
+
+
+def load_with_follow_ups(coach: Coach, open_on: dt.date | None = None) -> list[RoleSeason]:
+    """The roles some of whose notes hold follow-ups (the only ones `followups` reads);
+    with `open_on`, only those that may have one open on that day."""
+    where: str = "WHERE follow_ups"
+    params: tuple[Any, ...] = ()
+    if open_on is not None:
+        from callback_coach.followups import lapse_before
+
+        where, params = "WHERE follow_ups AND follow_ups_until >= ?", (lapse_before(open_on),)
+    found = _from_index(coach, where, params)
+    if found is not None:
+        return found
+    return [r for r in group_roles(read_facts(coach)) if has_follow_ups(r)]
+
+
+def load_for_today(
+    coach: Coach, day: dt.date, drafts: list[Draft]
+) -> tuple[list[RoleSeason], dict[str, int], int]:
+    """What `coach today` reads: the roles that may have something for `day` (a prepped
+    round not reviewed from that day on, a latest round waiting for a review or news, a
+    draft's role), how many roles go by each folded name, and how many roles there are."""
+    if _fresh(coach):
+        with contextlib.suppress(sqlite3.Error, ValueError, TypeError):
+            index = coach.index
+            text = day.isoformat()
+            columns = "role_key, project_key, first_date, role, project, data"
+            rows = index.season_rows(
+                columns,
+                "WHERE open_prep >= ? OR (latest_due AND latest_date != '' AND latest_date < ?)",
+                (text, text),
+            )
+            chosen = {(r[0], r[1]) for r in rows}
+            for key in {(fold(d.role), fold(d.project)) for d in drafts} - chosen:
+                rows += index.season_rows(columns, "WHERE role_key = ? AND project_key = ?", key)
+            # In the season's order, as if every role were there.
+            rows.sort(key=lambda r: (r[2] or "9999", r[0], r[1]))
+            names = index.season_names()
+            roles = [RoleSeason.from_data(r[3], r[4], json.loads(r[5])) for r in rows]
+            return roles, names, sum(names.values())
+    roles = group_roles(read_facts(coach))
+    counts: dict[str, int] = {}
+    for role in roles:
+        counts[fold(role.role)] = counts.get(fold(role.role), 0) + 1
+    return roles, counts, len(roles)
+
+
+def calendar_rows(coach: Coach) -> list[tuple[str, int, str, str]] | None:
+    """Every round's calendar event as the index keeps it (see ical.event_row), in the
+    calendar's order; None when the index cannot give them."""
+    if _fresh(coach):
+        with contextlib.suppress(sqlite3.Error):
+            return coach.index.season_events()
+    return None
+
+
+def follow_ups_until(role: RoleSeason) -> str:
+    """The latest day from which a follow-up of the role may still be open, however
+    today is (followups.collect lets a review's items lapse after a while; added ones
+    never do): "9999" when one may always be, "" when the role has none."""
+    until = ""
+    for record in role.rounds:
+        for note in record.notes:
+            if note.follow_ups is not None:
+                return "9999"
+            if note.follow_up_answers:
+                texts = any(isinstance(a, str) for _, _, a in note.follow_up_answers)
+                until = max(until, "9999" if texts or not note.date else note.date)
+    return until
+
+
+def has_follow_ups(role: RoleSeason) -> bool:
+    return any(
+        n.follow_up_answers or n.follow_ups is not None or n.follow_ups_done is not None
+        for r in role.rounds
+        for n in r.notes
+    )
+
+
+def _from_index(coach: Coach, where: str, params: tuple[Any, ...] = ()) -> list[RoleSeason] | None:
+    if not _fresh(coach):
+        return None
+    try:
+        rows = coach.index.season_rows("role, project, data", where, params)
+        return [
+            RoleSeason.from_data(role, project, json.loads(data)) for role, project, data in rows
+        ]
+    except (sqlite3.Error, ValueError, TypeError):
+        return None
+
+
+def _fresh(coach: Coach) -> bool:
+    """Bring the index's season rows up to date; False when they cannot be used (a
+    read-only or damaged database: then the notes' facts are grouped here)."""
+    try:
+        coach.index.update_seasons(lambda notes: season_row(_role_facts(coach, notes)))
+    except (sqlite3.Error, ValueError, TypeError):
+        return False
+    return True
+
+
+def _role_facts(coach: Coach, notes: list[tuple[str, str | None]]) -> list[NoteFacts]:
+    facts = []
+    missing = []
+    for file, text in notes:
+        try:
+            facts.append(NoteFacts(*unrow(json.loads(text or ""))))
+        except (TypeError, ValueError):
+            missing.append(file)
+    for note in coach.iter_files(missing):
+        if note.path is not None:
+            facts.append(note_facts(note, note.path.name))
+    return facts
+
+
+def season_row(facts: list[NoteFacts]) -> tuple[tuple[Any, ...] | None, list[Any]]:
+    """A role's row in the index's `seasons` table (after its keys) and its calendar
+    events (ical.event_row), from its notes' facts; (None, []) when it has no round."""
+    from callback_coach import ical
+
+    roles = group_roles(facts)
+    if not roles:
+        return None, []
+    (role,) = roles
+    latest = role.latest
+    open_prep = max(
+        (r.date for r in role.rounds if r.preps and not r.reviews and r.date), default=""
+    )
+    latest_due = (
+        bool(latest.date)
+        and role.status == "open"
+        and (bool(latest.preps and not latest.reviews) or latest.outcome is None)
+    )
+    totals = role.totals()
+    row = (
+        totals.role,
+        totals.project,
+        totals.first_date,
+        totals.stage,
+        totals.status,
+        totals.round_count,
+        totals.medium,
+        totals.casting_office,
+        int(has_follow_ups(role)),
+        follow_ups_until(role),
+        open_prep,
+        latest.date,
+        int(latest_due),
+        json.dumps(role.data(), ensure_ascii=False),
+    )
+    return row, [ical.event_row(e) for e in ical.round_events([role])]
 
 
 def read_drafts(coach: Coach) -> list[Draft]:
@@ -311,6 +473,63 @@ class RoleSeason:
         if self.latest.outcome == "released":
             return "released"
         return "open"
+
+    @property
+    def round_count(self) -> int:
+        return len(self.rounds)
+
+    def totals(self) -> RoleTotals:
+        """What `coach stats` counts of this role."""
+        return RoleTotals(
+            self.role,
+            self.project,
+            self.first_date,
+            self.stage,
+            self.status,
+            len(self.rounds),
+            self.detail("medium"),
+            self.detail("casting_office"),
+        )
+
+    def data(self) -> list[Any]:
+        """The role's rounds and their notes' facts as plain data (`from_data` reads it)."""
+        return [[r.round, [facts_row(n) for n in r.notes]] for r in self.rounds]
+
+    @classmethod
+    def from_data(cls, role: str, project: str, data: list[Any]) -> RoleSeason:
+        """The role `data()` gave; ValueError or TypeError when `data` is not that."""
+        rounds = []
+        for label, notes in data:
+            record = RoundFacts(str(label), [NoteFacts(*unrow(n)) for n in notes])
+            if not record.notes:
+                raise ValueError("a round without notes")
+            rounds.append(record)
+        if not rounds:
+            raise ValueError("a role without rounds")
+        return cls(role, project, rounds)
+
+
+@dataclass(frozen=True)
+class RoleTotals:
+    """A role as `coach stats` counts it (the index keeps one per role)."""
+
+    role: str
+    project: str
+    first_date: str
+    stage: int
+    status: str
+    round_count: int
+    medium: str | None
+    casting_office: str | None
+
+    def detail(self, key: str) -> str | None:
+        return (
+            self.medium
+            if key == "medium"
+            else self.casting_office
+            if key == "casting_office"
+            else None
+        )
 
 
 def group_roles(facts: Iterable[NoteFacts]) -> list[RoleSeason]:

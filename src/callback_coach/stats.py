@@ -8,13 +8,15 @@ booked. A role with no outcome yet is open, never a loss.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from callback_coach.season import STAGES, RoleSeason
+from callback_coach.season import STAGES, RoleSeason, RoleTotals
 from callback_coach.slugs import fold
 
+# A role as counted: its totals (what the index keeps), or the whole role.
+Role = RoleTotals | RoleSeason
 STATS_FORMAT = 1
 BREAKDOWNS = ("office", "medium", "project", "month")
 DEFAULT_BREAKDOWNS = ("office", "medium", "month")
@@ -47,7 +49,7 @@ class Tally:
     def booked(self) -> int:
         return self.reached[-1]
 
-    def add(self, role: RoleSeason) -> None:
+    def add(self, role: Role) -> None:
         stage = role.stage
         for index in range(stage + 1):
             self.reached[index] += 1
@@ -81,7 +83,7 @@ class Group:
 class SeasonStats:
     since: str | None
     until: str | None
-    roles: list[RoleSeason]
+    roles: list[Role]
     tally: Tally
     rounds_per_role: list[tuple[int, int]]  # (rounds, roles)
     breakdowns: dict[str, list[Group]]
@@ -110,7 +112,7 @@ class SeasonStats:
             "since": self.since,
             "until": self.until,
             "roles": tally.roles,
-            "rounds": sum(len(r.rounds) for r in self.roles),
+            "rounds": sum(r.round_count for r in self.roles),
             "funnel": self.funnel(),
             "booked_of_auditioned": {
                 "roles": tally.booked,
@@ -138,11 +140,11 @@ def _group_json(group: Group) -> dict[str, Any]:
     }
 
 
-def _month(role: RoleSeason) -> str | None:
+def _month(role: Role) -> str | None:
     return role.first_date[:7] or None
 
 
-KEYS: dict[str, Callable[[RoleSeason], str | None]] = {
+KEYS: dict[str, Callable[[Role], str | None]] = {
     "office": lambda r: r.detail("casting_office"),
     "medium": lambda r: r.detail("medium"),
     "project": lambda r: r.project or None,
@@ -150,7 +152,7 @@ KEYS: dict[str, Callable[[RoleSeason], str | None]] = {
 }
 
 
-def in_window(role: RoleSeason, since: str | None, until: str | None) -> bool:
+def in_window(role: Role, since: str | None, until: str | None) -> bool:
     """A role belongs to the window of its first round's date (its outcomes may come later)."""
     if since is None and until is None:
         return True
@@ -161,7 +163,7 @@ def in_window(role: RoleSeason, since: str | None, until: str | None) -> bool:
 
 
 def season_stats(
-    roles: list[RoleSeason],
+    roles: Sequence[Role],
     *,
     since: dt.date | None = None,
     until: dt.date | None = None,
@@ -175,7 +177,7 @@ def season_stats(
     per_rounds: dict[int, int] = {}
     for role in chosen:
         tally.add(role)
-        per_rounds[len(role.rounds)] = per_rounds.get(len(role.rounds), 0) + 1
+        per_rounds[role.round_count] = per_rounds.get(role.round_count, 0) + 1
     breakdowns = {name: breakdown(chosen, name) for name in by}
     return SeasonStats(
         since=since_text,
@@ -187,7 +189,7 @@ def season_stats(
     )
 
 
-def breakdown(roles: list[RoleSeason], name: str) -> list[Group]:
+def breakdown(roles: Sequence[Role], name: str) -> list[Group]:
     """Roles grouped by office, medium, project or month. Months in calendar order; the
     others by number of roles, then name; "not recorded" last."""
     key_of = KEYS[name]

@@ -106,18 +106,28 @@ def command(*words: str, project: str | None = None) -> str:
 
 
 def today_view(
-    roles: list[RoleSeason], items: list[FollowUp], drafts: list[Draft], today: dt.date
+    roles: list[RoleSeason],
+    items: list[FollowUp],
+    drafts: list[Draft],
+    today: dt.date,
+    *,
+    names: dict[str, int] | None = None,
+    total: int | None = None,
 ) -> TodayView:
-    """What is next for the actor on `today`."""
+    """What is next for the actor on `today`. `roles` may be only those that can have
+    something for the day (season.load_for_today), given with how many roles go by each
+    folded name (`names`) and how many there are (`total`); by default, `roles` is all."""
     horizon = (today + dt.timedelta(days=AHEAD_DAYS)).isoformat()
     day = today.isoformat()
-    names: dict[str, int] = {}
-    for role in roles:
-        names[fold(role.role)] = names.get(fold(role.role), 0) + 1
+    counts = names
+    if counts is None:
+        counts = {}
+        for role in roles:
+            counts[fold(role.role)] = counts.get(fold(role.role), 0) + 1
 
     def project_for(role: RoleSeason) -> str | None:
         # --project only where the role's name alone is ambiguous.
-        return role.project if names.get(fold(role.role), 0) > 1 else None
+        return role.project if counts.get(fold(role.role), 0) > 1 else None
 
     callbacks: list[Callback] = []
     to_review: list[RoundDue] = []
@@ -187,5 +197,5 @@ def today_view(
         undated_follow_ups=sum(1 for i in open_items if not i.due),
         drafts=due,
         pending=sorted(pending, key=lambda r: (r.date, fold(r.role))),
-        roles=len(roles),
+        roles=len(roles) if total is None else total,
     )
