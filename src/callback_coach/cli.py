@@ -1109,7 +1109,7 @@ def export_calendar(output: Optional[str] = OUTPUT_OPT, force: bool = FORCE_OPT)
     from callback_coach import console, exports, followups, ical, season
 
     coach = open_coach()
-    owing = season.load_with_follow_ups(coach)
+    owing = season.load_with_follow_ups(coach, dated=True)
     items = followups.load(coach, owing, season.current_day())
     stamps = {n.file: n.stamp for r in owing for record in r.rounds for n in record.notes}
     # Each round's event as the index keeps it; else made from every role here.

@@ -199,12 +199,18 @@ def load_totals(coach: Coach) -> list[RoleTotals]:
     return [role.totals() for role in group_roles(read_facts(coach))]
 
 
-def load_with_follow_ups(coach: Coach, open_on: dt.date | None = None) -> list[RoleSeason]:
+def load_with_follow_ups(
+    coach: Coach, open_on: dt.date | None = None, *, dated: bool = False
+) -> list[RoleSeason]:
     """The roles some of whose notes hold follow-ups (the only ones `followups` reads);
-    with `open_on`, only those that may have one open on that day."""
+    with `open_on`, only those that may have one open on that day; `dated`, only those
+    that may have one with a due day (items added, or a review's written lines: a
+    review's ticked choices have none)."""
     where: str = "WHERE follow_ups"
     params: tuple[Any, ...] = ()
-    if open_on is not None:
+    if dated:
+        where = "WHERE follow_ups AND follow_ups_until = '9999'"  # see follow_ups_until
+    elif open_on is not None:
         from callback_coach.followups import lapse_before
 
         where, params = "WHERE follow_ups AND follow_ups_until >= ?", (lapse_before(open_on),)
