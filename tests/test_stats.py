@@ -381,3 +381,70 @@ def test_a_drill_is_never_a_round_in_the_season(home) -> None:
     data = json.loads(runner.invoke(app, ["stats", "--json"]).stdout)
     assert data["rounds"] == 1
     assert data["now"] == {"open": 0, "released": 1, "booked": 0}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    keys=st.lists(
+        st.one_of(
+            st.none(),
+            st.text(st.sampled_from("abc XYZ見é·-"), min_size=1, max_size=24),
+        ),
+        min_size=1,
+        max_size=6,
+        unique=True,
+    ),
+    counts=st.lists(st.integers(0, 12_000), min_size=24, max_size=24),
+    bar=st.integers(8, 40),
+    width=st.integers(40, 140),
+    colour=st.booleans(),
+)
+def test_a_breakdown_drawn_line_by_line_is_the_table_s_own(keys, counts, bar, width, colour):
+    """The fast chart of a breakdown draws exactly what Rich's table draws."""
+    import io
+
+    from rich.console import Console
+
+    from callback_coach import season_render
+    from callback_coach.stats import Group, Tally
+
+    groups = []
+    for number, key in enumerate(keys):
+        reached = sorted(counts[number * 4 : number * 4 + 4], reverse=True)
+        groups.append(Group(key, Tally(reached=reached)))
+    fast = season_render._breakdown_lines(groups, "office", bar, width)
+    if fast is None:
+        return  # too wide for the terminal: the table draws it
+
+    def drawn(renderable) -> list[tuple[str, str]]:
+        """Each character on screen with its colour and attributes."""
+        console = Console(
+            file=io.StringIO(),
+            width=width,
+            force_terminal=colour,
+            color_system="truecolor" if colour else None,
+            no_color=not colour,
+        )
+        return [
+            (char, str(segment.style or ""))
+            for segment in console.render(renderable)
+            if not segment.control
+            for char in segment.text
+        ]
+
+    assert drawn(fast) == drawn(season_render._breakdown(groups, "office", bar))
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(st.integers(0, 500), min_size=4, max_size=4), cells=st.integers(0, 40))
+def test_a_stacked_bar_shares_its_cells_without_losing_any(parts, cells) -> None:
+    from callback_coach.season_render import _split
+
+    widths = _split(cells, parts)
+    assert all(w >= 0 for w in widths)
+    if sum(parts) and cells:
+        assert sum(widths) == cells
+        if cells >= sum(1 for p in parts if p):
+            assert all(w >= 1 for w, p in zip(widths, parts, strict=True) if p)
+    else:
+        assert widths == [0, 0, 0, 0]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.measure import Measurement
 from rich.segment import Segment
@@ -78,15 +79,20 @@ class StackedBar:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = min(self.width, options.max_width)
-        total = sum(self.parts)
-        cells = round(width * total / self.maximum) if self.maximum else 0
-        cells = max(cells, min(width, sum(1 for p in self.parts if p)))
-        widths = _split(cells, self.parts)
+        widths = _stacked_cells(self.parts, self.maximum, width)
         for shade, style, size in zip(SHADES, PART_STYLES, widths, strict=True):
             if size:
                 yield Segment(shade * size, style)
         yield Segment(" " * (width - sum(widths)))
         yield Segment.line()
+
+
+def _stacked_cells(parts: list[int], maximum: int, width: int) -> list[int]:
+    """The cells of each part of a stacked bar `width` cells wide at most."""
+    total = sum(parts)
+    cells = round(width * total / maximum) if maximum else 0
+    cells = max(cells, min(width, sum(1 for p in parts if p)))
+    return _split(cells, parts)
 
 
 def _split(cells: int, parts: list[int]) -> list[int]:
@@ -96,9 +102,12 @@ def _split(cells: int, parts: list[int]) -> list[int]:
     if not total or not cells:
         return [0] * len(parts)
     widths, running, edge = [], 0, 0
-    for part in parts:
+    for index, part in enumerate(parts):
         running += part
-        new_edge = round(cells * running / total)
+        # Never behind the edge so far (a part before may have taken a cell ahead), and
+        # leaving a cell for each part above zero still to come.
+        after = sum(1 for p in parts[index + 1 :] if p)
+        new_edge = max(edge, min(round(cells * running / total), cells - after))
         if part and new_edge <= edge:
             new_edge = min(cells, edge + 1)
         widths.append(new_edge - edge)
@@ -137,11 +146,12 @@ class StatsView:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         bar = max(8, min(MAX_BAR, options.max_width - CHART_TEXT))
-        yield stats_view(self.stats, bar)
+        yield stats_view(self.stats, bar, options.max_width)
 
 
-def stats_view(stats: SeasonStats, bar: int = MAX_BAR) -> Group:
-    """The season's charts with bars of `bar` cells."""
+def stats_view(stats: SeasonStats, bar: int = MAX_BAR, width: int | None = None) -> Group:
+    """The season's charts with bars of `bar` cells (on a terminal `width` cells wide,
+    when known)."""
     tally = stats.tally
     roles = tally.roles
     title = Text("Your season", style="bold magenta")
@@ -182,7 +192,8 @@ def stats_view(stats: SeasonStats, bar: int = MAX_BAR) -> Group:
     parts += [Text(), _heading("Rounds per role"), per_round]
 
     for name, groups in stats.breakdowns.items():
-        parts += [Text(), _heading(BREAKDOWN_TITLES[name]), _breakdown(groups, name, bar)]
+        chart = _breakdown_lines(groups, name, bar, width) or _breakdown(groups, name, bar)
+        parts += [Text(), _heading(BREAKDOWN_TITLES[name]), chart]
     if stats.breakdowns:
         parts.append(_legend())
     return Group(*parts)
@@ -200,6 +211,66 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
+def _breakdown_label(group: Breakdown, name: str) -> Text:
+    if group.key is None:
+        return Text("not recorded", style="dim")
+    if name == "month":
+        return Text(dt.date.fromisoformat(group.key + "-01").strftime("%b %Y"))
+    return Text(group.key)
+
+
+def _stack(group: Breakdown) -> list[int]:
+    """Booked, avail/hold but not booked, called back only, auditioned only."""
+    reached = group.tally.reached
+    return [reached[3], reached[2] - reached[3], reached[1] - reached[2], reached[0] - reached[1]]
+
+
+BREAKDOWN_HEADERS = ("roles", "back", "hold", "booked")
+LABEL_WIDTH = 16
+
+
+def _breakdown_lines(
+    groups: list[Breakdown], name: str, bar: int, width: int | None
+) -> Group | None:
+    """The same chart as `_breakdown`, made line by line: what Rich's table draws when
+    every column has its natural width (a long chart draws many times faster). None when
+    the chart would not fit in `width` columns: the table then decides how to shrink."""
+    if width is None:
+        return None
+    labels = [_breakdown_label(g, name) for g in groups]
+    label_width = min(LABEL_WIDTH, max(cell_len(t.plain) for t in labels))
+    numbers = [[str(n) for n in g.tally.reached] for g in groups]
+    widths = [
+        max(len(h), *(len(row[i]) for row in numbers)) for i, h in enumerate(BREAKDOWN_HEADERS)
+    ]
+    if label_width + 1 + bar + sum(w + 1 for w in widths) > width:
+        return None
+    most = max(g.tally.roles for g in groups)
+    header = Text(" " * (label_width + 1 + bar), style="dim")  # (Rich's header_style)
+    for title, size in zip(BREAKDOWN_HEADERS, widths, strict=True):
+        header.append(" " + title.rjust(size))
+    lines = [header]
+    for group, label, row in zip(groups, labels, numbers, strict=True):
+        label.truncate(label_width, overflow="ellipsis")
+        line = Text()
+        line.append_text(label)
+        line.append(" " * (label_width - cell_len(label.plain)), label.style)
+        line.append(" ")
+        cells = _stacked_cells(_stack(group), most, bar)
+        for shade, style, size in zip(SHADES, PART_STYLES, cells, strict=True):
+            if size:
+                line.append(shade * size, style)
+        line.append(" " * (bar - sum(cells)))
+        for text, size in zip(row, widths, strict=True):
+            line.append(" " + text.rjust(size))
+        lines.append(line)
+    for line in lines:
+        line.no_wrap = True
+        line.overflow = "ignore"
+        line.end = "\n"
+    return Group(*lines)
+
+
 def _breakdown(groups: list[Breakdown], name: str, bar: int) -> Table:
     table = _chart(show_header=True)
     table.add_column("", no_wrap=True, overflow="ellipsis", max_width=16)
@@ -208,21 +279,11 @@ def _breakdown(groups: list[Breakdown], name: str, bar: int) -> Table:
         table.add_column(header, justify="right", no_wrap=True)
     most = max(g.tally.roles for g in groups)
     for group in groups:
-        if group.key is None:
-            label = Text("not recorded", style="dim")
-        elif name == "month":
-            label = Text(dt.date.fromisoformat(group.key + "-01").strftime("%b %Y"))
-        else:
-            label = Text(group.key)
-        reached = group.tally.reached
-        # Booked, avail/hold but not booked, called back only, auditioned only.
-        stack = [
-            reached[3],
-            reached[2] - reached[3],
-            reached[1] - reached[2],
-            reached[0] - reached[1],
-        ]
-        table.add_row(label, StackedBar(stack, most, bar), *(str(n) for n in reached))
+        table.add_row(
+            _breakdown_label(group, name),
+            StackedBar(_stack(group), most, bar),
+            *(str(n) for n in group.tally.reached),
+        )
     return table
 
 
