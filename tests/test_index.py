@@ -23,6 +23,7 @@ from callback_coach.index import NoteIndex
 from callback_coach.workflow import Coach
 
 from .helpers import prep
+from .test_emitters import notes as emitter_notes
 
 runner = CliRunner()
 COMMANDS = (
@@ -374,3 +375,13 @@ def test_a_large_build_read_by_several_processes_is_the_same(
     parallel.close()
     bad.unlink()
     assert answers() == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(note=emitter_notes())
+def test_the_searched_words_are_the_actor_s_lines_casefolded(note) -> None:
+    """`folded_words` (made for every note read) is `actor_lines`, casefolded, one per line."""
+    from callback_coach.index import actor_lines, folded_words
+
+    expected = "\n".join(line.casefold() for _, line in actor_lines(note))
+    assert folded_words(note) == expected

@@ -92,7 +92,14 @@ def actor_lines(note: Note) -> list[tuple[str, str]]:
             for line in format_answer(value).split("\n"):
                 if line.strip():
                     lines.append((f"{cid}.{qid}", line.replace("\r", "")))
+    lines += [("body", line) for line in _body_lines(note)]
+    return lines
+
+
+def _body_lines(note: Note) -> list[str]:
+    """The lines of the body the actor wrote (not the coach's heading and hint)."""
     heading = coach_heading(note.role, note.project, note.round, note.kind)
+    lines = []
     first = True
     for line in note.body.split("\n"):
         stripped = line.strip()
@@ -103,13 +110,23 @@ def actor_lines(note: Note) -> list[tuple[str, str]]:
             continue
         first = False
         if stripped != BODY_HINT:
-            lines.append(("body", line.replace("\r", "")))
+            lines.append(line.replace("\r", ""))
     return lines
 
 
 def folded_words(note: Note) -> str:
-    """The text search looks in: the actor's lines, casefolded, one per line."""
-    return "\n".join(line.casefold() for _, line in actor_lines(note))
+    """The text search looks in: the actor's lines (`actor_lines`), casefolded, one per
+    line (made without their places: it is done for every note the index reads)."""
+    parts = []
+    for answers in note.answers.values():
+        for value in answers.values():
+            text = value if type(value) is str else format_answer(value)
+            if "\n" in text:
+                parts += [line.replace("\r", "") for line in text.split("\n") if line.strip()]
+            elif text and not text.isspace():
+                parts.append(text.replace("\r", ""))
+    parts += _body_lines(note)
+    return "\n".join(parts).casefold()
 
 
 def _meta_json(meta: dict[str, Any]) -> str | None:
@@ -156,6 +173,8 @@ NOTE_ROW_MARKS = ", ".join("?" * len(NOTE_ROW_COLUMNS.split(",")))
 # READ_BATCH notes at a time.
 PARALLEL_READ_MIN = 2000
 READ_BATCH = 64
+# Rows written to the database at a time.
+INSERT_BATCH = 500
 
 
 def note_error_row(name: str, mtime_ns: int, size: int, error: str) -> tuple[Any, ...]:
@@ -517,14 +536,16 @@ class NoteIndex:
 
     def _changes(
         self, db: sqlite3.Connection, on_disk: dict[str, tuple[int, int]]
-    ) -> tuple[list[str], list[str]]:
+    ) -> tuple[list[str], list[str], list[str]]:
+        """The notes new or changed on disk, those gone, and of the changed the ones the
+        index has rows for."""
         known = {
             file: (mtime_ns, size)
             for file, mtime_ns, size in db.execute("SELECT file, mtime_ns, size FROM notes")
         }
         changed = sorted(name for name, stamp in on_disk.items() if known.get(name) != stamp)
         removed = sorted(name for name in known if name not in on_disk)
-        return changed, removed
+        return changed, removed, [name for name in changed if name in known]
 
     def _refresh(self, db: sqlite3.Connection) -> None:
         """Bring the database up to date with the notes folder, in one transaction."""
@@ -536,7 +557,7 @@ class NoteIndex:
             row = db.execute("SELECT value FROM state WHERE key = 'stamps'").fetchone()
             if row is not None and row[0] == digest:
                 return
-            changed, removed = self._changes(db, on_disk)
+            changed, removed, _ = self._changes(db, on_disk)
             if not changed and not removed:
                 with contextlib.suppress(sqlite3.OperationalError):  # read-only: fine
                     db.execute("INSERT OR REPLACE INTO state VALUES ('stamps', ?)", (digest,))
@@ -548,16 +569,20 @@ class NoteIndex:
             raise _Unusable(str(exc)) from None
         try:
             # Another coach may have brought it up to date while this one waited.
-            changed, removed = self._changes(db, on_disk)
+            changed, removed, replaced = self._changes(db, on_disk)
             groups: set[tuple[str, str]] = set()
-            for name in removed:
+            for name in [*removed, *replaced]:
                 groups.update(self._delete(db, name))
-            for name in changed:
-                groups.update(self._delete(db, name))
+            insert = f"INSERT INTO notes ({NOTE_ROW_COLUMNS}) VALUES ({NOTE_ROW_MARKS})"
+            batch: list[tuple[Any, ...]] = []
             for row in self._rows(changed, on_disk):
-                group = self._insert(db, row)
-                if group is not None:
-                    groups.add(group)
+                batch.append(row)
+                if row[3] is None:  # readable: it belongs to a role
+                    groups.add((row[11], row[12]))
+                if len(batch) >= INSERT_BATCH:
+                    db.executemany(insert, batch)
+                    batch.clear()
+            db.executemany(insert, batch)
             for role_key, project_key in groups:
                 self._update_role(db, role_key, project_key)
             db.execute("INSERT OR REPLACE INTO state VALUES ('stamps', ?)", (digest,))
@@ -578,11 +603,6 @@ class NoteIndex:
         ).fetchall()
         db.execute("DELETE FROM notes WHERE file = ?", (name,))
         return [(role_key, project_key) for role_key, project_key, error in rows if error is None]
-
-    def _insert(self, db: sqlite3.Connection, row: tuple[Any, ...]) -> tuple[str, str] | None:
-        """Add a note's row (from `note_row`); the role it belongs to (None if unreadable)."""
-        db.execute(f"INSERT INTO notes ({NOTE_ROW_COLUMNS}) VALUES ({NOTE_ROW_MARKS})", row)
-        return None if row[3] is not None else (row[11], row[12])
 
     def _rows(
         self, names: list[str], on_disk: dict[str, tuple[int, int]]
