@@ -60,6 +60,10 @@ _COLLECTION_TAGS = (None, "!", _TAG + "seq", _TAG + "map")
 _BOOLS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _RESOLVER = yaml.resolver.Resolver()
+# The first characters of plain values YAML may read as something other than text (a
+# plain value starting otherwise is text: no need to ask the resolver).
+_RESOLVED_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
+_ANY_FIRST = None in yaml.resolver.Resolver.yaml_implicit_resolvers
 
 
 class ReadError(ValueError):
@@ -269,8 +273,20 @@ class _Builder:
             kind = event.__class__
             if kind is ScalarEvent:
                 line = event.start_mark.line + self.offset
-                self._count(1, line)
-                value = self._scalar(event, line)
+                self.count += 1
+                if self.count > MAX_VALUES:
+                    self._count(0, line)
+                text = event.value
+                if (
+                    event.tag is None
+                    and event.implicit[0]
+                    and text
+                    and text[0] not in _RESOLVED_FIRST
+                    and not _ANY_FIRST
+                ):
+                    value: Any = text  # plain text that cannot read as anything else
+                else:
+                    value = self._scalar(event, line)
                 if event.anchor is not None:
                     self.anchors[event.anchor] = (value, 1, 0)
                 self._add(Node("scalar", value, line) if self.nodes else value, 0, line)
