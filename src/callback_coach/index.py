@@ -583,7 +583,12 @@ class NoteIndex:
                     db.executemany(insert, batch)
                     batch.clear()
             db.executemany(insert, batch)
-            for role_key, project_key in groups:
+            # Their seasons are made again by the next season command (update_seasons).
+            stale = sorted(groups)
+            for table in ("seasons", "season_events"):
+                db.executemany(f"DELETE FROM {table} WHERE role_key = ? AND project_key = ?", stale)
+            db.executemany("INSERT OR IGNORE INTO season_stale VALUES (?, ?)", stale)
+            for role_key, project_key in stale:
                 self._update_role(db, role_key, project_key)
             db.execute("INSERT OR REPLACE INTO state VALUES ('stamps', ?)", (digest,))
             db.execute("COMMIT")
@@ -618,13 +623,9 @@ class NoteIndex:
             yield from rows
 
     def _update_role(self, db: sqlite3.Connection, role_key: str, project_key: str) -> None:
-        """Recompute the `list` row of one role in one project from its notes (and leave
-        its season to be made again, see `update_seasons`)."""
+        """Recompute the `list` row of one role in one project from its notes."""
         key = (role_key, project_key)
         db.execute("DELETE FROM roles WHERE role_key = ? AND project_key = ?", key)
-        db.execute("DELETE FROM seasons WHERE role_key = ? AND project_key = ?", key)
-        db.execute("DELETE FROM season_events WHERE role_key = ? AND project_key = ?", key)
-        db.execute("INSERT OR IGNORE INTO season_stale VALUES (?, ?)", key)
         summaries = [
             NoteSummary(*row)
             for row in db.execute(
