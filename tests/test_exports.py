@@ -112,8 +112,8 @@ def test_csv_neutralises_formulas() -> None:
 
 def test_exports_with_no_notes(home: Path) -> None:
     for fmt, expected in (
-        ("json", {"format": 3, "notes": []}),
-        ("yaml", {"format": 3, "notes": []}),
+        ("json", {"format": 4, "notes": []}),
+        ("yaml", {"format": 4, "notes": []}),
     ):
         result = coach("export", "notes", "--format", fmt)
         assert result.exit_code == 0
@@ -197,7 +197,7 @@ def test_output_to_a_file_then_refusal_then_force(history: Coach, tmp_path: Path
     ]
     assert target.read_text() == "mine"
     forced = coach("export", "notes", "--format", "json", "--output", str(target), "--force")
-    assert forced.exit_code == 0 and json.loads(target.read_text())["format"] == 3
+    assert forced.exit_code == 0 and json.loads(target.read_text())["format"] == 4
 
 
 def test_output_to_a_folder_writes_one_file_per_note(history: Coach, tmp_path: Path) -> None:

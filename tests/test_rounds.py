@@ -165,6 +165,39 @@ def test_outcome_later_changes_only_the_outcome(home: Path) -> None:
     assert after.replace(changed[0], "outcome: pending").replace(changed[1] + "\n", "") == edited
 
 
+def test_a_replaced_outcome_is_kept_and_still_counts_in_the_season(home: Path) -> None:
+    """A hold that became a release: the note keeps the hold under `earlier_outcomes`
+    (only the outcome lines change), `show --json` gives it, and `stats` still counts the
+    role as reaching avail/hold."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from callback_coach.cli import app
+
+    coach = Coach(home)
+    prep(coach)
+    path = review(coach, outcome="hold")
+    before = path.read_text(encoding="utf-8")
+    coach.record_outcome("Nina", "released")
+    after = path.read_text(encoding="utf-8")
+    added = [line for line in after.splitlines() if line not in before.splitlines()]
+    assert added[:1] == ["outcome: released"] and "earlier_outcomes:" in added
+    assert "- hold" in added
+    assert read_note(path).meta["earlier_outcomes"] == ["hold"]
+    coach.record_outcome("Nina", "released")  # the same again: nothing more kept
+    coach.record_outcome("Nina", "booked")
+    assert read_note(path).meta["earlier_outcomes"] == ["hold", "released"]
+    runner = CliRunner()
+    shown = json.loads(runner.invoke(app, ["show", "Nina", "--json"]).stdout)
+    assert shown["rounds"][0]["reviews"][0]["earlier_outcomes"] == ["hold", "released"]
+    coach.record_outcome("Nina", "released")
+    stats = json.loads(runner.invoke(app, ["stats", "--json"]).stdout)
+    # Booked, then released: it got that far (the funnel), and it is released now.
+    assert [s["roles"] for s in stats["funnel"]] == [1, 1, 1, 1]
+    assert stats["now"] == {"open": 0, "released": 1, "booked": 0}
+
+
 def test_outcome_on_a_round_with_only_a_prep(home: Path) -> None:
     coach = Coach(home)
     path = prep(coach)

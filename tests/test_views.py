@@ -93,7 +93,7 @@ def test_list_with_no_notes(home: Path) -> None:
 
 def test_show_json_puts_prep_and_review_together(history: Coach) -> None:
     data, _ = coach_json("show", "nina")
-    assert (data["format"], data["role"], data["project"]) == (3, "Nina", "The Seagull")
+    assert (data["format"], data["role"], data["project"]) == (4, "Nina", "The Seagull")
     first, second = data["rounds"]
     assert first["round"] == "callback-1" and first["outcome"] == "callback"
     assert second["outcome"] == "pending"

@@ -20,14 +20,22 @@ from callback_coach.notes import NOTE_KEYS, Note
 
 # `format` of each document: raised when that document's shape changes.
 LIST_FORMAT = 3  # 3: unfinished `drafts`; 2: `outcome` "pending" until one is recorded
-SHOW_FORMAT = 3  # 3: a note's `path`; 2: notes in the shape of `note_json` (was answers by id)
+SHOW_FORMAT = 4  # 4: a note's `earlier_outcomes`; 3: a note's `path`; 2: notes in the shape of `note_json` (was answers by id)
 SEARCH_FORMAT = 1
-NOTES_FORMAT = 3  # 3: a note's `path`; 2: coach keys out of `extra`, outcome "pending"
+NOTES_FORMAT = 4  # 4: a note's `earlier_outcomes`; 3: a note's `path`; 2: coach keys out of `extra`, outcome "pending"
 CHECKLISTS_FORMAT = 1
 
 # Front-matter keys the coach writes besides NOTE_KEYS: each has its own field in a note's
 # JSON. `extra` holds only the keys the actor added.
-DETAIL_KEYS = ("outcome_updated", "prep_note", "path", "medium", "casting_office", "people_met")
+DETAIL_KEYS = (
+    "outcome_updated",
+    "earlier_outcomes",
+    "prep_note",
+    "path",
+    "medium",
+    "casting_office",
+    "people_met",
+)
 PENDING = "pending"  # the outcome of a round or note that has none recorded yet
 
 
@@ -133,6 +141,7 @@ def note_head(note: Note) -> dict[str, Any]:
         "created": note.created or None,
         "outcome": note.outcome or PENDING,
         "outcome_updated": _text(meta.get("outcome_updated")),
+        "earlier_outcomes": _texts(meta.get("earlier_outcomes")),
         "prep_note": _text(meta.get("prep_note")),
         "path": _text(meta.get("path")),
         "medium": _text(meta.get("medium")),

@@ -7,13 +7,21 @@ method.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from callback_coach import paths
 from callback_coach.errors import NotFoundError, StorageError
 from callback_coach.history import rounds_of
 from callback_coach.home import Home
 from callback_coach.inputs import check_outcome, check_round
-from callback_coach.notes import Note, NoteParseError, now_iso, read_note, set_front_matter
+from callback_coach.notes import (
+    Note,
+    NoteParseError,
+    now_iso,
+    parse_note,
+    read_note,
+    set_front_matter,
+)
 
 
 def record_outcome(
@@ -26,8 +34,9 @@ def record_outcome(
     choose_project: Callable[[list[str]], str] | None = None,
 ) -> Note:
     """Set the outcome of a round (default: the latest) on its review note, or its prep
-    note when it has no review. Only the `outcome` keys change; the rest stays byte
-    for byte."""
+    note when it has no review. Only the `outcome` keys change (an outcome replaced by
+    another is kept under `earlier_outcomes`, so the season still counts the stage it
+    reached); the rest stays byte for byte."""
     value = check_outcome(outcome)
     role, project_name, mine = coach.role_and_project(role, project, choose_project)
     rounds = [r for r in rounds_of(mine) if r.held]
@@ -49,7 +58,11 @@ def record_outcome(
     try:
         # Bytes, decoded without newline translation: "\r\n" must stay "\r\n".
         text = path.read_bytes().decode("utf-8")
-        new_text = set_front_matter(text, {"outcome": value, "outcome_updated": now_iso()})
+        updates: dict[str, Any] = {"outcome": value, "outcome_updated": now_iso()}
+        earlier = replaced_outcomes(parse_note(text).meta, value)
+        if earlier is not None:
+            updates["earlier_outcomes"] = earlier
+        new_text = set_front_matter(text, updates)
     except UnicodeDecodeError:
         raise StorageError(f"cannot update {path}: not UTF-8 text") from None
     except NoteParseError as exc:
@@ -59,3 +72,18 @@ def record_outcome(
     note = read_note(path)
     coach.notes.rewrite(note, new_text)
     return read_note(path)
+
+
+def replaced_outcomes(meta: dict[str, Any], new: str) -> list[str] | None:
+    """The note's `earlier_outcomes` once its outcome becomes `new`: the one it had added
+    (oldest first), or None when nothing is to change (no outcome before, pending, the
+    same one, or a hand-edited value that is not a list of outcomes: left as it is)."""
+    old = meta.get("outcome")
+    if not isinstance(old, str) or old.strip().lower() in ("", "pending", new):
+        return None
+    earlier = meta.get("earlier_outcomes")
+    if earlier is None:
+        earlier = []
+    if not isinstance(earlier, list) or not all(isinstance(o, str) for o in earlier):
+        return None
+    return [*earlier, old.strip().lower()]

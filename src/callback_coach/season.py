@@ -67,6 +67,8 @@ class NoteFacts:
     # The front matter's own follow-up keys, as written (checked in followups.py).
     follow_ups: Any = None
     follow_ups_done: Any = None
+    # Outcomes the note had before its current one (`coach outcome` keeps them).
+    earlier_outcomes: list[str] = field(default_factory=list)
 
 
 def note_facts(note: Note, file: str) -> NoteFacts:
@@ -102,7 +104,15 @@ def note_facts(note: Note, file: str) -> NoteFacts:
         follow_up_answers=[(c, q, _plain_data(a)) for c, q, a in follow_up_answers],
         follow_ups=_plain_data(meta.get("follow_ups")),
         follow_ups_done=_plain_data(meta.get("follow_ups_done")),
+        earlier_outcomes=_outcomes(meta.get("earlier_outcomes")),
     )
+
+
+def _outcomes(value: Any) -> list[str]:
+    """The outcomes of an `earlier_outcomes` list (anything else: none)."""
+    if not isinstance(value, list):
+        return []
+    return [o.strip().lower() for o in value if isinstance(o, str) and o.strip()]
 
 
 def note_detail(note: Note, key: str) -> str | None:
@@ -165,8 +175,10 @@ def _read_each(coach: Coach) -> list[NoteFacts]:
 
 _FACT_FIELDS = (
     "file", "kind", "role", "project", "round", "date", "created", "stamp", "outcome",
-    "details", "follow_up_answers", "follow_ups", "follow_ups_done",
+    "details", "follow_up_answers", "follow_ups", "follow_ups_done", "earlier_outcomes",
 )  # fmt: skip
+# Rows the index kept before a field was added end early: the rest take their defaults.
+_FIRST_FIELDS = 13
 _FOLLOW_UP_ANSWERS = _FACT_FIELDS.index("follow_up_answers")
 
 
@@ -177,8 +189,10 @@ def facts_row(facts: NoteFacts) -> list[Any]:
 
 def unrow(row: list[Any]) -> list[Any]:
     """The fields of NoteFacts from `facts_row`'s list (read back from JSON)."""
-    if type(row) is not list or len(row) != len(_FACT_FIELDS):
+    if type(row) is not list or not _FIRST_FIELDS <= len(row) <= len(_FACT_FIELDS):
         raise ValueError("not a row of note facts")
+    if len(row) < len(_FACT_FIELDS):
+        row.append([])  # earlier_outcomes
     row[_FOLLOW_UP_ANSWERS] = [tuple(item) for item in row[_FOLLOW_UP_ANSWERS]]
     return row
 
@@ -427,6 +441,8 @@ class RoundFacts:
 
 # How far a role got, in funnel order.
 STAGES = ("auditioned", "called_back", "avail_hold", "booked")
+# The stage an outcome says a role reached (index into STAGES).
+OUTCOME_STAGES = {"callback": 1, "avail": 2, "hold": 2, "booked": 3}
 
 
 @dataclass
@@ -457,24 +473,28 @@ class RoleSeason:
     @cached_property
     def stage(self) -> int:
         """Index into STAGES of the furthest stage reached. A round other than `audition`
-        means a callback came; outcomes count as their stage."""
+        means a callback came; outcomes count as their stage, and so do the outcomes they
+        replaced (a hold that became a release was a hold)."""
+        return self._stage(with_earlier=True)
+
+    def _stage(self, *, with_earlier: bool) -> int:
         reached = 0
         for record in self.rounds:
             if record.round != "audition":
                 reached = max(reached, 1)
             for note in record.notes:
-                if note.outcome == "callback":
-                    reached = max(reached, 1)
-                elif note.outcome in ("avail", "hold"):
-                    reached = max(reached, 2)
-                elif note.outcome == "booked":
-                    reached = 3
+                outcomes = (
+                    (*note.earlier_outcomes, note.outcome) if with_earlier else (note.outcome,)
+                )
+                for outcome in outcomes:
+                    reached = max(reached, OUTCOME_STAGES.get(outcome or "", 0))
         return reached
 
     @cached_property
     def status(self) -> str:
-        """`booked`, `released` (the latest outcome), or `open`: still in play."""
-        if self.stage == 3:
+        """`booked`, `released` (the latest outcome), or `open`: still in play. Where the
+        role stands now: outcomes since replaced do not count here."""
+        if self._stage(with_earlier=False) == 3:
             return "booked"
         if self.latest.outcome == "released":
             return "released"

@@ -179,7 +179,7 @@ def stats_view(stats: SeasonStats, bar: int = MAX_BAR, width: int | None = None)
             STAGE_LABELS[step["stage"]], HBar(step["roles"], roles, bar), str(step["roles"]), note
         )
     now = Text("Now: ", style="dim")
-    now.append(f"{tally.open} open · {tally.released} released · {tally.booked} booked")
+    now.append(f"{tally.open} open · {tally.released} released · {tally.booked_now} booked")
     parts += [Text(), _heading("Funnel"), funnel, now]
 
     per_round = _chart(show_header=False)

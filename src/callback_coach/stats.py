@@ -37,6 +37,7 @@ class Tally:
     reached: list[int] = field(default_factory=lambda: [0] * len(STAGES))
     open: int = 0
     released: int = 0
+    booked_now: int = 0  # booked where it stands now (a booking since released is not)
     # For each stage: roles that stopped there, open / released.
     stopped_open: list[int] = field(default_factory=lambda: [0] * len(STAGES))
     stopped_released: list[int] = field(default_factory=lambda: [0] * len(STAGES))
@@ -60,6 +61,8 @@ class Tally:
         elif status == "released":
             self.released += 1
             self.stopped_released[stage] += 1
+        else:
+            self.booked_now += 1
 
 
 def ratio(count: int, of: int) -> float | None:
@@ -119,7 +122,7 @@ class SeasonStats:
                 "of": tally.roles,
                 "ratio": ratio(tally.booked, tally.roles),
             },
-            "now": {"open": tally.open, "released": tally.released, "booked": tally.booked},
+            "now": {"open": tally.open, "released": tally.released, "booked": tally.booked_now},
             "rounds_per_role": [{"rounds": n, "roles": k} for n, k in self.rounds_per_role],
             "breakdowns": {
                 name: [_group_json(g) for g in groups] for name, groups in self.breakdowns.items()
