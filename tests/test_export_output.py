@@ -151,3 +151,27 @@ def test_one_special_file_in_a_folder_export_stops_every_write(
     assert result.exit_code == ExitCode.USAGE
     assert sorted(p.name for p in folder.iterdir()) == [f"{names[0]}.md"]
     assert stat.S_ISFIFO((folder / f"{names[0]}.md").lstat().st_mode)
+
+
+def test_a_folder_export_sweeps_the_folder_once(
+    history: Coach, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stale temp files in the target folder are removed, by one look at the folder (not
+    one per file written: with thousands of notes that cost the square of their number)."""
+    from callback_coach import fileio
+
+    out = tmp_path / "out"
+    out.mkdir()
+    stale = out / f"{fileio.TEMP_PREFIX}killed{fileio.TEMP_SUFFIX}"
+    stale.write_text("half an export")
+    old = os.stat(stale).st_mtime - fileio.STALE_TEMP_SECONDS - 60
+    os.utime(stale, (old, old))
+    looks = []
+    sweep = fileio.remove_stale_temps
+    monkeypatch.setattr(
+        fileio, "remove_stale_temps", lambda folder: looks.append(folder) or sweep(folder)
+    )
+    result = coach("export", "notes", "--output", f"{out}/")
+    assert result.exit_code == 0
+    assert len(list(out.glob("*.md"))) == len(saved_notes(history.home)) > 1
+    assert looks == [out] and not stale.exists()

@@ -555,8 +555,11 @@ def write_output(
             details=existing,
         )
     written = []
+    swept: set[Path] = set()
     for path, render in targets():
-        fileio.atomic_write_chunks(path, _encoded(render() if callable(render) else render))
+        text = render() if callable(render) else render
+        fileio.atomic_write_chunks(path, _encoded(text), sweep=path.parent not in swept)
+        swept.add(path.parent)
         written.append(path)
     return written
 

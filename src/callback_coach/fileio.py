@@ -147,12 +147,15 @@ def atomic_write_bytes(path: Path, data: bytes, *, keep_mode: bool = False) -> N
     _fsync_dir(folder)
 
 
-def atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+def atomic_write_chunks(path: Path, chunks: Iterable[bytes], *, sweep: bool = True) -> None:
     """Replace `path` atomically with the bytes of `chunks`, written as they come (memory
-    stays flat however large the file); the new file is private (0600)."""
+    stays flat however large the file); the new file is private (0600). `sweep=False`
+    leaves the folder's stale temp files alone (one of many files written to the same
+    folder: sweeping it before each would cost the square of their number)."""
     folder = ensure_private_dir(path.parent)
     try:
-        remove_stale_temps(folder)
+        if sweep:
+            remove_stale_temps(folder)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
         try:
             try:
