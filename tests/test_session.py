@@ -216,3 +216,30 @@ def test_an_answer_typed_in_another_encoding_is_asked_again(home: Path) -> None:
     assert asker.defaults_seen["tiny.want"] == "caf\ufffd au lait"
     assert any("not valid Unicode" in str(item) for item in asker.shown)
     assert read_note(result.note.path).answers["tiny"]["want"] == "café au lait"
+
+
+def test_a_draft_that_cannot_be_removed_after_the_save_is_a_warning(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The note is saved; a draft the coach cannot remove then (a read-only folder) is
+    named in a warning, not a traceback, and starting over from it is one clear error."""
+    warnings: list[str] = []
+    drafts = DraftStore(home, warn=warnings.append)
+    real_unlink = Path.unlink
+
+    def refuse(path: Path, missing_ok: bool = False) -> None:
+        if path.parent == drafts.folder:
+            raise PermissionError(13, "Permission denied")
+        real_unlink(path, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+    asker = ScriptedAsker({"tiny.want": "to be seen"}, choices=["save"])
+    result = Session(plan(), asker, drafts, NoteStore(home)).run()
+    assert read_note(result.note.path).answers["tiny"]["want"] == "to be seen"
+    assert len(warnings) == 1 and "cannot remove" in warnings[0]
+    assert "your note is saved" in warnings[0]
+    from callback_coach.errors import StorageError
+
+    (left,) = list(drafts.folder.glob("*.yaml"))
+    with pytest.raises(StorageError, match="cannot remove"):
+        drafts.delete(drafts.load(left))

@@ -162,10 +162,20 @@ class DraftStore:
             with contextlib.suppress(FileNotFoundError):
                 old.unlink()
 
-    def delete(self, draft: Draft) -> None:
-        if draft.path is not None:
-            with contextlib.suppress(FileNotFoundError):
-                draft.path.unlink()
+    def delete(self, draft: Draft, *, saved: bool = False) -> None:
+        """Remove a draft's file. Once its note is saved (`saved`), a draft that cannot be
+        removed is a warning (the words are safe in the note); else a StorageError."""
+        if draft.path is None:
+            return
+        try:
+            draft.path.unlink()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            error = fileio.storage_error(exc, draft.path, "remove")
+            if not saved:
+                raise error from None
+            self.warn(f"{error.message}; your note is saved: remove the draft by hand")
 
     def load(self, path: Path) -> Draft | None:
         """A draft file, or None if it cannot be read (it is then named in a warning and

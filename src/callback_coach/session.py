@@ -323,7 +323,7 @@ class Session:
             if action == SAVE:
                 note = build_note(self.plan, self.answers, self.draft.extra)
                 self.notes.save_new(note)
-                self.drafts.delete(self.draft)
+                self.drafts.delete(self.draft, saved=True)
                 return SessionResult(note)
             if action == DISCARD:
                 sure = self.asker.choose(
