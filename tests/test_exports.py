@@ -324,6 +324,28 @@ def test_worksheet_has_room_to_write(home: Path) -> None:
     assert "- [ ] yes worked fully" not in md and "- [ ] yes, worked fully" in md
 
 
+def test_worksheet_says_when_a_question_applies(home: Path) -> None:
+    """On paper as at the prompt: a question asked only in the room (not for a self-tape)
+    says so, and a question worded otherwise before a first callback shows that wording."""
+    from callback_coach import paths
+    from callback_coach.checklist import load_catalogue
+
+    md = coach("export", "checklists", "recall-what-worked", "--format", "md").stdout
+    checklist = load_catalogue(paths.builtin_checklists_dir(), None).get("recall-what-worked")
+    assert checklist is not None
+    for question in checklist.questions:
+        block = md.split(f". {question.prompt}**", 1)[1].split("**", 1)[0]
+        if question.when:
+            key, test, value = question.when
+            verb = "is not" if test == "!=" else "is"
+            assert f"*Only when {key} {verb} {value}.*" in block
+        else:
+            assert "Only when" not in block
+        if question.first_prompt:
+            assert f"*Before a first callback: {question.first_prompt}*" in block
+    assert "*Only when medium is not self-tape.*" in md
+
+
 # -- non-interactive parity ------------------------------------------------------------
 
 

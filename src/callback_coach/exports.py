@@ -466,6 +466,12 @@ def checklist_markdown(checklist: Checklist) -> str:
         lines += [f"*{_md_inline(checklist.intro)}*", ""]
     for number, q in enumerate(checklist.questions, start=1):
         lines += [f"**{number}. {_md_inline(q.prompt)}**", ""]
+        if q.when:
+            key, test, value = q.when
+            verb = "is" if test == "=" else "is not"
+            lines += [f"*Only when {_md_inline(key)} {verb} {_md_inline(value)}.*", ""]
+        if q.first_prompt:
+            lines += [f"*Before a first callback: {_md_inline(q.first_prompt)}*", ""]
         if q.help:
             lines += [f"*{_md_inline(q.help)}*", ""]
         if q.type in ("select", "multiselect"):
