@@ -270,9 +270,8 @@ _STR_TAG = "tag:yaml.org,2002:str"
 # Text PyYAML will not write plain: starting with an indicator or a space, or "? ", ": ",
 # "- " (or just one of them), a document marker; holding ": " or " #"; ending in a space
 # or ":"; or starting like a number (yamlio.needs_quotes, with its words below).
-_QUOTED = re.compile(
-    r"[#,\[\]{}&*!|>'\"%@` ]|[?:-](?: |\Z)|---|\.\.\.|[-+]?[._0-9]|.*(?:: | #|[ :]\Z)"
-)
+# (The start is matched here; what it holds and ends in, with `in`.)
+_QUOTED = re.compile(r"[#,\[\]{}&*!|>'\"%@` ]|[?:-](?: |\Z)|---|\.\.\.|[-+]?[._0-9]")
 # Words read as something other than text (quoted by yamlio), and YAML 1.1's booleans and
 # nulls: none longer than this.
 _SHORT = max(map(len, QUOTED_WORDS))
@@ -297,6 +296,9 @@ def yaml_text(text: str, indent: str) -> str | None:
             return "''\n"
         if (
             _QUOTED.match(text) is not None
+            or ": " in text
+            or " #" in text
+            or text[-1] in " :"
             or (len(text) <= _SHORT and (text.lower() in QUOTED_WORDS or not _reads_as_text(text)))
             or (text[0] in "<=" and not _reads_as_text(text))
         ):
