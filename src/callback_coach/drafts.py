@@ -65,6 +65,18 @@ class Draft:
         value = self.extra.get("path")
         return value if isinstance(value, str) else None
 
+    def resume_hint(self) -> str:
+        """The command that resumes this session as it was started (`resume_command`)."""
+        return resume_command(
+            self.kind,
+            self.role,
+            self.project,
+            self.round,
+            self.date,
+            path=self.path_taken(),
+            chosen=self.chosen,
+        )
+
 
 KNOWN_KEYS = {
     "format",

@@ -216,7 +216,6 @@ def list_json(rows: Iterable[Any], drafts: Iterable[Any] = ()) -> dict[str, Any]
 
 def draft_json(draft: Any) -> dict[str, Any]:
     """An unfinished session: what it is, how far it got, and the command to resume it."""
-    from callback_coach.drafts import resume_command
 
     return {
         "kind": draft.kind,
@@ -227,15 +226,7 @@ def draft_json(draft: Any) -> dict[str, Any]:
         "path": draft.path_taken(),
         "answers": draft.count(),
         "started": draft.started or None,
-        "hint": resume_command(
-            draft.kind,
-            draft.role,
-            draft.project,
-            draft.round,
-            draft.date,
-            path=draft.path_taken(),
-            chosen=draft.chosen,
-        ),
+        "hint": draft.resume_hint(),
     }
 
 

@@ -215,7 +215,7 @@ def drafts_lines(drafts: list[Any], now: Any) -> list[Text]:
     """`coach list`'s unfinished sessions: a heading, then for each what it is and
     (indented) the command that resumes it. Print them with `soft_wrap=True`: a command
     is never broken by a newline, so it copies whole (the terminal may fold it)."""
-    from callback_coach.drafts import age_text, resume_command
+    from callback_coach.drafts import age_text
 
     lines = [Text("Unfinished", style="heading")]
     for draft in drafts:
@@ -230,15 +230,7 @@ def drafts_lines(drafts: list[Any], now: Any) -> list[Text]:
                 f" · started {age_text(draft.started, now)}"
             )
         )
-        hint = resume_command(
-            draft.kind,
-            draft.role,
-            draft.project,
-            draft.round,
-            draft.date,
-            path=draft.path_taken(),
-            chosen=draft.chosen,
-        )
+        hint = draft.resume_hint()
         lines += [line, Text("    ").append_text(shown(hint, "muted"))]
     return lines
 

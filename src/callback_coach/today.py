@@ -14,7 +14,6 @@ import shlex
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from callback_coach.drafts import resume_command
 from callback_coach.followups import FollowUp
 from callback_coach.season import RoleSeason, parse_time
 from callback_coach.slugs import fold
@@ -163,15 +162,7 @@ def today_view(
     due: list[DraftDue] = []
     for draft in drafts:
         # The same command `coach list` gives: every option the session was started with.
-        hint = resume_command(
-            draft.kind,
-            draft.role,
-            draft.project,
-            draft.round,
-            draft.date,
-            path=draft.path_taken(),
-            chosen=draft.chosen,
-        )
+        hint = draft.resume_hint()
         due.append(
             DraftDue(
                 draft.kind, draft.role, draft.project, draft.round, draft.date,
