@@ -316,5 +316,6 @@ def test_a_kill_at_every_step_of_a_save_leaves_the_note_whole_or_absent(
 def fingerprint_of(data: bytes) -> tuple[dict, str]:
     """A note without the outcome lines an outcome may change."""
     note = parse_note(data.decode("utf-8"))
-    meta = {k: v for k, v in note.meta.items() if k not in ("outcome", "outcome_updated")}
+    changing = ("outcome", "outcome_updated", "earlier_outcomes")
+    meta = {k: v for k, v in note.meta.items() if k not in changing}
     return meta, note.body

@@ -102,7 +102,8 @@ def invoke(root: Path, *args: str, input: bytes | None = None) -> tuple[int, str
     after = notes_of(root)
     changed = [name for name in before if after.get(name) != before[name]]
     if args[0] == "outcome" and result.exit_code == 0:
-        # The one command that edits a note: only its outcome keys, nothing else.
+        # The one command that edits a note: only its outcome keys (and the outcomes it
+        # replaced), nothing else.
         assert len(changed) <= 1
         for name in changed:
             old, new = parse_note(before[name].decode()), parse_note(after[name].decode())
@@ -111,6 +112,7 @@ def invoke(root: Path, *args: str, input: bytes | None = None) -> tuple[int, str
             assert {k for k in keys if old.meta.get(k) != new.meta.get(k)} <= {
                 "outcome",
                 "outcome_updated",
+                "earlier_outcomes",
             }
     else:
         assert changed == [], f"{args} changed {changed}"
