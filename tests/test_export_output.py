@@ -175,3 +175,26 @@ def test_a_folder_export_sweeps_the_folder_once(
     assert result.exit_code == 0
     assert len(list(out.glob("*.md"))) == len(saved_notes(history.home)) > 1
     assert looks == [out] and not stale.exists()
+
+
+def test_an_export_is_never_written_into_the_notes_folder(history: Coach, tmp_path: Path) -> None:
+    """`--output "$COACH_HOME/notes/" --force` would replace each note with its export (the
+    names are the same): refused, whatever way the folder is named; nothing written."""
+    notes = history.home / "notes"
+    before = {p.name: p.read_bytes() for p in notes.iterdir()}
+    link = tmp_path / "to-notes"
+    link.symlink_to(notes)
+    for output in (f"{notes}/", str(notes), f"{notes}/one.md", f"{link}/", f"{notes}/../notes/"):
+        result = coach("export", "notes", "--output", output, "--force")
+        assert result.exit_code == ExitCode.USAGE, output
+        assert "notes folder" in result.stderr and len(result.stderr.splitlines()) == 1
+    result = coach("export", "checklists", "--output", f"{history.home / 'drafts'}/")
+    assert result.exit_code == ExitCode.USAGE
+    assert {p.name: p.read_bytes() for p in notes.iterdir()} == before
+    # The checklists folder is meant for exports of checklists (to edit them).
+    assert (
+        coach(
+            "export", "checklists", "mindset", "--output", f"{history.home / 'checklists'}/"
+        ).exit_code
+        == 0
+    )

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import stat
 import sys
@@ -554,6 +555,7 @@ def write_output(
         def targets() -> Iterator[tuple[Path, Text | Callable[[], Text]]]:
             return iter([(path, whole)])
 
+    _check_not_coach_data(folder if is_folder_target(output) else path.parent)
     existing = [str(p) for p, _ in targets() if _existing(p)]
     if existing and not force:
         raise ExistsError(
@@ -573,6 +575,21 @@ def write_output(
 # Pieces are written in blocks of about this many characters: a few large writes instead
 # of one per note.
 WRITE_BLOCK = 1 << 20
+
+
+def _check_not_coach_data(folder: Path) -> None:
+    """UsageError when `folder` is (or is inside) the notes or drafts folder of the coach
+    home: an export written there could replace the notes it was made from."""
+    from callback_coach import paths
+
+    home = paths.coach_home()
+    target = Path(os.path.realpath(folder))
+    for kept, what in ((paths.notes_dir(home), "notes"), (paths.drafts_dir(home), "drafts")):
+        if target == Path(os.path.realpath(kept)) or target.is_relative_to(os.path.realpath(kept)):
+            raise UsageError(
+                f"--output {folder} is in the coach's {what} folder; an export is never "
+                "written there (it could replace your notes): choose another folder"
+            )
 
 
 def _encoded(text: Text) -> Iterator[bytes]:
