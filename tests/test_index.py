@@ -385,31 +385,3 @@ def test_the_searched_words_are_the_actor_s_lines_casefolded(note) -> None:
 
     expected = "\n".join(line.casefold() for _, line in actor_lines(note))
     assert folded_words(note) == expected
-
-
-def test_an_index_scoped_to_one_role_checks_its_notes_and_new_files(home: Path) -> None:
-    """`coach prep ROLE` reads one role: its index looks at that role's notes and at files
-    new to it (every other note is checked by the next command that reads them all)."""
-    coach = Coach(home)
-    nina = prep(coach, "Nina", project="The Seagull")
-    kostya = prep(coach, "Kostya", project="The Seagull")
-    NoteIndex(home).summaries()  # built
-    # Nina's note edited in place, Kostya's too, and a new note copied in by hand.
-    nina.write_text(
-        nina.read_text(encoding="utf-8").replace("round: callback-1", "round: callback-2")
-    )
-    kostya.write_text(
-        kostya.read_text(encoding="utf-8").replace("round: callback-1", "round: callback-3")
-    )
-    copied = nina.with_name("copied-by-hand.md")
-    copied.write_text(nina.read_text(encoding="utf-8"))
-    scoped = NoteIndex(home, scope="nina")
-    rounds = {s.file: s.round for s in scoped.summaries()}
-    assert rounds[nina.name] == "callback-2" and rounds[copied.name] == "callback-2"
-    assert rounds[kostya.name] == "callback-1", "another role's note: not looked at"
-    scoped.close()
-    # The next full look sees everything.
-    assert {s.file: s.round for s in NoteIndex(home).summaries()}[kostya.name] == "callback-3"
-    # A file gone is gone, whoever's it was.
-    kostya.unlink()
-    assert kostya.name not in {s.file for s in NoteIndex(home, scope="nina").summaries()}

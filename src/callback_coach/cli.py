@@ -289,7 +289,6 @@ def prep(
     path = path_option(quick, full, checklist)
     interactive = wants_prompts("prep", answers, sets, defaults)
     coach = open_coach()
-    coach.read_only_role(role)  # a prep reads this role's notes alone
     asker = terminal_asker() if interactive else None
     plan = coach.plan_prep(
         role,

@@ -20,7 +20,6 @@ from callback_coach.history import canonical_role, resolve_project, role_notes
 from callback_coach.index import NoteIndex, NoteSummary
 from callback_coach.inputs import check_role
 from callback_coach.notes import Note, NoteFacts, NoteStore
-from callback_coach.slugs import fold
 
 
 @dataclass
@@ -34,8 +33,6 @@ class Home:
     on_warning: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
     _catalogue: Catalogue | None = field(default=None, repr=False, compare=False)
     _index: NoteIndex | None = field(default=None, repr=False, compare=False)
-    # The one role a command reads (see `read_only_role`), folded; None: every note.
-    _scope: str | None = field(default=None, repr=False, compare=False)
     # The day the coach takes as today (None: the clock's); tests fix it.
     today: dt.date | None = None
 
@@ -53,14 +50,8 @@ class Home:
         """The notes index, brought up to date when first used by this Coach (one command)
         and again after this Coach writes a note."""
         if self._index is None:
-            self._index = NoteIndex(self.home, scope=self._scope)
+            self._index = NoteIndex(self.home)
         return self._index
-
-    def read_only_role(self, role: str) -> None:
-        """Say that this command reads the notes of `role` only (`coach prep ROLE`): the
-        index then checks only that role's notes, and any new file, against the folder."""
-        self._scope = fold(role)
-        self.notes_changed()
 
     def notes_changed(self) -> None:
         """Say that a note was written or rewritten: the next read refreshes the index."""

@@ -406,11 +406,8 @@ _FTS5: bool | None = None
 class NoteIndex:
     """The index of one coach home's notes. Opened and brought up to date on first use."""
 
-    def __init__(self, home: Path | None = None, *, scope: str | None = None) -> None:
+    def __init__(self, home: Path | None = None) -> None:
         self.home = home or paths.coach_home()
-        # A role (folded) this command reads alone (`coach prep ROLE`): only its notes,
-        # and any note new to the index, are checked against the folder (see _refresh).
-        self.scope = scope
         self.notes_dir = paths.notes_dir(self.home)
         self.folder = paths.cache_dir(self.home)
         self.path = self.folder / DB_NAME
@@ -511,22 +508,20 @@ class NoteIndex:
 
     # -- keeping it fresh -----------------------------------------------------------------
 
-    def _scan_folder(
-        self, wanted: Callable[[list[str]], list[str]] | None = None
-    ) -> tuple[dict[str, tuple[int, int]], list[str]]:
-        """Every note file's (mtime_ns, size), one `stat` each (the only way to see a note
-        edited in place), and every note file's name. `wanted` picks which of the names
-        to `stat` (default: all)."""
+    def _scan_folder(self) -> dict[str, tuple[int, int]]:
+        """Every note file's (mtime_ns, size): one `stat` each, the only way to see a
+        note edited in place."""
         found: dict[str, tuple[int, int]] = {}
         try:
             folder = os.open(self.notes_dir, os.O_RDONLY)
         except FileNotFoundError:
-            return found, []
+            return found
         except OSError as exc:
             raise fileio.storage_error(exc, self.notes_dir, "read") from None
         try:
-            names = [n for n in os.listdir(folder) if n[-3:] == ".md" and n[0] != "."]
-            for name in names if wanted is None else wanted(names):
+            for name in os.listdir(folder):
+                if name[-3:] != ".md" or name[0] == ".":
+                    continue
                 try:
                     st = os.stat(name, dir_fd=folder)
                 except OSError:
@@ -537,7 +532,7 @@ class NoteIndex:
             raise fileio.storage_error(exc, self.notes_dir, "read") from None
         finally:
             os.close(folder)
-        return found, names
+        return found
 
     def _changes(
         self, db: sqlite3.Connection, on_disk: dict[str, tuple[int, int]]
@@ -552,50 +547,21 @@ class NoteIndex:
         removed = sorted(name for name in known if name not in on_disk)
         return changed, removed, [name for name in changed if name in known]
 
-    def _scoped_changes(
-        self, db: sqlite3.Connection
-    ) -> tuple[dict[str, tuple[int, int]], list[str], list[str], list[str]]:
-        """`_changes` for a scoped index: the notes of `scope` and the files new to the
-        index are `stat`ed; a file gone is seen in the listing. (A note of another role
-        edited in place is seen by the next command that reads everything.)"""
-        known = {
-            file: (mtime_ns, size, role_key)
-            for file, mtime_ns, size, role_key in db.execute(
-                "SELECT file, mtime_ns, size, role_key FROM notes"
-            )
-        }
-
-        def wanted(names: list[str]) -> list[str]:
-            return [n for n in names if n not in known or known[n][2] == self.scope]
-
-        on_disk, names = self._scan_folder(wanted)
-        listed = set(names)
-        changed = sorted(n for n, stamp in on_disk.items() if known.get(n, ())[:2] != stamp)
-        removed = sorted(n for n in known if n not in listed)
-        return on_disk, changed, removed, [n for n in changed if n in known]
-
     def _refresh(self, db: sqlite3.Connection) -> None:
         """Bring the database up to date with the notes folder, in one transaction."""
-        digest: str | None = None
+        on_disk = self._scan_folder()
+        # A digest of the whole listing (in the folder's own order: when only the order
+        # changed, the stamps are compared once): when it matches, nothing has changed.
+        digest = hashlib.sha256(repr(on_disk).encode("utf-8", "surrogatepass")).hexdigest()
         try:
-            if self.scope is not None:
-                on_disk, changed, removed, _ = self._scoped_changes(db)
-                if not changed and not removed:
-                    return
-            else:
-                on_disk, _ = self._scan_folder()
-                # A digest of the whole listing (in the folder's own order: when only the
-                # order changed, the stamps are compared once): when it matches, nothing
-                # has changed.
-                digest = hashlib.sha256(repr(on_disk).encode("utf-8", "surrogatepass")).hexdigest()
-                row = db.execute("SELECT value FROM state WHERE key = 'stamps'").fetchone()
-                if row is not None and row[0] == digest:
-                    return
-                changed, removed, _ = self._changes(db, on_disk)
-                if not changed and not removed:
-                    with contextlib.suppress(sqlite3.OperationalError):  # read-only: fine
-                        db.execute("INSERT OR REPLACE INTO state VALUES ('stamps', ?)", (digest,))
-                    return
+            row = db.execute("SELECT value FROM state WHERE key = 'stamps'").fetchone()
+            if row is not None and row[0] == digest:
+                return
+            changed, removed, _ = self._changes(db, on_disk)
+            if not changed and not removed:
+                with contextlib.suppress(sqlite3.OperationalError):  # read-only: fine
+                    db.execute("INSERT OR REPLACE INTO state VALUES ('stamps', ?)", (digest,))
+                return
             db.execute("BEGIN IMMEDIATE")  # waits for another coach writing it
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError):
@@ -603,10 +569,7 @@ class NoteIndex:
             raise _Unusable(str(exc)) from None
         try:
             # Another coach may have brought it up to date while this one waited.
-            if self.scope is not None:
-                on_disk, changed, removed, replaced = self._scoped_changes(db)
-            else:
-                changed, removed, replaced = self._changes(db, on_disk)
+            changed, removed, replaced = self._changes(db, on_disk)
             groups: set[tuple[str, str]] = set()
             for name in [*removed, *replaced]:
                 groups.update(self._delete(db, name))
@@ -627,10 +590,7 @@ class NoteIndex:
             db.executemany("INSERT OR IGNORE INTO season_stale VALUES (?, ?)", stale)
             for role_key, project_key in stale:
                 self._update_role(db, role_key, project_key)
-            if digest is None:  # only part was checked: the next full look checks all
-                db.execute("DELETE FROM state WHERE key = 'stamps'")
-            else:
-                db.execute("INSERT OR REPLACE INTO state VALUES ('stamps', ?)", (digest,))
+            db.execute("INSERT OR REPLACE INTO state VALUES ('stamps', ?)", (digest,))
             db.execute("COMMIT")
         except BaseException as exc:
             with contextlib.suppress(sqlite3.Error):
