@@ -267,3 +267,22 @@ def test_review_answers_are_validated_like_prep(home: Path) -> None:
         "  <stdin>: after-the-room.commitment: 9 is outside 1..5",
         "  <stdin>: after-the-room.one-thing: required, but no answer",
     ]
+
+
+def test_prep_sees_a_note_a_hand_edit_moved_into_its_role(home: Path) -> None:
+    """A note whose role was changed by hand (after the index last read it) is that role's
+    for the next prep: its callback-1 makes the next round callback-2."""
+    coach = Coach(home)
+    prep(coach, "Arkadina", project="The Seagull")
+    path = review(coach, "Arkadina", project="The Seagull", outcome="callback")
+    assert Coach(home).plan_prep("Irina", project="The Seagull").round == "callback-1"
+    text = path.read_text(encoding="utf-8").replace("role: Arkadina", "role: Irina")
+    path.write_text(text, encoding="utf-8")
+    from typer.testing import CliRunner
+
+    from callback_coach.cli import app
+
+    args = ["prep", "Irina", "--project", "The Seagull", "--set", "refine-intention.want=to win"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    assert read_note(Path(result.stdout.strip())).round == "callback-2"
