@@ -297,3 +297,27 @@ def test_review_items_lapse_after_30_days_added_ones_never(
     assert coach("follow-ups", "done", lapsed["id"]).exit_code == 0
     assert {i["what"]: i["status"] for i in listed("--all")}[CONTACTS] == "done"
     assert "lapsed" in coach("follow-ups", "--all").stdout
+
+
+def test_the_same_id_written_in_two_notes_is_refused_not_guessed(home: Path) -> None:
+    """Two notes with `id: call agent`: done names both and changes neither; a hint for an
+    id with a space is quoted, so it runs as shown."""
+    nina = reviewed_nina(home, [])
+    c = Coach(home)
+    prep(c, "Masha", project="Three Sisters", date="2026-11-20")
+    masha = review(c, "Masha", outcome="pending", date="2026-11-21")
+    for path, what in ((nina, "call the agent back"), (masha, "call agent about Masha")):
+        text = path.read_text(encoding="utf-8").replace(
+            "outcome: pending\n",
+            f"outcome: pending\nfollow_ups:\n- id: Call Agent\n  what: {what}\n  due: 2026-11-24\n",
+        )
+        path.write_text(text, encoding="utf-8")
+    before = {p: p.read_bytes() for p in (nina, masha)}
+    result = coach("follow-ups", "done", "call agent")
+    assert result.exit_code == ExitCode.AMBIGUOUS
+    assert "Nina: call the agent back" in result.stderr and "Masha" in result.stderr
+    assert {p: p.read_bytes() for p in (nina, masha)} == before
+    today = coach("today")
+    assert "coach follow-ups done 'call agent'" in today.stdout
+    calendar = coach("export", "calendar").stdout.replace("\r\n ", "")
+    assert "coach follow-ups done 'call agent'" in calendar

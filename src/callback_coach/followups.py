@@ -285,9 +285,17 @@ def _day(text: str) -> dt.date | None:
 
 
 def find(items: list[FollowUp], ident: str) -> FollowUp:
-    """The item whose id is `ident`, or starts with it (at least MIN_ID_PREFIX characters)."""
+    """The item whose id is `ident`, or starts with it (at least MIN_ID_PREFIX characters);
+    AmbiguousError when several are."""
     wanted = ident.strip().lower()
     exact = [i for i in items if i.id == wanted]
+    if len(exact) > 1:  # the same id written by hand in two notes
+        listing = ", ".join(f"{i.role}: {i.what}" for i in exact)
+        raise AmbiguousError(
+            f"{ident!r} is the id of {len(exact)} follow-ups ({listing}); "
+            "give each its own id in its note",
+            choices=[i.id for i in exact],
+        )
     if exact:  # an id written by hand may be anything, spaces included
         return exact[0]
     if not re.fullmatch(r"[0-9a-z_-]+", wanted):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -91,7 +92,7 @@ def follow_up_events(items: Iterable[FollowUp], stamps: dict[str, str]) -> list[
         if item.done:
             lines.append(f"Done: {item.done}")
         else:
-            lines.append(f"When it is done: coach follow-ups done {item.id}")
+            lines.append(f"When it is done: coach follow-ups done {shlex.quote(item.id)}")
         events.append(
             Event(
                 uid=event_uid("follow-up", item.id, fold(item.role), fold(item.project)),

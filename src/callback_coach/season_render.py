@@ -8,6 +8,7 @@ offices, follow-ups) goes in as `rich.text.Text`, never as markup.
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
@@ -430,7 +431,7 @@ def today_screen(view: TodayView) -> Group:
             what.append("  ")
             what.append(item.what)
             what.append(f" ({item.role})", style="dim")
-            rows.append((what, Text(f"coach follow-ups done {item.id}")))
+            rows.append((what, Text(f"coach follow-ups done {shlex.quote(item.id)}")))
         if view.undated_follow_ups:
             n = view.undated_follow_ups
             rows.append(
