@@ -188,3 +188,17 @@ def test_a_bare_coach_in_a_terminal_is_short_at_60_columns(home: Path, coach_bin
     text = run_in_terminal(coach_bin, home, 60)
     assert "No notes yet" in text
     assert all(len(line) <= 60 for line in text.splitlines())
+
+
+def test_a_released_role_s_prepped_callback_is_not_listed(week: Coach) -> None:
+    """Released before the day: the callback is off, so today does not send you to it."""
+
+    def callbacks() -> list[str]:
+        return [
+            c["role"]
+            for c in json.loads(runner.invoke(app, ["today", "--json"]).stdout)["callbacks"]
+        ]
+
+    assert "Nina" in callbacks()
+    assert runner.invoke(app, ["outcome", "Nina", "released"]).exit_code == 0
+    assert "Nina" not in callbacks()

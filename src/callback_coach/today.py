@@ -137,7 +137,9 @@ def today_view(
             if record.preps:
                 prepped.add((fold(role.role), fold(role.project), record.round))
             date = record.date
-            if record.preps and not record.reviews and day <= date <= horizon:
+            # A settled role (booked or released) has no callback left to go to.
+            settled = role.status != "open"
+            if record.preps and not record.reviews and day <= date <= horizon and not settled:
                 callbacks.append(
                     Callback(
                         role.role, role.project, record.round, date, record.detail("time"),
