@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from callback_coach.cli import app
-from callback_coach.errors import AmbiguousError, ExitCode, NotFoundError
+from callback_coach.errors import AmbiguousError, ExitCode, NotFoundError, StorageError
 from callback_coach.notes import read_note
 from callback_coach.rounds import next_round, normalize_round
 from callback_coach.workflow import Coach
@@ -286,3 +286,24 @@ def test_prep_sees_a_note_a_hand_edit_moved_into_its_role(home: Path) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.stderr
     assert read_note(Path(result.stdout.strip())).round == "callback-2"
+
+
+def test_earlier_outcomes_written_by_hand(home: Path) -> None:
+    """One outcome written without the list counts as a list of one (and as a stage);
+    anything else stops `coach outcome` with one line, the note untouched."""
+    coach = Coach(home)
+    prep(coach)
+    path = review(coach, outcome="booked")
+    text = path.read_text(encoding="utf-8").replace(
+        "outcome: booked\n", "outcome: booked\nearlier_outcomes: hold\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    coach.record_outcome("Nina", "released")
+    assert read_note(path).meta["earlier_outcomes"] == ["hold", "booked"]
+    odd = path.read_text(encoding="utf-8").replace(
+        "earlier_outcomes:\n- hold\n- booked\n", "earlier_outcomes: {hold: yes}\n"
+    )
+    path.write_text(odd, encoding="utf-8")
+    with pytest.raises(StorageError, match="earlier_outcomes is not a list"):
+        coach.record_outcome("Nina", "callback")
+    assert path.read_text(encoding="utf-8") == odd

@@ -76,14 +76,17 @@ def record_outcome(
 
 def replaced_outcomes(meta: dict[str, Any], new: str) -> list[str] | None:
     """The note's `earlier_outcomes` once its outcome becomes `new`: the one it had added
-    (oldest first), or None when nothing is to change (no outcome before, pending, the
-    same one, or a hand-edited value that is not a list of outcomes: left as it is)."""
+    (oldest first), or None when nothing is to change (no outcome before, pending, or the
+    same one). A hand-written one outcome counts as a list of one; anything else is a
+    NoteParseError (record_outcome: a StorageError, nothing written)."""
     old = meta.get("outcome")
     if not isinstance(old, str) or old.strip().lower() in ("", "pending", new):
         return None
     earlier = meta.get("earlier_outcomes")
     if earlier is None:
         earlier = []
+    elif isinstance(earlier, str):  # one written by hand without the list
+        earlier = [earlier]
     if not isinstance(earlier, list) or not all(isinstance(o, str) for o in earlier):
-        return None
+        raise NoteParseError("its earlier_outcomes is not a list of outcomes: fix it by hand")
     return [*earlier, old.strip().lower()]

@@ -109,7 +109,9 @@ def note_facts(note: Note, file: str) -> NoteFacts:
 
 
 def _outcomes(value: Any) -> list[str]:
-    """The outcomes of an `earlier_outcomes` list (anything else: none)."""
+    """The outcomes of an `earlier_outcomes` list (or one outcome written by hand)."""
+    if isinstance(value, str):
+        value = [value]
     if not isinstance(value, list):
         return []
     return [o.strip().lower() for o in value if isinstance(o, str) and o.strip()]
