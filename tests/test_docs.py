@@ -160,3 +160,32 @@ def test_the_python_example_in_workflow_runs() -> None:
     assert names["note"].kind == "prep"
     assert [row.outcome for row in names["rows"]] == ["callback"]
     assert [where for _, where, _ in names["hits"]] == ["refine-intention.want"]
+
+
+def test_the_json_format_table_is_the_code_s() -> None:
+    """The README's table of `format` numbers says what the code writes, and each schema
+    accepts only that number."""
+    import json
+
+    from callback_coach import followups, json_shapes, stats, today
+
+    text = README.read_text(encoding="utf-8")
+    table = {
+        schema: int(number)
+        for number, schema in re.findall(r"\| (\d+) \| \[`([a-z-]+)\.schema\.json`\]", text)
+    }
+    expected = {
+        "list": json_shapes.LIST_FORMAT,
+        "show": json_shapes.SHOW_FORMAT,
+        "search": json_shapes.SEARCH_FORMAT,
+        "notes-export": json_shapes.NOTES_FORMAT,
+        "checklists-list": json_shapes.CHECKLISTS_FORMAT,
+        "stats": stats.STATS_FORMAT,
+        "follow-ups": followups.FOLLOW_UPS_FORMAT,
+        "today": today.TODAY_FORMAT,
+    }
+    for schema, number in expected.items():
+        assert table[schema] == number, schema
+        path = README.parent / "schemas" / f"{schema}.schema.json"
+        format_ = json.loads(path.read_text(encoding="utf-8"))["properties"]["format"]
+        assert format_["const"] == number, schema
