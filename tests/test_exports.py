@@ -330,20 +330,24 @@ def test_worksheet_says_when_a_question_applies(home: Path) -> None:
     from callback_coach import paths
     from callback_coach.checklist import load_catalogue
 
-    md = coach("export", "checklists", "recall-what-worked", "--format", "md").stdout
-    checklist = load_catalogue(paths.builtin_checklists_dir(), None).get("recall-what-worked")
-    assert checklist is not None
-    for question in checklist.questions:
-        block = md.split(f". {question.prompt}**", 1)[1].split("**", 1)[0]
-        if question.when:
-            key, test, value = question.when
-            verb = "is not" if test == "!=" else "is"
-            assert f"*Only when {key} {verb} {value}.*" in block
-        else:
-            assert "Only when" not in block
-        if question.first_prompt:
-            assert f"*Before a first callback: {question.first_prompt}*" in block
-    assert "*Only when medium is not self-tape.*" in md
+    seen = set()
+    for checklist in load_catalogue(paths.builtin_checklists_dir(), None).checklists:
+        md = coach("export", "checklists", checklist.id, "--format", "md").stdout
+        numbers = {q.id: n for n, q in enumerate(checklist.questions, start=1)}
+        for question in checklist.questions:
+            block = md.split(f". {question.prompt}**", 1)[1].split("**", 1)[0]
+            if question.when:
+                key, test, value = question.when
+                verb = "is not" if test == "!=" else "is"
+                # A question of the same sheet is named by its number on paper.
+                what = f"your answer to question {numbers[key]}" if key in numbers else key
+                assert f"*Only when {what} {verb} {value}.*" in block
+                seen.add(key in numbers)
+            else:
+                assert "Only when" not in block
+            if question.first_prompt:
+                assert f"*Before a first callback: {question.first_prompt}*" in block
+    assert seen == {True, False}, "both kinds of condition are in the built-in checklists"
 
 
 # -- non-interactive parity ------------------------------------------------------------

@@ -465,12 +465,15 @@ def checklist_markdown(checklist: Checklist) -> str:
     lines = [f"# {_md_inline(checklist.title)}", ""]
     if checklist.intro:
         lines += [f"*{_md_inline(checklist.intro)}*", ""]
+    numbers = {q.id: n for n, q in enumerate(checklist.questions, start=1)}
     for number, q in enumerate(checklist.questions, start=1):
         lines += [f"**{number}. {_md_inline(q.prompt)}**", ""]
         if q.when:
             key, test, value = q.when
             verb = "is" if test == "=" else "is not"
-            lines += [f"*Only when {_md_inline(key)} {verb} {_md_inline(value)}.*", ""]
+            # On paper, a question of this sheet is named by its number.
+            what = f"your answer to question {numbers[key]}" if key in numbers else key
+            lines += [f"*Only when {_md_inline(what)} {verb} {_md_inline(value)}.*", ""]
         if q.first_prompt:
             lines += [f"*Before a first callback: {_md_inline(q.first_prompt)}*", ""]
         if q.help:
