@@ -198,3 +198,22 @@ def test_an_export_is_never_written_into_the_notes_folder(history: Coach, tmp_pa
         ).exit_code
         == 0
     )
+
+
+def test_a_large_folder_export_says_what_it_wrote_in_one_line(
+    history: Coach, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A nightly export of many notes is one line on stderr; refused, it names the first
+    files that exist and how many more."""
+    from callback_coach import exports
+
+    out = tmp_path / "out"
+    result = coach("export", "notes", "--output", f"{out}/")
+    count = len(saved_notes(history.home))
+    assert count > 3
+    assert result.stderr == f"Wrote {count} files in {out}\n"
+    monkeypatch.setattr(exports, "LISTED_AT_MOST", 2)
+    again = coach("export", "notes", "--output", f"{out}/")
+    assert again.exit_code == ExitCode.EXISTS
+    lines = again.stderr.splitlines()
+    assert len(lines) == 4 and lines[-1].endswith(f"… and {count - 2} more")

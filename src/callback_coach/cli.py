@@ -718,8 +718,7 @@ def export_notes(
     )
     if not chosen:
         console.info("No notes match.")
-    for path in written:
-        console.info(f"Wrote {path}")
+    report_written(written)
 
 
 @command(
@@ -747,7 +746,7 @@ def export_checklists(
 ) -> None:
     """Export checklists: YAML to copy into your coach home and edit, JSON, or a printable
     Markdown worksheet."""
-    from callback_coach import console, exports
+    from callback_coach import exports
 
     fmt = exports.check_format(fmt, exports.CHECKLIST_FORMATS)
     coach = open_coach()
@@ -759,8 +758,7 @@ def export_checklists(
         lambda: [(f"{c.id}.{fmt}", functools.partial(render, [c])) for c in chosen],
         force=force,
     )
-    for path in written:
-        console.info(f"Wrote {path}")
+    report_written(written)
 
 
 checklists_app = typer.Typer(
@@ -1106,7 +1104,7 @@ def export_calendar(output: Optional[str] = OUTPUT_OPT, force: bool = FORCE_OPT)
     instead of adding copies."""
     import heapq
 
-    from callback_coach import console, exports, followups, ical, season
+    from callback_coach import exports, followups, ical, season
 
     coach = open_coach()
     owing = season.load_with_follow_ups(coach, dated=True)
@@ -1124,7 +1122,19 @@ def export_calendar(output: Optional[str] = OUTPUT_OPT, force: bool = FORCE_OPT)
     written = exports.write_output(
         output, render, lambda: [("callbacks.ics", render())], force=force
     )
-    for path in written:
+    report_written(written)
+
+
+def report_written(paths: list[Path]) -> None:
+    """Say on stderr what an export wrote: each file, or how many went into one folder (a
+    nightly export of a thousand notes is one line)."""
+    from callback_coach import console
+
+    folders = {path.parent for path in paths}
+    if len(paths) > 3 and len(folders) == 1:
+        console.info(f"Wrote {len(paths)} files in {folders.pop()}")
+        return
+    for path in paths:
         console.info(f"Wrote {path}")
 
 
@@ -1275,8 +1285,9 @@ def card(
 
         name = f"{slugify(chosen.role, fallback='role')}_{chosen.round}_card."
         name += "txt" if fmt == "text" else fmt
-        for path in exports.write_output(output, lambda: text, lambda: [(name, text)], force=force):
-            console.info(f"Wrote {path}")
+        report_written(
+            exports.write_output(output, lambda: text, lambda: [(name, text)], force=force)
+        )
 
 
 CARD_WIDTH = 80

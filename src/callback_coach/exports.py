@@ -561,9 +561,12 @@ def write_output(
     _check_not_coach_data(folder if is_folder_target(output) else path.parent)
     existing = [str(p) for p, _ in targets() if _existing(p)]
     if existing and not force:
+        shown = existing[:LISTED_AT_MOST]
+        if len(existing) > len(shown):
+            shown.append(f"… and {len(existing) - len(shown)} more")
         raise ExistsError(
             f"{len(existing)} file(s) already exist; nothing was written (use --force to replace)",
-            details=existing,
+            details=shown,
         )
     written = []
     swept: set[Path] = set()
@@ -575,6 +578,8 @@ def write_output(
     return written
 
 
+# An error about files that exist names this many of them, then how many more.
+LISTED_AT_MOST = 10
 # Pieces are written in blocks of about this many characters: a few large writes instead
 # of one per note.
 WRITE_BLOCK = 1 << 20
