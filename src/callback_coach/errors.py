@@ -30,7 +30,7 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.OK: "success (a note saved, an export written, or a discard you asked for)",
     ExitCode.ERROR: "an unexpected error (a bug: please report it)",
     ExitCode.USAGE: "bad command-line usage: an unknown option, a malformed date or round, "
-    "an --output that is a device, pipe or folder",
+    "an --output where a file would replace a device, pipe or folder, or in the notes folder",
     ExitCode.CHECKLIST_INVALID: "a checklist, breathing or drill file is invalid (every problem is listed)",
     ExitCode.ANSWERS_INVALID: "an answers file or value is invalid (every problem is listed)",
     ExitCode.NOT_FOUND: "a role, note, checklist or file was not found",
