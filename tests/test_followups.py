@@ -321,3 +321,15 @@ def test_the_same_id_written_in_two_notes_is_refused_not_guessed(home: Path) -> 
     assert "coach follow-ups done 'call agent'" in today.stdout
     calendar = coach("export", "calendar").stdout.replace("\r\n ", "")
     assert "coach follow-ups done 'call agent'" in calendar
+
+
+def test_an_id_yaml_reads_as_a_number_says_to_quote_it(home: Path) -> None:
+    path = reviewed_nina(home, [])
+    text = path.read_text(encoding="utf-8").replace(
+        "outcome: pending\n", "outcome: pending\nfollow_ups:\n- id: 42\n  what: call back\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    result = coach("follow-ups", "--json")
+    assert result.exit_code == 0
+    assert "follow_ups entry 1: its id is read as a number or yes/no" in result.stderr
+    assert "put it in quotes" in result.stderr

@@ -226,6 +226,12 @@ def _added(
     for number, entry in enumerate(entries, start=1):
         ident = entry.get("id") if isinstance(entry, dict) else None
         what = entry.get("what") if isinstance(entry, dict) else None
+        if isinstance(entry, dict) and entry.get("id") is not None and not isinstance(ident, str):
+            problems.append(
+                f"{note.file}: follow_ups entry {number}: its id is read as a number or "
+                "yes/no, not text (put it in quotes); it is skipped"
+            )
+            continue
         if not isinstance(ident, str) or not ident.strip() or not isinstance(what, str):
             problems.append(
                 f"{note.file}: follow_ups entry {number} has no id or no text; it is skipped"
