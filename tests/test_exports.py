@@ -321,7 +321,9 @@ def test_worksheet_has_room_to_write(home: Path) -> None:
     assert md.startswith("# Refine intention\n")
     assert "**2. What do you want from the other person, as one active verb?**" in md
     assert md.count("_" * 60) >= 11
-    assert "- [ ] yes worked fully" not in md and "- [ ] yes, worked fully" in md
+    # One choice: a round mark to fill in; several: boxes to tick.
+    assert "- ( ) no new pages\n- ( ) yes, worked fully\n- ( ) yes, still working on them\n" in md
+    assert "- [ ] yes, worked fully" not in md
 
 
 def test_worksheet_says_when_a_question_applies(home: Path) -> None:

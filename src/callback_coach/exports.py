@@ -478,8 +478,10 @@ def checklist_markdown(checklist: Checklist) -> str:
             lines += [f"*Before a first callback: {_md_inline(q.first_prompt)}*", ""]
         if q.help:
             lines += [f"*{_md_inline(q.help)}*", ""]
-        if q.type in ("select", "multiselect"):
+        if q.type == "multiselect":  # tick any
             lines += [f"- [ ] {_md_inline(choice)}" for choice in q.choices] + [""]
+        elif q.type == "select":  # mark one
+            lines += [f"- ( ) {_md_inline(choice)}" for choice in q.choices] + [""]
         elif q.type == "confirm":
             lines += ["- [ ] yes", "- [ ] no", ""]
         elif q.type == "scale":
