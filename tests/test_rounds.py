@@ -191,6 +191,7 @@ def test_a_replaced_outcome_is_kept_and_still_counts_in_the_season(home: Path) -
     runner = CliRunner()
     shown = json.loads(runner.invoke(app, ["show", "Nina", "--json"]).stdout)
     assert shown["rounds"][0]["reviews"][0]["earlier_outcomes"] == ["hold", "released"]
+    assert "booked (was hold, released)" in runner.invoke(app, ["show", "Nina"]).stdout
     coach.record_outcome("Nina", "released")
     stats = json.loads(runner.invoke(app, ["stats", "--json"]).stdout)
     # Booked, then released: it got that far (the funnel), and it is released now.

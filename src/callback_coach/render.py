@@ -252,6 +252,16 @@ def _answers_table(note: Any, titles: dict[str, str], prompts: dict[str, str]) -
     return table
 
 
+def _earlier_outcomes(record: Any) -> list[str]:
+    """The outcomes `coach outcome` replaced on the note that holds the round's outcome."""
+    for note in (*reversed(record.reviews), *reversed(record.preps)):
+        if note.outcome:
+            value = note.meta.get("earlier_outcomes")
+            values = [value] if isinstance(value, str) else value
+            return [str(v) for v in values] if isinstance(values, list) else []
+    return []
+
+
 def timeline(role: str, project: str, rounds: list[Any], catalogue: Any) -> Group:
     """A role round by round: what was prepared, then what happened in the room."""
     from rich.rule import Rule
@@ -267,6 +277,9 @@ def timeline(role: str, project: str, rounds: list[Any], catalogue: Any) -> Grou
         if record.date:
             label += f" · {record.date}"
         label += f" · {record.outcome or 'pending'}"
+        earlier = _earlier_outcomes(record)
+        if earlier:
+            label += f" (was {', '.join(earlier)})"
         parts.append(Rule(shown(label, "heading"), align="left"))
         for kind, notes in (
             ("Prepared", record.preps),
