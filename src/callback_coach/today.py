@@ -137,8 +137,8 @@ def today_view(
             if record.preps:
                 prepped.add((fold(role.role), fold(role.project), record.round))
             date = record.date
-            # A settled role (booked or released) has no callback left to go to.
-            settled = role.status != "open"
+            # A round already settled (released or booked before its day) is off.
+            settled = record.outcome in ("released", "booked")
             if record.preps and not record.reviews and day <= date <= horizon and not settled:
                 callbacks.append(
                     Callback(
