@@ -308,3 +308,23 @@ def test_earlier_outcomes_written_by_hand(home: Path) -> None:
     with pytest.raises(StorageError, match="earlier_outcomes is not a list"):
         coach.record_outcome("Nina", "callback")
     assert path.read_text(encoding="utf-8") == odd
+
+
+def test_outcome_keeps_a_comment_on_its_line(home: Path) -> None:
+    """`outcome: hold   # my agent said so`: the comment is the actor's and stays; a `#`
+    inside a quoted value is not a comment."""
+    coach = Coach(home)
+    prep(coach)
+    path = review(coach, outcome="hold")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("outcome: hold\n", "outcome: hold   # my agent said so\n"))
+    coach.record_outcome("Nina", "released")
+    after = path.read_text(encoding="utf-8")
+    assert "outcome: released   # my agent said so\n" in after
+    assert read_note(path).outcome == "released"
+    from callback_coach.notes import set_front_matter
+
+    note = "---\nformat: 1\nkind: prep\nrole: Nina\nround: audition\nmedium: 'tv # yes'\n---\n"
+    assert "medium: film\n" in set_front_matter(note, {"medium": "film"})
+    crlf = note.replace("medium: 'tv # yes'\n", "medium: tv  # mine\n").replace("\n", "\r\n")
+    assert "medium: film  # mine\r\n" in set_front_matter(crlf, {"medium": "film"})

@@ -484,7 +484,12 @@ def set_front_matter(text: str, updates: dict[str, Any]) -> str:
             probe += 1
             if _is_continuation(front_lines[probe - 1]):
                 end = probe
-        front_lines[start:end] = [rendered]
+        replaced = [rendered]
+        comment = _line_comment(front_lines[start]) if end == start + 1 else None
+        if comment is not None and "\n" not in rendered.rstrip("\r\n"):
+            # `outcome: hold  # my agent said so`: the comment is the actor's; it stays.
+            replaced = [rendered.rstrip("\r\n") + comment + newline]
+        front_lines[start:end] = replaced
     new_text = bom + head + "".join(front_lines) + rest
     after = parse_note(new_text)
     expected = dict(before.meta)
@@ -492,3 +497,21 @@ def set_front_matter(text: str, updates: dict[str, Any]) -> str:
     if after.meta != expected or after.body != before.body:
         raise NoteParseError("the front matter is laid out in a way the coach cannot update safely")
     return new_text
+
+
+# A comment at the end of a `key: value` line (a space, then `#`), and its spacing.
+_COMMENT = re.compile(r"\S(\s+#[^\r\n]*)\r?\n?$")
+
+
+def _line_comment(line: str) -> str | None:
+    """The comment ending a one-line `key: value` (with the spaces before it), or None:
+    a `#` inside a quoted value is not one (the line reads the same without it)."""
+    found = _COMMENT.search(line)
+    if found is None:
+        return None
+    try:
+        whole = yamlio.load(line).value
+        without = yamlio.load(line[: found.start(1)]).value
+    except yamlio.ReadError:
+        return None
+    return found.group(1) if whole == without else None
