@@ -555,9 +555,10 @@ class NoteIndex:
         digest = hashlib.sha256(repr(on_disk).encode("utf-8", "surrogatepass")).hexdigest()
         try:
             row = db.execute("SELECT value FROM state WHERE key = 'stamps'").fetchone()
-            if row is not None and row[0] == digest:
+            seen = row[0] if row is not None else None
+            if seen == digest:
                 return
-            changed, removed, _ = self._changes(db, on_disk)
+            changed, removed, replaced = self._changes(db, on_disk)
             if not changed and not removed:
                 with contextlib.suppress(sqlite3.OperationalError):  # read-only: fine
                     db.execute("INSERT OR REPLACE INTO state VALUES ('stamps', ?)", (digest,))
@@ -568,8 +569,11 @@ class NoteIndex:
                 raise
             raise _Unusable(str(exc)) from None
         try:
-            # Another coach may have brought it up to date while this one waited.
-            changed, removed, replaced = self._changes(db, on_disk)
+            # Another coach may have brought it up to date while this one waited: every
+            # refresh that changes the notes' rows also changes the stamps' digest.
+            row = db.execute("SELECT value FROM state WHERE key = 'stamps'").fetchone()
+            if (row[0] if row is not None else None) != seen:
+                changed, removed, replaced = self._changes(db, on_disk)
             groups: set[tuple[str, str]] = set()
             for name in [*removed, *replaced]:
                 groups.update(self._delete(db, name))
