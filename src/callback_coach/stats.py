@@ -198,9 +198,10 @@ def breakdown(roles: Sequence[Role], name: str) -> list[Group]:
     key_of = KEYS[name]
     groups: dict[str | None, Group] = {}
     spelling: dict[str | None, str | None] = {}
+    folds: dict[str, str] = {}  # the same office or month comes back role after role
     for role in roles:
         raw = key_of(role)
-        folded = fold(raw) if raw else None
+        folded = (folds.get(raw) or folds.setdefault(raw, fold(raw))) if raw else None
         spelling.setdefault(folded, raw)
         groups.setdefault(folded, Group(spelling[folded], Tally())).tally.add(role)
     known = [g for k, g in groups.items() if k is not None]
