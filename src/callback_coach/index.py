@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -552,7 +553,7 @@ class NoteIndex:
         on_disk = self._scan_folder()
         # A digest of the whole listing (in the folder's own order: when only the order
         # changed, the stamps are compared once): when it matches, nothing has changed.
-        digest = hashlib.sha256(repr(on_disk).encode("utf-8", "surrogatepass")).hexdigest()
+        digest = _listing_digest(on_disk)
         try:
             row = db.execute("SELECT value FROM state WHERE key = 'stamps'").fetchone()
             seen = row[0] if row is not None else None
@@ -1016,6 +1017,14 @@ class NoteIndex:
                 db.execute("ROLLBACK")
             return False  # locked or read-only: scan the words instead, same result
         return True
+
+
+def _listing_digest(on_disk: dict[str, tuple[int, int]]) -> str:
+    """A digest of the notes folder's listing: names (in the folder's own order), each
+    note's modification time and size."""
+    names = "\0".join(on_disk).encode("utf-8", "surrogatepass")
+    stamps = struct.pack(f"<{2 * len(on_disk)}q", *(n for stamp in on_disk.values() for n in stamp))
+    return hashlib.sha256(names + b"\0\0" + stamps).hexdigest()
 
 
 def _round_rank_number(label: str) -> int:
