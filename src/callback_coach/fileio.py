@@ -75,13 +75,22 @@ def remove_stale_temps(folder: Path) -> None:
                     os.unlink(entry.path)
 
 
-def _write_temp(folder: Path, data: bytes, like: os.stat_result | None = None) -> Path:
-    """A complete, fsynced temp file in `folder`: 0600, or the mode and owner of `like`."""
-    remove_stale_temps(folder)
+def _write_temp(
+    folder: Path,
+    chunks: Iterable[bytes],
+    like: os.stat_result | None = None,
+    *,
+    sweep: bool = True,
+) -> Path:
+    """A complete, fsynced temp file in `folder` holding the bytes of `chunks` (written as
+    they come): 0600, or the mode and owner of `like`. `sweep=False` leaves the folder's
+    stale temp files alone (see `atomic_write_chunks`)."""
+    if sweep:
+        remove_stale_temps(folder)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:
         try:
-            _write_all(fd, data)
+            _write_all(fd, chunks)
         finally:
             os.close(fd)
         if like is not None and (like.st_uid, like.st_gid) != _owner(tmp):
@@ -96,11 +105,12 @@ def _write_temp(folder: Path, data: bytes, like: os.stat_result | None = None) -
     return Path(tmp)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, chunks: Iterable[bytes]) -> None:
     """Write every byte to `fd` (a write may take only part) and flush it to the disk."""
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
+    for chunk in chunks:
+        view = memoryview(chunk)
+        while view:
+            view = view[os.write(fd, view) :]
     os.fsync(fd)
 
 
@@ -128,45 +138,35 @@ def atomic_write(path: Path, text: str, *, keep_mode: bool = False) -> None:
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, keep_mode: bool = False) -> None:
-    """Replace `path` with `data` atomically."""
-    folder = ensure_private_dir(path.parent)
-    try:
-        like = None
-        if keep_mode:
-            with contextlib.suppress(FileNotFoundError):
-                like = os.stat(path)
-        tmp = _write_temp(folder, data, like)
+    """Replace `path` with `data` atomically (with `keep_mode`, in the mode and owner of
+    the file it replaces)."""
+    like = None
+    if keep_mode:
         try:
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except OSError as exc:
-        raise storage_error(exc, path, "write") from None
-    _fsync_dir(folder)
+            like = os.stat(path)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise storage_error(exc, path, "write") from None
+    atomic_write_chunks(path, [data], like=like)
 
 
-def atomic_write_chunks(path: Path, chunks: Iterable[bytes], *, sweep: bool = True) -> None:
+def atomic_write_chunks(
+    path: Path,
+    chunks: Iterable[bytes],
+    *,
+    sweep: bool = True,
+    like: os.stat_result | None = None,
+) -> None:
     """Replace `path` atomically with the bytes of `chunks`, written as they come (memory
-    stays flat however large the file); the new file is private (0600). `sweep=False`
-    leaves the folder's stale temp files alone (one of many files written to the same
-    folder: sweeping it before each would cost the square of their number)."""
+    stays flat however large the file); the new file is private (0600), or in the mode
+    and owner of `like`. `sweep=False` leaves the folder's stale temp files alone (one of
+    many files written to the same folder: sweeping it before each would cost the square
+    of their number)."""
     folder = ensure_private_dir(path.parent)
     try:
-        if sweep:
-            remove_stale_temps(folder)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+        tmp = _write_temp(folder, chunks, like, sweep=sweep)
         try:
-            try:
-                for chunk in chunks:
-                    view = memoryview(chunk)
-                    while view:
-                        view = view[os.write(fd, view) :]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.chmod(tmp, FILE_MODE)
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -186,7 +186,7 @@ def create_new(folder: Path, stem: str, suffix: str, text: str) -> Path:
     ensure_private_dir(folder)
     data = text.encode("utf-8")
     try:
-        tmp = _write_temp(folder, data)
+        tmp = _write_temp(folder, [data])
     except OSError as exc:
         raise storage_error(exc, folder, "write in") from None
     try:
@@ -223,7 +223,7 @@ def _exclusive_copy(data: bytes, dest: Path) -> bool:
         raise storage_error(exc, dest, "write") from None
     try:
         try:
-            _write_all(fd, data)
+            _write_all(fd, [data])
         finally:
             os.close(fd)
     except OSError as exc:
