@@ -202,3 +202,11 @@ def test_a_released_role_s_prepped_callback_is_not_listed(week: Coach) -> None:
     assert "Nina" in callbacks()
     assert runner.invoke(app, ["outcome", "Nina", "released"]).exit_code == 0
     assert "Nina" not in callbacks()
+
+
+def test_a_hint_is_one_line_to_copy_however_narrow(week: Coach, monkeypatch) -> None:
+    """At 60 columns a long resume command is not broken in two: pasted, it runs whole."""
+    monkeypatch.setenv("COLUMNS", "60")
+    text = runner.invoke(app, ["today"]).stdout
+    hint = "coach prep Kostya --project 'The Seagull' --round callback-1 --date 2026-11-24"
+    assert any(hint in line for line in text.splitlines()), text

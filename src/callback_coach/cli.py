@@ -1086,7 +1086,8 @@ def today(as_json: bool = JSON_OPT) -> None:
     if as_json:
         print_json(view.to_json())
     else:
-        console.out().print(season_render.today_screen(view))
+        # Not cropped: a hint (a command to copy) is one line however narrow the screen.
+        console.out().print(season_render.today_screen(view), crop=False)
 
 
 @command(

@@ -349,7 +349,8 @@ def _day_label(date: str, today: dt.date) -> str:
 
 class HintedRows:
     """Rows of (what, hint): side by side when both fit on a line, else each hint on its
-    own indented line under its row (so 60 columns never breaks a row mid-way)."""
+    own indented line under its row (so 60 columns never breaks a row mid-way; a hint,
+    a command to copy, is one line however long)."""
 
     def __init__(self, rows: list[tuple[Text, Text]]) -> None:
         self.rows = rows
@@ -367,7 +368,11 @@ class HintedRows:
             return
         for what, hint in self.rows:
             yield what
-            yield Text("  → ", style="dim") + Text(hint.plain, style="dim")
+            # A command to copy is never broken across lines (the terminal may fold it on
+            # screen; copied, it is one line, and pasted, it runs whole).
+            line = Text("  → ", style="dim") + Text(hint.plain, style="dim")
+            line.no_wrap, line.overflow = True, "ignore"
+            yield line
 
 
 def _section(title: str, rows: list[tuple[Text, Text]], more: int, more_hint: str) -> list[Any]:
