@@ -107,7 +107,8 @@ def test_a_saved_prep_offers_the_card(home: Path, coach_bin: str) -> None:
     child.expect_exact("Want")
     child.expect_exact(str(typed["want"]))
     child.expect_exact(
-        "For your phone or a printer: coach card Nina --format html --output card.html"
+        "For your phone or a printer: coach card Nina --round callback-1 --format html"
+        " --output nina_callback-1_card.html"
     )
     assert finish(child) == 0
 

@@ -238,6 +238,7 @@ def test_a_role_in_two_projects_must_be_chosen(home: Path) -> None:
         coach.plan_prep("Nina")
     assert info.value.message == (
         "role 'Nina' appears in several projects ('The Seagull', 'Uncle Vanya'): add --project"
+        " (as written here)"
     )
     plan = coach.plan_prep("Nina", choose_project=lambda options: options[1])
     assert plan.project == "Uncle Vanya"

@@ -91,7 +91,7 @@ def test_today_lists_what_is_next(week: Coach) -> None:
             "time": "14:30",
             "place": "Studio 4",
             "prepped": True,
-            "hint": "coach card Nina",
+            "hint": "coach card Nina --round callback-2",
         },
     ]
     assert data["to_review"] == [

@@ -384,7 +384,11 @@ def card_for(
     elif prepared:
         record = prepared[-1]
     else:
-        raise NotFoundError(f"{name!r} has no prep yet: run `coach prep` first")
+        from callback_coach.hints import command_line
+
+        raise NotFoundError(
+            f"{name!r} has no prep yet: run `{command_line(['prep'], [name])}` first"
+        )
     previous = previous_round(rounds, record.round)
     last_review = previous.latest_review if previous is not None else None
     return build_card(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import shlex
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -1312,8 +1311,13 @@ def offer_card(coach: Any, plan: SessionPlan, asker: Asker) -> None:
     chosen = cards.card_for(coach, plan.role, project=plan.project, round_label=plan.round)
     width = min(console.err().width, CARD_WIDTH)
     asker.show(cards.renderable(chosen, width, cards.fit_budget(chosen, width)))
-    command = ["coach", "card", plan.role, "--format", "html", "--output", "card.html"]
-    console.info(f"For your phone or a printer: {' '.join(shlex.quote(c) for c in command)}")
+    from callback_coach.hints import command_line
+    from callback_coach.slugs import slugify
+
+    name = f"{slugify(plan.role, fallback='role')}_{plan.round}_card.html"
+    options = ["--project", plan.project] if plan.project else []
+    options += ["--round", plan.round, "--format", "html", "--output", name]
+    console.info(f"For your phone or a printer: {command_line(['card'], [plan.role], options)}")
 
 
 @command(

@@ -309,17 +309,15 @@ def resume_command(
     chosen: list[str] | None = None,
 ) -> str:
     """The command that resumes a session with every option it was started with."""
-    import shlex
+    from callback_coach.hints import command_line
 
-    parts = ["coach", kind, role]
-    if project:
-        parts += ["--project", project]
-    parts += ["--round", round_label]
+    options = ["--project", project] if project else []
+    options += ["--round", round_label]
     if kind in ("prep", "review") and date:
-        parts += ["--date", date]
+        options += ["--date", date]
     if kind == "prep":
         if path == "quick":
-            parts.append("--quick")
+            options.append("--quick")
         for cid in chosen or []:
-            parts += ["-c", cid]
-    return " ".join(shlex.quote(p) for p in parts)
+            options += ["-c", cid]
+    return command_line([kind], [role], options)

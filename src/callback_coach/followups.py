@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -356,9 +357,9 @@ def find_role(
     if len(mine) > 1:
         projects = [r.project for r in mine]
         if choose_project is None:
-            listing = ", ".join(repr(p) if p else "(no project)" for p in projects)
+            listing = ", ".join(shlex.quote(p) if p else "(no project)" for p in projects)
             raise AmbiguousError(
-                f"role {role!r} appears in several projects ({listing}): add --project",
+                f"role {role!r} appears in several projects ({listing}): add --project (as written here)",
                 choices=projects,
             )
         chosen = choose_project(projects)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -46,9 +47,10 @@ def resolve_project(notes: Iterable[N], role: str, project: str | None) -> str:
         return ""
     if len(known) == 1:
         return known[0]
-    listing = ", ".join(repr(p) if p else "(no project)" for p in known)
+    listing = ", ".join(shlex.quote(p) if p else "(no project)" for p in known)
     raise AmbiguousError(
-        f"role {role!r} appears in several projects ({listing}): add --project", choices=known
+        f"role {role!r} appears in several projects ({listing}): add --project (as written here)",
+        choices=known,
     )
 
 

@@ -8,7 +8,6 @@ offices, follow-ups) goes in as `rich.text.Text`, never as markup.
 from __future__ import annotations
 
 import datetime as dt
-import shlex
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
@@ -20,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from callback_coach.dates import describe
+from callback_coach.hints import command_line
 from callback_coach.stats import STAGE_LABELS, share
 from callback_coach.stats import Group as Breakdown
 
@@ -436,7 +436,7 @@ def today_screen(view: TodayView) -> Group:
             what.append("  ")
             what.append(item.what)
             what.append(f" ({item.role})", style="dim")
-            rows.append((what, Text(f"coach follow-ups done {shlex.quote(item.id)}")))
+            rows.append((what, Text(command_line(["follow-ups", "done"], [item.id]))))
         if view.undated_follow_ups:
             n = view.undated_follow_ups
             rows.append(

@@ -10,11 +10,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import shlex
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from callback_coach.followups import FollowUp
+from callback_coach.hints import command_line
 from callback_coach.season import RoleSeason, parse_time
 from callback_coach.slugs import fold
 
@@ -97,11 +97,14 @@ class TodayView:
         }
 
 
-def command(*words: str, project: str | None = None) -> str:
-    parts = ["coach", *words]
-    if project:
-        parts += ["--project", project]
-    return " ".join(shlex.quote(p) if p != "OUTCOME" else p for p in parts)
+def command(
+    word: str, *args: str, project: str | None = None, round_label: str | None = None
+) -> str:
+    """A hint: `coach WORD ARGS` with --project (and --round) when given."""
+    options = ["--project", project] if project else []
+    if round_label:
+        options += ["--round", round_label]
+    return command_line([word], args, options)
 
 
 def today_view(
@@ -144,7 +147,9 @@ def today_view(
                     Callback(
                         role.role, role.project, record.round, date, record.detail("time"),
                         record.detail("place"), True,
-                        command("card", role.role, project=project_for(role)),
+                        command(
+                            "card", role.role, project=project_for(role), round_label=record.round
+                        ),
                     )
                 )  # fmt: skip
         latest = role.latest

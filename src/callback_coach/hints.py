@@ -1,0 +1,26 @@
+"""The commands the coach suggests (hints), written so they run as shown when copied.
+
+Every hint is quoted for a POSIX shell, its arguments (a role) before its options; when an
+argument starts with a dash, the options come first and `--` before the arguments (a role
+named `-Nina` is not an option).
+Placeholders the actor replaces (OUTCOME) are left bare.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Sequence
+
+PLACEHOLDERS = frozenset(["OUTCOME"])
+
+
+def command_line(
+    words: Sequence[str], args: Sequence[str] = (), options: Sequence[str] = ()
+) -> str:
+    """`coach WORDS ARGS OPTIONS`, each quoted as a shell needs it; `coach WORDS OPTIONS --
+    ARGS` when an argument starts with a dash."""
+    if any(arg.startswith("-") for arg in args):
+        parts = ["coach", *words, *options, "--", *args]
+    else:
+        parts = ["coach", *words, *args, *options]
+    return " ".join(p if p in PLACEHOLDERS else shlex.quote(p) for p in parts)
