@@ -598,6 +598,20 @@ def test_a_draft_in_another_project_is_offered_without_project(coach: Coach) -> 
     assert plan.adopt_draft is None
 
 
+def test_a_draft_elsewhere_is_offered_with_its_round_too(coach: Coach) -> None:
+    """A resume hint names --round: the draft left elsewhere (here without a project, the
+    role having a note in a project since) is offered for that round, not for another."""
+    interrupted(coach)  # callback-1, no project
+    save(coach, project="The Seagull", round_label="audition", date="2026-11-02")
+    asker = ScriptedAsker(choices=["0"])
+    plan = coach.plan_prep("Nina", round_label="callback-1", asker=asker)
+    assert asker.menus[0][0] == "Nina has an unfinished prep elsewhere. Resume it?"
+    assert plan.adopt_draft is not None and plan.round == "callback-1"
+    other = ScriptedAsker(choices=[])
+    coach.plan_prep("Nina", project="The Seagull", round_label="callback-2", asker=other)
+    assert other.menus == [], "a draft of another round is not offered"
+
+
 def test_a_review_offers_a_draft_elsewhere_too(coach: Coach) -> None:
     plan = coach.plan_review("Nina", outcome="hold")
     with pytest.raises(KeyboardInterrupt):

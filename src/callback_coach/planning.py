@@ -248,10 +248,12 @@ def _plan(
     whether the round is a prep's round still to come (same round)."""
     role, project_name, mine = coach.role_and_project(role, project, choose_project, kind)
     adopted = None
-    if asker is not None and round_label is None:
+    if asker is not None:
+        # With --round (as a resume hint gives it), only a draft of that round is offered.
+        wanted = check_round(round_label) if round_label is not None else None
         others = [
             d
-            for d in coach.drafts.find(kind, role, None, None)
+            for d in coach.drafts.find(kind, role, None, wanted)
             if not same_name(d.project, project_name)
         ]
         adopted = opening.offer_other_draft(kind, role, project_name, others, asker)
