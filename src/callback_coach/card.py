@@ -394,3 +394,10 @@ def card_for(
     return build_card(
         name, project_name, record.round, record.preps, last_review, coach.catalogue()
     )
+
+
+def file_name(role: str, round_label: str, suffix: str) -> str:
+    """The file a card is written to by default: `nina_callback-1_card.html`."""
+    from callback_coach.slugs import slugify
+
+    return f"{slugify(role, fallback='role')}_{round_label}_card.{suffix}"

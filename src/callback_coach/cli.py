@@ -1281,10 +1281,7 @@ def card(
         out.print(cards.renderable(chosen, width, cards.fit_budget(chosen, width)))
     else:
         text = cards.render(chosen, fmt, CARD_WIDTH)
-        from callback_coach.slugs import slugify
-
-        name = f"{slugify(chosen.role, fallback='role')}_{chosen.round}_card."
-        name += "txt" if fmt == "text" else fmt
+        name = cards.file_name(chosen.role, chosen.round, "txt" if fmt == "text" else fmt)
         report_written(
             exports.write_output(output, lambda: text, lambda: [(name, text)], force=force)
         )
@@ -1311,13 +1308,17 @@ def offer_card(coach: Any, plan: SessionPlan, asker: Asker) -> None:
     chosen = cards.card_for(coach, plan.role, project=plan.project, round_label=plan.round)
     width = min(console.err().width, CARD_WIDTH)
     asker.show(cards.renderable(chosen, width, cards.fit_budget(chosen, width)))
-    from callback_coach.hints import command_line
-    from callback_coach.slugs import slugify
+    from callback_coach.hints import command
 
-    name = f"{slugify(plan.role, fallback='role')}_{plan.round}_card.html"
-    options = ["--project", plan.project] if plan.project else []
-    options += ["--round", plan.round, "--format", "html", "--output", name]
-    console.info(f"For your phone or a printer: {command_line(['card'], [plan.role], options)}")
+    name = cards.file_name(plan.role, plan.round, "html")
+    hint = command(
+        "card",
+        plan.role,
+        project=plan.project or None,
+        round_label=plan.round,
+        options=["--format", "html", "--output", name],
+    )
+    console.info(f"For your phone or a printer: {hint}")
 
 
 @command(

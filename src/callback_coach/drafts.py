@@ -309,10 +309,9 @@ def resume_command(
     chosen: list[str] | None = None,
 ) -> str:
     """The command that resumes a session with every option it was started with."""
-    from callback_coach.hints import command_line
+    from callback_coach.hints import command
 
-    options = ["--project", project] if project else []
-    options += ["--round", round_label]
+    options = []
     if kind in ("prep", "review") and date:
         options += ["--date", date]
     if kind == "prep":
@@ -320,4 +319,4 @@ def resume_command(
             options.append("--quick")
         for cid in chosen or []:
             options += ["-c", cid]
-    return command_line([kind], [role], options)
+    return command(kind, role, project=project or None, round_label=round_label, options=options)

@@ -57,6 +57,12 @@ class FollowUp:
     since: str  # the day it appeared: the review's date, or the day it was added
     lapsed: bool = False  # from a review, not done, LAPSE_DAYS after its day
 
+    def done_hint(self) -> str:
+        """The command that marks this item done."""
+        from callback_coach.hints import command_line
+
+        return command_line(["follow-ups", "done"], [self.id])
+
     @property
     def is_open(self) -> bool:
         return self.done is None and not self.lapsed

@@ -24,3 +24,17 @@ def command_line(
     else:
         parts = ["coach", *words, *args, *options]
     return " ".join(p if p in PLACEHOLDERS else shlex.quote(p) for p in parts)
+
+
+def command(
+    word: str,
+    *args: str,
+    project: str | None = None,
+    round_label: str | None = None,
+    options: Sequence[str] = (),
+) -> str:
+    """A hint `coach WORD ARGS`, with --project and --round when given, then `options`."""
+    given = ["--project", project] if project else []
+    if round_label:
+        given += ["--round", round_label]
+    return command_line([word], args, [*given, *options])

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from callback_coach.followups import FollowUp
-from callback_coach.hints import command_line
 from callback_coach.season import RoleSeason, parse_time
 from callback_coach.slugs import fold
 
@@ -92,8 +91,7 @@ def follow_up_events(items: Iterable[FollowUp], stamps: dict[str, str]) -> list[
         if item.done:
             lines.append(f"Done: {item.done}")
         else:
-            done = command_line(["follow-ups", "done"], [item.id])
-            lines.append(f"When it is done: {done}")
+            lines.append(f"When it is done: {item.done_hint()}")
         events.append(
             Event(
                 uid=event_uid("follow-up", item.id, fold(item.role), fold(item.project)),

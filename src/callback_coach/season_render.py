@@ -19,7 +19,6 @@ from rich.table import Table
 from rich.text import Text
 
 from callback_coach.dates import describe
-from callback_coach.hints import command_line
 from callback_coach.stats import STAGE_LABELS, share
 from callback_coach.stats import Group as Breakdown
 
@@ -436,7 +435,7 @@ def today_screen(view: TodayView) -> Group:
             what.append("  ")
             what.append(item.what)
             what.append(f" ({item.role})", style="dim")
-            rows.append((what, Text(command_line(["follow-ups", "done"], [item.id]))))
+            rows.append((what, Text(item.done_hint())))
         if view.undated_follow_ups:
             n = view.undated_follow_ups
             rows.append(

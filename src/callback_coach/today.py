@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from callback_coach.followups import FollowUp
-from callback_coach.hints import command_line
+from callback_coach.hints import command
 from callback_coach.season import RoleSeason, parse_time
 from callback_coach.slugs import fold
 
@@ -95,16 +95,6 @@ class TodayView:
             "drafts": [asdict(d) for d in self.drafts],
             "pending_outcomes": [asdict(p) for p in self.pending],
         }
-
-
-def command(
-    word: str, *args: str, project: str | None = None, round_label: str | None = None
-) -> str:
-    """A hint: `coach WORD ARGS` with --project (and --round) when given."""
-    options = ["--project", project] if project else []
-    if round_label:
-        options += ["--round", round_label]
-    return command_line([word], args, options)
 
 
 def today_view(
