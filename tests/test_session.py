@@ -243,3 +243,20 @@ def test_a_draft_that_cannot_be_removed_after_the_save_is_a_warning(
     (left,) = list(drafts.folder.glob("*.yaml"))
     with pytest.raises(StorageError, match="cannot remove"):
         drafts.delete(drafts.load(left))
+
+
+def test_a_question_left_blank_is_not_counted_as_an_answer(home: Path) -> None:
+    """A draft keeps a skipped question (so a resume goes past it); `coach list`, `today`
+    and the resume question count only what was answered."""
+    from callback_coach.drafts import Draft
+
+    draft = Draft(
+        kind="prep",
+        role="Nina",
+        project="",
+        round="callback-1",
+        date="2026-11-24",
+        checklists=["tiny"],
+        answers={"tiny": {"want": "to be seen", "room": "", "calm": None, "list": []}},
+    )
+    assert draft.count() == 1

@@ -38,7 +38,11 @@ class Draft:
     chosen: list[str] | None = None
 
     def count(self) -> int:
-        return sum(len(v) for v in self.answers.values())
+        """How many questions have an answer (one left blank is kept, to resume past it,
+        but is not an answer)."""
+        from callback_coach.answers import is_answered
+
+        return sum(1 for v in self.answers.values() for a in v.values() if is_answered(a))
 
     def to_dict(self) -> dict[str, Any]:
         data = dict(self.extra)
