@@ -42,6 +42,8 @@ from yaml.events import (
     StreamEndEvent,
 )
 
+from callback_coach import yamlquick
+
 MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_VALUES = 100_000
@@ -64,6 +66,17 @@ _RESOLVER = yaml.resolver.Resolver()
 # plain value starting otherwise is text: no need to ask the resolver).
 _RESOLVED_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
 _ANY_FIRST = None in yaml.resolver.Resolver.yaml_implicit_resolvers
+# Letters that start a boolean or a null ("yes", "Off", "null"...): no such word is
+# longer than five letters (tests/test_yamlio.py checks this against the resolver).
+_WORD_FIRST = frozenset(c for c in _RESOLVED_FIRST if c.isalpha())
+_LONGEST_WORD = 5
+_MISSING = object()
+# Words YAML 1.1 reads as booleans or nulls (tests/test_yamlio.py asks the resolver).
+_COMMON_WORDS: dict[str, Any] = {
+    **dict.fromkeys(["true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"], True),
+    **dict.fromkeys(["false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"], False),
+    **dict.fromkeys(["~", "null", "Null", "NULL"], None),
+}
 
 
 class ReadError(ValueError):
@@ -183,7 +196,35 @@ def load(text: str, *, line_offset: int = 0) -> Document:
 
     `line_offset` is added to every line reported (e.g. 1 for front matter after `---`).
     """
+    if len(text) <= MAX_BYTES:
+        quick = yamlquick.read(text, _plain, max_values=MAX_VALUES, max_depth=MAX_DEPTH)
+        if quick is not None:  # the form the coach writes: read without libyaml's events
+            return Document(quick, line_offset + 1)
     return _Builder(text, nodes=False, multi=False, line_offset=line_offset).run()[0]
+
+
+def _plain(text: str, line: int = 0) -> Any:
+    """A plain (untagged, unquoted, non-empty) value as YAML 1.1 reads it; ReadError (a
+    ValueError) for a value of a type not read here. The common cases (text, a small
+    decimal number, true and false...) are read without asking the resolver."""
+    if _is_text(text):
+        return text
+    known = _COMMON_WORDS.get(text, _MISSING)
+    if known is not _MISSING:
+        return known
+    if text.isdigit() and text.isascii() and text[0] != "0" and len(text) <= MAX_INT_DIGITS:
+        return int(text)  # (nothing but a decimal integer is all digits: tested)
+    return _resolved(text, line)
+
+
+def _is_text(text: str) -> bool:
+    """Whether a (non-empty) plain value is surely text, without asking the resolver: it
+    starts with no character a resolver looks for, or with a letter but is longer than
+    any word YAML 1.1 reads as a boolean or a null ("false")."""
+    first = text[0]
+    return not _ANY_FIRST and (
+        first not in _RESOLVED_FIRST or (first in _WORD_FIRST and len(text) > _LONGEST_WORD)
+    )
 
 
 def load_all(text: str, *, line_offset: int = 0) -> list[Document]:
@@ -277,14 +318,8 @@ class _Builder:
                 if self.count > MAX_VALUES:
                     self._count(0, line)
                 text = event.value
-                if (
-                    event.tag is None
-                    and event.implicit[0]
-                    and text
-                    and text[0] not in _RESOLVED_FIRST
-                    and not _ANY_FIRST
-                ):
-                    value: Any = text  # plain text that cannot read as anything else
+                if event.tag is None and event.implicit[0] and text:
+                    value: Any = _plain(text, line)
                 else:
                     value = self._scalar(event, line)
                 if event.anchor is not None:
@@ -391,34 +426,44 @@ class _Builder:
         tag = event.tag
         if tag is None:
             if event.implicit[0]:
-                tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
-            elif event.style == '"':
+                return _resolved(value, line)
+            if event.style == '"':
                 reason = bad_text(value)  # only an escape can make one
                 if reason:
                     raise ReadError(reason, line)
                 return value
-            else:
-                return value
-        if tag in (_STR, "!"):
             return value
-        if tag == _TIMESTAMP:
-            return value  # kept as written; a date is checked where it is used
-        try:
-            if tag == _NULL:
-                return None
-            if tag == _BOOL:
-                return _BOOLS[value.lower()]
-            if tag == _INT:
-                return _int(value)
-            if tag == _FLOAT:
-                return _float(value)
-        except (KeyError, ValueError, IndexError):
-            raise ReadError(f"{shown(value)} is not a valid {tag[len(_TAG) :]}", line) from None
-        except _TooLong:
-            raise ReadError(f"a number with more than {MAX_INT_DIGITS} digits", line) from None
-        if tag == _MERGE:
-            raise ReadError("merge keys ('<<') are not supported: write the keys out", line)
-        raise _tag_error(tag, line)
+        return _tagged(value, tag, line)
+
+
+def _resolved(value: str, line: int) -> Any:
+    """A plain (untagged, unquoted) value, read as the type YAML 1.1 gives it."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    return _tagged(value, tag, line)
+
+
+def _tagged(value: str, tag: str, line: int) -> Any:
+    """A scalar's value, read as the type its tag says."""
+    if tag in (_STR, "!"):
+        return value
+    if tag == _TIMESTAMP:
+        return value  # kept as written; a date is checked where it is used
+    try:
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return _BOOLS[value.lower()]
+        if tag == _INT:
+            return _int(value)
+        if tag == _FLOAT:
+            return _float(value)
+    except (KeyError, ValueError, IndexError):
+        raise ReadError(f"{shown(value)} is not a valid {tag[len(_TAG) :]}", line) from None
+    except _TooLong:
+        raise ReadError(f"a number with more than {MAX_INT_DIGITS} digits", line) from None
+    if tag == _MERGE:
+        raise ReadError("merge keys ('<<') are not supported: write the keys out", line)
+    raise _tag_error(tag, line)
 
 
 def _tag_error(tag: str, line: int) -> ReadError:
