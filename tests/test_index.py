@@ -377,6 +377,25 @@ def test_a_large_build_read_by_several_processes_is_the_same(
     assert answers() == expected
 
 
+def test_roles_made_in_one_pass_are_the_ones_made_one_by_one(
+    expected: list[str], home: Path, monkeypatch
+) -> None:
+    """A first build makes every role's list row from one pass over the notes; a few
+    changed roles, one query each: the rows are the same either way."""
+    remove_db(home)
+    one_by_one = NoteIndex(home)
+    rows = one_by_one.db().execute("SELECT * FROM roles ORDER BY role_key, project_key").fetchall()
+    one_by_one.close()
+    assert len(rows) > 1
+    remove_db(home)
+    monkeypatch.setattr(index_module, "ROLES_ONE_BY_ONE", 0)
+    in_one_pass = NoteIndex(home)
+    again = in_one_pass.db().execute("SELECT * FROM roles ORDER BY role_key, project_key")
+    assert again.fetchall() == rows
+    in_one_pass.close()
+    assert answers() == expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(note=emitter_notes())
 def test_the_searched_words_are_the_actor_s_lines_casefolded(note) -> None:

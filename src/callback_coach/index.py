@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import sqlite3
 import struct
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
@@ -176,6 +177,9 @@ PARALLEL_READ_MIN = 2000
 READ_BATCH = 64
 # Rows written to the database at a time.
 INSERT_BATCH = 500
+# Up to this many roles changed, their list rows are made one query each; past it (a
+# first build), from one pass over every note.
+ROLES_ONE_BY_ONE = 64
 
 
 def note_error_row(name: str, mtime_ns: int, size: int, error: str) -> tuple[Any, ...]:
@@ -593,8 +597,7 @@ class NoteIndex:
             for table in ("seasons", "season_events"):
                 db.executemany(f"DELETE FROM {table} WHERE role_key = ? AND project_key = ?", stale)
             db.executemany("INSERT OR IGNORE INTO season_stale VALUES (?, ?)", stale)
-            for role_key, project_key in stale:
-                self._update_role(db, role_key, project_key)
+            self._update_roles(db, stale)
             db.execute("INSERT OR REPLACE INTO state VALUES ('stamps', ?)", (digest,))
             db.execute("COMMIT")
         except BaseException as exc:
@@ -627,39 +630,57 @@ class NoteIndex:
         for rows in parallel.ordered_map(note_rows, batches):
             yield from rows
 
-    def _update_role(self, db: sqlite3.Connection, role_key: str, project_key: str) -> None:
-        """Recompute the `list` row of one role in one project from its notes."""
-        key = (role_key, project_key)
-        db.execute("DELETE FROM roles WHERE role_key = ? AND project_key = ?", key)
-        summaries = [
-            NoteSummary(*row)
-            for row in db.execute(
-                f"SELECT {SUMMARY_COLUMNS} FROM notes "
-                "WHERE role_key = ? AND project_key = ? AND error IS NULL ORDER BY file",
-                (role_key, project_key),
+    def _update_roles(self, db: sqlite3.Connection, keys: list[tuple[str, str]]) -> None:
+        """Recompute the `list` rows of some roles (role_key, project_key) from their
+        notes: one query per role when they are few, one for all notes when many (a
+        first build: thousands of roles)."""
+        db.executemany("DELETE FROM roles WHERE role_key = ? AND project_key = ?", keys)
+        wanted = set(keys)
+        if len(keys) <= ROLES_ONE_BY_ONE:
+            groups: Iterable[tuple[tuple[str, str], Iterable[tuple[Any, ...]]]] = (
+                (
+                    key,
+                    db.execute(
+                        f"SELECT role_key, project_key, {SUMMARY_COLUMNS} FROM notes "
+                        "WHERE role_key = ? AND project_key = ? AND error IS NULL ORDER BY file",
+                        key,
+                    ).fetchall(),
+                )
+                for key in keys
             )
-        ]
-        if not summaries:
-            return
-        (row,) = role_rows(summaries)
-        db.execute(
-            "INSERT INTO roles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                role_key,
-                project_key,
-                row.role,
-                row.project,
-                json.dumps(row.rounds, ensure_ascii=False),
-                row.notes,
-                row.latest_round,
-                row.latest_date,
-                row.outcome,
-                row.next_action,
-                row.next_round,
-                max(s.date for s in summaries),
-                max(s.created for s in summaries),
-                summaries[0].file,
-            ),
+        else:
+            rows = db.execute(
+                f"SELECT role_key, project_key, {SUMMARY_COLUMNS} FROM notes "
+                "WHERE error IS NULL ORDER BY role_key, project_key, file"
+            )
+            groups = itertools.groupby(rows, key=lambda row: (row[0], row[1]))
+        inserts = []
+        for key, group in groups:
+            if key not in wanted:
+                continue
+            summaries = [NoteSummary(*row[2:]) for row in group]
+            if not summaries:
+                continue
+            (row,) = role_rows(summaries)
+            inserts.append(
+                (
+                    *key,
+                    row.role,
+                    row.project,
+                    json.dumps(row.rounds, ensure_ascii=False),
+                    row.notes,
+                    row.latest_round,
+                    row.latest_date,
+                    row.outcome,
+                    row.next_action,
+                    row.next_round,
+                    max(s.date for s in summaries),
+                    max(s.created for s in summaries),
+                    summaries[0].file,
+                )
+            )
+        db.executemany(
+            "INSERT INTO roles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inserts
         )
 
     # -- reading ---------------------------------------------------------------------------

@@ -36,8 +36,8 @@ _UNUSUAL = re.compile(
 # the form "  - key: rest" (each part but the indent may be empty).
 _LINE = re.compile(r"^( *)(- )?(?:([A-Za-z0-9_][A-Za-z0-9_-]*):(?: |$))?(.*)$", re.M)
 _SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'")
-# First characters after which a value is not plain text (YAML's indicators).
-_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+# First characters after which a value is not plain text (YAML's indicators, a space).
+_NOT_PLAIN = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 
 
 # Keys read before, as `plain` read them (keys repeat from note to note).
@@ -71,8 +71,9 @@ class _Reader:
         tokens, plain = self.tokens, self.plain
         result: dict[Any, Any] = {}
         end = len(tokens)
-        while self.pos < end:
-            spaces, dash, word, rest = tokens[self.pos]
+        pos = self.pos
+        while pos < end:
+            spaces, dash, word, rest = tokens[pos]
             if len(spaces) != indent:
                 if len(spaces) > indent or not (spaces or dash or word or rest):
                     raise _Unsure  # deeper (a value running on), or a blank line
@@ -86,11 +87,20 @@ class _Reader:
                     _KEYS[word] = key
             if type(key) is not str or key in result:
                 raise _Unsure
-            self.pos += 1
-            if rest:
-                result[key] = self.value(rest, indent)
-            else:
-                result[key] = self.below(indent, depth)
+            pos += 1
+            if (
+                rest
+                and rest[0] not in _NOT_PLAIN
+                and rest[-1] not in " :"
+                and ": " not in rest
+                and " #" not in rest
+            ):
+                result[key] = plain(rest)  # the usual case: plain text on the key's line
+                continue
+            self.pos = pos
+            result[key] = self.value(rest, indent) if rest else self.below(indent, depth)
+            pos = self.pos
+        self.pos = pos
         return result
 
     def sequence(self, indent: int, depth: int) -> list[Any]:
@@ -132,16 +142,11 @@ class _Reader:
             value = []
         elif rest == "{}":
             value = {}
-        elif (
-            first in _INDICATORS or first == " " or rest[-1] in " :" or ": " in rest or " #" in rest
-        ):
+        elif first in _NOT_PLAIN or rest[-1] in " :" or ": " in rest or " #" in rest:
             raise _Unsure
         else:
             value = self.plain(rest)
-        # The next line must not be deeper: a value that runs on (which the general
-        # reader folds or refuses).
-        if self.pos < len(self.tokens) and len(self.tokens[self.pos][0]) > indent:
-            raise _Unsure
+        # (A deeper line after it, a value running on, stops the mapping or sequence.)
         return value
 
     def below(self, indent: int, depth: int) -> Any:
