@@ -140,3 +140,13 @@ def test_text_and_bytes_of_one_stream_fail_together() -> None:
         stream.buffer.write(b"an export\n")
     with pytest.raises(StorageError):
         stream.write("then a message on the same stream\n")
+
+
+@pytest.mark.parametrize("columns", [None, "57", "200", "wide", ""])
+def test_the_terminal_width_is_the_one_rich_measures(columns, monkeypatch) -> None:
+    """Menu labels are fitted before Rich is loaded: to the width Rich would use."""
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert console.terminal_width() == console.terminal().width

@@ -14,6 +14,7 @@ from callback_coach.checklist import Checklist, Question
 
 if TYPE_CHECKING:
     from prompt_toolkit.key_binding import KeyBindings
+    from rich.console import Console
 
 
 class Asker(Protocol):
@@ -107,7 +108,7 @@ class QuestionaryAsker:
         from callback_coach import console
 
         self._q = questionary
-        self._out = console.terminal()
+        self._console: Console | None = None  # Rich, loaded when something is shown
         if output is None and get_app_session()._output is None:
             # No output chosen by an enclosing app session (a test, an embedding program;
             # prompt_toolkit's own create_app_session checks `_output` the same way):
@@ -123,6 +124,14 @@ class QuestionaryAsker:
                 ("instruction", "fg:ansibrightblack italic"),
             ]
         )
+
+    @property
+    def _out(self) -> Console:
+        if self._console is None:
+            from callback_coach import console
+
+            self._console = console.terminal()
+        return self._console
 
     def show(self, renderable: Any) -> None:
         self._out.print(renderable)
@@ -295,7 +304,10 @@ class QuestionaryAsker:
 
         A label wider than the terminal would be wrapped by prompt_toolkit in the middle of
         a word; the value is kept whole, only the label is shortened."""
-        room = max(self._out.width - 6, 12)  # the pointer, a checkbox and a margin
+        from callback_coach import console
+
+        width = console.terminal_width() if self._console is None else self._out.width
+        room = max(width - 6, 12)  # the pointer, a checkbox and a margin
         return [
             self._q.Choice(fit(_one_line(label), room), value=value, checked=value in checked)
             for value, label in options

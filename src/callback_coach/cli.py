@@ -287,7 +287,7 @@ def prep(
     check_session_options(role, round_label, date)
     path = path_option(quick, full, checklist)
     interactive = wants_prompts("prep", answers, sets, defaults)
-    coach = open_coach()
+    coach = open_coach(read_ahead=interactive)
     asker = terminal_asker() if interactive else None
     plan = coach.plan_prep(
         role,
@@ -369,7 +369,7 @@ def review(
 
     check_session_options(role, round_label, date, outcome)
     interactive = wants_prompts("review", answers, sets, defaults)
-    coach = open_coach()
+    coach = open_coach(read_ahead=interactive)
     asker = terminal_asker() if interactive else None
     plan = coach.plan_review(
         role,
@@ -409,13 +409,21 @@ def finish(
         run_interactive(coach, plan, asker)
 
 
-def open_coach() -> Coach:
+def open_coach(*, read_ahead: bool = False) -> Coach:
     """The coach home for one command. Its warnings (a note it cannot read) are shown on
-    stderr as they arise: before the command's output, and even if the command fails."""
-    from callback_coach import console
+    stderr as they arise: before the command's output, and even if the command fails.
+    With `read_ahead` (a session about to load its prompts), the notes folder's listing
+    is read meanwhile by another core (listing.read_ahead)."""
+    from callback_coach import console, paths
+
+    home = paths.coach_home()
+    if read_ahead:
+        from callback_coach import listing
+
+        listing.read_ahead(paths.notes_dir(home))
     from callback_coach.workflow import Coach
 
-    return Coach.open(on_warning=console.warn)
+    return Coach.open(home, on_warning=console.warn)
 
 
 @command(
@@ -1195,12 +1203,13 @@ def resume_command(plan: SessionPlan) -> str:
 
 def run_interactive(coach: Any, plan: SessionPlan, asker: Asker | None = None) -> None:
     """Run a plan in the terminal and report the result (the prompts' common skin)."""
-    from callback_coach import render
     from callback_coach.session import in_play
 
     asker = asker or terminal_asker()
 
     def start(p: SessionPlan) -> None:
+        from callback_coach import render  # (Rich: loaded after the first question)
+
         asker.show(render.session_header(p.kind, p.role, p.project, p.round, p.date))
         if p.last_round is not None:
             panel = render.last_round_panel(p.last_round)
@@ -1208,6 +1217,8 @@ def run_interactive(coach: Any, plan: SessionPlan, asker: Asker | None = None) -
             asker.reference(panel, "Last time")
 
     def summary(p: SessionPlan, answers: dict[str, dict[str, Any]]) -> Any:
+        from callback_coach import render
+
         return render.answers_summary(in_play(p, answers), answers)
 
     try:
@@ -1538,6 +1549,8 @@ def run_drill_interactive(coach: Any, plan: Any) -> None:
     )
 
     def summary(p: SessionPlan, answers: dict[str, dict[str, Any]]) -> Any:
+        from callback_coach import render
+
         return render.answers_summary(p.checklists, answers)
 
     try:

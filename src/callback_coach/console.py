@@ -222,6 +222,21 @@ def terminal_stream() -> IO[Any]:
     return sys.stderr
 
 
+def terminal_width() -> int:
+    """The terminal's width in columns as Rich's consoles measure it ($COLUMNS first,
+    then the terminal of standard input, output or error, else 80), without loading
+    Rich: a menu's labels are fitted before anything else is shown."""
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        return int(columns)
+    for descriptor in (0, 1, 2):
+        try:
+            return os.get_terminal_size(descriptor).columns or 80
+        except (AttributeError, ValueError, OSError):
+            continue
+    return 80
+
+
 # -- the consoles ----------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ them on random notes), else by PyYAML's.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -195,20 +196,23 @@ if hasattr(yaml, "CSafeDumper"):
 # random data): text of printable characters below U+10000 and line feeds, not ending in
 # a blank line (a kept "|+" block, after which they disagree on writing "..."), and mapping
 # keys of 1 to 127 such characters with no line feed. Anything else: the pure emitter.
-_YAML_UNSAFE = re.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd]|\n\n\\Z|\\A\n\\Z")
+@functools.cache
+def _yaml_unsafe() -> re.Pattern[str]:
+    """(Compiled when first needed: a class this wide takes ~5 ms.)"""
+    return re.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd]|\n\n\\Z|\\A\n\\Z")
 
 
 def c_emitter_safe(value: Any) -> bool:
     """True when libyaml's emitter writes `value` in the same bytes as PyYAML's."""
     kind = type(value)
     if kind is str:
-        return _YAML_UNSAFE.search(value) is None
+        return _yaml_unsafe().search(value) is None
     if kind is dict:
         return all(
             type(k) is str
             and 0 < len(k) < 128
             and "\n" not in k
-            and _YAML_UNSAFE.search(k) is None
+            and _yaml_unsafe().search(k) is None
             and c_emitter_safe(v)
             for k, v in value.items()
         )

@@ -127,12 +127,18 @@ class Home:
     def iter_files(self, files: list[str]) -> Iterator[Note]:
         """The full notes of some files, one at a time, from the index (a note that
         cannot be read is named in `warnings` and skipped)."""
+        for _, note, _ in self.iter_stamped(files):
+            yield note
+
+    def iter_stamped(self, files: list[str]) -> Iterator[tuple[str, Note, tuple[int, int]]]:
+        """`iter_files`, each note with its file name and the stamp of the index row it
+        was read from (`NoteIndex.stamped_notes`)."""
         folder = paths.notes_dir(self.home)
-        for file, note in zip(files, self.index.notes(files), strict=True):
+        for file, note, stamp in self.index.stamped_notes(files):
             if isinstance(note, Exception):
                 self.warn(f"skipped {folder / file}: {note}")
             else:
-                yield note
+                yield file, note, stamp
 
     def role_and_project(
         self,

@@ -19,19 +19,16 @@ are plain substring matches on casefolded text, so they find the same lines.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import itertools
 import json
 import os
 import sqlite3
-import struct
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from stat import S_ISREG
 from typing import Any, TypeVar
 
-from callback_coach import fileio, parallel, paths
+from callback_coach import fileio, listing, parallel, paths
 from callback_coach.answers import format_answer
 from callback_coach.errors import StorageError
 from callback_coach.history import RoleRow, role_rows
@@ -379,11 +376,31 @@ def _m004_seasons(db: sqlite3.Connection) -> None:
     db.execute("INSERT OR IGNORE INTO season_stale SELECT role_key, project_key FROM roles")
 
 
+def _m005_pieces(db: sqlite3.Connection) -> None:
+    """Each note's part of an export, as last written in each format (exporting.py):
+    kept with what it was made from (`made`: the checklists' texts and the coach's own
+    files), dropped with the note's row when the note changes."""
+    db.execute(
+        """CREATE TABLE pieces (
+            file TEXT NOT NULL,
+            format TEXT NOT NULL,
+            made TEXT NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (file, format)
+        )"""  # (with rowids: the texts are large, a few pages each)
+    )
+    db.execute(
+        "CREATE TRIGGER notes_pieces_delete AFTER DELETE ON notes BEGIN "
+        "DELETE FROM pieces WHERE file = old.file; END"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m001_notes,
     _m002_warnings,
     _m003_facts,
     _m004_seasons,
+    _m005_pieces,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -513,32 +530,6 @@ class NoteIndex:
 
     # -- keeping it fresh -----------------------------------------------------------------
 
-    def _scan_folder(self) -> dict[str, tuple[int, int]]:
-        """Every note file's (mtime_ns, size): one `stat` each, the only way to see a
-        note edited in place."""
-        found: dict[str, tuple[int, int]] = {}
-        try:
-            folder = os.open(self.notes_dir, os.O_RDONLY)
-        except FileNotFoundError:
-            return found
-        except OSError as exc:
-            raise fileio.storage_error(exc, self.notes_dir, "read") from None
-        try:
-            for name in os.listdir(folder):
-                if name[-3:] != ".md" or name[0] == ".":
-                    continue
-                try:
-                    st = os.stat(name, dir_fd=folder)
-                except OSError:
-                    continue
-                if S_ISREG(st.st_mode):
-                    found[name] = (st.st_mtime_ns, st.st_size)
-        except OSError as exc:
-            raise fileio.storage_error(exc, self.notes_dir, "read") from None
-        finally:
-            os.close(folder)
-        return found
-
     def _changes(
         self, db: sqlite3.Connection, on_disk: dict[str, tuple[int, int]]
     ) -> tuple[list[str], list[str], list[str]]:
@@ -554,15 +545,21 @@ class NoteIndex:
 
     def _refresh(self, db: sqlite3.Connection) -> None:
         """Bring the database up to date with the notes folder, in one transaction."""
-        on_disk = self._scan_folder()
         # A digest of the whole listing (in the folder's own order: when only the order
         # changed, the stamps are compared once): when it matches, nothing has changed.
-        digest = _listing_digest(on_disk)
+        # It may have been read ahead while the prompts loaded (listing.read_ahead).
+        digest = listing.digest_read_ahead(self.notes_dir)
+        on_disk = None if digest is not None else listing.scan(self.notes_dir)
+        if on_disk is not None:
+            digest = listing.digest(on_disk)
         try:
             row = db.execute("SELECT value FROM state WHERE key = 'stamps'").fetchone()
             seen = row[0] if row is not None else None
             if seen == digest:
                 return
+            if on_disk is None:  # read ahead, and something changed: read it now
+                on_disk = listing.scan(self.notes_dir)
+                digest = listing.digest(on_disk)
             changed, removed, replaced = self._changes(db, on_disk)
             if not changed and not removed:
                 with contextlib.suppress(sqlite3.OperationalError):  # read-only: fine
@@ -890,21 +887,75 @@ class NoteIndex:
         """The full notes behind `files`, in that order, read from the index a batch at a
         time (memory stays flat); an error (NoteParseError, OSError) in place of a note
         that cannot be read."""
+        for _, note, _ in self.stamped_notes(files):
+            yield note
+
+    def stamped_notes(
+        self, files: list[str]
+    ) -> Iterator[tuple[str, Note | Exception, tuple[int, int]]]:
+        """`notes`, each with its file name and the stamp (mtime_ns, size) of the row it
+        was read from ((-1, -1): none)."""
         for start in range(0, len(files), 200):
             batch = files[start : start + 200]
             marks = ", ".join("?" * len(batch))
             rows = {
                 row[0]: row[1:]
                 for row in self._all(
-                    f"SELECT file, meta, body, error FROM notes WHERE file IN ({marks})",
+                    f"SELECT file, meta, body, error, mtime_ns, size FROM notes "
+                    f"WHERE file IN ({marks})",
                     tuple(batch),
                 )
             }
             for file in batch:
+                row = rows.get(file)
+                stamp = (row[3], row[4]) if row is not None else (-1, -1)
                 try:
-                    yield self._note(file, rows.get(file))
+                    yield file, self._note(file, row), stamp
                 except (OSError, NoteParseError) as exc:
-                    yield exc
+                    yield file, exc, stamp
+
+    # -- export pieces ---------------------------------------------------------------------
+
+    def pieces(self, files: list[str], fmt: str, made: str) -> dict[str, str]:
+        """The kept export pieces in `fmt` of those of `files` that have one made from
+        `made` (see `keep_pieces`)."""
+        marks = ", ".join("?" * len(files))
+        return dict(
+            self._all(
+                f"SELECT file, text FROM pieces WHERE file IN ({marks}) AND format = ? "
+                "AND made = ?",
+                (*files, fmt, made),
+            )
+        )
+
+    def keep_pieces(
+        self, fmt: str, made: str, pieces: list[tuple[str, tuple[int, int], str]]
+    ) -> None:
+        """Keep export pieces (file, stamp, text) in `fmt` made from `made`, for the next
+        export to take instead of writing them again; only those whose note's row still
+        has the stamp it was read with (`stamped_notes`). Best effort, at once or never:
+        an index that another coach is writing, or that cannot be written, keeps none."""
+        if not pieces or self._db is None or self.bypassed:
+            return
+        db = self._db
+        try:
+            db.execute("PRAGMA busy_timeout = 0")
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error:
+            return
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        try:
+            db.executemany(
+                "INSERT OR REPLACE INTO pieces SELECT ?, ?, ?, ? WHERE EXISTS "
+                "(SELECT 1 FROM notes WHERE file = ? AND mtime_ns = ? AND size = ?)",
+                [(file, fmt, made, text, file, *stamp) for file, stamp, text in pieces],
+            )
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
 
     def ordered_files(
         self,
@@ -1038,14 +1089,6 @@ class NoteIndex:
                 db.execute("ROLLBACK")
             return False  # locked or read-only: scan the words instead, same result
         return True
-
-
-def _listing_digest(on_disk: dict[str, tuple[int, int]]) -> str:
-    """A digest of the notes folder's listing: names (in the folder's own order), each
-    note's modification time and size."""
-    names = "\0".join(on_disk).encode("utf-8", "surrogatepass")
-    stamps = struct.pack(f"<{2 * len(on_disk)}q", *(n for stamp in on_disk.values() for n in stamp))
-    return hashlib.sha256(names + b"\0\0" + stamps).hexdigest()
 
 
 def _round_rank_number(label: str) -> int:

@@ -12,8 +12,9 @@ be read line by line several times faster. This reader knows only that form:
   single-quoted on one line, literal blocks (`|` or `|-`, indented two spaces more than
   their key or dash), or the empty `[]` and `{}`.
 
-Anything else (a comment, a tab, a blank line outside a literal block, a control
-character, flow collections, double quotes, anchors, tags, a value running on over
+Anything else (a comment, a tab, a blank line outside a literal block, a character
+Python does not call printable, such as a control character or a no-break space, flow
+collections, double quotes, anchors, tags, a value running on over
 several lines, a duplicate key, a value past the limits) makes it give up: `read`
 returns None and the caller reads the text with the general reader, which reports any
 problem with its line. So this reader never decides that a text is wrong, and where it
@@ -27,11 +28,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-# What the general reader takes as ordinary text: no control characters, no character
-# YAML reads as a line break (NEL, LS, PS), no byte-order mark, no surrogates, no tab.
-_UNUSUAL = re.compile(
-    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
 # Every line, split once (in C) into its indent, a dash, a key and the rest: a line of
 # the form "  - key: rest" (each part but the indent may be empty).
 _LINE = re.compile(r"^( *)(- )?(?:([A-Za-z0-9_][A-Za-z0-9_-]*):(?: |$))?(.*)$", re.M)
@@ -210,10 +206,15 @@ def read(
     general reader does, raising ValueError (or a subclass) where that reader would
     report a problem. Texts that might hold more than `max_values` values (three per
     line at most) or nest deeper than `max_depth` are left to the general reader."""
-    if not text.endswith("\n") or _UNUSUAL.search(text) is not None:
+    if not text.endswith("\n"):
         return None
     lines = text.split("\n")
     lines.pop()  # the empty text after the last line break
+    # Lines of printable characters only (Python's sense, narrower than YAML's): no
+    # control character (tab included), no character YAML reads as a line break (NEL,
+    # LS, PS), no byte-order mark, no surrogate, and no space but the plain one.
+    if not all(map(str.isprintable, lines)):
+        return None
     if not lines or not lines[0] or lines[0][0] == " " or 3 * len(lines) > max_values:
         return None
     if lines[0].startswith(("---", "...")):

@@ -1,0 +1,81 @@
+"""The notes folder's listing, and reading it ahead in a child process while a session
+loads its prompts: the index takes the same digest it would have read itself."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from callback_coach import listing, parallel
+from callback_coach.index import NoteIndex
+from callback_coach.workflow import Coach
+
+from .helpers import prep
+
+
+@pytest.fixture(autouse=True)
+def no_read_ahead_left() -> None:
+    yield
+    listing._finish()
+
+
+def forks() -> bool:
+    return hasattr(os, "fork") and parallel.worker_count() > 0
+
+
+def test_the_digest_read_ahead_is_the_one_read_here(history: Coach, home: Path) -> None:
+    assert threading.active_count() == 1, "else nothing is read ahead"
+    if not forks():
+        pytest.skip("this machine cannot fork a reader (one core, or no fork)")
+    folder = home / "notes"
+    assert listing.read_ahead(folder)
+    pid = listing._pending[1]
+    assert listing.digest_read_ahead(folder) == listing.digest(listing.scan(folder))
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # collected: no zombie left behind
+    assert listing.digest_read_ahead(folder) is None  # taken once
+
+
+def test_a_read_ahead_of_another_folder_is_not_taken(history: Coach, home: Path, tmp_path) -> None:
+    if not forks():
+        pytest.skip("this machine cannot fork a reader")
+    assert listing.read_ahead(tmp_path)
+    assert listing.digest_read_ahead(home / "notes") is None
+
+
+def test_nothing_is_read_ahead_where_forking_is_not_safe(
+    history: Coach, home: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(parallel, "worker_count", lambda: 0)
+    assert not listing.read_ahead(home / "notes")
+    assert listing.digest_read_ahead(home / "notes") is None
+
+
+def test_a_folder_that_cannot_be_read_gives_no_digest(tmp_path) -> None:
+    if not forks():
+        pytest.skip("this machine cannot fork a reader")
+    not_a_folder = tmp_path / "notes"
+    not_a_folder.write_text("a file where the folder should be", encoding="utf-8")
+    assert listing.read_ahead(not_a_folder)
+    assert listing.digest_read_ahead(not_a_folder) is None  # the child failed: none
+
+
+def test_the_index_takes_the_read_ahead_and_still_sees_a_change(history: Coach, home: Path) -> None:
+    if not forks():
+        pytest.skip("this machine cannot fork a reader")
+    folder = home / "notes"
+    NoteIndex(home).close()  # up to date
+    assert listing.read_ahead(folder)
+    index = NoteIndex(home)
+    before = {s.file for s in index.summaries()}
+    assert listing._pending is None  # the refresh took the child's digest
+    index.close()
+    prep(history, "Treplev")
+    assert listing.read_ahead(folder)  # read after the new note: a changed digest
+    index = NoteIndex(home)
+    after = {s.file for s in index.summaries()}
+    index.close()
+    assert len(after - before) == 1 and before < after
