@@ -19,6 +19,8 @@ from callback_coach import season
 from callback_coach.cli import app
 from callback_coach.errors import ExitCode
 from callback_coach.notes import Note
+from callback_coach.season import RoleTotals
+from callback_coach.slugs import fold
 from callback_coach.stats import season_stats, share
 from callback_coach.workflow import Coach
 
@@ -448,3 +450,40 @@ def test_a_stacked_bar_shares_its_cells_without_losing_any(parts, cells) -> None
             assert all(w >= 1 for w, p in zip(widths, parts, strict=True) if p)
     else:
         assert widths == [0, 0, 0, 0]
+
+
+TOTALS = st.builds(
+    RoleTotals,
+    role=st.sampled_from(["Nina", "Sonya", "Masha"]),
+    project=st.sampled_from(["", "The Seagull", "Vanya"]),
+    first_date=st.sampled_from(["", "2026-01-05", "2026-02-11", "2025-12-30"]),
+    stage=st.integers(0, 3),
+    status=st.sampled_from(["open", "released", "booked"]),
+    round_count=st.integers(1, 4),
+    medium=st.sampled_from([None, "", "self-tape", "Self-tape", "in person"]),
+    casting_office=st.sampled_from([None, "Hopkins", "hopkins", "Hôpkins", "Ward"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TOTALS, max_size=40))
+def test_counting_by_stage_and_status_tallies_as_role_by_role(roles) -> None:
+    """The stats count roles by (stage, status), then tally the counts: the same numbers
+    as tallying each role, in the same groups, spelt and ordered the same."""
+    from callback_coach.stats import KEYS, Tally, breakdown
+
+    whole = season_stats(roles, by=tuple(KEYS))
+    one_by_one = Tally()
+    for role in roles:
+        one_by_one.add(role)
+    assert whole.tally == one_by_one
+    for name in KEYS:
+        groups: dict[object, tuple[object, Tally]] = {}
+        for role in roles:
+            raw = KEYS[name](role)
+            key = fold(raw) if raw else None
+            groups.setdefault(key, (raw, Tally()))[1].add(role)
+        expected = {(raw, repr(t)) for raw, t in groups.values()}
+        got = whole.breakdowns[name]
+        assert {(g.key, repr(g.tally)) for g in got} == expected
+        assert got == breakdown(roles, name)

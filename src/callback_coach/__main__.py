@@ -1,3 +1,3 @@
-from callback_coach.cli import main
+from callback_coach.launch import main
 
 main()

@@ -2,11 +2,11 @@
 a digest of them all, which tells the index whether anything changed.
 
 Reading the listing costs one `stat` per note (about 40 ms at 10,000 notes): the only
-way to see a note edited in place. A prep or review in the terminal spends longer than
-that loading its prompts, so it can have the listing read ahead (`read_ahead`) by a
-forked child process on another core; the index then takes the child's digest
-(`digest_read_ahead`) instead of reading the listing itself, when the digest says
-nothing changed. Where forking is not possible or not safe (Windows, threads, one
+way to see a note edited in place. A command spends about as long loading what it needs
+(a prep or review in the terminal longer: its prompts), so it can have the listing read
+ahead (`read_ahead`) by a forked child process on another core; the index then takes the
+child's digest (`digest_read_ahead`) instead of reading the listing itself, when the
+digest says nothing changed. Where forking is not possible or not safe (Windows, threads, one
 core), or the child fails, nothing is read ahead and the index reads the listing as
 before: the result is the same, only slower.
 """
@@ -14,13 +14,12 @@ before: the result is the same, only slower.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import struct
 from pathlib import Path
 from stat import S_ISREG
 
-from callback_coach import fileio, parallel
+# (Kept light: `launch` imports this module before anything else, to fork at once. What
+# only the reading needs is imported by the reader, the child, on another core.)
 
 Stamps = dict[str, tuple[int, int]]
 
@@ -30,6 +29,8 @@ _pending: tuple[str, int, int] | None = None
 
 def scan(notes_dir: Path) -> Stamps:
     """Every note file's (mtime_ns, size), in the folder's own order (no folder: none)."""
+    from callback_coach import fileio
+
     found: Stamps = {}
     try:
         folder = os.open(notes_dir, os.O_RDONLY)
@@ -57,15 +58,35 @@ def scan(notes_dir: Path) -> Stamps:
 def digest(on_disk: Stamps) -> str:
     """A digest of a listing: names (in the folder's own order), each note's
     modification time and size."""
+    import hashlib
+    import struct
+
     names = "\0".join(on_disk).encode("utf-8", "surrogatepass")
     stamps = struct.pack(f"<{2 * len(on_disk)}q", *(n for stamp in on_disk.values() for n in stamp))
     return hashlib.sha256(names + b"\0\0" + stamps).hexdigest()
 
 
+# A folder whose listing takes this many bytes holds about a thousand notes or more
+# (ext4 about 70 bytes a name, tmpfs 20): below that, the listing is read in a few ms.
+LARGE_FOLDER_BYTES = 64 * 1024
+
+
+def looks_large(notes_dir: Path) -> bool:
+    """Whether the notes folder is large enough for a read-ahead to pay (its own size)."""
+    try:
+        return os.stat(notes_dir).st_size >= LARGE_FOLDER_BYTES
+    except OSError:
+        return False
+
+
 def read_ahead(notes_dir: Path) -> bool:
-    """Start reading the listing's digest in a forked child; False when it cannot be
-    (then nothing was started)."""
+    """Start reading the listing's digest in a forked child (unless one is reading that
+    folder already); False when it cannot be (then nothing was started)."""
+    from callback_coach import parallel
+
     global _pending
+    if _pending is not None and _pending[0] == str(notes_dir):
+        return True
     _finish()
     if not hasattr(os, "fork") or parallel.worker_count() == 0:
         return False  # (Windows, threads, or one core)

@@ -51,18 +51,28 @@ class Tally:
         return self.reached[-1]
 
     def add(self, role: Role) -> None:
-        stage = role.stage
+        self.add_count(role.stage, role.status, 1)
+
+    def add_count(self, stage: int, status: str, count: int) -> None:
+        """`count` roles that reached `stage` and stand at `status` now."""
         for index in range(stage + 1):
-            self.reached[index] += 1
-        status = role.status
+            self.reached[index] += count
         if status == "open":
-            self.open += 1
-            self.stopped_open[stage] += 1
+            self.open += count
+            self.stopped_open[stage] += count
         elif status == "released":
-            self.released += 1
-            self.stopped_released[stage] += 1
+            self.released += count
+            self.stopped_released[stage] += count
         else:
-            self.booked_now += 1
+            self.booked_now += count
+
+    @classmethod
+    def of_counts(cls, counts: dict[tuple[int, str], int]) -> Tally:
+        """The tally of roles counted by (stage, status)."""
+        tally = cls()
+        for (stage, status), count in counts.items():
+            tally.add_count(stage, status, count)
+        return tally
 
 
 def ratio(count: int, of: int) -> float | None:
@@ -176,34 +186,45 @@ def season_stats(
     since_text = since.isoformat() if since else None
     until_text = until.isoformat() if until else None
     chosen = [r for r in roles if in_window(r, since_text, until_text)]
-    tally = Tally()
+    # Roles are counted by (stage, status) first: thousands of roles, a few tallies.
+    kinds = [(role.stage, role.status) for role in chosen]
+    counts: dict[tuple[int, str], int] = {}
     per_rounds: dict[int, int] = {}
-    for role in chosen:
-        tally.add(role)
+    for role, kind in zip(chosen, kinds, strict=True):
+        counts[kind] = counts.get(kind, 0) + 1
         per_rounds[role.round_count] = per_rounds.get(role.round_count, 0) + 1
-    breakdowns = {name: breakdown(chosen, name) for name in by}
+    breakdowns = {name: breakdown(chosen, name, kinds) for name in by}
     return SeasonStats(
         since=since_text,
         until=until_text,
         roles=chosen,
-        tally=tally,
+        tally=Tally.of_counts(counts),
         rounds_per_role=sorted(per_rounds.items()),
         breakdowns=breakdowns,
     )
 
 
-def breakdown(roles: Sequence[Role], name: str) -> list[Group]:
+def breakdown(
+    roles: Sequence[Role], name: str, kinds: Sequence[tuple[int, str]] | None = None
+) -> list[Group]:
     """Roles grouped by office, medium, project or month. Months in calendar order; the
-    others by number of roles, then name; "not recorded" last."""
+    others by number of roles, then name; "not recorded" last. `kinds`: each role's
+    (stage, status), when known already."""
     key_of = KEYS[name]
-    groups: dict[str | None, Group] = {}
+    if kinds is None:
+        kinds = [(role.stage, role.status) for role in roles]
+    counts: dict[str | None, dict[tuple[int, str], int]] = {}
     spelling: dict[str | None, str | None] = {}
     folds: dict[str, str] = {}  # the same office or month comes back role after role
-    for role in roles:
+    for role, kind in zip(roles, kinds, strict=True):
         raw = key_of(role)
         folded = (folds.get(raw) or folds.setdefault(raw, fold(raw))) if raw else None
-        spelling.setdefault(folded, raw)
-        groups.setdefault(folded, Group(spelling[folded], Tally())).tally.add(role)
+        bucket = counts.get(folded)
+        if bucket is None:
+            bucket = counts[folded] = {}
+            spelling[folded] = raw
+        bucket[kind] = bucket.get(kind, 0) + 1
+    groups = {k: Group(spelling[k], Tally.of_counts(c)) for k, c in counts.items()}
     known = [g for k, g in groups.items() if k is not None]
     if name == "month":
         known.sort(key=lambda g: g.key or "")
