@@ -404,3 +404,22 @@ def test_the_searched_words_are_the_actor_s_lines_casefolded(note) -> None:
 
     expected = "\n".join(line.casefold() for _, line in actor_lines(note))
     assert folded_words(note) == expected
+
+
+def test_the_kept_listing_is_the_rows_stamps_and_garbage_there_is_gone_around(
+    expected: list[str], home: Path, history: Coach
+) -> None:
+    import marshal
+
+    index = NoteIndex(home)
+    db = index.db()
+    rows = {f: (m, s) for f, m, s in db.execute("SELECT file, mtime_ns, size FROM notes")}
+    (kept,) = db.execute("SELECT value FROM state WHERE key = 'listing'").fetchone()
+    assert marshal.loads(kept) == rows and len(rows) == 5
+    db.execute("UPDATE state SET value = ? WHERE key = 'listing'", (b"\x00garbage",))
+    index.close()
+    prep(history, "Treplev")  # a new note: found whatever the kept listing holds
+    index = NoteIndex(home)
+    assert len(index.summaries()) == 6
+    index.close()
+    assert answers() != expected

@@ -19,7 +19,7 @@ from .helpers import prep
 @pytest.fixture(autouse=True)
 def no_read_ahead_left() -> None:
     yield
-    listing._finish()
+    listing.done()
 
 
 def forks() -> bool:
@@ -33,10 +33,27 @@ def test_the_digest_read_ahead_is_the_one_read_here(history: Coach, home: Path) 
     folder = home / "notes"
     assert listing.read_ahead(folder)
     pid = listing._pending[1]
-    assert listing.digest_read_ahead(folder) == listing.digest(listing.scan(folder))
+    here = listing.scan(folder)
+    assert listing.digest_read_ahead(folder) == listing.digest(here)
+    stamps = listing.stamps_read_ahead()
+    assert stamps == here and list(stamps) == list(here)  # in the folder's own order
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # collected: no zombie left behind
     assert listing.digest_read_ahead(folder) is None  # taken once
+
+
+def test_a_child_let_go_before_its_listing_is_read_is_collected(history: Coach, home: Path) -> None:
+    if not forks():
+        pytest.skip("this machine cannot fork a reader")
+    folder = home / "notes"
+    for n in range(3000):  # a listing larger than a pipe holds: the child waits to write
+        (folder / f"2020-01-01_extra-{n:04}_callback-1_prep.md").write_text("x", encoding="utf-8")
+    assert listing.read_ahead(folder)
+    pid = listing._pending[1]
+    assert listing.digest_read_ahead(folder) == listing.digest(listing.scan(folder))
+    listing.done()  # (the digest matched: the listing is not wanted)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
 
 
 def test_a_read_ahead_of_another_folder_is_not_taken(history: Coach, home: Path, tmp_path) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import marshal
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -395,12 +396,19 @@ def _m005_pieces(db: sqlite3.Connection) -> None:
     )
 
 
+def _m006_listing(db: sqlite3.Connection) -> None:
+    """The listing the rows were made from is kept in `state` ('listing': the stamps,
+    marshalled) by every refresh that changes rows: none from before this version."""
+    db.execute("DELETE FROM state WHERE key = 'listing'")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m001_notes,
     _m002_warnings,
     _m003_facts,
     _m004_seasons,
     _m005_pieces,
+    _m006_listing,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -535,13 +543,25 @@ class NoteIndex:
     ) -> tuple[list[str], list[str], list[str]]:
         """The notes new or changed on disk, those gone, and of the changed the ones the
         index has rows for."""
-        known = {
-            file: (mtime_ns, size)
-            for file, mtime_ns, size in db.execute("SELECT file, mtime_ns, size FROM notes")
-        }
+        known = self._known_stamps(db)
         changed = sorted(name for name, stamp in on_disk.items() if known.get(name) != stamp)
         removed = sorted(name for name in known if name not in on_disk)
         return changed, removed, [name for name in changed if name in known]
+
+    @staticmethod
+    def _known_stamps(db: sqlite3.Connection) -> listing.Stamps:
+        """The stamp of every note the index has a row for: the listing it kept when it
+        last changed its rows (one value: quicker than the rows), else from the rows."""
+        row = db.execute("SELECT value FROM state WHERE key = 'listing'").fetchone()
+        if row is not None and isinstance(row[0], bytes):
+            with contextlib.suppress(EOFError, ValueError, TypeError):
+                kept = marshal.loads(row[0])
+                if isinstance(kept, dict):
+                    return kept
+        return {
+            file: (mtime_ns, size)
+            for file, mtime_ns, size in db.execute("SELECT file, mtime_ns, size FROM notes")
+        }
 
     def _refresh(self, db: sqlite3.Connection) -> None:
         """Bring the database up to date with the notes folder, in one transaction."""
@@ -557,9 +577,11 @@ class NoteIndex:
             seen = row[0] if row is not None else None
             if seen == digest:
                 return
-            if on_disk is None:  # read ahead, and something changed: read it now
-                on_disk = listing.scan(self.notes_dir)
-                digest = listing.digest(on_disk)
+            if on_disk is None:  # read ahead, and something changed: the child's listing
+                on_disk = listing.stamps_read_ahead()
+                if on_disk is None:  # (the digest read ahead is that listing's)
+                    on_disk = listing.scan(self.notes_dir)
+                    digest = listing.digest(on_disk)
             changed, removed, replaced = self._changes(db, on_disk)
             if not changed and not removed:
                 with contextlib.suppress(sqlite3.OperationalError):  # read-only: fine
@@ -570,6 +592,8 @@ class NoteIndex:
             if isinstance(exc, sqlite3.OperationalError):
                 raise
             raise _Unusable(str(exc)) from None
+        finally:
+            listing.done()
         try:
             # Another coach may have brought it up to date while this one waited: every
             # refresh that changes the notes' rows also changes the stamps' digest.
@@ -596,6 +620,9 @@ class NoteIndex:
             db.executemany("INSERT OR IGNORE INTO season_stale VALUES (?, ?)", stale)
             self._update_roles(db, stale)
             db.execute("INSERT OR REPLACE INTO state VALUES ('stamps', ?)", (digest,))
+            # The rows' stamps are now the listing's: kept whole for the next refresh.
+            listed = marshal.dumps(on_disk)
+            db.execute("INSERT OR REPLACE INTO state VALUES ('listing', ?)", (listed,))
             db.execute("COMMIT")
         except BaseException as exc:
             with contextlib.suppress(sqlite3.Error):

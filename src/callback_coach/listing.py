@@ -14,6 +14,7 @@ before: the result is the same, only slower.
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
 from pathlib import Path
 from stat import S_ISREG
@@ -87,7 +88,7 @@ def read_ahead(notes_dir: Path) -> bool:
     global _pending
     if _pending is not None and _pending[0] == str(notes_dir):
         return True
-    _finish()
+    done()
     if not hasattr(os, "fork") or parallel.worker_count() == 0:
         return False  # (Windows, threads, or one core)
     read_end, write_end = os.pipe()
@@ -97,10 +98,12 @@ def read_ahead(notes_dir: Path) -> bool:
         os.close(read_end)
         os.close(write_end)
         return False
-    if pid == 0:  # the child: the digest down the pipe, then gone without cleaning up
+    if pid == 0:  # the child: the digest, then the listing, then gone without cleaning up
         try:
             os.close(read_end)
-            os.write(write_end, digest(scan(notes_dir)).encode("ascii"))
+            found = scan(notes_dir)
+            _write_all(write_end, digest(found).encode("ascii"))
+            _write_all(write_end, marshal.dumps(found))  # (only read when something changed)
         finally:
             os._exit(0)
     os.close(write_end)
@@ -109,29 +112,67 @@ def read_ahead(notes_dir: Path) -> bool:
 
 
 def digest_read_ahead(notes_dir: Path) -> str | None:
-    """The digest the child read for `notes_dir` (waiting for it to finish), or None
-    when none was read ahead for that folder or the child failed."""
+    """The digest the child read for `notes_dir` (waiting for it), or None when none was
+    read ahead for that folder or the child failed. The child's listing stays there for
+    `stamps_read_ahead`, until `done`."""
     if _pending is None or _pending[0] != str(notes_dir):
         return None
-    return _finish()
+    text = _read(_pending[2], DIGEST_SIZE)
+    if len(text) != DIGEST_SIZE:
+        done()
+        return None
+    return text.decode("ascii", "replace")
 
 
-def _finish() -> str | None:
-    """Collect the pending child, if any: its digest, or None."""
-    global _pending
+def stamps_read_ahead() -> Stamps | None:
+    """The listing the child read (after its digest: `digest_read_ahead`), or None; the
+    child is then done with."""
     if _pending is None:
         return None
+    try:
+        data = _read(_pending[2])
+        found = marshal.loads(data) if data else None
+    except (EOFError, ValueError, TypeError):
+        found = None
+    finally:
+        done()
+    return found if isinstance(found, dict) else None
+
+
+def done() -> None:
+    """Let go of the pending child, if any (whatever it has not said is not read)."""
+    global _pending
+    if _pending is None:
+        return
     _, pid, read_end = _pending
     _pending = None
+    os.close(read_end)  # a child still writing stops (a broken pipe), then exits
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+# A SHA-256 in hexadecimal.
+DIGEST_SIZE = 64
+
+
+def _read(fd: int, size: int = -1) -> bytes:
+    """Up to `size` bytes (-1: all) from a pipe, until its end."""
     chunks = []
+    wanted = size
     try:
-        while chunk := os.read(read_end, 128):
+        while wanted != 0:
+            chunk = os.read(fd, 65536 if wanted < 0 else wanted)
+            if not chunk:
+                break
             chunks.append(chunk)
+            if wanted > 0:
+                wanted -= len(chunk)
     except OSError:
-        chunks = []
-    finally:
-        os.close(read_end)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
-    text = b"".join(chunks).decode("ascii", "replace")
-    return text if len(text) == 64 else None
+        return b""
+    return b"".join(chunks)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
