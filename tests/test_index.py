@@ -423,3 +423,18 @@ def test_the_kept_listing_is_the_rows_stamps_and_garbage_there_is_gone_around(
     assert len(index.summaries()) == 6
     index.close()
     assert answers() != expected
+
+
+def test_a_folder_past_the_kept_listing_s_size_is_compared_with_the_rows(
+    expected: list[str], home: Path, history: Coach, monkeypatch
+) -> None:
+    monkeypatch.setattr(index_module, "LISTING_KEPT_MAX", 5)
+    prep(history, "Treplev")  # a sixth note: the listing is no longer kept
+    index = NoteIndex(home)
+    db = index.db()
+    assert db.execute("SELECT value FROM state WHERE key = 'listing'").fetchone() is None
+    index.close()
+    prep(history, "Arkadina")
+    index = NoteIndex(home)
+    assert len(index.summaries()) == 7
+    index.close()

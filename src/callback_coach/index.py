@@ -178,6 +178,8 @@ INSERT_BATCH = 500
 # Up to this many roles changed, their list rows are made one query each; past it (a
 # first build), from one pass over every note.
 ROLES_ONE_BY_ONE = 64
+# The listing the rows were made from is kept for folders of up to this many notes.
+LISTING_KEPT_MAX = 20_000
 
 
 def note_error_row(name: str, mtime_ns: int, size: int, error: str) -> tuple[Any, ...]:
@@ -620,9 +622,14 @@ class NoteIndex:
             db.executemany("INSERT OR IGNORE INTO season_stale VALUES (?, ?)", stale)
             self._update_roles(db, stale)
             db.execute("INSERT OR REPLACE INTO state VALUES ('stamps', ?)", (digest,))
-            # The rows' stamps are now the listing's: kept whole for the next refresh.
-            listed = marshal.dumps(on_disk)
-            db.execute("INSERT OR REPLACE INTO state VALUES ('listing', ?)", (listed,))
+            # The rows' stamps are now the listing's: kept whole for the next refresh
+            # (up to a size; past it, holding it twice would cost more memory than the
+            # rows take to read).
+            if len(on_disk) <= LISTING_KEPT_MAX:
+                kept = marshal.dumps(on_disk)
+                db.execute("INSERT OR REPLACE INTO state VALUES ('listing', ?)", (kept,))
+            else:
+                db.execute("DELETE FROM state WHERE key = 'listing'")
             db.execute("COMMIT")
         except BaseException as exc:
             with contextlib.suppress(sqlite3.Error):
