@@ -122,3 +122,35 @@ def test_a_command_reads_a_large_folder_ahead_and_answers_the_same(
     assert listing._pending is None  # taken by the index
     assert runner.invoke(app, ["checklists", "list"]).exit_code == 0
     assert started == [forks()]  # the checklists are not notes: nothing read ahead
+
+
+def test_the_installed_coach_reads_a_large_folder_ahead_and_sees_each_change(
+    home: Path, coach_bin: str, tmp_path
+) -> None:
+    import json
+    import subprocess
+
+    folder = home / "notes"
+    folder.mkdir(parents=True)
+    for n in range(1500):
+        (folder / f"2026-01-01_role-{n:04}_callback-1_prep.md").write_text(
+            f"---\nkind: prep\nrole: Role {n:04}\nround: callback-1\n---\n", encoding="utf-8"
+        )
+    if not listing.looks_large(folder):
+        pytest.skip("this file system does not grow a folder's size with its names")
+
+    def roles() -> list[str]:
+        done = subprocess.run(
+            [coach_bin, "list", "--json"], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        return sorted(r["role"] for r in json.loads(done.stdout)["roles"])
+
+    assert len(roles()) == 1500
+    edited = folder / "2026-01-01_role-0007_callback-1_prep.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("0007", "Seven"), "utf-8")
+    assert "Role Seven" in roles() and "Role 0007" not in roles()
+    result = subprocess.run(
+        [coach_bin, "checklists", "list"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0 and "mindset" in result.stdout

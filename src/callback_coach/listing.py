@@ -101,6 +101,7 @@ def read_ahead(notes_dir: Path) -> bool:
     if pid == 0:  # the child: the digest, then the listing, then gone without cleaning up
         try:
             os.close(read_end)
+            _let_go_of_standard_streams()  # a `$(coach ...)` never waits for this child
             found = scan(notes_dir)
             _write_all(write_end, digest(found).encode("ascii"))
             _write_all(write_end, marshal.dumps(found))  # (only read when something changed)
@@ -170,6 +171,15 @@ def _read(fd: int, size: int = -1) -> bytes:
     except OSError:
         return b""
     return b"".join(chunks)
+
+
+def _let_go_of_standard_streams() -> None:
+    """Point standard input, output and error at the null device (in the child)."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        with contextlib.suppress(OSError):
+            os.dup2(null, fd)
+    os.close(null)
 
 
 def _write_all(fd: int, data: bytes) -> None:
