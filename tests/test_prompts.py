@@ -255,7 +255,7 @@ def test_a_confirm_without_default_waits_for_y_or_n(
             assert QuestionaryAsker().ask(make_checklist("c"), question, None) is expected
     assert "(y/n)" in out.text and "(y/N)" not in out.text
     said = capsys.readouterr().err
-    assert said.count("Type y for yes or n for no.") == typed.count(ENTER)
+    assert said.count("Type y for yes or n for no.") == min(typed.count(ENTER), 1)  # once
 
 
 def test_enter_alone_does_not_answer_a_confirm_without_default() -> None:

@@ -342,9 +342,14 @@ class QuestionaryAsker:
             _in_terminal(event, run, then=then)
 
     def _bind_no_default(self, keys: KeyBindings) -> None:
+        said = False  # once a question: Enter pressed again says nothing new
+
         @keys.add("enter", eager=True)
         def _again(event: Any) -> None:
-            _in_terminal(event, lambda: self._say("Type y for yes or n for no.", "muted"))
+            nonlocal said
+            if not said:
+                said = True
+                _in_terminal(event, lambda: self._say("Type y for yes or n for no.", "muted"))
 
     def _say(self, message: str, style: str) -> None:
         from rich.text import Text
