@@ -3,12 +3,13 @@ a digest of them all, which tells the index whether anything changed.
 
 Reading the listing costs one `stat` per note (about 40 ms at 10,000 notes): the only
 way to see a note edited in place. A command spends about as long loading what it needs
-(a prep or review in the terminal longer: its prompts), so it can have the listing read
-ahead (`read_ahead`) by a forked child process on another core; the index then takes the
-child's digest (`digest_read_ahead`) instead of reading the listing itself, when the
-digest says nothing changed. Where forking is not possible or not safe (Windows, threads, one
-core), or the child fails, nothing is read ahead and the index reads the listing as
-before: the result is the same, only slower.
+(Typer, its modules; a prep or review in the terminal longer: its prompts), so when the
+folder is large the `coach` command (`launch`) has the listing read ahead
+(`read_ahead`) by a forked child process on another core. The child sends the digest,
+then the listing; the index takes the digest (`digest_read_ahead`), and the listing
+(`stamps_read_ahead`) only when the digest says something changed. Where forking is not
+possible or not safe (Windows, threads, one core), or the child fails, nothing is read
+ahead and the index reads the listing itself: the result is the same, only later.
 """
 
 from __future__ import annotations
