@@ -98,30 +98,33 @@ def test_the_index_takes_the_read_ahead_and_still_sees_a_change(history: Coach, 
     assert len(after - before) == 1 and before < after
 
 
-def test_a_command_reads_a_large_folder_ahead_and_answers_the_same(
+def test_the_coach_command_reads_a_large_folder_ahead_and_answers_the_same(
     history: Coach, home: Path, monkeypatch
 ) -> None:
     from typer.testing import CliRunner
 
+    from callback_coach import launch
     from callback_coach.cli import app
 
     runner = CliRunner()
-    before = runner.invoke(app, ["list", "--json"])
-    started = []
-    real = listing.read_ahead
-    monkeypatch.setattr(listing, "read_ahead", lambda folder: started.append(real(folder)))
-    (home / "notes" / "2026-11-25_treplev_callback-1_prep.md").write_text(
+    folder = home / "notes"
+    (folder / "2026-11-25_treplev_callback-1_prep.md").write_text(
         "---\nkind: prep\nrole: Treplev\nround: callback-1\n---\n", encoding="utf-8"
     )
-    assert runner.invoke(app, ["list", "--json"]).stdout != before.stdout  # small: not read ahead
-    assert started == []
+    monkeypatch.setattr("sys.argv", ["coach", "list", "--json"])
+    launch._read_ahead()
+    assert listing._pending is None  # a small folder: not read ahead
     monkeypatch.setattr(listing, "LARGE_FOLDER_BYTES", 0)
-    again = runner.invoke(app, ["list", "--json"])
-    assert started == [forks()]
-    assert again.exit_code == 0 and "Treplev" in again.stdout
+    for no_command in (["coach"], ["coach", "--help"], ["coach", "--version"]):
+        monkeypatch.setattr("sys.argv", no_command)
+        launch._read_ahead()
+        assert listing._pending is None  # help or version: nothing to read
+    monkeypatch.setattr("sys.argv", ["coach", "list", "--json"])
+    launch._read_ahead()
+    assert (listing._pending is not None) == forks()
+    result = runner.invoke(app, ["list", "--json"])
+    assert result.exit_code == 0 and "Treplev" in result.stdout
     assert listing._pending is None  # taken by the index
-    assert runner.invoke(app, ["checklists", "list"]).exit_code == 0
-    assert started == [forks()]  # the checklists are not notes: nothing read ahead
 
 
 def test_the_installed_coach_reads_a_large_folder_ahead_and_sees_each_change(

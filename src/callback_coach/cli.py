@@ -287,7 +287,7 @@ def prep(
     check_session_options(role, round_label, date)
     path = path_option(quick, full, checklist)
     interactive = wants_prompts("prep", answers, sets, defaults)
-    coach = open_coach(read_ahead=True if interactive else None)
+    coach = open_coach()
     asker = terminal_asker() if interactive else None
     plan = coach.plan_prep(
         role,
@@ -369,7 +369,7 @@ def review(
 
     check_session_options(role, round_label, date, outcome)
     interactive = wants_prompts("review", answers, sets, defaults)
-    coach = open_coach(read_ahead=True if interactive else None)
+    coach = open_coach()
     asker = terminal_asker() if interactive else None
     plan = coach.plan_review(
         role,
@@ -409,23 +409,14 @@ def finish(
         run_interactive(coach, plan, asker)
 
 
-def open_coach(*, read_ahead: bool | None = None) -> Coach:
+def open_coach() -> Coach:
     """The coach home for one command. Its warnings (a note it cannot read) are shown on
     stderr as they arise: before the command's output, and even if the command fails.
-
-    With `read_ahead` (a session about to load its prompts; by default, a command whose
-    notes folder is large), the folder's listing is read by another core while the
-    command loads what it needs (listing.read_ahead). False: the command does not look
-    at the notes (checklists, breathing)."""
-    from callback_coach import console, listing, paths
-
-    home = paths.coach_home()
-    notes = paths.notes_dir(home)
-    if read_ahead or (read_ahead is None and listing.looks_large(notes)):
-        listing.read_ahead(notes)
+    (A large notes folder's listing is being read ahead already: see launch.py.)"""
+    from callback_coach import console
     from callback_coach.workflow import Coach
 
-    return Coach.open(home, on_warning=console.warn)
+    return Coach.open(on_warning=console.warn)
 
 
 @command(
@@ -758,7 +749,7 @@ def export_checklists(
     from callback_coach import exports
 
     fmt = exports.check_format(fmt, exports.CHECKLIST_FORMATS)
-    coach = open_coach(read_ahead=False)
+    coach = open_coach()
     chosen = coach.select_checklists(None, ids)
     render = exports.CHECKLIST_RENDERERS[fmt]
     written = exports.write_output(
@@ -797,7 +788,7 @@ def checklists_list(as_json: bool = JSON_OPT) -> None:
     """List the checklists: id, title, phase, questions, and where each comes from."""
     from callback_coach import console, render
 
-    checklists = open_coach(read_ahead=False).catalogue().checklists
+    checklists = open_coach().catalogue().checklists
     if as_json:
         print_json({"format": 1, "checklists": [render.checklist_row(c) for c in checklists]})
     else:
@@ -829,7 +820,7 @@ def checklists_show(
     """
     from callback_coach import console, render
 
-    (checklist,) = open_coach(read_ahead=False).select_checklists(None, [checklist_id])
+    (checklist,) = open_coach().select_checklists(None, [checklist_id])
     console.out().print(render.checklist_detail(checklist))
 
 
@@ -1381,7 +1372,7 @@ def breathe(
     from callback_coach import breathing, console, paths
     from callback_coach.errors import NotFoundError
 
-    coach = open_coach(read_ahead=False)
+    coach = open_coach()
     patterns = breathing.load_patterns(
         paths.builtin_data_dir() / "breathing.yaml", paths.user_breathing_file(coach.home)
     )
@@ -1551,8 +1542,6 @@ def run_drill_interactive(coach: Any, plan: Any) -> None:
     )
 
     def summary(p: SessionPlan, answers: dict[str, dict[str, Any]]) -> Any:
-        from callback_coach import render
-
         return render.answers_summary(p.checklists, answers)
 
     try:
