@@ -210,3 +210,23 @@ def test_a_hint_is_one_line_to_copy_however_narrow(week: Coach, monkeypatch) -> 
     text = runner.invoke(app, ["today"]).stdout
     hint = "coach prep Kostya --project 'The Seagull' --round callback-1 --date 2026-11-24"
     assert any(hint in line for line in text.splitlines()), text
+
+
+def test_a_round_s_facts_are_worked_out_once_and_kept() -> None:
+    """season.cached_property (functools' without Python 3.11's lock) keeps the value."""
+    from callback_coach.season import cached_property
+
+    calls = []
+
+    class Round:
+        @cached_property
+        def date(self) -> str:
+            """The day."""
+            calls.append(1)
+            return "2026-11-23"
+
+    first = Round()
+    assert (first.date, first.date, len(calls)) == ("2026-11-23", "2026-11-23", 1)
+    assert first.__dict__["date"] == "2026-11-23"
+    assert Round().date == "2026-11-23" and len(calls) == 2  # per instance
+    assert isinstance(Round.__dict__["date"], cached_property) and Round.date.__doc__ == "The day."
