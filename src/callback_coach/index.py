@@ -569,7 +569,7 @@ class NoteIndex:
         """Bring the database up to date with the notes folder, in one transaction."""
         # A digest of the whole listing (in the folder's own order: when only the order
         # changed, the stamps are compared once): when it matches, nothing has changed.
-        # It may have been read ahead while the prompts loaded (listing.read_ahead).
+        # It may have been read ahead while the coach loaded (listing.read_ahead).
         digest = listing.digest_read_ahead(self.notes_dir)
         on_disk = None if digest is not None else listing.scan(self.notes_dir)
         if on_disk is not None:
