@@ -1,10 +1,10 @@
 """The command-line skin: parse options, call the core, render. Nothing else lives here.
 
 Only Typer is imported at start-up; each command imports what it needs, so `coach --help`
-stays fast (benchmarks/startup.py).
+stays fast (benchmarks/startup.py). No `from __future__ import annotations` here: Typer
+reads every command's annotations on every run, and evaluating them from strings took
+about 7 ms of each (names only imported for type checking are quoted instead).
 """
-
-from __future__ import annotations
 
 import functools
 import itertools
@@ -313,7 +313,7 @@ def path_option(quick: bool, full: bool, checklists: list[str] | None) -> str | 
     return "quick" if quick else "full" if full else None
 
 
-def terminal_asker() -> Asker:
+def terminal_asker() -> "Asker":
     """The prompts of a session in the terminal (imported only when prompting)."""
     from callback_coach.asker import QuestionaryAsker
 
@@ -385,11 +385,11 @@ def review(
 
 def finish(
     coach: Any,
-    plan: SessionPlan,
+    plan: "SessionPlan",
     answers: str | None,
     sets: list[str] | None,
     *,
-    asker: Asker | None,
+    asker: "Asker | None",
 ) -> None:
     """Save a plan from --answers/--set/--defaults, or run it in the terminal (`asker`)."""
     from callback_coach import console
@@ -409,7 +409,7 @@ def finish(
         run_interactive(coach, plan, asker)
 
 
-def open_coach() -> Coach:
+def open_coach() -> "Coach":
     """The coach home for one command. Its warnings (a note it cannot read) are shown on
     stderr as they arise: before the command's output, and even if the command fails.
     (A large notes folder's listing is being read ahead already: see launch.py.)"""
@@ -1179,7 +1179,7 @@ def choose_project(projects: list[str]) -> str:
         raise Interrupted("Stopped before any question; nothing was written.") from None
 
 
-def resume_command(plan: SessionPlan) -> str:
+def resume_command(plan: "SessionPlan") -> str:
     """The command that resumes this session, with every option it needs."""
     from callback_coach.drafts import resume_command as command_for
 
@@ -1194,13 +1194,13 @@ def resume_command(plan: SessionPlan) -> str:
     )
 
 
-def run_interactive(coach: Any, plan: SessionPlan, asker: Asker | None = None) -> None:
+def run_interactive(coach: Any, plan: "SessionPlan", asker: "Asker | None" = None) -> None:
     """Run a plan in the terminal and report the result (the prompts' common skin)."""
     from callback_coach.session import in_play
 
     asker = asker or terminal_asker()
 
-    def start(p: SessionPlan) -> None:
+    def start(p: "SessionPlan") -> None:
         from callback_coach import render  # (Rich: loaded after the first question)
 
         asker.show(render.session_header(p.kind, p.role, p.project, p.round, p.date))
@@ -1209,7 +1209,7 @@ def run_interactive(coach: Any, plan: SessionPlan, asker: Asker | None = None) -
             asker.show(panel)
             asker.reference(panel, "Last time")
 
-    def summary(p: SessionPlan, answers: dict[str, dict[str, Any]]) -> Any:
+    def summary(p: "SessionPlan", answers: dict[str, dict[str, Any]]) -> Any:
         from callback_coach import render
 
         return render.answers_summary(in_play(p, answers), answers)
@@ -1294,7 +1294,7 @@ def card(
 CARD_WIDTH = 80
 
 
-def offer_card(coach: Any, plan: SessionPlan, asker: Asker) -> None:
+def offer_card(coach: Any, plan: "SessionPlan", asker: "Asker") -> None:
     """After a saved prep, in the terminal: show the waiting-room card if wanted."""
     from callback_coach import card as cards
     from callback_coach import console
@@ -1541,7 +1541,7 @@ def run_drill_interactive(coach: Any, plan: Any) -> None:
         Text(f"Seed {plan.seed}: --seed {plan.seed} gives these notes again.", style="muted")
     )
 
-    def summary(p: SessionPlan, answers: dict[str, dict[str, Any]]) -> Any:
+    def summary(p: "SessionPlan", answers: dict[str, dict[str, Any]]) -> Any:
         return render.answers_summary(p.checklists, answers)
 
     try:
@@ -1552,7 +1552,7 @@ def run_drill_interactive(coach: Any, plan: Any) -> None:
     report_result(s, result)
 
 
-def stopped(plan: SessionPlan, count: int) -> Exception:
+def stopped(plan: "SessionPlan", count: int) -> Exception:
     """The one-line stop after Ctrl-C (exit 130): how many answers the draft keeps and the
     command that resumes it."""
     from callback_coach.errors import Interrupted
@@ -1565,7 +1565,7 @@ def stopped(plan: SessionPlan, count: int) -> Exception:
     )
 
 
-def report_result(plan: SessionPlan, result: Any) -> bool:
+def report_result(plan: "SessionPlan", result: Any) -> bool:
     """Say what became of a session (its note's path on stdout); True when it was saved."""
     from callback_coach import console
 
