@@ -73,7 +73,7 @@ def test_multi_line_text_is_a_literal_block_and_no_alias_is_written() -> None:
 def parser(request, monkeypatch):
     """Every reader test runs with libyaml's parser and with PyYAML's own (the fallback)."""
     if request.param == "pure":
-        monkeypatch.setattr(yamlio, "_Parser", yaml.SafeLoader)
+        monkeypatch.setattr(yamlio, "_parser", lambda: yaml.SafeLoader)
     elif not hasattr(yaml, "CSafeLoader"):
         pytest.skip("libyaml is not installed")
     return request.param

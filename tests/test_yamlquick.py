@@ -207,13 +207,20 @@ def test_an_edited_note_never_reads_differently(data) -> None:
 
 def resolved(text: str):
     """A plain value as PyYAML's resolver types it (the general reader's way)."""
-    tag = yamlio._RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    tag = yamlio._resolver().resolve(yaml.ScalarNode, text, (True, False))
     return yamlio._tagged(text, tag, 0)
 
 
 def test_the_known_words_are_what_the_resolver_reads() -> None:
     for word, value in yamlio._COMMON_WORDS.items():
         assert resolved(word) is value, word
+
+
+def test_the_first_characters_written_out_are_the_resolvers() -> None:
+    # yamlio spells them out so that reading a value does not import PyYAML.
+    resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers
+    assert yamlio._RESOLVED_FIRST == frozenset(k for k in resolvers if k)
+    assert yamlio._ANY_FIRST == (None in resolvers)
 
 
 def test_no_boolean_or_null_word_is_longer_than_the_shortcut_allows() -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from callback_coach import yamlio
 from callback_coach.errors import ChecklistError
 from callback_coach.yamlio import Node, shown
+from callback_coach.yamlmemo import Memo
 
 QUESTION_TYPES = ("text", "long_text", "confirm", "select", "multiselect", "scale")
 PHASES = ("prep", "review")
@@ -254,14 +255,16 @@ def validate_files(
     return sorted(problems, key=lambda p: (order.get(p.file, 0), p.line or 0))
 
 
-def _load_file(path: Path, builtin: bool) -> tuple[list[_Parsed], list[Problem]]:
+def _load_file(
+    path: Path, builtin: bool, memo: Memo | None = None
+) -> tuple[list[_Parsed], list[Problem]]:
     try:
         text = yamlio.read_file(path)
     except yamlio.ReadError as exc:
         return [], [Problem(str(path), exc.line, exc.message)]
     except OSError as exc:
         return [], [Problem(str(path), None, f"cannot read: {exc.strerror or exc}")]
-    parsed, problems = _parse_file(text, str(path))
+    parsed, problems = _parse_file(text, str(path), memo)
     for item in parsed:
         item.checklist = replace(item.checklist, source=path, builtin=builtin)
     return parsed, problems
@@ -322,10 +325,13 @@ def _error(problems: list[Problem]) -> ChecklistError:
     )
 
 
-def _parse_file(text: str, file: str) -> tuple[list[_Parsed], list[Problem]]:
-    """Every document of a checklist file, through the guarded YAML reader."""
+def _parse_file(
+    text: str, file: str, memo: Memo | None = None
+) -> tuple[list[_Parsed], list[Problem]]:
+    """Every document of a checklist file, through the guarded YAML reader (or parsed
+    before, from `memo`)."""
     try:
-        documents = yamlio.load_all(text)
+        documents = yamlio.load_all(text) if memo is None else memo.load_all(text)
     except yamlio.ReadError as exc:
         return [], [Problem(file, exc.line, exc.message)]
     # An empty document (e.g. after a last `---`) is a null scalar: nothing to read.
@@ -637,17 +643,28 @@ BUILTIN_ORDER = (
 )
 
 
-def load_catalogue(builtin_dir: Path, user_dir: Path | None) -> Catalogue:
+def load_catalogue(
+    builtin_dir: Path, user_dir: Path | None, *, memo_file: Path | None = None
+) -> Catalogue:
     """Load built-in checklists, then the actor's; any invalid file raises with all problems.
 
     A user file whose id matches a built-in replaces it in place; a new id is added after
     the built-ins (sorted by file name). A user file may hold several checklists (YAML
-    documents); an empty one is skipped (it is listed in `skipped`).
+    documents); an empty one is skipped (it is listed in `skipped`). `memo_file` keeps
+    the files' parsed YAML for the next load (`yamlmemo`).
     """
+    memo = Memo(memo_file)
+    try:
+        return _load_catalogue(builtin_dir, user_dir, memo)
+    finally:
+        memo.save()
+
+
+def _load_catalogue(builtin_dir: Path, user_dir: Path | None, memo: Memo) -> Catalogue:
     problems: list[Problem] = []
     builtins: dict[str, Checklist] = {}
     for path in sorted(builtin_dir.glob("*.yaml")):
-        found, file_problems = _load_file(path, builtin=True)
+        found, file_problems = _load_file(path, True, memo)
         problems += file_problems
         builtins.update((item.checklist.id, item.checklist) for item in found)
     user: list[_Parsed] = []
@@ -656,7 +673,7 @@ def load_catalogue(builtin_dir: Path, user_dir: Path | None) -> Catalogue:
         if not path.is_file():  # a folder, or a FIFO that would wait for a writer
             skipped.append((str(path), "not a regular file"))
             continue
-        found, file_problems = _load_file(path, builtin=False)
+        found, file_problems = _load_file(path, False, memo)
         if [p.message for p in file_problems] == [_EMPTY]:
             skipped.append((str(path), _EMPTY))
             continue

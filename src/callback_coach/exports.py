@@ -178,12 +178,12 @@ def notes_json(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> str:
 # on our data except where `c_emitter_safe` says no; that note is written by the pure one.
 
 
-_PureDumper = yamlio.Dumper
+_PureDumper = yamlio.dumper()
 _CDumper: type[Any] | None = None
 if hasattr(yaml, "CSafeDumper"):
 
     class _CSafeDumper(yaml.CSafeDumper):
-        """libyaml's emitter with `yamlio.Dumper`'s representation of text."""
+        """libyaml's emitter with `yamlio.dumper()`'s representation of text."""
 
         def ignore_aliases(self, data: Any) -> bool:
             return True

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from callback_coach import paths
+from callback_coach import paths, yamlmemo
 from callback_coach.checklist import Catalogue, Checklist, load_catalogue
 from callback_coach.drafts import DraftStore
 from callback_coach.errors import AmbiguousError, NotFoundError
@@ -69,7 +69,9 @@ class Home:
         if self._catalogue is not None:
             return self._catalogue
         catalogue = self._catalogue = load_catalogue(
-            paths.builtin_checklists_dir(), paths.user_checklists_dir(self.home)
+            paths.builtin_checklists_dir(),
+            paths.user_checklists_dir(self.home),
+            memo_file=paths.cache_dir(self.home) / yamlmemo.FILE_NAME,
         )
         for path, reason in catalogue.skipped:
             self.warn(f"skipped checklist {path}: {reason}")

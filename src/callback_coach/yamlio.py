@@ -26,34 +26,48 @@ multi-line text as literal blocks, and reads back to exactly what it wrote.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
-
-import yaml
-from yaml.events import (
-    AliasEvent,
-    DocumentStartEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-    StreamEndEvent,
-)
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from callback_coach import yamlquick
+
+if TYPE_CHECKING:
+    import yaml
+    from yaml.events import ScalarEvent
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_VALUES = 100_000
 MAX_INT_DIGITS = 100
 
-# libyaml's parser is several times faster than PyYAML's own; both are event parsers
-# without recursion, so a deep file cannot overflow the stack of either. The writer is
-# PyYAML's own: libyaml's emitter escapes every character outside the BMP (an emoji in a
-# role name would be written as "\U0001F3AD").
-_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+@functools.cache
+def _yaml() -> ModuleType:
+    """PyYAML, imported when first needed: text in the form the coach writes is read
+    without it (`yamlquick`), and checklists come parsed from the cache (`yamlmemo`), so
+    most commands never load it (about 10 ms)."""
+    import yaml
+
+    return yaml
+
+
+@functools.cache
+def _parser() -> Any:
+    """libyaml's parser, several times faster than PyYAML's own; both are event parsers
+    without recursion, so a deep file cannot overflow the stack of either. The writer is
+    PyYAML's own: libyaml's emitter escapes every character outside the BMP (an emoji in a
+    role name would be written as "\U0001f3ad")."""
+    yaml = _yaml()
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@functools.cache
+def _resolver() -> Any:
+    return _yaml().resolver.Resolver()
+
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
@@ -61,11 +75,12 @@ _TIMESTAMP, _MERGE = _TAG + "timestamp", _TAG + "merge"
 _COLLECTION_TAGS = (None, "!", _TAG + "seq", _TAG + "map")
 _BOOLS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_RESOLVER = yaml.resolver.Resolver()
-# The first characters of plain values YAML may read as something other than text (a
-# plain value starting otherwise is text: no need to ask the resolver).
-_RESOLVED_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
-_ANY_FIRST = None in yaml.resolver.Resolver.yaml_implicit_resolvers
+# The first characters of plain values YAML 1.1 may read as something other than text
+# (a plain value starting otherwise is text: no need to ask the resolver): the keys of
+# PyYAML's `Resolver.yaml_implicit_resolvers`, written out so that reading a value does
+# not import PyYAML (tests/test_yamlio.py compares them with the resolver's).
+_RESOLVED_FIRST = frozenset("yYnNtTfFoO-+0123456789.<~=!&*")
+_ANY_FIRST = False  # (a resolver for any first character: None among those keys)
 # Letters that start a boolean or a null ("yes", "Off", "null"...): no such word is
 # longer than five letters (tests/test_yamlio.py checks this against the resolver).
 _WORD_FIRST = frozenset(c for c in _RESOLVED_FIRST if c.isalpha())
@@ -282,9 +297,10 @@ class _Builder:
         if surrogate:  # a str that did not come from strict UTF-8
             line = self.text.count("\n", 0, surrogate.start()) + self.offset
             raise ReadError(f"text that is not valid Unicode ({surrogate.group()!a})", line)
+        yaml = _yaml()
         parser = None
         try:
-            parser = _Parser(self.text)
+            parser = _parser()(self.text)
             self._consume(parser)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
@@ -308,6 +324,11 @@ class _Builder:
         return self.documents
 
     def _consume(self, parser: Any) -> None:
+        events = _yaml().events
+        ScalarEvent, AliasEvent = events.ScalarEvent, events.AliasEvent
+        MappingStartEvent, MappingEndEvent = events.MappingStartEvent, events.MappingEndEvent
+        SequenceStartEvent, SequenceEndEvent = events.SequenceStartEvent, events.SequenceEndEvent
+        DocumentStartEvent, StreamEndEvent = events.DocumentStartEvent, events.StreamEndEvent
         stack = self.stack
         while True:
             event = parser.get_event()
@@ -438,7 +459,7 @@ class _Builder:
 
 def _resolved(value: str, line: int) -> Any:
     """A plain (untagged, unquoted) value, read as the type YAML 1.1 gives it."""
-    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    tag = _resolver().resolve(_yaml().ScalarNode, value, (True, False))
     return _tagged(value, tag, line)
 
 
@@ -535,14 +556,21 @@ def needs_quotes(value: str) -> bool:
     return value.lower() in QUOTED_WORDS or _NUMBER_LIKE.match(value) is not None
 
 
-class _Dumper(yaml.SafeDumper):
-    """Safe YAML with readable multi-line text (literal blocks), no folding, no aliases."""
+@functools.cache
+def dumper() -> Any:
+    """PyYAML's safe dumper writing readable multi-line text (literal blocks), no folding
+    and no aliases (made when first needed, see `_yaml`)."""
 
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
+    class _Dumper(_yaml().SafeDumper):  # type: ignore[misc]
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
+
+    _Dumper.add_representer(str, represent_str)
+    return _Dumper
 
 
-def _represent_str(dumper: Any, value: str) -> yaml.Node:
+def represent_str(dumper: Any, value: str) -> yaml.Node:
+    """How `dumper` writes text (for a writer of the same text with libyaml's emitter)."""
     if "\n" in value:
         style: str | None = "|"
     elif needs_quotes(value):
@@ -551,11 +579,6 @@ def _represent_str(dumper: Any, value: str) -> yaml.Node:
         style = None
     node: yaml.Node = dumper.represent_scalar(_STR, value, style=style)
     return node
-
-
-_Dumper.add_representer(str, _represent_str)
-# For a writer of the same text with libyaml's emitter (exports).
-Dumper, represent_str = _Dumper, _represent_str
 
 
 def _has_yaml_line_break(data: Any) -> bool:
@@ -574,11 +597,12 @@ def dump(data: Any) -> str:
     Text holding a character YAML reads as a line break makes the document escape
     non-ASCII instead, so that `load(dump(x)).value == x` always holds.
     """
-    return yaml.dump(
+    text: str = _yaml().dump(
         data,
-        Dumper=_Dumper,
+        Dumper=dumper(),
         sort_keys=False,
         allow_unicode=not _has_yaml_line_break(data),
         width=2**31 - 1,
         default_flow_style=False,
     )
+    return text
