@@ -469,7 +469,10 @@ TOTALS = st.builds(
 @given(st.lists(TOTALS, max_size=40))
 def test_counting_by_stage_and_status_tallies_as_role_by_role(roles) -> None:
     """The stats count roles by (stage, status), then tally the counts: the same numbers
-    as tallying each role, in the same groups, spelt and ordered the same."""
+    as tallying each role, in the same groups, each spelt as most of its roles spell it
+    (a tie: the first in code-point order), "not recorded" last."""
+    from collections import Counter
+
     from callback_coach.stats import KEYS, Tally, breakdown
 
     whole = season_stats(roles, by=tuple(KEYS))
@@ -477,13 +480,128 @@ def test_counting_by_stage_and_status_tallies_as_role_by_role(roles) -> None:
     for role in roles:
         one_by_one.add(role)
     assert whole.tally == one_by_one
+    assert whole.rounds == sum(role.round_count for role in roles)
     for name in KEYS:
-        groups: dict[object, tuple[object, Tally]] = {}
+        groups: dict[object, tuple[Counter[str], Tally]] = {}
         for role in roles:
             raw = KEYS[name](role)
             key = fold(raw) if raw else None
-            groups.setdefault(key, (raw, Tally()))[1].add(role)
-        expected = {(raw, repr(t)) for raw, t in groups.values()}
+            spellings, tally = groups.setdefault(key, (Counter(), Tally()))
+            tally.add(role)
+            if raw:
+                spellings[raw] += 1
+        expected = {
+            (min(s, key=lambda r: (-s[r], r)) if key is not None else None, repr(t))
+            for key, (s, t) in groups.items()
+        }
         got = whole.breakdowns[name]
         assert {(g.key, repr(g.tally)) for g in got} == expected
+        assert [g.key is None for g in got] == sorted(g.key is None for g in got)
         assert got == breakdown(roles, name)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    rounds=st.lists(
+        st.tuples(
+            st.sampled_from(["Nina", "nina", "Sonya", "Masha"]),
+            st.sampled_from(["The Seagull", "the seagull", "Vanya"]),
+            st.sampled_from(["audition", "callback-1", "callback-2"]),
+            st.sampled_from(["2025-12-30", "2026-01-05", "2026-02-11", "2026-02-28"]),
+            st.sampled_from([None, "", "Hopkins", "hopkins", "Hôpkins", "Ward"]),
+            st.sampled_from([None, "self-tape", "Self-tape", "in person"]),
+            st.sampled_from([None, "callback", "hold", "booked", "released", "pending"]),
+        ),
+        max_size=8,
+    ),
+    window=st.sampled_from(
+        [(None, None), ("2026-01-01", None), (None, "2026-02-11"), ("2026-01-05", "2026-02-11")]
+    ),
+)
+def test_the_index_counts_what_the_roles_count(tmp_path_factory, rounds, window) -> None:
+    """`coach stats` counts in SQL (season.load_counts): the same counts as the roles
+    grouped from every note (the path taken without an index)."""
+    from callback_coach.stats import BREAKDOWNS, count_roles
+
+    home = tmp_path_factory.mktemp("season") / "home"
+    coach = Coach(home)
+    for role, project, label, date, office, medium, outcome in rounds:
+        plan = coach.plan_prep(role, project=project, round_label=label, date=date)
+        plan.extra.update(
+            {k: v for k, v in (("casting_office", office), ("medium", medium)) if v is not None}
+        )
+        coach.save_answers(plan, {"refine-intention": {"want": "to be seen"}})
+        if outcome is not None:
+            plan = coach.plan_review(
+                role, project=project, round_label=label, date=date, outcome=outcome
+            )
+            coach.save_answers(plan, {"after-the-room": {"one-thing": "Breathe"}})
+    since, until = window
+    expected = count_roles(season.group_roles(season.read_facts(Coach(home))), *window, BREAKDOWNS)
+    assert season.load_counts(Coach(home), since, until, BREAKDOWNS) == expected
+
+
+def many_roles() -> list[RoleTotals]:
+    """30 months of roles: one a month, in 15 offices (two roles each); and two
+    roles with no office or date."""
+    roles = []
+    for month in range(30):
+        day = dt.date(2024 + month // 12, month % 12 + 1, 10).isoformat()
+        office = f"Office {month % 15:02d}"
+        roles.append(RoleTotals(f"R{month}", "P", day, 1, "open", 2, "film", office))
+    roles += [RoleTotals(f"S{k}", "P", "", 0, "released", 1, None, None) for k in range(2)]
+    return roles
+
+
+def charted(stats, every: bool = False) -> str:
+    import io
+
+    from rich.console import Console
+
+    from callback_coach.season_render import StatsView
+
+    console = Console(file=io.StringIO(), width=60, no_color=True, color_system=None)
+    console.print(StatsView(stats, every=every))
+    return console.file.getvalue()
+
+
+def test_a_chart_shows_the_latest_months_and_the_largest_groups_then_a_line() -> None:
+    stats = season_stats(many_roles(), by=("office", "month"))
+    text = charted(stats)
+    months = re.findall(r"^([A-Z][a-z]{2} \d{4}) ", text, re.M)
+    assert months == [dt.date(2025, m, 1).strftime("%b %Y") for m in range(7, 13)] + [
+        dt.date(2026, m, 1).strftime("%b %Y") for m in range(1, 7)
+    ]
+    assert "+ 18 earlier months, 18 roles (--all shows them)" in text
+    offices = re.findall(r"^(Office \d\d) ", text, re.M)
+    assert len(offices) == 12
+    assert offices == [g.key for g in stats.breakdowns["office"][:12]]
+    assert "+ 3 other casting offices, 6 roles (--all shows them)" in text
+    assert text.count("not recorded") == 2, "not recorded is always shown"
+    assert all(len(line) <= 60 for line in text.splitlines())
+    every = charted(stats, every=True)
+    assert len(re.findall(r"^[A-Z][a-z]{2} \d{4} ", every, re.M)) == 30
+    assert len(re.findall(r"^Office \d\d ", every, re.M)) == 15
+    assert "--all shows them" not in every
+    # JSON always holds every group.
+    data = stats.to_json()["breakdowns"]
+    assert len(data["month"]) == 31 and len(data["office"]) == 16
+
+
+def test_a_chart_of_twelve_or_fewer_groups_has_no_line() -> None:
+    roles = [r for r in many_roles() if r.first_date < "2025-01-01"]  # 12 months, 12 offices
+    text = charted(season_stats(roles, by=("office", "month")))
+    assert "--all shows them" not in text
+    assert len(re.findall(r"^[A-Z][a-z]{2} \d{4} ", text, re.M)) == 12
+
+
+def test_stats_all_charts_every_project(home: Path) -> None:
+    coach = Coach(home)
+    for k in range(14):
+        prep(coach, f"Role {k}", project=f"Project {k:02d}", date=f"2026-0{1 + k % 9}-01")
+    shown = runner.invoke(app, ["stats", "--by", "project"])
+    assert shown.exit_code == 0
+    assert len(re.findall(r"^Project \d\d ", shown.stdout, re.M)) == 12
+    assert "+ 2 other projects, 2 roles (--all shows them)" in shown.stdout
+    every = runner.invoke(app, ["stats", "--by", "project", "--all"])
+    assert len(re.findall(r"^Project \d\d ", every.stdout, re.M)) == 14

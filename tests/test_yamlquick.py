@@ -219,8 +219,8 @@ def test_the_known_words_are_what_the_resolver_reads() -> None:
 def test_the_first_characters_written_out_are_the_resolvers() -> None:
     # yamlio spells them out so that reading a value does not import PyYAML.
     resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers
-    assert yamlio._RESOLVED_FIRST == frozenset(k for k in resolvers if k)
-    assert yamlio._ANY_FIRST == (None in resolvers)
+    assert frozenset(k for k in resolvers if k) == yamlio._RESOLVED_FIRST
+    assert (None in resolvers) == yamlio._ANY_FIRST
 
 
 def test_no_boolean_or_null_word_is_longer_than_the_shortcut_allows() -> None:

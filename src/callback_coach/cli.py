@@ -880,6 +880,12 @@ def stats(
         help="Breakdowns to show (repeatable, or comma-separated). "
         "Default: office, medium and month.",
     ),
+    every: bool = typer.Option(
+        False,
+        "--all",
+        help="Chart every office, medium, project and month (without it: the 12 with the "
+        "most roles, and the latest 12 months; --json always gives every one).",
+    ),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Your season in numbers: the funnel from audition to booking, rounds per role, and
@@ -896,13 +902,15 @@ def stats(
     }
     chosen = breakdowns_option(by)
     coach = open_coach()
-    result = season_stats.season_stats(season.load_totals(coach), by=chosen, **window)
+    since_, until_ = (day.isoformat() if day else None for day in window.values())
+    counts = season.load_counts(coach, since_, until_, chosen)
+    result = season_stats.stats_of(counts, since_, until_)
     if as_json:
         print_json(result.to_json())
-    elif not result.roles and not (since or until):
+    elif not result.tally.roles and not (since or until):
         console.info('No roles yet. Start with: coach prep "ROLE" --project "PROJECT"')
     else:
-        console.out().print(season_render.StatsView(result))
+        console.out().print(season_render.StatsView(result, every=every))
 
 
 def day_option(value: str | None, today: Any) -> Any:

@@ -28,6 +28,7 @@ from callback_coach.slugs import fold
 if TYPE_CHECKING:
     from callback_coach.drafts import Draft
     from callback_coach.notes import Note
+    from callback_coach.stats import Counts
     from callback_coach.workflow import Coach
 
 _T = TypeVar("_T")
@@ -233,15 +234,52 @@ def load_roles(coach: Coach) -> list[RoleSeason]:
     return _from_index(coach, "") or group_roles(read_facts(coach))
 
 
-def load_totals(coach: Coach) -> list[RoleTotals]:
-    """Every role as `coach stats` counts it, in the order of `load_roles`."""
+# What each breakdown of `coach stats` groups by, in the `seasons` table (as `stats.KEYS`
+# reads it from a role: an empty value is not recorded).
+_GROUP_KEYS = {
+    "office": "NULLIF(office, '')",
+    "medium": "NULLIF(medium, '')",
+    "project": "NULLIF(project, '')",
+    "month": "NULLIF(substr(first_date, 1, 7), '')",
+}
+
+
+def load_counts(coach: Coach, since: str | None, until: str | None, by: tuple[str, ...]) -> Counts:
+    """The roles `coach stats` counts, counted by the index (a few rows per breakdown)
+    whose first round falls between `since` and `until`."""
+    from callback_coach.stats import Counts, count_roles
+
     if _fresh(coach):
         with contextlib.suppress(sqlite3.Error):
-            rows = coach.index.season_rows(
-                "role, project, first_date, stage, status, rounds, medium, office"
-            )
-            return [RoleTotals(*row) for row in rows]
-    return [role.totals() for role in group_roles(read_facts(coach))]
+            # (as stats.in_window: with a window, a role with no date is outside it)
+            where, params = _window(since, until)
+            index = coach.index
+            counts = Counts()
+            for rounds, stage, status, roles in index.season_groups("rounds", where, params):
+                counts.kinds[stage, status] = counts.kinds.get((stage, status), 0) + roles
+                counts.rounds[rounds] = counts.rounds.get(rounds, 0) + roles
+            for name in by:
+                groups = counts.by[name] = {}
+                for key, stage, status, roles in index.season_groups(
+                    _GROUP_KEYS[name], where, params
+                ):
+                    groups.setdefault(key, {})[stage, status] = roles
+            return counts
+    return count_roles(group_roles(read_facts(coach)), since, until, by)
+
+
+def _window(since: str | None, until: str | None) -> tuple[str, tuple[str, ...]]:
+    """The SQL filter of the roles whose first date falls between `since` and `until`."""
+    if since is None and until is None:
+        return "", ()
+    conditions, params = ["first_date != ''"], []
+    if since is not None:
+        conditions.append("first_date >= ?")
+        params.append(since)
+    if until is not None:
+        conditions.append("first_date <= ?")
+        params.append(until)
+    return "WHERE " + " AND ".join(conditions), tuple(params)
 
 
 def load_with_follow_ups(

@@ -35,6 +35,9 @@ MAX_BAR = 40  # cells: a longer bar is no easier to read
 # its four numbers), so every bar of the screen has the same width and scale.
 CHART_TEXT = 40
 TODAY_LIMIT = 5  # rows per section of `coach today`
+# Groups a breakdown chart shows (the largest, or the latest months) unless asked for
+# every one: ten years of months, or hundreds of projects, are not a glance.
+CHART_LIMIT = 12
 
 
 class HBar:
@@ -141,17 +144,21 @@ class StatsView:
     """The season at a glance: funnel, rounds per role, breakdowns; every bar as wide as
     the terminal allows, the same for all."""
 
-    def __init__(self, stats: SeasonStats) -> None:
+    def __init__(self, stats: SeasonStats, *, every: bool = False) -> None:
         self.stats = stats
+        self.every = every
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         bar = max(8, min(MAX_BAR, options.max_width - CHART_TEXT))
-        yield stats_view(self.stats, bar, options.max_width)
+        yield stats_view(self.stats, bar, options.max_width, every=self.every)
 
 
-def stats_view(stats: SeasonStats, bar: int = MAX_BAR, width: int | None = None) -> Group:
+def stats_view(
+    stats: SeasonStats, bar: int = MAX_BAR, width: int | None = None, *, every: bool = False
+) -> Group:
     """The season's charts with bars of `bar` cells (on a terminal `width` cells wide,
-    when known)."""
+    when known); each breakdown's `CHART_LIMIT` largest groups (latest months), or
+    `every` group."""
     tally = stats.tally
     roles = tally.roles
     title = Text("Your season", style="bold magenta")
@@ -192,8 +199,11 @@ def stats_view(stats: SeasonStats, bar: int = MAX_BAR, width: int | None = None)
     parts += [Text(), _heading("Rounds per role"), per_round]
 
     for name, groups in stats.breakdowns.items():
-        chart = _breakdown_lines(groups, name, bar, width) or _breakdown(groups, name, bar)
+        shown, left_out = (groups, []) if every else _chosen(groups, name)
+        chart = _breakdown_lines(shown, name, bar, width) or _breakdown(shown, name, bar)
         parts += [Text(), _heading(BREAKDOWN_TITLES[name]), chart]
+        if left_out:
+            parts.append(_left_out(left_out, name))
     if stats.breakdowns:
         parts.append(_legend())
     return Group(*parts)
@@ -205,6 +215,37 @@ BREAKDOWN_TITLES = {
     "project": "By project",
     "month": "By month of the first round",
 }
+
+
+# What the groups a chart leaves out are called: (one, several).
+LEFT_OUT_NOUNS = {
+    "office": ("other casting office", "other casting offices"),
+    "medium": ("other medium", "other media"),
+    "project": ("other project", "other projects"),
+    "month": ("earlier month", "earlier months"),
+}
+
+
+def _chosen(groups: list[Breakdown], name: str) -> tuple[list[Breakdown], list[Breakdown]]:
+    """The groups a chart shows (the `CHART_LIMIT` first, or latest months, and "not
+    recorded"), and those it leaves out."""
+    known = [g for g in groups if g.key is not None]
+    if len(known) <= CHART_LIMIT:
+        return groups, []
+    unknown = [g for g in groups if g.key is None]
+    if name == "month":
+        return known[-CHART_LIMIT:] + unknown, known[:-CHART_LIMIT]
+    return known[:CHART_LIMIT] + unknown, known[CHART_LIMIT:]
+
+
+def _left_out(groups: list[Breakdown], name: str) -> Text:
+    one, several = LEFT_OUT_NOUNS[name]
+    roles = sum(g.tally.roles for g in groups)
+    noun = one if len(groups) == 1 else several
+    return Text(
+        f"+ {len(groups)} {noun}, {_count(roles, 'role')} (--all shows them)",
+        style="dim",
+    )
 
 
 def _count(n: int, noun: str) -> str:

@@ -8,7 +8,7 @@ booked. A role with no outcome yet is open, never a loss.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,7 +96,7 @@ class Group:
 class SeasonStats:
     since: str | None
     until: str | None
-    roles: list[Role]
+    rounds: int  # of all the roles counted
     tally: Tally
     rounds_per_role: list[tuple[int, int]]  # (rounds, roles)
     breakdowns: dict[str, list[Group]]
@@ -125,7 +125,7 @@ class SeasonStats:
             "since": self.since,
             "until": self.until,
             "roles": tally.roles,
-            "rounds": sum(r.round_count for r in self.roles),
+            "rounds": self.rounds,
             "funnel": self.funnel(),
             "booked_of_auditioned": {
                 "roles": tally.booked,
@@ -175,56 +175,90 @@ def in_window(role: Role, since: str | None, until: str | None) -> bool:
     return (since is None or first >= since) and (until is None or first <= until)
 
 
+# (stage, status) -> roles
+Kinds = dict[tuple[int, str], int]
+
+
+@dataclass
+class Counts:
+    """What the statistics are made from: roles counted, never listed (the index counts
+    them in SQL, `season.load_counts`; `count_roles` counts a list of them)."""
+
+    kinds: Kinds = field(default_factory=dict)
+    rounds: dict[int, int] = field(default_factory=dict)  # round count -> roles
+    # Per breakdown: each value as written (None: not recorded) -> its roles' kinds.
+    by: dict[str, dict[str | None, Kinds]] = field(default_factory=dict)
+
+
+def count_roles(
+    roles: Iterable[Role], since: str | None, until: str | None, by: tuple[str, ...]
+) -> Counts:
+    """The counts of the roles whose first round falls between `since` and `until`."""
+    counts = Counts(by={name: {} for name in by})
+    keys = [(KEYS[name], counts.by[name]) for name in by]
+    kinds, per_rounds = counts.kinds, counts.rounds
+    for role in roles:
+        if not in_window(role, since, until):
+            continue
+        kind = (role.stage, role.status)
+        kinds[kind] = kinds.get(kind, 0) + 1
+        per_rounds[role.round_count] = per_rounds.get(role.round_count, 0) + 1
+        for key_of, groups in keys:
+            raw = key_of(role) or None
+            bucket = groups.get(raw)
+            if bucket is None:
+                bucket = groups[raw] = {}
+            bucket[kind] = bucket.get(kind, 0) + 1
+    return counts
+
+
 def season_stats(
-    roles: Sequence[Role],
+    roles: Iterable[Role],
     *,
     since: dt.date | None = None,
     until: dt.date | None = None,
     by: tuple[str, ...] = DEFAULT_BREAKDOWNS,
 ) -> SeasonStats:
     """The statistics of the roles whose first round falls between `since` and `until`."""
-    since_text = since.isoformat() if since else None
-    until_text = until.isoformat() if until else None
-    chosen = [r for r in roles if in_window(r, since_text, until_text)]
-    # Roles are counted by (stage, status) first: thousands of roles, a few tallies.
-    kinds = [(role.stage, role.status) for role in chosen]
-    counts: dict[tuple[int, str], int] = {}
-    per_rounds: dict[int, int] = {}
-    for role, kind in zip(chosen, kinds, strict=True):
-        counts[kind] = counts.get(kind, 0) + 1
-        per_rounds[role.round_count] = per_rounds.get(role.round_count, 0) + 1
-    breakdowns = {name: breakdown(chosen, name, kinds) for name in by}
+    window = (since.isoformat() if since else None, until.isoformat() if until else None)
+    return stats_of(count_roles(roles, *window, by), *window)
+
+
+def stats_of(counts: Counts, since: str | None, until: str | None) -> SeasonStats:
+    """The statistics of roles counted (`counts`) in the window `since`..`until`."""
     return SeasonStats(
-        since=since_text,
-        until=until_text,
-        roles=chosen,
-        tally=Tally.of_counts(counts),
-        rounds_per_role=sorted(per_rounds.items()),
-        breakdowns=breakdowns,
+        since=since,
+        until=until,
+        rounds=sum(n * k for n, k in counts.rounds.items()),
+        tally=Tally.of_counts(counts.kinds),
+        rounds_per_role=sorted(counts.rounds.items()),
+        breakdowns={name: groups_of(name, raw) for name, raw in counts.by.items()},
     )
 
 
-def breakdown(
-    roles: Sequence[Role], name: str, kinds: Sequence[tuple[int, str]] | None = None
-) -> list[Group]:
-    """Roles grouped by office, medium, project or month. Months in calendar order; the
-    others by number of roles, then name; "not recorded" last. `kinds`: each role's
-    (stage, status), when known already."""
-    key_of = KEYS[name]
-    if kinds is None:
-        kinds = [(role.stage, role.status) for role in roles]
-    counts: dict[str | None, dict[tuple[int, str], int]] = {}
-    spelling: dict[str | None, str | None] = {}
-    folds: dict[str, str] = {}  # the same office or month comes back role after role
-    for role, kind in zip(roles, kinds, strict=True):
-        raw = key_of(role)
-        folded = (folds.get(raw) or folds.setdefault(raw, fold(raw))) if raw else None
-        bucket = counts.get(folded)
-        if bucket is None:
-            bucket = counts[folded] = {}
-            spelling[folded] = raw
-        bucket[kind] = bucket.get(kind, 0) + 1
-    groups = {k: Group(spelling[k], Tally.of_counts(c)) for k, c in counts.items()}
+def breakdown(roles: Iterable[Role], name: str) -> list[Group]:
+    """Roles grouped by office, medium, project or month (see `groups_of`)."""
+    return groups_of(name, count_roles(roles, None, None, (name,)).by[name])
+
+
+def groups_of(name: str, counted: dict[str | None, Kinds]) -> list[Group]:
+    """The groups of a breakdown from its roles counted by each value as written: values
+    that differ only in case or accents are one group, shown as most of its roles spell
+    it (on a tie, the first in code-point order). Months in calendar order; the others by
+    number of roles, then name; "not recorded" last."""
+    merged: dict[str | None, Kinds] = {}
+    spellings: dict[str | None, list[tuple[int, str]]] = {}
+    for raw, kinds in counted.items():
+        key = fold(raw) if raw else None
+        bucket = merged.setdefault(key, {})
+        for kind, count in kinds.items():
+            bucket[kind] = bucket.get(kind, 0) + count
+        if raw:
+            spellings.setdefault(key, []).append((-sum(kinds.values()), raw))
+    groups = {
+        key: Group(min(spellings[key])[1] if key is not None else None, Tally.of_counts(kinds))
+        for key, kinds in merged.items()
+    }
     known = [g for k, g in groups.items() if k is not None]
     if name == "month":
         known.sort(key=lambda g: g.key or "")
