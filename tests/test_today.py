@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from callback_coach import season
@@ -230,3 +232,75 @@ def test_a_round_s_facts_are_worked_out_once_and_kept() -> None:
     assert first.__dict__["date"] == "2026-11-23"
     assert Round().date == "2026-11-23" and len(calls) == 2  # per instance
     assert isinstance(Round.__dict__["date"], cached_property) and Round.date.__doc__ == "The day."
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    rounds=st.lists(
+        st.tuples(
+            st.sampled_from(["Nina", "nina", "Sonya", "Masha"]),
+            st.sampled_from(["The Seagull", "the seagull", "Vanya"]),
+            st.sampled_from(["audition", "callback-1", "callback-2"]),
+            st.sampled_from(["2026-10-01", "2026-11-05", "2026-11-20", "2026-11-23", "2026-11-27"]),
+            st.sampled_from([None, "review", "pending", "released", "callback"]),
+        ),
+        max_size=8,
+    ),
+    draft_for=st.sampled_from([None, ("Nina", "Vanya"), ("Olga", "Red Lake")]),
+)
+def test_today_from_the_index_is_today_from_every_note(tmp_path_factory, rounds, draft_for) -> None:
+    """`coach today` reads whole only the roles that may have a callback (and the drafts'
+    roles), and of the others only the latest rounds that wait (season.load_for_today):
+    the same view as every role grouped from every note."""
+    home = tmp_path_factory.mktemp("today") / "home"
+    coach = Coach(home)
+    for role, project, label, date, after in rounds:
+        plan = coach.plan_prep(role, project=project, round_label=label, date=date)
+        coach.save_answers(plan, {"refine-intention": {"want": "to be seen"}})
+        if after is not None:
+            outcome = None if after == "review" else after
+            plan = coach.plan_review(
+                role, project=project, round_label=label, date=date, outcome=outcome
+            )
+            coach.save_answers(plan, {"after-the-room": {"one-thing": "Breathe"}})
+    drafts = []
+    if draft_for is not None:
+        drafts = [
+            Draft(
+                kind="prep", role=draft_for[0], project=draft_for[1], round="callback-1",
+                date="2026-11-25", checklists=["refine-intention"], answers={},
+                started="2026-11-22T20:00:00+00:00", chosen=["refine-intention"],
+            )
+        ]  # fmt: skip
+    roles, waiting, names, total = season.load_for_today(Coach(home), DAY, drafts)
+    every = season.group_roles(season.read_facts(Coach(home)))
+    assert len(roles) <= len(every)
+    fast = today_view(roles, [], drafts, DAY, waiting=waiting, names=names, total=total)
+    assert fast == today_view(every, [], drafts, DAY)
+
+
+def test_an_index_from_before_the_waiting_columns_is_brought_up_to_date(week: Coach) -> None:
+    """An index made by the previous version (schema 7: no `latest_round` or `waiting`)
+    is migrated, each role's season made again, and today reads the same."""
+    import contextlib
+    import os
+    import sqlite3
+
+    from callback_coach import index as index_module
+
+    expected = today_json()
+    database = next(Path(os.environ["COACH_CACHE_DIR"]).rglob("index.sqlite3"))
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        for name in ("seasons_waiting", "seasons_open_prep", "seasons_follow_ups"):
+            db.execute(f"DROP INDEX {name}")
+        db.execute("ALTER TABLE seasons DROP COLUMN waiting")
+        db.execute("ALTER TABLE seasons DROP COLUMN latest_round")
+        db.execute("PRAGMA user_version = 7")
+        db.commit()
+    assert today_json() == expected
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == index_module.SCHEMA_VERSION
+        waiting = db.execute("SELECT role, waiting FROM seasons WHERE waiting != ''").fetchall()
+    roles = season.group_roles(season.read_facts(week))
+    assert sorted(waiting) == sorted((r.role, w.what) for r in roles if (w := r.waiting()))
+    assert ("Masha", "outcome") in waiting and ("Sonya", "review") in waiting

@@ -1088,9 +1088,9 @@ def today(as_json: bool = JSON_OPT) -> None:
     coach = open_coach()
     day = season.current_day()
     drafts = season.read_drafts(coach)
-    roles, names, total = season.load_for_today(coach, day, drafts)
+    roles, waiting, names, total = season.load_for_today(coach, day, drafts)
     items = followups.load(coach, season.load_with_follow_ups(coach, day), day)
-    view = today_view(roles, items, drafts, day, names=names, total=total)
+    view = today_view(roles, items, drafts, day, waiting=waiting, names=names, total=total)
     if as_json:
         print_json(view.to_json())
     else:

@@ -414,6 +414,23 @@ def _m007_season_counts(db: sqlite3.Connection) -> None:
     )
 
 
+def _m008_waiting(db: sqlite3.Connection) -> None:
+    """`coach today` lists roles whose latest round waits for a review or news (hundreds,
+    in a long season) from two columns, not from each role's whole season: the latest
+    round's label and what it waits for ('review', 'outcome', or ''), with an index
+    holding what it reads; indexes to find the roles with a prepped round from a day on
+    and those with follow-ups open on a day; every role's season is made again."""
+    db.execute("ALTER TABLE seasons ADD COLUMN latest_round TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE seasons ADD COLUMN waiting TEXT NOT NULL DEFAULT ''")
+    db.execute(
+        "CREATE INDEX seasons_waiting ON seasons (latest_date, waiting, role_key, "
+        "project_key, role, project, latest_round) WHERE waiting != ''"
+    )
+    db.execute("CREATE INDEX seasons_open_prep ON seasons (open_prep)")
+    db.execute("CREATE INDEX seasons_follow_ups ON seasons (follow_ups, follow_ups_until)")
+    db.execute("INSERT OR IGNORE INTO season_stale SELECT role_key, project_key FROM seasons")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m001_notes,
     _m002_warnings,
@@ -422,6 +439,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m005_pieces,
     _m006_listing,
     _m007_season_counts,
+    _m008_waiting,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -835,6 +853,15 @@ class NoteIndex:
         return self._all(
             f"SELECT {key}, stage, status, count(*) FROM seasons {where} GROUP BY 1, 2, 3",
             params,
+        )
+
+    def season_waiting(self, before: str) -> list[tuple[str, str, str, str, str, str, str]]:
+        """(role key, project key, role, project, round, date, what) of every role whose
+        latest round, dated before `before`, waits for a review or an outcome."""
+        return self._all(
+            "SELECT role_key, project_key, role, project, latest_round, latest_date, waiting "
+            "FROM seasons WHERE latest_date < ? AND latest_date != '' AND waiting != ''",
+            (before,),
         )
 
     def season_names(self) -> dict[str, int]:

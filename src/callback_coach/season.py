@@ -289,14 +289,14 @@ def load_with_follow_ups(
     with `open_on`, only those that may have one open on that day; `dated`, only those
     that may have one with a due day (items added, or a review's written lines: a
     review's ticked choices have none)."""
-    where: str = "WHERE follow_ups"
+    where: str = "WHERE follow_ups = 1"
     params: tuple[Any, ...] = ()
     if dated:
-        where = "WHERE follow_ups AND follow_ups_until = '9999'"  # see follow_ups_until
+        where = "WHERE follow_ups = 1 AND follow_ups_until = '9999'"  # see follow_ups_until
     elif open_on is not None:
         from callback_coach.followups import lapse_before
 
-        where, params = "WHERE follow_ups AND follow_ups_until >= ?", (lapse_before(open_on),)
+        where, params = "WHERE follow_ups = 1 AND follow_ups_until >= ?", (lapse_before(open_on),)
     found = _from_index(coach, where, params)
     if found is not None:
         return found
@@ -305,33 +305,36 @@ def load_with_follow_ups(
 
 def load_for_today(
     coach: Coach, day: dt.date, drafts: list[Draft]
-) -> tuple[list[RoleSeason], dict[str, int], int]:
-    """What `coach today` reads: the roles that may have something for `day` (a prepped
-    round not reviewed from that day on, a latest round waiting for a review or news, a
-    draft's role), how many roles go by each folded name, and how many roles there are."""
+) -> tuple[list[RoleSeason], list[Waiting], dict[str, int], int]:
+    """What `coach today` reads: the roles that may have a callback from `day` on (a
+    prepped round not reviewed) and the drafts' roles, whole; the latest rounds of the
+    other roles that wait for a review or news from before `day`; how many roles go by
+    each folded name; and how many roles there are."""
     if _fresh(coach):
         with contextlib.suppress(sqlite3.Error, ValueError, TypeError):
             index = coach.index
             text = day.isoformat()
             columns = "role_key, project_key, first_date, role, project, data"
-            rows = index.season_rows(
-                columns,
-                "WHERE open_prep >= ? OR (latest_due AND latest_date != '' AND latest_date < ?)",
-                (text, text),
-            )
+            rows = index.season_rows(columns, "WHERE open_prep >= ?", (text,))
             chosen = {(r[0], r[1]) for r in rows}
             for key in {(fold(d.role), fold(d.project)) for d in drafts} - chosen:
                 rows += index.season_rows(columns, "WHERE role_key = ? AND project_key = ?", key)
             # In the season's order, as if every role were there.
             rows.sort(key=lambda r: (r[2] or "9999", r[0], r[1]))
-            names = index.season_names()
             roles = [RoleSeason.from_data(r[3], r[4], json.loads(r[5])) for r in rows]
-            return roles, names, sum(names.values())
+            chosen = {(r[0], r[1]) for r in rows}
+            waiting = [
+                Waiting(*row[2:])
+                for row in index.season_waiting(text)
+                if (row[0], row[1]) not in chosen
+            ]
+            names = index.season_names()
+            return roles, waiting, names, sum(names.values())
     roles = group_roles(read_facts(coach))
     counts: dict[str, int] = {}
     for role in roles:
         counts[fold(role.role)] = counts.get(fold(role.role), 0) + 1
-    return roles, counts, len(roles)
+    return roles, [], counts, len(roles)
 
 
 def calendar_rows(coach: Coach) -> list[tuple[str, int, str, str]] | None:
@@ -415,11 +418,7 @@ def season_row(facts: list[NoteFacts]) -> tuple[tuple[Any, ...] | None, list[Any
     open_prep = max(
         (r.date for r in role.rounds if r.preps and not r.reviews and r.date), default=""
     )
-    latest_due = (
-        bool(latest.date)
-        and role.status == "open"
-        and (bool(latest.preps and not latest.reviews) or latest.outcome is None)
-    )
+    waiting = role.waiting()
     totals = role.totals()
     row = (
         totals.role,
@@ -434,8 +433,10 @@ def season_row(facts: list[NoteFacts]) -> tuple[tuple[Any, ...] | None, list[Any
         follow_ups_until(role),
         open_prep,
         latest.date,
-        int(latest_due),
+        int(waiting is not None),
         json.dumps(role.data(), ensure_ascii=False),
+        latest.round,
+        waiting.what if waiting else "",
     )
     return row, [ical.event_row(e) for e in ical.round_events([role])]
 
@@ -573,6 +574,20 @@ class RoleSeason:
     def round_count(self) -> int:
         return len(self.rounds)
 
+    def waiting(self) -> Waiting | None:
+        """What the role's latest round waits for, while the role is open and the round
+        is dated: its review (prepped, not reviewed), else news (no outcome)."""
+        latest = self.latest
+        if not latest.date or self.status != "open":
+            return None
+        if latest.preps and not latest.reviews:
+            what = "review"
+        elif latest.outcome is None:
+            what = "outcome"
+        else:
+            return None
+        return Waiting(self.role, self.project, latest.round, latest.date, what)
+
     def totals(self) -> RoleTotals:
         """What `coach stats` counts of this role."""
         return RoleTotals(
@@ -602,6 +617,17 @@ class RoleSeason:
         if not rounds:
             raise ValueError("a role without rounds")
         return cls(role, project, rounds)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A role's latest round that waits for something (`RoleSeason.waiting`)."""
+
+    role: str
+    project: str
+    round: str
+    date: str
+    what: str  # "review" or "outcome"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from callback_coach.followups import FollowUp
 from callback_coach.hints import command
-from callback_coach.season import RoleSeason, parse_time
+from callback_coach.season import RoleSeason, Waiting, parse_time
 from callback_coach.slugs import fold
 
 if TYPE_CHECKING:
@@ -103,12 +103,14 @@ def today_view(
     drafts: list[Draft],
     today: dt.date,
     *,
+    waiting: list[Waiting] | None = None,
     names: dict[str, int] | None = None,
     total: int | None = None,
 ) -> TodayView:
     """What is next for the actor on `today`. `roles` may be only those that can have
-    something for the day (season.load_for_today), given with how many roles go by each
-    folded name (`names`) and how many there are (`total`); by default, `roles` is all."""
+    a callback from the day on (season.load_for_today), with the latest rounds of the
+    other roles that wait for something (`waiting`), how many roles go by each folded
+    name (`names`) and how many there are (`total`); by default, `roles` is all."""
     horizon = (today + dt.timedelta(days=AHEAD_DAYS)).isoformat()
     day = today.isoformat()
     counts = names
@@ -117,7 +119,7 @@ def today_view(
         for role in roles:
             counts[fold(role.role)] = counts.get(fold(role.role), 0) + 1
 
-    def project_for(role: RoleSeason) -> str | None:
+    def project_for(role: RoleSeason | Waiting) -> str | None:
         # --project only where the role's name alone is ambiguous.
         return role.project if counts.get(fold(role.role), 0) > 1 else None
 
@@ -142,19 +144,20 @@ def today_view(
                         ),
                     )
                 )  # fmt: skip
-        latest = role.latest
-        if not latest.date or latest.date >= day or role.status != "open":
+    every_waiting = [w for w in map(RoleSeason.waiting, roles) if w is not None]
+    for round_ in every_waiting + (waiting or []):
+        if round_.date >= day:
             continue
-        days_ago = (today - dt.date.fromisoformat(latest.date)).days
-        if latest.preps and not latest.reviews:
-            hint = command("review", role.role, project=project_for(role))
+        days_ago = (today - dt.date.fromisoformat(round_.date)).days
+        if round_.what == "review":
+            hint = command("review", round_.role, project=project_for(round_))
             to_review.append(
-                RoundDue(role.role, role.project, latest.round, latest.date, days_ago, hint)
+                RoundDue(round_.role, round_.project, round_.round, round_.date, days_ago, hint)
             )
-        elif latest.outcome is None and days_ago >= PENDING_AFTER_DAYS:
-            hint = command("outcome", role.role, "OUTCOME", project=project_for(role))
+        elif days_ago >= PENDING_AFTER_DAYS:
+            hint = command("outcome", round_.role, "OUTCOME", project=project_for(round_))
             pending.append(
-                RoundDue(role.role, role.project, latest.round, latest.date, days_ago, hint)
+                RoundDue(round_.role, round_.project, round_.round, round_.date, days_ago, hint)
             )
     due: list[DraftDue] = []
     for draft in drafts:
