@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from hypothesis import strategies as st
+
 from callback_coach.workflow import Coach
 
 from .helpers import write_checklist
@@ -78,3 +80,43 @@ def make_season(home: Path) -> Coach:
                 )
                 coach.save_answers(review, {"after-the-room": {"one-thing": "Breathe"}})
     return coach
+
+
+def random_rounds(dates: list[str], *, details: bool = False) -> st.SearchStrategy[list[dict]]:
+    """Up to 8 rounds of a few roles (names that differ only in case are one role), each
+    with what came after it (`after`: nothing, a review without an outcome, or a review
+    with one); with `details`, a casting office and a medium in mixed spellings."""
+    fields: dict[str, st.SearchStrategy[Any]] = {
+        "role": st.sampled_from(["Nina", "nina", "Sonya", "Masha"]),
+        "project": st.sampled_from(["The Seagull", "the seagull", "Vanya"]),
+        "label": st.sampled_from(["audition", "callback-1", "callback-2"]),
+        "date": st.sampled_from(dates),
+        "after": st.sampled_from([None, "review", "callback", "hold", "booked", "released"]),
+    }
+    if details:
+        fields["office"] = st.sampled_from([None, "", "Hopkins", "hopkins", "Hôpkins", "Ward"])
+        fields["medium"] = st.sampled_from([None, "self-tape", "Self-tape", "in person"])
+    return st.lists(st.fixed_dictionaries(fields), max_size=8)
+
+
+def write_rounds(home: Path, rounds: list[dict]) -> None:
+    """Write `random_rounds` through the coach's own prep and review."""
+    coach = Coach(home)
+    for r in rounds:
+        plan = coach.plan_prep(
+            r["role"], project=r["project"], round_label=r["label"], date=r["date"]
+        )
+        for key, field_ in (("casting_office", "office"), ("medium", "medium")):
+            if r.get(field_) is not None:
+                plan.extra[key] = r[field_]
+        coach.save_answers(plan, {"refine-intention": {"want": "to be seen"}})
+        if r["after"] is not None:
+            outcome = None if r["after"] == "review" else r["after"]
+            review = coach.plan_review(
+                r["role"],
+                project=r["project"],
+                round_label=r["label"],
+                date=r["date"],
+                outcome=outcome,
+            )
+            coach.save_answers(review, {"after-the-room": {"one-thing": "Breathe"}})

@@ -25,7 +25,7 @@ from callback_coach.stats import season_stats, share
 from callback_coach.workflow import Coach
 
 from .helpers import prep, review
-from .season_data import make_season
+from .season_data import make_season, random_rounds, write_rounds
 
 runner = CliRunner()
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -502,18 +502,7 @@ def test_counting_by_stage_and_status_tallies_as_role_by_role(roles) -> None:
 
 @settings(max_examples=15, deadline=None)
 @given(
-    rounds=st.lists(
-        st.tuples(
-            st.sampled_from(["Nina", "nina", "Sonya", "Masha"]),
-            st.sampled_from(["The Seagull", "the seagull", "Vanya"]),
-            st.sampled_from(["audition", "callback-1", "callback-2"]),
-            st.sampled_from(["2025-12-30", "2026-01-05", "2026-02-11", "2026-02-28"]),
-            st.sampled_from([None, "", "Hopkins", "hopkins", "Hôpkins", "Ward"]),
-            st.sampled_from([None, "self-tape", "Self-tape", "in person"]),
-            st.sampled_from([None, "callback", "hold", "booked", "released", "pending"]),
-        ),
-        max_size=8,
-    ),
+    rounds=random_rounds(["2025-12-30", "2026-01-05", "2026-02-11", "2026-02-28"], details=True),
     window=st.sampled_from(
         [(None, None), ("2026-01-01", None), (None, "2026-02-11"), ("2026-01-05", "2026-02-11")]
     ),
@@ -524,18 +513,7 @@ def test_the_index_counts_what_the_roles_count(tmp_path_factory, rounds, window)
     from callback_coach.stats import BREAKDOWNS, count_roles
 
     home = tmp_path_factory.mktemp("season") / "home"
-    coach = Coach(home)
-    for role, project, label, date, office, medium, outcome in rounds:
-        plan = coach.plan_prep(role, project=project, round_label=label, date=date)
-        plan.extra.update(
-            {k: v for k, v in (("casting_office", office), ("medium", medium)) if v is not None}
-        )
-        coach.save_answers(plan, {"refine-intention": {"want": "to be seen"}})
-        if outcome is not None:
-            plan = coach.plan_review(
-                role, project=project, round_label=label, date=date, outcome=outcome
-            )
-            coach.save_answers(plan, {"after-the-room": {"one-thing": "Breathe"}})
+    write_rounds(home, rounds)
     since, until = window
     expected = count_roles(season.group_roles(season.read_facts(Coach(home))), *window, BREAKDOWNS)
     assert season.load_counts(Coach(home), since, until, BREAKDOWNS) == expected

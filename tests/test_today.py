@@ -18,6 +18,7 @@ from callback_coach.today import today_view
 from callback_coach.workflow import Coach
 
 from .helpers import REVIEW, prep, review
+from .season_data import random_rounds, write_rounds
 from .test_stats import run_in_terminal
 
 runner = CliRunner()
@@ -236,16 +237,7 @@ def test_a_round_s_facts_are_worked_out_once_and_kept() -> None:
 
 @settings(max_examples=15, deadline=None)
 @given(
-    rounds=st.lists(
-        st.tuples(
-            st.sampled_from(["Nina", "nina", "Sonya", "Masha"]),
-            st.sampled_from(["The Seagull", "the seagull", "Vanya"]),
-            st.sampled_from(["audition", "callback-1", "callback-2"]),
-            st.sampled_from(["2026-10-01", "2026-11-05", "2026-11-20", "2026-11-23", "2026-11-27"]),
-            st.sampled_from([None, "review", "pending", "released", "callback"]),
-        ),
-        max_size=8,
-    ),
+    rounds=random_rounds(["2026-10-01", "2026-11-05", "2026-11-20", "2026-11-23", "2026-11-27"]),
     draft_for=st.sampled_from([None, ("Nina", "Vanya"), ("Olga", "Red Lake")]),
 )
 def test_today_from_the_index_is_today_from_every_note(tmp_path_factory, rounds, draft_for) -> None:
@@ -253,16 +245,7 @@ def test_today_from_the_index_is_today_from_every_note(tmp_path_factory, rounds,
     roles), and of the others only the latest rounds that wait (season.load_for_today):
     the same view as every role grouped from every note."""
     home = tmp_path_factory.mktemp("today") / "home"
-    coach = Coach(home)
-    for role, project, label, date, after in rounds:
-        plan = coach.plan_prep(role, project=project, round_label=label, date=date)
-        coach.save_answers(plan, {"refine-intention": {"want": "to be seen"}})
-        if after is not None:
-            outcome = None if after == "review" else after
-            plan = coach.plan_review(
-                role, project=project, round_label=label, date=date, outcome=outcome
-            )
-            coach.save_answers(plan, {"after-the-room": {"one-thing": "Breathe"}})
+    write_rounds(home, rounds)
     drafts = []
     if draft_for is not None:
         drafts = [
