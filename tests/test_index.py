@@ -409,13 +409,14 @@ def test_the_searched_words_are_the_actor_s_lines_casefolded(note) -> None:
 def test_the_kept_listing_is_the_rows_stamps_and_garbage_there_is_gone_around(
     expected: list[str], home: Path, history: Coach
 ) -> None:
-    import marshal
+    from callback_coach.listing import Listing
 
     index = NoteIndex(home)
     db = index.db()
     rows = {f: (m, s) for f, m, s in db.execute("SELECT file, mtime_ns, size FROM notes")}
     (kept,) = db.execute("SELECT value FROM state WHERE key = 'listing'").fetchone()
-    assert marshal.loads(kept) == rows and len(rows) == 5
+    listed = Listing.from_data(kept)
+    assert listed is not None and listed.as_dict() == rows and len(rows) == 5
     db.execute("UPDATE state SET value = ? WHERE key = 'listing'", (b"\x00garbage",))
     index.close()
     prep(history, "Treplev")  # a new note: found whatever the kept listing holds

@@ -3,11 +3,14 @@ loads its prompts: the index takes the same digest it would have read itself."""
 
 from __future__ import annotations
 
+import marshal
 import os
 import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from callback_coach import listing, parallel
 from callback_coach.index import NoteIndex
@@ -36,15 +39,19 @@ def test_the_digest_read_ahead_is_the_one_read_here(history: Coach, home: Path) 
     here = listing.scan(folder)
     assert listing.digest_read_ahead(folder) == listing.digest(here)
     stamps = listing.stamps_read_ahead()
-    assert stamps == here and list(stamps) == list(here)  # in the folder's own order
+    assert stamps is not None
+    assert stamps.as_dict() == here and stamps.name_list() == list(here)  # the folder's order
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # collected: no zombie left behind
     assert listing.digest_read_ahead(folder) is None  # taken once
 
 
-def test_a_child_let_go_before_its_listing_is_read_is_collected(history: Coach, home: Path) -> None:
+def test_a_child_let_go_before_its_listing_is_read_is_collected(
+    history: Coach, home: Path, monkeypatch
+) -> None:
     if not forks():
         pytest.skip("this machine cannot fork a reader")
+    monkeypatch.setattr(listing, "PIPE_SIZE", 65536)
     folder = home / "notes"
     for n in range(3000):  # a listing larger than a pipe holds: the child waits to write
         (folder / f"2020-01-01_extra-{n:04}_callback-1_prep.md").write_text("x", encoding="utf-8")
@@ -157,3 +164,70 @@ def test_the_installed_coach_reads_a_large_folder_ahead_and_sees_each_change(
         [coach_bin, "checklists", "list"], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0 and "mindset" in result.stdout
+
+
+STAMPS = st.tuples(st.integers(0, 2**62), st.integers(0, 2**40))
+NAMES = st.text(
+    st.characters(blacklist_characters="\0/", blacklist_categories=("Cs",)), min_size=1, max_size=12
+).map(lambda n: n + ".md")
+
+
+def reference_changes(new: dict, known: dict) -> tuple[dict, list, list]:
+    changed = {n: new[n] for n in sorted(n for n, s in new.items() if known.get(n) != s)}
+    removed = sorted(n for n in known if n not in new)
+    return changed, removed, [n for n in changed if n in known]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    known=st.dictionaries(NAMES, STAMPS, max_size=40),
+    new=st.dictionaries(NAMES, STAMPS, max_size=40),
+)
+def test_changes_between_any_two_listings(known, new) -> None:
+    got = listing.changes(listing.Listing.of(new), listing.Listing.of(known))
+    assert got == reference_changes(new, known)
+    assert list(got[0]) == sorted(got[0])
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    size=st.integers(0, 700),  # several blocks of stamps compared at once
+    touched=st.lists(st.integers(0, 699), max_size=5),
+    stamp=STAMPS,
+)
+def test_changes_when_only_stamps_changed(size, touched, stamp) -> None:
+    known = {f"2026-01-01_role-{n:04}_audition_prep.md": (n, n) for n in range(size)}
+    new = dict(known)
+    names = list(known)
+    for n in touched:
+        if n < size:
+            new[names[n]] = stamp
+    got = listing.changes(listing.Listing.of(new), listing.Listing.of(known))
+    assert got == reference_changes(new, known)
+
+
+@settings(max_examples=200, deadline=None)
+@given(found=st.dictionaries(NAMES, STAMPS, max_size=30))
+def test_a_listing_is_kept_and_read_back_as_it_was(found) -> None:
+    import hashlib
+    import struct
+
+    packed = listing.Listing.of(found)
+    assert len(packed) == len(found)
+    assert packed.as_dict() == found and packed.name_list() == list(found)
+    again = listing.Listing.from_data(packed.data())
+    assert again is not None and again.as_dict() == found
+    # The digest the index has always kept for a listing.
+    names = "\0".join(found).encode("utf-8", "surrogatepass")
+    flat = [n for s in found.values() for n in s]
+    expected = hashlib.sha256(names + b"\0\0" + struct.pack(f"<{len(flat)}q", *flat))
+    assert packed.digest() == listing.digest(found) == expected.hexdigest()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, "text", b"", b"garbage", marshal.dumps({"a.md": (1, 2)}), marshal.dumps((b"a.md", b"x")),
+     marshal.dumps((b"a.md\0b.md", bytes(16))), marshal.dumps(("a.md", bytes(16)))],
+)  # fmt: skip
+def test_a_kept_listing_that_is_not_one_is_not_read(data) -> None:
+    assert listing.Listing.from_data(data) is None

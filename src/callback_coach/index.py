@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-import marshal
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -570,29 +569,26 @@ class NoteIndex:
     # -- keeping it fresh -----------------------------------------------------------------
 
     def _changes(
-        self, db: sqlite3.Connection, on_disk: dict[str, tuple[int, int]]
-    ) -> tuple[list[str], list[str], list[str]]:
-        """The notes new or changed on disk, those gone, and of the changed the ones the
-        index has rows for."""
-        known = self._known_stamps(db)
-        changed = sorted(name for name, stamp in on_disk.items() if known.get(name) != stamp)
-        removed = sorted(name for name in known if name not in on_disk)
-        return changed, removed, [name for name in changed if name in known]
+        self, db: sqlite3.Connection, on_disk: listing.Listing
+    ) -> tuple[dict[str, tuple[int, int]], list[str], list[str]]:
+        """The notes new or changed on disk (name -> stamp), those gone, and of the
+        changed the ones the index has rows for."""
+        return listing.changes(on_disk, self._known_stamps(db))
 
     @staticmethod
-    def _known_stamps(db: sqlite3.Connection) -> listing.Stamps:
+    def _known_stamps(db: sqlite3.Connection) -> listing.Listing:
         """The stamp of every note the index has a row for: the listing it kept when it
         last changed its rows (one value: quicker than the rows), else from the rows."""
         row = db.execute("SELECT value FROM state WHERE key = 'listing'").fetchone()
-        if row is not None and isinstance(row[0], bytes):
-            with contextlib.suppress(EOFError, ValueError, TypeError):
-                kept = marshal.loads(row[0])
-                if isinstance(kept, dict):
-                    return kept
-        return {
-            file: (mtime_ns, size)
-            for file, mtime_ns, size in db.execute("SELECT file, mtime_ns, size FROM notes")
-        }
+        kept = listing.Listing.from_data(row[0]) if row is not None else None
+        if kept is not None:
+            return kept
+        return listing.Listing.of(
+            {
+                file: (mtime_ns, size)
+                for file, mtime_ns, size in db.execute("SELECT file, mtime_ns, size FROM notes")
+            }
+        )
 
     def _refresh(self, db: sqlite3.Connection) -> None:
         """Bring the database up to date with the notes folder, in one transaction."""
@@ -600,9 +596,9 @@ class NoteIndex:
         # changed, the stamps are compared once): when it matches, nothing has changed.
         # It may have been read ahead while the coach loaded (listing.read_ahead).
         digest = listing.digest_read_ahead(self.notes_dir)
-        on_disk = None if digest is not None else listing.scan(self.notes_dir)
+        on_disk = None if digest is not None else listing.Listing.of(listing.scan(self.notes_dir))
         if on_disk is not None:
-            digest = listing.digest(on_disk)
+            digest = on_disk.digest()
         try:
             row = db.execute("SELECT value FROM state WHERE key = 'stamps'").fetchone()
             seen = row[0] if row is not None else None
@@ -611,8 +607,8 @@ class NoteIndex:
             if on_disk is None:  # read ahead, and something changed: the child's listing
                 on_disk = listing.stamps_read_ahead()
                 if on_disk is None:  # (the digest read ahead is that listing's)
-                    on_disk = listing.scan(self.notes_dir)
-                    digest = listing.digest(on_disk)
+                    on_disk = listing.Listing.of(listing.scan(self.notes_dir))
+                    digest = on_disk.digest()
             changed, removed, replaced = self._changes(db, on_disk)
             if not changed and not removed:
                 with contextlib.suppress(sqlite3.OperationalError):  # read-only: fine
@@ -636,7 +632,7 @@ class NoteIndex:
                 groups.update(self._delete(db, name))
             insert = f"INSERT INTO notes ({NOTE_ROW_COLUMNS}) VALUES ({NOTE_ROW_MARKS})"
             batch: list[tuple[Any, ...]] = []
-            for row in self._rows(changed, on_disk):
+            for row in self._rows(changed):
                 batch.append(row)
                 if row[3] is None:  # readable: it belongs to a role
                     groups.add((row[11], row[12]))
@@ -655,7 +651,7 @@ class NoteIndex:
             # (up to a size; past it, holding it twice would cost more memory than the
             # rows take to read).
             if len(on_disk) <= LISTING_KEPT_MAX:
-                kept = marshal.dumps(on_disk)
+                kept = on_disk.data()
                 db.execute("INSERT OR REPLACE INTO state VALUES ('listing', ?)", (kept,))
             else:
                 db.execute("DELETE FROM state WHERE key = 'listing'")
@@ -677,12 +673,10 @@ class NoteIndex:
         db.execute("DELETE FROM notes WHERE file = ?", (name,))
         return [(role_key, project_key) for role_key, project_key, error in rows if error is None]
 
-    def _rows(
-        self, names: list[str], on_disk: dict[str, tuple[int, int]]
-    ) -> Iterator[tuple[Any, ...]]:
-        """`note_row` of each note, in order: read by several processes when there are
-        many (the YAML of the front matter is most of it; see parallel.py)."""
-        jobs = [(str(self.notes_dir), name, on_disk[name]) for name in names]
+    def _rows(self, stamps: dict[str, tuple[int, int]]) -> Iterator[tuple[Any, ...]]:
+        """`note_row` of each note (name -> stamp), in order: read by several processes
+        when there are many (the YAML of the front matter is most of it; parallel.py)."""
+        jobs = [(str(self.notes_dir), name, stamp) for name, stamp in stamps.items()]
         if len(jobs) < PARALLEL_READ_MIN:
             yield from map(note_row, jobs)
             return

@@ -60,12 +60,108 @@ def scan(notes_dir: Path) -> Stamps:
 def digest(on_disk: Stamps) -> str:
     """A digest of a listing: names (in the folder's own order), each note's
     modification time and size."""
-    import hashlib
-    import struct
+    return Listing.of(on_disk).digest()
 
-    names = "\0".join(on_disk).encode("utf-8", "surrogatepass")
-    stamps = struct.pack(f"<{2 * len(on_disk)}q", *(n for stamp in on_disk.values() for n in stamp))
-    return hashlib.sha256(names + b"\0\0" + stamps).hexdigest()
+
+class Listing:
+    """A listing packed as two byte strings: the names (UTF-8, separated by NUL, in the
+    folder's own order) and the stamps (modification time and size of each, as
+    little-endian 64-bit integers). The child sends it, the index keeps it, and two are
+    compared without making an object per note when only stamps changed (`changes`)."""
+
+    __slots__ = ("_names", "names", "stamps")
+
+    def __init__(self, names: bytes, stamps: bytes) -> None:
+        if len(stamps) % _RECORD or (len(stamps) // _RECORD) != (
+            names.count(b"\0") + 1 if names else 0
+        ):
+            raise ValueError("names and stamps do not match")
+        self.names = names
+        self.stamps = stamps
+        self._names: list[str] | None = None
+
+    @classmethod
+    def of(cls, on_disk: Stamps) -> Listing:
+        import struct
+
+        names = "\0".join(on_disk).encode("utf-8", "surrogatepass")
+        flat = [n for stamp in on_disk.values() for n in stamp]
+        return cls(names, struct.pack(f"<{len(flat)}q", *flat))
+
+    def __len__(self) -> int:
+        return len(self.stamps) // _RECORD
+
+    def digest(self) -> str:
+        import hashlib
+
+        return hashlib.sha256(self.names + b"\0\0" + self.stamps).hexdigest()
+
+    def name_list(self) -> list[str]:
+        if self._names is None:
+            text = self.names.decode("utf-8", "surrogatepass")
+            self._names = text.split("\0") if text else []
+        return self._names
+
+    def stamp(self, position: int) -> tuple[int, int]:
+        import struct
+
+        mtime_ns, size = struct.unpack_from("<2q", self.stamps, position * _RECORD)
+        return mtime_ns, size
+
+    def as_dict(self) -> Stamps:
+        import struct
+
+        flat = struct.unpack(f"<{2 * len(self)}q", self.stamps)
+        return dict(zip(self.name_list(), zip(flat[::2], flat[1::2], strict=True), strict=True))
+
+    def data(self) -> bytes:
+        """The listing as bytes (`from_data` reads them)."""
+        return marshal.dumps((self.names, self.stamps))
+
+    @classmethod
+    def from_data(cls, data: object) -> Listing | None:
+        """The listing `data()` gave, or None for anything else."""
+        if not isinstance(data, bytes):
+            return None
+        try:
+            names, stamps = marshal.loads(data)
+            return cls(names, stamps) if type(names) is type(stamps) is bytes else None
+        except (EOFError, ValueError, TypeError):
+            return None
+
+
+_RECORD = 16  # bytes of one note's stamps
+# Stamps compared at a time: equal blocks are skipped in C.
+_BLOCK = 256 * _RECORD
+
+
+def changes(
+    new: Listing, known: Listing
+) -> tuple[dict[str, tuple[int, int]], list[str], list[str]]:
+    """The notes of `new` that are new or changed since `known` (name -> stamp, by name),
+    those gone, and of the changed the ones `known` has. When the names are the same (a
+    note edited or touched in place), only the stamps are compared, block by block."""
+    if new.names == known.names:
+        a, b = new.stamps, known.stamps
+        positions = []
+        for start in range(0, len(a), _BLOCK):
+            if a[start : start + _BLOCK] != b[start : start + _BLOCK]:
+                end = min(start + _BLOCK, len(a))
+                positions += [
+                    p // _RECORD
+                    for p in range(start, end, _RECORD)
+                    if a[p : p + _RECORD] != b[p : p + _RECORD]
+                ]
+        names = new.name_list() if positions else []
+        changed = {names[p]: new.stamp(p) for p in sorted(positions, key=names.__getitem__)}
+        return changed, [], list(changed)
+    on_disk, kept = new.as_dict(), known.as_dict()
+    changed = {
+        name: on_disk[name]
+        for name in sorted(name for name, stamp in on_disk.items() if kept.get(name) != stamp)
+    }
+    removed = sorted(name for name in kept if name not in on_disk)
+    return changed, removed, [name for name in changed if name in kept]
 
 
 # A folder whose listing takes this many bytes holds about a thousand notes or more
@@ -93,6 +189,11 @@ def read_ahead(notes_dir: Path) -> bool:
     if not hasattr(os, "fork") or parallel.worker_count() == 0:
         return False  # (Windows, threads, or one core)
     read_end, write_end = os.pipe()
+    with contextlib.suppress(ImportError, AttributeError, OSError):
+        import fcntl  # (Linux: a pipe large enough for the listing of 10,000 notes, which
+        # the child then writes at once instead of waiting for each 64 KiB to be read)
+
+        fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
     try:
         pid = os.fork()
     except OSError:
@@ -103,9 +204,11 @@ def read_ahead(notes_dir: Path) -> bool:
         try:
             os.close(read_end)
             _let_go_of_standard_streams()  # a `$(coach ...)` never waits for this child
-            found = scan(notes_dir)
-            _write_all(write_end, digest(found).encode("ascii"))
-            _write_all(write_end, marshal.dumps(found))  # (only read when something changed)
+            found = Listing.of(scan(notes_dir))
+            _write_all(write_end, found.digest().encode("ascii"))
+            # (only read when something changed)
+            _write_all(write_end, len(found.names).to_bytes(8, "little") + found.names)
+            _write_all(write_end, found.stamps)
         finally:
             os._exit(0)
     os.close(write_end)
@@ -126,19 +229,21 @@ def digest_read_ahead(notes_dir: Path) -> str | None:
     return text.decode("ascii", "replace")
 
 
-def stamps_read_ahead() -> Stamps | None:
+def stamps_read_ahead() -> Listing | None:
     """The listing the child read (after its digest: `digest_read_ahead`), or None; the
     child is then done with."""
     if _pending is None:
         return None
     try:
         data = _read(_pending[2])
-        found = marshal.loads(data) if data else None
-    except (EOFError, ValueError, TypeError):
-        found = None
+        size = int.from_bytes(data[:8], "little")
+        if len(data) < 8 + size:
+            return None
+        return Listing(data[8 : 8 + size], data[8 + size :])
+    except ValueError:
+        return None
     finally:
         done()
-    return found if isinstance(found, dict) else None
 
 
 def done() -> None:
@@ -155,6 +260,8 @@ def done() -> None:
 
 # A SHA-256 in hexadecimal.
 DIGEST_SIZE = 64
+# The pipe the child writes to (where the system lets it be this large).
+PIPE_SIZE = 1024 * 1024
 
 
 def _read(fd: int, size: int = -1) -> bytes:
@@ -163,7 +270,7 @@ def _read(fd: int, size: int = -1) -> bytes:
     wanted = size
     try:
         while wanted != 0:
-            chunk = os.read(fd, 65536 if wanted < 0 else wanted)
+            chunk = os.read(fd, PIPE_SIZE if wanted < 0 else wanted)
             if not chunk:
                 break
             chunks.append(chunk)
