@@ -264,3 +264,45 @@ def test_a_prep_command_loads_the_checklists_without_pyyaml(home: Path) -> None:
         for _ in range(2)
     ]
     assert runs == ["True\n", "False\n"]  # parsed once, then from the cache
+
+
+def test_the_notes_the_coach_writes_are_read_without_pyyaml(home: Path) -> None:
+    """Every answer type a checklist has, every choice of every built-in select, in a
+    prep and a review, and a note read back: no value sends the reader to PyYAML (which
+    a command would then import: ~10 ms, e.g. on the first `list` after a note changed)."""
+    from callback_coach.workflow import Coach
+
+    from .helpers import full_answers
+
+    coach = Coach(home)
+    for phase in ("prep", "review"):
+        checklists = coach.select_checklists(phase, None)
+        for pick in (0, -1):
+            answers = full_answers(checklists)
+            for c in checklists:
+                for q in c.questions:
+                    if q.type == "select":
+                        answers[c.id][q.id] = q.choices[pick]
+                    elif q.type == "scale":
+                        answers[c.id][q.id] = q.min if pick == 0 else q.max
+                    elif q.type == "confirm":
+                        answers[c.id][q.id] = pick == 0
+            plan = (coach.plan_prep if phase == "prep" else coach.plan_review)(
+                f"Nina {pick}", project="The Seagull", date="2026-11-20"
+            )
+            if phase == "prep":
+                plan.extra.update({"time": "14:30", "place": "Studio 4", "medium": "TV"})
+            coach.save_answers(plan, answers)
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from callback_coach.notes import read_note\n"
+        "notes = sorted(Path(sys.argv[1]).glob('*.md'))\n"
+        "assert len(notes) == 4 and all(read_note(p).answers for p in notes)\n"
+        "print('yaml' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(home / "notes")], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "False\n"

@@ -5,7 +5,6 @@ answering differently from the general reader, whatever the text."""
 from __future__ import annotations
 
 import math
-import re
 
 import pytest
 import yaml
@@ -223,15 +222,16 @@ def test_the_first_characters_written_out_are_the_resolvers() -> None:
     assert (None in resolvers) == yamlio._ANY_FIRST
 
 
-def test_no_boolean_or_null_word_is_longer_than_the_shortcut_allows() -> None:
-    patterns = [
-        regexp.pattern
-        for first in yamlio._WORD_FIRST
-        for _, regexp in yaml.resolver.Resolver.yaml_implicit_resolvers[first]
-    ]
-    words = {w for p in patterns for w in re.findall(r"[A-Za-z]+", p)}
-    assert words and all(len(w) <= yamlio._LONGEST_WORD for w in words)
-    assert words <= set(yamlio._COMMON_WORDS)
+def test_a_letter_starts_only_booleans_and_nulls_all_of_them_common_words() -> None:
+    resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers
+    found = [(tag, regexp) for first in yamlio._WORD_FIRST for tag, regexp in resolvers[first]]
+    assert {tag for tag, _ in found} == {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
+    # Each pattern is a list of whole words: every word it matches is a common word.
+    for _, regexp in found:
+        assert regexp.pattern.startswith("^(?:") and regexp.pattern.endswith(")$")
+        words = [w.strip() for w in regexp.pattern[4:-2].split("|")]  # (a verbose pattern)
+        assert all(w in ("", "~") or w.isalpha() for w in words)
+        assert {w for w in words if w.isalpha()} <= set(yamlio._COMMON_WORDS)
 
 
 @settings(max_examples=500, deadline=None)

@@ -81,10 +81,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # not import PyYAML (tests/test_yamlio.py compares them with the resolver's).
 _RESOLVED_FIRST = frozenset("yYnNtTfFoO-+0123456789.<~=!&*")
 _ANY_FIRST = False  # (a resolver for any first character: None among those keys)
-# Letters that start a boolean or a null ("yes", "Off", "null"...): no such word is
-# longer than five letters (tests/test_yamlio.py checks this against the resolver).
+# Letters that start a boolean or a null ("yes", "Off", "null"...), and nothing else.
 _WORD_FIRST = frozenset(c for c in _RESOLVED_FIRST if c.isalpha())
-_LONGEST_WORD = 5
 _MISSING = object()
 # Words YAML 1.1 reads as booleans or nulls (tests/test_yamlio.py asks the resolver).
 _COMMON_WORDS: dict[str, Any] = {
@@ -221,25 +219,21 @@ def load(text: str, *, line_offset: int = 0) -> Document:
 def _plain(text: str, line: int = 0) -> Any:
     """A plain (untagged, unquoted, non-empty) value as YAML 1.1 reads it; ReadError (a
     ValueError) for a value of a type not read here. The common cases (text, a small
-    decimal number, true and false...) are read without asking the resolver."""
-    if _is_text(text):
+    decimal number, true and false...) are read without asking the resolver (which
+    would import PyYAML)."""
+    first = text[0]
+    if first not in _RESOLVED_FIRST and not _ANY_FIRST:
         return text
     known = _COMMON_WORDS.get(text, _MISSING)
     if known is not _MISSING:
         return known
+    if first in _WORD_FIRST:
+        # A letter starts only booleans and nulls, and every one of those is a common
+        # word (tests/test_yamlquick.py checks both against the resolver): this is text.
+        return text
     if text.isdigit() and text.isascii() and text[0] != "0" and len(text) <= MAX_INT_DIGITS:
         return int(text)  # (nothing but a decimal integer is all digits: tested)
     return _resolved(text, line)
-
-
-def _is_text(text: str) -> bool:
-    """Whether a (non-empty) plain value is surely text, without asking the resolver: it
-    starts with no character a resolver looks for, or with a letter but is longer than
-    any word YAML 1.1 reads as a boolean or a null ("false")."""
-    first = text[0]
-    return not _ANY_FIRST and (
-        first not in _RESOLVED_FIRST or (first in _WORD_FIRST and len(text) > _LONGEST_WORD)
-    )
 
 
 def load_all(text: str, *, line_offset: int = 0) -> list[Document]:
