@@ -430,6 +430,14 @@ def _m008_waiting(db: sqlite3.Connection) -> None:
     db.execute("INSERT OR IGNORE INTO season_stale SELECT role_key, project_key FROM seasons")
 
 
+def _m009_event_order(db: sqlite3.Connection) -> None:
+    """`coach export calendar` reads every round's event in calendar order: an index
+    in that order holding the events' text, so they are read in order rather than
+    sorted (10,000 notes: 5,000 events, 11 ms -> 4 ms; the text is kept twice, about
+    1.3 MB)."""
+    db.execute("CREATE INDEX season_events_in_order ON season_events (day, time, uid, text)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m001_notes,
     _m002_warnings,
@@ -439,6 +447,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m006_listing,
     _m007_season_counts,
     _m008_waiting,
+    _m009_event_order,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
