@@ -1556,20 +1556,24 @@ def run_drill_interactive(coach: Any, plan: Any) -> None:
         result = drills.run_drill(coach, plan, asker, summary=summary)
     except (KeyboardInterrupt, EOFError):
         draft = coach.find_draft(s)
-        raise stopped(s, drills.given_answers(draft) if draft is not None else 0) from None
+        count = drills.given_answers(draft) if draft is not None else 0
+        # Resumed with the seconds it was started with (the notes come from the draft).
+        seconds = [] if plan.seconds == drills.DEFAULT_SECONDS else [f"--seconds {plan.seconds}"]
+        raise stopped(s, count, seconds) from None
     report_result(s, result)
 
 
-def stopped(plan: "SessionPlan", count: int) -> Exception:
+def stopped(plan: "SessionPlan", count: int, options: list[str] | None = None) -> Exception:
     """The one-line stop after Ctrl-C (exit 130): how many answers the draft keeps and the
-    command that resumes it."""
+    command that resumes it (with `options` added)."""
     from callback_coach.errors import Interrupted
 
     if not count:
         return Interrupted("Stopped before any answer; nothing was kept.")
+    again = " ".join([resume_command(plan), *(options or [])])
     return Interrupted(
         f"Stopped. Your {count} answer{'s are' if count != 1 else ' is'} kept in a draft; "
-        f"run `{resume_command(plan)}` to resume."
+        f"run `{again}` to resume."
     )
 
 
