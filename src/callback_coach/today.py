@@ -145,19 +145,19 @@ def today_view(
                     )
                 )  # fmt: skip
     every_waiting = [w for w in map(RoleSeason.waiting, roles) if w is not None]
-    for round_ in every_waiting + (waiting or []):
-        if round_.date >= day:
+    for latest in every_waiting + (waiting or []):
+        if latest.date >= day:
             continue
-        days_ago = (today - dt.date.fromisoformat(round_.date)).days
-        if round_.what == "review":
-            hint = command("review", round_.role, project=project_for(round_))
+        days_ago = (today - dt.date.fromisoformat(latest.date)).days
+        if latest.what == "review":
+            hint = command("review", latest.role, project=project_for(latest))
             to_review.append(
-                RoundDue(round_.role, round_.project, round_.round, round_.date, days_ago, hint)
+                RoundDue(latest.role, latest.project, latest.round, latest.date, days_ago, hint)
             )
         elif days_ago >= PENDING_AFTER_DAYS:
-            hint = command("outcome", round_.role, "OUTCOME", project=project_for(round_))
+            hint = command("outcome", latest.role, "OUTCOME", project=project_for(latest))
             pending.append(
-                RoundDue(round_.role, round_.project, round_.round, round_.date, days_ago, hint)
+                RoundDue(latest.role, latest.project, latest.round, latest.date, days_ago, hint)
             )
     due: list[DraftDue] = []
     for draft in drafts:
