@@ -57,12 +57,6 @@ def scan(notes_dir: Path) -> Stamps:
     return found
 
 
-def digest(on_disk: Stamps) -> str:
-    """A digest of a listing: names (in the folder's own order), each note's
-    modification time and size."""
-    return Listing.of(on_disk).digest()
-
-
 class Listing:
     """A listing packed as two byte strings: the names (UTF-8, separated by NUL, in the
     folder's own order) and the stamps (modification time and size of each, as
@@ -92,6 +86,8 @@ class Listing:
         return len(self.stamps) // _RECORD
 
     def digest(self) -> str:
+        """A digest of the listing: the names in the folder's own order, each note's
+        modification time and size (what the index compares first)."""
         import hashlib
 
         return hashlib.sha256(self.names + b"\0\0" + self.stamps).hexdigest()
@@ -190,8 +186,9 @@ def read_ahead(notes_dir: Path) -> bool:
         return False  # (Windows, threads, or one core)
     read_end, write_end = os.pipe()
     with contextlib.suppress(ImportError, AttributeError, OSError):
-        import fcntl  # (Linux: a pipe large enough for the listing of 10,000 notes, which
-        # the child then writes at once instead of waiting for each 64 KiB to be read)
+        # (Linux) A pipe that holds the listing of 10,000 notes: the child writes it at
+        # once instead of waiting for each 64 KiB to be read.
+        import fcntl
 
         fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
     try:
