@@ -897,14 +897,14 @@ def stats(
     from callback_coach import stats as season_stats
 
     today_ = season.current_day()
-    window = {
-        name: day_option(value, today_) for name, value in (("since", since), ("until", until))
-    }
+    since_, until_ = (
+        None if value is None else day_option(value, today_).isoformat() for value in (since, until)
+    )
     chosen = breakdowns_option(by)
     coach = open_coach()
-    since_, until_ = (day.isoformat() if day else None for day in window.values())
-    counts = season.load_counts(coach, since_, until_, chosen)
-    result = season_stats.stats_of(counts, since_, until_)
+    result = season_stats.stats_of(
+        season.load_counts(coach, since_, until_, chosen), since_, until_
+    )
     if as_json:
         print_json(result.to_json())
     elif not result.tally.roles and not (since or until):

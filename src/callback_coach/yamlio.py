@@ -59,7 +59,7 @@ def _parser() -> Any:
     """libyaml's parser, several times faster than PyYAML's own; both are event parsers
     without recursion, so a deep file cannot overflow the stack of either. The writer is
     PyYAML's own: libyaml's emitter escapes every character outside the BMP (an emoji in a
-    role name would be written as "\U0001f3ad")."""
+    role name would be written as "\\U0001F3AD")."""
     yaml = _yaml()
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -78,13 +78,13 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # The first characters of plain values YAML 1.1 may read as something other than text
 # (a plain value starting otherwise is text: no need to ask the resolver): the keys of
 # PyYAML's `Resolver.yaml_implicit_resolvers`, written out so that reading a value does
-# not import PyYAML (tests/test_yamlio.py compares them with the resolver's).
+# not import PyYAML (tests/test_yamlquick.py compares them with the resolver's).
 _RESOLVED_FIRST = frozenset("yYnNtTfFoO-+0123456789.<~=!&*")
 _ANY_FIRST = False  # (a resolver for any first character: None among those keys)
 # Letters that start a boolean or a null ("yes", "Off", "null"...), and nothing else.
 _WORD_FIRST = frozenset(c for c in _RESOLVED_FIRST if c.isalpha())
 _MISSING = object()
-# Words YAML 1.1 reads as booleans or nulls (tests/test_yamlio.py asks the resolver).
+# Words YAML 1.1 reads as booleans or nulls (tests/test_yamlquick.py asks the resolver).
 _COMMON_WORDS: dict[str, Any] = {
     **dict.fromkeys(["true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"], True),
     **dict.fromkeys(["false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"], False),
