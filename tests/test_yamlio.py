@@ -265,3 +265,81 @@ def test_bytes_that_are_not_utf8_name_their_line() -> None:
         yamlio.decode(b"a: 1\nb: caf\xe9\n")
     assert (info.value.line, info.value.message) == (2, "not UTF-8 text (byte 0xe9)")
     assert yamlio.decode("\ufeffa: 1\n".encode()) == "a: 1\n"
+
+
+def _flow_depth_reached(text: str) -> tuple[int, bool]:
+    """The deepest flow nesting PyYAML's own parser reaches in `text` (it has no depth
+    limit of its own), and whether it read the whole text without an error."""
+    depth = deepest = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent) and event.flow_style:
+                depth += 1
+                deepest = max(deepest, depth)
+            elif isinstance(event, yaml.CollectionEndEvent) and depth:
+                depth -= 1
+    except yaml.YAMLError:
+        return deepest, False
+    return deepest, True
+
+
+def _scan_refuses(text: str) -> bool:
+    try:
+        yamlio.check_flow_depth(text)
+    except ReadError as exc:
+        assert exc.message == f"nested more than {yamlio.MAX_DEPTH} levels deep"
+        return True
+    return False
+
+
+DEEP_TOKENS = st.sampled_from(
+    [
+        *("[" * 15, "{" * 15, "]" * 15, "}" * 15, "[", "]", "{", "}", ", ", ": ", "a: "),
+        *("- ", "\n", "\n  ", "'", "''", '"', '\\"', "it's", "# ", " #", "|\n", ">-\n"),
+        *("a", "x:y", "? ", "&a ", "!!str ", "---\n", "see [1]", "{a:'b'}", '{"k":"v"}'),
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(DEEP_TOKENS, max_size=30).map("".join))
+@example("a: " + "[" * 41 + "]" * 41)
+@example("a: |\n  " + "[" * 50 + "\nb: 1\n")
+@example("a: some text\n  " + "[" * 50 + "\n")
+@example("[it's, " + "'" + "[" * 50 + "']\n")
+def test_the_flow_depth_scan_agrees_with_a_parser(text: str) -> None:
+    """What a parser reads no deeper than the limit is never refused by the scan, and
+    what it reads deeper always is (before libyaml's own limit can answer instead)."""
+    reached, whole = _flow_depth_reached(text)
+    refused = _scan_refuses(text)
+    if reached > yamlio.MAX_DEPTH:
+        assert refused
+    elif whole:
+        assert not refused
+
+
+NESTED = st.recursive(
+    st.one_of(st.text(alphabet="ab [{]}'\":#,-\n", max_size=8), st.integers(0, 9)),
+    lambda inner: st.one_of(
+        st.lists(inner, min_size=1, max_size=2),
+        st.dictionaries(
+            st.text(alphabet="ab[{'# ", min_size=1, max_size=3), inner, min_size=1, max_size=2
+        ),
+    ),
+    max_leaves=60,
+)
+
+
+def _wrapped(value: object, depth: int) -> object:
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@settings(max_examples=200, deadline=None)
+@given(NESTED, st.integers(0, 50), st.sampled_from([True, False, None]))
+def test_the_flow_depth_scan_measures_dumped_data(value, wrap, flow_style) -> None:
+    text = yaml.safe_dump(_wrapped(value, wrap), default_flow_style=flow_style, width=40)
+    reached, whole = _flow_depth_reached(text)
+    assert whole
+    assert _scan_refuses(text) == (reached > yamlio.MAX_DEPTH)
