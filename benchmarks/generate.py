@@ -12,11 +12,11 @@ import random
 import sys
 from pathlib import Path
 
-from callback_coach import paths
-from callback_coach.checklist import load_catalogue
-from callback_coach.exports import c_emitter_safe, yaml_text
-from callback_coach.fileio import ensure_private_dir
-from callback_coach.notes import new_note, note_stem, render_note
+from callback_coach.core.checklist import load_catalogue
+from callback_coach.exports.formats import c_emitter_safe, yaml_text
+from callback_coach.store import paths
+from callback_coach.store.fileio import ensure_private_dir
+from callback_coach.store.notes import new_note, note_stem, render_note
 
 WORDS = [
     "pause",

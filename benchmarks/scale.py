@@ -152,7 +152,7 @@ def plant_marker(home: Path) -> None:
 
 
 def some_role(home: Path) -> str:
-    from callback_coach.notes import read_note
+    from callback_coach.store.notes import read_note
 
     first = sorted((home / "notes").glob("*.md"))[0]
     return read_note(first).role

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from callback_coach import console
+from callback_coach.cli import console
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +47,7 @@ def coach_bin() -> str:
 def history(home: Path):
     """Two roles: Nina (callback-1 prepped and reviewed, callback-2 prepped) and Sonya
     (callback-1 prepped and reviewed, released)."""
-    from callback_coach.workflow import Coach
+    from callback_coach.core.workflow import Coach
 
     from .helpers import prep, review
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from callback_coach.notes import render_note
+from callback_coach.store.notes import render_note
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 FORMATS = ("md", "json", "yaml", "csv")
@@ -32,7 +32,7 @@ def _note(
     extra: dict[str, Any] | None = None,
     body: str | None = None,
 ) -> str:
-    from callback_coach.notes import BODY_HINT, Note
+    from callback_coach.store.notes import BODY_HINT, Note
 
     meta: dict[str, Any] = {
         "format": 1,

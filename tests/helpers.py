@@ -7,9 +7,9 @@ from typing import Any
 
 import yaml
 
-from callback_coach.checklist import Checklist, Question
-from callback_coach.notes import Note, read_note
-from callback_coach.workflow import Coach
+from callback_coach.core.checklist import Checklist, Question
+from callback_coach.core.workflow import Coach
+from callback_coach.store.notes import Note, read_note
 
 
 def write_checklist(folder: Path, name: str, data: dict[str, Any] | str) -> Path:

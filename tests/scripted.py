@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from callback_coach.checklist import Checklist, Question
+from callback_coach.core.checklist import Checklist, Question
 
 
 class ScriptExhausted(AssertionError):

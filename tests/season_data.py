@@ -12,7 +12,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from callback_coach.workflow import Coach
+from callback_coach.core.workflow import Coach
 
 from .helpers import write_checklist
 

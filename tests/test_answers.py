@@ -6,13 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from callback_coach.answers import (
+from callback_coach.core.answers import (
     check_value,
     load_answers_text,
     parse_text_value,
     validate_answers,
 )
-from callback_coach.checklist import Question
+from callback_coach.core.checklist import Question
 from callback_coach.errors import AnswersError
 
 from .helpers import make_checklist

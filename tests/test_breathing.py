@@ -12,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from callback_coach import breathing, paths
-from callback_coach.cli import app
+from callback_coach.cli.app import app
+from callback_coach.day import breathing
 from callback_coach.errors import ChecklistError, ExitCode
+from callback_coach.store import paths
 
 runner = CliRunner()
 SHIPPED = paths.builtin_data_dir() / "breathing.yaml"
@@ -297,7 +298,7 @@ def test_list_patterns(home: Path) -> None:
 
 
 def test_role_uses_the_preps_breathing_answer(home: Path) -> None:
-    from callback_coach.workflow import Coach
+    from callback_coach.core.workflow import Coach
 
     coach = Coach(home)
     plan = coach.plan_prep("Nina")
@@ -308,7 +309,7 @@ def test_role_uses_the_preps_breathing_answer(home: Path) -> None:
             "mindset": {"breathing": "4-7-8 breathing (4 in, 7 hold, 8 out)"},
         },
     )
-    from callback_coach.cli import routine_of
+    from callback_coach.cli.app import routine_of
 
     patterns = shipped()
     assert routine_of(coach, "nina", None, patterns).id == "4-7-8"

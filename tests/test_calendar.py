@@ -11,10 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from callback_coach import ical, season
-from callback_coach.cli import app
+from callback_coach.cli.app import app
+from callback_coach.core import season_model as season
+from callback_coach.core.workflow import Coach
 from callback_coach.errors import ExitCode
-from callback_coach.workflow import Coach
+from callback_coach.season import calendar as ical
 
 from .helpers import REVIEW, prep, review
 

@@ -13,11 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from callback_coach import card as cards
-from callback_coach.checklist import CARD_SLOTS, parse_checklist_text
-from callback_coach.cli import app
+from callback_coach.cli.app import app
+from callback_coach.core.checklist import CARD_SLOTS, parse_checklist_text
+from callback_coach.core.workflow import Coach
+from callback_coach.day import card as cards
 from callback_coach.errors import ChecklistError, ExitCode
-from callback_coach.workflow import Coach
 
 from .helpers import REVIEW, write_checklist
 

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from callback_coach import paths
-from callback_coach.checklist import (
+from callback_coach.core.checklist import (
     BUILTIN_ORDER,
     load_catalogue,
     load_checklist,
@@ -18,6 +17,7 @@ from callback_coach.checklist import (
     validate_files,
 )
 from callback_coach.errors import ChecklistError
+from callback_coach.store import paths
 
 from .helpers import write_checklist
 
@@ -233,7 +233,7 @@ def test_an_empty_user_file_is_skipped_with_a_warning(home: Path) -> None:
     # creates the empty file before the coach runs.
     from typer.testing import CliRunner
 
-    from callback_coach.cli import app
+    from callback_coach.cli.app import app
 
     user_dir = paths.user_checklists_dir(home)
     user_dir.mkdir(parents=True)
@@ -253,7 +253,7 @@ def test_an_empty_user_file_is_skipped_with_a_warning(home: Path) -> None:
 def cli(*args: str):
     from typer.testing import CliRunner
 
-    from callback_coach.cli import app
+    from callback_coach.cli.app import app
 
     return CliRunner().invoke(app, list(args))
 

@@ -13,10 +13,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from callback_coach import __version__, fileio
-from callback_coach.cli import app
+from callback_coach import __version__
+from callback_coach.cli.app import app
 from callback_coach.errors import ExitCode
-from callback_coach.notes import read_note
+from callback_coach.store import fileio
+from callback_coach.store.notes import read_note
 
 from .helpers import saved_notes, write_checklist
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from callback_coach.completion import ansi_c_quoted, bash_word, open_quote, raw_words
-from callback_coach.workflow import Coach
+from callback_coach.cli.completion import ansi_c_quoted, bash_word, open_quote, raw_words
+from callback_coach.core.workflow import Coach
 
 from .helpers import prep
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from callback_coach import console
+from callback_coach.cli import console
 from callback_coach.errors import ExitCode, OutputClosed, StorageError
 
 BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

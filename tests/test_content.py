@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from callback_coach import paths
-from callback_coach.card import LABELS
-from callback_coach.checklist import CARD_SLOTS, Catalogue, Checklist, Question, load_catalogue
-from callback_coach.workflow import Coach
+from callback_coach.core.checklist import CARD_SLOTS, Catalogue, Checklist, Question, load_catalogue
+from callback_coach.core.workflow import Coach
+from callback_coach.day.card import LABELS
+from callback_coach.store import paths
 
 from .helpers import REVIEW
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from callback_coach.notes import BODY_HINT, parse_note, read_note
-from callback_coach.rounds import OUTCOMES
-from callback_coach.workflow import Coach
+from callback_coach.core.round_labels import OUTCOMES
+from callback_coach.core.workflow import Coach
+from callback_coach.store.notes import BODY_HINT, parse_note, read_note
 
 from .helpers import REVIEW
 
@@ -253,7 +253,7 @@ for name in ("write", "fsync", "close"):
     on_fd(name)
 
 sys.argv = ["coach", *sys.argv[3:]]
-from callback_coach.cli import main
+from callback_coach.cli.app import main
 
 main()
 """

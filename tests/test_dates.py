@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from callback_coach.dates import DateError, describe, parse_day
+from callback_coach.core.dates import DateError, describe, parse_day
 
 MONDAY = dt.date(2026, 11, 23)
 
@@ -74,8 +74,8 @@ def test_describe() -> None:
 
 
 def test_prep_and_review_take_people_dates(home) -> None:
-    from callback_coach.inputs import parse_date
-    from callback_coach.workflow import Coach
+    from callback_coach.core.inputs import parse_date
+    from callback_coach.core.workflow import Coach
 
     coach = Coach(home)
     plan = coach.plan_prep("Nina", date="tomorrow")

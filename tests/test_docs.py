@@ -66,7 +66,7 @@ def test_the_scripting_examples_really_run(tmp_path: Path, coach_bin: str) -> No
 
 
 def test_the_example_checklist_in_the_readme_is_valid() -> None:
-    from callback_coach.checklist import parse_checklist_text
+    from callback_coach.core.checklist import parse_checklist_text
 
     section = README.read_text(encoding="utf-8").split("## Checklists", 1)[1].split("\n## ", 1)[0]
     (example,) = re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)
@@ -77,7 +77,7 @@ def test_the_example_checklist_in_the_readme_is_valid() -> None:
 
 
 def test_the_example_note_in_the_readme_parses() -> None:
-    from callback_coach.notes import parse_note
+    from callback_coach.store.notes import parse_note
 
     text = README.read_text(encoding="utf-8")
     (example,) = re.findall(r"```markdown\n(.*?)```", text, flags=re.DOTALL)
@@ -148,7 +148,7 @@ def test_the_python_example_in_workflow_runs() -> None:
     import textwrap
     from typing import Any
 
-    from callback_coach import workflow
+    from callback_coach.core import workflow
 
     lines = (workflow.__doc__ or "").splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("    "))
@@ -167,7 +167,8 @@ def test_the_json_format_table_is_the_code_s() -> None:
     accepts only that number."""
     import json
 
-    from callback_coach import followups, json_shapes, stats, today
+    from callback_coach.exports import json_shapes
+    from callback_coach.season import followups, stats, today
 
     text = README.read_text(encoding="utf-8")
     table = {

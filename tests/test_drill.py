@@ -10,11 +10,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from callback_coach import drill as drills
-from callback_coach import paths
-from callback_coach.cli import app
+from callback_coach.cli.app import app
+from callback_coach.core.workflow import Coach
+from callback_coach.day import drill as drills
 from callback_coach.errors import ChecklistError, ExitCode
-from callback_coach.workflow import Coach
+from callback_coach.store import paths
 
 from .helpers import prep, review, saved_notes
 from .scripted import ScriptedAsker

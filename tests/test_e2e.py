@@ -10,9 +10,9 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from callback_coach.checklist import Question
-from callback_coach.session import condition_holds
-from callback_coach.workflow import Coach
+from callback_coach.core.checklist import Question
+from callback_coach.core.session import condition_holds
+from callback_coach.core.workflow import Coach
 
 from .helpers import saved_notes
 

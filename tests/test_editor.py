@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from callback_coach import paths
-from callback_coach.editor import Edited, edit_text, editor_argv, editor_command
+from callback_coach.cli.editor import Edited, edit_text, editor_argv, editor_command
+from callback_coach.store import paths
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX shell scripts as editors")
 

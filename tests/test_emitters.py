@@ -12,8 +12,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from callback_coach import exports, json_shapes, yamlio
-from callback_coach.notes import NOTE_KEYS, Note
+from callback_coach.exports import formats as exports
+from callback_coach.exports import json_shapes
+from callback_coach.store import yamlio
+from callback_coach.store.notes import NOTE_KEYS, Note
 
 # Characters that steer YAML's choice of style: indicators, quotes, spaces, line breaks
 # (including the Unicode ones), characters above U+FFFF, controls, the BOM.
@@ -194,8 +196,8 @@ def test_the_json_template_matches_json_dumps(answers, extra, body: str, role: s
 
 
 def _catalogue():
-    from callback_coach import paths
-    from callback_coach.checklist import load_catalogue
+    from callback_coach.core.checklist import load_catalogue
+    from callback_coach.store import paths
 
     return load_catalogue(paths.builtin_checklists_dir(), None)
 
@@ -212,7 +214,7 @@ def _catalogue():
 def test_direct_yaml_text_is_pyyaml_s_own(text: str) -> None:
     """Wherever the direct writer answers, it writes PyYAML's bytes, as a mapping value
     and as a list item (inside a note: another key always follows)."""
-    from callback_coach.notewriter import yaml_value
+    from callback_coach.exports.notewriter import yaml_value
 
     for value in (text, [text, "x"]):
         direct = yaml_value(value, "  ")
@@ -222,7 +224,7 @@ def test_direct_yaml_text_is_pyyaml_s_own(text: str) -> None:
 
 def test_direct_yaml_text_takes_what_actors_write() -> None:
     """The common text goes through the direct writer (else it would gain nothing)."""
-    from callback_coach.notewriter import yaml_text
+    from callback_coach.exports.notewriter import yaml_text
 
     for text in (
         "Less pleading, more pride — été 見",

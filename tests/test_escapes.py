@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from callback_coach.cli import app
-from callback_coach.notes import read_note
-from callback_coach.workflow import Coach
+from callback_coach.cli.app import app
+from callback_coach.core.workflow import Coach
+from callback_coach.store.notes import read_note
 
 from .helpers import write_checklist
 
@@ -134,9 +134,9 @@ def test_the_session_display_makes_controls_visible(home: Path, capsys) -> None:
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from callback_coach import render
-    from callback_coach.asker import QuestionaryAsker
-    from callback_coach.checklist import Question
+    from callback_coach.cli import render
+    from callback_coach.cli.asker import QuestionaryAsker
+    from callback_coach.core.checklist import Question
 
     from .helpers import make_checklist
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from callback_coach import fileio
-from callback_coach.cli import app
+from callback_coach.cli.app import app
+from callback_coach.core.workflow import Coach
 from callback_coach.errors import ExitCode
-from callback_coach.workflow import Coach
+from callback_coach.store import fileio
 
 from .helpers import prep
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from callback_coach.cli import app
+from callback_coach.cli.app import app
+from callback_coach.core.workflow import Coach
 from callback_coach.errors import ExitCode
-from callback_coach.workflow import Coach
 
 from .helpers import saved_notes
 
@@ -158,7 +158,7 @@ def test_a_folder_export_sweeps_the_folder_once(
 ) -> None:
     """Stale temp files in the target folder are removed, by one look at the folder (not
     one per file written: with thousands of notes that cost the square of their number)."""
-    from callback_coach import fileio
+    from callback_coach.store import fileio
 
     out = tmp_path / "out"
     out.mkdir()
@@ -205,7 +205,7 @@ def test_a_large_folder_export_says_what_it_wrote_in_one_line(
 ) -> None:
     """A nightly export of many notes is one line on stderr; refused, it names the first
     files that exist and how many more."""
-    from callback_coach import exports
+    from callback_coach.exports import formats as exports
 
     out = tmp_path / "out"
     result = coach("export", "notes", "--output", f"{out}/")

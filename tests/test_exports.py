@@ -16,13 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from callback_coach import exports, paths
-from callback_coach.checklist import load_catalogue, parse_checklist_text
-from callback_coach.cli import app
+from callback_coach.cli.app import app
+from callback_coach.cli.render import format_answer
+from callback_coach.core.checklist import load_catalogue, parse_checklist_text
+from callback_coach.core.workflow import Coach
 from callback_coach.errors import ExitCode
-from callback_coach.notes import read_note
-from callback_coach.render import format_answer
-from callback_coach.workflow import Coach
+from callback_coach.exports import formats as exports
+from callback_coach.store import paths
+from callback_coach.store.notes import read_note
 
 from .helpers import REVIEW, uninert
 from .test_notes import TRICKY
@@ -329,8 +330,8 @@ def test_worksheet_has_room_to_write(home: Path) -> None:
 def test_worksheet_says_when_a_question_applies(home: Path) -> None:
     """On paper as at the prompt: a question asked only in the room (not for a self-tape)
     says so, and a question worded otherwise before a first callback shows that wording."""
-    from callback_coach import paths
-    from callback_coach.checklist import load_catalogue
+    from callback_coach.core.checklist import load_catalogue
+    from callback_coach.store import paths
 
     seen = set()
     for checklist in load_catalogue(paths.builtin_checklists_dir(), None).checklists:

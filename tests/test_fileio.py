@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from callback_coach import fileio
-from callback_coach.drafts import DraftStore
-from callback_coach.workflow import Coach
+from callback_coach.core.workflow import Coach
+from callback_coach.store import fileio
+from callback_coach.store.drafts import DraftStore
 
 from .helpers import prep
 

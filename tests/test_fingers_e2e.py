@@ -94,8 +94,8 @@ def test_digits_enter_on_an_empty_line_and_the_editor_key(
 REFERENCE_SCRIPT = """
 from rich.panel import Panel
 
-from callback_coach.asker import QuestionaryAsker
-from callback_coach.checklist import Checklist, Question
+from callback_coach.cli.asker import QuestionaryAsker
+from callback_coach.core.checklist import Checklist, Question
 
 asker = QuestionaryAsker()
 asker.reference(Panel("Direction: more playful, less tragic", title="Last time"), "last round")

@@ -17,14 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from callback_coach import paths
-from callback_coach.cli import app, resume_command, run_interactive
+from callback_coach.cli.app import app, resume_command, run_interactive
+from callback_coach.core.opening import ask_date
+from callback_coach.core.prep_paths import SECONDS_PER_ANSWER, checklist_menu, estimate, path_menu
+from callback_coach.core.session import Notice
+from callback_coach.core.workflow import Coach
 from callback_coach.errors import AnswersError, ExitCode, UsageError
-from callback_coach.notes import read_note
-from callback_coach.opening import ask_date
-from callback_coach.prep_paths import SECONDS_PER_ANSWER, checklist_menu, estimate, path_menu
-from callback_coach.session import Notice
-from callback_coach.workflow import Coach
+from callback_coach.store import paths
+from callback_coach.store.notes import read_note
 
 from .scripted import ScriptedAsker, answer_sequence
 
@@ -139,7 +139,7 @@ def save(coach: Coach, answers: dict[str, Any] | None = None, **kwargs: Any) -> 
 def text_of(renderable: Any) -> str:
     import io
 
-    from callback_coach.console import new_console
+    from callback_coach.cli.console import new_console
 
     console = new_console(file=io.StringIO(), width=80, color_system=None)
     console.print(renderable)
@@ -173,7 +173,7 @@ def test_the_paths_are_offered_with_estimates_from_the_questions(coach: Coach) -
 
 
 def test_the_estimate_table_covers_every_question_type() -> None:
-    from callback_coach.checklist import QUESTION_TYPES, Question
+    from callback_coach.core.checklist import QUESTION_TYPES, Question
 
     assert set(SECONDS_PER_ANSWER) == set(QUESTION_TYPES)
     questions = [Question(id=t.replace("_", "-"), prompt="?", type=t) for t in QUESTION_TYPES]
@@ -272,7 +272,7 @@ def test_a_scripted_prep_takes_the_full_path(coach: Coach) -> None:
 
 
 def test_a_quick_note_is_an_ordinary_prep_note_with_its_path_in_json(coach: Coach) -> None:
-    from callback_coach.json_shapes import note_json
+    from callback_coach.exports.json_shapes import note_json
 
     note = read_note(save(coach, {"intent": {"want": "x"}}, path="quick").path)
     data = note_json(note, coach.catalogue())
@@ -518,7 +518,7 @@ def test_the_date_is_not_asked_with_date_or_when_a_draft_is_resumed(coach: Coach
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(max_size=30))
 def test_any_typed_date_is_a_date_or_asked_again(coach: Coach, text: str) -> None:
-    from callback_coach.dates import DateError, parse_day
+    from callback_coach.core.dates import DateError, parse_day
 
     try:
         expected, asked = parse_day(text, MONDAY).isoformat(), 1
@@ -533,7 +533,7 @@ def test_any_typed_date_is_a_date_or_asked_again(coach: Coach, text: str) -> Non
 @settings(max_examples=60)
 @given(text=st.text(max_size=30))
 def test_any_date_option_is_a_date_or_a_usage_error(text: str) -> None:
-    from callback_coach.inputs import parse_date
+    from callback_coach.core.inputs import parse_date
 
     try:
         day = parse_date(text, MONDAY)
@@ -678,7 +678,7 @@ def test_coach_list_shows_unfinished_drafts(coach: Coach, home: Path) -> None:
 
 
 def test_how_long_ago_a_draft_was_started() -> None:
-    from callback_coach.drafts import age_text
+    from callback_coach.store.drafts import age_text
 
     now = dt.datetime(2026, 11, 23, 20, 0, tzinfo=dt.timezone.utc)
     for started, said in [

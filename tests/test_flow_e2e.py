@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from callback_coach.notes import read_note
-from callback_coach.prep_paths import path_menu
-from callback_coach.workflow import Coach
+from callback_coach.core.prep_paths import path_menu
+from callback_coach.core.workflow import Coach
+from callback_coach.store.notes import read_note
 
 from .helpers import saved_notes, write_checklist
 from .scripted import ScriptedAsker

@@ -24,11 +24,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from callback_coach import paths
-from callback_coach.cli import app
+from callback_coach.cli.app import app
+from callback_coach.core.workflow import Coach
 from callback_coach.errors import ExitCode
-from callback_coach.notes import parse_note
-from callback_coach.workflow import Coach
+from callback_coach.store import paths
+from callback_coach.store.notes import parse_note
 
 from .helpers import prep, review
 

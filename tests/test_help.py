@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from callback_coach.cli import app
+from callback_coach.cli.app import app
 
 runner = CliRunner()
 

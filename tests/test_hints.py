@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from callback_coach import season
-from callback_coach.cli import app
-from callback_coach.hints import command_line
+from callback_coach.cli.app import app
+from callback_coach.core import season_model as season
+from callback_coach.core.hints import command_line
 
 from .test_today import DAY
 

@@ -16,12 +16,12 @@ import yaml
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from callback_coach import paths, yamlio
-from callback_coach.cli import app
-from callback_coach.drafts import Draft, DraftStore
+from callback_coach.cli.app import app
+from callback_coach.core.workflow import Coach
 from callback_coach.errors import AnswersError, ExitCode
-from callback_coach.notes import NoteStore, new_note
-from callback_coach.workflow import Coach
+from callback_coach.store import paths, yamlio
+from callback_coach.store.drafts import Draft, DraftStore
+from callback_coach.store.notes import NoteStore, new_note
 
 from .helpers import prep
 
@@ -481,8 +481,8 @@ def test_nothing_unreadable_is_ever_saved(home: Path) -> None:
 
 
 def test_a_text_answer_holding_a_lone_surrogate_is_refused() -> None:
-    from callback_coach.answers import check_value
-    from callback_coach.checklist import Question
+    from callback_coach.core.answers import check_value
+    from callback_coach.core.checklist import Question
 
     with pytest.raises(ValueError, match="not valid Unicode"):
         check_value(Question(id="q", prompt="Q?"), "caf\udce9")

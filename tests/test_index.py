@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from callback_coach import index as index_module
-from callback_coach import paths
-from callback_coach.cli import app
-from callback_coach.index import NoteIndex
-from callback_coach.workflow import Coach
+from callback_coach.cli.app import app
+from callback_coach.core.workflow import Coach
+from callback_coach.store import index as index_module
+from callback_coach.store import paths
+from callback_coach.store.index import NoteIndex
 
 from .helpers import prep
 from .test_emitters import notes as emitter_notes
@@ -338,11 +338,11 @@ def test_core_modules_load_neither_rich_nor_questionary(history: Coach, home: Pa
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "import callback_coach.index, callback_coach.history, callback_coach.exports\n"
-        "import callback_coach.notes, callback_coach.session\n"
-        "from callback_coach.exporting import export_notes, export_text\n"
-        "from callback_coach.workflow import Coach\n"
-        "from callback_coach.exports import NoteFilter\n"
+        "import callback_coach.store.index, callback_coach.core.history, callback_coach.exports.formats\n"
+        "import callback_coach.store.notes, callback_coach.core.session\n"
+        "from callback_coach.exports.exporting import export_notes, export_text\n"
+        "from callback_coach.core.workflow import Coach\n"
+        "from callback_coach.exports.formats import NoteFilter\n"
         "coach = Coach(Path(sys.argv[1]))\n"
         "assert coach.search('pride') and coach.list_roles()\n"
         "for fmt in ('md', 'json', 'yaml', 'csv'):\n"
@@ -400,7 +400,7 @@ def test_roles_made_in_one_pass_are_the_ones_made_one_by_one(
 @given(note=emitter_notes())
 def test_the_searched_words_are_the_actor_s_lines_casefolded(note) -> None:
     """`folded_words` (made for every note read) is `actor_lines`, casefolded, one per line."""
-    from callback_coach.index import actor_lines, folded_words
+    from callback_coach.store.index import actor_lines, folded_words
 
     expected = "\n".join(line.casefold() for _, line in actor_lines(note))
     assert folded_words(note) == expected
@@ -409,7 +409,7 @@ def test_the_searched_words_are_the_actor_s_lines_casefolded(note) -> None:
 def test_the_kept_listing_is_the_rows_stamps_and_garbage_there_is_gone_around(
     expected: list[str], home: Path, history: Coach
 ) -> None:
-    from callback_coach.listing import Listing
+    from callback_coach.store.listing import Listing
 
     index = NoteIndex(home)
     db = index.db()

@@ -19,10 +19,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from callback_coach import exports, json_shapes, paths
-from callback_coach.checklist import load_catalogue
-from callback_coach.notes import Note, read_note
-from callback_coach.workflow import Coach
+from callback_coach.core.checklist import load_catalogue
+from callback_coach.core.workflow import Coach
+from callback_coach.exports import formats as exports
+from callback_coach.exports import json_shapes
+from callback_coach.store import paths
+from callback_coach.store.notes import Note, read_note
 
 from .helpers import REVIEW, prep, review
 from .scripted import ScriptedAsker
@@ -117,7 +119,7 @@ JSON_COMMANDS = {
 def test_every_json_the_cli_prints_has_a_schema() -> None:
     import typer.main
 
-    from callback_coach.cli import app
+    from callback_coach.cli.app import app
 
     found: set[str] = set()
 

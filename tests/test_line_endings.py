@@ -7,8 +7,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from callback_coach.notes import dump_yaml, parse_note, set_front_matter
-from callback_coach.workflow import Coach
+from callback_coach.core.workflow import Coach
+from callback_coach.store.notes import dump_yaml, parse_note, set_front_matter
 
 from .helpers import prep, review
 

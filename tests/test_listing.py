@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from callback_coach import listing, parallel
-from callback_coach.index import NoteIndex
-from callback_coach.workflow import Coach
+from callback_coach.core.workflow import Coach
+from callback_coach.store import listing, parallel
+from callback_coach.store.index import NoteIndex
 
 from .helpers import prep
 
@@ -110,8 +110,8 @@ def test_the_coach_command_reads_a_large_folder_ahead_and_answers_the_same(
 ) -> None:
     from typer.testing import CliRunner
 
-    from callback_coach import launch
-    from callback_coach.cli import app
+    from callback_coach.cli import launch
+    from callback_coach.cli.app import app
 
     runner = CliRunner()
     folder = home / "notes"

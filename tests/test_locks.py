@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from callback_coach import fileio, paths
-from callback_coach.drafts import DraftStore
+from callback_coach.core.workflow import Coach
 from callback_coach.errors import ExitCode, StorageError
-from callback_coach.workflow import Coach
+from callback_coach.store import fileio, paths
+from callback_coach.store.drafts import DraftStore
 
 from .helpers import prep, saved_notes
 from .test_e2e import CTRL_C, finish, spawn
@@ -98,7 +98,7 @@ def test_a_killed_holder_frees_the_lock(tmp_path: Path) -> None:
             "-c",
             "import sys, time\n"
             "from pathlib import Path\n"
-            "from callback_coach import fileio\n"
+            "from callback_coach.store import fileio\n"
             f"with fileio.hold_lock(Path({str(path)!r})):\n"
             "    print('held', flush=True)\n"
             "    time.sleep(60)\n",

@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from callback_coach.slugs import LETTERS_WITHOUT_ACCENTS, fold
-from callback_coach.workflow import Coach
+from callback_coach.core.workflow import Coach
+from callback_coach.store.slugs import LETTERS_WITHOUT_ACCENTS, fold
 
 from .helpers import prep
 

@@ -9,11 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from callback_coach import console
-from callback_coach.asker import QuestionaryAsker, fit
-from callback_coach.cli import app
-from callback_coach.session import short
-from callback_coach.workflow import Coach
+from callback_coach.cli import console
+from callback_coach.cli.app import app
+from callback_coach.cli.asker import QuestionaryAsker, fit
+from callback_coach.core.session import short
+from callback_coach.core.workflow import Coach
 
 runner = CliRunner()
 

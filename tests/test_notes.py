@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from callback_coach import fileio
-from callback_coach.notes import (
+from callback_coach.store import fileio
+from callback_coach.store.notes import (
     Note,
     NoteParseError,
     NoteStore,
@@ -20,7 +20,7 @@ from callback_coach.notes import (
     parse_note,
     render_note,
 )
-from callback_coach.slugs import fold, slugify
+from callback_coach.store.slugs import fold, slugify
 
 from .helpers import saved_notes
 
@@ -186,7 +186,7 @@ def test_atomic_write_leaves_old_content_when_the_write_fails(tmp_path: Path, mo
 
 
 def test_the_index_skips_unreadable_notes_and_names_them(home: Path) -> None:
-    from callback_coach.index import NoteIndex
+    from callback_coach.store.index import NoteIndex
 
     store = NoteStore(home)
     good = store_note(store)

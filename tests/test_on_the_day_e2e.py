@@ -10,9 +10,9 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from callback_coach import drill as drills
-from callback_coach.card import LABELS
-from callback_coach.workflow import Coach
+from callback_coach.core.workflow import Coach
+from callback_coach.day import drill as drills
+from callback_coach.day.card import LABELS
 
 from .helpers import saved_notes
 from .test_e2e import (

@@ -9,11 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from callback_coach.answers import check_value, parse_text_value, validate_answers
-from callback_coach.checklist import Question
-from callback_coach.cli import app
+from callback_coach.cli.app import app
+from callback_coach.core.answers import check_value, parse_text_value, validate_answers
+from callback_coach.core.checklist import Question
 from callback_coach.errors import AnswersError, ExitCode
-from callback_coach.notes import read_note
+from callback_coach.store.notes import read_note
 
 from .helpers import make_checklist, saved_notes
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from callback_coach import paths
-from callback_coach.drafts import DraftStore
+from callback_coach.core.session import condition_holds
+from callback_coach.core.workflow import Coach
 from callback_coach.errors import ExitCode
-from callback_coach.session import condition_holds
-from callback_coach.workflow import Coach
+from callback_coach.store import paths
+from callback_coach.store.drafts import DraftStore
 
 from .helpers import saved_notes, write_checklist
 from .test_e2e import DOWN, ENTER, answer, prep_checklists, take_the_offered_date, tomorrow
@@ -137,7 +137,7 @@ def test_coach_help_loads_no_rich(tmp_path: Path) -> None:
 
     code = (
         "import sys\n"
-        "from callback_coach import cli\n"
+        "from callback_coach.cli import app as cli\n"
         "sys.argv = ['coach', '--help']\n"
         "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
         "print('rich' in sys.modules, file=sys.stderr)\n"

@@ -82,7 +82,7 @@ def test_the_installed_wheel_works_outside_the_repo(wheel: Path, tmp_path: Path)
         [
             bin_dir / "python",
             "-c",
-            "from callback_coach import paths; print(paths.builtin_checklists_dir())",
+            "from callback_coach.store import paths; print(paths.builtin_checklists_dir())",
         ],
         **run,
     )
@@ -95,7 +95,7 @@ def test_the_installed_wheel_works_outside_the_repo(wheel: Path, tmp_path: Path)
         [
             bin_dir / "python",
             "-c",
-            "from callback_coach import paths; print(paths.builtin_data_dir())",
+            "from callback_coach.store import paths; print(paths.builtin_data_dir())",
         ],
         **run,
     )

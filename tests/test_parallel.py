@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from callback_coach import parallel
+from callback_coach.store import parallel
 
 
 def _square_and_pid(n: int) -> tuple[int, int]:

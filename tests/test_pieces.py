@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from callback_coach import exporting, paths
-from callback_coach import index as index_module
-from callback_coach.cli import app
-from callback_coach.workflow import Coach
+from callback_coach.cli.app import app
+from callback_coach.core.workflow import Coach
+from callback_coach.exports import exporting
+from callback_coach.store import index as index_module
+from callback_coach.store import paths
 
 runner = CliRunner()
 FORMATS = ("json", "yaml", "md", "csv")

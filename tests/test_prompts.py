@@ -16,11 +16,11 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
-from callback_coach import paths
-from callback_coach.asker import QuestionaryAsker, TypedNumber, hint_lines
-from callback_coach.checklist import Question
-from callback_coach.session import condition_holds
-from callback_coach.workflow import Coach
+from callback_coach.cli.asker import QuestionaryAsker, TypedNumber, hint_lines
+from callback_coach.core.checklist import Question
+from callback_coach.core.session import condition_holds
+from callback_coach.core.workflow import Coach
+from callback_coach.store import paths
 
 from .helpers import make_checklist
 
@@ -146,7 +146,7 @@ def test_a_whole_session_through_real_prompts(home: Path) -> None:
 
 
 def test_ctrl_d_on_an_empty_prompt_ends_like_ctrl_c(home: Path) -> None:
-    from callback_coach import cli
+    from callback_coach.cli import app as cli
     from callback_coach.errors import Interrupted
 
     coach = Coach(home)

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from callback_coach.cli import app
+from callback_coach.cli.app import app
+from callback_coach.core.round_labels import next_round, normalize_round
+from callback_coach.core.workflow import Coach
 from callback_coach.errors import AmbiguousError, ExitCode, NotFoundError, StorageError
-from callback_coach.notes import read_note
-from callback_coach.rounds import next_round, normalize_round
-from callback_coach.workflow import Coach
+from callback_coach.store.notes import read_note
 
 from .helpers import REVIEW, prep, review
 from .scripted import ScriptedAsker
@@ -173,7 +173,7 @@ def test_a_replaced_outcome_is_kept_and_still_counts_in_the_season(home: Path) -
 
     from typer.testing import CliRunner
 
-    from callback_coach.cli import app
+    from callback_coach.cli.app import app
 
     coach = Coach(home)
     prep(coach)
@@ -282,7 +282,7 @@ def test_prep_sees_a_note_a_hand_edit_moved_into_its_role(home: Path) -> None:
     path.write_text(text, encoding="utf-8")
     from typer.testing import CliRunner
 
-    from callback_coach.cli import app
+    from callback_coach.cli.app import app
 
     args = ["prep", "Irina", "--project", "The Seagull", "--set", "refine-intention.want=to win"]
     result = CliRunner().invoke(app, args)
@@ -323,7 +323,7 @@ def test_outcome_keeps_a_comment_on_its_line(home: Path) -> None:
     after = path.read_text(encoding="utf-8")
     assert "outcome: released   # my agent said so\n" in after
     assert read_note(path).outcome == "released"
-    from callback_coach.notes import set_front_matter
+    from callback_coach.store.notes import set_front_matter
 
     note = "---\nformat: 1\nkind: prep\nrole: Nina\nround: audition\nmedium: 'tv # yes'\n---\n"
     assert "medium: film\n" in set_front_matter(note, {"medium": "film"})

@@ -16,13 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from callback_coach import followups, season
-from callback_coach.cli import app
-from callback_coach.drafts import Draft, DraftStore
-from callback_coach.notes import Note
-from callback_coach.stats import BREAKDOWNS, season_stats
-from callback_coach.today import today_view
-from callback_coach.workflow import Coach
+from callback_coach.cli.app import app
+from callback_coach.core import season_model as season
+from callback_coach.core.workflow import Coach
+from callback_coach.season import followups
+from callback_coach.season.stats import BREAKDOWNS, season_stats
+from callback_coach.season.today import today_view
+from callback_coach.store.drafts import Draft, DraftStore
+from callback_coach.store.notes import Note
 
 from .helpers import REVIEW, prep, review
 from .season_data import make_season

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from callback_coach.drafts import DraftStore
-from callback_coach.notes import NoteStore, read_note
-from callback_coach.session import Session, SessionPlan
-from callback_coach.workflow import Coach
+from callback_coach.core.session import Session, SessionPlan
+from callback_coach.core.workflow import Coach
+from callback_coach.store.drafts import DraftStore
+from callback_coach.store.notes import NoteStore, read_note
 
 from .helpers import make_checklist, saved_notes
 from .scripted import ScriptedAsker, answer_sequence
@@ -248,7 +248,7 @@ def test_a_draft_that_cannot_be_removed_after_the_save_is_a_warning(
 def test_a_question_left_blank_is_not_counted_as_an_answer(home: Path) -> None:
     """A draft keeps a skipped question (so a resume goes past it); `coach list`, `today`
     and the resume question count only what was answered."""
-    from callback_coach.drafts import Draft
+    from callback_coach.store.drafts import Draft
 
     draft = Draft(
         kind="prep",

@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from callback_coach import render
-from callback_coach.workflow import Coach
+from callback_coach.cli import render
+from callback_coach.core.workflow import Coach
 
 from .helpers import prep
 

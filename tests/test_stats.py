@@ -15,14 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from callback_coach import season
-from callback_coach.cli import app
+from callback_coach.cli.app import app
+from callback_coach.core import season_model as season
+from callback_coach.core.season_model import RoleTotals
+from callback_coach.core.workflow import Coach
 from callback_coach.errors import ExitCode
-from callback_coach.notes import Note
-from callback_coach.season import RoleTotals
-from callback_coach.slugs import fold
-from callback_coach.stats import season_stats, share
-from callback_coach.workflow import Coach
+from callback_coach.season.stats import season_stats, share
+from callback_coach.store.notes import Note
+from callback_coach.store.slugs import fold
 
 from .helpers import prep, review
 from .season_data import make_season, random_rounds, write_rounds
@@ -363,8 +363,8 @@ def test_damaged_season_rows_are_gone_around(home: Path) -> None:
 def test_a_drill_is_never_a_round_in_the_season(home) -> None:
     """A saved drill (practice for the next round) neither calls a released role back
     nor shows as a prepped callback today."""
-    from callback_coach import drill as drills
-    from callback_coach.workflow import Coach
+    from callback_coach.core.workflow import Coach
+    from callback_coach.day import drill as drills
 
     from .helpers import prep, review
     from .scripted import ScriptedAsker
@@ -407,8 +407,8 @@ def test_a_breakdown_drawn_line_by_line_is_the_table_s_own(keys, counts, bar, wi
 
     from rich.console import Console
 
-    from callback_coach import season_render
-    from callback_coach.stats import Group, Tally
+    from callback_coach.cli import season_render
+    from callback_coach.season.stats import Group, Tally
 
     groups = []
     for number, key in enumerate(keys):
@@ -440,7 +440,7 @@ def test_a_breakdown_drawn_line_by_line_is_the_table_s_own(keys, counts, bar, wi
 @settings(max_examples=300, deadline=None)
 @given(parts=st.lists(st.integers(0, 500), min_size=4, max_size=4), cells=st.integers(0, 40))
 def test_a_stacked_bar_shares_its_cells_without_losing_any(parts, cells) -> None:
-    from callback_coach.season_render import _split
+    from callback_coach.cli.season_render import _split
 
     widths = _split(cells, parts)
     assert all(w >= 0 for w in widths)
@@ -473,7 +473,7 @@ def test_counting_by_stage_and_status_tallies_as_role_by_role(roles) -> None:
     (a tie: the first in code-point order), "not recorded" last."""
     from collections import Counter
 
-    from callback_coach.stats import KEYS, Tally, breakdown
+    from callback_coach.season.stats import KEYS, Tally, breakdown
 
     whole = season_stats(roles, by=tuple(KEYS))
     one_by_one = Tally()
@@ -510,7 +510,7 @@ def test_counting_by_stage_and_status_tallies_as_role_by_role(roles) -> None:
 def test_the_index_counts_what_the_roles_count(tmp_path_factory, rounds, window) -> None:
     """`coach stats` counts in SQL (season.load_counts): the same counts as the roles
     grouped from every note (the path taken without an index)."""
-    from callback_coach.stats import BREAKDOWNS, count_roles
+    from callback_coach.season.stats import BREAKDOWNS, count_roles
 
     home = tmp_path_factory.mktemp("season") / "home"
     write_rounds(home, rounds)
@@ -536,7 +536,7 @@ def charted(stats, every: bool = False) -> str:
 
     from rich.console import Console
 
-    from callback_coach.season_render import StatsView
+    from callback_coach.cli.season_render import StatsView
 
     console = Console(file=io.StringIO(), width=60, no_color=True, color_system=None)
     console.print(StatsView(stats, every=every))

@@ -11,11 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from callback_coach import season
-from callback_coach.cli import app
-from callback_coach.drafts import Draft, DraftStore
-from callback_coach.today import today_view
-from callback_coach.workflow import Coach
+from callback_coach.cli.app import app
+from callback_coach.core import season_model as season
+from callback_coach.core.workflow import Coach
+from callback_coach.season.today import today_view
+from callback_coach.store.drafts import Draft, DraftStore
 
 from .helpers import REVIEW, prep, review
 from .season_data import random_rounds, write_rounds
@@ -217,7 +217,7 @@ def test_a_hint_is_one_line_to_copy_however_narrow(week: Coach, monkeypatch) -> 
 
 def test_a_round_s_facts_are_worked_out_once_and_kept() -> None:
     """season.cached_property (functools' without Python 3.11's lock) keeps the value."""
-    from callback_coach.season import cached_property
+    from callback_coach.core.season_model import cached_property
 
     calls = []
 
@@ -269,7 +269,7 @@ def test_an_index_from_before_the_waiting_columns_is_brought_up_to_date(week: Co
     import os
     import sqlite3
 
-    from callback_coach import index as index_module
+    from callback_coach.store import index as index_module
 
     expected = today_json()
     database = next(Path(os.environ["COACH_CACHE_DIR"]).rglob("index.sqlite3"))

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from callback_coach import paths
-from callback_coach.cli import app
+from callback_coach.cli.app import app
+from callback_coach.core.workflow import Coach
 from callback_coach.errors import ExitCode
-from callback_coach.index import NoteIndex
-from callback_coach.workflow import Coach
+from callback_coach.store import paths
+from callback_coach.store.index import NoteIndex
 
 from .helpers import REVIEW, prep, review, saved_notes
 
@@ -203,7 +203,7 @@ def test_review_json_roundtrip_of_answers(history: Coach) -> None:
 
 
 def test_an_unchanged_folder_reads_no_note_again(history: Coach, home: Path, monkeypatch) -> None:
-    from callback_coach import index as index_module
+    from callback_coach.store import index as index_module
 
     NoteIndex(home).summaries()  # build
     expected = [r.role for r in NoteIndex(home).role_rows()]
@@ -252,8 +252,8 @@ def test_search_highlights_matches_on_a_terminal(history: Coach) -> None:
     from rich.console import Console
     from rich.theme import Theme
 
-    from callback_coach import console, render
-    from callback_coach.cli import style_codes
+    from callback_coach.cli import console, render
+    from callback_coach.cli.app import style_codes
 
     terminal = Console(theme=Theme(console.STYLES), force_terminal=True, color_system="standard")
     lines = list(

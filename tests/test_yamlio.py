@@ -12,8 +12,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from callback_coach import yamlio
-from callback_coach.yamlio import ReadError
+from callback_coach.store import yamlio
+from callback_coach.store.yamlio import ReadError
 
 YAML12 = YAML(typ="safe", pure=True)  # a YAML 1.2 reader, as many editors' tools are
 

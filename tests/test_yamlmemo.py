@@ -15,8 +15,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from callback_coach import checklist, paths, yamlio, yamlmemo
+from callback_coach.core import checklist
 from callback_coach.errors import ChecklistError
+from callback_coach.store import paths, yamlio, yamlmemo
 
 
 def shape(value: Any) -> Any:
@@ -171,7 +172,7 @@ def test_a_damaged_cache_is_parsed_again_and_rewritten(tmp_path: Path, damage) -
 
 @pytest.mark.parametrize("error", [errno.EROFS, errno.ENOSPC, errno.EACCES])
 def test_a_cache_that_cannot_be_written_is_skipped(tmp_path: Path, monkeypatch, error) -> None:
-    from callback_coach import fileio
+    from callback_coach.store import fileio
 
     def refuse(path: Path, data: bytes, **_: Any) -> None:
         raise fileio.storage_error(OSError(error, os.strerror(error)), path, "write")
@@ -246,7 +247,7 @@ def test_a_memo_keeps_only_the_texts_still_in_use(tmp_path: Path) -> None:
 def test_a_prep_command_loads_the_checklists_without_pyyaml(home: Path) -> None:
     code = (
         "import sys\n"
-        "from callback_coach.workflow import Coach\n"
+        "from callback_coach.core.workflow import Coach\n"
         "from pathlib import Path\n"
         "coach = Coach(Path(sys.argv[1]))\n"
         "assert coach.catalogue().checklists\n"
@@ -270,7 +271,7 @@ def test_the_notes_the_coach_writes_are_read_without_pyyaml(home: Path) -> None:
     """Every answer type a checklist has, every choice of every built-in select, in a
     prep and a review, and a note read back: no value sends the reader to PyYAML (which
     a command would then import: ~10 ms, e.g. on the first `list` after a note changed)."""
-    from callback_coach.workflow import Coach
+    from callback_coach.core.workflow import Coach
 
     from .helpers import full_answers
 
@@ -296,7 +297,7 @@ def test_the_notes_the_coach_writes_are_read_without_pyyaml(home: Path) -> None:
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from callback_coach.notes import read_note\n"
+        "from callback_coach.store.notes import read_note\n"
         "notes = sorted(Path(sys.argv[1]).glob('*.md'))\n"
         "assert len(notes) == 4 and all(read_note(p).answers for p in notes)\n"
         "print('yaml' in sys.modules)\n"

@@ -11,8 +11,8 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from callback_coach import yamlio, yamlquick
-from callback_coach.yamlio import ReadError
+from callback_coach.store import yamlio, yamlquick
+from callback_coach.store.yamlio import ReadError
 
 
 def quick(text: str):

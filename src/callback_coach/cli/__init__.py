@@ -1,0 +1,1 @@
+"""The command-line skin: parse, call the core, render."""

@@ -1,0 +1,522 @@
+"""The seam between a session and whoever answers it.
+
+`QuestionaryAsker` is the only code that imports questionary (and so prompt_toolkit); it is
+imported only when a prompt is about to be shown. Any object with the `Asker` methods can
+answer a session (the tests' `ScriptedAsker` answers from a script).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, cast
+
+from callback_coach.core.checklist import Checklist, Question
+
+if TYPE_CHECKING:
+    from prompt_toolkit.key_binding import KeyBindings
+    from rich.console import Console
+
+
+class Asker(Protocol):
+    """Whoever answers a session. Raises KeyboardInterrupt when the user stops."""
+
+    def show(self, renderable: Any) -> None:
+        """Display something (a header, a panel) to the person answering."""
+
+    def reference(self, renderable: Any, label: str) -> None:
+        """Keep something (the "last time" panel) for the person to show again at any
+        prompt of the session, under `label`."""
+
+    def section(self, checklist: Checklist, index: int, total: int) -> None:
+        """A new checklist begins (index counts from 1)."""
+
+    def ask(self, checklist: Checklist, question: Question, default: Any) -> Any:
+        """Ask one question; return a value valid for its type (None: left blank)."""
+
+    def choose(
+        self, message: str, options: Sequence[tuple[str, str]], default: str | None = None
+    ) -> str:
+        """Pick one of `options` (value, label); return the value."""
+
+
+# The keys a prompt adds to prompt_toolkit's own, as prompt_toolkit names them and as the
+# hints show them. Ctrl-X Ctrl-E opens the editor in bash and zsh too (Ctrl-E alone is
+# end-of-line there and here). Ctrl-O is free in every prompt (prompt_toolkit would
+# otherwise take it as "accept the line"), and both pass through SSH and phone keyboards,
+# unlike function keys.
+EDITOR_KEYS, EDITOR_KEYS_SHOWN = ("c-x", "c-e"), "Ctrl-X Ctrl-E"
+REFERENCE_KEY, REFERENCE_KEY_SHOWN = "c-o", "Ctrl-O"
+# Digits typed at a scale within this many seconds of each other make one number.
+NUMBER_PAUSE = 1.0
+
+
+class TypedNumber:
+    """Digits typed at a scale, read the way a TV remote reads a channel number.
+
+    `press` returns the number to point at (None: no number of the scale starts that way)
+    and whether it is the answer already: on a 1–10 scale `4` answers 4 at once, `1` points
+    at 1 and waits, then `0` answers 10 (Enter answers 1). A digit typed after a pause of
+    more than `pause` seconds starts a new number. Nothing is ever answered by a timer, so
+    a slow second digit never lands in the next question.
+    """
+
+    def __init__(self, low: int, high: int, pause: float = NUMBER_PAUSE) -> None:
+        self.numbers = [str(n) for n in range(low, high + 1)]
+        self.pause = pause
+        self.typed = ""
+        self.at = 0.0
+
+    def press(self, digit: str, now: float) -> tuple[int | None, bool]:
+        typed = digit
+        if self.typed and now - self.at <= self.pause and self._starts(self.typed + digit):
+            typed = self.typed + digit
+        if not self._starts(typed):
+            self.typed = ""
+            return None, False
+        if typed in self.numbers and not any(
+            n != typed and n.startswith(typed) for n in self.numbers
+        ):
+            self.typed = ""
+            return int(typed), True
+        self.typed, self.at = typed, now
+        return int(next(n for n in self.numbers if n.startswith(typed))), False
+
+    def _starts(self, typed: str) -> bool:
+        return any(n.startswith(typed) for n in self.numbers)
+
+
+class QuestionaryAsker:
+    """Real prompts in a terminal: questionary for input, Rich for everything shown.
+
+    Everything is drawn on the terminal (`console.terminal_stream`: standard error, unless
+    only standard output is a terminal), so standard output carries data only and
+    `note=$(coach prep Nina)` still shows every question. `output` replaces that (tests).
+    Every prompt stops on Ctrl-C, a SIGINT, or Ctrl-D (at a menu, or on an empty text
+    prompt): the session is then interrupted with its draft kept.
+
+    Made for fingers: a scale takes a typed number; a long answer ends with Enter on an
+    empty line (or Esc then Enter); Ctrl-X Ctrl-E edits a text answer in `$VISUAL` /
+    `$EDITOR`; a yes/no question without a default waits for y or n; Ctrl-O shows the
+    `reference` (the last round) again above any prompt, keeping what was typed.
+    """
+
+    def __init__(self, output: Any = None) -> None:
+        import questionary  # the heavy import, only when prompting
+        from prompt_toolkit.application.current import get_app_session
+        from prompt_toolkit.output import create_output
+
+        from callback_coach.cli import console
+
+        self._q = questionary
+        self._console: Console | None = None  # Rich, loaded when something is shown
+        if output is None and get_app_session()._output is None:
+            # No output chosen by an enclosing app session (a test, an embedding program;
+            # prompt_toolkit's own create_app_session checks `_output` the same way):
+            # draw on the terminal, like everything else the session shows.
+            output = create_output(stdout=cast(TextIO, console.terminal_stream()))
+        self._output = output
+        self._reference: tuple[Any, str] | None = None
+        self._style = questionary.Style(
+            [
+                ("qmark", "fg:ansimagenta bold"),
+                ("question", "bold"),
+                ("answer", "fg:ansigreen"),
+                ("instruction", "fg:ansibrightblack italic"),
+            ]
+        )
+
+    @property
+    def _out(self) -> Console:
+        if self._console is None:
+            from callback_coach.cli import console
+
+            self._console = console.terminal()
+        return self._console
+
+    def show(self, renderable: Any) -> None:
+        self._out.print(renderable)
+
+    def reference(self, renderable: Any, label: str) -> None:
+        self._reference = (renderable, label)
+
+    def section(self, checklist: Checklist, index: int, total: int) -> None:
+        from rich.rule import Rule
+
+        from callback_coach.cli.render import shown
+
+        self._out.print()
+        self._out.print(
+            Rule(shown(f"{index}/{total} · {checklist.title}", "heading"), align="left")
+        )
+        if checklist.intro:
+            self._out.print(shown(checklist.intro, "muted"))
+
+    def ask(self, checklist: Checklist, question: Question, default: Any) -> Any:
+        from prompt_toolkit.key_binding import KeyBindings
+        from rich.padding import Padding
+        from rich.text import Text
+
+        from callback_coach.cli.render import shown
+        from callback_coach.core.answers import has_line_break
+
+        # The question and its help are printed by Rich (word-wrapped); questionary gets a
+        # short marker only, because a multi-line prompt whose message wraps is not drawn.
+        # How to answer goes on one muted line above the marker, so the cursor stays next
+        # to the question.
+        q = self._q
+        kind = question.type
+        self._out.print()
+        heading = Text("? ", style="title")
+        heading.append_text(shown(question.prompt, "bold"))
+        if question.required:
+            heading.append("  (required)", style="muted")
+        self._out.print(heading)
+        if question.help:
+            self._out.print(Padding(shown(question.help, "help"), (0, 0, 0, 2)))
+        for line in hint_lines(self._hints(question), max(self._out.width - 2, 12)):
+            self._out.print(Text(f"  {line}", style="muted"))
+        marker = "  ›"
+        keys = KeyBindings()
+        if kind in ("text", "long_text"):
+            multiline = kind == "long_text"
+
+            def validate(text: str) -> bool | str:
+                if question.required and not text.strip():
+                    return "This one needs an answer."
+                if not multiline and has_line_break(text.strip()):
+                    return "One line here, please."
+                return True
+
+            self._bind_editor(keys, one_line=not multiline)
+            if multiline:
+                _bind_finish_on_empty_line(keys)
+            return self._ask(
+                q.text(
+                    "",
+                    qmark=marker,
+                    default="" if default is None else str(default),
+                    multiline=multiline,
+                    instruction="",  # not questionary's own, which opens a second line
+                    validate=validate,
+                    style=self._style,
+                    **self._io(),
+                ),
+                menu=False,
+                keys=keys,
+            )
+        if kind == "confirm":
+            if default is None:
+                # Whether the actor has done it is the point: nothing is pre-answered, and
+                # Enter alone asks again.
+                self._bind_no_default(keys)
+            return self._ask(
+                q.confirm(
+                    "",
+                    qmark=marker,
+                    default=bool(default),
+                    instruction="(y/n) " if default is None else None,
+                    style=self._style,
+                    **self._io(),
+                ),
+                menu=False,
+                keys=keys,
+            )
+        if kind == "select":
+            return self._ask(
+                q.select(
+                    "",
+                    qmark=marker,
+                    choices=self._choices((c, c) for c in question.choices),
+                    default=default if default in question.choices else None,
+                    style=self._style,
+                    **self._io(),
+                )
+            )
+        if kind == "multiselect":
+            chosen = set(default or [])
+            choices = self._choices(((c, c) for c in question.choices), checked=chosen)
+            return self._ask(
+                q.checkbox(
+                    "",
+                    qmark=marker,
+                    choices=choices,
+                    style=self._style,
+                    instruction="(Space to pick, Enter when done)",
+                    **self._io(),
+                )
+            )
+        if kind == "scale":
+            # A scale of the checklist format is 1–5 unless it says otherwise (0 included).
+            low = 1 if question.min is None else question.min
+            high = 5 if question.max is None else question.max
+            pick = default if isinstance(default, int) and low <= default <= high else None
+            _bind_digits(keys, TypedNumber(low, high))
+            return self._ask(
+                q.select(
+                    "",
+                    qmark=marker,
+                    choices=self._choices((n, str(n)) for n in range(low, high + 1)),
+                    default=pick,
+                    style=self._style,
+                    instruction=f"({low} = least, {high} = most; type the number or use ↑↓)",
+                    **self._io(),
+                ),
+                keys=keys,
+            )
+        raise ValueError(f"unknown question type {kind!r}")
+
+    def choose(
+        self, message: str, options: Sequence[tuple[str, str]], default: str | None = None
+    ) -> str:
+        from callback_coach.cli.console import visible
+
+        chosen: str = self._ask(
+            self._q.select(
+                visible(message),
+                choices=self._choices(options),
+                default=default,
+                style=self._style,
+                **self._io(),
+            )
+        )
+        return chosen
+
+    def _hints(self, question: Question) -> list[str]:
+        """What the muted line under a question says: how to finish, skip, edit, look back."""
+        parts = []
+        if question.type == "long_text":
+            parts.append("Enter on an empty line finishes (or Esc then Enter)")
+        if question.type in ("text", "long_text"):
+            if not question.required:
+                parts.append("leave it empty to skip")
+            parts.append(f"{EDITOR_KEYS_SHOWN} opens your editor")
+        if self._reference is not None:
+            parts.append(f"{REFERENCE_KEY_SHOWN} shows {_one_line(self._reference[1])}")
+        return parts
+
+    def _io(self) -> dict[str, Any]:
+        return {} if self._output is None else {"output": self._output}
+
+    def _choices(
+        self, options: Iterable[tuple[Any, str]], checked: Collection[Any] = frozenset()
+    ) -> list[Any]:
+        """Menu entries whose labels fit on one line of the terminal, cut between words.
+
+        A label wider than the terminal would be wrapped by prompt_toolkit in the middle of
+        a word; the value is kept whole, only the label is shortened."""
+        from callback_coach.cli import console
+
+        width = console.terminal_width() if self._console is None else self._out.width
+        room = max(width - 6, 12)  # the pointer, a checkbox and a margin
+        return [
+            self._q.Choice(fit(_one_line(label), room), value=value, checked=value in checked)
+            for value, label in options
+        ]
+
+    def _bind_editor(self, keys: KeyBindings, *, one_line: bool) -> None:
+        """Ctrl-X Ctrl-E: the answer so far goes to the actor's editor and comes back
+        (for a one-line answer, the lines written there are joined with spaces)."""
+        from prompt_toolkit.document import Document
+
+        @keys.add(*EDITOR_KEYS, eager=True)
+        def _edit(event: Any) -> None:
+            from callback_coach.cli.editor import edit_text
+
+            buffer = event.current_buffer
+
+            def run() -> Any:
+                edited = edit_text(buffer.text, stdout=_editor_stdout())
+                if edited.message:
+                    self._say(edited.message, "warning")
+                return edited
+
+            def then(edited: Any) -> None:
+                if edited.text is not None:
+                    text = edited.text
+                    if one_line:
+                        text = " ".join(line.strip() for line in text.split("\n") if line.strip())
+                    buffer.document = Document(text, len(text))
+
+            # In the prompt's own (main) thread, which the editor has to itself anyway, so
+            # that an interrupt meanwhile can be left to the editor (see editor.py).
+            _in_terminal(event, run, then=then)
+
+    def _bind_no_default(self, keys: KeyBindings) -> None:
+        said = False  # once a question: Enter pressed again says nothing new
+
+        @keys.add("enter", eager=True)
+        def _again(event: Any) -> None:
+            nonlocal said
+            if not said:
+                said = True
+                _in_terminal(event, lambda: self._say("Type y for yes or n for no.", "muted"))
+
+    def _say(self, message: str, style: str) -> None:
+        from rich.text import Text
+
+        self._out.print(Text(f"  {message}", style=style))
+
+    def _ask(self, question: Any, *, menu: bool = True, keys: Any = None) -> Any:
+        """Ask; a SIGINT stops any prompt as Ctrl-C does, Ctrl-D stops a menu (a text
+        prompt keeps prompt_toolkit's own Ctrl-D: delete, or stop on an empty line), and
+        Ctrl-O shows the reference. `keys` are the question's own extra bindings."""
+        from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+        from prompt_toolkit.keys import Keys
+
+        stops = KeyBindings()
+        if menu:
+
+            @stops.add(Keys.ControlD, eager=True)
+            def _eof(event: Any) -> None:
+                event.app.exit(exception=EOFError, style="class:aborting")
+
+        @stops.add(Keys.SIGINT)
+        def _interrupt(event: Any) -> None:
+            event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+        @stops.add(REFERENCE_KEY, eager=True)
+        def _show_reference(event: Any) -> None:
+            # Bound even with nothing to show: prompt_toolkit would take Ctrl-O as Enter.
+            if self._reference is not None:
+                renderable = self._reference[0]
+                _in_terminal(event, lambda: self._out.print(renderable))
+
+        app = question.application
+        app.key_bindings = merge_key_bindings([app.key_bindings, *([keys] if keys else []), stops])
+        return question.unsafe_ask()
+
+
+def _in_terminal(
+    event: Any, work: Callable[[], Any], *, then: Callable[[Any], None] | None = None
+) -> None:
+    """Run `work` above the prompt (which is hidden, then drawn again with what was
+    typed), then `then(result)`. Keys already typed after this one wait until it is done,
+    as they would in a shell: typed-ahead Enter after Ctrl-X Ctrl-E applies to the text
+    the editor saved, not to the text before it."""
+    from prompt_toolkit.application import run_in_terminal
+
+    app = event.app
+    queue = app.key_processor.input_queue
+    held = list(queue)
+    queue.clear()
+
+    async def run() -> None:
+        result = await run_in_terminal(work)
+        if then is not None:
+            then(result)
+        if held:
+            app.key_processor.feed_multiple(held)
+            app.key_processor.process_keys()
+
+    app.create_background_task(run())
+
+
+def _bind_finish_on_empty_line(keys: KeyBindings) -> None:
+    """Enter on an empty last line finishes a long answer (that line is not kept); any
+    other Enter starts a new line. Esc then Enter still finishes anywhere."""
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.filters import in_paste_mode
+
+    @keys.add("enter", eager=True)
+    def _enter(event: Any) -> None:
+        buffer = event.current_buffer
+        document = buffer.document
+        if document.is_cursor_at_the_end and not document.current_line.strip():
+            text = document.text[: len(document.text) - len(document.current_line)]
+            text = text.removesuffix("\n")
+            buffer.document = Document(text, len(text))
+            buffer.validate_and_handle()
+        else:
+            buffer.newline(copy_margin=not in_paste_mode())
+
+
+def _bind_digits(keys: KeyBindings, typed: TypedNumber) -> None:
+    """Digits point at (and, once unambiguous, answer) a scale's number."""
+    import time
+
+    for digit in "0123456789":
+
+        @keys.add(digit, eager=True)
+        def _digit(event: Any) -> None:
+            value, final = typed.press(event.data, time.monotonic())
+            if value is None:
+                return
+            menu = _menu_control(event.app)
+            menu.pointed_at = next(
+                i for i, choice in enumerate(menu.choices) if choice.value == value
+            )
+            if final:
+                menu.is_answered = True
+                event.app.exit(result=value)
+
+
+def _menu_control(app: Any) -> Any:
+    """The questionary menu (its pointer and choices) inside a select's application."""
+    from questionary.prompts.common import InquirerControl
+
+    for window in app.layout.find_all_windows():
+        if isinstance(window.content, InquirerControl):
+            return window.content
+    raise LookupError("no menu in this prompt")
+
+
+def _editor_stdout() -> Any:
+    """Where the editor draws: the terminal the session is on, even when the coach's
+    standard output is captured (`note=$(coach prep Nina)`); None: inherited."""
+    from callback_coach.cli.console import terminal_stream
+
+    stream = terminal_stream()
+    try:
+        if stream.isatty():
+            stream.flush()
+            return stream
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def hint_lines(parts: Sequence[str], width: int) -> list[str]:
+    """`parts` joined with " · " into lines of at most `width` cells, never breaking a part
+    across two lines (so "Ctrl-X Ctrl-E" stays whole); a part wider than a line is cut
+    between words (with "…")."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    for part in parts:
+        if lines and cell_len(lines[-1]) + 3 + cell_len(part) <= width:
+            lines[-1] += " · " + part
+        else:
+            lines.append(fit(part, width))
+    return lines
+
+
+def _one_line(label: str) -> str:
+    from callback_coach.cli.console import visible
+
+    return visible(label).replace("\n", " ").replace("\t", " ")
+
+
+def fit(label: str, width: int) -> str:
+    """`label` on one line of at most `width` cells, cut between words (with "…")."""
+    from rich.cells import cell_len
+
+    if cell_len(label) <= width:
+        return label
+    label = label.lstrip()  # indentation is the first thing to give up
+    if cell_len(label) <= width:
+        return label
+    kept = ""
+    for end, char in enumerate(label):
+        if char != " ":
+            continue
+        head = label[:end].rstrip()
+        if cell_len(head) + 1 > width:
+            break
+        kept = head or kept
+    if not kept:  # the first word alone is longer than the line: it must be cut
+        from rich.text import Text
+
+        text = Text(label.lstrip())
+        text.truncate(width - 1)
+        kept = text.plain
+    return kept + "…"

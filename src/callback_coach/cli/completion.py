@@ -1,0 +1,220 @@
+"""Shell completion: role names, checklist ids and outcomes from the actor's own data, and
+the bash, zsh and fish formats that put them on the command line correctly quoted.
+
+Two things in Typer's own completion do not suit names an actor types:
+- it keeps only the candidates that start with exactly what was typed, while the coach
+  matches names without regard to case or accents (`ni` finds `Nina`, `luk` `Łukasz`);
+  so our parameters carry a `CompletedText` type, whose candidates are used as they are;
+- its bash format inserts a candidate as raw text, so `Hamlet 🎭` becomes two words and
+  `o'brien` opens a quote; ours quotes each candidate the way the shell needs it.
+
+Imported by the CLI at start-up: it imports nothing that Typer has not loaded already,
+and reads the notes only when a completion runs. A completion never prints an error into
+the shell: anything that goes wrong gives no candidates.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from typer import _completion_classes as typer_shells
+
+try:  # Typer 0.25+ ships its own copy of Click
+    from typer._click import shell_completion, types
+except ImportError:  # pragma: no cover - older Typer uses Click itself
+    from click import shell_completion, types  # type: ignore[import-not-found,no-redef,unused-ignore]
+
+
+def complete_role(incomplete: str) -> list[str]:
+    """Role names from the actor's own notes, matched case- and accent-insensitively."""
+    from callback_coach.store.index import NoteIndex
+    from callback_coach.store.slugs import fold
+
+    start = fold(incomplete)
+    names = {row.role for row in NoteIndex().role_rows()}
+    return sorted(n for n in names if fold(n).startswith(start))
+
+
+def complete_checklist(incomplete: str) -> list[str]:
+    """Checklist ids, built-in and the actor's own."""
+    from callback_coach.core.workflow import Coach
+
+    start = incomplete.lower()
+    return [i for i in Coach.open().catalogue().ids() if i.startswith(start)]
+
+
+def complete_outcome(incomplete: str) -> list[str]:
+    """The outcomes a round can have."""
+    from callback_coach.core.round_labels import OUTCOMES
+
+    return [o for o in OUTCOMES if o.startswith(incomplete.lower())]
+
+
+class CompletedText(types.StringParamType):
+    """Text whose completions come from `source`, which does its own matching: every
+    candidate it returns is offered, none is filtered out again by its first letters."""
+
+    def __init__(self, source: Callable[[str], list[str]]) -> None:
+        self.source = source
+
+    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[Any]:
+        try:
+            values = self.source(incomplete)
+        except Exception:  # completion must never print an error into the shell
+            return []
+        return [shell_completion.CompletionItem(v) for v in values]
+
+
+ROLE_NAME = CompletedText(complete_role)
+CHECKLIST_ID = CompletedText(complete_checklist)
+OUTCOME = CompletedText(complete_outcome)
+
+
+# -- quoting a candidate for the shell ----------------------------------------------------
+
+# ASCII characters that mean nothing to bash or zsh inside a word; any other ASCII
+# character is quoted. Letters beyond ASCII (accents, other scripts, emoji) need nothing.
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+@%,")
+
+
+def _ansi_c_escape(ch: str) -> str:
+    """One character as bash and zsh read it inside $'...'."""
+    if ch in "\\'":
+        return "\\" + ch
+    # Space would split the word and *?[ be globbed where Typer's scripts leave the
+    # candidates unquoted ($(...)), so they are written as codes too.
+    if ch.isprintable() and ch not in " *?[":
+        return ch
+    code = ord(ch)
+    if code < 0x80:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def ansi_c_quoted(value: str) -> str:
+    """`value` as one $'...' word: no space, no control character, nothing the shell runs."""
+    return "$'" + "".join(_ansi_c_escape(ch) for ch in value) + "'"
+
+
+def bash_word(value: str, open_quote: str | None) -> str | None:
+    """`value` as bash must insert it in place of the word being completed.
+
+    `open_quote` is the quote the actor opened in that word and did not close (`'`, `"`
+    or None): readline keeps it and closes it after the candidate, so inside it only
+    what that quote needs is escaped. None when the value cannot be written there.
+    """
+    if open_quote is None:
+        if not value.isprintable():
+            return ansi_c_quoted(value)
+        return "".join(ch if ch in _PLAIN or not ch.isascii() else "\\" + ch for ch in value)
+    if not value.isprintable():
+        return None
+    if open_quote == "'":
+        return value.replace("'", "'\\''")
+    return "".join("\\" + ch if ch in '\\"$`' else ch for ch in value)
+
+
+def open_quote(word: str) -> str | None:
+    """The quote left open at the end of a shell word as typed (`'`, `"` or None)."""
+    return _scan(word)[1]
+
+
+def raw_words(line: str) -> list[str]:
+    """A command line split into words as typed (quotes and backslashes kept)."""
+    return _scan(line)[0]
+
+
+def _scan(line: str) -> tuple[list[str], str | None]:
+    """The words of `line` as typed, and the quote still open at its end."""
+    words: list[str] = []
+    current: list[str] = []
+    quote: str | None = None
+    escaped = False
+    for ch in line:
+        if escaped:
+            escaped = False
+        elif quote == "'":
+            quote = None if ch == "'" else quote
+        elif ch == "\\":
+            escaped = True
+        elif quote == '"':
+            quote = None if ch == '"' else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch.isspace():
+            if current:
+                words.append("".join(current))
+                current = []
+            continue
+        current.append(ch)
+    if current:
+        words.append("".join(current))
+    return words, quote
+
+
+_SHOWS_FILES = ("file", "dir")
+
+
+def _safe(complete: Callable[[Any], str]) -> Callable[[Any], str]:
+    def guarded(self: Any) -> str:
+        try:
+            return complete(self)
+        except Exception:  # never an error, never a traceback in the shell
+            return ""
+
+    return guarded
+
+
+class BashComplete(typer_shells.BashComplete):
+    """Bash: each candidate quoted for the word it replaces."""
+
+    @_safe
+    def complete(self) -> str:
+        args, incomplete = self.get_completion_args()
+        items = self.get_completions(args, incomplete)
+        if any(item.type in _SHOWS_FILES for item in items):
+            return ""  # nothing: bash completes file names itself (`complete -o default`)
+        words = raw_words(os.environ.get("COMP_WORDS", ""))
+        cword = int(os.environ.get("COMP_CWORD", "0"))
+        quote = open_quote(words[cword]) if cword < len(words) else None
+        quoted = (bash_word(str(item.value), quote) for item in items)
+        return "\n".join(word for word in quoted if word is not None)
+
+
+class ZshComplete(typer_shells.ZshComplete):
+    """Zsh: the candidates are added as they are (`compadd -U`), and zsh quotes the one it
+    inserts. Commands and options, which have descriptions, keep Typer's format."""
+
+    @_safe
+    def complete(self) -> str:
+        args, incomplete = self.get_completion_args()
+        items = self.get_completions(args, incomplete)
+        if not items or any(item.type in _SHOWS_FILES for item in items):
+            return "_files"
+        if any(item.help for item in items):
+            described = "\n".join(self.format_completion(item) for item in items)
+            return f"_arguments '*: :(({described}))'"
+        # Typer's script runs `eval $(...)` unquoted: the words must hold no whitespace.
+        return "compadd -U -- " + " ".join(ansi_c_quoted(str(item.value)) for item in items)
+
+
+class FishComplete(typer_shells.FishComplete):
+    """Fish: one candidate a line (fish quotes the one it inserts); a name holding a
+    line break or a tab cannot be written in that format and is left out."""
+
+    def get_completions(self, args: list[str], incomplete: str) -> list[Any]:
+        items = super().get_completions(args, incomplete)
+        return [item for item in items if str(item.value).isprintable()]
+
+    @_safe
+    def complete(self) -> str:
+        return super().complete()
+
+
+def use_coach_shells() -> None:
+    """Make bash, zsh and fish completion use the coach's formats (called before a
+    completion request is answered)."""
+    for cls in (BashComplete, ZshComplete, FishComplete):
+        shell_completion.add_completion_class(cls, cls.name)

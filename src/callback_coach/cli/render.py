@@ -1,0 +1,394 @@
+"""Pure rendering: notes, sessions and checklists to Rich renderables and text formats."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Literal
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from callback_coach.cli.console import visible
+from callback_coach.core.answers import format_answer
+from callback_coach.core.checklist import Checklist
+from callback_coach.store.notes import own_text
+
+
+def shown(value: Any, style: str = "") -> Text:
+    """Text someone wrote (an answer, a role, a checklist's prompt), ready to print: its
+    control characters made visible (`console.visible`), and never read as Rich markup."""
+    return Text(visible(format_answer(value)), style=style)
+
+
+class PlainText:
+    """The actor's own text for the terminal, wrapped line by line (its control
+    characters made visible by `console.visible`, never read as markup).
+
+    Rich renders one Text as one string holding all its lines, then splits that string
+    with repeated `str.partition`: quadratic in its length (a 4 MB body took 17 s in
+    `coach show`). Yielding each wrapped line on its own keeps showing text linear.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        for line in visible(self.text).split("\n"):
+            for wrapped in Text(line).wrap(console, options.max_width):
+                yield from wrapped.render(console, end="\n")
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        return Text(self.text).__rich_measure__(console, options)
+
+
+def session_header(kind: str, role: str, project: str, round_label: str, date: str) -> Panel:
+    title = shown(role, "title")
+    if project:
+        title.append_text(shown(f"  ·  {project}", "bold"))
+    detail = shown(f"{round_label}  ·  {kind}  ·  {date}", "muted")
+    return Panel(Group(title, detail), expand=False, border_style="magenta")
+
+
+def answers_summary(checklists: list[Checklist], answers: dict[str, dict[str, Any]]) -> Group:
+    """Every answer of a session, grouped by checklist, for the end-of-session review."""
+    parts: list[Any] = [Text("Your answers", style="heading")]
+    for checklist in checklists:
+        table = Table(
+            title=shown(checklist.title),
+            title_justify="left",
+            show_header=False,
+            expand=True,
+            box=None,
+            padding=(0, 1),
+        )
+        table.add_column("question", style="bold", ratio=2)
+        table.add_column("answer", style="answer", ratio=3)
+        given = answers.get(checklist.id, {})
+        for question in checklist.questions:
+            answer = format_answer(given.get(question.id))
+            table.add_row(shown(question.prompt), shown(answer) if answer else Text("—", "muted"))
+        parts.append(table)
+    return Group(*parts)
+
+
+def last_round_panel(last: Any) -> Panel:
+    """What the previous round left (planning.LastRound): the "last time" panel a prep
+    opens with, and keeps one key away."""
+    table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
+    table.add_column("what", style="bold", ratio=2)
+    table.add_column("answer", style="answer", ratio=3)
+    for prompt, value in last.items:
+        table.add_row(shown(prompt), shown(value))
+    title = f"Last time: {last.round}"
+    if last.date:
+        title += f" · {last.date}"
+    if last.outcome:
+        title += f" · {last.outcome}"
+    hint = (
+        "Where the prep asks about last time, these are offered as your answers: "
+        "keep, refine or replace them."
+        if last.items
+        else "Nothing was written down about it."
+    )
+    return Panel(
+        Group(table, Text(hint, style="muted")) if last.items else Text(hint, style="muted"),
+        title=shown(title),
+        title_align="left",
+        border_style="cyan",
+    )
+
+
+# Below this many columns a role or project name is no longer readable in a table cell.
+NAME_MIN_WIDTH = 10
+# Space between two columns of the list: one blank of padding and the table's (blank)
+# column divider; there is no padding at the outer edges.
+COLUMN_GAP = 2
+
+
+def roles_table(rows: list[Any], *, total: int | None = None, width: int = 80) -> Any:
+    """`coach list` for people, fitted to `width` columns.
+
+    Role and project are never dropped: they wrap (at spaces) in their columns. When the
+    table does not fit, the least useful columns go first: the number of rounds, then the
+    date (folded under the latest round); below that, each role becomes a short block.
+    """
+    cells = [_role_cells(row) for row in rows]
+    table = None
+    for layout in _ROLE_LAYOUTS:
+        table = _fitted_table(layout, cells, width)
+        if table is not None:
+            break
+    parts: list[Any] = [table if table is not None else _role_blocks(cells)]
+    if total is not None and total > len(rows):
+        parts.append(
+            Text(f"{len(rows)} of {total} roles shown; use --all to see every one.", style="muted")
+        )
+    return Group(*parts)
+
+
+def _role_cells(row: Any) -> dict[str, str]:
+    action, round_label = row.next_action, row.next_round or ""
+    if action == "review" and round_label == row.latest_round:
+        round_label = ""  # "review" of the latest round: the Latest column says which
+    return {
+        "Role": visible(row.role),
+        "Project": visible(row.project) or "—",
+        "Rounds": str(len(row.rounds)),
+        "Latest": visible(row.latest_round),
+        "Date": row.latest_date or "—",
+        "Outcome": visible(row.outcome or "pending"),
+        "Next": visible(f"{action} {round_label}".strip()) if action else "—",
+    }
+
+
+# Columns from the widest layout to the narrowest; "A/B" is B folded under A in one cell.
+_ROLE_LAYOUTS = (
+    ("Role", "Project", "Rounds", "Latest", "Date", "Outcome", "Next"),
+    ("Role", "Project", "Latest", "Date", "Outcome", "Next"),
+    ("Role", "Project", "Latest/Date", "Outcome", "Next"),
+)
+
+
+def _fitted_table(layout: tuple[str, ...], cells: list[dict[str, str]], width: int) -> Any:
+    """The table with these columns if role and project keep a readable width, else None."""
+    from rich import box
+    from rich.cells import cell_len
+
+    def cell(row: dict[str, str], column: str) -> str:
+        return "\n".join(row[part] for part in column.split("/"))
+
+    def natural(column: str) -> int:
+        lines = [column.split("/")[0]]
+        lines += [line for row in cells for line in cell(row, column).split("\n")]
+        return max(cell_len(line) for line in lines)
+
+    fixed = {column: natural(column) for column in layout[2:]}
+    room = width - sum(fixed.values()) - COLUMN_GAP * (len(layout) - 1)
+    role, project = natural("Role"), natural("Project")
+    if room < min(role, NAME_MIN_WIDTH) + min(project, NAME_MIN_WIDTH):
+        return None
+    if role + project > room:  # share the room, giving the shorter one what it needs
+        half = room // 2
+        if role <= half:
+            project = room - role
+        elif project <= room - half:
+            role = room - project
+        else:
+            role, project = half, room - half
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        header_style="bold",
+        pad_edge=False,
+        padding=(0, COLUMN_GAP - 1, 0, 0),
+    )
+    table.add_column("Role", width=role, overflow="fold")
+    table.add_column("Project", width=project, overflow="fold")
+    for column in layout[2:]:
+        justify: Literal["right", "left"] = "right" if column == "Rounds" else "left"
+        table.add_column(column.split("/")[0], width=fixed[column], justify=justify, no_wrap=True)
+    for row in cells:
+        table.add_row(*(Text(cell(row, column)) for column in layout))
+    return table
+
+
+def _role_blocks(cells: list[dict[str, str]]) -> Group:
+    """`coach list` for a very narrow terminal: the name on one line, the rest below."""
+    from rich.padding import Padding
+
+    parts: list[Any] = []
+    for row in cells:
+        name = Text(row["Role"], style="bold")
+        if row["Project"] != "—":
+            name.append(f" · {row['Project']}")
+        rounds = "1 round" if row["Rounds"] == "1" else f"{row['Rounds']} rounds"
+        detail = f"{rounds} · latest {row['Latest']}, {row['Date']} · {row['Outcome']}"
+        if row["Next"] != "—":
+            detail += f" · next: {row['Next']}"
+        parts += [name, Padding(Text(detail), (0, 0, 0, 2))]
+    return Group(*parts)
+
+
+def drafts_lines(drafts: list[Any], now: Any) -> list[Text]:
+    """`coach list`'s unfinished sessions: a heading, then for each what it is and
+    (indented) the command that resumes it. Print them with `soft_wrap=True`: a command
+    is never broken by a newline, so it copies whole (the terminal may fold it)."""
+    from callback_coach.store.drafts import age_text
+
+    lines = [Text("Unfinished", style="heading")]
+    for draft in drafts:
+        count = draft.count()
+        line = Text("  ")
+        line.append_text(shown(draft.role, "bold"))
+        if draft.project:
+            line.append_text(shown(f" · {draft.project}"))
+        line.append_text(
+            shown(
+                f" · {draft.round} {draft.kind} · {count} answer{'s' if count != 1 else ''}"
+                f" · started {age_text(draft.started, now)}"
+            )
+        )
+        hint = draft.resume_hint()
+        lines += [line, Text("    ").append_text(shown(hint, "muted"))]
+    return lines
+
+
+def _answers_table(note: Any, titles: dict[str, str], prompts: dict[str, str]) -> Table:
+    from callback_coach.day.drill import prompt_for, title_for
+
+    table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
+    table.add_column("question", style="bold", ratio=2)
+    table.add_column("answer", style="answer", ratio=3)
+    for cid, answers in note.answers.items():
+        given = [(qid, v) for qid, v in answers.items() if format_answer(v).strip()]
+        if not given:
+            continue
+        table.add_row(shown(titles.get(cid) or title_for(cid) or cid, "heading"), "")
+        for qid, value in given:
+            label = prompts.get(f"{cid}.{qid}") or prompt_for(cid, qid) or qid
+            table.add_row(shown(label), PlainText(format_answer(value)))
+    return table
+
+
+def _earlier_outcomes(record: Any) -> list[str]:
+    """The outcomes `coach outcome` replaced on the note that holds the round's outcome."""
+    for note in (*reversed(record.reviews), *reversed(record.preps)):
+        if note.outcome:
+            value = note.meta.get("earlier_outcomes")
+            values = [value] if isinstance(value, str) else value
+            return [str(v) for v in values] if isinstance(values, list) else []
+    return []
+
+
+def timeline(role: str, project: str, rounds: list[Any], catalogue: Any) -> Group:
+    """A role round by round: what was prepared, then what happened in the room."""
+    from rich.rule import Rule
+
+    titles = {c.id: c.title for c in catalogue.checklists}
+    prompts = {f"{c.id}.{q.id}": q.prompt for c in catalogue.checklists for q in c.questions}
+    heading = shown(role, "title")
+    if project:
+        heading.append_text(shown(f"  ·  {project}", "bold"))
+    parts: list[Any] = [heading]
+    for record in rounds:
+        label = f"{record.round}"
+        if record.date:
+            label += f" · {record.date}"
+        label += f" · {record.outcome or 'pending'}"
+        earlier = _earlier_outcomes(record)
+        if earlier:
+            label += f" (was {', '.join(earlier)})"
+        parts.append(Rule(shown(label, "heading"), align="left"))
+        for kind, notes in (
+            ("Prepared", record.preps),
+            ("Drilled", record.drills),
+            ("In the room", record.reviews),
+        ):
+            for note in notes:
+                parts.append(shown(f"{kind} ({note.date or 'undated'})", "bold"))
+                parts.append(_answers_table(note, titles, prompts))
+                body = own_text(note.body)
+                if body:
+                    parts.append(
+                        Panel(
+                            PlainText(body),
+                            title="your notes",
+                            title_align="left",
+                            border_style="dim",
+                        )
+                    )
+        if not record.reviews:
+            parts.append(Text("Not reviewed yet.", style="muted"))
+    return Group(*parts)
+
+
+def search_lines(
+    hits: Iterable[tuple[Any, str, str]],
+    text: str,
+    rest: Iterable[Any] = (),
+    *,
+    muted: tuple[str, str] = ("", ""),
+    match: tuple[str, str] = ("", ""),
+) -> Iterator[str]:
+    """Matches grep-style, as lines of text (each ending in a newline): where each one is,
+    then the line with the match highlighted, then how many are shown; nothing at all when
+    there is no match (`rest` are the matches left out by a limit: only that check looks
+    at them). `muted` and `match` are the terminal codes that start and end those styles
+    ("" for none). What the actor wrote is made visible (`console.visible`) piece by
+    piece, so the highlight stays on the match. Long lines are left for the terminal to
+    wrap, and matches are written as they come: any number prints fast."""
+    import re
+
+    pattern = re.compile(re.escape(text), re.IGNORECASE)
+    start, end = match
+    count = 0
+    for summary, where, line in hits:
+        count += 1
+        pieces = []
+        at = 0
+        for found in pattern.finditer(line):
+            pieces.append(visible(line[at : found.start()]))
+            pieces.append(start + visible(found.group()) + end)
+            at = found.end()
+        pieces.append(visible(line[at:]))
+        yield f"{muted[0]}{_search_place(summary, where)}{muted[1]}\n  {''.join(pieces)}\n"
+    if count or any(True for _ in rest):
+        yield f"{muted[0]}{count} {'match' if count == 1 else 'matches'}{muted[1]}\n"
+
+
+def _search_place(summary: Any, where: str) -> str:
+    place = summary.role + (f" ({summary.project})" if summary.project else "")
+    return visible(f"{place} · {summary.round} · {summary.kind} · {where}").replace("\n", " ")
+
+
+def checklist_row(checklist: Checklist) -> dict[str, Any]:
+    """A checklist as `coach checklists list` shows it (and as its JSON holds it)."""
+    return {
+        "id": checklist.id,
+        "title": checklist.title,
+        "phase": checklist.phase,
+        "questions": len(checklist.questions),
+        "source": "built-in" if checklist.builtin else str(checklist.source),
+    }
+
+
+def checklists_table(checklists: Sequence[Checklist]) -> Table:
+    from rich import box
+
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    table.add_column("ID", no_wrap=True)
+    for name in ("Title", "Phase", "Questions", "Source"):
+        table.add_column(name, overflow="fold")
+    for checklist in checklists:
+        row = checklist_row(checklist)
+        table.add_row(*(shown(row[key]) for key in ("id", "title", "phase", "questions", "source")))
+    return table
+
+
+def checklist_detail(checklist: Checklist) -> Group:
+    """One checklist's questions: prompt, id, type and choices, and why it matters."""
+    parts: list[Any] = [
+        shown(
+            f"{checklist.title}  ({checklist.id}, {checklist.phase}, version {checklist.version})",
+            "title",
+        )
+    ]
+    if checklist.intro:
+        parts.append(shown(checklist.intro, "muted"))
+    for number, q in enumerate(checklist.questions, start=1):
+        line = Text(f"{number}. ", style="bold")
+        line.append_text(shown(q.prompt, "bold"))
+        detail = q.type
+        if q.choices:
+            detail += ": " + " / ".join(q.choices)
+        if q.type == "scale":
+            detail += f" {q.min}–{q.max}"
+        if q.required:
+            detail += ", required"
+        line.append_text(shown(f"  [{q.id} · {detail}]", "muted"))
+        parts += [Text(), line]
+        if q.help:
+            parts.append(shown(f"   {q.help}", "help"))
+    return Group(*parts)

@@ -1,0 +1,1 @@
+"""The coaching core: checklists, answers, sessions, planning, rounds, the Coach."""

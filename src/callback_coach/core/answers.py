@@ -1,0 +1,343 @@
+"""Answer values: checking them against a question's type, and reading answers files.
+
+The same rules apply everywhere an answer comes from: a prompt, an answers file, `--set`,
+a checklist default, or a default carried over from an earlier round.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from callback_coach.errors import AnswersError, NotFoundError
+from callback_coach.store import yamlio
+
+if TYPE_CHECKING:
+    from callback_coach.core.checklist import Checklist, Question
+
+Answers = dict[str, dict[str, Any]]
+
+# Every character that starts a new line for Python's str.splitlines, YAML, or an editor:
+# \n, \r, \v, \f, the file/group/record separators, NEL, and the Unicode line and
+# paragraph separators.
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def has_line_break(text: str) -> bool:
+    """True when `text` holds anything a reader could take as the start of a new line."""
+    return _LINE_BREAK.search(text) is not None
+
+
+def check_value(question: Question, value: Any) -> Any:
+    """Return `value` as stored for `question`, or raise ValueError saying what is wrong.
+
+    `None` means "not answered" and is returned as is.
+    """
+    if value is None:
+        return None
+    kind = question.type
+    if kind in ("text", "long_text"):
+        if not isinstance(value, str):
+            raise ValueError(f"expected text, got {_describe(value)} (quote it)")
+        reason = yamlio.bad_text(value)
+        if reason:
+            raise ValueError(f"{reason}: was it typed in another encoding than UTF-8?")
+        if kind == "text" and has_line_break(value):
+            one_line = value.strip()
+            if has_line_break(one_line):
+                raise ValueError("expected one line of text")
+            # Line breaks only around the text (a YAML block, a pasted line): drop them,
+            # so no export shows a stray empty line.
+            return one_line
+        return value
+    if kind == "confirm":
+        if not isinstance(value, bool):
+            raise ValueError(f"expected true or false, got {_describe(value)}")
+        return value
+    if kind == "select":
+        if not isinstance(value, str) or value not in question.choices:
+            raise ValueError(f"{yamlio.shown(value)} is not one of: {', '.join(question.choices)}")
+        return value
+    if kind == "multiselect":
+        items = value if isinstance(value, (list, tuple)) else None
+        if items is None:
+            raise ValueError(f"expected a list of choices, got {_describe(value)}")
+        bad = [v for v in items if not isinstance(v, str) or v not in question.choices]
+        if bad:
+            raise ValueError(
+                f"{', '.join(yamlio.shown(b) for b in bad[:5])} not among: {', '.join(question.choices)}"
+            )
+        if len(set(items)) != len(items):
+            raise ValueError("a choice is listed twice")
+        return list(items)
+    if kind == "scale":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"expected a whole number, got {_describe(value)}")
+        low, high = question.min, question.max
+        if low is not None and high is not None and not low <= value <= high:
+            raise ValueError(f"{value} is outside {low}..{high}")
+        return value
+    raise ValueError(f"unknown question type {kind!r}")
+
+
+def format_answer(value: Any) -> str:
+    """An answer as a person reads it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def json_safe(value: Any) -> Any:
+    """`value` (as read from YAML) as plain JSON data: dates as ISO text, bytes as base64,
+    sets as lists, non-finite numbers as text, every key as text."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((json_safe(v) for v in value), key=str)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        import base64
+
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+def is_answered(value: Any) -> bool:
+    """True when a value counts as an answer for the `required` rule."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, (list, tuple)):
+        return bool(value)
+    return True
+
+
+def parse_text_value(question: Question, text: str) -> Any:
+    """Turn a command-line string (`--set c.q=TEXT`) into a value for `question`."""
+    kind = question.type
+    if kind in ("text", "long_text", "select"):
+        return check_value(question, text)
+    if kind == "confirm":
+        lowered = text.strip().lower()
+        if lowered in ("y", "yes", "true", "1", "on"):
+            return True
+        if lowered in ("n", "no", "false", "0", "off"):
+            return False
+        raise ValueError(f"expected yes or no, got {yamlio.shown(text)}")
+    if kind == "multiselect":
+        items = [part.strip() for part in text.split(",") if part.strip()]
+        return check_value(question, items)
+    if kind == "scale":
+        try:
+            number = int(text.strip())
+        except ValueError:
+            raise ValueError(f"expected a whole number, got {yamlio.shown(text)}") from None
+        return check_value(question, number)
+    raise ValueError(f"unknown question type {kind!r}")
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"a number ({yamlio.shown(value)})"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def load_answers_text(text: str, source: str) -> Answers:
+    """Read an answers document (YAML or JSON): checklist id -> question id -> value.
+
+    A whole note's front matter is accepted too: its `answers` mapping is used. Every
+    problem (a key written twice, a key that is not text, text that is not valid Unicode,
+    a wrong shape) is listed in one AnswersError.
+    """
+    if text.lstrip().startswith(("{", "[")):
+        data, problems = _load_json(text, source)
+    else:
+        try:
+            document = yamlio.load(text)
+        except yamlio.ReadError as exc:
+            raise AnswersError(_where(source, exc)) from None
+        data = document.value
+        problems = [
+            f"{source}:{line}: key {yamlio.shown(key)} is written twice"
+            for line, key in document.duplicates
+        ]
+    if data is None:
+        data = {}
+    if isinstance(data, dict) and isinstance(data.get("answers"), dict):
+        data = data["answers"]
+    if not isinstance(data, dict) or not all(
+        isinstance(v, dict) or v is None for v in data.values()
+    ):
+        raise AnswersError(
+            f"{source}: answers must be a mapping of checklist id to a mapping of question id to answer"
+        )
+    for cid, values in data.items():
+        if not isinstance(cid, str):
+            problems.append(f"{source}: checklist id {yamlio.shown(cid)} is not text (quote it)")
+        for qid in values or {}:
+            if not isinstance(qid, str):
+                problems.append(
+                    f"{source}: {cid}: question id {yamlio.shown(qid)} is not text (quote it)"
+                )
+    if problems:
+        noun = "problem" if len(problems) == 1 else "problems"
+        raise AnswersError(f"{len(problems)} {noun} with {source}", details=problems)
+    return {cid: dict(values or {}) for cid, values in data.items()}
+
+
+def _load_json(text: str, source: str) -> tuple[Any, list[str]]:
+    """JSON answers, with the problems YAML's reader would also find: keys written twice,
+    nesting too deep, numbers too long, text that is not valid Unicode (a lone `\\ud800`)."""
+    problems: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        for key, value in items:
+            if key in mapping:
+                problems.append(f"{source}: key {yamlio.shown(key)} is written twice")
+            mapping[key] = value
+        return mapping
+
+    def whole_number(digits: str) -> int:
+        if len(digits) > yamlio.MAX_INT_DIGITS:
+            raise AnswersError(f"{source}: a number with more than {yamlio.MAX_INT_DIGITS} digits")
+        return int(digits)
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs, parse_int=whole_number)
+    except json.JSONDecodeError as exc:
+        raise AnswersError(f"{source}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise AnswersError(f"{source}: nested too deeply") from None
+    # Depth and text, walked without recursion.
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        if depth > yamlio.MAX_DEPTH:
+            raise AnswersError(f"{source}: nested more than {yamlio.MAX_DEPTH} levels deep")
+        if isinstance(value, str):
+            reason = yamlio.bad_text(value)
+            if reason:
+                problems.append(f"{source}: {where or 'a value'}: {reason}")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                reason = yamlio.bad_text(key)
+                if reason:
+                    problems.append(f"{source}: a key: {reason}")
+                stack.append((item, f"{where}.{key}" if where else key, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, where, depth + 1) for item in value)
+    return data, problems
+
+
+def validate_answers(
+    checklists: Iterable[Checklist],
+    given: Mapping[str, Mapping[str, Any]],
+    *,
+    source: str = "answers",
+    require_complete: bool = True,
+) -> Answers:
+    """Check `given` against `checklists`; return the cleaned answers or raise listing all problems.
+
+    Unknown checklist or question ids, wrongly typed values, choices that are not offered,
+    and (with `require_complete`) required questions left without an answer are problems.
+    """
+    checklists = list(checklists)
+    by_id = {c.id: c for c in checklists}
+    problems: list[str] = []
+    cleaned: Answers = {c.id: {} for c in checklists}
+    invalid: set[tuple[str, str]] = set()
+    for cid, values in given.items():
+        checklist = by_id.get(cid)
+        if checklist is None:
+            problems.append(
+                f"{source}: unknown checklist {yamlio.shown(cid)} (this session uses: {', '.join(by_id) or 'none'})"
+            )
+            continue
+        for qid, value in values.items():
+            question = checklist.question(str(qid))
+            if question is None:
+                problems.append(f"{source}: {cid}.{qid}: unknown question")
+                continue
+            try:
+                cleaned[cid][question.id] = check_value(question, value)
+            except ValueError as exc:
+                problems.append(f"{source}: {cid}.{qid}: {exc}")
+                invalid.add((cid, question.id))
+    if require_complete:
+        for checklist in checklists:
+            for question in checklist.questions:
+                if (checklist.id, question.id) in invalid:
+                    continue
+                if question.required and not is_answered(cleaned[checklist.id].get(question.id)):
+                    problems.append(
+                        f"{source}: {checklist.id}.{question.id}: required, but no answer"
+                    )
+    if problems:
+        noun = "problem" if len(problems) == 1 else "problems"
+        raise AnswersError(f"{len(problems)} {noun} with the answers", details=problems)
+    return cleaned
+
+
+def read_answers(spec: str) -> tuple[dict[str, dict[str, Any]], str]:
+    """Answers from `spec`: a YAML or JSON file's path, or `-` for standard input.
+
+    At most `yamlio.MAX_BYTES` are read (more is a problem, and the rest is never read),
+    decoded as strict UTF-8. Returns the answers and the name to use for them in messages.
+    """
+    if spec == "-":
+        source = "<stdin>"
+        if sys.stdin is None:  # started with standard input closed
+            raise NotFoundError("cannot read the answers: standard input is closed")
+        try:
+            stream = getattr(sys.stdin, "buffer", None)
+            if stream is not None:
+                data = yamlio.read_limited(stream)
+            else:  # a text stream (an embedding program's): held to the same limit
+                text = sys.stdin.read(yamlio.MAX_BYTES + 1)
+                data = text.encode("utf-8", "surrogatepass")
+                if len(text) > yamlio.MAX_BYTES:
+                    raise yamlio.ReadError(f"larger than {yamlio.MAX_BYTES} characters")
+            return load_answers_text(yamlio.decode(data), source), source
+        except yamlio.ReadError as exc:
+            raise AnswersError(_where(source, exc)) from None
+        except OSError as exc:
+            raise NotFoundError(f"cannot read standard input: {exc.strerror or exc}") from None
+    path = Path(spec).expanduser()
+    try:
+        with path.open("rb") as handle:
+            data = yamlio.read_limited(handle)
+        text = yamlio.decode(data)
+    except FileNotFoundError:
+        raise NotFoundError(f"answers file not found: {path}") from None
+    except yamlio.ReadError as exc:
+        raise AnswersError(_where(str(path), exc)) from None
+    except OSError as exc:
+        raise NotFoundError(f"cannot read answers file {path}: {exc.strerror or exc}") from None
+    return load_answers_text(text, str(path)), str(path)
+
+
+def _where(source: str, exc: yamlio.ReadError) -> str:
+    return f"{source}:{exc.line}: {exc.message}" if exc.line else f"{source}: {exc.message}"

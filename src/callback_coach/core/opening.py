@@ -1,0 +1,109 @@
+"""What a session asks before its first question, through the asker: resume a draft left
+in another project, add to a round still to come or start a new one, the path through a
+prep, and the callback's day. The wording lives here; the decisions are the caller's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from typing import Any
+
+from callback_coach.cli.asker import Asker
+from callback_coach.core.checklist import Catalogue, Checklist, Question
+from callback_coach.core.session import Notice, SessionPlan
+
+SAME_ROUND, NEW_ROUND, NEW_SESSION = "same", "new", "new-session"
+
+DATE_QUESTION = Question(
+    id="date",
+    prompt="When is the callback?",
+    help="The note is filed under that day: tomorrow, fri, +3 or 2026-11-26.",
+    type="text",
+    required=True,
+)
+# The form the day is asked in: a scripted asker answers it as "callback.date".
+DATE_FORM = Checklist(
+    id="callback", title="Callback", phase="prep", version=1, questions=(DATE_QUESTION,)
+)
+
+
+def offer_other_draft(
+    kind: str, role: str, project: str, others: list[Any], asker: Asker
+) -> Any | None:
+    """Offer the unfinished sessions of `role` left in other projects (or without one);
+    the draft to resume, or None to start a new session in `project`."""
+    if not others:
+        return None
+    from callback_coach.store.drafts import age_text
+
+    now = dt.datetime.now(dt.timezone.utc)
+    options = []
+    for number, draft in enumerate(others):
+        count = draft.count()
+        where = repr(draft.project) if draft.project else "no project"
+        answers = f"{count} answer{'s' if count != 1 else ''}"
+        options.append(
+            (
+                str(number),
+                f"Resume {draft.round} ({where}, {answers}, started {age_text(draft.started, now)})",
+            )
+        )
+    here = repr(project) if project else "no project"
+    options.append((NEW_SESSION, f"Start a new {kind} ({here})"))
+    message = (
+        f"{role} has an unfinished {kind} elsewhere. Resume it?"
+        if len(others) == 1
+        else f"{role} has {len(others)} unfinished {kind}s elsewhere. Resume one?"
+    )
+    choice = asker.choose(message, options, default="0")
+    return None if choice == NEW_SESSION else others[int(choice)]
+
+
+def same_round(role: str, upcoming: Any, new: str, today: dt.date, asker: Asker) -> bool:
+    """Ask whether a prep adds to `upcoming` (a round still to come) or starts `new`."""
+    from callback_coach.core.dates import describe
+
+    when = upcoming.date
+    with contextlib.suppress(ValueError):
+        when = describe(dt.date.fromisoformat(upcoming.date), today)
+    choice = asker.choose(
+        f"{role}'s {upcoming.round} is prepared for {when} and not reviewed yet.",
+        [
+            (SAME_ROUND, f"Add to your {upcoming.round} prep for {when}"),
+            (NEW_ROUND, f"This is a new round ({new})"),
+        ],
+        default=SAME_ROUND,
+    )
+    return choice == SAME_ROUND
+
+
+def ask_path(plan: SessionPlan, catalogue: Catalogue, asker: Asker) -> tuple[str, list[str] | None]:
+    """Ask how much time there is: the full prep, the quick prep, or one checklist (then
+    which); the path and the checklist chosen."""
+    from callback_coach.core.prep_paths import CHECKLIST, FULL, checklist_menu, path_menu
+
+    path = asker.choose(
+        "How much time do you have?", path_menu(catalogue, plan.extra), default=FULL
+    )
+    if path != CHECKLIST:
+        return path, None
+    return path, [asker.choose("Which checklist?", checklist_menu(catalogue, plan.extra))]
+
+
+def ask_date(plan: SessionPlan, today: dt.date, asker: Asker) -> None:
+    """Ask the callback's day, typed as --date takes it (the plan's date offered, as
+    "tomorrow" or "today" when it is); asked again until it is a day."""
+    from callback_coach.core.inputs import parse_date
+    from callback_coach.errors import UsageError
+
+    offered = {today.isoformat(): "today", (today + dt.timedelta(days=1)).isoformat(): "tomorrow"}
+    default: Any = offered.get(plan.date, plan.date)
+    while True:
+        answer = asker.ask(DATE_FORM, DATE_QUESTION, default)
+        try:
+            plan.date = parse_date(str(answer or ""), today)
+            return
+        except UsageError as exc:
+            asker.show(Notice(str(exc), "error"))
+            default = answer

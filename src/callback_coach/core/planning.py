@@ -1,0 +1,360 @@
+"""Planning a prep or a review: everything a session needs before its first question (the
+role and project, the round and its date, the path and its checklists, and what the
+previous round left). Running the plan is running.py's job.
+
+Each function takes the coach (a `home.Home`) first: `workflow.Coach` has the public ones
+as methods.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from callback_coach.cli.asker import Asker
+from callback_coach.core import opening
+from callback_coach.core.answers import is_answered
+from callback_coach.core.checklist import Checklist
+from callback_coach.core.history import (
+    RoundRecord,
+    open_round,
+    previous_round,
+    round_to_review,
+    rounds_of,
+    same_name,
+)
+from callback_coach.core.home import Home
+from callback_coach.core.inputs import check_outcome, check_round, parse_date
+from callback_coach.core.prep_paths import closing_checklists, prep_checklists
+from callback_coach.core.round_labels import next_round
+from callback_coach.core.session import SessionPlan, is_given
+from callback_coach.errors import UsageError
+from callback_coach.store.drafts import Draft
+from callback_coach.store.index import NoteSummary
+from callback_coach.store.notes import Note
+
+# What the person chose for an unfinished draft of the plan's role and round
+# (SessionPlan.draft_choice).
+RESUME, RESTART = "resume", "restart"
+# Front-matter keys that describe the job rather than the round: they carry forward.
+STABLE_KEYS = ("medium", "casting_office", "people_met")
+
+
+@dataclass
+class CarryOver:
+    """What the previous round left for this one."""
+
+    record: RoundRecord[Note]  # with full notes
+    defaults: dict[str, Any]
+    # (source question prompt, answer) pairs, in the order the recall checklist asks them.
+    items: list[tuple[str, Any]]
+
+
+@dataclass
+class LastRound:
+    """What the previous round's review (then prep) said, for the "last time" panel a
+    prep opens with: plain data; render.last_round_panel draws it."""
+
+    round: str
+    date: str
+    outcome: str | None
+    # (question, answer) pairs: the earlier answers the checklists `recall`, in order.
+    items: list[tuple[str, Any]]
+
+
+def plan_prep(
+    coach: Home,
+    role: str,
+    *,
+    project: str | None = None,
+    round_label: str | None = None,
+    date: str | None = None,
+    checklist_ids: list[str] | None = None,
+    path: str | None = None,
+    choose_project: Callable[[list[str]], str] | None = None,
+    asker: Asker | None = None,
+) -> SessionPlan:
+    """Everything a prep needs before the first question: the round, its date, the
+    project, the path and its checklists, and what the previous round left (defaults,
+    the "last time" data, stable details).
+
+    `path` is "full" or "quick" (None: the full path, or with `checklist_ids` the
+    checklists chosen; an unfinished draft's path when one is resumed). With an
+    `asker`, the coach asks what it cannot know: whether to resume a draft left in
+    another project, whether this prep adds to a round still to come or starts a new
+    one, and (when the session starts) the path and the date. Without one it stays in
+    a round still to come, takes the full path, and dates the note today.
+    """
+    from callback_coach.core.prep_paths import CHECKLIST, FULL, QUICK, path_of_draft
+
+    asked_path = path is None and not checklist_ids
+    if path not in (None, FULL, QUICK):
+        raise UsageError(f"path {path!r} is not one of: {FULL}, {QUICK}")
+    if path == FULL and checklist_ids:
+        raise UsageError("--full runs every checklist: leave out --checklist (or --full)")
+    coach.select_checklists("prep", checklist_ids)  # an unknown id stops here, first
+    plan, rounds, draft, same_round = _plan(
+        coach,
+        "prep",
+        role,
+        project,
+        round_label,
+        date,
+        choose_project,
+        asker,
+        default_round=lambda rounds: next_round([r.round for r in rounds if r.held]),
+    )
+    previous = previous_round(rounds, plan.round)
+    if previous is not None:
+        carry = carry_over(coach, previous, prep_checklists(coach.catalogue()))
+        plan.defaults.update(carry.defaults)
+        plan.extra.update(_stable_details(carry.record))
+        record = carry.record
+        plan.last_round = LastRound(record.round, record.date, record.outcome, carry.items)
+    if path is None and not checklist_ids and draft is not None:
+        path, checklist_ids = path_of_draft(draft)  # resumed as it was started
+    elif path is None:
+        path = CHECKLIST if checklist_ids else FULL
+    set_path(coach, plan, path, None if path == FULL else checklist_ids)
+    plan.ask_date = asker is not None and date is None and draft is None and not same_round
+    plan.ask_path = asker is not None and asked_path and draft is None
+    this_round = next((r for r in rounds if r.round == plan.round and r.preps), None)
+    if this_round is not None:
+        # A second prep of a round starts from the first one's answers.
+        loaded = coach.load(this_round.preps[-1:])
+        first = loaded[0] if loaded else None
+        closing = {c.id for c in closing_checklists(coach.catalogue())}
+        if first is not None:
+            for cid, values in first.answers.items():
+                if cid in closing:
+                    continue  # the closing check is answered afresh each time
+                for qid, value in values.items():
+                    if is_given(value):
+                        plan.defaults[f"{cid}.{qid}"] = value
+            plan.extra.update(_stable_details(RoundRecord(plan.round, [first], [])))
+    return plan
+
+
+def plan_review(
+    coach: Home,
+    role: str,
+    *,
+    project: str | None = None,
+    round_label: str | None = None,
+    date: str | None = None,
+    outcome: str | None = None,
+    checklist_ids: list[str] | None = None,
+    choose_project: Callable[[list[str]], str] | None = None,
+    asker: Asker | None = None,
+) -> SessionPlan:
+    """A review of one round: by default the latest round prepared but not reviewed,
+    dated as that round (the day of the room). With an `asker`, a review left
+    unfinished in another project is offered."""
+    checklists = coach.select_checklists("review", checklist_ids)
+    plan, rounds, _, _ = _plan(
+        coach,
+        "review",
+        role,
+        project,
+        round_label,
+        date,
+        choose_project,
+        asker,
+        # The latest round prepared but not reviewed; else the latest round there is.
+        default_round=lambda rounds: (
+            round_to_review(rounds) or (rounds[-1].round if rounds else next_round([]))
+        ),
+    )
+    plan.checklists = checklists
+    record = next((r for r in rounds if r.round == plan.round), None)
+    if record is not None and record.latest_prep is not None:
+        plan.extra["prep_note"] = record.latest_prep.file
+    if record is not None:
+        plan.extra.update(
+            _stable_details(RoundRecord(record.round, coach.load(record.preps[-1:]), []))
+        )
+    if outcome is not None:
+        plan.extra["outcome"] = check_outcome(outcome)
+    else:
+        plan.ask_outcome = True
+    return plan
+
+
+def set_path(coach: Home, plan: SessionPlan, path: str, chosen: list[str] | None) -> None:
+    """Give a prep plan the checklists of a path: "full", "quick" (the `quick`
+    questions, of the `chosen` checklists if any) or "checklist" (the `chosen` ones);
+    each ends with the closing check (see prep_paths.apply_path)."""
+    from callback_coach.core.prep_paths import apply_path
+
+    picked = coach.select_checklists("prep", chosen) if chosen else None
+    # A role's first round (no last round) asks about the first audition instead.
+    first_round = plan.kind == "prep" and plan.last_round is None
+    apply_path(plan, coach.catalogue(), path, picked, first_round=first_round)
+
+
+def carry_over(
+    coach: Home, previous: RoundRecord[NoteSummary], checklists: list[Checklist]
+) -> CarryOver:
+    """Defaults for `recall` questions from the previous round's review, then prep."""
+    record = RoundRecord(previous.round, coach.load(previous.preps), coach.load(previous.reviews))
+    sources = [n for n in (record.latest_review, record.latest_prep) if n is not None]
+    catalogue = coach.catalogue()
+    defaults: dict[str, Any] = {}
+    items: list[tuple[str, Any]] = []
+    seen: set[str] = set()
+    for checklist in checklists:
+        for question in checklist.questions:
+            for ref in question.recall:
+                cid, qid = ref.split(".", 1)
+                value = next(
+                    (
+                        n.answers.get(cid, {}).get(qid)
+                        for n in sources
+                        if is_answered(n.answers.get(cid, {}).get(qid))
+                    ),
+                    None,
+                )
+                if value is None:
+                    continue
+                defaults.setdefault(f"{checklist.id}.{question.id}", value)
+                if ref not in seen:
+                    seen.add(ref)
+                    source = catalogue.get(cid)
+                    source_q = source.question(qid) if source else None
+                    items.append((source_q.prompt if source_q else ref, value))
+                break
+    return CarryOver(record, defaults, items)
+
+
+def _plan(
+    coach: Home,
+    kind: str,
+    role: str,
+    project: str | None,
+    round_label: str | None,
+    date: str | None,
+    choose_project: Callable[[list[str]], str] | None,
+    asker: Asker | None,
+    *,
+    default_round: Callable[[list[RoundRecord[NoteSummary]]], str],
+) -> tuple[SessionPlan, list[RoundRecord[NoteSummary]], Draft | None, bool]:
+    """What prep and review share: role and project, a draft left in another project
+    (offered through `asker`), the round (given, an unfinished draft's, a prep's round
+    still to come, or `default_round`), and the date.
+
+    Returns the plan, the role's rounds, the draft this session would resume, and
+    whether the round is a prep's round still to come (same round)."""
+    role, project_name, mine = coach.role_and_project(role, project, choose_project, kind)
+    adopted = None
+    if asker is not None:
+        # With --round (as a resume hint gives it), only a draft of that round is offered.
+        wanted = check_round(round_label) if round_label is not None else None
+        others = [
+            d
+            for d in coach.drafts.find(kind, role, None, wanted)
+            if not same_name(d.project, project_name)
+        ]
+        adopted = opening.offer_other_draft(kind, role, project_name, others, asker)
+        if adopted is not None and adopted.project:
+            role, project_name, mine = coach.role_and_project(
+                adopted.role, adopted.project, None, kind
+            )
+    rounds = rounds_of(mine)
+    same_round = False
+    if round_label is not None:
+        chosen = check_round(round_label)
+    elif adopted is not None:
+        chosen = adopted.round
+    else:
+        drafts = coach.drafts.find(kind, role, project_name, None)
+        if drafts:
+            chosen = drafts[0].round
+        else:
+            chosen = default_round(rounds)
+            upcoming = open_round(rounds, coach.day().isoformat()) if kind == "prep" else None
+            if upcoming is not None:
+                same_round = asker is None or opening.same_round(
+                    role, upcoming, chosen, coach.day(), asker
+                )
+                chosen = upcoming.round if same_round else chosen
+    role, project_name = _draft_spelling(coach, kind, role, project_name, chosen, mine)
+    if adopted is not None:
+        draft: Draft | None = adopted
+    else:
+        found = coach.drafts.find(kind, role, project_name, chosen)
+        draft = found[0] if found else None
+    record = next((r for r in rounds if r.round == chosen and r.held), None)
+    plan = SessionPlan(
+        kind=kind,
+        role=role,
+        project=project_name,
+        round=chosen,
+        date=_session_date(coach, kind, draft, record, date, guess=asker is not None),
+        checklists=[],
+    )
+    if adopted is not None:
+        plan.draft_choice = RESUME
+        if adopted.project != project_name:
+            plan.adopt_draft = adopted
+    return plan, rounds, draft, same_round
+
+
+def _session_date(
+    coach: Home,
+    kind: str,
+    draft: Draft | None,
+    record: RoundRecord[NoteSummary] | None,
+    date: str | None,
+    *,
+    guess: bool = False,
+) -> str:
+    """--date if given; else the date of the unfinished draft being resumed; else the
+    date of the round when it has notes already; else tomorrow for a prep that will
+    ask (the night before is the usual time to prepare), today otherwise."""
+    today = coach.day()
+    if date is not None:
+        return parse_date(date, today)
+    if draft is not None:
+        try:
+            return parse_date(draft.date, today)
+        except UsageError:
+            coach.warn(
+                f"the unfinished {kind}'s date {draft.date!r} is not a valid "
+                "YYYY-MM-DD date: using today's (or give --date)"
+            )
+            return today.isoformat()
+    if record is not None and record.date:
+        return record.date
+    if guess and kind == "prep":
+        return (today + dt.timedelta(days=1)).isoformat()
+    return today.isoformat()
+
+
+def _draft_spelling(
+    coach: Home, kind: str, role: str, project: str, round_label: str, mine: list[NoteSummary]
+) -> tuple[str, str]:
+    """Keep the spelling the actor first used, when the role is only known from a draft."""
+    if mine:
+        return role, project
+    for draft in coach.drafts.find(kind, role, project, round_label):
+        return draft.role, draft.project or project
+    return role, project
+
+
+def _stable_details(record: RoundRecord[Note]) -> dict[str, Any]:
+    """Job details from a round's notes that carry into the next note."""
+    details: dict[str, Any] = {}
+    for note in (*record.preps, *record.reviews):
+        for key in STABLE_KEYS:
+            if note.meta.get(key) not in (None, "", []):
+                details[key] = note.meta[key]
+    review = record.latest_review
+    who = review.answers.get("after-the-room", {}).get("who-was-there") if review else None
+    if isinstance(who, str) and who.strip():
+        people = list(details.get("people_met") or [])
+        if who.strip() not in people:
+            people.append(who.strip())
+        details["people_met"] = people
+    return details

@@ -1,0 +1,179 @@
+"""The paths through a prep: the full prep, the quick prep, or checklists you choose; the
+closing check at the end of each; and how long each takes.
+
+A path is data, not code: the quick path is every question marked `quick: true` in the
+checklist files (the actor's own included), and the closing check is every checklist
+marked `closing: true`. The estimates come from the questions a path asks, at the
+seconds per answer below.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from callback_coach.core.checklist import Catalogue, Checklist, Question
+from callback_coach.core.session import SessionPlan, condition_holds
+from callback_coach.errors import NotFoundError, UsageError
+
+FULL, QUICK, CHECKLIST = "full", "quick", "checklist"
+PATHS = (FULL, QUICK, CHECKLIST)
+
+# Seconds an answer takes when given with care, by question type: the one table behind
+# every estimate ("Quick prep · 9 questions · about 8 min"). A sentence to think and type
+# takes the longest; a yes/no or a number on a scale the least.
+SECONDS_PER_ANSWER = {
+    "text": 45,
+    "long_text": 90,
+    "confirm": 10,
+    "select": 15,
+    "multiselect": 20,
+    "scale": 10,
+}
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """How many questions a path asks and about how long they take."""
+
+    questions: int
+    minutes: int
+
+    def __str__(self) -> str:
+        noun = "question" if self.questions == 1 else "questions"
+        return f"{self.questions} {noun} · about {self.minutes} min"
+
+
+def estimate(questions: Iterable[Question], details: dict[str, Any] | None = None) -> Estimate:
+    """The questions that will be asked (a `when` is judged on the details known before
+    the first answer) and their time in whole minutes, rounded up (at least 1)."""
+    asked = [q for q in questions if condition_holds(q.when, {}, details or {})]
+    seconds = sum(SECONDS_PER_ANSWER.get(q.type, 45) for q in asked)
+    return Estimate(len(asked), max(1, math.ceil(seconds / 60)))
+
+
+def prep_checklists(catalogue: Catalogue) -> list[Checklist]:
+    """Every checklist a full prep runs, in order (the closing check aside)."""
+    return [c for c in catalogue.for_phase("prep") if not c.closing]
+
+
+def closing_checklists(catalogue: Catalogue) -> list[Checklist]:
+    """The closing checks (`closing: true`): they end every prep."""
+    return [c for c in catalogue.for_phase("prep") if c.closing]
+
+
+def first_round_version(checklist: Checklist) -> Checklist:
+    """The checklist as a role's first round asks it: `first_prompt` for `prompt`."""
+    if not any(q.first_prompt for q in checklist.questions):
+        return checklist
+    questions = tuple(
+        replace(q, prompt=q.first_prompt) if q.first_prompt else q for q in checklist.questions
+    )
+    return replace(checklist, questions=questions)
+
+
+def quick_version(checklist: Checklist) -> Checklist | None:
+    """The checklist with only its `quick` questions; None when it has none."""
+    questions = tuple(q for q in checklist.questions if q.quick)
+    return replace(checklist, questions=questions) if questions else None
+
+
+def closing_version(closing: Checklist, chosen: Iterable[str] | None) -> Checklist | None:
+    """The closing check for a session of the `chosen` checklists: only the questions
+    that go back to one of them (every question when `chosen` is None); None when none
+    does."""
+    if chosen is None:
+        return closing
+    wanted = set(chosen)
+    questions = tuple(q for q in closing.questions if q.revisit in wanted)
+    return replace(closing, questions=questions) if questions else None
+
+
+def path_checklists(
+    prep: list[Checklist], closing: list[Checklist], path: str, chosen: list[str] | None
+) -> list[Checklist]:
+    """The checklists a prep runs on `path`: `prep` (the normal checklists, or those
+    chosen) each cut to its quick questions on the quick path, then the closing check
+    (with chosen checklists, only its questions that go back to one of them)."""
+    body = [c for c in (quick_version(c) for c in prep) if c is not None] if path == QUICK else prep
+    ids = None if chosen is None else [c.id for c in prep]
+    ending = [c for c in (closing_version(c, ids) for c in closing) if c is not None]
+    return [*body, *ending]
+
+
+def path_estimates(
+    prep: list[Checklist], closing: list[Checklist], details: dict[str, Any]
+) -> dict[str, Estimate]:
+    """The full and quick paths' estimates (the closing check included)."""
+    return {
+        path: estimate(
+            (q for c in path_checklists(prep, closing, path, None) for q in c.questions), details
+        )
+        for path in (FULL, QUICK)
+    }
+
+
+def path_of_draft(draft: Any) -> tuple[str, list[str] | None]:
+    """The path and chosen checklists an unfinished prep was started with (the full path
+    for a draft from before paths, or one that no longer says which checklists)."""
+    kept = draft.extra.get("path")
+    path = kept if kept in PATHS else FULL
+    chosen = draft.chosen
+    if path == CHECKLIST and not chosen:
+        return FULL, None
+    return path, chosen
+
+
+def apply_path(
+    plan: SessionPlan,
+    catalogue: Catalogue,
+    path: str,
+    picked: list[Checklist] | None,
+    *,
+    first_round: bool,
+) -> None:
+    """Give a prep plan the checklists of a path: full, quick (the `quick` questions, of
+    the `picked` checklists if any) or checklist (the `picked` ones); each ends with the
+    closing check. Raises NotFoundError for a path with no question at all."""
+    if path not in PATHS:
+        raise UsageError(f"path {path!r} is not one of: {', '.join(PATHS)}")
+    if path == CHECKLIST and not picked:
+        raise UsageError("choose at least one checklist")
+    chosen = [c.id for c in picked] if picked else None
+    body = [c for c in (picked or prep_checklists(catalogue)) if not c.closing]
+    checklists = path_checklists(body, closing_checklists(catalogue), path, chosen)
+    named = [c for c in picked or () if c.closing]  # a closing check asked for by name
+    if named:
+        checklists = [c for c in checklists if not c.closing] + named
+    if not checklists:
+        where = ", ".join(chosen) if chosen else "the prep checklists"
+        raise NotFoundError(
+            f"no question is marked quick: true in {where}"
+            if path == QUICK
+            else "no prep checklists are available"
+        )
+    if first_round:
+        checklists = [first_round_version(c) for c in checklists]
+    plan.checklists = checklists
+    plan.chosen = chosen
+    plan.extra["path"] = path
+
+
+def path_menu(catalogue: Catalogue, details: dict[str, Any]) -> list[tuple[str, str]]:
+    """The paths a prep offers, each with its honest estimate (the quick path only when
+    some question is marked quick)."""
+    estimates = path_estimates(prep_checklists(catalogue), closing_checklists(catalogue), details)
+    options = [(FULL, f"Full prep · {estimates[FULL]}")]
+    if estimates[QUICK].questions:
+        options.append((QUICK, f"Quick prep · {estimates[QUICK]}"))
+    options.append((CHECKLIST, "Just one checklist…"))
+    return options
+
+
+def checklist_menu(catalogue: Catalogue, details: dict[str, Any]) -> list[tuple[str, str]]:
+    """The prep checklists to pick one from, each with its estimate."""
+    return [
+        (c.id, f"{c.title} · {estimate(c.questions, details)}") for c in prep_checklists(catalogue)
+    ]

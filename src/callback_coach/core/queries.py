@@ -1,0 +1,122 @@
+"""Reading the notes back: the roles (filtered, counted), the unfinished sessions, a
+role's timeline, and search over what was written.
+
+Each function takes the coach (a `home.Home`) first: `workflow.Coach` has the public ones
+as methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from callback_coach.core.history import RoleRow, RoundRecord, rounds_of, same_name
+from callback_coach.core.home import Home
+from callback_coach.core.inputs import check_outcome, check_round, parse_date
+from callback_coach.errors import NotFoundError, UsageError
+from callback_coach.store.drafts import Draft
+from callback_coach.store.index import NoteSummary
+from callback_coach.store.notes import Note
+
+
+def list_roles(
+    coach: Home,
+    *,
+    role: str | None = None,
+    project: str | None = None,
+    outcome: str | None = None,
+    since: str | None = None,
+    limit: int | None = None,
+) -> list[RoleRow]:
+    """One row per role, most recently active first, filtered as asked (the first
+    `limit` rows; `count_roles` says how many there are in all)."""
+    filters = _role_filters(coach, role, project, outcome, since)
+    index = coach.index
+    rows = index.role_rows(**filters, limit=limit)
+    coach.warn_unreadable(index)
+    return rows
+
+
+def count_roles(
+    coach: Home,
+    *,
+    role: str | None = None,
+    project: str | None = None,
+    outcome: str | None = None,
+    since: str | None = None,
+) -> int:
+    """How many rows `list_roles` gives with the same filters and no limit."""
+    return coach.index.count_roles(**_role_filters(coach, role, project, outcome, since))
+
+
+def _role_filters(
+    coach: Home, role: str | None, project: str | None, outcome: str | None, since: str | None
+) -> dict[str, str | None]:
+    return {
+        "role": role,
+        "project": project,
+        "outcome": check_outcome(outcome) if outcome is not None else None,
+        "since": parse_date(since, coach.day()) if since is not None else None,
+    }
+
+
+def unfinished(
+    coach: Home, *, role: str | None = None, project: str | None = None, since: str | None = None
+) -> list[Draft]:
+    """Every unfinished session (its draft), newest first: of `role` and `project` when
+    given, and dated on or after `since`."""
+    since_date = parse_date(since, coach.day()) if since is not None else None
+    drafts = coach.drafts.all()
+    if role is not None:
+        drafts = [d for d in drafts if same_name(d.role, role)]
+    if project is not None:
+        drafts = [d for d in drafts if same_name(d.project, project)]
+    if since_date is not None:
+        drafts = [d for d in drafts if d.date >= since_date]
+    return drafts
+
+
+def timeline(
+    coach: Home,
+    role: str,
+    *,
+    project: str | None = None,
+    round_label: str | None = None,
+    choose_project: Callable[[list[str]], str] | None = None,
+) -> tuple[str, str, list[RoundRecord[Note]]]:
+    """A role's rounds with their full notes, in order (one round with `round_label`)."""
+    role, project_name, mine = coach.role_and_project(role, project, choose_project)
+    if not mine:
+        raise NotFoundError(
+            f"no notes for {role!r}" + (f" in {project_name!r}" if project_name else "")
+        )
+    rounds = [
+        RoundRecord(r.round, coach.load(r.preps), coach.load(r.reviews), coach.load(r.drills))
+        for r in rounds_of(mine)
+    ]
+    if round_label is not None:
+        wanted = check_round(round_label)
+        rounds = [r for r in rounds if r.round == wanted]
+        if not rounds:
+            raise NotFoundError(f"{role!r} has no round {wanted!r}")
+    return role, project_name, rounds
+
+
+def search(
+    coach: Home, text: str, *, role: str | None = None
+) -> list[tuple[NoteSummary, str, str]]:
+    """Every answer or body line containing `text` (case-insensitive), in note order."""
+    return list(iter_search(coach, text, role=role))
+
+
+def iter_search(
+    coach: Home, text: str, *, role: str | None = None
+) -> Iterator[tuple[NoteSummary, str, str]]:
+    """`search`, one match at a time."""
+    if not text.strip():
+        raise UsageError("the search text is empty")
+    index = coach.index
+    coach.warn_unreadable(index)
+    hits = index.iter_search(text)
+    if role is None:
+        return hits
+    return (hit for hit in hits if same_name(hit[0].role, role))

@@ -1,0 +1,382 @@
+"""Running checklists through an asker: drafts after every answer, resume, review, save.
+
+The session does no I/O of its own beyond the draft and note stores; everything a person
+sees goes through the asker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from callback_coach.cli.asker import Asker
+from callback_coach.core.answers import check_value, is_answered
+from callback_coach.core.checklist import Checklist, Question
+from callback_coach.store.drafts import Draft, DraftStore
+from callback_coach.store.notes import Note, NoteStore, new_note
+
+SAVE, CHANGE, DISCARD = "save", "change", "discard"
+REVISIT, ONWARD = "revisit", "onward"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A line the session says to the person (an error, a hint): plain data, drawn by
+    Rich through `__rich__` only when an asker shows it."""
+
+    text: str
+    style: str = "muted"
+
+    def __rich__(self) -> Any:
+        from callback_coach.cli.render import shown
+
+        return shown(self.text, self.style)
+
+
+@dataclass
+class SessionPlan:
+    """What a session is about and which checklists it runs."""
+
+    kind: str
+    role: str
+    project: str
+    round: str
+    date: str
+    checklists: list[Checklist]
+    # "checklist.question" -> a default offered instead of the checklist's own.
+    defaults: dict[str, Any] = field(default_factory=dict)
+    # Shown just before the named checklist starts (a note for that checklist alone; the
+    # "last time" panel comes before the first checklist instead: see `last_round`).
+    before: dict[str, Any] = field(default_factory=dict)
+    # Extra front-matter keys for the note (e.g. `outcome`, `prep_note`).
+    extra: dict[str, Any] = field(default_factory=dict)
+    # Ask for the round's outcome after the questions (reviews without --outcome).
+    ask_outcome: bool = False
+    # Before the first question of a new session (not a resumed draft), ask for the
+    # callback date (default: `date`) and the path (full, quick or chosen checklists).
+    ask_date: bool = False
+    ask_path: bool = False
+    # What a prep's previous round left (see planning.LastRound), for the "last time"
+    # panel the person sees before the first checklist; None when there is none.
+    last_round: Any = None
+    # How the coach found this session's draft: None to ask resume-or-restart when one
+    # is there, "resume" when the person already chose it (e.g. from another project).
+    draft_choice: str | None = None
+    # A draft to take over (one started without a project, resumed in this one).
+    adopt_draft: Any = None
+    # The checklists the person chose (--checklist, or "just one checklist"); None for
+    # the full or quick path. Kept in the draft, so a resumed session asks the same.
+    chosen: list[str] | None = None
+
+    def versions(self) -> list[tuple[str, int]]:
+        return [(c.id, c.version) for c in self.checklists]
+
+    @property
+    def path(self) -> str | None:
+        """full, quick or checklist for a prep (as its note's front matter says)."""
+        value = self.extra.get("path")
+        return value if isinstance(value, str) else None
+
+
+@dataclass
+class SessionResult:
+    note: Note | None
+    discarded: bool = False
+
+
+def is_given(value: Any) -> bool:
+    """True for an answer a note keeps: anything but nothing and blank text."""
+    return isinstance(value, list) or is_answered(value)
+
+
+def build_note(
+    plan: SessionPlan, answers: dict[str, dict[str, Any]], extra: dict[str, Any] | None = None
+) -> Note:
+    """The note a plan and its answers make (answers in checklist and question order).
+
+    A question left blank (skipped at the prompt, or given no answer by a script) is not
+    written: a note holds only answers, however the session ran. A multiselect with
+    nothing ticked is an answer (`[]`: none of these), and is kept.
+    """
+    ordered: dict[str, dict[str, Any]] = {}
+    for checklist in plan.checklists:
+        given = {k: v for k, v in answers.get(checklist.id, {}).items() if is_given(v)}
+        ordered[checklist.id] = {q.id: given[q.id] for q in checklist.questions if q.id in given}
+        # Answers to questions the checklist no longer has are kept, after the rest.
+        ordered[checklist.id].update(
+            {k: v for k, v in given.items() if k not in ordered[checklist.id]}
+        )
+        if not ordered[checklist.id] and checklist.closing:
+            del ordered[checklist.id]  # a closing check nobody answered (a scripted prep)
+    for cid, given in answers.items():
+        kept = {k: v for k, v in given.items() if is_given(v)}
+        if cid not in ordered and kept:
+            ordered[cid] = kept
+    return new_note(
+        kind=plan.kind,
+        role=plan.role,
+        project=plan.project,
+        round_label=plan.round,
+        date=plan.date,
+        checklists=plan.versions(),
+        answers=ordered,
+        extra=plan.extra if extra is None else extra,
+    )
+
+
+def known_value(key: str, answers: dict[str, dict[str, Any]], details: dict[str, Any]) -> Any:
+    """The value a `when` condition looks at: an answer of this session to a question
+    with id `key` (any checklist, in order), else a detail the plan carries (`medium`,
+    `casting_office` for `casting-office`, ...); None when neither is known."""
+    for values in answers.values():
+        value = values.get(key) if isinstance(values, dict) else None
+        if is_given(value):
+            return value
+    for name in (key, key.replace("-", "_")):
+        value = details.get(name)
+        if is_given(value):
+            return value
+    return None
+
+
+def condition_holds(
+    when: tuple[str, str, str] | None, answers: dict[str, dict[str, Any]], details: dict[str, Any]
+) -> bool:
+    """True when a question with this `when` is asked: `key=value` holds when the known
+    value is `value` (for a list: one of its items; case and spacing aside), `key!=value`
+    when it is not (an unknown value is not `value`)."""
+    if when is None:
+        return True
+    key, op, expected = when
+    value = known_value(key, answers, details)
+    items = value if isinstance(value, list) else [value]
+    matches = value is not None and any(_same(item, expected) for item in items)
+    return matches if op == "=" else not matches
+
+
+def _same(value: Any, expected: str) -> bool:
+    wanted = " ".join(expected.split()).casefold()
+    if isinstance(value, bool):
+        return wanted in (("yes", "true") if value else ("no", "false"))
+    return " ".join(str(value).split()).casefold() == wanted
+
+
+def in_play(plan: SessionPlan, answers: dict[str, dict[str, Any]]) -> list[Checklist]:
+    """The plan's checklists with only the questions that are asked (their `when` holds)
+    or already answered: what a summary or the change menu lists."""
+    from dataclasses import replace
+
+    shown = []
+    for checklist in plan.checklists:
+        given = answers.get(checklist.id, {})
+        questions = tuple(
+            q
+            for q in checklist.questions
+            if q.id in given or condition_holds(q.when, answers, plan.extra)
+        )
+        if questions:
+            shown.append(replace(checklist, questions=questions))
+    return shown
+
+
+def default_for(plan: SessionPlan, checklist: Checklist, question: Question) -> Any:
+    key = f"{checklist.id}.{question.id}"
+    if key in plan.defaults:
+        try:
+            value = check_value(question, plan.defaults[key])
+        except ValueError:
+            value = None
+        if value is not None:
+            return value
+    return list(question.default) if isinstance(question.default, tuple) else question.default
+
+
+class Session:
+    """One run of a plan's checklists, kept in a draft until saved or discarded."""
+
+    def __init__(
+        self,
+        plan: SessionPlan,
+        asker: Asker,
+        drafts: DraftStore,
+        notes: NoteStore,
+        *,
+        draft: Draft | None = None,
+        summary: Callable[[SessionPlan, dict[str, dict[str, Any]]], Any] | None = None,
+    ) -> None:
+        self.plan = plan
+        self.asker = asker
+        self.drafts = drafts
+        self.notes = notes
+        self.summary = summary
+        self.draft = draft or Draft(
+            kind=plan.kind,
+            role=plan.role,
+            project=plan.project,
+            round=plan.round,
+            date=plan.date,
+            checklists=[c.id for c in plan.checklists],
+            extra=dict(plan.extra),
+            chosen=list(plan.chosen) if plan.chosen else None,
+        )
+
+    @property
+    def answers(self) -> dict[str, dict[str, Any]]:
+        return self.draft.answers
+
+    def run(self) -> SessionResult:
+        """Ask what is left, then loop on save / change / discard."""
+        self.drafts.ensure_writable()
+        self._ask_remaining()
+        if self.plan.ask_outcome and "outcome" not in self.draft.extra:
+            from callback_coach.core.round_labels import OUTCOMES
+
+            self.draft.extra["outcome"] = self.asker.choose(
+                "What is the outcome so far? (coach outcome can change it later)",
+                [(o, o) for o in OUTCOMES],
+                default="pending",
+            )
+            self.drafts.save(self.draft)
+        return self._review()
+
+    def applies(self, question: Question) -> bool:
+        """True when the question's `when` holds for the answers so far."""
+        return condition_holds(question.when, self.answers, self.plan.extra)
+
+    def _ask_remaining(self) -> None:
+        """Ask every question not answered yet whose `when` holds, checklist by checklist;
+        after each "not yet" of the closing check, offer to go back."""
+        total = len(self.plan.checklists)
+        for index, checklist in enumerate(self.plan.checklists, start=1):
+            started = False
+            for question in checklist.questions:
+                if question.id in self.answers.get(checklist.id, {}):
+                    continue
+                if not self.applies(question):
+                    continue  # looked at again when its turn comes: earlier answers count
+                if not started:
+                    if checklist.id in self.plan.before:
+                        self.asker.show(self.plan.before[checklist.id])
+                    self.asker.section(checklist, index, total)
+                    started = True
+                self._ask_and_keep(checklist, question, default_for(self.plan, checklist, question))
+                if checklist.closing:
+                    self._offer_revisit(checklist, question)
+
+    def _offer_revisit(self, closing: Checklist, question: Question) -> None:
+        """A "no" in the closing check: offer to go back to the checklist it names
+        (`revisit`), ask its questions again from the current answers, then the closing
+        question again."""
+        target = next(
+            (c for c in self.plan.checklists if c.id == question.revisit and not c.closing), None
+        )
+        while target is not None and self.answers.get(closing.id, {}).get(question.id) is False:
+            choice = self.asker.choose(
+                f"Go back to {target.title} before you save?",
+                [(REVISIT, f"Go back to {target.title}"), (ONWARD, "Carry on")],
+                default=REVISIT,
+            )
+            if choice != REVISIT:
+                return
+            self.asker.section(
+                target, self.plan.checklists.index(target) + 1, len(self.plan.checklists)
+            )
+            for asked in target.questions:
+                if not self.applies(asked):
+                    continue
+                current = self.answers.get(target.id, {}).get(asked.id)
+                default = current if is_given(current) else default_for(self.plan, target, asked)
+                self._ask_and_keep(target, asked, default)
+            self._ask_and_keep(closing, question, None)
+
+    def _ask_and_keep(self, checklist: Checklist, question: Question, default: Any) -> None:
+        while True:
+            answer = self.asker.ask(checklist, question, default)
+            try:
+                value = check_value(question, answer)
+            except ValueError as exc:
+                # Typed in a terminal that is not UTF-8: the bytes that were not are never
+                # kept; the rest is offered back, with U+FFFD where they were, to retype.
+                self.asker.show(Notice(f"{exc} Retype the characters shown as \ufffd.", "error"))
+                default = _readable(answer) if isinstance(answer, str) else None
+                continue
+            if not question.required or is_answered(value):
+                break
+            default = None
+        self.answers.setdefault(checklist.id, {})[question.id] = value
+        self.drafts.save(self.draft)
+
+    def _review(self) -> SessionResult:
+        while True:
+            if self.summary is not None:
+                self.asker.show(self.summary(self.plan, self.answers))
+            action = self.asker.choose(
+                "What now?",
+                [
+                    (SAVE, "Save this note"),
+                    (CHANGE, "Change an answer"),
+                    (DISCARD, "Discard it all"),
+                ],
+                default=SAVE,
+            )
+            if action == SAVE:
+                note = build_note(self.plan, self.answers, self.draft.extra)
+                self.notes.save_new(note)
+                self.drafts.delete(self.draft, saved=True)
+                return SessionResult(note)
+            if action == DISCARD:
+                sure = self.asker.choose(
+                    "Discard every answer of this session? This cannot be undone.",
+                    [("keep", "No, keep them"), (DISCARD, "Yes, discard")],
+                    default="keep",
+                )
+                if sure == DISCARD:
+                    self.drafts.delete(self.draft)
+                    return SessionResult(None, discarded=True)
+                continue
+            self._change_one()
+
+    def _change_one(self) -> None:
+        options = []
+        lookup: dict[str, tuple[Checklist, Question]] = {}
+        for checklist in in_play(self.plan, self.answers):
+            for question in checklist.questions:
+                key = f"{checklist.id}.{question.id}"
+                current = self.answers.get(checklist.id, {}).get(question.id)
+                options.append((key, f"{short(question.prompt, 44)}  → {short(current, 28)}"))
+                lookup[key] = (checklist, question)
+        options.append(("", "Back"))
+        key = self.asker.choose("Which answer?", options)
+        if not key:
+            return
+        checklist, question = lookup[key]
+        current = self.answers.get(checklist.id, {}).get(question.id)
+        self._ask_and_keep(checklist, question, current)
+        if checklist.closing:
+            self._offer_revisit(checklist, question)
+        # A changed answer may bring in questions whose `when` now holds.
+        self._ask_remaining()
+
+
+def short(value: Any, width: int = 40) -> str:
+    """An answer squeezed onto one short line for menus, cut between words."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        text = "yes" if value else "no"
+    elif isinstance(value, list):
+        text = ", ".join(str(v) for v in value)
+    else:
+        text = " ".join(str(value).split())
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if text[width - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]  # never end on half a word
+    return cut.rstrip(" ,") + "…"
+
+
+def _readable(text: str) -> str:
+    """`text` with each character that is not valid Unicode replaced by U+FFFD."""
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)

@@ -1,0 +1,1 @@
+"""The day of the callback: the card, breathing, the note drill."""

@@ -1,0 +1,1 @@
+"""Exports: notes and checklists as Markdown, JSON, YAML, CSV; JSON shapes."""

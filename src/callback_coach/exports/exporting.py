@@ -1,0 +1,139 @@
+"""An export from a coach home: which notes it takes (its filters checked), and their
+text, streamed one note at a time through exports.py (which owns the formats).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from callback_coach.core.home import Home
+from callback_coach.core.inputs import check_outcome, check_round, parse_date
+from callback_coach.errors import UsageError
+from callback_coach.store.notes import KINDS
+
+
+def export_notes(coach: Home, note_filter: Any) -> list[str]:
+    """The file names of the notes an export takes, in the stable export order."""
+    if note_filter.round is not None:
+        note_filter.round = check_round(note_filter.round)
+    if note_filter.outcome is not None:
+        note_filter.outcome = check_outcome(note_filter.outcome)
+    if note_filter.kind is not None and note_filter.kind not in KINDS:
+        raise UsageError(f"kind {note_filter.kind!r} is not one of: {', '.join(KINDS)}")
+    for name in ("since", "until"):
+        value = getattr(note_filter, name)
+        if value is not None:
+            setattr(note_filter, name, parse_date(value))
+    index = coach.index
+    files = index.ordered_files(
+        role=note_filter.role,
+        project=note_filter.project,
+        round_label=note_filter.round,
+        kind=note_filter.kind,
+        outcome=note_filter.outcome,
+        since=note_filter.since,
+        until=note_filter.until,
+    )
+    coach.warn_unreadable(index)
+    return files
+
+
+class _Export:
+    """What every note of one export shares: the prompts, and whether YAML escapes."""
+
+    def __init__(self, coach: Home, files: list[str], fmt: str) -> None:
+        from callback_coach.exports import formats as exports
+
+        self.coach, self.fmt = coach, fmt
+        self.prompts = exports.Prompts(coach.catalogue())
+        self.every_suspect = fmt == "yaml" and self.prompts.have_yaml_line_break()
+        self.flagged = coach.index.yaml_break_files() if fmt == "yaml" else set()
+
+    def escapes(self, files: list[str]) -> bool:
+        """Whether a YAML export of `files` escapes all non-ASCII text: when a YAML line
+        break is anywhere in it (looked for before the first note is written)."""
+        from callback_coach.exports import formats as exports
+
+        if self.fmt != "yaml":
+            return False
+        suspects = files if self.every_suspect else [f for f in files if f in self.flagged]
+        return exports.needs_yaml_escapes(self.coach.iter_files(suspects), self.prompts)
+
+    def text(self, files: list[str]) -> Iterator[str]:
+        from callback_coach.exports import formats as exports
+
+        notes = self.coach.iter_files(files)
+        escapes = self.escapes(files)
+        return exports.note_chunks(self.fmt, notes, self.prompts, yaml_escapes=escapes)
+
+    def kept_text(self, files: list[str]) -> Iterator[str]:
+        """`text`, taking each note's piece from the index where one was kept from an
+        export made the same way, and keeping the pieces it writes for the next one."""
+        from callback_coach.exports import formats as exports
+
+        escapes = self.escapes(files)
+        made = made_from(self.coach.catalogue(), escapes)
+        return exports.document(self.fmt, self._pieces(files, made, escapes))
+
+    def _pieces(self, files: list[str], made: str, escapes: bool) -> Iterator[str]:
+        from callback_coach.exports import formats as exports
+
+        index = self.coach.index
+        for start in range(0, len(files), PIECES_BATCH):
+            batch = files[start : start + PIECES_BATCH]
+            kept = index.pieces(batch, self.fmt, made)
+            written: dict[str, str] = {}
+            new: list[tuple[str, tuple[int, int], str]] = []
+            for file, note, stamp in self.coach.iter_stamped([f for f in batch if f not in kept]):
+                piece = written[file] = exports.note_piece(self.fmt, note, self.prompts, escapes)
+                new.append((file, stamp, piece))
+            index.keep_pieces(self.fmt, made, new)
+            for file in batch:
+                found = kept[file] if file in kept else written.get(file)
+                if found is not None:  # (None: a note that could not be read: skipped)
+                    yield found
+
+
+# Notes whose pieces are looked up (and kept) at a time.
+PIECES_BATCH = 200
+
+
+def made_from(catalogue: Any, escapes: bool) -> str:
+    """What an export's pieces are made from besides their notes: the checklists' texts,
+    whether YAML escapes non-ASCII, and the coach's own files (their stamps: a new
+    version of the coach writes every piece again)."""
+    import hashlib
+    import json
+
+    package = Path(__file__).resolve().parents[1]
+    files = []
+    for path in sorted(package.rglob("*")):
+        if "__pycache__" not in path.parts and path.is_file():
+            info = path.stat()
+            files.append([path.relative_to(package).as_posix(), info.st_mtime_ns, info.st_size])
+    checklists = [c.to_dict() for c in catalogue.checklists]
+    text = json.dumps([PIECES_FORMAT, escapes, files, checklists], ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# Changed when a piece would be written otherwise by the same files (never, so far).
+PIECES_FORMAT = 1
+
+
+def export_text(coach: Home, files: list[str], fmt: str) -> Iterator[str]:
+    """The export of the notes `files` in `fmt`, piece by piece: each note's piece is
+    taken from the index where an earlier export kept it, else read from the index and
+    written only when its turn comes (and kept), so memory stays flat."""
+    return _Export(coach, files, fmt).kept_text(files)
+
+
+def export_files(
+    coach: Home, files: list[str], fmt: str
+) -> Iterator[tuple[str, Callable[[], Iterator[str]]]]:
+    """One (file name, render) per note, for an export into a folder."""
+    export = _Export(coach, files, fmt)
+    for file in files:
+        yield f"{Path(file).stem}.{fmt}", functools.partial(export.text, [file])

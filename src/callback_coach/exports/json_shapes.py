@@ -1,0 +1,325 @@
+"""The JSON documents the coach prints (`--json`) and exports, one function per shape.
+
+Each shape is documented in the README ("JSON output") and has a JSON Schema file in
+`schemas/` that the tests check real output against. A document carries its own `format`
+number, raised only when its shape changes. A note has one JSON shape wherever it appears
+(`show --json` and `export notes`), built by `note_json`.
+
+Pure functions over the core's objects; `json_safe` makes any value read from YAML into
+something JSON can hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from callback_coach.core.answers import format_answer, is_answered, json_safe
+from callback_coach.core.checklist import Catalogue, Checklist
+from callback_coach.store.notes import NOTE_KEYS, Note
+
+# `format` of each document: raised when that document's shape changes.
+LIST_FORMAT = 3  # 3: unfinished `drafts`; 2: `outcome` "pending" until one is recorded
+SHOW_FORMAT = 4  # 4: a note's `earlier_outcomes`; 3: a note's `path`; 2: notes in the shape of `note_json` (was answers by id)
+SEARCH_FORMAT = 1
+NOTES_FORMAT = 4  # 4: a note's `earlier_outcomes`; 3: a note's `path`; 2: coach keys out of `extra`, outcome "pending"
+CHECKLISTS_FORMAT = 1
+
+# Front-matter keys the coach writes besides NOTE_KEYS: each has its own field in a note's
+# JSON. `extra` holds only the keys the actor added.
+DETAIL_KEYS = (
+    "outcome_updated",
+    "earlier_outcomes",
+    "prep_note",
+    "path",
+    "medium",
+    "casting_office",
+    "people_met",
+)
+PENDING = "pending"  # the outcome of a round or note that has none recorded yet
+
+
+def answer_json(value: Any) -> Any:
+    """An answer as JSON: text, true/false, a whole number, or a list of texts. Any other
+    value a hand edit left in a note is given as the text a person would read."""
+    if isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return list(value)
+    return format_answer(json_safe(value))
+
+
+def answered(answers: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The questions of one checklist that have an answer, in the note's order (a question
+    left blank is not an answer, in any note however it was written)."""
+    return [(str(qid), value) for qid, value in answers.items() if is_answered(value)]
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    return format_answer(json_safe(value))
+
+
+def _texts(value: Any) -> list[str]:
+    if value is None:
+        return []
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return [text for text in map(_text, items) if text is not None]
+
+
+class Prompts:
+    """Checklist titles and question prompts (a drill's own for drill answers), each
+    looked up once: give one to `note_json` when writing many notes."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self._checklists: dict[str, Checklist | None] = {}
+        self._titles: dict[str, str] = {}
+        self._prompts: dict[tuple[str, str], str] = {}
+
+    def get(self, cid: str) -> Checklist | None:
+        """The checklist `cid`, or None."""
+        try:
+            return self._checklists[cid]
+        except KeyError:
+            found = self._checklists[cid] = self.catalogue.get(cid)
+            return found
+
+    def title(self, cid: str) -> str:
+        title = self._titles.get(cid)
+        if title is None:
+            title = self._titles[cid] = checklist_title(self.get(cid), cid)
+        return title
+
+    def prompt(self, cid: str, qid: str) -> str:
+        """The question's prompt, or its id when the checklist does not know it."""
+        key = (cid, qid)
+        prompt = self._prompts.get(key)
+        if prompt is None:
+            prompt = self._prompts[key] = question_prompt(self.get(cid), qid, cid)
+        return prompt
+
+
+def note_json(note: Note, catalogue: Catalogue | Prompts) -> dict[str, Any]:
+    """A note: where it is, what it is about, the coach's details, every answer with its
+    question, the actor's own text, and the front-matter keys the actor added.
+
+    Built from `note_head`, `note_checklists` and `note_extra` (notewriter.py writes the
+    same document straight to text from them)."""
+    prompts = catalogue if isinstance(catalogue, Prompts) else Prompts(catalogue)
+    document = note_head(note)
+    document["checklists"] = [
+        {
+            "id": cid,
+            "title": prompts.title(cid),
+            "version": version,
+            "answers": [
+                {"id": qid, "prompt": prompts.prompt(cid, qid), "answer": answer_json(value)}
+                for qid, value in answered(answers)
+            ],
+        }
+        for cid, version, answers in note_checklists(note)
+    ]
+    document["body"] = note.body
+    document["extra"] = note_extra(note)
+    return document
+
+
+def note_head(note: Note) -> dict[str, Any]:
+    """The fields of a note's document before its checklists."""
+    meta = note.meta
+    return {
+        "file": note.path.name if note.path else None,
+        "kind": note.kind if note.kind in ("review", "drill") else "prep",
+        "role": note.role,
+        "project": note.project,
+        "round": note.round,
+        "date": note.date or None,
+        "created": note.created or None,
+        "outcome": note.outcome or PENDING,
+        "outcome_updated": _text(meta.get("outcome_updated")),
+        "earlier_outcomes": _texts(meta.get("earlier_outcomes")),
+        "prep_note": _text(meta.get("prep_note")),
+        "path": _text(meta.get("path")),
+        "medium": _text(meta.get("medium")),
+        "casting_office": _text(meta.get("casting_office")),
+        "people_met": _texts(meta.get("people_met")),
+    }
+
+
+def note_checklists(note: Note) -> list[tuple[str, int | None, dict[str, Any]]]:
+    """(checklist id, its version, its answers as written) for each checklist of a note:
+    those its front matter lists, in order, then any other it has answers for."""
+    versions: dict[str, Any] = {}
+    for entry in note.meta.get("checklists") or []:
+        if isinstance(entry, dict) and entry.get("id") is not None:
+            version = entry.get("version")
+            ok = isinstance(version, int) and not isinstance(version, bool)
+            versions[str(entry["id"])] = version if ok else None
+    answers = note.answers
+    return [
+        (cid, versions.get(cid), answers.get(cid, {}))
+        for cid in [*versions, *(c for c in answers if c not in versions)]
+    ]
+
+
+def note_extra(note: Note) -> Any:
+    """The front-matter keys the actor added (as JSON data)."""
+    return json_safe({k: v for k, v in note.meta.items() if k not in _NOT_EXTRA})
+
+
+_NOT_EXTRA = frozenset((*NOTE_KEYS, *DETAIL_KEYS))
+
+
+def question_prompt(checklist: Checklist | None, qid: str, cid: str = "") -> str:
+    """The prompt of a question (a drill's own label for drill answers), or its id when
+    the checklist no longer has it."""
+    from callback_coach.day.drill import prompt_for
+
+    question = checklist.question(qid) if checklist else None
+    return question.prompt if question else prompt_for(cid, qid) or qid
+
+
+def checklist_title(checklist: Checklist | None, cid: str) -> str:
+    """A checklist's title (a drill's for drill answers), or its id."""
+    from callback_coach.day.drill import title_for
+
+    return checklist.title if checklist else title_for(cid) or cid
+
+
+def list_json(rows: Iterable[Any], drafts: Iterable[Any] = ()) -> dict[str, Any]:
+    """`coach list --json`: one entry per role, most recently active first; then every
+    unfinished session (draft), newest first."""
+    return {
+        "format": LIST_FORMAT,
+        "roles": [
+            {
+                "role": row.role,
+                "project": row.project,
+                "rounds": list(row.rounds),
+                "notes": row.notes,
+                "latest_round": row.latest_round,
+                "latest_date": row.latest_date or None,
+                "outcome": row.outcome or PENDING,
+                "next": {"action": row.next_action, "round": row.next_round}
+                if row.next_action
+                else None,
+            }
+            for row in rows
+        ],
+        "drafts": [draft_json(draft) for draft in drafts],
+    }
+
+
+def draft_json(draft: Any) -> dict[str, Any]:
+    """An unfinished session: what it is, how far it got, and the command to resume it."""
+
+    return {
+        "kind": draft.kind,
+        "role": draft.role,
+        "project": draft.project,
+        "round": draft.round,
+        "date": draft.date or None,
+        "path": draft.path_taken(),
+        "answers": draft.count(),
+        "started": draft.started or None,
+        "hint": draft.resume_hint(),
+    }
+
+
+def timeline_json(
+    role: str, project: str, rounds: Iterable[Any], catalogue: Catalogue
+) -> dict[str, Any]:
+    """`coach show ROLE --json`: the role round by round, each with its notes."""
+    prompts = Prompts(catalogue)
+    return {
+        "format": SHOW_FORMAT,
+        "role": role,
+        "project": project,
+        "rounds": [
+            {
+                "round": r.round,
+                "date": r.date or None,
+                "outcome": r.outcome or PENDING,
+                "preps": [note_json(n, prompts) for n in r.preps],
+                "reviews": [note_json(n, prompts) for n in r.reviews],
+                "drills": [note_json(n, prompts) for n in r.drills],
+            }
+            for r in rounds
+        ],
+    }
+
+
+def search_match(summary: Any, where: str, line: str) -> dict[str, Any]:
+    """One match of `coach search TEXT --json`: the line and where it is."""
+    return {
+        "role": summary.role,
+        "project": summary.project,
+        "round": summary.round,
+        "kind": summary.kind if summary.kind in ("review", "drill") else "prep",
+        "date": summary.date or None,
+        "file": summary.file,
+        "where": where,
+        "line": line,
+    }
+
+
+def search_json(text: str, hits: Iterable[tuple[Any, str, str]]) -> dict[str, Any]:
+    """`coach search TEXT --json`: every matching line and where it is, how many matched
+    in all (`total`) and whether some were left out by `--limit` (`truncated`)."""
+    matches = [search_match(*hit) for hit in hits]
+    return {
+        "format": SEARCH_FORMAT,
+        "query": text,
+        "matches": matches,
+        "total": len(matches),
+        "truncated": False,
+    }
+
+
+def search_json_chunks(
+    text: str, shown: Iterable[tuple[Any, str, str]], rest: Iterable[Any] = ()
+) -> Iterator[str]:
+    """`search_json` as the text of `json.dumps(..., ensure_ascii=False, indent=2)`, a
+    match at a time (memory stays flat at any number of matches): the matches `shown`,
+    then `total` (counting the matches in `rest`, which are not written) and `truncated`."""
+    import json
+
+    head = json.dumps({"format": SEARCH_FORMAT, "query": text}, ensure_ascii=False, indent=2)
+    yield head[: -len("\n}")] + ',\n  "matches": ['
+    count = 0
+    for hit in shown:
+        item = json.dumps(search_match(*hit), ensure_ascii=False, indent=2)
+        yield ("\n    " if not count else ",\n    ") + item.replace("\n", "\n    ")
+        count += 1
+    left = sum(1 for _ in rest)
+    closing = "\n  ]" if count else "]"
+    truncated = "true" if left else "false"
+    yield f'{closing},\n  "total": {count + left},\n  "truncated": {truncated}\n}}\n'
+
+
+def notes_json(notes: Iterable[Note], catalogue: Catalogue) -> dict[str, Any]:
+    """`coach export notes --format json` (and yaml): the notes in export order."""
+    prompts = Prompts(catalogue)
+    return {"format": NOTES_FORMAT, "notes": [note_json(n, prompts) for n in notes]}
+
+
+def checklist_document(checklist: Checklist) -> dict[str, Any]:
+    """A checklist as a checklist file holds it, with every question's `help` and
+    `required` spelled out."""
+    data = checklist.to_dict()
+    for question in data["questions"]:
+        question.setdefault("help", None)
+        question.setdefault("required", False)
+    return data
+
+
+def checklists_json(checklists: Iterable[Checklist]) -> dict[str, Any]:
+    """`coach export checklists --format json`."""
+    return {
+        "format": CHECKLISTS_FORMAT,
+        "checklists": [checklist_document(c) for c in checklists],
+    }

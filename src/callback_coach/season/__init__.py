@@ -1,0 +1,1 @@
+"""The season: stats, follow-ups, today, the calendar."""

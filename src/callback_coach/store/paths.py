@@ -1,0 +1,86 @@
+"""Where everything lives. Every path derives from `coach_home()` (env `COACH_HOME`)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+APP_NAME = "callback-coach"
+# The callback_coach package folder (checklists and data are installed inside it).
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def coach_home() -> Path:
+    """The actor's private folder: `$COACH_HOME`, else the platform's user data folder."""
+    env = os.environ.get("COACH_HOME")
+    if env:
+        return Path(env).expanduser().absolute()
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def notes_dir(home: Path | None = None) -> Path:
+    return (home or coach_home()) / "notes"
+
+
+def drafts_dir(home: Path | None = None) -> Path:
+    return (home or coach_home()) / "drafts"
+
+
+def user_checklists_dir(home: Path | None = None) -> Path:
+    return (home or coach_home()) / "checklists"
+
+
+def cache_dir(home: Path | None = None) -> Path:
+    """Derived data (never notes) lives outside the home, so syncing the home never conflicts.
+
+    `$COACH_CACHE_DIR` overrides; otherwise the platform's user cache folder. Each home
+    gets its own sub-folder, named by a hash of its path, so two homes never share a cache.
+    """
+    home = home or coach_home()
+    env = os.environ.get("COACH_CACHE_DIR")
+    if env:
+        base = Path(env).expanduser().absolute()
+    else:
+        from platformdirs import user_cache_path
+
+        base = user_cache_path(APP_NAME, appauthor=False)
+    digest = hashlib.sha256(str(home).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return base / digest
+
+
+def builtin_checklists_dir() -> Path:
+    """The YAML checklists shipped with the package (inside the wheel).
+
+    In a source checkout that has not been installed, fall back to the top-level
+    `checklists/` folder, so the test suite also works against the source tree.
+    """
+    packaged = _PACKAGE / "checklists"
+    if packaged.is_dir():
+        return packaged
+    source = _PACKAGE.parents[1] / "checklists"
+    return source
+
+
+def builtin_data_dir() -> Path:
+    """Data shipped with the package besides checklists: breathing patterns, the drill bank.
+
+    Installed as `callback_coach/data` (pyproject's force-include); in a source checkout,
+    the top-level `data/` folder.
+    """
+    packaged = _PACKAGE / "data"
+    if packaged.is_dir():
+        return packaged
+    return _PACKAGE.parents[1] / "data"
+
+
+def user_breathing_file(home: Path | None = None) -> Path:
+    """The actor's own breathing patterns (optional)."""
+    return (home or coach_home()) / "breathing.yaml"
+
+
+def user_drill_bank_file(home: Path | None = None) -> Path:
+    """The actor's own director's notes for `coach drill` (optional)."""
+    return (home or coach_home()) / "drill-notes.yaml"
