@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from callback_coach.cli import card_view
 from callback_coach.cli.app import app
 from callback_coach.core.checklist import CARD_SLOTS, parse_checklist_text
 from callback_coach.core.workflow import Coach
@@ -116,7 +117,7 @@ def test_empty_answers_are_left_out_never_blank(home: Path) -> None:
     card = cards.card_for(coach, "Nina")
     # Only the want (no question has a ready-made answer): nothing empty, no "none" anchor.
     assert [i.slot for i in card.items] == ["want"]
-    text = cards.text(card)
+    text = card_view.text(card)
     for label in ("Anchor", "Wear", "Direction", "Breathe"):
         assert label not in text
     assert "Anchor" not in cards.markdown(card) and "Anchor" not in cards.to_html(card)
@@ -219,7 +220,7 @@ def fullest_card(coach: Coach, extra: dict | None = None) -> cards.Card:
 def test_a_full_card_fits_one_80_by_24_screen(home: Path) -> None:
     card = fullest_card(Coach(home))
     assert len(card.items) == 12
-    lines = cards.text(card, 80).splitlines()
+    lines = card_view.text(card, 80).splitlines()
     assert len(lines) <= 24
     assert all(len(line) <= 80 for line in lines)
     assert "…" in "\n".join(lines), "long answers are shortened, at a word boundary"
@@ -235,7 +236,7 @@ def test_words_wrap_and_are_never_cut(words: list[str], width: int) -> None:
     card = cards.Card("Nina", "", "", "", (), (cards.CardItem("want", "Want", answer),))
     from rich.cells import cell_len
 
-    lines = cards.plain_lines(card, width, 400)
+    lines = card_view.plain_lines(card, width, 400)
     # Columns on the screen, not characters: some letters (e.g. U+1160) take none.
     assert all(cell_len(line) <= width for line in lines)
     # The label starts the first line (the answer beside it or below); the answer may

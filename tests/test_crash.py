@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from callback_coach.core.round_labels import OUTCOMES
 from callback_coach.core.workflow import Coach
+from callback_coach.store.labels import OUTCOMES
 from callback_coach.store.notes import BODY_HINT, parse_note, read_note
 
 from .helpers import REVIEW
@@ -316,6 +316,6 @@ def test_a_kill_at_every_step_of_a_save_leaves_the_note_whole_or_absent(
 def fingerprint_of(data: bytes) -> tuple[dict, str]:
     """A note without the outcome lines an outcome may change."""
     note = parse_note(data.decode("utf-8"))
-    changing = ("outcome", "outcome_updated", "earlier_outcomes")
+    changing = ("outcome", "outcome_updated", "outcome_history")
     meta = {k: v for k, v in note.meta.items() if k not in changing}
     return meta, note.body

@@ -137,8 +137,10 @@ def test_the_roles_own_directions_and_redirection_plan(home: Path) -> None:
             "recall-what-worked": {"direction-last-time": "Less pleading,\nthen more pride"},
         },
     )
-    _, _, rounds = coach.timeline("Nina")
-    own = drills.own_notes([n for r in rounds for n in (*r.preps, *r.reviews)], coach.catalogue())
+    _, _, role = coach.role("Nina", None, None, answers=True)
+    own = drills.own_notes(
+        [n for r in role.held for n in (*r.preps, *r.reviews)], coach.catalogue()
+    )
     assert [(n.id, n.text, n.source) for n in own] == [
         ("past-1", "Less pleading, then more pride", "past direction"),
         ("past-2", "less pleading", "past direction"),

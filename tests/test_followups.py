@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from callback_coach.cli.app import app
-from callback_coach.core import season_model as season
 from callback_coach.core.workflow import Coach
 from callback_coach.errors import ExitCode
 from callback_coach.season import followups
+from callback_coach.season import loading as season
 
 from .helpers import REVIEW, prep, review, write_checklist
 

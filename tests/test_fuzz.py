@@ -112,7 +112,7 @@ def invoke(root: Path, *args: str, input: bytes | None = None) -> tuple[int, str
             assert {k for k in keys if old.meta.get(k) != new.meta.get(k)} <= {
                 "outcome",
                 "outcome_updated",
-                "earlier_outcomes",
+                "outcome_history",
             }
     else:
         assert changed == [], f"{args} changed {changed}"

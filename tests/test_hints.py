@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from callback_coach.cli.app import app
-from callback_coach.core import season_model as season
 from callback_coach.core.hints import command_line
+from callback_coach.season import loading as season
 
 from .test_today import DAY
 

@@ -21,7 +21,8 @@ from callback_coach.core.workflow import Coach
 from callback_coach.errors import AnswersError, ExitCode
 from callback_coach.store import paths, yamlio
 from callback_coach.store.drafts import Draft, DraftStore
-from callback_coach.store.notes import NoteStore, new_note
+from callback_coach.store.notes import new_note
+from callback_coach.store.notestore import NoteStore
 
 from .helpers import prep
 

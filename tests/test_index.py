@@ -17,10 +17,13 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from callback_coach.cli.app import app
+from callback_coach.core.rounds import summarize
 from callback_coach.core.workflow import Coach
 from callback_coach.store import index as index_module
 from callback_coach.store import paths
 from callback_coach.store.index import NoteIndex
+from callback_coach.store.index import index as index_code
+from callback_coach.store.index import rows as index_rows
 
 from .helpers import prep
 from .test_emitters import notes as emitter_notes
@@ -136,8 +139,8 @@ def test_a_damaged_index_is_rebuilt(expected: list[str], home: Path, damage) -> 
     assert answers() == expected
     assert snapshot(home) == before, "no note is touched"
     # Rebuilt, not bypassed: the next run finds a good index again.
-    index = NoteIndex(home)
-    index.summaries()
+    index = NoteIndex(home, summarize)
+    index.note_rows()
     assert not index.bypassed
     with contextlib.closing(sqlite3.connect(db_path(home))) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == index_module.SCHEMA_VERSION
@@ -147,21 +150,21 @@ def test_a_damaged_index_is_rebuilt(expected: list[str], home: Path, damage) -> 
 def test_the_index_follows_each_changed_note_and_reads_only_that_one(
     history: Coach, home: Path, monkeypatch
 ) -> None:
-    index = NoteIndex(home)
-    index.summaries()
+    index = NoteIndex(home, summarize)
+    index.note_rows()
     index.close()
     note = next(p for p in (home / "notes").iterdir() if "review" in p.name and "nina" in p.name)
     note.write_text(note.read_text().replace("more pride", "more grace"), encoding="utf-8")
     reads: list[Path] = []
-    real_read = index_module.read_note
-    monkeypatch.setattr(index_module, "read_note", lambda p: reads.append(p) or real_read(p))
-    assert [h[2] for h in NoteIndex(home).search("grace")] == ["more grace"]
+    real_read = index_rows.read_note
+    monkeypatch.setattr(index_rows, "read_note", lambda p: reads.append(p) or real_read(p))
+    assert [h[2] for h in NoteIndex(home, summarize).search("grace")] == ["more grace"]
     assert reads == [note]
     # The carried-over copy in the next prep still says "more pride".
-    assert [h[0].file for h in NoteIndex(home).search("more pride")] != [note.name]
+    assert [h[0].file for h in NoteIndex(home, summarize).search("more pride")] != [note.name]
     note.unlink()
-    assert all(s.file != note.name for s in NoteIndex(home).summaries())
-    assert NoteIndex(home).search("grace") == []
+    assert all(s.file != note.name for s in NoteIndex(home, summarize).note_rows())
+    assert NoteIndex(home, summarize).search("grace") == []
     assert reads == [note], "a removed note is not read"
 
 
@@ -214,7 +217,7 @@ def test_a_read_only_index(expected: list[str], home: Path, monkeypatch) -> None
         return real_connect(target, *args, **kwargs)
 
     with monkeypatch.context() as patch:
-        patch.setattr(index_module.sqlite3, "connect", read_only)
+        patch.setattr(index_code.sqlite3, "connect", read_only)
         before = snapshot(home)
         stale_bytes = db_path(home).read_bytes()
         now = answers()
@@ -317,14 +320,14 @@ def test_full_text_and_scan_find_the_same_lines(history: Coach, home: Path, need
     path = sorted((home / "notes").iterdir())[0]
     if "Straße" not in path.read_text():
         path.write_text(path.read_text() + '\nMore pride, "Straße" 50% *é* ẞ_x\n')
-    index = NoteIndex(home)
+    index = NoteIndex(home, summarize)
     index.search("pride")  # makes the full-text table (a needle of 3 or more)
     with_fts = index.search(needle)
     made = index.db().execute("SELECT 1 FROM sqlite_master WHERE name = 'search'").fetchone()
     assert bool(made) == index_module.fts5_trigram_available()
     index_module._FTS5 = False
     try:
-        scanned = NoteIndex(home).search(needle)
+        scanned = NoteIndex(home, summarize).search(needle)
     finally:
         index_module._FTS5 = None
     assert [(s.file, w, line) for s, w, line in with_fts] == [
@@ -338,7 +341,7 @@ def test_core_modules_load_neither_rich_nor_questionary(history: Coach, home: Pa
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "import callback_coach.store.index, callback_coach.core.history, callback_coach.exports.formats\n"
+        "import callback_coach.store.index, callback_coach.core.rounds, callback_coach.exports.formats\n"
         "import callback_coach.store.notes, callback_coach.core.session\n"
         "from callback_coach.exports.exporting import export_notes, export_text\n"
         "from callback_coach.core.workflow import Coach\n"
@@ -361,15 +364,15 @@ def test_a_large_build_read_by_several_processes_is_the_same(
     bad = home / "notes" / "2026-01-01_broken.md"
     bad.write_text("---\nrole: [unclosed\n---\n", encoding="utf-8")
     remove_db(home)
-    serial = NoteIndex(home)
+    serial = NoteIndex(home, summarize)
     rows = serial.db().execute("SELECT * FROM notes ORDER BY file").fetchall()
     serial.close()
     remove_db(home)
-    monkeypatch.setattr(index_module, "PARALLEL_READ_MIN", 2)
+    monkeypatch.setattr(index_code, "PARALLEL_READ_MIN", 2)
     import threading
 
     assert threading.active_count() == 1, "else the notes are read in this process"
-    parallel = NoteIndex(home)
+    parallel = NoteIndex(home, summarize)
     assert parallel.db().execute("SELECT * FROM notes ORDER BY file").fetchall() == rows
     assert [row[1] for row in rows if row[1] == bad.name] == [bad.name]
     parallel.close()
@@ -380,16 +383,16 @@ def test_a_large_build_read_by_several_processes_is_the_same(
 def test_roles_made_in_one_pass_are_the_ones_made_one_by_one(
     expected: list[str], home: Path, monkeypatch
 ) -> None:
-    """A first build makes every role's list row from one pass over the notes; a few
-    changed roles, one query each: the rows are the same either way."""
+    """A first build sums up every role from one pass over the notes; a few changed
+    roles, one query each: the rows are the same either way."""
     remove_db(home)
-    one_by_one = NoteIndex(home)
+    one_by_one = NoteIndex(home, summarize)
     rows = one_by_one.db().execute("SELECT * FROM roles ORDER BY role_key, project_key").fetchall()
     one_by_one.close()
     assert len(rows) > 1
     remove_db(home)
-    monkeypatch.setattr(index_module, "ROLES_ONE_BY_ONE", 0)
-    in_one_pass = NoteIndex(home)
+    monkeypatch.setattr(index_code, "ROLES_ONE_BY_ONE", 0)
+    in_one_pass = NoteIndex(home, summarize)
     again = in_one_pass.db().execute("SELECT * FROM roles ORDER BY role_key, project_key")
     assert again.fetchall() == rows
     in_one_pass.close()
@@ -406,36 +409,26 @@ def test_the_searched_words_are_the_actor_s_lines_casefolded(note) -> None:
     assert folded_words(note) == expected
 
 
-def test_the_kept_listing_is_the_rows_stamps_and_garbage_there_is_gone_around(
-    expected: list[str], home: Path, history: Coach
-) -> None:
-    from callback_coach.store.listing import Listing
+def test_the_installed_coach_sees_each_change_in_a_large_folder(home: Path, coach_bin: str) -> None:
+    import json
 
-    index = NoteIndex(home)
-    db = index.db()
-    rows = {f: (m, s) for f, m, s in db.execute("SELECT file, mtime_ns, size FROM notes")}
-    (kept,) = db.execute("SELECT value FROM state WHERE key = 'listing'").fetchone()
-    listed = Listing.from_data(kept)
-    assert listed is not None and listed.as_dict() == rows and len(rows) == 5
-    db.execute("UPDATE state SET value = ? WHERE key = 'listing'", (b"\x00garbage",))
-    index.close()
-    prep(history, "Treplev")  # a new note: found whatever the kept listing holds
-    index = NoteIndex(home)
-    assert len(index.summaries()) == 6
-    index.close()
-    assert answers() != expected
+    folder = home / "notes"
+    folder.mkdir(parents=True)
+    for n in range(1500):
+        (folder / f"2026-01-01_role-{n:04}_callback-1_prep.md").write_text(
+            f"---\nkind: prep\nrole: Role {n:04}\nround: callback-1\n---\n", encoding="utf-8"
+        )
 
+    def roles() -> list[str]:
+        done = subprocess.run(
+            [coach_bin, "list", "--json"], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        return sorted(r["role"] for r in json.loads(done.stdout)["roles"])
 
-def test_a_folder_past_the_kept_listing_s_size_is_compared_with_the_rows(
-    expected: list[str], home: Path, history: Coach, monkeypatch
-) -> None:
-    monkeypatch.setattr(index_module, "LISTING_KEPT_MAX", 5)
-    prep(history, "Treplev")  # a sixth note: the listing is no longer kept
-    index = NoteIndex(home)
-    db = index.db()
-    assert db.execute("SELECT value FROM state WHERE key = 'listing'").fetchone() is None
-    index.close()
-    prep(history, "Arkadina")
-    index = NoteIndex(home)
-    assert len(index.summaries()) == 7
-    index.close()
+    assert len(roles()) == 1500
+    edited = folder / "2026-01-01_role-0007_callback-1_prep.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("0007", "Seven"), "utf-8")
+    assert "Role Seven" in roles() and "Role 0007" not in roles()
+    edited.unlink()
+    assert len(roles()) == 1499

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callback_coach.core.workflow import Coach
-from callback_coach.store.notes import dump_yaml, parse_note, set_front_matter
+from callback_coach.store.frontmatter import set_front_matter
+from callback_coach.store.notes import dump_yaml, parse_note
 
 from .helpers import prep, review
 
@@ -112,9 +113,13 @@ def test_outcome_keeps_a_crlf_note_with_a_bom_byte_for_byte(home: Path) -> None:
 
     data = path.read_bytes()
     stamp = note.meta["outcome_updated"]
+    added = (
+        f"outcome_updated: '{stamp}'\r\noutcome_history:\r\n- outcome: booked\r\n"
+        f"  at: '{stamp}'\r\n"
+    )
     assert data == original.replace(b"outcome: pending\r\n", b"outcome: booked\r\n").replace(
         b"\r\n---\r\n# Nina",
-        f"\r\noutcome_updated: '{stamp}'\r\n---\r\n# Nina".encode(),
+        f"\r\n{added}---\r\n# Nina".encode(),
     )
     assert data.count(b"\n") == data.count(b"\r\n")
     assert data.endswith(b"My words.\r\nLine two\r\n")

@@ -11,15 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from callback_coach.core.rounds import summarize
 from callback_coach.store import fileio
-from callback_coach.store.notes import (
-    Note,
-    NoteParseError,
-    NoteStore,
-    new_note,
-    parse_note,
-    render_note,
-)
+from callback_coach.store.notes import Note, NoteParseError, new_note, parse_note, render_note
+from callback_coach.store.notestore import NoteStore
 from callback_coach.store.slugs import fold, slugify
 
 from .helpers import saved_notes
@@ -192,6 +187,6 @@ def test_the_index_skips_unreadable_notes_and_names_them(home: Path) -> None:
     good = store_note(store)
     bad = store.folder / "broken.md"
     bad.write_text("just text", encoding="utf-8")
-    index = NoteIndex(home)
-    assert [s.file for s in index.summaries() if s.ok] == [good.name]
+    index = NoteIndex(home, summarize)
+    assert [s.file for s in index.note_rows() if s.ok] == [good.name]
     assert index.unreadable() == [(bad, "the file does not start with a '---' front-matter line")]

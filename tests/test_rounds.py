@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from callback_coach.cli.app import app
-from callback_coach.core.round_labels import next_round, normalize_round
 from callback_coach.core.workflow import Coach
 from callback_coach.errors import AmbiguousError, ExitCode, NotFoundError, StorageError
+from callback_coach.store.labels import next_round, normalize_round
 from callback_coach.store.notes import read_note
 
 from .helpers import REVIEW, prep, review
@@ -161,14 +161,22 @@ def test_outcome_later_changes_only_the_outcome(home: Path) -> None:
     assert note.path == path and note.outcome == "booked"
     after = path.read_text(encoding="utf-8")
     changed = [line for line in after.splitlines() if line not in edited.splitlines()]
-    assert changed == ["outcome: booked", f"outcome_updated: '{note.meta['outcome_updated']}'"]
-    assert after.replace(changed[0], "outcome: pending").replace(changed[1] + "\n", "") == edited
+    at = note.meta["outcome_updated"]
+    assert changed == [
+        "outcome: booked",
+        f"outcome_updated: '{at}'",
+        "outcome_history:",
+        "- outcome: booked",
+        f"  at: '{at}'",
+    ]
+    added = "".join(line + "\n" for line in changed[1:])
+    assert after.replace(added, "").replace(changed[0], "outcome: pending") == edited
 
 
 def test_a_replaced_outcome_is_kept_and_still_counts_in_the_season(home: Path) -> None:
-    """A hold that became a release: the note keeps the hold under `earlier_outcomes`
-    (only the outcome lines change), `show --json` gives it, and `stats` still counts the
-    role as reaching avail/hold."""
+    """A hold that became a release: the note keeps every change with its time under
+    `outcome_history` (only the outcome lines change), `show --json` gives the earlier
+    ones, and `stats` still counts the role as reaching avail/hold."""
     import json
 
     from typer.testing import CliRunner
@@ -182,12 +190,19 @@ def test_a_replaced_outcome_is_kept_and_still_counts_in_the_season(home: Path) -
     coach.record_outcome("Nina", "released")
     after = path.read_text(encoding="utf-8")
     added = [line for line in after.splitlines() if line not in before.splitlines()]
-    assert added[:1] == ["outcome: released"] and "earlier_outcomes:" in added
-    assert "- hold" in added
-    assert read_note(path).meta["earlier_outcomes"] == ["hold"]
+    assert added[:1] == ["outcome: released"] and "outcome_history:" in added
+    assert "- outcome: hold" in added and "- outcome: released" in added
+
+    def history() -> list[str]:
+        return [e["outcome"] for e in read_note(path).meta["outcome_history"]]
+
+    assert history() == ["hold", "released"]
+    same = path.read_bytes()
     coach.record_outcome("Nina", "released")  # the same again: nothing more kept
+    assert path.read_bytes() == same
     coach.record_outcome("Nina", "booked")
-    assert read_note(path).meta["earlier_outcomes"] == ["hold", "released"]
+    assert history() == ["hold", "released", "booked"]
+    assert all(e["at"] for e in read_note(path).meta["outcome_history"])
     runner = CliRunner()
     shown = json.loads(runner.invoke(app, ["show", "Nina", "--json"]).stdout)
     assert shown["rounds"][0]["reviews"][0]["earlier_outcomes"] == ["hold", "released"]
@@ -301,13 +316,17 @@ def test_earlier_outcomes_written_by_hand(home: Path) -> None:
     )
     path.write_text(text, encoding="utf-8")
     coach.record_outcome("Nina", "released")
-    assert read_note(path).meta["earlier_outcomes"] == ["hold", "booked"]
-    odd = path.read_text(encoding="utf-8").replace(
-        "earlier_outcomes:\n- hold\n- booked\n", "earlier_outcomes: {hold: yes}\n"
-    )
+    note = read_note(path)
+    assert note.meta["earlier_outcomes"] == "hold", "the actor's own line is left as it was"
+    assert [e["outcome"] for e in note.meta["outcome_history"]] == ["booked", "released"]
+    shown = CliRunner().invoke(app, ["show", "Nina", "--json"]).stdout
+    assert json.loads(shown)["rounds"][0]["reviews"][0]["earlier_outcomes"] == ["hold", "booked"]
+    odd = path.read_text(encoding="utf-8")
+    odd = odd[: odd.index("outcome_history:")] + "outcome_history: {hold: yes}\n---\n" + note.body
     path.write_text(odd, encoding="utf-8")
-    with pytest.raises(StorageError, match="earlier_outcomes is not a list"):
+    with pytest.raises(StorageError, match="outcome_history is not a list"):
         coach.record_outcome("Nina", "callback")
+    assert path.read_text(encoding="utf-8") == odd
     assert path.read_text(encoding="utf-8") == odd
 
 
@@ -323,7 +342,7 @@ def test_outcome_keeps_a_comment_on_its_line(home: Path) -> None:
     after = path.read_text(encoding="utf-8")
     assert "outcome: released   # my agent said so\n" in after
     assert read_note(path).outcome == "released"
-    from callback_coach.store.notes import set_front_matter
+    from callback_coach.store.frontmatter import set_front_matter
 
     note = "---\nformat: 1\nkind: prep\nrole: Nina\nround: audition\nmedium: 'tv # yes'\n---\n"
     assert "medium: film\n" in set_front_matter(note, {"medium": "film"})

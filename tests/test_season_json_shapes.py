@@ -17,12 +17,14 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from callback_coach.cli.app import app
-from callback_coach.core import season_model as season
+from callback_coach.core.rounds import build_roles
 from callback_coach.core.workflow import Coach
 from callback_coach.season import followups
+from callback_coach.season import loading as season
 from callback_coach.season.stats import BREAKDOWNS, season_stats
 from callback_coach.season.today import today_view
 from callback_coach.store.drafts import Draft, DraftStore
+from callback_coach.store.facts import facts_of
 from callback_coach.store.notes import Note
 
 from .helpers import REVIEW, prep, review
@@ -475,10 +477,8 @@ def dumped(data: Any) -> Any:
 def test_any_season_gives_json_of_the_documented_shapes(
     metas: list[dict[str, Any]], drafts: list[Draft], day: dt.date
 ) -> None:
-    facts = [
-        season.note_facts(Note(meta=meta), f"note-{number}.md") for number, meta in enumerate(metas)
-    ]
-    roles = season.group_roles(facts)
+    facts = [facts_of(Note(meta=meta), f"note-{number}.md") for number, meta in enumerate(metas)]
+    roles = build_roles(facts)
     check("stats", dumped(season_stats(roles, by=BREAKDOWNS).to_json()))
     check("stats", dumped(season_stats(roles, since=day, until=day, by=("month",)).to_json()))
     items = followups.collect(roles, lambda cid, qid: None, day)

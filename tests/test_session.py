@@ -11,7 +11,8 @@ import yaml
 from callback_coach.core.session import Session, SessionPlan
 from callback_coach.core.workflow import Coach
 from callback_coach.store.drafts import DraftStore
-from callback_coach.store.notes import NoteStore, read_note
+from callback_coach.store.notes import read_note
+from callback_coach.store.notestore import NoteStore
 
 from .helpers import make_checklist, saved_notes
 from .scripted import ScriptedAsker, answer_sequence

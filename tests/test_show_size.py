@@ -26,8 +26,7 @@ def timeline_parts(home: Path, body: str, answer: str):
         handle.write(body)
     plan = coach.plan_prep("Nina", round_label="callback-2")
     coach.save_answers(plan, {"refine-intention": {"want": "x", "obstacle": answer}})
-    name, project, rounds = coach.timeline("Nina")
-    return render.timeline(name, project, rounds, coach.catalogue()).renderables
+    return render.timeline(coach.timeline("Nina"), coach.catalogue()).renderables
 
 
 def test_every_rendered_piece_of_a_long_text_holds_one_line(home: Path) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pexpect
@@ -16,11 +17,13 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from callback_coach.cli.app import app
-from callback_coach.core import season_model as season
-from callback_coach.core.season_model import RoleTotals
+from callback_coach.core.dates import parse_time
+from callback_coach.core.rounds import build_roles
 from callback_coach.core.workflow import Coach
 from callback_coach.errors import ExitCode
+from callback_coach.season import loading as season
 from callback_coach.season.stats import season_stats, share
+from callback_coach.store.facts import facts_of
 from callback_coach.store.notes import Note
 from callback_coach.store.slugs import fold
 
@@ -163,10 +166,10 @@ def test_medium_and_office_from_answers_or_front_matter() -> None:
             "answers": {"mine": {"medium": "self-tape", "casting-office": " Bell  Casting "}},
         }
     )
-    facts = season.note_facts(by_answer, "a.md")
+    facts = facts_of(by_answer, "a.md")
     assert facts.details == {"medium": "self-tape", "casting_office": "Bell Casting"}
     by_key = Note({"kind": "prep", "casting_office": "Anna", "time": 870, "place": "Studio 4"})
-    assert season.note_facts(by_key, "b.md").details == {
+    assert facts_of(by_key, "b.md").details == {
         "casting_office": "Anna",
         "time": "14:30",  # YAML read an unquoted 14:30 as 870
         "place": "Studio 4",
@@ -212,7 +215,7 @@ def test_time_as_people_write_it() -> None:
         "morning": None,
         "13pm": None,
     }
-    assert {text: season.parse_time(text) for text in cases} == cases
+    assert {text: parse_time(text) for text in cases} == cases
 
 
 def test_stats_of_no_roles_in_the_window_is_empty() -> None:
@@ -278,8 +281,8 @@ def test_facts_come_from_the_index_and_follow_every_change(home: Path) -> None:
     import sqlite3
 
     coach = make_season(home)
-    fresh = season.read_facts(coach)
-    assert season.read_facts(Coach(home)) == fresh, "read back from the index, the same"
+    fresh = coach.index.facts()
+    assert Coach(home).index.facts() == fresh, "read back from the index, the same"
     # A note edited by hand is read again: Dunn's Vanya gets a callback.
     (vanya,) = [p for p in (home / "notes").glob("*vanya_audition_prep.md")]
     text = vanya.read_text(encoding="utf-8")
@@ -294,17 +297,15 @@ def test_facts_come_from_the_index_and_follow_every_change(home: Path) -> None:
         db.execute("UPDATE notes SET facts = '[1, 2' WHERE rowid % 3 = 0")
     result = runner.invoke(app, ["stats", "--json"])
     assert json.loads(result.stdout)["roles"] == 11 and result.stderr == ""
-    assert season.read_facts(Coach(home)) == [
-        f for f in fresh if "vanya_audition_prep" not in f.file
-    ]
+    assert Coach(home).index.facts() == [f for f in fresh if "vanya_audition_prep" not in f.file]
 
 
 def test_the_season_commands_read_the_index_s_rows_per_role(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Once the index holds each role's season, no command groups every note again: the
-    same answers with the slow path removed, and after a note changes only its role is
-    made again."""
+    """Once the index holds each role's summary and events, no season command groups
+    every note again: the same answers with that path removed, and after a note changes
+    only its role is summed up again."""
     import sqlite3
 
     make_season(home)
@@ -317,47 +318,50 @@ def test_the_season_commands_read_the_index_s_rows_per_role(
     def slow(*args, **kwargs):
         raise AssertionError("every note's facts grouped again")
 
-    monkeypatch.setattr(season, "read_facts", slow)
+    monkeypatch.setattr(season, "load_roles", slow)
     for args in commands:
         result = runner.invoke(app, args)
         assert result.exit_code == 0 and result.stdout == outputs[args[0]]
     assert runner.invoke(app, ["export", "calendar"]).stdout == calendar
     database = next(Path(os.environ["COACH_CACHE_DIR"]).rglob("index.sqlite3"))
     with sqlite3.connect(database) as db:
-        assert db.execute("SELECT count(*) FROM season_stale").fetchone() == (0,)
-        made = db.execute("SELECT count(*) FROM seasons").fetchone()[0]
+        assert db.execute("SELECT count(*) FROM events_stale").fetchone() == (0,)
+        made = db.execute("SELECT count(*) FROM roles WHERE round_count > 0").fetchone()[0]
     assert made == stats_json()["roles"]
-    # A note changes: its role waits to be made again, and only it.
+    # A note changes: its role's events wait to be made again, and only its.
     (vanya,) = [p for p in (home / "notes").glob("*vanya_audition_prep.md")]
     vanya.write_text(
         vanya.read_text(encoding="utf-8").replace(
             "round: audition", "round: audition\noutcome: callback"
         )
     )
-    Coach(home).index.summaries()
+    Coach(home).index.note_rows()
     with sqlite3.connect(database) as db:
-        assert db.execute("SELECT role_key FROM season_stale").fetchall() == [("vanya",)]
+        assert db.execute("SELECT role_key FROM events_stale").fetchall() == [("vanya",)]
     assert (
         stats_json()["funnel"][1]["roles"] == json.loads(outputs["stats"])["funnel"][1]["roles"] + 1
     )
 
 
-def test_damaged_season_rows_are_gone_around(home: Path) -> None:
+def test_a_damaged_index_found_by_a_season_command_is_gone_around(home: Path) -> None:
     import sqlite3
 
     make_season(home)
-    commands = (["stats", "--json"], ["today", "--json"], ["follow-ups", "--all", "--json"])
+    commands = (
+        ["stats", "--json"],
+        ["today", "--json"],
+        ["follow-ups", "--all", "--json"],
+        ["export", "calendar"],
+    )
     before = [runner.invoke(app, args).stdout for args in commands]
     database = next(Path(os.environ["COACH_CACHE_DIR"]).rglob("index.sqlite3"))
     with sqlite3.connect(database) as db:
-        db.execute("UPDATE seasons SET data = '[[1' WHERE rowid % 2 = 0")
+        db.execute("UPDATE notes SET facts = '[[1' WHERE rowid % 2 = 0")
+        db.execute("DROP TABLE events")
     for args, expected in zip(commands, before, strict=True):
         result = runner.invoke(app, args)
         assert result.exit_code == 0 and result.stderr == ""
         assert result.stdout == expected
-    with sqlite3.connect(database) as db:
-        db.execute("DROP TABLE season_events")
-    assert runner.invoke(app, ["export", "calendar"]).exit_code == 0
 
 
 def test_a_drill_is_never_a_round_in_the_season(home) -> None:
@@ -452,6 +456,23 @@ def test_a_stacked_bar_shares_its_cells_without_losing_any(parts, cells) -> None
         assert widths == [0, 0, 0, 0]
 
 
+@dataclass(frozen=True)
+class RoleTotals:
+    """A role as the statistics count it (season.stats.Role), without its notes."""
+
+    role: str
+    project: str
+    first_date: str
+    stage: int
+    status: str
+    round_count: int
+    medium: str | None
+    casting_office: str | None
+
+    def detail(self, key: str) -> str | None:
+        return self.medium if key == "medium" else self.casting_office
+
+
 TOTALS = st.builds(
     RoleTotals,
     role=st.sampled_from(["Nina", "Sonya", "Masha"]),
@@ -515,7 +536,7 @@ def test_the_index_counts_what_the_roles_count(tmp_path_factory, rounds, window)
     home = tmp_path_factory.mktemp("season") / "home"
     write_rounds(home, rounds)
     since, until = window
-    expected = count_roles(season.group_roles(season.read_facts(Coach(home))), *window, BREAKDOWNS)
+    expected = count_roles(build_roles(Coach(home).index.facts()), *window, BREAKDOWNS)
     assert season.load_counts(Coach(home), since, until, BREAKDOWNS) == expected
 
 

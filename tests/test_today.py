@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from callback_coach.cli.app import app
-from callback_coach.core import season_model as season
+from callback_coach.core.rounds import build_roles
 from callback_coach.core.workflow import Coach
+from callback_coach.season import loading as season
 from callback_coach.season.today import today_view
 from callback_coach.store.drafts import Draft, DraftStore
 
@@ -215,26 +216,6 @@ def test_a_hint_is_one_line_to_copy_however_narrow(week: Coach, monkeypatch) -> 
     assert any(hint in line for line in text.splitlines()), text
 
 
-def test_a_round_s_facts_are_worked_out_once_and_kept() -> None:
-    """season.cached_property (functools' without Python 3.11's lock) keeps the value."""
-    from callback_coach.core.season_model import cached_property
-
-    calls = []
-
-    class Round:
-        @cached_property
-        def date(self) -> str:
-            """The day."""
-            calls.append(1)
-            return "2026-11-23"
-
-    first = Round()
-    assert (first.date, first.date, len(calls)) == ("2026-11-23", "2026-11-23", 1)
-    assert first.__dict__["date"] == "2026-11-23"
-    assert Round().date == "2026-11-23" and len(calls) == 2  # per instance
-    assert isinstance(Round.__dict__["date"], cached_property) and Round.date.__doc__ == "The day."
-
-
 @settings(max_examples=15, deadline=None)
 @given(
     rounds=random_rounds(["2026-10-01", "2026-11-05", "2026-11-20", "2026-11-23", "2026-11-27"]),
@@ -256,15 +237,15 @@ def test_today_from_the_index_is_today_from_every_note(tmp_path_factory, rounds,
             )
         ]  # fmt: skip
     roles, waiting, names, total = season.load_for_today(Coach(home), DAY, drafts)
-    every = season.group_roles(season.read_facts(Coach(home)))
+    every = build_roles(Coach(home).index.facts())
     assert len(roles) <= len(every)
     fast = today_view(roles, [], drafts, DAY, waiting=waiting, names=names, total=total)
     assert fast == today_view(every, [], drafts, DAY)
 
 
-def test_an_index_from_before_the_waiting_columns_is_brought_up_to_date(week: Coach) -> None:
-    """An index made by the previous version (schema 7: no `latest_round` or `waiting`)
-    is migrated, each role's season made again, and today reads the same."""
+def test_an_index_made_by_another_version_is_built_again(week: Coach) -> None:
+    """The index is a cache: one made by another version of the coach (another schema)
+    is deleted and built again from the notes, never migrated; today reads the same."""
     import contextlib
     import os
     import sqlite3
@@ -274,16 +255,14 @@ def test_an_index_from_before_the_waiting_columns_is_brought_up_to_date(week: Co
     expected = today_json()
     database = next(Path(os.environ["COACH_CACHE_DIR"]).rglob("index.sqlite3"))
     with contextlib.closing(sqlite3.connect(database)) as db:
-        for name in ("seasons_waiting", "seasons_open_prep", "seasons_follow_ups"):
-            db.execute(f"DROP INDEX {name}")
-        db.execute("ALTER TABLE seasons DROP COLUMN waiting")
-        db.execute("ALTER TABLE seasons DROP COLUMN latest_round")
+        db.execute("DROP INDEX roles_waiting")
+        db.execute("ALTER TABLE roles DROP COLUMN waiting")
         db.execute("PRAGMA user_version = 7")
         db.commit()
     assert today_json() == expected
     with contextlib.closing(sqlite3.connect(database)) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == index_module.SCHEMA_VERSION
-        waiting = db.execute("SELECT role, waiting FROM seasons WHERE waiting != ''").fetchall()
-    roles = season.group_roles(season.read_facts(week))
+        waiting = db.execute("SELECT role, waiting FROM roles WHERE waiting != ''").fetchall()
+    roles = build_roles(week.index.facts())
     assert sorted(waiting) == sorted((r.role, w.what) for r in roles if (w := r.waiting()))
     assert ("Masha", "outcome") in waiting and ("Sonya", "review") in waiting

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from callback_coach.cli.app import app
+from callback_coach.core.rounds import summarize
 from callback_coach.core.workflow import Coach
 from callback_coach.errors import ExitCode
 from callback_coach.store import paths
@@ -181,8 +182,8 @@ def test_a_corrupt_note_is_named_once_and_skipped(history: Coach, home: Path) ->
 
 
 def test_index_notices_changes_with_same_second(history: Coach, home: Path) -> None:
-    index = NoteIndex(home)
-    index.summaries()
+    index = NoteIndex(home, summarize)
+    index.note_rows()
     note = next(
         p for p in paths.notes_dir(home).iterdir() if "sonya" in p.name and "review" in p.name
     )
@@ -190,9 +191,11 @@ def test_index_notices_changes_with_same_second(history: Coach, home: Path) -> N
     text = note.read_text().replace("outcome: released", "outcome: hold")
     note.write_text(text)
     os.utime(note, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same mtime: the size differs
-    assert [s.outcome for s in NoteIndex(home).summaries() if s.file == note.name] == ["hold"]
+    assert [s.outcome for s in NoteIndex(home, summarize).note_rows() if s.file == note.name] == [
+        "hold"
+    ]
     note.unlink()
-    assert all(s.file != note.name for s in NoteIndex(home).summaries())
+    assert all(s.file != note.name for s in NoteIndex(home, summarize).note_rows())
 
 
 def test_review_json_roundtrip_of_answers(history: Coach) -> None:
@@ -203,19 +206,19 @@ def test_review_json_roundtrip_of_answers(history: Coach) -> None:
 
 
 def test_an_unchanged_folder_reads_no_note_again(history: Coach, home: Path, monkeypatch) -> None:
-    from callback_coach.store import index as index_module
+    from callback_coach.store.index import rows as index_rows
 
-    NoteIndex(home).summaries()  # build
-    expected = [r.role for r in NoteIndex(home).role_rows()]
+    NoteIndex(home, summarize).note_rows()  # build
+    expected = [r.role for r in NoteIndex(home, summarize).roles()]
 
     def no_reading(path):
         raise AssertionError(f"re-read {path} although nothing changed")
 
-    monkeypatch.setattr(index_module, "read_note", no_reading)
-    fresh = NoteIndex(home)
-    assert [r.role for r in fresh.role_rows()] == expected
+    monkeypatch.setattr(index_rows, "read_note", no_reading)
+    fresh = NoteIndex(home, summarize)
+    assert [r.role for r in fresh.roles()] == expected
     assert [h[2] for h in fresh.search("PRIDE")] == ["more pride", "more pride", "more pride"]
-    assert len(fresh.for_role("nina")) == 3
+    assert len(fresh.note_rows(role="nina")) == 3
     assert fresh.unreadable() == []
 
 

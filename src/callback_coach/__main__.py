@@ -1,3 +1,3 @@
-from callback_coach.cli.launch import main
+from callback_coach.cli.app import main
 
 main()

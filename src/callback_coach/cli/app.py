@@ -411,8 +411,7 @@ def finish(
 
 def open_coach() -> "Coach":
     """The coach home for one command. Its warnings (a note it cannot read) are shown on
-    stderr as they arise: before the command's output, and even if the command fails.
-    (A large notes folder's listing is being read ahead already: see launch.py.)"""
+    stderr as they arise: before the command's output, and even if the command fails."""
     from callback_coach.cli import console
     from callback_coach.core.workflow import Coach
 
@@ -546,16 +545,16 @@ def show(
     from callback_coach.exports import json_shapes
 
     coach = open_coach()
-    name, project_name, rounds = coach.timeline(
+    found = coach.timeline(
         role,
         project=project,
         round_label=round_label,
         choose_project=choose_project if (console.stdin_is_terminal() and not as_json) else None,
     )
     if as_json:
-        print_json(json_shapes.timeline_json(name, project_name, rounds, coach.catalogue()))
+        print_json(json_shapes.timeline_json(found, coach.catalogue()))
     else:
-        console.out().print(render.timeline(name, project_name, rounds, coach.catalogue()))
+        console.out().print(render.timeline(found, coach.catalogue()))
 
 
 @command(
@@ -898,7 +897,7 @@ def stats(
     Counts are roles. A role with no outcome yet is open, not a loss.
     """
     from callback_coach.cli import console, season_render
-    from callback_coach.core import season_model as season
+    from callback_coach.season import loading as season
     from callback_coach.season import stats as season_stats
 
     today_ = season.current_day()
@@ -986,12 +985,12 @@ def follow_ups(
 def follow_ups_list(show_all: bool = ALL_FOLLOW_UPS_OPT, as_json: bool = JSON_OPT) -> None:
     """List open follow-ups, oldest first (--all: done ones too)."""
     from callback_coach.cli import console, season_render
-    from callback_coach.core import season_model as season
     from callback_coach.season import followups
+    from callback_coach.season import loading as season
 
     coach = open_coach()
     day = season.current_day()
-    owing = season.load_with_follow_ups(coach, None if show_all else day)
+    owing = season.load_with_follow_ups(coach, None if show_all else followups.lapse_before(day))
     items = followups.load(coach, owing, day)
     shown = items if show_all else followups.open_items(items)
     if as_json:
@@ -1017,8 +1016,8 @@ def follow_ups_done(
 ) -> None:
     """Mark a follow-up done (today). Only its line in the note's front matter changes."""
     from callback_coach.cli import console
-    from callback_coach.core import season_model as season
     from callback_coach.season import followups
+    from callback_coach.season import loading as season
 
     coach = open_coach()
     items = followups.load(coach, season.load_with_follow_ups(coach), season.current_day())
@@ -1056,9 +1055,9 @@ def follow_ups_add(
     """Add a follow-up to a role's round; it is kept in that round's note (its review,
     else its prep), and only the note's follow_ups lines change."""
     from callback_coach.cli import console
-    from callback_coach.core import season_model as season
     from callback_coach.core.inputs import check_round
     from callback_coach.season import followups
+    from callback_coach.season import loading as season
 
     today_ = season.current_day()
     due_day = day_option(due, today_)
@@ -1094,15 +1093,17 @@ def today(as_json: bool = JSON_OPT) -> None:
     """What is next, on one screen: callbacks this week, reviews to write, follow-ups due,
     unfinished drafts, and outcomes with no news after two weeks. A bare `coach` shows it."""
     from callback_coach.cli import console, season_render
-    from callback_coach.core import season_model as season
     from callback_coach.season import followups
+    from callback_coach.season import loading as season
     from callback_coach.season.today import today_view
 
     coach = open_coach()
     day = season.current_day()
     drafts = season.read_drafts(coach)
     roles, waiting, names, total = season.load_for_today(coach, day, drafts)
-    items = followups.load(coach, season.load_with_follow_ups(coach, day), day)
+    items = followups.load(
+        coach, season.load_with_follow_ups(coach, followups.lapse_before(day)), day
+    )
     view = today_view(roles, items, drafts, day, waiting=waiting, names=names, total=total)
     if as_json:
         print_json(view.to_json())
@@ -1126,19 +1127,16 @@ def export_calendar(output: Optional[str] = OUTPUT_OPT, force: bool = FORCE_OPT)
     instead of adding copies."""
     import heapq
 
-    from callback_coach.core import season_model as season
     from callback_coach.exports import formats as exports
     from callback_coach.season import calendar as ical
     from callback_coach.season import followups
+    from callback_coach.season import loading as season
 
     coach = open_coach()
     owing = season.load_with_follow_ups(coach, dated=True)
     items = followups.load(coach, owing, season.current_day())
-    stamps = {n.file: n.stamp for r in owing for record in r.rounds for n in record.notes}
-    # Each round's event as the index keeps it; else made from every role here.
-    rounds = season.calendar_rows(coach)
-    if rounds is None:
-        rounds = sorted(ical.event_row(e) for e in ical.round_events(season.load_roles(coach)))
+    stamps = {n.file: n.stamp for role in owing for n in role.notes}
+    rounds = season.calendar_rows(coach, ical.role_event_rows)
 
     def render() -> str:
         extra = sorted(ical.event_row(e) for e in ical.follow_up_events(items, stamps))
@@ -1291,7 +1289,7 @@ def card(
     plan for a note (the question to ask, the recovery), the line to tell yourself, your
     anchor and breathing, and who is in the room. Empty answers are left out.
     """
-    from callback_coach.cli import console
+    from callback_coach.cli import card_view, console
     from callback_coach.day import card as cards
     from callback_coach.exports import formats as exports
 
@@ -1307,9 +1305,9 @@ def card(
     if output is None and fmt == "text":
         out = console.out()
         width = min(out.width, CARD_WIDTH)
-        out.print(cards.renderable(chosen, width, cards.fit_budget(chosen, width)))
+        out.print(card_view.renderable(chosen, width, card_view.fit_budget(chosen, width)))
     else:
-        text = cards.render(chosen, fmt, CARD_WIDTH)
+        text = card_view.render(chosen, fmt, CARD_WIDTH)
         name = cards.file_name(chosen.role, chosen.round, "txt" if fmt == "text" else fmt)
         report_written(
             exports.write_output(output, lambda: text, lambda: [(name, text)], force=force)
@@ -1321,7 +1319,7 @@ CARD_WIDTH = 80
 
 def offer_card(coach: Any, plan: "SessionPlan", asker: "Asker") -> None:
     """After a saved prep, in the terminal: show the waiting-room card if wanted."""
-    from callback_coach.cli import console
+    from callback_coach.cli import card_view, console
     from callback_coach.day import card as cards
 
     try:
@@ -1336,7 +1334,7 @@ def offer_card(coach: Any, plan: "SessionPlan", asker: "Asker") -> None:
         return
     chosen = cards.card_for(coach, plan.role, project=plan.project, round_label=plan.round)
     width = min(console.err().width, CARD_WIDTH)
-    asker.show(cards.renderable(chosen, width, cards.fit_budget(chosen, width)))
+    asker.show(card_view.renderable(chosen, width, card_view.fit_budget(chosen, width)))
     from callback_coach.core.hints import command
 
     name = cards.file_name(plan.role, plan.round, "html")

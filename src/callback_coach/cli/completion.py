@@ -29,11 +29,11 @@ except ImportError:  # pragma: no cover - older Typer uses Click itself
 
 def complete_role(incomplete: str) -> list[str]:
     """Role names from the actor's own notes, matched case- and accent-insensitively."""
-    from callback_coach.store.index import NoteIndex
+    from callback_coach.core.workflow import Coach
     from callback_coach.store.slugs import fold
 
     start = fold(incomplete)
-    names = {row.role for row in NoteIndex().role_rows()}
+    names = {row.role for row in Coach.open().index.roles()}
     return sorted(n for n in names if fold(n).startswith(start))
 
 
@@ -47,7 +47,7 @@ def complete_checklist(incomplete: str) -> list[str]:
 
 def complete_outcome(incomplete: str) -> list[str]:
     """The outcomes a round can have."""
-    from callback_coach.core.round_labels import OUTCOMES
+    from callback_coach.store.labels import OUTCOMES
 
     return [o for o in OUTCOMES if o.startswith(incomplete.lower())]
 

@@ -13,6 +13,8 @@ from rich.text import Text
 from callback_coach.cli.console import visible
 from callback_coach.core.answers import format_answer
 from callback_coach.core.checklist import Checklist
+from callback_coach.core.queries import Timeline
+from callback_coach.core.rounds import Round
 from callback_coach.store.notes import own_text
 
 
@@ -252,18 +254,14 @@ def _answers_table(note: Any, titles: dict[str, str], prompts: dict[str, str]) -
     return table
 
 
-def _earlier_outcomes(record: Any) -> list[str]:
-    """The outcomes `coach outcome` replaced on the note that holds the round's outcome."""
-    for note in (*reversed(record.reviews), *reversed(record.preps)):
-        if note.outcome:
-            value = note.meta.get("earlier_outcomes")
-            values = [value] if isinstance(value, str) else value
-            return [str(v) for v in values] if isinstance(values, list) else []
-    return []
+def _earlier_outcomes(record: Round) -> list[str]:
+    """The outcomes the round had before its current one, oldest first."""
+    return [change.outcome for change in record.outcomes[:-1]]
 
 
-def timeline(role: str, project: str, rounds: list[Any], catalogue: Any) -> Group:
+def timeline(found: Timeline, catalogue: Any) -> Group:
     """A role round by round: what was prepared, then what happened in the room."""
+    role, project, rounds = found.role, found.project, found.rounds
     from rich.rule import Rule
 
     titles = {c.id: c.title for c in catalogue.checklists}
@@ -273,7 +271,7 @@ def timeline(role: str, project: str, rounds: list[Any], catalogue: Any) -> Grou
         heading.append_text(shown(f"  ·  {project}", "bold"))
     parts: list[Any] = [heading]
     for record in rounds:
-        label = f"{record.round}"
+        label = f"{record.label}"
         if record.date:
             label += f" · {record.date}"
         label += f" · {record.outcome or 'pending'}"
@@ -282,9 +280,9 @@ def timeline(role: str, project: str, rounds: list[Any], catalogue: Any) -> Grou
             label += f" (was {', '.join(earlier)})"
         parts.append(Rule(shown(label, "heading"), align="left"))
         for kind, notes in (
-            ("Prepared", record.preps),
-            ("Drilled", record.drills),
-            ("In the room", record.reviews),
+            ("Prepared", found.whole(record.preps)),
+            ("Drilled", found.whole(record.drills)),
+            ("In the room", found.whole(record.reviews)),
         ):
             for note in notes:
                 parts.append(shown(f"{kind} ({note.date or 'undated'})", "bold"))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from callback_coach.errors import AnswersError, NotFoundError
 from callback_coach.store import yamlio
+from callback_coach.store.facts import answer_text
 
 if TYPE_CHECKING:
     from callback_coach.core.checklist import Checklist, Question
@@ -86,15 +87,7 @@ def check_value(question: Question, value: Any) -> Any:
     raise ValueError(f"unknown question type {kind!r}")
 
 
-def format_answer(value: Any) -> str:
-    """An answer as a person reads it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+format_answer = answer_text  # (an answer as a person reads it: store.facts.answer_text)
 
 
 def json_safe(value: Any) -> Any:
@@ -115,6 +108,11 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     return value
+
+
+def is_given(value: Any) -> bool:
+    """True for an answer a note keeps: anything but nothing and blank text."""
+    return isinstance(value, list) or is_answered(value)
 
 
 def is_answered(value: Any) -> bool:

@@ -66,3 +66,29 @@ def describe(day: dt.date, today: dt.date) -> str:
         return "yesterday"
     label = f"{WEEKDAYS[day.weekday()][:3].title()} {day.day} {day.strftime('%b')}"
     return label if day.year == today.year else f"{label} {day.year}"
+
+
+_TIME = re.compile(
+    r"^(?:at\s+)?([0-9]{1,2})(?:\s*[:.h]\s*([0-9]{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$", re.IGNORECASE
+)
+
+
+def parse_time(text: str | None) -> tuple[int, int] | None:
+    """(hour, minute) from a time as people write it: `14:30`, `9.15`, `14h30`, `2pm`,
+    `2:30 pm`, `at 10`; None when the text is not a time of day."""
+    if not text:
+        return None
+    match = _TIME.match(text.strip())
+    if match is None:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    suffix = (match.group(3) or "").lower().replace(".", "")
+    if suffix:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+    elif match.group(2) is None and not text.strip().lower().startswith("at"):
+        return None  # a bare number is not a time
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        return None
+    return hour, minute

@@ -13,13 +13,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from callback_coach.core.checklist import Catalogue, Checklist, load_catalogue
-from callback_coach.core.history import canonical_role, resolve_project, role_notes
 from callback_coach.core.inputs import check_role
+from callback_coach.core.rounds import (
+    Role,
+    build_role,
+    canonical_role,
+    resolve_project,
+    same_name,
+    summarize,
+)
 from callback_coach.errors import AmbiguousError, NotFoundError
 from callback_coach.store import paths, yamlmemo
 from callback_coach.store.drafts import DraftStore
-from callback_coach.store.index import NoteIndex, NoteSummary
-from callback_coach.store.notes import Note, NoteFacts, NoteStore
+from callback_coach.store.facts import NoteFacts, facts_of
+from callback_coach.store.index import NoteIndex, NoteRow
+from callback_coach.store.notes import Note
+from callback_coach.store.notestore import NoteStore
 
 
 @dataclass
@@ -50,7 +59,7 @@ class Home:
         """The notes index, brought up to date when first used by this Coach (one command)
         and again after this Coach writes a note."""
         if self._index is None:
-            self._index = NoteIndex(self.home)
+            self._index = NoteIndex(self.home, summarize)
         return self._index
 
     def notes_changed(self) -> None:
@@ -108,11 +117,11 @@ class Home:
             if self.on_warning is not None:
                 self.on_warning(message)
 
-    def summaries(self) -> list[NoteSummary]:
-        """A summary of every readable note; unreadable ones are named in `warnings`."""
+    def note_rows(self) -> list[NoteRow]:
+        """The index's row of every readable note; unreadable ones are named in `warnings`."""
         index = self.index
         self.warn_unreadable(index)
-        return [s for s in index.summaries() if s.ok]
+        return [row for row in index.note_rows() if row.ok]
 
     def warn_unreadable(self, index: NoteIndex) -> None:
         """Name in `warnings` the notes `index` could not read, and what it has to say
@@ -121,10 +130,6 @@ class Home:
             self.warn(f"skipped {path}: {error}")
         for path, warning in index.warnings():
             self.warn(f"{path}: {warning}")
-
-    def load(self, summaries: Iterable[NoteFacts]) -> list[Note]:
-        """The full notes behind some summaries (skipping any that vanished)."""
-        return list(self.iter_files([summary.file for summary in summaries]))
 
     def iter_files(self, files: list[str]) -> Iterator[Note]:
         """The full notes of some files, one at a time, from the index (a note that
@@ -142,24 +147,33 @@ class Home:
             else:
                 yield file, note, stamp
 
-    def role_and_project(
+    def with_answers(self, facts: Iterable[NoteFacts]) -> list[NoteFacts]:
+        """The same notes' facts made from the whole notes: with their answers (a note
+        gone since is left out, named in `warnings`)."""
+        return [
+            facts_of(note, file) for file, note, _ in self.iter_stamped([f.file for f in facts])
+        ]
+
+    def role(
         self,
         role: str,
         project: str | None,
         choose_project: Callable[[list[str]], str] | None,
         drafts_kind: str | None = None,
-    ) -> tuple[str, str, list[NoteSummary]]:
-        """A role as the notes spell it, its project, and the summaries of its notes.
+        *,
+        answers: bool = False,
+    ) -> tuple[str, str, Role | None]:
+        """A role as the notes spell it, its project, and the role (None: no notes yet).
 
         A role in several projects asks `choose_project` (AmbiguousError without one);
         with `drafts_kind`, a role only known from an unfinished draft of that kind keeps
-        the draft's project."""
+        the draft's project. With `answers`, the role's rounds know their answers."""
         role = check_role(role)
         index = self.index
-        summaries = index.for_role(role)
+        facts = index.facts(role=role)
         self.warn_unreadable(index)
         try:
-            project_name = resolve_project(summaries, role, project)
+            project_name = resolve_project(facts, role, project)
         except AmbiguousError as exc:
             if choose_project is None:
                 raise
@@ -169,5 +183,7 @@ class Home:
             drafts = self.drafts.find(drafts_kind, role, None, None)
             if drafts and len({d.project for d in drafts}) == 1:
                 project_name = drafts[0].project
-        mine = role_notes(summaries, role, project_name)
-        return canonical_role(mine, role), project_name, mine
+        mine = [f for f in facts if same_name(f.role, role) and same_name(f.project, project_name)]
+        if answers:
+            mine = self.with_answers(mine)
+        return canonical_role(mine, role), project_name, build_role(mine)

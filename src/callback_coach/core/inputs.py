@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from callback_coach.core.round_labels import OUTCOMES, normalize_round
 from callback_coach.errors import UsageError
+from callback_coach.store.labels import OUTCOMES, normalize_round
 
 
 def parse_date(text: str | None, today: dt.date | None = None) -> str:

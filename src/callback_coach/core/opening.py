@@ -68,9 +68,9 @@ def same_round(role: str, upcoming: Any, new: str, today: dt.date, asker: Asker)
     with contextlib.suppress(ValueError):
         when = describe(dt.date.fromisoformat(upcoming.date), today)
     choice = asker.choose(
-        f"{role}'s {upcoming.round} is prepared for {when} and not reviewed yet.",
+        f"{role}'s {upcoming.label} is prepared for {when} and not reviewed yet.",
         [
-            (SAME_ROUND, f"Add to your {upcoming.round} prep for {when}"),
+            (SAME_ROUND, f"Add to your {upcoming.label} prep for {when}"),
             (NEW_ROUND, f"This is a new round ({new})"),
         ],
         default=SAME_ROUND,

@@ -15,38 +15,30 @@ from typing import Any
 
 from callback_coach.cli.asker import Asker
 from callback_coach.core import opening
-from callback_coach.core.answers import is_answered
+from callback_coach.core.answers import check_value, is_answered, is_given
 from callback_coach.core.checklist import Checklist
-from callback_coach.core.history import (
-    RoundRecord,
-    open_round,
-    previous_round,
-    round_to_review,
-    rounds_of,
-    same_name,
-)
 from callback_coach.core.home import Home
 from callback_coach.core.inputs import check_outcome, check_round, parse_date
 from callback_coach.core.prep_paths import closing_checklists, prep_checklists
-from callback_coach.core.round_labels import next_round
-from callback_coach.core.session import SessionPlan, is_given
+from callback_coach.core.rounds import Role, Round, same_name
+from callback_coach.core.session import SessionPlan
 from callback_coach.errors import UsageError
 from callback_coach.store.drafts import Draft
-from callback_coach.store.index import NoteSummary
-from callback_coach.store.notes import Note
+from callback_coach.store.facts import DETAIL_QUESTIONS
+from callback_coach.store.labels import next_round
 
 # What the person chose for an unfinished draft of the plan's role and round
 # (SessionPlan.draft_choice).
 RESUME, RESTART = "resume", "restart"
-# Front-matter keys that describe the job rather than the round: they carry forward.
-STABLE_KEYS = ("medium", "casting_office", "people_met")
+# Details of the job rather than the round: they carry forward to the next round.
+STABLE_DETAILS = ("medium", "casting_office")
 
 
 @dataclass
 class CarryOver:
     """What the previous round left for this one."""
 
-    record: RoundRecord[Note]  # with full notes
+    round: Round  # with its answers
     defaults: dict[str, Any]
     # (source question prompt, answer) pairs, in the order the recall checklist asks them.
     items: list[tuple[str, Any]]
@@ -95,7 +87,7 @@ def plan_prep(
     if path == FULL and checklist_ids:
         raise UsageError("--full runs every checklist: leave out --checklist (or --full)")
     coach.select_checklists("prep", checklist_ids)  # an unknown id stops here, first
-    plan, rounds, draft, same_round = _plan(
+    plan, found, draft, same_round = _plan(
         coach,
         "prep",
         role,
@@ -104,15 +96,15 @@ def plan_prep(
         date,
         choose_project,
         asker,
-        default_round=lambda rounds: next_round([r.round for r in rounds if r.held]),
+        default_round=lambda found: next_round([r.label for r in found.held] if found else []),
     )
-    previous = previous_round(rounds, plan.round)
+    previous = found.previous(plan.round) if found is not None else None
     if previous is not None:
         carry = carry_over(coach, previous, prep_checklists(coach.catalogue()))
         plan.defaults.update(carry.defaults)
-        plan.extra.update(_stable_details(carry.record))
-        record = carry.record
-        plan.last_round = LastRound(record.round, record.date, record.outcome, carry.items)
+        plan.last_round = LastRound(previous.label, previous.date, previous.outcome, carry.items)
+    if found is not None:
+        _carry_details(coach, plan, found)
     if path is None and not checklist_ids and draft is not None:
         path, checklist_ids = path_of_draft(draft)  # resumed as it was started
     elif path is None:
@@ -120,20 +112,16 @@ def plan_prep(
     set_path(coach, plan, path, None if path == FULL else checklist_ids)
     plan.ask_date = asker is not None and date is None and draft is None and not same_round
     plan.ask_path = asker is not None and asked_path and draft is None
-    this_round = next((r for r in rounds if r.round == plan.round and r.preps), None)
-    if this_round is not None:
-        # A second prep of a round starts from the first one's answers.
-        loaded = coach.load(this_round.preps[-1:])
-        first = loaded[0] if loaded else None
+    this_round = found.round(plan.round) if found is not None else None
+    if this_round is not None and this_round.preps:
+        # A second prep of a round starts from the answers its preps gave so far.
         closing = {c.id for c in closing_checklists(coach.catalogue())}
-        if first is not None:
-            for cid, values in first.answers.items():
-                if cid in closing:
-                    continue  # the closing check is answered afresh each time
-                for qid, value in values.items():
-                    if is_given(value):
-                        plan.defaults[f"{cid}.{qid}"] = value
-            plan.extra.update(_stable_details(RoundRecord(plan.round, [first], [])))
+        for cid, values in this_round.answers.items():
+            if cid in closing:
+                continue  # the closing check is answered afresh each time
+            for qid, value in values.items():
+                if is_given(value):
+                    plan.defaults[f"{cid}.{qid}"] = value
     return plan
 
 
@@ -153,7 +141,7 @@ def plan_review(
     dated as that round (the day of the room). With an `asker`, a review left
     unfinished in another project is offered."""
     checklists = coach.select_checklists("review", checklist_ids)
-    plan, rounds, _, _ = _plan(
+    plan, found, _, _ = _plan(
         coach,
         "review",
         role,
@@ -163,18 +151,14 @@ def plan_review(
         choose_project,
         asker,
         # The latest round prepared but not reviewed; else the latest round there is.
-        default_round=lambda rounds: (
-            round_to_review(rounds) or (rounds[-1].round if rounds else next_round([]))
-        ),
+        default_round=_round_to_review,
     )
     plan.checklists = checklists
-    record = next((r for r in rounds if r.round == plan.round), None)
+    record = found.round(plan.round) if found is not None else None
     if record is not None and record.latest_prep is not None:
         plan.extra["prep_note"] = record.latest_prep.file
-    if record is not None:
-        plan.extra.update(
-            _stable_details(RoundRecord(record.round, coach.load(record.preps[-1:]), []))
-        )
+    if found is not None:
+        _carry_details(coach, plan, found)
     if outcome is not None:
         plan.extra["outcome"] = check_outcome(outcome)
     else:
@@ -194,12 +178,10 @@ def set_path(coach: Home, plan: SessionPlan, path: str, chosen: list[str] | None
     apply_path(plan, coach.catalogue(), path, picked, first_round=first_round)
 
 
-def carry_over(
-    coach: Home, previous: RoundRecord[NoteSummary], checklists: list[Checklist]
-) -> CarryOver:
-    """Defaults for `recall` questions from the previous round's review, then prep."""
-    record = RoundRecord(previous.round, coach.load(previous.preps), coach.load(previous.reviews))
-    sources = [n for n in (record.latest_review, record.latest_prep) if n is not None]
+def carry_over(coach: Home, previous: Round, checklists: list[Checklist]) -> CarryOver:
+    """Defaults for `recall` questions from the previous round's review, then its preps
+    (merged question by question)."""
+    sources = [previous.review_answers, previous.answers]
     catalogue = coach.catalogue()
     defaults: dict[str, Any] = {}
     items: list[tuple[str, Any]] = []
@@ -210,9 +192,9 @@ def carry_over(
                 cid, qid = ref.split(".", 1)
                 value = next(
                     (
-                        n.answers.get(cid, {}).get(qid)
-                        for n in sources
-                        if is_answered(n.answers.get(cid, {}).get(qid))
+                        answers.get(cid, {}).get(qid)
+                        for answers in sources
+                        if is_answered(answers.get(cid, {}).get(qid))
                     ),
                     None,
                 )
@@ -225,7 +207,48 @@ def carry_over(
                     source_q = source.question(qid) if source else None
                     items.append((source_q.prompt if source_q else ref, value))
                 break
-    return CarryOver(record, defaults, items)
+    return CarryOver(previous, defaults, items)
+
+
+def _round_to_review(role: Role | None) -> str:
+    """The latest round prepared but not reviewed; else the latest round there is."""
+    if role is None or not role.held:
+        return next_round([])
+    waiting = role.to_review()
+    return waiting.label if waiting is not None else role.held[-1].label
+
+
+def _carry_details(coach: Home, plan: SessionPlan, role: Role) -> None:
+    """What the role's rounds so far say of the job (its medium, casting office; the
+    people met in the room) carried into this session: the default of each question that
+    asks it and can take it as an answer, else the note's front matter."""
+    for key in STABLE_DETAILS:
+        value = role.latest_detail(key)
+        if not value:
+            continue
+        asked = False
+        for checklist in coach.catalogue().checklists:
+            for question in checklist.questions:
+                if question.id not in DETAIL_QUESTIONS[key]:
+                    continue
+                try:
+                    accepted = check_value(question, value) is not None
+                except ValueError:
+                    accepted = False
+                if accepted:
+                    plan.defaults.setdefault(f"{checklist.id}.{question.id}", value)
+                    asked = True
+        if not asked:
+            plan.extra[key] = value
+    people: list[str] = []
+    for record in role.held:
+        review = record.latest_review
+        answers = review.answers or {} if review is not None else {}
+        who = answers.get("after-the-room", {}).get("who-was-there")
+        if isinstance(who, str) and who.strip() and who.strip() not in people:
+            people.append(who.strip())
+    if people:
+        plan.extra["people_met"] = people
 
 
 def _plan(
@@ -238,15 +261,15 @@ def _plan(
     choose_project: Callable[[list[str]], str] | None,
     asker: Asker | None,
     *,
-    default_round: Callable[[list[RoundRecord[NoteSummary]]], str],
-) -> tuple[SessionPlan, list[RoundRecord[NoteSummary]], Draft | None, bool]:
+    default_round: Callable[[Role | None], str],
+) -> tuple[SessionPlan, Role | None, Draft | None, bool]:
     """What prep and review share: role and project, a draft left in another project
     (offered through `asker`), the round (given, an unfinished draft's, a prep's round
     still to come, or `default_round`), and the date.
 
-    Returns the plan, the role's rounds, the draft this session would resume, and
-    whether the round is a prep's round still to come (same round)."""
-    role, project_name, mine = coach.role_and_project(role, project, choose_project, kind)
+    Returns the plan, the role (with its answers; None: no notes yet), the draft this
+    session would resume, and whether the round is a prep's round still to come."""
+    role, project_name, found = coach.role(role, project, choose_project, kind, answers=True)
     adopted = None
     if asker is not None:
         # With --round (as a resume hint gives it), only a draft of that round is offered.
@@ -258,10 +281,9 @@ def _plan(
         ]
         adopted = opening.offer_other_draft(kind, role, project_name, others, asker)
         if adopted is not None and adopted.project:
-            role, project_name, mine = coach.role_and_project(
-                adopted.role, adopted.project, None, kind
+            role, project_name, found = coach.role(
+                adopted.role, adopted.project, None, kind, answers=True
             )
-    rounds = rounds_of(mine)
     same_round = False
     if round_label is not None:
         chosen = check_round(round_label)
@@ -272,20 +294,22 @@ def _plan(
         if drafts:
             chosen = drafts[0].round
         else:
-            chosen = default_round(rounds)
-            upcoming = open_round(rounds, coach.day().isoformat()) if kind == "prep" else None
+            chosen = default_round(found)
+            today = coach.day().isoformat()
+            upcoming = found.upcoming(today) if kind == "prep" and found is not None else None
             if upcoming is not None:
                 same_round = asker is None or opening.same_round(
                     role, upcoming, chosen, coach.day(), asker
                 )
-                chosen = upcoming.round if same_round else chosen
-    role, project_name = _draft_spelling(coach, kind, role, project_name, chosen, mine)
+                chosen = upcoming.label if same_round else chosen
+    role, project_name = _draft_spelling(coach, kind, role, project_name, chosen, found)
     if adopted is not None:
         draft: Draft | None = adopted
     else:
-        found = coach.drafts.find(kind, role, project_name, chosen)
-        draft = found[0] if found else None
-    record = next((r for r in rounds if r.round == chosen and r.held), None)
+        drafts_found = coach.drafts.find(kind, role, project_name, chosen)
+        draft = drafts_found[0] if drafts_found else None
+    record = found.round(chosen) if found is not None else None
+    record = record if record is not None and record.held else None
     plan = SessionPlan(
         kind=kind,
         role=role,
@@ -298,14 +322,14 @@ def _plan(
         plan.draft_choice = RESUME
         if adopted.project != project_name:
             plan.adopt_draft = adopted
-    return plan, rounds, draft, same_round
+    return plan, found, draft, same_round
 
 
 def _session_date(
     coach: Home,
     kind: str,
     draft: Draft | None,
-    record: RoundRecord[NoteSummary] | None,
+    record: Round | None,
     date: str | None,
     *,
     guess: bool = False,
@@ -333,28 +357,11 @@ def _session_date(
 
 
 def _draft_spelling(
-    coach: Home, kind: str, role: str, project: str, round_label: str, mine: list[NoteSummary]
+    coach: Home, kind: str, role: str, project: str, round_label: str, found: Role | None
 ) -> tuple[str, str]:
     """Keep the spelling the actor first used, when the role is only known from a draft."""
-    if mine:
+    if found is not None:
         return role, project
     for draft in coach.drafts.find(kind, role, project, round_label):
         return draft.role, draft.project or project
     return role, project
-
-
-def _stable_details(record: RoundRecord[Note]) -> dict[str, Any]:
-    """Job details from a round's notes that carry into the next note."""
-    details: dict[str, Any] = {}
-    for note in (*record.preps, *record.reviews):
-        for key in STABLE_KEYS:
-            if note.meta.get(key) not in (None, "", []):
-                details[key] = note.meta[key]
-    review = record.latest_review
-    who = review.answers.get("after-the-room", {}).get("who-was-there") if review else None
-    if isinstance(who, str) and who.strip():
-        people = list(details.get("people_met") or [])
-        if who.strip() not in people:
-            people.append(who.strip())
-        details["people_met"] = people
-    return details

@@ -7,14 +7,16 @@ as methods.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
-from callback_coach.core.history import RoleRow, RoundRecord, rounds_of, same_name
 from callback_coach.core.home import Home
 from callback_coach.core.inputs import check_outcome, check_round, parse_date
+from callback_coach.core.rounds import Round, same_name
 from callback_coach.errors import NotFoundError, UsageError
 from callback_coach.store.drafts import Draft
-from callback_coach.store.index import NoteSummary
+from callback_coach.store.facts import NoteFacts
+from callback_coach.store.index import NoteRow, RoleSummary
 from callback_coach.store.notes import Note
 
 
@@ -26,12 +28,12 @@ def list_roles(
     outcome: str | None = None,
     since: str | None = None,
     limit: int | None = None,
-) -> list[RoleRow]:
+) -> list[RoleSummary]:
     """One row per role, most recently active first, filtered as asked (the first
     `limit` rows; `count_roles` says how many there are in all)."""
     filters = _role_filters(coach, role, project, outcome, since)
     index = coach.index
-    rows = index.role_rows(**filters, limit=limit)
+    rows = index.roles(**filters, limit=limit)
     coach.warn_unreadable(index)
     return rows
 
@@ -75,6 +77,20 @@ def unfinished(
     return drafts
 
 
+@dataclass
+class Timeline:
+    """A role round by round, with the whole notes of each round (`coach show`)."""
+
+    role: str
+    project: str
+    rounds: list[Round]
+    notes: dict[str, Note]  # by file
+
+    def whole(self, facts: Iterable[NoteFacts]) -> list[Note]:
+        """The whole notes of some of the rounds' notes (any that vanished left out)."""
+        return [self.notes[f.file] for f in facts if f.file in self.notes]
+
+
 def timeline(
     coach: Home,
     role: str,
@@ -82,35 +98,32 @@ def timeline(
     project: str | None = None,
     round_label: str | None = None,
     choose_project: Callable[[list[str]], str] | None = None,
-) -> tuple[str, str, list[RoundRecord[Note]]]:
-    """A role's rounds with their full notes, in order (one round with `round_label`)."""
-    role, project_name, mine = coach.role_and_project(role, project, choose_project)
-    if not mine:
+) -> Timeline:
+    """A role's rounds with their whole notes, in order (one round with `round_label`)."""
+    name, project_name, found = coach.role(role, project, choose_project, answers=True)
+    if found is None:
         raise NotFoundError(
-            f"no notes for {role!r}" + (f" in {project_name!r}" if project_name else "")
+            f"no notes for {name!r}" + (f" in {project_name!r}" if project_name else "")
         )
-    rounds = [
-        RoundRecord(r.round, coach.load(r.preps), coach.load(r.reviews), coach.load(r.drills))
-        for r in rounds_of(mine)
-    ]
+    rounds = list(found.rounds)
     if round_label is not None:
         wanted = check_round(round_label)
-        rounds = [r for r in rounds if r.round == wanted]
+        rounds = [r for r in rounds if r.label == wanted]
         if not rounds:
-            raise NotFoundError(f"{role!r} has no round {wanted!r}")
-    return role, project_name, rounds
+            raise NotFoundError(f"{name!r} has no round {wanted!r}")
+    files = [n.file for r in rounds for n in r.notes]
+    notes = {note.file: note for note in coach.iter_files(files)}
+    return Timeline(name, project_name, rounds, notes)
 
 
-def search(
-    coach: Home, text: str, *, role: str | None = None
-) -> list[tuple[NoteSummary, str, str]]:
+def search(coach: Home, text: str, *, role: str | None = None) -> list[tuple[NoteRow, str, str]]:
     """Every answer or body line containing `text` (case-insensitive), in note order."""
     return list(iter_search(coach, text, role=role))
 
 
 def iter_search(
     coach: Home, text: str, *, role: str | None = None
-) -> Iterator[tuple[NoteSummary, str, str]]:
+) -> Iterator[tuple[NoteRow, str, str]]:
     """`search`, one match at a time."""
     if not text.strip():
         raise UsageError("the search text is empty")

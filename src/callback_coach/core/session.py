@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from callback_coach.cli.asker import Asker
-from callback_coach.core.answers import check_value, is_answered
+from callback_coach.core.answers import check_value, is_answered, is_given
 from callback_coach.core.checklist import Checklist, Question
 from callback_coach.store.drafts import Draft, DraftStore
-from callback_coach.store.notes import Note, NoteStore, new_note
+from callback_coach.store.notes import Note, new_note
+from callback_coach.store.notestore import NoteStore
 
 SAVE, CHANGE, DISCARD = "save", "change", "discard"
 REVISIT, ONWARD = "revisit", "onward"
@@ -83,11 +84,6 @@ class SessionPlan:
 class SessionResult:
     note: Note | None
     discarded: bool = False
-
-
-def is_given(value: Any) -> bool:
-    """True for an answer a note keeps: anything but nothing and blank text."""
-    return isinstance(value, list) or is_answered(value)
 
 
 def build_note(
@@ -230,7 +226,7 @@ class Session:
         self.drafts.ensure_writable()
         self._ask_remaining()
         if self.plan.ask_outcome and "outcome" not in self.draft.extra:
-            from callback_coach.core.round_labels import OUTCOMES
+            from callback_coach.store.labels import OUTCOMES
 
             self.draft.extra["outcome"] = self.asker.choose(
                 "What is the outcome so far? (coach outcome can change it later)",

@@ -5,18 +5,27 @@ so an actor's own checklist can add to it. For each slot the card takes this rou
 prep answers (newest prep first); a slot the prep left empty takes the last round's
 review. Empty answers are left out, never shown as blanks.
 
-Building the card is pure; rendering it as text (Rich), Markdown or HTML is too. Long
-answers are shortened on the card at a word boundary (the note keeps every word).
+Building the card is pure; so is writing it as Markdown or HTML (the terminal card is
+drawn by the CLI, `cli.card_view`). Long answers are shortened on the card at a word
+boundary (the note keeps every word).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from callback_coach.core.checklist import CARD_SLOTS, Catalogue
+from callback_coach.core.hints import command_line
+from callback_coach.core.home import Home
+from callback_coach.core.inputs import check_round
+from callback_coach.core.rounds import Round
+from callback_coach.errors import NotFoundError, UsageError
+from callback_coach.store import facts
+from callback_coach.store.slugs import slugify
 
 LABELS = {
     "want": "Want",
@@ -84,72 +93,49 @@ def slot_map(catalogue: Catalogue) -> list[tuple[str, str, str]]:
     ]
 
 
-def build_card(
-    role: str,
-    project: str,
-    round_label: str,
-    preps: list[Any],
-    last_review: Any | None,
-    catalogue: Catalogue,
-) -> Card:
-    """The card of one round from its prep notes (oldest first, as a RoundRecord keeps
-    them) and the previous round's review (or None)."""
+def build_card(record: Round, previous: Round | None, catalogue: Catalogue) -> Card:
+    """The card of one round (built with its answers) from its preps' answers, merged
+    question by question, and the previous round's review (or None) for what the preps
+    left empty."""
     feeds = slot_map(catalogue)
-    found: dict[str, list[str]] = {slot: [] for slot in CARD_SLOTS}
-    for note in reversed(preps):
-        _collect(note, feeds, found)
-    if last_review is not None:
-        from_review: dict[str, list[str]] = {slot: [] for slot in CARD_SLOTS}
-        _collect(last_review, feeds, from_review)
-        for slot, values in from_review.items():
-            if not found[slot]:
-                found[slot] = values
-    items = tuple(
-        CardItem(slot, LABELS[slot], " · ".join(found[slot])) for slot in CARD_SLOTS if found[slot]
-    )
-    latest = preps[-1] if preps else None
-    details = []
-    for key in ("medium", "casting_office"):
-        value = _meta(preps, key)
-        if value:
-            details.append(value)
+    found = _slots(record.answers, feeds)
+    if previous is not None and previous.reviews:
+        for slot, value in _slots(previous.review_answers, feeds).items():
+            found.setdefault(slot, value)
+    items = tuple(CardItem(slot, LABELS[slot], found[slot]) for slot in CARD_SLOTS if slot in found)
+    details = [
+        " ".join(record.details[key].split())
+        for key in ("medium", "casting_office")
+        if record.details.get(key)
+    ]
     return Card(
-        role=role,
-        project=project,
-        round=round_label,
-        date=latest.date if latest is not None else "",
+        role=record.role,
+        project=record.project,
+        round=record.label,
+        date=record.date,
         details=tuple(details),
         items=items,
     )
 
 
-def _collect(note: Any, feeds: list[tuple[str, str, str]], found: dict[str, list[str]]) -> None:
-    answers = note.answers
+def _slots(
+    answers: Mapping[str, Mapping[str, Any]], feeds: list[tuple[str, str, str]]
+) -> dict[str, str]:
+    """The card's slots these answers fill: each slot's answers (several questions may
+    feed one slot), the same words once."""
+    found: dict[str, list[str]] = {}
     for cid, qid, slot in feeds:
         text = answer_text(answers.get(cid, {}).get(qid))
-        if text and text.casefold() not in (v.casefold() for v in found[slot]):
-            found[slot].append(text)
-
-
-def _meta(notes: list[Any], key: str) -> str:
-    """The newest note's `medium` or `casting_office`: its answer, else its front matter."""
-    from callback_coach.core.season_model import note_detail
-
-    for note in reversed(notes):
-        value = note_detail(note, key)
-        if value:
-            return " ".join(value.split())
-    return ""
+        values = found.setdefault(slot, [])
+        if text and text.casefold() not in (v.casefold() for v in values):
+            values.append(text)
+    return {slot: " · ".join(values) for slot, values in found.items() if values}
 
 
 def answer_text(value: Any) -> str:
     """An answer as one paragraph for the card ("" when there is nothing to show)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (list, tuple)):
-        text = ", ".join(str(v) for v in value)
+    if value is None or isinstance(value, (bool, list, tuple)):
+        text = facts.answer_text(value)
     else:
         lines = [" ".join(line.split()) for line in str(value).splitlines()]
         lines = [line for line in lines if line]
@@ -185,75 +171,6 @@ def nice_date(value: str) -> str:
     names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
     months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
     return f"{names[day.weekday()]} {day.day} {months[day.month - 1]} {day.year}"
-
-
-# -- the terminal card (Rich) ----------------------------------------------------------
-
-WIDE = 60  # from this many columns, labels sit beside their answers
-
-
-def renderable(card: Card, width: int, budget: int) -> Any:
-    """The card as a Rich panel that wraps (never crops) at `width` columns."""
-    from rich import box
-    from rich.console import Group
-    from rich.padding import Padding
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text
-
-    parts: list[Any] = []
-    if card.subtitle():
-        parts.append(Text(card.subtitle(), style="muted", overflow="fold"))
-    if width >= WIDE:
-        grid = Table.grid(padding=(0, 1), expand=True)
-        grid.add_column(style="heading", no_wrap=True, min_width=14)
-        grid.add_column(ratio=1, overflow="fold")
-        for item in card.items:
-            grid.add_row(item.label, Text(shorten(item.text, budget), overflow="fold"))
-        parts.append(grid)
-    else:
-        for item in card.items:
-            parts.append(Text(item.label, style="heading", overflow="fold"))
-            answer = Text(shorten(item.text, budget), overflow="fold")
-            parts.append(Padding(answer, (0, 0, 0, 2)))
-    if not card.items:
-        parts.append(Text("The prep has no answers for the card yet.", style="muted"))
-    return Panel(
-        Group(*parts),
-        title=Text(card.title(), style="title"),
-        title_align="left",
-        box=box.ROUNDED,
-        border_style="magenta",
-        width=width,
-        padding=(0, 1),
-    )
-
-
-def plain_lines(card: Card, width: int, budget: int) -> list[str]:
-    """The terminal card as plain text lines (no colour, no escape codes)."""
-    import io
-
-    from callback_coach.cli.console import new_console
-
-    buffer = io.StringIO()
-    new_console(file=buffer, width=width, color_system=None, force_terminal=False).print(
-        renderable(card, width, budget)
-    )
-    return buffer.getvalue().rstrip("\n").split("\n")
-
-
-def fit_budget(card: Card, width: int, height: int = SCREEN_LINES) -> int:
-    """The longest answer length at which the card fits `height` lines at `width`
-    columns; when even the shortest does not fit (a narrow screen), a readable middle."""
-    for budget in TEXT_BUDGETS:
-        if len(plain_lines(card, width, budget)) <= height:
-            return budget
-    return 120
-
-
-def text(card: Card, width: int = 80) -> str:
-    """The card as plain text, fitted to one 24-line screen at this width if it can be."""
-    return "\n".join(plain_lines(card, width, fit_budget(card, width))) + "\n"
 
 
 # -- Markdown --------------------------------------------------------------------------
@@ -340,8 +257,7 @@ FORMATS = ("text", "md", "html")
 
 
 def check_format(fmt: str) -> str:
-    from callback_coach.errors import UsageError
-
+    """The card format `fmt` names (`markdown` is `md`...); UsageError for another."""
     value = fmt.strip().lower()
     value = {"markdown": "md", "txt": "text", "htm": "html"}.get(value, value)
     if value not in FORMATS:
@@ -349,55 +265,36 @@ def check_format(fmt: str) -> str:
     return value
 
 
-def render(card: Card, fmt: str, width: int = 80) -> str:
-    """The card as a file's text: `text` (plain, 80 columns), `md` or `html`."""
-    if fmt == "md":
-        return markdown(card)
-    if fmt == "html":
-        return to_html(card)
-    return text(card, width)
-
-
 def card_for(
-    coach: Any,
+    coach: Home,
     role: str,
     *,
     project: str | None = None,
     round_label: str | None = None,
-    choose_project: Any = None,
+    choose_project: Callable[[list[str]], str] | None = None,
 ) -> Card:
     """The card of a role's round (default: the latest round with a prep)."""
-    from callback_coach.core.history import previous_round
-    from callback_coach.core.inputs import check_round
-    from callback_coach.errors import NotFoundError
-
-    name, project_name, rounds = coach.timeline(
-        role, project=project, choose_project=choose_project
-    )
-    prepared = [r for r in rounds if r.preps]
+    name, project_name, found = coach.role(role, project, choose_project, answers=True)
+    if found is None:
+        where = f" in {project_name!r}" if project_name else ""
+        raise NotFoundError(f"no notes for {name!r}{where}")
+    prepared = [r for r in found.held if r.preps] if found is not None else []
     if round_label is not None:
         wanted = check_round(round_label)
-        record = next((r for r in prepared if r.round == wanted), None)
+        record = next((r for r in prepared if r.label == wanted), None)
         if record is None:
-            known = ", ".join(r.round for r in prepared) or "none"
+            known = ", ".join(r.label for r in prepared) or "none"
             raise NotFoundError(f"{name!r} has no prep for {wanted} (rounds prepared: {known})")
     elif prepared:
         record = prepared[-1]
     else:
-        from callback_coach.core.hints import command_line
-
         raise NotFoundError(
             f"{name!r} has no prep yet: run `{command_line(['prep'], [name])}` first"
         )
-    previous = previous_round(rounds, record.round)
-    last_review = previous.latest_review if previous is not None else None
-    return build_card(
-        name, project_name, record.round, record.preps, last_review, coach.catalogue()
-    )
+    assert found is not None
+    return build_card(record, found.previous(record.label), coach.catalogue())
 
 
 def file_name(role: str, round_label: str, suffix: str) -> str:
     """The file a card is written to by default: `nina_callback-1_card.html`."""
-    from callback_coach.store.slugs import slugify
-
     return f"{slugify(role, fallback='role')}_{round_label}_card.{suffix}"

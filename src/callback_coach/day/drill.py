@@ -381,12 +381,11 @@ def plan_drill(
 ) -> DrillPlan:
     """Choose a drill for a role and round (default: the round being prepared: the latest
     prepared but not reviewed, else the next one)."""
-    from callback_coach.core.history import round_to_review
     from callback_coach.core.inputs import check_role, check_round, parse_date
-    from callback_coach.core.round_labels import next_round
     from callback_coach.core.session import SessionPlan
-    from callback_coach.errors import NotFoundError, UsageError
+    from callback_coach.errors import UsageError
     from callback_coach.store import paths
+    from callback_coach.store.labels import next_round
 
     if not 1 <= count <= MAX_NOTES:
         raise UsageError(f"--rounds must be from 1 to {MAX_NOTES}")
@@ -395,45 +394,35 @@ def plan_drill(
     medium = check_medium(medium)
     if seed is not None and not 0 <= seed < 2**63:
         raise UsageError("--seed must be a whole number from 0")
-    try:
-        name, project_name, rounds = coach.timeline(
-            role, project=project, choose_project=choose_project
-        )
-    except NotFoundError:
-        name, project_name, rounds = check_role(role), (project or "").strip(), []
+    name, project_name, found = coach.role(role, project, choose_project, answers=True)
+    if found is None:
+        name, project_name = check_role(role), (project or "").strip()
         if project is None:
             drafts = coach.drafts.find("drill", name, None, None)
             if drafts:
                 name, project_name = drafts[0].role, drafts[0].project
-    held = [r for r in rounds if r.held]
+    held = found.held if found is not None else ()
     if round_label is not None:
         chosen = check_round(round_label)
     else:
         drafts = coach.drafts.find("drill", name, project_name, None)
+        waiting = found.to_review() if found is not None else None
         chosen = (
             drafts[0].round
             if drafts
-            else round_to_review(held) or next_round([r.round for r in held])
+            else waiting.label
+            if waiting is not None
+            else next_round([r.label for r in held])
         )
-    record = next((r for r in rounds if r.round == chosen), None)
-    prep = record.latest_prep if record is not None else None
-    date = prep.date if prep is not None and prep.date else parse_date(None)
+    record = found.round(chosen) if found is not None else None
+    date = record.date if record is not None and record.held and record.date else parse_date(None)
     if medium is None and record is not None:
-        from callback_coach.core.season_model import note_detail
-
-        medium = next(
-            (
-                m
-                for n in reversed([*record.preps, *record.reviews])
-                if (m := medium_of(note_detail(n, "medium")))
-            ),
-            None,
-        )
+        medium = medium_of(record.detail("medium"))
     catalogue = coach.catalogue()
     bank = load_bank(
         paths.builtin_data_dir() / "drill-notes.yaml", paths.user_drill_bank_file(coach.home)
     )
-    every_note = [n for r in rounds for n in (*r.preps, *r.reviews)]
+    every_note = [n for r in held for n in (*r.preps, *r.reviews)]
     own = own_notes(every_note, catalogue)
     seed = new_seed() if seed is None else seed
     notes = choose_notes(bank, own, count, seed, medium)

@@ -31,14 +31,15 @@ import yaml
 
 from callback_coach.core.answers import format_answer
 from callback_coach.core.checklist import Catalogue, Checklist
-from callback_coach.core.round_labels import round_rank
 from callback_coach.errors import ExistsError, NotFoundError, UsageError
 from callback_coach.exports import json_shapes
 from callback_coach.exports.json_shapes import NOTES_FORMAT, answered
 from callback_coach.exports.notewriter import NoteWriter
 from callback_coach.store import fileio, yamlio
+from callback_coach.store.labels import round_rank
 from callback_coach.store.notes import Note, dump_yaml, own_text
 from callback_coach.store.slugs import fold
+from callback_coach.store.yamlio import has_yaml_line_break
 
 NOTE_FORMATS = ("md", "json", "yaml", "csv")
 CHECKLIST_FORMATS = ("md", "json", "yaml")
@@ -284,14 +285,6 @@ def notes_yaml(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> str:
     prompts = _prompts(catalogue)
     documents = [note_document(n, prompts) for n in notes]
     return "".join(yaml_chunks(notes, prompts, allow_unicode=not has_yaml_line_break(documents)))
-
-
-def has_yaml_line_break(value: Any) -> bool:
-    """True when some text in `value` holds a character YAML reads as a line break
-    (`yamlio.dump` then escapes all non-ASCII text, so it reads back exactly)."""
-    from callback_coach.store.index import has_yaml_line_break as found
-
-    return found(value)
 
 
 def inert(cell: str) -> str:

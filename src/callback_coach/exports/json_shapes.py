@@ -16,6 +16,8 @@ from typing import Any
 
 from callback_coach.core.answers import format_answer, is_answered, json_safe
 from callback_coach.core.checklist import Catalogue, Checklist
+from callback_coach.core.queries import Timeline
+from callback_coach.store.facts import outcome_history
 from callback_coach.store.notes import NOTE_KEYS, Note
 
 # `format` of each document: raised when that document's shape changes.
@@ -141,13 +143,21 @@ def note_head(note: Note) -> dict[str, Any]:
         "created": note.created or None,
         "outcome": note.outcome or PENDING,
         "outcome_updated": _text(meta.get("outcome_updated")),
-        "earlier_outcomes": _texts(meta.get("earlier_outcomes")),
+        "earlier_outcomes": earlier_outcomes(note),
         "prep_note": _text(meta.get("prep_note")),
         "path": _text(meta.get("path")),
         "medium": _text(meta.get("medium")),
         "casting_office": _text(meta.get("casting_office")),
         "people_met": _texts(meta.get("people_met")),
     }
+
+
+def earlier_outcomes(note: Note) -> list[str]:
+    """The outcomes a note had before its current one, oldest first (as its outcome
+    history and an older note's `earlier_outcomes` record them)."""
+    changes = [c.outcome for c in outcome_history(note.meta, note.created)]
+    current = (note.outcome or "").strip().lower()
+    return changes[:-1] if changes and changes[-1] == current else changes
 
 
 def note_checklists(note: Note) -> list[tuple[str, int | None, dict[str, Any]]]:
@@ -230,25 +240,23 @@ def draft_json(draft: Any) -> dict[str, Any]:
     }
 
 
-def timeline_json(
-    role: str, project: str, rounds: Iterable[Any], catalogue: Catalogue
-) -> dict[str, Any]:
+def timeline_json(found: Timeline, catalogue: Catalogue) -> dict[str, Any]:
     """`coach show ROLE --json`: the role round by round, each with its notes."""
     prompts = Prompts(catalogue)
     return {
         "format": SHOW_FORMAT,
-        "role": role,
-        "project": project,
+        "role": found.role,
+        "project": found.project,
         "rounds": [
             {
-                "round": r.round,
+                "round": r.label,
                 "date": r.date or None,
                 "outcome": r.outcome or PENDING,
-                "preps": [note_json(n, prompts) for n in r.preps],
-                "reviews": [note_json(n, prompts) for n in r.reviews],
-                "drills": [note_json(n, prompts) for n in r.drills],
+                "preps": [note_json(n, prompts) for n in found.whole(r.preps)],
+                "reviews": [note_json(n, prompts) for n in found.whole(r.reviews)],
+                "drills": [note_json(n, prompts) for n in found.whole(r.drills)],
             }
-            for r in rounds
+            for r in found.rounds
         ],
     }
 

@@ -16,8 +16,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from callback_coach.core.season_model import RoleSeason, parse_time
+from callback_coach.core.dates import parse_time
+from callback_coach.core.rounds import Role, build_roles
 from callback_coach.season.followups import FollowUp
+from callback_coach.store.facts import NoteFacts
 from callback_coach.store.slugs import fold
 
 PRODID = "-//callback-coach//coach export calendar//EN"
@@ -43,11 +45,11 @@ def event_uid(*parts: str) -> str:
     return f"{digest[:24]}@{UID_DOMAIN}"
 
 
-def round_events(roles: Iterable[RoleSeason]) -> list[Event]:
+def round_events(roles: Iterable[Role]) -> list[Event]:
     """One event per dated round of every role, past and upcoming."""
     events = []
     for role in roles:
-        for record in role.rounds:
+        for record in role.held:
             day = _day(record.date)
             if day is None:
                 continue
@@ -62,10 +64,10 @@ def round_events(roles: Iterable[RoleSeason]) -> list[Event]:
                     lines.append(f"{label}: {value}")
             if time_text and time is None:
                 lines.append(f"Time: {time_text}")
-            title = " · ".join(p for p in (role.role, role.project, record.round) if p)
+            title = " · ".join(p for p in (role.role, role.project, record.label) if p)
             events.append(
                 Event(
-                    uid=event_uid("round", fold(role.role), fold(role.project), record.round),
+                    uid=event_uid("round", fold(role.role), fold(role.project), record.label),
                     summary=title,
                     day=day,
                     time=time,
@@ -75,6 +77,11 @@ def round_events(roles: Iterable[RoleSeason]) -> list[Event]:
                 )
             )
     return events
+
+
+def role_event_rows(facts: list[NoteFacts]) -> list[EventRow]:
+    """The calendar events of the role the notes of one role and project make."""
+    return [event_row(e) for e in round_events(build_roles(facts))]
 
 
 def follow_up_events(items: Iterable[FollowUp], stamps: dict[str, str]) -> list[Event]:

@@ -3,7 +3,7 @@ with short ids that stay the same from run to run.
 
 Items come from two places:
 
-- a review's answer to a follow-up question (`season.FOLLOW_UP_QUESTIONS`, the latest
+- a review's answer to a follow-up question (`facts.FOLLOW_UP_QUESTIONS`, the latest
   review of each round). A multiselect: each choice ticked is done (on the review's date),
   each choice not ticked is open. Text: each line is an open item (`[x] ...` is done), and
   a line ending in `by DATE` or `due DATE` is due that day (counted from the review's date,
@@ -26,14 +26,23 @@ import secrets
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from callback_coach.core.season_model import NoteFacts, RoleSeason, RoundFacts
-from callback_coach.errors import AmbiguousError, NotFoundError, StorageError, UsageError
+from callback_coach.core.dates import DateError, parse_day
+from callback_coach.core.hints import command_line
+from callback_coach.core.home import Home
+from callback_coach.core.rounds import Role, Round
+from callback_coach.errors import (
+    AmbiguousError,
+    ChecklistError,
+    NotFoundError,
+    StorageError,
+    UsageError,
+)
+from callback_coach.store.facts import NoteFacts
 from callback_coach.store.slugs import fold
 
-if TYPE_CHECKING:
-    from callback_coach.core.workflow import Coach
+Coach = Home  # what the functions here take: one coach home
 
 FOLLOW_UPS_FORMAT = 1
 ID_LENGTH = 7
@@ -59,8 +68,6 @@ class FollowUp:
 
     def done_hint(self) -> str:
         """The command that marks this item done."""
-        from callback_coach.core.hints import command_line
-
         return command_line(["follow-ups", "done"], [self.id])
 
     @property
@@ -98,7 +105,7 @@ ChoicesOf = Callable[[str, str], "tuple[str, ...] | None"]
 
 
 def collect(
-    roles: list[RoleSeason],
+    roles: list[Role],
     choices_of: ChoicesOf,
     today: dt.date,
     problems: list[str] | None = None,
@@ -111,10 +118,10 @@ def collect(
     items: list[FollowUp] = []
     for role in roles:
         done: dict[str, str] = {}
-        for record in role.rounds:
+        for record in role.held:
             for note in record.notes:
                 done.update(_done_map(note, problems))
-        for record in role.rounds:
+        for record in role.held:
             found = _from_review(role, record, choices_of)
             for note in record.notes:
                 found.extend(_added(role, record, note, problems))
@@ -128,11 +135,9 @@ def collect(
     return sorted(items, key=order)
 
 
-def load(coach: Coach, roles: list[RoleSeason], today: dt.date) -> list[FollowUp]:
+def load(coach: Coach, roles: list[Role], today: dt.date) -> list[FollowUp]:
     """Every follow-up of `roles` on `today`, with the choices of the coach's checklists;
     problems become warnings of `coach`."""
-    from callback_coach.errors import ChecklistError
-
     try:
         catalogue = coach.catalogue()
     except ChecklistError as exc:
@@ -176,8 +181,6 @@ _DUE = re.compile(
 
 def parse_line(line: str, day: dt.date | None) -> tuple[str, str | None, bool]:
     """(what, due day or None, done) of one line of a text follow-up answer."""
-    from callback_coach.core.dates import DateError, parse_day
-
     bullet = _BULLET.match(line)
     done = bool(bullet and bullet.group("mark") in ("x", "X"))
     text = line[bullet.end() :].strip() if bullet else line.strip()
@@ -191,7 +194,7 @@ def parse_line(line: str, day: dt.date | None) -> tuple[str, str | None, bool]:
     return text, None, done
 
 
-def _from_review(role: RoleSeason, record: RoundFacts, choices_of: ChoicesOf) -> list[FollowUp]:
+def _from_review(role: Role, record: Round, choices_of: ChoicesOf) -> list[FollowUp]:
     review = next((n for n in reversed(record.reviews) if n.follow_up_answers), None)
     if review is None:
         return []
@@ -199,9 +202,9 @@ def _from_review(role: RoleSeason, record: RoundFacts, choices_of: ChoicesOf) ->
     items = []
 
     def item(cid: str, qid: str, what: str, due: str | None, done: str | None) -> FollowUp:
-        key = item_id(fold(role.role), fold(role.project), record.round, cid, qid, what)
+        key = item_id(fold(role.role), fold(role.project), record.label, cid, qid, what)
         return FollowUp(
-            key, role.role, role.project, record.round, what, None, due, done, "review",
+            key, role.role, role.project, record.label, what, None, due, done, "review",
             review.file, review.date,
         )  # fmt: skip
 
@@ -220,9 +223,7 @@ def _from_review(role: RoleSeason, record: RoundFacts, choices_of: ChoicesOf) ->
     return items
 
 
-def _added(
-    role: RoleSeason, record: RoundFacts, note: NoteFacts, problems: list[str]
-) -> list[FollowUp]:
+def _added(role: Role, record: Round, note: NoteFacts, problems: list[str]) -> list[FollowUp]:
     entries = note.follow_ups
     if entries is None:
         return []
@@ -249,7 +250,7 @@ def _added(
                 id=ident.strip().lower(),
                 role=role.role,
                 project=role.project,
-                round=record.round,
+                round=record.label,
                 what=what.strip(),
                 to=_plain(entry.get("for")),
                 due=_day_text(entry.get("due")),
@@ -345,11 +346,11 @@ def mark_done(coach: Coach, item: FollowUp, day: dt.date) -> bool:
 
 
 def find_role(
-    roles: list[RoleSeason],
+    roles: list[Role],
     role: str,
     project: str | None,
     choose_project: Callable[[list[str]], str] | None = None,
-) -> RoleSeason:
+) -> Role:
     """The role (and project) a command names; several projects ask or raise AmbiguousError."""
     name = " ".join(role.split())
     if not name:
@@ -375,7 +376,7 @@ def find_role(
 
 def add(
     coach: Coach,
-    role: RoleSeason,
+    role: Role,
     text: str,
     day: dt.date,
     *,
@@ -391,12 +392,13 @@ def add(
         raise UsageError("the follow-up text is empty")
     if len(what) > MAX_TEXT:
         raise UsageError(f"the follow-up text is longer than {MAX_TEXT} characters")
-    record = role.latest
+    found: Round | None = role.latest
     if round_label is not None:
-        record = next((r for r in role.rounds if r.round == round_label), None)  # type: ignore[assignment]
-        if record is None:
-            known = ", ".join(r.round for r in role.rounds)
-            raise NotFoundError(f"{role.role!r} has no round {round_label!r} (rounds: {known})")
+        found = next((r for r in role.held if r.label == round_label), None)
+    if found is None:
+        known = ", ".join(r.label for r in role.held)
+        raise NotFoundError(f"{role.role!r} has no round {round_label!r} (rounds: {known})")
+    record = found
     taken = {i.id for i in existing or []}
     ident = secrets.token_hex(4)[:ID_LENGTH]
     while ident in taken:
@@ -420,7 +422,7 @@ def add(
 
     _update_note(coach, target.file, update)
     return FollowUp(
-        ident, role.role, role.project, record.round, what, who or None,
+        ident, role.role, role.project, record.label, what, who or None,
         entry.get("due"), None, "added", target.file, day.isoformat(),
     )  # fmt: skip
 
@@ -428,18 +430,6 @@ def add(
 def _update_note(
     coach: Coach, file: str, updates: Callable[[dict[str, Any]], dict[str, Any]]
 ) -> None:
-    """Set some front-matter keys of one note, every other byte kept (as `coach outcome`)."""
-    from callback_coach.store import paths
-    from callback_coach.store.notes import NoteParseError, parse_note, read_note, set_front_matter
-
-    path = paths.notes_dir(coach.home) / file
-    try:
-        text = path.read_text(encoding="utf-8")
-        new_text = set_front_matter(text, updates(parse_note(text).meta))
-    except NoteParseError as exc:
-        raise StorageError(f"cannot update {path}: {exc}") from None
-    except UnicodeDecodeError:
-        raise StorageError(f"cannot update {path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise StorageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    coach.notes.rewrite(read_note(path), new_text)
+    """Set some front-matter keys of one note, every other byte kept, as a checked
+    transaction (`NoteStore.change`: changes made at the same moment are all kept)."""
+    coach.notes.change(file, updates)

@@ -10,13 +10,28 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from callback_coach.core.season_model import STAGES, RoleSeason, RoleTotals
+from callback_coach.core.rounds import STAGES
 from callback_coach.store.slugs import fold
 
-# A role as counted: its totals (what the index keeps), or the whole role.
-Role = RoleTotals | RoleSeason
+
+class Role(Protocol):
+    """What the statistics read of a role (`core.rounds.Role` is one)."""
+
+    @property
+    def project(self) -> str: ...
+    @property
+    def first_date(self) -> str: ...
+    @property
+    def stage(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def round_count(self) -> int: ...
+    def detail(self, key: str) -> str | None: ...
+
+
 STATS_FORMAT = 1
 BREAKDOWNS = ("office", "medium", "project", "month")
 DEFAULT_BREAKDOWNS = ("office", "medium", "month")
@@ -182,7 +197,7 @@ Kinds = dict[tuple[int, str], int]
 @dataclass
 class Counts:
     """What the statistics are made from: roles counted, never listed (the index counts
-    them in SQL, `season.load_counts`; `count_roles` counts a list of them)."""
+    them in SQL, `season.loading.load_counts`; `count_roles` counts a list of them)."""
 
     kinds: Kinds = field(default_factory=dict)
     rounds: dict[int, int] = field(default_factory=dict)  # round count -> roles
@@ -198,7 +213,7 @@ def count_roles(
     keys = [(KEYS[name], counts.by[name]) for name in by]
     kinds, per_rounds = counts.kinds, counts.rounds
     for role in roles:
-        if not in_window(role, since, until):
+        if not role.round_count or not in_window(role, since, until):
             continue
         kind = (role.stage, role.status)
         kinds[kind] = kinds.get(kind, 0) + 1

@@ -13,8 +13,9 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from callback_coach.core.dates import parse_time
 from callback_coach.core.hints import command
-from callback_coach.core.season_model import RoleSeason, Waiting, parse_time
+from callback_coach.core.rounds import Role, Waiting
 from callback_coach.season.followups import FollowUp
 from callback_coach.store.slugs import fold
 
@@ -98,7 +99,7 @@ class TodayView:
 
 
 def today_view(
-    roles: list[RoleSeason],
+    roles: list[Role],
     items: list[FollowUp],
     drafts: list[Draft],
     today: dt.date,
@@ -108,7 +109,7 @@ def today_view(
     total: int | None = None,
 ) -> TodayView:
     """What is next for the actor on `today`. `roles` may be only those that can have
-    a callback from the day on (season.load_for_today), with the latest rounds of the
+    a callback from the day on (season.loading.load_for_today), with the latest rounds of the
     other roles that wait for something (`waiting`), how many roles go by each folded
     name (`names`) and how many there are (`total`); by default, `roles` is all."""
     horizon = (today + dt.timedelta(days=AHEAD_DAYS)).isoformat()
@@ -119,7 +120,7 @@ def today_view(
         for role in roles:
             counts[fold(role.role)] = counts.get(fold(role.role), 0) + 1
 
-    def project_for(role: RoleSeason | Waiting) -> str | None:
+    def project_for(role: Role | Waiting) -> str | None:
         # --project only where the role's name alone is ambiguous.
         return role.project if counts.get(fold(role.role), 0) > 1 else None
 
@@ -128,23 +129,23 @@ def today_view(
     pending: list[RoundDue] = []
     prepped: set[tuple[str, str, str]] = set()
     for role in roles:
-        for record in role.rounds:
+        for record in role.held:
             if record.preps:
-                prepped.add((fold(role.role), fold(role.project), record.round))
+                prepped.add((fold(role.role), fold(role.project), record.label))
             date = record.date
             # A round already settled (released or booked before its day) is off.
             settled = record.outcome in ("released", "booked")
             if record.preps and not record.reviews and day <= date <= horizon and not settled:
                 callbacks.append(
                     Callback(
-                        role.role, role.project, record.round, date, record.detail("time"),
+                        role.role, role.project, record.label, date, record.detail("time"),
                         record.detail("place"), True,
                         command(
-                            "card", role.role, project=project_for(role), round_label=record.round
+                            "card", role.role, project=project_for(role), round_label=record.label
                         ),
                     )
                 )  # fmt: skip
-    every_waiting = [w for w in map(RoleSeason.waiting, roles) if w is not None]
+    every_waiting = [w for w in map(Role.waiting, roles) if w is not None]
     for latest in every_waiting + (waiting or []):
         if latest.date >= day:
             continue

@@ -157,16 +157,22 @@ def atomic_write_chunks(
     *,
     sweep: bool = True,
     like: os.stat_result | None = None,
-) -> None:
+    unless_changed_from: bytes | None = None,
+) -> bool:
     """Replace `path` atomically with the bytes of `chunks`, written as they come (memory
     stays flat however large the file); the new file is private (0600), or in the mode
     and owner of `like`. `sweep=False` leaves the folder's stale temp files alone (one of
     many files written to the same folder: sweeping it before each would cost the square
-    of their number)."""
+    of their number). With `unless_changed_from`, the file is replaced only if it still
+    holds those bytes once the new one is complete on disk; else nothing is written and
+    False is returned."""
     folder = ensure_private_dir(path.parent)
     try:
         tmp = _write_temp(folder, chunks, like, sweep=sweep)
         try:
+            if unless_changed_from is not None and path.read_bytes() != unless_changed_from:
+                os.unlink(tmp)
+                return False
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -175,6 +181,24 @@ def atomic_write_chunks(
     except OSError as exc:
         raise storage_error(exc, path, "write") from None
     _fsync_dir(folder)
+    return True
+
+
+def replace_if_unchanged(path: Path, text: str, *, expected: str) -> bool:
+    """Replace `path` with `text` atomically, in its own mode and owner, only if it still
+    holds `expected`; False (nothing written) when it changed since it was read.
+
+    The new file is complete on disk before the check, so the window in which another
+    writer's change can slip between the check and the rename is a few microseconds
+    (callers that hold a lock against other coaches make it this small for editors and
+    sync clients too)."""
+    try:
+        like = os.stat(path)
+    except OSError as exc:
+        raise storage_error(exc, path, "write") from None
+    return atomic_write_chunks(
+        path, [text.encode("utf-8")], like=like, unless_changed_from=expected.encode("utf-8")
+    )
 
 
 def create_new(folder: Path, stem: str, suffix: str, text: str) -> Path:

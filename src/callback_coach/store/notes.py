@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from callback_coach.errors import AnswersError, StorageError
-from callback_coach.store import fileio, paths, yamlio
+from callback_coach.errors import AnswersError
+from callback_coach.store import yamlio
+from callback_coach.store.labels import OUTCOMES
 from callback_coach.store.slugs import slugify
 
 FORMAT_VERSION = 1
+
 BODY_HINT = "Your own notes go here; the coach never changes this part."
 # The front-matter keys the coach itself writes; any other key is the actor's and is kept.
 NOTE_KEYS = (
@@ -32,6 +33,7 @@ NOTE_KEYS = (
     "checklists",
     "answers",
     "outcome",
+    "outcome_history",
 )
 KINDS = ("prep", "review", "drill")
 _CLOSING = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
@@ -101,28 +103,6 @@ class Note:
         return self.path.name if self.path else ""
 
 
-class NoteFacts(Protocol):
-    """What a note and its index summary both tell: enough to group, order and filter
-    notes without reading them (`Note` and `index.NoteSummary` both fit)."""
-
-    @property
-    def file(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def role(self) -> str: ...
-    @property
-    def project(self) -> str: ...
-    @property
-    def round(self) -> str: ...
-    @property
-    def date(self) -> str: ...
-    @property
-    def created(self) -> str: ...
-    @property
-    def outcome(self) -> str | None: ...
-
-
 def coach_heading(role: str, project: str, round_label: str, kind: str) -> str:
     """The heading line the coach writes at the top of a new note's body."""
     title = " · ".join(part for part in (role, project, round_label) if part)
@@ -177,8 +157,6 @@ def parse_note(text: str) -> Note:
 def note_problems(meta: dict[str, Any]) -> list[str]:
     """What makes a note's front matter unusable: a key of the coach's with a value of the
     wrong type, an impossible date, a newer format. Empty when the note can be used."""
-    from callback_coach.core.round_labels import OUTCOMES
-
     problems: list[str] = []
 
     def wrong(key: str, expected: str) -> None:
@@ -375,143 +353,3 @@ def note_stem(note: Note) -> str:
             note.kind or "note",
         ]
     )
-
-
-class NoteStore:
-    """The notes folder of one coach home. `on_change` (if given) is called after every
-    note written or rewritten (the Coach then refreshes its index before the next read)."""
-
-    def __init__(
-        self, home: Path | None = None, on_change: Callable[[], None] | None = None
-    ) -> None:
-        self.home = home or paths.coach_home()
-        self.folder = paths.notes_dir(self.home)
-        self.on_change = on_change
-
-    def save_new(self, note: Note) -> Path:
-        """Write a new note file; an existing note is never overwritten."""
-        text = check_savable(note)
-        fileio.ensure_private_dir(self.home)
-        path = fileio.create_new(self.folder, note_stem(note), ".md", text)
-        note.path = path
-        if self.on_change is not None:
-            self.on_change()
-        return path
-
-    def rewrite(self, note: Note, new_text: str) -> None:
-        """Atomically replace a note's file with `new_text` (callers keep the actor's text);
-        the file keeps its mode and owner."""
-        if note.path is None:
-            raise StorageError("cannot rewrite a note that has no file")
-        self._check_inside(note.path)
-        fileio.atomic_write(note.path, new_text, keep_mode=True)
-        if self.on_change is not None:
-            self.on_change()
-
-    def note_files(self) -> list[Path]:
-        if not self.folder.is_dir():
-            return []
-        try:
-            return sorted(p for p in self.folder.glob("*.md") if p.is_file())
-        except OSError as exc:
-            raise fileio.storage_error(exc, self.folder, "read") from None
-
-    def _check_inside(self, path: Path) -> None:
-        if self.folder.resolve() not in path.resolve().parents:
-            raise StorageError(f"refusing to write outside the notes folder: {path}")
-
-
-# A line of a note with its own ending: only "\n" ends a line ("\r\n" keeps its "\r").
-# str.splitlines would also split at "\r", "\x0b", "\x85", "\u2028" and others.
-_LINES = re.compile(r"[^\n]*\n|[^\n]+")
-
-
-def _line_ending(line: str) -> str:
-    return "\r\n" if line.endswith("\r\n") else "\n"
-
-
-def _is_continuation(line: str) -> bool:
-    """True for a line that belongs to the key above it (indented, or a `- ` list item)."""
-    return line[:1] in (" ", "\t") or line.startswith("- ") or line.rstrip("\r\n") == "-"
-
-
-def _is_blank(line: str) -> bool:
-    return not line.strip(" \t\r\n")
-
-
-def _is_document_end(line: str) -> bool:
-    return line.rstrip(" \t\r\n") == "..."
-
-
-def set_front_matter(text: str, updates: dict[str, Any]) -> str:
-    """`text` with top-level front-matter keys set, every other byte kept as it was.
-
-    An existing `key:` line (with any indented continuation lines) is replaced in place;
-    a new key goes just before the closing `---`. Each line written ends like the file's
-    first line (`\r\n` or `\n`); every other line keeps its own ending, and a byte-order
-    mark stays. The result is checked by parsing it again: if anything but those keys
-    would change, NoteParseError is raised instead.
-    """
-    before = parse_note(text)
-    bom = "\ufeff" if text.startswith("\ufeff") else ""
-    body_text = text[len(bom) :]
-    first_end = body_text.find("\n") + 1
-    closing = _CLOSING.search(body_text, first_end)
-    assert closing is not None  # parse_note succeeded
-    head = body_text[:first_end]
-    front_lines = _LINES.findall(body_text[first_end : closing.start()])
-    rest = body_text[closing.start() :]
-    newline = _line_ending(head)
-    for key, value in updates.items():
-        rendered = dump_yaml({key: value}).rstrip("\n").replace("\n", newline) + newline
-        start = next(
-            (i for i, line in enumerate(front_lines) if re.match(rf"{re.escape(key)}\s*:", line)),
-            None,
-        )
-        if start is None:
-            # Before a closing `...` (YAML writes one after text ending in blank lines).
-            at = len(front_lines)
-            if at and _is_document_end(front_lines[-1]):
-                at -= 1
-            front_lines.insert(at, rendered)
-            continue
-        end = start + 1
-        probe = end
-        # Continuation lines, and blank lines between them (a literal block keeps those).
-        while probe < len(front_lines) and (
-            _is_continuation(front_lines[probe]) or _is_blank(front_lines[probe])
-        ):
-            probe += 1
-            if _is_continuation(front_lines[probe - 1]):
-                end = probe
-        replaced = [rendered]
-        comment = _line_comment(front_lines[start]) if end == start + 1 else None
-        if comment is not None and "\n" not in rendered.rstrip("\r\n"):
-            # `outcome: hold  # my agent said so`: the comment is the actor's; it stays.
-            replaced = [rendered.rstrip("\r\n") + comment + newline]
-        front_lines[start:end] = replaced
-    new_text = bom + head + "".join(front_lines) + rest
-    after = parse_note(new_text)
-    expected = dict(before.meta)
-    expected.update(updates)
-    if after.meta != expected or after.body != before.body:
-        raise NoteParseError("the front matter is laid out in a way the coach cannot update safely")
-    return new_text
-
-
-# A comment at the end of a `key: value` line (a space, then `#`), and its spacing.
-_COMMENT = re.compile(r"\S(\s+#[^\r\n]*)\r?\n?$")
-
-
-def _line_comment(line: str) -> str | None:
-    """The comment ending a one-line `key: value` (with the spaces before it), or None:
-    a `#` inside a quoted value is not one (the line reads the same without it)."""
-    found = _COMMENT.search(line)
-    if found is None:
-        return None
-    try:
-        whole = yamlio.load(line).value
-        without = yamlio.load(line[: found.start(1)]).value
-    except yamlio.ReadError:
-        return None
-    return found.group(1) if whole == without else None

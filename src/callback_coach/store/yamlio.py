@@ -543,7 +543,7 @@ def _float(text: str) -> float:
 _NUMBER_LIKE = re.compile(r"[-+]?[._0-9]")
 QUOTED_WORDS = frozenset(["", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n"])
 # PyYAML writes these raw when Unicode is allowed, then reads them back as line breaks.
-_YAML_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
+YAML_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
 def needs_quotes(value: str) -> bool:
@@ -576,13 +576,14 @@ def represent_str(dumper: Any, value: str) -> yaml.Node:
     return node
 
 
-def _has_yaml_line_break(data: Any) -> bool:
+def has_yaml_line_break(data: Any) -> bool:
+    """True when some text in `data` holds a character YAML reads as a line break."""
     if isinstance(data, str):
-        return any(ch in data for ch in _YAML_LINE_BREAKS)
+        return any(ch in data for ch in YAML_LINE_BREAKS)
     if isinstance(data, dict):
-        return any(_has_yaml_line_break(k) or _has_yaml_line_break(v) for k, v in data.items())
+        return any(has_yaml_line_break(k) or has_yaml_line_break(v) for k, v in data.items())
     if isinstance(data, (list, tuple)):
-        return any(_has_yaml_line_break(v) for v in data)
+        return any(has_yaml_line_break(v) for v in data)
     return False
 
 
@@ -596,7 +597,7 @@ def dump(data: Any) -> str:
         data,
         Dumper=dumper(),
         sort_keys=False,
-        allow_unicode=not _has_yaml_line_break(data),
+        allow_unicode=not has_yaml_line_break(data),
         width=2**31 - 1,
         default_flow_style=False,
     )
