@@ -459,3 +459,68 @@ def test_ctrl_c_at_a_choice_writes_nothing(notes: Path, monkeypatch: pytest.Monk
     assert result.exit_code == ExitCode.INTERRUPTED
     assert f"Stopped; nothing was written for {SYNCTHING}." in result.stderr
     assert (notes / NOTE).read_bytes() == note and (notes / SYNCTHING).read_bytes() == copy
+
+
+# -- the documentation ----------------------------------------------------------------------------
+
+DEVICES = Path(__file__).resolve().parents[1] / "docs" / "devices.md"
+
+
+def test_the_devices_page_shows_the_json_the_coach_prints(notes: Path) -> None:
+    page = DEVICES.read_text(encoding="utf-8")
+    documented = json.loads(page.split("```json\n", 1)[1].split("```", 1)[0])
+    make_copy(notes, SYNCTHING, extra={"relationship": "her mother"})
+    printed = json.loads(coach("conflicts", "--json").stdout)
+    assert printed == documented
+
+
+def test_the_devices_page_examples_are_real_commands() -> None:
+    import shlex
+
+    import typer
+
+    page = DEVICES.read_text(encoding="utf-8")
+    lines = [line.split("#")[0].strip() for line in page.splitlines()]
+    examples = [line for line in lines if line.startswith("coach conflicts")]
+    assert len(examples) >= 4
+    root = typer.main.get_command(app)
+    for line in examples:
+        words = shlex.split(line)[1:]
+        command = root
+        while words and words[0] in getattr(command, "commands", {}):
+            command = command.commands[words.pop(0)]
+        options = {opt for param in command.params for opt in param.opts}
+        assert all(w in options for w in words if w.startswith("-")), line
+
+
+@pytest.mark.e2e
+def test_in_a_real_terminal_a_person_picks_each_side(notes: Path, coach_bin: str) -> None:
+    import pexpect
+
+    make_copy(notes, DROPBOX)
+    env = {
+        **os.environ,
+        "COACH_HOME": str(notes.parent),
+        "TERM": "xterm-256color",
+        "NO_COLOR": "1",
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+    }
+    child = pexpect.spawn(
+        coach_bin,
+        ["conflicts", "merge", DROPBOX],
+        env=env,
+        encoding="utf-8",
+        dimensions=(50, 200),
+        timeout=20,
+    )
+    child.expect_exact("Which answers.refine-intention.want do you keep?")
+    child.send(DOWN + ENTER)  # the copy's answer
+    child.expect_exact("Which outcome do you keep?")
+    child.send(ENTER)  # this note's outcome
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    merged = read_note(notes / NOTE)
+    assert merged.answers["refine-intention"]["want"] == "to be heard"
+    assert merged.outcome == "hold" and merged.meta["earlier_outcomes"] == ["released"]
+    assert not (notes / DROPBOX).exists()
