@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 from prompt_toolkit.application import create_app_session
@@ -97,6 +98,20 @@ def make_copy(
     return data
 
 
+SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
+
+
+def as_json(*args: str) -> Any:
+    """The JSON a `coach conflicts ... --json` prints, checked against its schema."""
+    result = coach(*args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    name = "conflicts-show" if "show" in args else "conflicts-list"
+    schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(data)
+    return data
+
+
 def stderr_lines(result: Any) -> list[str]:
     return [line for line in result.stderr.splitlines() if line.strip()]
 
@@ -109,7 +124,7 @@ def test_no_conflicts_says_so_on_stderr(notes: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout == ""
     assert "No conflict copies" in result.stderr
-    data = json.loads(coach("conflicts", "list", "--json").stdout)
+    data = as_json("conflicts", "list", "--json")
     assert data == {"format": 1, "conflicts": []}
 
 
@@ -117,9 +132,7 @@ def test_every_scheme_is_listed_with_the_note_it_copies_and_what_differs(notes: 
     for name in ALL_COPIES:
         make_copy(notes, name)
     before = {p.name: p.read_bytes() for p in notes.iterdir()}
-    result = coach("conflicts", "list", "--json")
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
+    data = as_json("conflicts", "list", "--json")
     assert data["format"] == 1
     listed = {c["file"]: c for c in data["conflicts"]}
     assert {f: c["scheme"] for f, c in listed.items()} == ALL_COPIES
@@ -153,9 +166,7 @@ def test_every_scheme_is_listed_with_the_note_it_copies_and_what_differs(notes: 
 def test_show_compares_answer_by_answer_and_the_bodies_as_a_diff(notes: Path) -> None:
     make_copy(notes, SYNCTHING, extra={"relationship": "her mother"})
     before = {p.name: p.read_bytes() for p in notes.iterdir()}
-    result = coach("conflicts", "show", SYNCTHING, "--json")
-    assert result.exit_code == 0, result.output
-    (shown,) = json.loads(result.stdout)["conflicts"]
+    (shown,) = as_json("conflicts", "show", SYNCTHING, "--json")["conflicts"]
     assert (shown["file"], shown["note"], shown["scheme"]) == (SYNCTHING, NOTE, "Syncthing")
     assert [(a["where"], a["status"]) for a in shown["answers"]] == [
         ("answers.refine-intention.want", "differ"),
@@ -180,7 +191,7 @@ def test_show_compares_answer_by_answer_and_the_bodies_as_a_diff(notes: Path) ->
 def test_the_note_s_name_shows_every_copy_of_it(notes: Path) -> None:
     make_copy(notes, SYNCTHING)
     make_copy(notes, DROPBOX)
-    data = json.loads(coach("conflicts", "show", str(notes / NOTE), "--json").stdout)
+    data = as_json("conflicts", "show", str(notes / NOTE), "--json")
     assert [c["file"] for c in data["conflicts"]] == sorted([SYNCTHING, DROPBOX])
 
 
@@ -305,7 +316,7 @@ def test_the_installed_coach_without_a_terminal_says_one_line(notes: Path, coach
 def test_a_copy_whose_note_is_gone_takes_its_place(notes: Path) -> None:
     copy = make_copy(notes, SYNCTHING)
     (notes / NOTE).unlink()
-    listed = json.loads(coach("conflicts", "--json").stdout)["conflicts"]
+    listed = as_json("conflicts", "--json")["conflicts"]
     assert [c["note_exists"] for c in listed] == [False]
     result = coach("conflicts", "merge", SYNCTHING)
     assert result.exit_code == 0, result.output
@@ -317,7 +328,7 @@ def test_a_copy_whose_note_is_gone_takes_its_place(notes: Path) -> None:
 def test_an_unreadable_copy_is_listed_and_left_alone(notes: Path) -> None:
     (notes / DROPBOX).write_bytes(b"not a note at all\n")
     make_copy(notes, SYNCTHING)
-    listed = {c["file"]: c for c in json.loads(coach("conflicts", "--json").stdout)["conflicts"]}
+    listed = {c["file"]: c for c in as_json("conflicts", "--json")["conflicts"]}
     assert "copy what you need from it by hand" in listed[DROPBOX]["problem"]
     result = coach("conflicts", "merge", "--all", "--keep", "mine")
     assert result.exit_code == ExitCode.STORAGE
@@ -383,9 +394,9 @@ def with_git_markers(folder: Path) -> str:
 
 def test_git_markers_are_listed_shown_and_merged_away(notes: Path) -> None:
     with_git_markers(notes)
-    listed = json.loads(coach("conflicts", "--json").stdout)["conflicts"]
+    listed = as_json("conflicts", "--json")["conflicts"]
     assert [(c["file"], c["note"], c["scheme"]) for c in listed] == [(NOTE, NOTE, "git")]
-    (shown,) = json.loads(coach("conflicts", "show", NOTE, "--json").stdout)["conflicts"]
+    (shown,) = as_json("conflicts", "show", NOTE, "--json")["conflicts"]
     assert (shown["mine"], shown["theirs"]) == ("this side (HEAD)", "the other side (1a2b3c4)")
     assert [(a["where"], a["status"]) for a in shown["answers"]] == [
         ("answers.refine-intention.want", "differ"),
@@ -470,7 +481,7 @@ def test_the_devices_page_shows_the_json_the_coach_prints(notes: Path) -> None:
     page = DEVICES.read_text(encoding="utf-8")
     documented = json.loads(page.split("```json\n", 1)[1].split("```", 1)[0])
     make_copy(notes, SYNCTHING, extra={"relationship": "her mother"})
-    printed = json.loads(coach("conflicts", "--json").stdout)
+    printed = as_json("conflicts", "--json")
     assert printed == documented
 
 
