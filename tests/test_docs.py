@@ -167,6 +167,7 @@ def test_the_json_format_table_is_the_code_s() -> None:
     accepts only that number."""
     import json
 
+    from callback_coach.cli import conflicts_cmd
     from callback_coach.exports import json_shapes
     from callback_coach.season import followups, stats, today
 
@@ -184,6 +185,8 @@ def test_the_json_format_table_is_the_code_s() -> None:
         "stats": stats.STATS_FORMAT,
         "follow-ups": followups.FOLLOW_UPS_FORMAT,
         "today": today.TODAY_FORMAT,
+        "conflicts-list": conflicts_cmd.CONFLICTS_FORMAT,
+        "conflicts-show": conflicts_cmd.CONFLICTS_FORMAT,
     }
     for schema, number in expected.items():
         assert table[schema] == number, schema

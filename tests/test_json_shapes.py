@@ -66,6 +66,8 @@ def test_every_schema_is_a_valid_draft_2020_12_schema() -> None:
         "checklist.schema.json",
         "checklists-export.schema.json",
         "checklists-list.schema.json",
+        "conflicts-list.schema.json",
+        "conflicts-show.schema.json",
         "drill-list.schema.json",
         "follow-ups.schema.json",
         "list.schema.json",
@@ -113,6 +115,9 @@ JSON_COMMANDS = {
     "follow-ups list --json": "follow-ups",
     "today --json": "today",
     "drill --json": "drill-list",
+    "conflicts --json": "conflicts-list",
+    "conflicts list --json": "conflicts-list",
+    "conflicts show --json": "conflicts-show",
 }
 
 

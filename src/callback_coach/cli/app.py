@@ -17,6 +17,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from callback_coach import __version__
+from callback_coach.cli import conflicts_cmd
 from callback_coach.cli.completion import CHECKLIST_ID, OUTCOME, ROLE_NAME
 from callback_coach.errors import CoachError, ExitCode
 
@@ -955,6 +956,7 @@ follow_ups_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(follow_ups_app, name="follow-ups")
+app.add_typer(conflicts_cmd.build(CoachGroup, CoachCommand), name="conflicts")
 
 ALL_FOLLOW_UPS_OPT = typer.Option(False, "--all", help="Include follow-ups already done.")
 
