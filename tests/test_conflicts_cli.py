@@ -381,8 +381,8 @@ def with_git_markers(folder: Path) -> str:
         + "<<<<<<< HEAD\n    want: to be seen\n=======\n    want: to be heard\n"
         + "    relationship: her mother\n>>>>>>> 1a2b3c4\n"
         + tail_head.replace(
-            "outcome: hold\n",
-            "<<<<<<< HEAD\noutcome: hold\n=======\noutcome: released\n>>>>>>> 1a2b3c4\n",
+            "\noutcome: hold\n",
+            "\n<<<<<<< HEAD\noutcome: hold\n=======\noutcome: released\n>>>>>>> 1a2b3c4\n",
         )
         + "---\n"
         + body

@@ -1,8 +1,5 @@
 """What the index owes conflict copies (issue 20, item 2): never counted, listed or written
 into as notes, and named in one warning line by every command.
-
-Marked strict xfail until `store/index.py` calls `conflicts.scan` (see docs/devices.md):
-when it does, these pass, pytest reports XPASS as a failure, and the mark comes off.
 """
 
 from __future__ import annotations
@@ -20,9 +17,6 @@ from callback_coach.core.workflow import Coach
 from .helpers import prep, review
 
 runner = CliRunner()
-pytestmark = pytest.mark.xfail(
-    strict=True, reason="the index does not know conflict copies yet (issue 20, item 2)"
-)
 
 
 def coach(*args: str) -> Any:

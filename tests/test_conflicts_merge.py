@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 
 from callback_coach.errors import AnswersError
 from callback_coach.store import yamlio
+from callback_coach.store.conflict_names import has_git_markers
 from callback_coach.store.conflicts import (
     ABSENT,
     GitConflict,
     compare,
     git_conflict,
-    has_git_markers,
     merge,
     merged_file_text,
 )

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from callback_coach.store import conflicts
-from callback_coach.store.conflicts import Conflict, conflict_of, copy_of, scan
+from callback_coach.store import conflict_names
+from callback_coach.store.conflict_names import Conflict, conflict_of, copy_of, scan
 from callback_coach.store.notes import KINDS, Note, note_stem
 
 NOTE = "2026-11-20_the-seagull_nina_callback-1_prep.md"
@@ -229,9 +229,9 @@ def test_scanning_ten_thousand_names_costs_near_nothing() -> None:
 
 def test_the_schemes_are_named_for_the_warning_line() -> None:
     assert {scheme for _, scheme in COPIES} == {
-        conflicts.SYNCTHING,
-        conflicts.DROPBOX,
-        conflicts.NEXTCLOUD,
-        conflicts.ONEDRIVE,
-        conflicts.ICLOUD,
+        conflict_names.SYNCTHING,
+        conflict_names.DROPBOX,
+        conflict_names.NEXTCLOUD,
+        conflict_names.ONEDRIVE,
+        conflict_names.ICLOUD,
     }

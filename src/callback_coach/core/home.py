@@ -8,6 +8,7 @@ the notes themselves, and the warnings raised while reading them.
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,6 +127,13 @@ class Home:
     def warn_unreadable(self, index: NoteIndex) -> None:
         """Name in `warnings` the notes `index` could not read, and what it has to say
         about readable ones (e.g. a key written twice)."""
+        if index.copies:
+            names = ", ".join(shlex.quote(c.copy) for c in index.copies)
+            self.warn(
+                f"not read as notes: {len(index.copies)} sync conflict "
+                f"{'copy' if len(index.copies) == 1 else 'copies'} ({names}); "
+                "see `coach conflicts`"
+            )
         for path, error in index.unreadable():
             self.warn(f"skipped {path}: {error}")
         for path, warning in index.warnings():

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from callback_coach.errors import NotFoundError, StorageError
-from callback_coach.store import conflicts, fileio
-from callback_coach.store.conflicts import GIT, Choose, Comparison
+from callback_coach.store import conflict_names, conflicts, fileio
+from callback_coach.store.conflict_names import GIT
+from callback_coach.store.conflicts import Choose, Comparison
 from callback_coach.store.notes import Note, NoteParseError, parse_note
 
 # Git writes its markers at a line start; a note without this text has none.
@@ -100,7 +101,8 @@ def find(folder: Path) -> list[Found]:
     names = note_names(folder)
     present = set(names)
     found = [
-        Found(c.copy, c.original, c.scheme, c.original in present) for c in conflicts.scan(names)
+        Found(c.copy, c.original, c.scheme, c.original in present)
+        for c in conflict_names.scan(names)
     ]
     copies = {f.file for f in found}
     for name in names:
@@ -110,7 +112,7 @@ def find(folder: Path) -> list[Found]:
             data = (folder / name).read_bytes()
         except OSError:
             continue  # unreadable notes are named by the commands that read them
-        if _GIT_PROBE in data and conflicts.has_git_markers(_text(data)):
+        if _GIT_PROBE in data and conflict_names.has_git_markers(_text(data)):
             found.append(Found(name, name, GIT))
     return sorted(found, key=lambda f: (f.note, f.file))
 
@@ -203,7 +205,7 @@ def load(folder: Path, found: Found) -> Pair:
     mine_text = ""
     if note_bytes is not None:
         mine, mine_text = _parse(note_bytes, note_path, "the note")
-        if conflicts.has_git_markers(mine_text):
+        if conflict_names.has_git_markers(mine_text):
             raise StorageError(
                 f"{note_path} holds git conflict markers: merge them first "
                 f"(coach conflicts merge {found.note})"

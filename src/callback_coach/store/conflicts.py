@@ -21,163 +21,22 @@ import datetime as dt
 import difflib
 import json
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from callback_coach.store import yamlio
-from callback_coach.store.notes import (
-    Note,
-    NoteParseError,
-    check_savable,
-    parse_note,
-    set_front_matter,
+from callback_coach.store.conflict_names import (
+    has_git_markers,
 )
-
-# -- recognising copies by name ------------------------------------------------------------
-
-# Syncthing, lib/model/folder_sendrecv.go `conflictName`: the name without its extension,
-# `.sync-conflict-` and the local time as 20060102-150405, `-` and the short id of the
-# device that lost (7 characters of base32), then the extension:
-# `name.sync-conflict-20261201-123456-ABCDEFG.md`. Syncthing before 0.14 wrote no device
-# id; its own clean-up glob (`.sync-conflict-????????-??????*`) allows both.
-_SYNCTHING = re.compile(
-    r"^(?P<base>.+?)\.sync-conflict-\d{8}-\d{6}(?:-[A-Za-z0-9]+)?(?P<ext>\.[^.]*)?$"
-)
-
-# Dropbox: `name (conflicted copy 2026-12-01).md`, with the person's or the computer's name
-# in front (`name (Nathan's MacBook conflicted copy 2026-12-01).md`) and a counter when a day
-# has several (`... 2026-12-01 (1)).md`, or `... 2026-12-01) (1).md`).
-# Nextcloud and ownCloud desktop clients since 2.5, src/common/utility.cpp
-# `Utility::makeConflictFileName`: `" (conflicted copy "`, the user name (parentheses
-# replaced, so the tag's end can be found) and a space when known, then the time as
-# `yyyy-MM-dd hhmmss` and `)`, inserted before the extension:
-# `name (conflicted copy 2026-12-01 123456).md`. Obsidian Sync writes "Conflicted copy".
-_CONFLICTED_COPY = re.compile(
-    r"^(?P<base>.+?) \((?P<who>[^()/]*? )?conflicted copy (?:[^()/]*? )?"
-    r"\d{4}-\d{2}-\d{2}(?P<time> \d{6})?(?: \(\d+\))?\)(?: \(\d+\))?(?P<ext>\.[^.]*)?$",
-    re.IGNORECASE,
-)
-
-# ownCloud and Nextcloud clients before 2.5 (still recognised by the same file's
-# `Utility::isConflictFile`): `name_conflict-20261201-123456.md`.
-_OLD_NEXTCLOUD = re.compile(r"^(?P<base>.+?)_conflict-\d{8}-\d{6}(?P<ext>\.[^.]*)?$")
-
-# OneDrive keeps both versions as `name-MACHINENAME.md`: the computer's NetBIOS name, which
-# Windows keeps in capitals (%COMPUTERNAME%), at most 15 letters, digits and hyphens, never
-# digits only. Only a copy when `name.md` is beside it. The coach's own second file of a
-# name is `name-2.md` (digits only): never taken for one.
-_MACHINE = re.compile(r"(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9-]{0,14}")
-
-# iCloud Drive keeps both as `name 2.md` (then 3, 4, ...). Only a copy when `name.md` is
-# beside it; the coach never writes a space in a note's name.
-_ICLOUD = re.compile(r"^(?P<base>.+) (?:[2-9]|[1-9][0-9]+)(?P<ext>\.[^.]*)$")
-
-
-def _maybe_copy(name: str) -> bool:
-    """False for a name no scheme can have made: every copy's name holds "conflict", a
-    space or a capital letter, and a note name the coach writes (a lower-case slug, see
-    `notes.note_stem`) holds none of them. Three string searches in C: 10,000 names cost
-    a few milliseconds."""
-    return "conflict" in name or " " in name or not name.islower()
-
-
-SYNCTHING, DROPBOX, NEXTCLOUD, ONEDRIVE, ICLOUD, GIT = (
-    "Syncthing",
-    "Dropbox",
-    "Nextcloud",
-    "OneDrive",
-    "iCloud",
-    "git",
-)
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A copy a sync client left beside the note it copies (`copy` and `original` are file
-    names in the same folder; `scheme` names the client that wrote it)."""
-
-    copy: str
-    original: str
-    scheme: str
-
-
-def _one_step(name: str, siblings: Collection[str]) -> tuple[str, str] | None:
-    """The name one conflict tag less, and the client that added the tag (the outermost
-    one for a copy of a copy); None for a name that is no copy."""
-    found = _SYNCTHING.match(name)
-    if found:
-        return found["base"] + (found["ext"] or ""), SYNCTHING
-    found = _CONFLICTED_COPY.match(name)
-    if found:
-        who = found["who"] or ""
-        scheme = NEXTCLOUD if found["time"] and "'" not in who and "’" not in who else DROPBOX
-        return found["base"] + (found["ext"] or ""), scheme
-    found = _OLD_NEXTCLOUD.match(name)
-    if found:
-        return found["base"] + (found["ext"] or ""), NEXTCLOUD
-    if not siblings:
-        return None
-    found = _ICLOUD.match(name)
-    if found and found["base"] + found["ext"] in siblings:
-        return found["base"] + found["ext"], ICLOUD
-    dot = name.rfind(".")
-    stem, ext = (name[:dot], name[dot:]) if dot > 0 else (name, "")
-    # A machine name may hold hyphens itself (DESKTOP-AB12CD3): try each split.
-    at = len(stem)
-    while (at := stem.rfind("-", 0, at)) > 0 and len(stem) - at - 1 <= 15:
-        if _MACHINE.fullmatch(stem[at + 1 :]) and stem[:at] + ext in siblings:
-            return stem[:at] + ext, ONEDRIVE
-    return None
-
-
-def conflict_of(file_name: str, siblings: Collection[str] = ()) -> Conflict | None:
-    """The conflict a file name stands for: the note it copies (through a copy of a copy,
-    the note at the root) and the client that wrote it; None for any other name.
-
-    `siblings` are the other names in the folder: OneDrive's `name-MACHINE.md` and
-    iCloud's `name 2.md` are copies only when `name.md` is among them (without siblings
-    they are never taken for copies). The other schemes say so in the name itself.
-    """
-    if not _maybe_copy(file_name):
-        return None
-    name, first = file_name, None
-    while (step := _one_step(name, siblings)) is not None:
-        name, scheme = step
-        first = first or scheme
-    if first is None or not name or name == file_name:
-        return None
-    return Conflict(copy=file_name, original=name, scheme=first)
-
-
-def copy_of(file_name: str, siblings: Collection[str] = ()) -> str | None:
-    """The note file a sync conflict copy copies, or None when `file_name` is no copy (see
-    `conflict_of` for `siblings`)."""
-    found = conflict_of(file_name, siblings)
-    return None if found is None else found.original
-
-
-def scan(folder_names: Iterable[str]) -> list[Conflict]:
-    """Every conflict copy among a folder's file names, in the order given.
-
-    Cheap enough for every command: each name is first tried with three string searches
-    (`_maybe_copy`), and only a name that passes them (a copy, or a rare hand-made name)
-    is looked at further.
-    """
-    names = folder_names if isinstance(folder_names, (list, tuple)) else list(folder_names)
-    maybe = [n for n in names if _maybe_copy(n)]
-    if not maybe:
-        return []
-    siblings = frozenset(names)
-    return [c for n in maybe if (c := conflict_of(n, siblings)) is not None]
-
+from callback_coach.store.facts import outcome_history
+from callback_coach.store.frontmatter import set_front_matter
+from callback_coach.store.notes import Note, NoteParseError, check_savable, now_iso, parse_note
 
 # -- git conflict markers ------------------------------------------------------------------
 
 # One line with its own ending: only "\n" ends a line (as in `notes`).
 _LINES = re.compile(r"[^\n]*\n|[^\n]+")
-_MARKER_START = re.compile(r"^<{7}(?:[ \t][^\r\n]*)?\r?$", re.MULTILINE)
-_MARKER_END = re.compile(r"^>{7}(?:[ \t][^\r\n]*)?\r?$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -194,12 +53,6 @@ class GitConflict:
     theirs_label: str
     hunks: int
     base: str | None = None
-
-
-def has_git_markers(text: str) -> bool:
-    """True when `text` has a line opening and a line closing a git conflict (cheap: two
-    regular expression searches)."""
-    return bool(_MARKER_START.search(text) and _MARKER_END.search(text))
 
 
 def _marker(line: str, char: str) -> str | None:
@@ -448,6 +301,7 @@ def merge(
     *,
     mine_label: str = "this note",
     theirs_label: str = "the copy",
+    at: str | None = None,
 ) -> Note:
     """One note holding both `mine` (the note kept under its name) and `theirs` (its copy).
 
@@ -456,8 +310,9 @@ def merge(
     - other front-matter keys alike, except the coach's bookkeeping, settled without
       asking (`AUTOMATIC_KEYS`): the newest `format` and checklist versions, the earliest
       `created`, the `outcome_updated` that goes with the outcome kept;
-    - `outcome`: chosen like an answer; the one not kept joins `earlier_outcomes`, so the
-      season still counts the stage it reached;
+    - `outcome`: chosen like an answer, and recorded as the newest change of the
+      `outcome_history` (at `at`, default now); the one not kept stays in the history, so
+      the season still counts the stage it reached;
     - `earlier_outcomes` and `outcome_history`: a union in time order (each side's own
       order kept, what both have once); `follow_ups` and `follow_ups_done`: a union
       without duplicates (an entry by its `id`; two entries with one id that differ are
@@ -493,11 +348,9 @@ def merge(
             dropped_outcome = b if meta[key] is a else a
         else:
             meta[key] = merging.pick(str(key), a, b)
-    if "outcome_updated" in meta and dropped_outcome is not ABSENT:
-        kept_side = mine.meta if meta.get("outcome") is mine.meta.get("outcome") else theirs.meta
-        meta["outcome_updated"] = kept_side.get("outcome_updated", meta["outcome_updated"])
-    if isinstance(dropped_outcome, str) and dropped_outcome.strip().lower() not in _PENDING:
-        _keep_outcome(meta, dropped_outcome.strip().lower())
+    if dropped_outcome is not ABSENT:
+        dropped_side = theirs.meta if meta.get("outcome") is mine.meta.get("outcome") else mine.meta
+        _record_choice(meta, dropped_side, at or now_iso())
     body = _merge_bodies(mine.body, theirs.body, mine_label, theirs_label)
     body = _with_left_out(body, merging, mine_label, theirs_label)
     return Note(meta=meta, body=body, path=mine.path)
@@ -647,15 +500,28 @@ def _version(entry: Any) -> int:
     return version if isinstance(version, int) and not isinstance(version, bool) else -1
 
 
-def _keep_outcome(meta: dict[Any, Any], outcome: str) -> None:
-    """Add the outcome a merge did not keep to `earlier_outcomes` (oldest first)."""
-    earlier = meta.get("earlier_outcomes")
-    history = [] if earlier is None else _as_list(earlier) if _is_history(earlier) else None
+def _record_choice(meta: dict[Any, Any], dropped_side: dict[Any, Any], at: str) -> None:
+    """The outcome a merge kept, recorded as the note's newest outcome change (`at`, the
+    time of the merge) after the other side's, which stays in the history so the season
+    still counts the stage it reached (see `store.facts.outcome_history`)."""
+    history = meta.get("outcome_history")
     if history is None:
+        history = []
+    if not isinstance(history, list):
         return  # a hand-written value that is no list: left as it is
-    if history[-1:] != [outcome]:
-        history.append(outcome)
-    meta["earlier_outcomes"] = history
+    history = list(history)
+    seen = {(e.get("outcome"), str(e.get("at"))) for e in history if isinstance(e, dict)}
+    for change in outcome_history(dropped_side, str(dropped_side.get("created") or "")):
+        if (change.outcome, change.at) not in seen:
+            history.append({"outcome": change.outcome, "at": change.at})
+            seen.add((change.outcome, change.at))
+    history.sort(key=lambda e: _time_key(str(e.get("at", ""))) if isinstance(e, dict) else (0, 0))
+    kept = meta.get("outcome")
+    last = history[-1] if history and isinstance(history[-1], dict) else {}
+    if isinstance(kept, str) and kept.strip().lower() not in (*_PENDING, last.get("outcome")):
+        history.append({"outcome": kept.strip().lower(), "at": at})
+        meta["outcome_updated"] = at
+    meta["outcome_history"] = history
 
 
 def _newline(text: str) -> str:

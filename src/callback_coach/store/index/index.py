@@ -28,7 +28,7 @@ from stat import S_ISREG
 from typing import Any, TypeVar
 
 from callback_coach.errors import StorageError
-from callback_coach.store import fileio, parallel, paths
+from callback_coach.store import conflict_names, fileio, parallel, paths
 from callback_coach.store.facts import NoteFacts, facts_of
 from callback_coach.store.index import rows as note_rows_module
 from callback_coach.store.index.rows import COLUMNS, ROW_COLUMNS, NoteRow, note_row, note_rows
@@ -141,6 +141,8 @@ class NoteIndex:
         self.path = self.folder / DB_NAME
         self._db: sqlite3.Connection | None = None
         self.bypassed = False  # True when a private temporary database is used instead
+        # The sync conflict copies found beside the notes (never read as notes).
+        self.copies: list[conflict_names.Conflict] = []
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -231,6 +233,9 @@ class NoteIndex:
     def _refresh(self, db: sqlite3.Connection) -> None:
         """Bring the database up to date with the notes folder, in one transaction."""
         on_disk = scan(self.notes_dir)
+        self.copies = conflict_names.scan(list(on_disk))
+        for copy in self.copies:
+            del on_disk[copy.copy]
         now = digest(on_disk)
         try:
             row = db.execute("SELECT value FROM state WHERE key = 'stamps'").fetchone()

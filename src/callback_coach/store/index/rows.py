@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from callback_coach.store import conflict_names
 from callback_coach.store.facts import answer_text, facts_of
 from callback_coach.store.labels import round_rank
 from callback_coach.store.notes import BODY_HINT, Note, NoteParseError, coach_heading, read_note
@@ -57,6 +58,8 @@ ROW_COLUMNS = (
     "file", "mtime_ns", "size", "error", "kind", "role", "project", "round", "date",
     "created", "outcome", "role_key", "project_key", "warning",
 )  # fmt: skip
+# Said of a note that holds git's conflict markers (a `git pull` that met a change).
+GIT_MARKERS = "it holds git conflict markers (<<<<<<<): see `coach conflicts`"
 ROLE_KEY, PROJECT_KEY, ERROR = COLUMNS.index("role_key"), COLUMNS.index("project_key"), 3
 
 
@@ -152,12 +155,17 @@ def note_row(job: tuple[str, str, tuple[int, int]]) -> tuple[Any, ...]:
     """A note's row (COLUMNS), read from (folder, name, stamp). A note that cannot be
     read gets a row with only its stamp and the reason."""
     folder, name, (mtime_ns, size) = job
+    path = Path(folder, name)
     try:
-        note = read_note(Path(folder, name))
+        note = read_note(path)
     except NoteParseError as exc:
+        if _has_git_markers(path):
+            return error_row(name, mtime_ns, size, GIT_MARKERS)
         return error_row(name, mtime_ns, size, str(exc))
     except OSError as exc:
         return error_row(name, mtime_ns, size, exc.strerror or str(exc))
+    if conflict_names.has_git_markers(note.body):
+        note.warnings.append(GIT_MARKERS)
     meta = meta_json(note.meta)
     # JSON keeps these characters as they are: a quick look for them is enough.
     yaml_break = has_yaml_line_break([name, note.body]) or has_yaml_line_break(
@@ -174,6 +182,13 @@ def note_row(job: tuple[str, str, tuple[int, int]]) -> tuple[Any, ...]:
         fold(note.project), "; ".join(note.warnings) or None, facts_text, meta, note.body,
         folded_words(note), int(yaml_break),
     )  # fmt: skip
+
+
+def _has_git_markers(path: Path) -> bool:
+    try:
+        return conflict_names.has_git_markers(path.read_bytes().decode("utf-8", "replace"))
+    except OSError:
+        return False
 
 
 def note_rows(jobs: list[tuple[str, str, tuple[int, int]]]) -> list[tuple[Any, ...]]:
