@@ -163,6 +163,10 @@ def outcome_history(meta: Mapping[str, Any], created: str) -> tuple[OutcomeChang
             if outcome:
                 changes.append(OutcomeChange(outcome, _time_text(entry.get("at"))))
     current = _outcome_text(meta.get("outcome"))
+    # A note saved with no news says `outcome: pending`: that is no change, unless it
+    # replaced an outcome the note had.
+    if current in NO_OUTCOME and not changes:
+        current = ""
     if current and (not changes or changes[-1].outcome != current):
         updated = _time_text(meta.get("outcome_updated"))
         changes.append(OutcomeChange(current, updated or str(created or "")))
