@@ -22,7 +22,7 @@ from callback_coach.lines.drill import DrillSession, plan_drill
 from callback_coach.lines.sides import SidesStore
 
 from .lines_helpers import SCREENPLAY, STAGE, ZOE_LINES, write
-from .lines_scripted import Clock, import_sides
+from .lines_scripted import STOP, Clock, ScriptedLinesUI, import_sides
 from .test_json_shapes import check
 
 runner = CliRunner()
@@ -128,8 +128,6 @@ def test_list_and_show_in_text_and_json(home: Path) -> None:
     import_sides(home)
     store = SidesStore(home)
     plan = plan_drill(store, "Zoe", now=Clock()())
-    from .lines_scripted import STOP, ScriptedLinesUI
-
     session = DrillSession(plan, ScriptedLinesUI([ZOE_LINES[0], "wrong", "", STOP]), store)
     with pytest.raises(KeyboardInterrupt):
         session.run()
@@ -310,3 +308,43 @@ def test_the_terminal_grade_menu(home: Path) -> None:
         ("easy", False, True),
         ("hard", True, False),
     ]
+
+
+@pytest.mark.parametrize(
+    ("plan", "answers", "expected"),
+    [
+        (
+            {},
+            [ZOE_LINES[0], STOP],
+            "Stopped. 1 graded line is kept; run `coach lines Zoe` to go on.",
+        ),
+        ({}, [STOP], "Stopped before any line was graded. To start again: coach lines Zoe"),
+        (
+            {"scene": 2, "start": 1},
+            ["Then go home.", STOP],
+            "Stopped. 1 graded line is kept; run `coach lines Zoe --scene 2 --from 4` to go on.",
+        ),
+        (
+            {"run": True},  # a run of both scenes, stopped in the second
+            [*ZOE_LINES[:3], STOP],
+            "Stopped. 3 graded lines are kept; run `coach lines Zoe --scene 2 --from 2` to go on.",
+        ),
+        (
+            {"scene": 1, "seed": 7},
+            ["no idea", "", "no idea", "", STOP],  # two lines missed, in any order
+            "Stopped. 2 graded lines are kept; run `coach lines Zoe --scene 1 --seed 7` to go on.",
+        ),
+    ],
+)
+def test_a_stop_prints_the_command_that_goes_on(
+    home: Path, plan: dict[str, Any], answers: list[Any], expected: str
+) -> None:
+    from callback_coach.cli.lines_cmd import _stopped
+
+    import_sides(home)
+    store = SidesStore(home)
+    drill = plan_drill(store, "Zoe", now=Clock()(), **plan)
+    session = DrillSession(drill, ScriptedLinesUI(answers), store, clock=Clock())
+    with pytest.raises(KeyboardInterrupt):
+        session.run()
+    assert _stopped(session, "Zoe", None, "type").message == expected

@@ -393,6 +393,8 @@ def lines(
         return
     if list_only:
         _print_plan(plan)
+        if not plan.items:
+            console.info(_nothing_due(plan, role, project))
         return
     if not plan.items:
         console.info(_nothing_due(plan, role, project))
@@ -448,14 +450,15 @@ def _stopped(session: "DrillSession", role: str, project: str | None, mode: str)
 
     options = []
     plan = session.plan
-    if plan.run and (plan.scene_number is not None or plan.start is not None):
-        scene = plan.scene_number or (session.current.scene_number if session.current else 1)
-        options += ["--scene", str(scene)]
-    elif plan.scene_number is not None:
-        options += ["--scene", str(plan.scene_number)]
-    if plan.run:
-        start = session.resume_from
-        options += ["--from", str(start)] if start is not None else ["--run"]
+    start, current = session.resume_from, session.current
+    if start is not None and current is not None:
+        # A run of the scene goes on from the line it stopped at, in that line's scene.
+        options += ["--scene", str(current.scene_number), "--from", str(start)]
+    else:
+        if plan.scene_number is not None:
+            options += ["--scene", str(plan.scene_number)]
+        if plan.run:
+            options.append("--run")
     if mode == "say":
         options += ["--mode", "say"]
     if plan.seed is not None:
