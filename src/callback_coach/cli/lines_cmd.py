@@ -226,7 +226,7 @@ def sides_list(
 ) -> None:
     """List imported scenes by role, with how off-book you are in each (the share of
     your lines whose last drill was right without a hint)."""
-    from callback_coach.cli import console
+    from callback_coach.cli import console, lines_render
     from callback_coach.lines import json_shapes
     from callback_coach.lines.measure import offbook_of
     from callback_coach.store.slugs import fold
@@ -251,20 +251,10 @@ def sides_list(
         console.info('No sides yet. Import some with: coach sides add "ROLE" FILE')
         return
     for index, group in enumerate(roles):
-        figure = offbook_of(store, group)
         if index:
             console.data("")
-        console.data(
-            console.visible(f"{_who(figure.role, figure.project)} · off-book: {_figure(figure)}")
-        )
-        for scene, each in zip(group, figure.scenes, strict=True):
-            linked = f" · {scene.round}" if scene.round else ""
-            console.data(
-                console.visible(
-                    f"  {each.number:>2}  {scene.title}{linked} · {scene.character}: "
-                    f"{_figure(each)}"
-                )
-            )
+        for line in lines_render.role_lines(group, offbook_of(store, group)):
+            console.data(console.visible(line))
 
 
 def sides_show(
@@ -275,10 +265,9 @@ def sides_show(
 ) -> None:
     """Show a role's scenes: stage directions in brackets, speeches numbered (the
     numbers `coach lines --from N` takes), your own marked with how they went."""
-    from callback_coach.cli import console
+    from callback_coach.cli import console, lines_render
     from callback_coach.errors import NotFoundError
     from callback_coach.lines import json_shapes
-    from callback_coach.lines.scene import Direction
 
     store = _store()
     scenes = list(enumerate(store.scenes(role, project, choose_project=_chooser(as_json)), 1))
@@ -290,32 +279,10 @@ def sides_show(
         _print_json(json_shapes.sides_show_json(store, scenes))
         return
     for index, (number, stored) in enumerate(scenes):
-        progress = store.progress(stored)
-        mine = {line.number: progress.get(line.key) for line in stored.lines()}
         if index:
             console.data("")
-        linked = f", {stored.round}" if stored.round else ""
-        console.data(console.visible(f"Scene {number} · {stored.title} ({stored.source}{linked})"))
-        speech_number = 0
-        for element in stored.scene.elements:
-            if isinstance(element, Direction):
-                console.data(console.visible(f"        ({element.text})"))
-                continue
-            speech_number += 1
-            marker = "▸" if speech_number in mine else " "
-            asides = f"({'; '.join(element.directions)}) " if element.directions else ""
-            state = ""
-            if speech_number in mine:
-                known = mine[speech_number]
-                last = known.last if known is not None else None
-                state = (
-                    "  [new]" if last is None else "  [off-book]" if last.right else "  [not yet]"
-                )
-            console.data(
-                console.visible(
-                    f"{marker} {speech_number:>3}  {element.speaker}: {asides}{element.text}{state}"
-                )
-            )
+        for line in lines_render.scene_lines(number, stored, store.progress(stored)):
+            console.data(console.visible(line))
 
 
 # -- coach lines -------------------------------------------------------------------------
@@ -361,7 +328,7 @@ def lines(
     word (counted as a hint). Every graded line is saved at once: Ctrl-C stops, and the
     command it prints goes on.
     """
-    from callback_coach.cli import console
+    from callback_coach.cli import console, lines_render
     from callback_coach.errors import NoTerminalError, UsageError
     from callback_coach.lines.drill import MODES, DrillSession, plan_drill, utc_now
 
@@ -392,7 +359,8 @@ def lines(
         _print_json(json_shapes.lines_list_json(plan))
         return
     if list_only:
-        _print_plan(plan)
+        for line in lines_render.plan_lines(plan):
+            console.data(console.one_line(line))
         if not plan.items:
             console.info(_nothing_due(plan, role, project))
         return
@@ -408,20 +376,6 @@ def lines(
         session.run()
     except (KeyboardInterrupt, EOFError):
         raise _stopped(session, role, project, mode) from None
-
-
-def _print_plan(plan: "DrillPlan") -> None:
-    from callback_coach.cli import console
-
-    for position, item in enumerate(plan.items, start=1):
-        cue = item.cue.speech
-        said = f"{cue.speaker}: {cue.text}" if cue is not None else "(the scene opens)"
-        console.data(
-            console.one_line(
-                f"{position}. scene {item.scene_number}, speech {item.line.number} "
-                f"({item.status}) · cue {said} · {item.line.speech.text}"
-            )
-        )
 
 
 def _nothing_due(plan: "DrillPlan", role: str, project: str | None) -> str:
@@ -518,15 +472,6 @@ def _command(
 
     given = ["--project", project] if project else []
     return command_line(words, [role], [*given, *(options or [])])
-
-
-def _who(role: str, project: str) -> str:
-    return f"{role} · {project}" if project else role
-
-
-def _figure(figure: Any) -> str:
-    total = figure.total
-    return f"{figure.right} of {total} line{'s' if total != 1 else ''} ({figure.percent}%)"
 
 
 def _print_json(data: Any) -> None:

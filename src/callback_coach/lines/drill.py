@@ -184,7 +184,12 @@ def plan_drill(
         chosen = due + [i for i in items if i.status == "new"]
     if seed is not None:
         random.Random(seed).shuffle(chosen)
-    later = [i.due for i in items if i not in chosen and i.due is not None and i.due > now]
+    taken = {(i.scene_number, i.line.key) for i in chosen}
+    later = [
+        i.due
+        for i in items
+        if (i.scene_number, i.line.key) not in taken and i.due is not None and i.due > now
+    ]
     return DrillPlan(
         role=scenes[0].role,
         project=scenes[0].project,
