@@ -229,3 +229,32 @@ def test_speech_objects_round_trip_through_plain_data(tmp_path: Path) -> None:
         again = scene_from_data(scene.title, scene.to_data())
         assert again == scene
         assert all(isinstance(e, (Speech, Direction)) for e in again.elements)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("notes.fountain", "[[" * 500_000),
+        ("boneyard.fountain", "/* " * 300_000),
+        ("stars.fountain", "ZOE\n" + "*a" * 500_000 + "\n"),
+        ("names.txt", "AB. " * 400_000),
+        ("parens.txt", "ZOE\n" + "(" * 500_000 + "x" + ")" * 500_000 + "\n"),
+        ("cue.txt", "NINA " * 300_000 + "\nhi\n"),
+    ],
+    ids=["notes", "boneyard", "stars", "names", "parens", "cue"],
+)
+def test_pathological_text_is_read_in_one_pass(tmp_path: Path, name: str, text: str) -> None:
+    # Patterns that could take the square of the text's length; the suite's timeout
+    # (pytest-timeout) is what fails if one does.
+    try:
+        sides = read_sides(write(tmp_path, name, text))
+    except SidesError as exc:
+        assert exc.message.startswith("no speaker found")
+    else:
+        assert len(speeches(sides.scenes)) == 1
+
+
+def test_more_lines_than_any_script_are_refused(tmp_path: Path) -> None:
+    text = "ZOE\nHi.\n\nMAX\nHo.\n\n" * 5_001
+    assert "more than 30,000 lines" in refused(write(tmp_path, "long.txt", text)).message
+    assert "more than 30,000 lines" in refused(write(tmp_path, "long.fountain", text)).message

@@ -120,8 +120,8 @@ def sides_add(
         None,
         "--as",
         metavar="CHARACTER",
-        help="Your character, as named in the pages (any case or accents). Default: the "
-        "character named like the role, else asked.",
+        help="Your character, as named in the pages (any case or accents). Default: asked "
+        "in the terminal; without one, the character named like the role.",
     ),
 ) -> None:
     """Import sides for a role: find who speaks, which character is yours, and save each

@@ -23,7 +23,7 @@ from callback_coach.lines.layouts.stage import StagePlay
 from callback_coach.lines.scene import Scene
 from callback_coach.store.slugs import fold
 
-MAX_TEXT_BYTES = 4 * 1024 * 1024
+MAX_TEXT_BYTES = 2 * 1024 * 1024  # sides are kilobytes; a stored scene stays under the YAML limit
 MAX_PDF_BYTES = 32 * 1024 * 1024
 
 LAYOUTS: list[Layout] = []

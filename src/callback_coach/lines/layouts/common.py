@@ -78,6 +78,8 @@ def best_reading(layouts: Sequence[Layout], text: str, title: str) -> tuple[Layo
 
 # -- text ---------------------------------------------------------------------------------
 
+# A whole feature screenplay is under 10,000 lines; sides are a few hundred.
+MAX_LINES = 30_000
 # Control characters that never occur in text (tab, line feed, carriage return and form
 # feed do: a page break is a form feed).
 _BINARY = re.compile(b"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
@@ -86,7 +88,17 @@ _BINARY = re.compile(b"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 def decode_text(source: Source) -> str:
     """The text of a text file: UTF-8 (or UTF-16 with its byte-order mark); a file that
     is not UTF-8 is read as Windows-1252, the encoding of older Windows word processors
-    (and said so in `source.notes`). SidesError when it is not text at all."""
+    (and said so in `source.notes`). SidesError when it is not text at all, or longer
+    than MAX_LINES."""
+    text = _decoded(source)
+    if text.count("\n") >= MAX_LINES:
+        raise SidesError(
+            f"{source.path.name} has more than {MAX_LINES:,} lines: import the scene's pages"
+        )
+    return text
+
+
+def _decoded(source: Source) -> str:
     data = source.data
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:

@@ -21,20 +21,33 @@ from callback_coach.lines.layouts.common import Layout, SceneBuilder, is_capital
 from callback_coach.lines.layouts.screenplay import HEADING, is_transition
 from callback_coach.lines.scene import Scene
 
-_BONEYARD = re.compile(r"/\*.*?\*/", re.DOTALL)
-_NOTE = re.compile(r"\[\[.*?\]\]", re.DOTALL)
 _TITLE_KEY = re.compile(r"^[A-Za-z][A-Za-z ]*:")
 _SCENE_NUMBER = re.compile(r"\s*#[\w.-]+#\s*$")
 _PAGE_BREAK = re.compile(r"^={3,}\s*$")
-_EMPHASIS = re.compile(r"(?<!\\)(\*{1,3}|_)(?=\S)(.+?)(?<=\S)(?<!\\)\1")
+# Emphasis marks: any star, and an underscore at the edge of a word (`_under_`), unless
+# escaped with a backslash. Removed one by one, in one pass (a pattern pairing them up
+# could take the square of a long line's length).
+_EMPHASIS = re.compile(r"(?<!\\)\*|(?<![\w\\])_|(?<!\\)_(?!\w)")
 
 
 def plain(text: str) -> str:
     """Text without Fountain's emphasis marks (an escaped `\\*` stays a star)."""
-    previous = None
-    while previous != text:
-        previous, text = text, _EMPHASIS.sub(r"\2", text)
-    return text.replace("\\*", "*").replace("\\_", "_")
+    return _EMPHASIS.sub("", text).replace("\\*", "*").replace("\\_", "_")
+
+
+def without(text: str, opening: str, closing: str) -> str:
+    """`text` without what stands between `opening` and `closing` (marks included), in
+    one pass; an opening that is never closed is kept as text."""
+    kept: list[str] = []
+    at = 0
+    while (start := text.find(opening, at)) != -1:
+        end = text.find(closing, start + len(opening))
+        if end == -1:
+            break
+        kept.append(text[at:start])
+        at = end + len(closing)
+    kept.append(text[at:])
+    return "".join(kept)
 
 
 class Fountain(Layout):
@@ -43,7 +56,7 @@ class Fountain(Layout):
     suffixes = (".fountain", ".spmd")
 
     def parse_text(self, text: str, title: str) -> list[Scene]:
-        text = _NOTE.sub("", _BONEYARD.sub("", text))
+        text = without(without(text, "/*", "*/"), "[[", "]]")
         lines = text.split("\n")
         start = 0
         if lines and _TITLE_KEY.match(lines[0]):

@@ -57,6 +57,8 @@ def is_transition(line: str) -> bool:
 def is_cue(line: str) -> bool:
     """A character's name in capitals (with any extensions) standing alone on its line."""
     text = line.strip()
+    if len(text) > 2 * MAX_NAME:  # a name and its extensions fit in much less
+        return False
     if text.endswith("^"):
         text = text[:-1].rstrip()
     name, _ = split_name(text)

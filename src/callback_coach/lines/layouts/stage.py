@@ -63,7 +63,8 @@ def candidates(line: str) -> list[Candidate]:
     """Every reading of `line` as `NAME. words`, `NAME: words` or `NAME (aside). words`."""
     text = line.strip()
     end = 0
-    while end < len(text) and _NAME_CHARS.match(text[end]):
+    # A name is at most MAX_NAME long: looking further only finds readings that fail.
+    while end < min(len(text), MAX_NAME + 1) and _NAME_CHARS.match(text[end]):
         end += 1
     found = []
     for at in range(min(end + 1, len(text))):
@@ -99,14 +100,19 @@ class StagePlay(Layout):
 
     def parse_text(self, text: str, title: str) -> list[Scene]:
         lines = [line.strip() for line in drop_furniture(text.split("\n"))]
-        counts = Counter(fold(c.name) for line in lines for c in candidates(line))
+        readings = [candidates(line) for line in lines]
+        counts = Counter(fold(c.name) for found in readings for c in found)
         titled_names = Counter(
             fold(c.name)
-            for line in lines
-            for c in candidates(line)
+            for found in readings
+            for c in found
             if c.mark == ":" and _title_case(c.name) and not is_capitals(c.name)
         )
         titled = any(n >= 2 for name, n in titled_names.items() if name not in LABELS)
+        speakers = [
+            self._speaker(line, found, counts, titled) if line else None
+            for line, found in zip(lines, readings, strict=True)
+        ]
         builder = SceneBuilder(title)
         speaker: Candidate | None = None
         body: list[str] = []
@@ -119,19 +125,16 @@ class StagePlay(Layout):
             speaker, body = None, []
 
         for index, line in enumerate(lines):
-            following = lines[index + 1] if index + 1 < len(lines) else ""
-            reading = self._speaker(line, counts, titled) if line else None
+            reading = speakers[index]
+            ends = index + 1 == len(lines) or not lines[index + 1] or speakers[index + 1]
             if not line:
                 close()
             elif reading is not None:
                 close()
                 speaker, body = reading, [reading.rest]
-            elif speaker is not None and not (
-                # A bracketed line ends the speech when the next speech or a blank follows
-                # (a direction between speeches); inside a speech it is a parenthetical.
-                _BRACKETED.match(line)
-                and (not following or self._speaker(following, counts, titled))
-            ):
+            elif speaker is not None and not (_BRACKETED.match(line) and ends):
+                # A bracketed line followed by the next speech or a blank is a direction
+                # between speeches; inside a speech it is a parenthetical.
                 body.append(line)
             else:
                 close()
@@ -143,15 +146,17 @@ class StagePlay(Layout):
         return builder.finish()
 
     @staticmethod
-    def _speaker(line: str, counts: Counter[str], titled: bool) -> Candidate | None:
-        """The best reading of `line` as a speech, or None when it is not one: a name in
-        capitals, or (in a file that writes them so: `titled`) a name in title case
-        before a colon."""
+    def _speaker(
+        line: str, found: list[Candidate], counts: Counter[str], titled: bool
+    ) -> Candidate | None:
+        """The best reading of `line` (whose `candidates` are `found`) as a speech, or None
+        when it is not one: a name in capitals, or (in a file that writes them so:
+        `titled`) a name in title case before a colon."""
         if is_heading(line):
             return None
         usable = [
             c
-            for c in candidates(line)
+            for c in found
             if is_capitals(c.name)
             or (titled and c.mark == ":" and _title_case(c.name) and fold(c.name) not in LABELS)
         ]
