@@ -70,10 +70,13 @@ def test_every_schema_is_a_valid_draft_2020_12_schema() -> None:
         "conflicts-show.schema.json",
         "drill-list.schema.json",
         "follow-ups.schema.json",
+        "lines-list.schema.json",  # tests/test_lines_cli.py checks output against these three
         "list.schema.json",
         "notes-export.schema.json",
         "search.schema.json",
         "show.schema.json",
+        "sides-list.schema.json",
+        "sides-show.schema.json",
         "stats.schema.json",
         "today.schema.json",
     ]
@@ -93,9 +96,18 @@ def test_shared_parts_of_the_schemas_are_identical_copies() -> None:
     assert {k: v for k, v in exported.items() if k != "checklist"} == file["$defs"]
 
 
-def test_the_readme_links_and_describes_every_schema() -> None:
+def json_docs() -> str:
+    """The README's "JSON output", then docs/lines.md's JSON (its links made the README's)."""
     text = README.read_text(encoding="utf-8")
     section = text.split("### JSON output", 1)[1].split("\n## ", 1)[0]
+    lines = (ROOT / "docs" / "lines.md").read_text(encoding="utf-8")
+    return section + lines.split("### Scripting and JSON", 1)[1].replace(
+        "](../schemas/", "](schemas/"
+    )
+
+
+def test_the_readme_links_and_describes_every_schema() -> None:
+    section = json_docs()
     for file in SCHEMAS.glob("*.schema.json"):
         assert f"(schemas/{file.name})" in section, file.name
     documents = re.findall(r'"format": (\d+)', section)
@@ -118,6 +130,9 @@ JSON_COMMANDS = {
     "conflicts --json": "conflicts-list",
     "conflicts list --json": "conflicts-list",
     "conflicts show --json": "conflicts-show",
+    "sides list --json": "sides-list",
+    "sides show --json": "sides-show",
+    "lines --json": "lines-list",
 }
 
 
@@ -140,7 +155,7 @@ def test_every_json_the_cli_prints_has_a_schema() -> None:
 
     walk(typer.main.get_command(app), "")
     assert found == set(JSON_COMMANDS), "a command prints JSON with no schema in JSON_COMMANDS"
-    table = README.read_text(encoding="utf-8").split("### JSON output", 1)[1].split("\n## ", 1)[0]
+    table = json_docs()
     for name in JSON_COMMANDS.values():
         assert (SCHEMAS / f"{name}.schema.json").is_file(), name
         assert f"(schemas/{name}.schema.json) |" in table, f"{name} is not in the README's table"

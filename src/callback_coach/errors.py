@@ -22,6 +22,7 @@ class ExitCode(enum.IntEnum):
     STORAGE = 7
     AMBIGUOUS = 8
     EXISTS = 9
+    SIDES_UNREADABLE = 10
     INTERRUPTED = 130
     OUTPUT_CLOSED = 141
 
@@ -38,6 +39,8 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.STORAGE: "the notes folder cannot be read or written (permissions, disk, busy)",
     ExitCode.AMBIGUOUS: "a role name matches several projects: add --project",
     ExitCode.EXISTS: "a file to write already exists: nothing was written (use --force)",
+    ExitCode.SIDES_UNREADABLE: "a sides file cannot be read as a scene: a scan with no text, "
+    "an encrypted PDF, no speaker found, or a character not in it (what was found is listed)",
     ExitCode.INTERRUPTED: "interrupted with Ctrl-C; answers given so far are kept in a draft",
     ExitCode.OUTPUT_CLOSED: "standard output was closed early (e.g. by `head`); the rest is not printed",
 }
@@ -100,6 +103,13 @@ class AmbiguousError(CoachError):
 
 class ExistsError(CoachError):
     exit_code = ExitCode.EXISTS
+
+
+class SidesError(CoachError):
+    """Pages given to `coach sides add` that cannot be learnt from: not text, a scan, an
+    encrypted PDF, no speaker found, or a character who does not speak in them."""
+
+    exit_code = ExitCode.SIDES_UNREADABLE
 
 
 class Interrupted(CoachError):

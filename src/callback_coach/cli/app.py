@@ -19,6 +19,7 @@ from typer.core import TyperCommand, TyperGroup
 from callback_coach import __version__
 from callback_coach.cli import conflicts_cmd
 from callback_coach.cli.completion import CHECKLIST_ID, OUTCOME, ROLE_NAME
+from callback_coach.cli.lines_cmd import register as register_lines  # sides, lines
 from callback_coach.errors import CoachError, ExitCode
 
 if TYPE_CHECKING:
@@ -1608,6 +1609,9 @@ def report_result(plan: "SessionPlan", result: Any) -> bool:
     console.info(f"Saved your {plan.kind} for {plan.role} ({plan.round}):")
     console.data(str(result.note.path))
     return True
+
+
+register_lines(app, command)  # coach sides …, coach lines (issue 19)
 
 
 def main() -> None:

@@ -29,6 +29,12 @@ def drafts_dir(home: Path | None = None) -> Path:
     return (home or coach_home()) / "drafts"
 
 
+def sides_dir(home: Path | None = None) -> Path:
+    """The actor's imported sides (`coach sides add`): one folder per role, a readable
+    YAML file per scene and its drill progress next to it."""
+    return (home or coach_home()) / "sides"
+
+
 def user_checklists_dir(home: Path | None = None) -> Path:
     return (home or coach_home()) / "checklists"
 
