@@ -1,4 +1,4 @@
-"""A test double for `asker.Asker`: `ScriptedAsker` answers a session from a script and
+"""A test double for `core.asking.Asker`: `ScriptedAsker` answers a session from a script and
 records what a person would have seen."""
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from callback_coach.cli import breathe_view
 from callback_coach.cli.app import app
 from callback_coach.day import breathing
 from callback_coach.errors import ChecklistError, ExitCode
@@ -230,7 +231,7 @@ def test_the_live_frame_fits_narrow_terminals_without_colour() -> None:
     for width in (40, 80):
         buffer = io.StringIO()
         Console(file=buffer, width=width, color_system=None).print(
-            breathing.frame(box, 4, step, 2.0, 2.0, width)
+            breathe_view.frame(box, 4, step, 2.0, 2.0, width)
         )
         lines = buffer.getvalue().splitlines()
         assert lines[0] == "Box breathing · round 1 of 4"

@@ -96,7 +96,8 @@ def set_up_blocks() -> list[str]:
 def test_set_up_gets_the_code_then_runs_the_coach_and_the_tests() -> None:
     clone, install, tests, again, pipx = set_up_blocks()
     pyproject = (README.parent / "pyproject.toml").read_text(encoding="utf-8")
-    (name,) = re.findall(r'^name = "(.+)"$', pyproject, flags=re.MULTILINE)
+    project = pyproject.split("[project]", 1)[1].split("\n[", 1)[0]
+    (name,) = re.findall(r'^name = "(.+)"$', project, flags=re.MULTILINE)
     # The clone names its folder, so the `cd` is right whatever the repository is called.
     assert clone == f"git clone REPOSITORY-ADDRESS {name}\ncd {name}\n"
     assert install.startswith("python3 -m venv .venv && . .venv/bin/activate && pip install . &&")

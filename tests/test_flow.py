@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from callback_coach.cli.app import app, resume_command, run_interactive
+from callback_coach.core.asking import Notice
 from callback_coach.core.opening import ask_date
 from callback_coach.core.prep_paths import SECONDS_PER_ANSWER, checklist_menu, estimate, path_menu
-from callback_coach.core.session import Notice
 from callback_coach.core.workflow import Coach
 from callback_coach.errors import AnswersError, ExitCode, UsageError
 from callback_coach.store import paths

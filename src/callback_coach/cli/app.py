@@ -23,7 +23,7 @@ from callback_coach.cli.lines_cmd import register as register_lines  # sides, li
 from callback_coach.errors import CoachError, ExitCode
 
 if TYPE_CHECKING:
-    from callback_coach.cli.asker import Asker
+    from callback_coach.core.asking import Asker
     from callback_coach.core.session import SessionPlan
     from callback_coach.core.workflow import Coach
 
@@ -1206,7 +1206,7 @@ def choose_project(projects: list[str]) -> str:
 
 def resume_command(plan: "SessionPlan") -> str:
     """The command that resumes this session, with every option it needs."""
-    from callback_coach.store.drafts import resume_command as command_for
+    from callback_coach.core.hints import resume_command as command_for
 
     return command_for(
         plan.kind,
@@ -1462,17 +1462,16 @@ def breathe_live(timer: Any) -> Any:
     """The timer with a steady live display on the terminal (stderr)."""
     from rich.live import Live
 
-    from callback_coach.cli import console
-    from callback_coach.day import breathing
+    from callback_coach.cli import breathe_view, console
 
     err = console.err()
     first = timer.steps[0]
     width = err.width
-    view = breathing.frame(timer.pattern, timer.rounds, first, 0.0, first.seconds, width)
+    view = breathe_view.frame(timer.pattern, timer.rounds, first, 0.0, first.seconds, width)
     with Live(view, console=err, auto_refresh=False, transient=True) as live:
 
         def tick(step: Any, elapsed: float, remaining: float) -> None:
-            shown = breathing.frame(timer.pattern, timer.rounds, step, elapsed, remaining, width)
+            shown = breathe_view.frame(timer.pattern, timer.rounds, step, elapsed, remaining, width)
             live.update(shown, refresh=True)
 
         return timer.run(on_tick=tick)
@@ -1558,13 +1557,16 @@ def run_drill_interactive(coach: Any, plan: Any) -> None:
     """A drill in the terminal, with the same stop, resume and save as a prep."""
     from rich.text import Text
 
-    from callback_coach.cli import render
+    from callback_coach.cli import drill_view, render
     from callback_coach.cli.asker import QuestionaryAsker
     from callback_coach.day import drill as drills
 
     s = plan.session
     asker = drills.DrillAsker(
-        QuestionaryAsker(), plan.seconds, show_note=drills.note_panel, think=drills.countdown
+        QuestionaryAsker(),
+        plan.seconds,
+        show_note=drill_view.note_panel,
+        think=drill_view.countdown,
     )
     asker.show(render.session_header(s.kind, s.role, s.project, s.round, s.date))
     asker.show(

@@ -1,42 +1,21 @@
-"""The seam between a session and whoever answers it.
+"""The real prompts of a session in a terminal (`core.asking.Asker`, the seam, says what
+an asker does).
 
 `QuestionaryAsker` is the only code that imports questionary (and so prompt_toolkit); it is
-imported only when a prompt is about to be shown. Any object with the `Asker` methods can
-answer a session (the tests' `ScriptedAsker` answers from a script).
+imported only when a prompt is about to be shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
+from callback_coach.core.asking import Notice
 from callback_coach.core.checklist import Checklist, Question
 
 if TYPE_CHECKING:
     from prompt_toolkit.key_binding import KeyBindings
     from rich.console import Console
-
-
-class Asker(Protocol):
-    """Whoever answers a session. Raises KeyboardInterrupt when the user stops."""
-
-    def show(self, renderable: Any) -> None:
-        """Display something (a header, a panel) to the person answering."""
-
-    def reference(self, renderable: Any, label: str) -> None:
-        """Keep something (the "last time" panel) for the person to show again at any
-        prompt of the session, under `label`."""
-
-    def section(self, checklist: Checklist, index: int, total: int) -> None:
-        """A new checklist begins (index counts from 1)."""
-
-    def ask(self, checklist: Checklist, question: Question, default: Any) -> Any:
-        """Ask one question; return a value valid for its type (None: left blank)."""
-
-    def choose(
-        self, message: str, options: Sequence[tuple[str, str]], default: str | None = None
-    ) -> str:
-        """Pick one of `options` (value, label); return the value."""
 
 
 # The keys a prompt adds to prompt_toolkit's own, as prompt_toolkit names them and as the
@@ -134,6 +113,10 @@ class QuestionaryAsker:
         return self._console
 
     def show(self, renderable: Any) -> None:
+        if isinstance(renderable, Notice):
+            from callback_coach.cli.render import shown
+
+            renderable = shown(renderable.text, renderable.style)
         self._out.print(renderable)
 
     def reference(self, renderable: Any, label: str) -> None:

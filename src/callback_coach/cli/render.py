@@ -13,6 +13,7 @@ from rich.text import Text
 from callback_coach.cli.console import visible
 from callback_coach.core.answers import format_answer
 from callback_coach.core.checklist import Checklist
+from callback_coach.core.hints import resume
 from callback_coach.core.queries import Timeline
 from callback_coach.core.rounds import Round
 from callback_coach.store.notes import own_text
@@ -232,13 +233,13 @@ def drafts_lines(drafts: list[Any], now: Any) -> list[Text]:
                 f" · started {age_text(draft.started, now)}"
             )
         )
-        hint = draft.resume_hint()
+        hint = resume(draft)
         lines += [line, Text("    ").append_text(shown(hint, "muted"))]
     return lines
 
 
 def _answers_table(note: Any, titles: dict[str, str], prompts: dict[str, str]) -> Table:
-    from callback_coach.day.drill import prompt_for, title_for
+    from callback_coach.core.drill_format import prompt_for, title_for
 
     table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
     table.add_column("question", style="bold", ratio=2)

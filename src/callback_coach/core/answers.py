@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from callback_coach.errors import AnswersError, NotFoundError
 from callback_coach.store import yamlio
-from callback_coach.store.facts import answer_text
+from callback_coach.store.facts import answer_text, is_answered
 
 if TYPE_CHECKING:
     from callback_coach.core.checklist import Checklist, Question
@@ -113,17 +113,6 @@ def json_safe(value: Any) -> Any:
 def is_given(value: Any) -> bool:
     """True for an answer a note keeps: anything but nothing and blank text."""
     return isinstance(value, list) or is_answered(value)
-
-
-def is_answered(value: Any) -> bool:
-    """True when a value counts as an answer for the `required` rule."""
-    if value is None:
-        return False
-    if isinstance(value, str):
-        return bool(value.strip())
-    if isinstance(value, (list, tuple)):
-        return bool(value)
-    return True
 
 
 def parse_text_value(question: Question, text: str) -> Any:

@@ -16,6 +16,7 @@ from typing import Any
 
 from callback_coach.errors import ChecklistError
 from callback_coach.store import yamlio
+from callback_coach.store.datafile import Problem
 from callback_coach.store.yamlio import Node, shown
 from callback_coach.store.yamlmemo import Memo
 
@@ -155,22 +156,6 @@ class Checklist:
             data["closing"] = True
         data["questions"] = [q.to_dict() for q in self.questions]
         return data
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a checklist file (`document` is set in a file of several)."""
-
-    file: str
-    line: int | None
-    message: str
-    document: int | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        if self.document is not None:
-            where += f" (document {self.document})"
-        return f"{where}: {self.message}"
 
 
 class _Collector:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import shlex
 from collections.abc import Sequence
 
+from callback_coach.store.drafts import Draft
+
 PLACEHOLDERS = frozenset(["OUTCOME"])
 
 
@@ -38,3 +40,38 @@ def command(
     if round_label:
         given += ["--round", round_label]
     return command_line([word], args, [*given, *options])
+
+
+def resume_command(
+    kind: str,
+    role: str,
+    project: str,
+    round_label: str,
+    date: str,
+    *,
+    path: str | None = None,
+    chosen: list[str] | None = None,
+) -> str:
+    """The command that resumes a session with every option it was started with."""
+    options = []
+    if kind in ("prep", "review") and date:
+        options += ["--date", date]
+    if kind == "prep":
+        if path == "quick":
+            options.append("--quick")
+        for cid in chosen or []:
+            options += ["-c", cid]
+    return command(kind, role, project=project or None, round_label=round_label, options=options)
+
+
+def resume(draft: Draft) -> str:
+    """The command that resumes an unfinished session as it was started."""
+    return resume_command(
+        draft.kind,
+        draft.role,
+        draft.project,
+        draft.round,
+        draft.date,
+        path=draft.path_taken(),
+        chosen=draft.chosen,
+    )

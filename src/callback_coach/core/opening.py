@@ -9,9 +9,9 @@ import contextlib
 import datetime as dt
 from typing import Any
 
-from callback_coach.cli.asker import Asker
+from callback_coach.core.asking import Asker, Notice
 from callback_coach.core.checklist import Catalogue, Checklist, Question
-from callback_coach.core.session import Notice, SessionPlan
+from callback_coach.core.session import SessionPlan
 
 SAME_ROUND, NEW_ROUND, NEW_SESSION = "same", "new", "new-session"
 

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from callback_coach.cli.asker import Asker
 from callback_coach.core import opening
-from callback_coach.core.answers import check_value, is_answered, is_given
+from callback_coach.core.answers import check_value, is_given
+from callback_coach.core.asking import Asker
 from callback_coach.core.checklist import Checklist
 from callback_coach.core.home import Home
 from callback_coach.core.inputs import check_outcome, check_round, parse_date
@@ -24,7 +24,7 @@ from callback_coach.core.rounds import Role, Round, same_name
 from callback_coach.core.session import SessionPlan
 from callback_coach.errors import UsageError
 from callback_coach.store.drafts import Draft
-from callback_coach.store.facts import DETAIL_QUESTIONS
+from callback_coach.store.facts import DETAIL_QUESTIONS, is_answered
 from callback_coach.store.labels import next_round
 
 # What the person chose for an unfinished draft of the plan's role and round

@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from callback_coach.cli.asker import Asker
 from callback_coach.core import opening
 from callback_coach.core.answers import validate_answers
+from callback_coach.core.asking import Asker
 from callback_coach.core.checklist import Checklist
 from callback_coach.core.home import Home
 from callback_coach.core.planning import RESTART, RESUME, set_path

@@ -10,29 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from callback_coach.cli.asker import Asker
-from callback_coach.core.answers import check_value, is_answered, is_given
+from callback_coach.core.answers import check_value, is_given
+from callback_coach.core.asking import Asker, Notice
 from callback_coach.core.checklist import Checklist, Question
 from callback_coach.store.drafts import Draft, DraftStore
+from callback_coach.store.facts import is_answered
 from callback_coach.store.notes import Note, new_note
 from callback_coach.store.notestore import NoteStore
 
 SAVE, CHANGE, DISCARD = "save", "change", "discard"
 REVISIT, ONWARD = "revisit", "onward"
-
-
-@dataclass(frozen=True)
-class Notice:
-    """A line the session says to the person (an error, a hint): plain data, drawn by
-    Rich through `__rich__` only when an asker shows it."""
-
-    text: str
-    style: str = "muted"
-
-    def __rich__(self) -> Any:
-        from callback_coach.cli.render import shown
-
-        return shown(self.text, self.style)
 
 
 @dataclass

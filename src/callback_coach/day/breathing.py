@@ -17,7 +17,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from callback_coach.core.checklist import ID_CHARS, Problem
+from callback_coach.core.checklist import ID_CHARS
+from callback_coach.store.datafile import Problem
 
 ACTIONS = ("in", "hold", "out")
 WORDS = {"in": "breathe in", "hold": "hold", "out": "breathe out"}
@@ -349,26 +350,3 @@ class Timer:
 def plain_line(step: Step) -> str:
     """One line per phase for a pipe (a speech tool reads it aloud): "breathe in 4"."""
     return f"{step.words} {seconds_text(step.seconds)}"
-
-
-def frame(
-    pattern: Pattern, rounds: int, step: Step, elapsed: float, remaining: float, width: int
-) -> Any:
-    """The live display: the phase in words with a countdown, and a bar that fills on the
-    in-breath and empties on the out-breath. Always three lines of the same width."""
-    import math
-
-    from rich.console import Group
-    from rich.text import Text
-
-    inner = max(10, min(40, width - 2))
-    filled = round(step.level(elapsed) * inner)
-    left = (inner - filled) // 2
-    bar = Text("▕", style="muted")
-    bar.append(" " * left + "█" * filled + " " * (inner - filled - left), style="answer")
-    bar.append("▏", style="muted")
-    heading = Text(f"{pattern.name} · round {step.round} of {rounds}", style="muted")
-    heading.truncate(width, overflow="ellipsis")
-    words = Text(step.words, style="title")
-    words.append(f"  {max(1, math.ceil(remaining - 1e-9))}", style="bold")
-    return Group(heading, words, bar)

@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import random
 import re
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from callback_coach.core.checklist import ID_CHARS, Checklist, Problem, Question
+from callback_coach.core.checklist import ID_CHARS, Checklist, Question
+from callback_coach.core.drill_format import CHECKLIST_ID, LABELS, TITLE, parse_qid
+from callback_coach.store.datafile import Problem
 
-CHECKLIST_ID = "drill"
-TITLE = "Drill"
 CRAFT_TAGS = (
     "tempo",
     "stakes",
@@ -47,7 +46,6 @@ MAX_NOTES, MAX_SECONDS = 20, 60
 DEFAULT_NOTES, DEFAULT_SECONDS = 5, 5
 # The redirection plan's answers that become a note ("the other version you prepared").
 ALTERNATE_TAKES = ("prepare-for-redirection.alternate-take",)
-_QID = re.compile(r"^note-([1-9][0-9]*)(?:-(said-back|change))?$")
 INTRO = (
     "Hear the whole note, use the seconds you are given, then say it back in a few words "
     "and name the one thing you will change."
@@ -284,7 +282,6 @@ def new_seed() -> int:
 
 # -- the drill as a session ------------------------------------------------------------
 
-LABELS = {None: "Director's note", "said-back": "said back", "change": "what you will change"}
 ASKED = {
     "said-back": "Say the note back in a few words.",
     "change": "What will you change?",
@@ -293,31 +290,6 @@ HELP = {
     "said-back": "A short echo shows you heard all of it, and gives you a breath to reset.",
     "change": "One concrete change, played fully, beats a blend of old and new.",
 }
-
-
-def parse_qid(question_id: str) -> tuple[int, str | None] | None:
-    """(note number, part) of a drill question id: part is None for the note itself."""
-    match = _QID.match(question_id)
-    if match is None:
-        return None
-    return int(match.group(1)), match.group(2)
-
-
-def prompt_for(checklist_id: str, question_id: str) -> str | None:
-    """How a drill answer is labelled in `show` and exports ("Note 2, said back")."""
-    if checklist_id != CHECKLIST_ID:
-        return None
-    parsed = parse_qid(question_id)
-    if parsed is None:
-        return None
-    number, part = parsed
-    if part is None:
-        return f"Director's note {number}"
-    return f"Note {number}, {LABELS[part]}"
-
-
-def title_for(checklist_id: str) -> str | None:
-    return TITLE if checklist_id == CHECKLIST_ID else None
 
 
 def drill_checklist(texts: Sequence[str]) -> Checklist:
@@ -583,50 +555,6 @@ class DrillAsker:
             return default if default is not None else text  # the note itself is not typed
         asked = replace(question, prompt=ASKED[part], help=HELP[part])
         return self.inner.ask(checklist, asked, default)
-
-
-# -- what a person sees (Rich, imported only when a drill is shown) --------------------
-
-
-def note_panel(number: int, total: int, text: str) -> Any:
-    from rich.panel import Panel
-    from rich.text import Text
-
-    return Panel(
-        Text(text, style="bold"),
-        title=Text(f"Note {number} of {total}", style="heading"),
-        title_align="left",
-        border_style="cyan",
-    )
-
-
-def countdown(
-    seconds: int,
-    *,
-    console: Any = None,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
-) -> None:
-    """ "Think… 5, 4, 3" on the terminal (stderr), on a fixed deadline."""
-    import math
-
-    from rich.live import Live
-    from rich.text import Text
-
-    from callback_coach.cli import console as consoles
-
-    console = console or consoles.err()
-    deadline = clock() + seconds
-
-    def view(left: float) -> Text:
-        shown = Text("Think… ", style="muted")
-        shown.append(str(max(1, math.ceil(left - 1e-9))), style="bold")
-        return shown
-
-    with Live(view(seconds), console=console, auto_refresh=False, transient=True) as live:
-        while (left := deadline - clock()) > 0:
-            live.update(view(left), refresh=True)
-            sleep(min(0.2, left))
 
 
 def list_lines(plan: DrillPlan) -> list[str]:

@@ -14,10 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from callback_coach.core.answers import format_answer, is_answered, json_safe
+from callback_coach.core.answers import format_answer, json_safe
 from callback_coach.core.checklist import Catalogue, Checklist
+from callback_coach.core.drill_format import prompt_for, title_for
+from callback_coach.core.hints import resume
 from callback_coach.core.queries import Timeline
-from callback_coach.store.facts import outcome_history
+from callback_coach.store.facts import is_answered, outcome_history
 from callback_coach.store.notes import NOTE_KEYS, Note
 
 # `format` of each document: raised when that document's shape changes.
@@ -187,16 +189,12 @@ _NOT_EXTRA = frozenset((*NOTE_KEYS, *DETAIL_KEYS))
 def question_prompt(checklist: Checklist | None, qid: str, cid: str = "") -> str:
     """The prompt of a question (a drill's own label for drill answers), or its id when
     the checklist no longer has it."""
-    from callback_coach.day.drill import prompt_for
-
     question = checklist.question(qid) if checklist else None
     return question.prompt if question else prompt_for(cid, qid) or qid
 
 
 def checklist_title(checklist: Checklist | None, cid: str) -> str:
     """A checklist's title (a drill's for drill answers), or its id."""
-    from callback_coach.day.drill import title_for
-
     return checklist.title if checklist else title_for(cid) or cid
 
 
@@ -236,7 +234,7 @@ def draft_json(draft: Any) -> dict[str, Any]:
         "path": draft.path_taken(),
         "answers": draft.count(),
         "started": draft.started or None,
-        "hint": draft.resume_hint(),
+        "hint": resume(draft),
     }
 
 

@@ -31,7 +31,6 @@ from typing import Any
 
 from yaml.resolver import Resolver
 
-from callback_coach.core.answers import is_answered
 from callback_coach.exports.json_shapes import (
     Prompts,
     answer_json,
@@ -39,6 +38,7 @@ from callback_coach.exports.json_shapes import (
     note_extra,
     note_head,
 )
+from callback_coach.store.facts import is_answered
 from callback_coach.store.notes import Note
 from callback_coach.store.yamlio import QUOTED_WORDS
 

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from callback_coach.core.dates import parse_time
-from callback_coach.core.hints import command
+from callback_coach.core.hints import command, resume
 from callback_coach.core.rounds import Role, Waiting
 from callback_coach.season.followups import FollowUp
 from callback_coach.store.slugs import fold
@@ -163,7 +163,7 @@ def today_view(
     due: list[DraftDue] = []
     for draft in drafts:
         # The same command `coach list` gives: every option the session was started with.
-        hint = draft.resume_hint()
+        hint = resume(draft)
         due.append(
             DraftDue(
                 draft.kind, draft.role, draft.project, draft.round, draft.date,

@@ -1,8 +1,9 @@
 """The coach's small YAML data files (breathing patterns, drill banks): a list of entries
-under one top-level key, each entry a mapping, read with the safe loader only.
+under one top-level key, each entry a mapping, read through the guarded reader (`yamlio`:
+the same size, depth, number and alias limits as notes and checklists, plain values only).
 
-Every problem is collected with its file and line (as `checklist.Problem`), so a broken
-file of the actor's is reported in full, like a broken checklist, and nothing runs.
+Every problem is collected with its file and line (a `Problem`), so a broken file of the
+actor's is reported in full, like a broken checklist, and nothing runs.
 """
 
 from __future__ import annotations
@@ -11,13 +12,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
 
-import yaml
-
-from callback_coach.core.checklist import Problem
+from callback_coach.store import yamlio
 
 # A data file is a few kilobytes; anything this big is not one of ours.
 MAX_BYTES = 1_000_000
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a file the actor wrote (a checklist, a breathing pattern, a
+    drill bank); `document` is set in a file of several documents."""
+
+    file: str
+    line: int | None
+    message: str
+    document: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        if self.document is not None:
+            where += f" (document {self.document})"
+        return f"{where}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -35,12 +50,9 @@ def read_entries(path: Path, key: str, problems: list[Problem]) -> list[Entry]:
     """
     file = str(path)
     try:
-        if path.stat().st_size > MAX_BYTES:
-            problems.append(Problem(file, None, f"larger than {MAX_BYTES // 1000} kB"))
-            return []
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.append(Problem(file, None, "not a UTF-8 text file"))
+        text = yamlio.read_file(path, MAX_BYTES)
+    except yamlio.ReadError as exc:
+        problems.append(Problem(file, exc.line, exc.message))
         return []
     except OSError as exc:
         problems.append(Problem(file, None, f"cannot read: {exc.strerror or exc}"))
@@ -50,58 +62,42 @@ def read_entries(path: Path, key: str, problems: list[Problem]) -> list[Entry]:
 
 def parse_entries(text: str, key: str, file: str, problems: list[Problem]) -> list[Entry]:
     """`read_entries` for text already in memory."""
-    loader = _LOADER(text)
     try:
-        root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = (exc.problem or "invalid YAML").strip()
-        if "constructor" in what or "tag" in what:
-            what = "a YAML tag is not allowed here (only plain YAML is read)"
-        problems.append(Problem(file, mark.line + 1 if mark else None, f"invalid YAML: {what}"))
+        documents = yamlio.load_all(text)
+    except yamlio.ReadError as exc:
+        problems.append(Problem(file, exc.line, exc.message))
         return []
-    except yaml.YAMLError as exc:
-        problems.append(Problem(file, None, f"invalid YAML: {exc}"))
+    if len(documents) > 1:
+        problems.append(Problem(file, documents[1].line, "more than one document ('---')"))
         return []
-    finally:
-        loader.dispose()
+    root = documents[0].value
     if root is None:
         return []
-    if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
-        problems.append(Problem(file, root.start_mark.line + 1, f"expected a mapping with '{key}'"))
+    if root.kind != "map":
+        problems.append(Problem(file, root.line, f"expected a mapping with '{key}'"))
         return []
     entries: list[Entry] = []
     seen = False
     for key_node, value_node in root.value:
-        name = data_key(key_node)
+        name = str(key_node.value) if key_node.kind == "scalar" else "?"
         if name == key and seen:
-            problems.append(Problem(file, key_node.start_mark.line + 1, f"duplicate key '{key}'"))
+            problems.append(Problem(file, key_node.line, f"duplicate key '{key}'"))
             return []
         seen = seen or name == key
         if name != key:
             problems.append(
-                Problem(
-                    file, key_node.start_mark.line + 1, f"unknown key {name!r} (expected '{key}')"
-                )
+                Problem(file, key_node.line, f"unknown key {name!r} (expected '{key}')")
             )
             continue
-        if not isinstance(value_node, yaml.SequenceNode):
-            problems.append(
-                Problem(file, value_node.start_mark.line + 1, f"'{key}' must be a list")
-            )
+        if value_node.kind != "seq":
+            problems.append(Problem(file, value_node.line, f"'{key}' must be a list"))
             continue
-        for item_node, item in zip(value_node.value, data[key], strict=True):
-            line = item_node.start_mark.line + 1
-            if not isinstance(item, dict):
-                problems.append(Problem(file, line, "each entry must be a mapping"))
+        for item in value_node.value:
+            if item.kind != "map":
+                problems.append(Problem(file, item.line, "each entry must be a mapping"))
                 continue
-            entries.append(Entry(line, {str(k): v for k, v in item.items()}))
+            entries.append(Entry(item.line, {str(k): v for k, v in item.python().items()}))
     return entries
-
-
-def data_key(node: yaml.Node) -> str:
-    return str(node.value) if isinstance(node, yaml.ScalarNode) else "?"
 
 
 def is_text(value: Any, *, max_length: int = 300) -> TypeGuard[str]:

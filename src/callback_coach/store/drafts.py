@@ -15,6 +15,7 @@ from typing import Any
 
 from callback_coach.errors import AnswersError, StorageError
 from callback_coach.store import fileio, paths, yamlio
+from callback_coach.store.facts import is_answered
 from callback_coach.store.notes import KINDS, answers_problems, now_iso
 from callback_coach.store.slugs import fold, slugify
 
@@ -40,8 +41,6 @@ class Draft:
     def count(self) -> int:
         """How many questions have an answer (one left blank is kept, to resume past it,
         but is not an answer)."""
-        from callback_coach.core.answers import is_answered
-
         return sum(1 for v in self.answers.values() for a in v.values() if is_answered(a))
 
     def to_dict(self) -> dict[str, Any]:
@@ -68,18 +67,6 @@ class Draft:
         """full, quick or checklist: the path of a prep (None for older drafts)."""
         value = self.extra.get("path")
         return value if isinstance(value, str) else None
-
-    def resume_hint(self) -> str:
-        """The command that resumes this session as it was started (`resume_command`)."""
-        return resume_command(
-            self.kind,
-            self.role,
-            self.project,
-            self.round,
-            self.date,
-            path=self.path_taken(),
-            chosen=self.chosen,
-        )
 
 
 KNOWN_KEYS = {
@@ -300,27 +287,3 @@ def age_text(started: str, now: dt.datetime) -> str:
             count = int(seconds // size)
             return f"{count} {unit}{'s' if count != 1 else ''} ago"
     return "just now"
-
-
-def resume_command(
-    kind: str,
-    role: str,
-    project: str,
-    round_label: str,
-    date: str,
-    *,
-    path: str | None = None,
-    chosen: list[str] | None = None,
-) -> str:
-    """The command that resumes a session with every option it was started with."""
-    from callback_coach.core.hints import command
-
-    options = []
-    if kind in ("prep", "review") and date:
-        options += ["--date", date]
-    if kind == "prep":
-        if path == "quick":
-            options.append("--quick")
-        for cid in chosen or []:
-            options += ["-c", cid]
-    return command(kind, role, project=project or None, round_label=round_label, options=options)

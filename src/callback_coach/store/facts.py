@@ -218,6 +218,18 @@ def answer_text(value: Any) -> str:
     return str(value)
 
 
+def is_answered(value: Any) -> bool:
+    """True when a value counts as an answer (the `required` rule): not nothing, not
+    blank text, not an empty list."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, (list, tuple)):
+        return bool(value)
+    return True
+
+
 def one_line(value: Any) -> str | None:
     """An answer or front-matter value as one line of text (None when there is none)."""
     if value is None or isinstance(value, bool):
