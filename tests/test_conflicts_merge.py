@@ -12,15 +12,9 @@ from hypothesis import strategies as st
 
 from callback_coach.errors import AnswersError
 from callback_coach.store import yamlio
+from callback_coach.store.conflict_merge import merge, merged_file_text
 from callback_coach.store.conflict_names import has_git_markers
-from callback_coach.store.conflicts import (
-    ABSENT,
-    GitConflict,
-    compare,
-    git_conflict,
-    merge,
-    merged_file_text,
-)
+from callback_coach.store.conflicts import ABSENT, GitConflict, compare, git_conflict
 from callback_coach.store.notes import Note, parse_note, render_note
 
 # -- git markers ------------------------------------------------------------------------------

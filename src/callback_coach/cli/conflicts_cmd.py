@@ -1,6 +1,6 @@
 """`coach conflicts`: sync conflict copies and git conflict markers in the notes folder,
-listed, shown side by side, and merged (the core is `store.conflicts` and
-`store.conflict_copies`; this module parses, asks and renders).
+listed, shown side by side, and merged (the core is `store.conflicts`, `store.conflict_merge`
+and `store.conflict_copies`; this module parses, asks and renders).
 
 `build` makes the command group with the coach's own group and command classes (the
 `app` module registers it), so this module needs nothing from `app` and imports only

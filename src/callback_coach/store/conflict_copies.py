@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from callback_coach.errors import NotFoundError, StorageError
-from callback_coach.store import conflict_names, conflicts, fileio
+from callback_coach.store import conflict_merge, conflict_names, conflicts, fileio
 from callback_coach.store.conflict_names import GIT
 from callback_coach.store.conflicts import Choose, Comparison
 from callback_coach.store.notes import Note, NoteParseError, parse_note
@@ -224,18 +224,18 @@ def load(folder: Path, found: Found) -> Pair:
 
 
 def merge(pair: Pair, choose: Choose) -> tuple[Note, str]:
-    """The merged note and its file text, in memory (`conflicts.merge`): nothing is
+    """The merged note and its file text, in memory (`conflict_merge.merge`): nothing is
     written. A copy whose note is gone is the note."""
     if pair.mine is None:
         return pair.theirs, pair.copy_bytes.decode("utf-8")
-    merged = conflicts.merge(
+    merged = conflict_merge.merge(
         pair.mine,
         pair.theirs,
         choose,
         mine_label=pair.mine_label,
         theirs_label=pair.theirs_label,
     )
-    return merged, conflicts.merged_file_text(pair.mine_text, merged)
+    return merged, conflict_merge.merged_file_text(pair.mine_text, merged)
 
 
 def resolve(folder: Path, pair: Pair, choose: Choose) -> Resolved:
