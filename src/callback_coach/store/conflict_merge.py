@@ -31,13 +31,9 @@ from callback_coach.store.conflicts import (
     same_value,
     status_of,
 )
-from callback_coach.store.facts import outcome_history
+from callback_coach.store.facts import NO_OUTCOME, OutcomeChange, outcome_history
 from callback_coach.store.frontmatter import set_front_matter
 from callback_coach.store.notes import Note, NoteParseError, check_savable, now_iso, parse_note
-
-# Entries of a history list are put in time order by the first of these they all have.
-_TIME_FIELDS = ("at", "when", "time", "updated", "date")
-_PENDING = ("", "pending")
 
 
 @dataclass
@@ -49,12 +45,17 @@ class _Merging:
     theirs_label: str
     left_out: dict[str, tuple[Side, Any]] = field(default_factory=dict)
 
-    def pick(self, where: str, mine: Any, theirs: Any, *, record: bool = True) -> Any:
+    def side(self, where: str, mine: Any, theirs: Any) -> Side:
+        """The side `choose` keeps (ValueError when it answers anything else)."""
         side = self.choose(where, mine, theirs)
         if side not in ("mine", "theirs"):
             raise ValueError(f"choose must return 'mine' or 'theirs', not {side!r}")
-        if record:
-            self.left_out[where] = ("theirs", theirs) if side == "mine" else ("mine", mine)
+        return side
+
+    def pick(self, where: str, mine: Any, theirs: Any) -> Any:
+        """The value `choose` keeps; the other is kept for the end of the body."""
+        side = self.side(where, mine, theirs)
+        self.left_out[where] = ("theirs", theirs) if side == "mine" else ("mine", mine)
         return mine if side == "mine" else theirs
 
 
@@ -73,14 +74,19 @@ def merge(
       that differ: `choose(where, mine_value, theirs_value)` says which side's is kept;
     - other front-matter keys alike, except the coach's bookkeeping, settled without
       asking (`AUTOMATIC_KEYS`): the newest `format` and checklist versions, the earliest
-      `created`, the `outcome_updated` that goes with the outcome kept;
-    - `outcome`: chosen like an answer, and recorded as the newest change of the
-      `outcome_history` (at `at`, default now); the one not kept stays in the history, so
-      the season still counts the stage it reached;
-    - `earlier_outcomes` and `outcome_history`: a union in time order (each side's own
-      order kept, what both have once); `follow_ups` and `follow_ups_done`: a union
-      without duplicates (an entry by its `id`; two entries with one id that differ are
-      chosen);
+      `created`, the later `outcome_updated` (the time of the outcome kept);
+    - `outcome_history`: every change of both sides once, in time order (a change
+      without a time first); `earlier_outcomes` (older notes, outcomes without times):
+      both sides' in one, each side's order kept, a stretch both have once; never added to;
+    - `outcome`: chosen like an answer. The one not kept stays in `outcome_history` (a
+      side whose `outcome` its history did not record yet adds it, at its
+      `outcome_updated`, as `store.facts.outcome_history` reads it), so the season still
+      counts the stage it reached; the one kept, unless it is the newest change already,
+      is recorded as the newest, at `at` (default now; never before a change already
+      there, so another device's clock running ahead cannot make it older), which
+      becomes `outcome_updated`;
+    - `follow_ups` and `follow_ups_done`: a union without duplicates (an entry by its
+      `id`; two entries with one id that differ are chosen);
     - the body: the shared part once, each side's differing part under a short heading
       naming its side (`mine_label`, `theirs_label`); no line of either is dropped;
     - any answer or key of the actor's a choice left out is written at the end of the body
@@ -90,7 +96,7 @@ def merge(
     """
     merging = _Merging(choose, mine_label, theirs_label)
     meta: dict[Any, Any] = {}
-    dropped_outcome: Any = ABSENT
+    dropped_side: dict[Any, Any] | None = None
     for key in ordered_keys(mine.meta, theirs.meta):
         a, b = mine.meta.get(key, ABSENT), theirs.meta.get(key, ABSENT)
         if same_value(a, b) or b is ABSENT:
@@ -99,6 +105,8 @@ def merge(
             meta[key] = b
         elif key == "answers" and isinstance(a, dict) and isinstance(b, dict):
             meta[key] = _merge_answers(a, b, merging)
+        elif key == "outcome_history" and _is_history(a) and _is_history(b):
+            meta[key] = _changes_union(_as_list(a), _as_list(b))
         elif key in HISTORY_KEYS and _is_history(a) and _is_history(b):
             meta[key] = _history_union(_as_list(a), _as_list(b), _mine_first(mine, theirs))
         elif key in UNION_KEYS and isinstance(a, list) and isinstance(b, list):
@@ -107,13 +115,12 @@ def merge(
             meta[key] = _mapping_union(str(key), a, b, merging)
         elif key in AUTOMATIC_KEYS:
             meta[key] = _automatic(str(key), a, b, mine.meta, theirs.meta)
-        elif key == "outcome":
-            meta[key] = merging.pick("outcome", a, b, record=False)
-            dropped_outcome = b if meta[key] is a else a
+        elif key == "outcome":  # not kept: stays in the history, not in the body
+            side = merging.side("outcome", a, b)
+            meta[key], dropped_side = (a, theirs.meta) if side == "mine" else (b, mine.meta)
         else:
             meta[key] = merging.pick(str(key), a, b)
-    if dropped_outcome is not ABSENT:
-        dropped_side = theirs.meta if meta.get("outcome") is mine.meta.get("outcome") else mine.meta
+    if dropped_side is not None:
         _record_choice(meta, dropped_side, at or now_iso())
     body = _merge_bodies(mine.body, theirs.body, mine_label, theirs_label)
     body = _with_left_out(body, merging, mine_label, theirs_label)
@@ -163,10 +170,22 @@ def _timestamp(value: Any) -> dt.datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        stamp = dt.datetime.fromisoformat(value)
+        stamp = dt.datetime.fromisoformat(value.strip())
     except ValueError:
         return None
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc)
+
+
+def _moment(value: Any) -> float:
+    """An ISO time in seconds, for ordering (times written with different UTC offsets
+    compare by the instant, as `core.rounds` orders outcome changes); -inf for no time."""
+    stamp = _timestamp(value)
+    return stamp.timestamp() if stamp is not None else float("-inf")
+
+
+def _when(entry: Any) -> float:
+    """When an `outcome_history` entry was recorded (`_moment` of its `at`)."""
+    return _moment(entry.get("at")) if isinstance(entry, dict) else float("-inf")
 
 
 def _mine_first(mine: Note, theirs: Note) -> bool:
@@ -178,9 +197,9 @@ def _mine_first(mine: Note, theirs: Note) -> bool:
 
 
 def _history_union(mine: list[Any], theirs: list[Any], mine_first: bool) -> list[Any]:
-    """Both histories in one: each side's order kept, a stretch both have once, and where
-    they part, the earlier side's entries first. Entries that all carry a time (`at`,
-    `when`, ...) are then put in that time's order."""
+    """Both histories in one (an older note's `earlier_outcomes`: outcomes without
+    times): each side's order kept, a stretch both have once, and where they part, the
+    earlier side's entries first."""
     keys_a = [canonical(v) for v in mine]
     keys_b = [canonical(v) for v in theirs]
     merged: list[Any] = []
@@ -193,15 +212,21 @@ def _history_union(mine: list[Any], theirs: list[Any], mine_first: bool) -> list
             parts = [mine[i1:i2], theirs[j1:j2]]
             for part in parts if mine_first else reversed(parts):
                 merged.extend(part)
-    for name in _TIME_FIELDS:
-        if merged and all(isinstance(e, dict) and isinstance(e.get(name), str) for e in merged):
-            return sorted(merged, key=lambda e: _time_key(e[name]))
     return merged
 
 
-def _time_key(text: str) -> tuple[int, Any]:
-    stamp = _timestamp(text)
-    return (0, stamp.timestamp()) if stamp else (1, text)
+def _changes_union(mine: list[Any], theirs: list[Any]) -> list[Any]:
+    """Two `outcome_history` lists in one: every entry of either, each once, in time
+    order (an entry without a time first; entries of one time in the order found, mine
+    first)."""
+    merged: list[Any] = []
+    seen: set[str] = set()
+    for entry in [*mine, *theirs]:
+        key = canonical(entry)
+        if key not in seen:
+            seen.add(key)
+            merged.append(entry)
+    return sorted(merged, key=_when)
 
 
 def _entry_key(entry: Any) -> str:
@@ -265,27 +290,70 @@ def _version(entry: Any) -> int:
 
 
 def _record_choice(meta: dict[Any, Any], dropped_side: dict[Any, Any], at: str) -> None:
-    """The outcome a merge kept, recorded as the note's newest outcome change (`at`, the
-    time of the merge) after the other side's, which stays in the history so the season
-    still counts the stage it reached (see `store.facts.outcome_history`)."""
+    """After a choice between two outcomes: the one not kept (the current outcome of
+    `dropped_side`) in `outcome_history`, so the season still counts the stage it reached,
+    and the one kept recorded as the newest change (`_as_newest`), unless it is already."""
     history = meta.get("outcome_history")
     if history is None:
         history = []
     if not isinstance(history, list):
         return  # a hand-written value that is no list: left as it is
-    history = list(history)
-    seen = {(e.get("outcome"), str(e.get("at"))) for e in history if isinstance(e, dict)}
-    for change in outcome_history(dropped_side, str(dropped_side.get("created") or "")):
-        if (change.outcome, change.at) not in seen:
-            history.append({"outcome": change.outcome, "at": change.at})
-            seen.add((change.outcome, change.at))
-    history.sort(key=lambda e: _time_key(str(e.get("at", ""))) if isinstance(e, dict) else (0, 0))
+    # The dropped side's current outcome is its last change; when its history did not
+    # record it, it is added at its `outcome_updated` (as `outcome_history` reads it).
+    changes = outcome_history(dropped_side, str(dropped_side.get("created") or ""))
+    dropped = changes[-1] if changes else None
+    if (
+        dropped is not None
+        and dropped.outcome not in NO_OUTCOME
+        and not any(_records(entry, dropped) for entry in history)
+    ):
+        history = [*history, {"outcome": dropped.outcome, "at": dropped.at}]
+    history = sorted(history, key=_when)
     kept = meta.get("outcome")
-    last = history[-1] if history and isinstance(history[-1], dict) else {}
-    if isinstance(kept, str) and kept.strip().lower() not in (*_PENDING, last.get("outcome")):
-        history.append({"outcome": kept.strip().lower(), "at": at})
-        meta["outcome_updated"] = at
-    meta["outcome_history"] = history
+    if kept is None or isinstance(kept, str):
+        kept_text = (kept or "").strip().lower() or "pending"
+        last = history[-1] if history else None
+        newest = _outcome_text(last.get("outcome")) if isinstance(last, dict) else None
+        if kept_text != newest and (history or kept_text != "pending"):
+            meta["outcome_updated"] = _as_newest(history, kept_text, at)
+    if history or "outcome_history" in meta:
+        meta["outcome_history"] = history
+
+
+def _as_newest(history: list[Any], outcome: str, at: str) -> str:
+    """Record `outcome` as the newest change of `history` (in time order; changed in
+    place), and give the time it is recorded at.
+
+    That is `at`, unless the latest change there is as late or later (another device's
+    clock ahead, or the same second): then its time, and an entry of `outcome` already
+    at that time moves last instead of being written twice. A round's outcome is its
+    newest change by time, changes of one time in the order written (`core.rounds`)."""
+    latest = _when(history[-1]) if history else float("-inf")
+    if latest > float("-inf") and latest >= _moment(at):
+        for number in range(len(history) - 1, -1, -1):
+            entry = history[number]
+            if _when(entry) != latest:
+                break
+            if _outcome_text(entry.get("outcome")) == outcome:
+                history.append(history.pop(number))
+                return str(entry["at"]).strip()
+        at = str(history[-1]["at"]).strip()
+    history.append({"outcome": outcome, "at": at})
+    return at
+
+
+def _records(entry: Any, change: OutcomeChange) -> bool:
+    """Whether an `outcome_history` entry is `change`."""
+    if not isinstance(entry, dict):
+        return False
+    when = entry.get("at")
+    return _outcome_text(entry.get("outcome")) == change.outcome and (
+        (when.strip() if isinstance(when, str) else "") == change.at
+    )
+
+
+def _outcome_text(value: Any) -> str:
+    return value.strip().lower() if isinstance(value, str) else ""
 
 
 def _newline(text: str) -> str:
