@@ -208,6 +208,11 @@ def test_show_compares_answer_by_answer_and_the_bodies_as_a_diff(notes: Path) ->
     assert shown["body_diff"][-1] == "+A line from the laptop"
     text = coach("conflicts", "show", SYNCTHING)
     assert text.exit_code == 0
+    lines = text.stdout.splitlines()
+    # Names are never broken (at 80 columns here): a long line folds in the terminal.
+    assert lines[0] == f"{SYNCTHING}: Syncthing copy of {NOTE}"
+    assert "answers.refine-intention.relationship" in lines
+    assert "  the copy:  her mother" in lines
     assert "+A line from the laptop" in text.stdout
     assert "to be heard" in text.stdout and "her mother" in text.stdout
     assert {p.name: p.read_bytes() for p in notes.iterdir()} == before
