@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from callback_coach.cli import console
 from callback_coach.cli.app import app
 from callback_coach.errors import ExitCode, StorageError
-from callback_coach.store import conflict_copies
+from callback_coach.store import conflict_copies, fileio, notestore
 from callback_coach.store.frontmatter import set_front_matter
 from callback_coach.store.notes import Note, parse_note, read_note
 
@@ -380,6 +380,23 @@ def test_a_note_that_changed_while_merging_stops_before_anything_is_written(note
     with pytest.raises(StorageError, match="changed while merging; nothing was written"):
         conflict_copies.resolve(notes, pair, lambda where, a, b: "mine")
     assert (notes / NOTE).read_bytes() == changed and (notes / SYNCTHING).read_bytes() == copy
+
+
+def test_a_merge_waits_for_the_note_s_lock_as_every_change_does(
+    notes: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = make_copy(notes, SYNCTHING)
+    note = (notes / NOTE).read_bytes()
+    (found,) = conflict_copies.find(notes)
+    pair = conflict_copies.load(notes, found)
+    monkeypatch.setattr(notestore, "CHANGE_WAIT", 0.2)
+    # Another coach changing the note (coach outcome) holds its lock.
+    with fileio.hold_lock(notestore.lock_path(notes.parent, NOTE)):
+        with pytest.raises(StorageError, match="another coach is changing it; nothing was"):
+            conflict_copies.resolve(notes, pair, lambda where, a, b: "mine")
+        assert (notes / NOTE).read_bytes() == note and (notes / SYNCTHING).read_bytes() == copy
+    done = conflict_copies.resolve(notes, pair, lambda where, a, b: "mine")
+    assert done.removed == SYNCTHING
 
 
 def test_a_copy_that_changed_while_merging_is_kept(notes: Path) -> None:
