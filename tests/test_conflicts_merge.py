@@ -4,6 +4,8 @@ either lost."""
 from __future__ import annotations
 
 import re
+import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -570,3 +572,29 @@ def test_a_layout_that_cannot_be_kept_is_written_as_the_coach_writes_notes() -> 
     without = Note(meta={k: v for k, v in mine.meta.items() if k != "my_key"}, body="new\n")
     text = merged_file_text(HAND_EDITED, without)
     assert text == render_note(without)
+
+
+# -- the documentation ------------------------------------------------------------------------
+
+DEVICES = Path(__file__).resolve().parents[1] / "docs" / "devices.md"
+
+
+def test_the_devices_page_shows_the_history_a_merge_writes() -> None:
+    page = DEVICES.read_text(encoding="utf-8")
+    (block,) = re.findall(r"  ```yaml\n(.*?)  ```", page, flags=re.DOTALL)
+    documented = yamlio.load(textwrap.dedent(block)).value
+    hold, released, merged_at = (e["at"] for e in documented["outcome_history"])
+    phone = note(
+        {},
+        outcome="hold",
+        outcome_updated=hold,
+        outcome_history=[{"outcome": "hold", "at": hold}],
+    )
+    laptop = note(
+        {},
+        outcome="released",
+        outcome_updated=released,
+        outcome_history=[{"outcome": "hold", "at": hold}, {"outcome": "released", "at": released}],
+    )
+    merged = merge(phone, laptop, lambda where, a, b: "mine", at=merged_at)
+    assert {key: merged.meta[key] for key in documented} == documented
