@@ -3,6 +3,7 @@ merged note written first, the copy removed last, nothing ever written into a co
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import stat
@@ -23,8 +24,9 @@ from typer.testing import CliRunner
 from callback_coach.cli import console
 from callback_coach.cli.app import app
 from callback_coach.errors import ExitCode, StorageError
-from callback_coach.store import conflict_copies
-from callback_coach.store.notes import parse_note, read_note
+from callback_coach.store import conflict_copies, fileio, notestore
+from callback_coach.store.frontmatter import set_front_matter
+from callback_coach.store.notes import Note, parse_note, read_note
 
 runner = CliRunner()
 NOTE = "2026-12-01_the-seagull_nina_callback-1_prep.md"
@@ -75,6 +77,27 @@ def notes(home: Path, tmp_path: Path) -> Path:
     return folder
 
 
+def recorded_elsewhere(text: str, outcome: str) -> str:
+    """A note's text after `coach outcome` on another device, a second after the note's
+    last outcome change."""
+    meta = parse_note(text).meta
+    at = dt.datetime.fromisoformat(meta["outcome_updated"]) + dt.timedelta(seconds=1)
+    change = {"outcome": outcome, "at": at.isoformat()}
+    return set_front_matter(
+        text,
+        {
+            "outcome": outcome,
+            "outcome_updated": change["at"],
+            "outcome_history": [*meta["outcome_history"], change],
+        },
+    )
+
+
+def outcomes(note: Note) -> list[str]:
+    """The outcomes a note's history recorded, in order."""
+    return [change["outcome"] for change in note.meta["outcome_history"]]
+
+
 def make_copy(
     folder: Path,
     name: str,
@@ -85,14 +108,16 @@ def make_copy(
     line: str = "A line from the laptop",
 ) -> bytes:
     """A copy of the note as another device changed it: a different `want`, more answers,
-    another outcome, a line added to the body."""
+    another outcome (recorded there a second after this note's hold), a line added to the
+    body."""
     text = (folder / NOTE).read_text(encoding="utf-8")
     text = text.replace("want: to be seen", f"want: {want}")
     for qid, value in (extra or {}).items():
         text = text.replace(
             "    obstacle: my nerves\n", f"    obstacle: my nerves\n    {qid}: {value}\n"
         )
-    text = text.replace("outcome: hold\n", f"outcome: {outcome}\n")
+    if outcome != "hold":
+        text = recorded_elsewhere(text, outcome)
     data = (text + f"{line}\n").encode("utf-8")
     (folder / name).write_bytes(data)
     return data
@@ -144,7 +169,7 @@ def test_every_scheme_is_listed_with_the_note_it_copies_and_what_differs(notes: 
             "note_exists": True,
             "problem": None,
             "answers": {"same": 1, "only mine": 0, "only theirs": 0, "differ": 1},
-            "keys": ["outcome"],
+            "keys": ["outcome", "outcome_updated", "outcome_history"],
             "body_differs": True,
         }
     listing = coach("conflicts")
@@ -156,7 +181,7 @@ def test_every_scheme_is_listed_with_the_note_it_copies_and_what_differs(notes: 
             for name in sorted(ALL_COPIES)
             for line in (
                 f"  {ALL_COPIES[name]} copy: {name}",
-                "    1 answer differs; outcome; the body",
+                "    1 answer differs; outcome, outcome_updated, outcome_history; the body",
             )
         ),
     ]
@@ -183,6 +208,11 @@ def test_show_compares_answer_by_answer_and_the_bodies_as_a_diff(notes: Path) ->
     assert shown["body_diff"][-1] == "+A line from the laptop"
     text = coach("conflicts", "show", SYNCTHING)
     assert text.exit_code == 0
+    lines = text.stdout.splitlines()
+    # Names are never broken (at 80 columns here): a long line folds in the terminal.
+    assert lines[0] == f"{SYNCTHING}: Syncthing copy of {NOTE}"
+    assert "answers.refine-intention.relationship" in lines
+    assert "  the copy:  her mother" in lines
     assert "+A line from the laptop" in text.stdout
     assert "to be heard" in text.stdout and "her mother" in text.stdout
     assert {p.name: p.read_bytes() for p in notes.iterdir()} == before
@@ -227,7 +257,9 @@ def test_merge_with_keep_keeps_both_bodies_and_removes_the_copy_last(notes: Path
         "obstacle": "my nerves",
         "relationship": "her mother",
     }
-    assert merged.outcome == "hold" and merged.meta["earlier_outcomes"] == ["released"]
+    # The copy's released stays in the history; hold, kept, is its newest change.
+    assert merged.outcome == "hold" and outcomes(merged) == ["hold", "released", "hold"]
+    assert "earlier_outcomes" not in merged.meta
     assert "A line from the phone\n" in merged.body and "A line from the laptop\n" in merged.body
     assert "#### From the Syncthing copy" in merged.body
     assert "answers.refine-intention.want: to be heard" in merged.body  # not lost
@@ -239,7 +271,7 @@ def test_merge_keep_theirs(notes: Path) -> None:
     assert coach("conflicts", "merge", "--keep", "theirs").exit_code == 0
     merged = read_note(notes / NOTE)
     assert merged.answers["refine-intention"]["want"] == "to be heard"
-    assert merged.outcome == "released" and merged.meta["earlier_outcomes"] == ["hold"]
+    assert merged.outcome == "released" and outcomes(merged) == ["hold", "released"]
     assert "answers.refine-intention.want: to be seen" in merged.body
 
 
@@ -350,6 +382,23 @@ def test_a_note_that_changed_while_merging_stops_before_anything_is_written(note
     assert (notes / NOTE).read_bytes() == changed and (notes / SYNCTHING).read_bytes() == copy
 
 
+def test_a_merge_waits_for_the_note_s_lock_as_every_change_does(
+    notes: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = make_copy(notes, SYNCTHING)
+    note = (notes / NOTE).read_bytes()
+    (found,) = conflict_copies.find(notes)
+    pair = conflict_copies.load(notes, found)
+    monkeypatch.setattr(notestore, "CHANGE_WAIT", 0.2)
+    # Another coach changing the note (coach outcome) holds its lock.
+    with fileio.hold_lock(notestore.lock_path(notes.parent, NOTE)):
+        with pytest.raises(StorageError, match="another coach is changing it; nothing was"):
+            conflict_copies.resolve(notes, pair, lambda where, a, b: "mine")
+        assert (notes / NOTE).read_bytes() == note and (notes / SYNCTHING).read_bytes() == copy
+    done = conflict_copies.resolve(notes, pair, lambda where, a, b: "mine")
+    assert done.removed == SYNCTHING
+
+
 def test_a_copy_that_changed_while_merging_is_kept(notes: Path) -> None:
     make_copy(notes, SYNCTHING)
     (found,) = conflict_copies.find(notes)
@@ -374,18 +423,18 @@ def with_git_markers(folder: Path) -> str:
     """The note as `git pull` leaves it when both devices changed the answers, the outcome
     and the body."""
     text = (folder / NOTE).read_text(encoding="utf-8")
+    # The outcome keys close the front matter; the other device's as `coach outcome`
+    # wrote them there.
+    start, other = text.index("\noutcome: hold\n") + 1, recorded_elsewhere(text, "released")
+    ours = text[start : text.index("\n---\n", 4) + 1]
+    theirs = other[start : other.index("\n---\n", 4) + 1]
+    text = text.replace(ours, f"<<<<<<< HEAD\n{ours}=======\n{theirs}>>>>>>> 1a2b3c4\n", 1)
     head, _, tail = text.partition("    want: to be seen\n")
-    tail_head, _, body = tail.partition("---\n")
     conflicted = (
         head
         + "<<<<<<< HEAD\n    want: to be seen\n=======\n    want: to be heard\n"
         + "    relationship: her mother\n>>>>>>> 1a2b3c4\n"
-        + tail_head.replace(
-            "\noutcome: hold\n",
-            "\n<<<<<<< HEAD\noutcome: hold\n=======\noutcome: released\n>>>>>>> 1a2b3c4\n",
-        )
-        + "---\n"
-        + body
+        + tail
         + "<<<<<<< HEAD\nfrom the phone\n=======\nfrom the laptop\n>>>>>>> 1a2b3c4\n"
     )
     (folder / NOTE).write_text(conflicted, encoding="utf-8")
@@ -414,7 +463,7 @@ def test_git_markers_are_listed_shown_and_merged_away(notes: Path) -> None:
         "obstacle": "my nerves",
         "relationship": "her mother",
     }
-    assert merged.meta["outcome"] == "hold" and merged.meta["earlier_outcomes"] == ["released"]
+    assert merged.meta["outcome"] == "hold" and outcomes(merged) == ["hold", "released", "hold"]
     assert "from the phone\n" in merged.body and "from the laptop\n" in merged.body
     assert "want: to be heard" in merged.body
     assert coach("conflicts", "--json").stdout.count('"file"') == 0
@@ -458,7 +507,7 @@ def test_on_a_terminal_each_differing_value_is_asked(
     assert "answers.refine-intention.want" in result.stderr and "outcome" in result.stderr
     merged = read_note(notes / NOTE)
     assert merged.answers["refine-intention"]["want"] == "to be seen"
-    assert merged.outcome == "released" and merged.meta["earlier_outcomes"] == ["hold"]
+    assert merged.outcome == "released" and outcomes(merged) == ["hold", "released"]
 
 
 def test_ctrl_c_at_a_choice_writes_nothing(notes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -533,5 +582,5 @@ def test_in_a_real_terminal_a_person_picks_each_side(notes: Path, coach_bin: str
     assert child.exitstatus == 0
     merged = read_note(notes / NOTE)
     assert merged.answers["refine-intention"]["want"] == "to be heard"
-    assert merged.outcome == "hold" and merged.meta["earlier_outcomes"] == ["released"]
+    assert merged.outcome == "hold" and outcomes(merged) == ["hold", "released", "hold"]
     assert not (notes / DROPBOX).exists()

@@ -4,23 +4,21 @@ either lost."""
 from __future__ import annotations
 
 import re
+import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from callback_coach.core.rounds import moment
 from callback_coach.errors import AnswersError
 from callback_coach.store import yamlio
+from callback_coach.store.conflict_merge import merge, merged_file_text
 from callback_coach.store.conflict_names import has_git_markers
-from callback_coach.store.conflicts import (
-    ABSENT,
-    GitConflict,
-    compare,
-    git_conflict,
-    merge,
-    merged_file_text,
-)
+from callback_coach.store.conflicts import ABSENT, GitConflict, compare, git_conflict
+from callback_coach.store.facts import outcome_history
 from callback_coach.store.notes import Note, parse_note, render_note
 
 # -- git markers ------------------------------------------------------------------------------
@@ -187,6 +185,13 @@ def test_one_sided_answers_are_kept_and_differing_ones_chosen() -> None:
     )
 
 
+MERGED_AT = "2026-12-03T12:00:00+00:00"
+
+
+def outcomes_of(meta: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(e["outcome"], e["at"]) for e in meta["outcome_history"]]
+
+
 def test_the_outcome_not_kept_joins_the_history_and_histories_are_unions() -> None:
     mine = note(
         {},
@@ -205,21 +210,86 @@ def test_the_outcome_not_kept_joins_the_history_and_histories_are_unions() -> No
             {"outcome": "booked", "at": "2026-12-01T09:00:00+00:00"},
         ],
     )
-    merged = merge(mine, theirs, lambda where, a, b: "mine")
-    assert merged.meta["outcome"] == "released"
-    assert merged.meta["outcome_updated"] == "2026-12-02T10:00:00+01:00"  # goes with the outcome
-    # Theirs changed first (by outcome_updated): its own part comes first; then booked,
-    # the outcome not kept.
-    assert merged.meta["earlier_outcomes"] == ["callback", "pinned", "hold", "booked"]
-    assert [e["at"] for e in merged.meta["outcome_history"]] == [
-        "2026-11-30T09:00:00+00:00",
-        "2026-12-01T09:00:00+00:00",
-        "2026-12-01T09:00:00+00:00",
+    merged = merge(mine, theirs, lambda where, a, b: "mine", at=MERGED_AT)
+    # Every change of both, once, in time order; then the outcome kept, at the merge.
+    assert (merged.meta["outcome"], merged.meta["outcome_updated"]) == ("released", MERGED_AT)
+    assert outcomes_of(merged.meta) == [
+        ("pinned", "2026-11-30T09:00:00+00:00"),
+        ("hold", "2026-12-01T09:00:00+00:00"),
+        ("booked", "2026-12-01T09:00:00+00:00"),
+        ("released", MERGED_AT),
     ]
+    # An older note's outcomes without times: both sides' kept (theirs changed first),
+    # never added to.
+    assert merged.meta["earlier_outcomes"] == ["callback", "pinned", "hold"]
     assert "#### Not kept" not in merged.body  # an outcome is kept in the history instead
-    merged = merge(mine, theirs, lambda where, a, b: "theirs")
-    assert (merged.meta["outcome"], merged.meta["earlier_outcomes"][-1]) == ("booked", "released")
-    assert merged.meta["outcome_updated"] == "2026-12-01T10:00:00+01:00"
+
+    merged = merge(mine, theirs, lambda where, a, b: "theirs", at=MERGED_AT)
+    assert (merged.meta["outcome"], merged.meta["outcome_updated"]) == ("booked", MERGED_AT)
+    # Mine's released, which its history had not recorded yet, joins it at its
+    # outcome_updated.
+    assert outcomes_of(merged.meta)[-2:] == [
+        ("released", "2026-12-02T10:00:00+01:00"),
+        ("booked", MERGED_AT),
+    ]
+    assert merged.meta["earlier_outcomes"] == ["callback", "pinned", "hold"]
+
+
+def test_the_outcome_kept_that_is_the_newest_change_is_not_recorded_again() -> None:
+    history = [{"outcome": "hold", "at": "2026-12-01T09:00:00+00:00"}]
+    mine = note(
+        {},
+        outcome="hold",
+        outcome_updated="2026-12-01T09:00:00+00:00",
+        outcome_history=history,
+    )
+    theirs = note(
+        {},
+        outcome="booked",
+        outcome_updated="2026-12-02T09:00:00+00:00",
+        outcome_history=[*history, {"outcome": "booked", "at": "2026-12-02T09:00:00+00:00"}],
+    )
+    merged = merge(mine, theirs, lambda where, a, b: "theirs", at=MERGED_AT)
+    assert merged.meta["outcome"] == "booked"
+    assert merged.meta["outcome_updated"] == "2026-12-02T09:00:00+00:00"
+    assert merged.meta["outcome_history"] == theirs.meta["outcome_history"]
+    assert "earlier_outcomes" not in merged.meta
+
+
+def test_the_outcome_kept_is_never_older_than_a_change_from_a_clock_ahead() -> None:
+    ahead = "2026-12-09T09:00:00+00:00"  # the other device's clock runs a week ahead
+    mine = note({}, outcome="hold", outcome_history=[{"outcome": "hold", "at": MERGED_AT}])
+    theirs = note({}, outcome="released", outcome_history=[{"outcome": "released", "at": ahead}])
+    merged = merge(mine, theirs, lambda where, a, b: "mine", at=MERGED_AT)
+    assert outcomes_of(merged.meta)[-2:] == [("released", ahead), ("hold", ahead)]
+    assert merged.meta["outcome_updated"] == ahead
+
+
+def test_histories_that_list_one_change_in_another_order_hold_it_once() -> None:
+    a = {"outcome": "callback", "at": "2026-12-01T09:00:00+00:00"}
+    b = {"outcome": "hold", "at": "2026-12-01T10:00:00+01:00"}  # the same instant as a
+    c = {"outcome": "hold", "at": "2026-12-02T09:00:00+00:00"}
+    mine = note({}, outcome="hold", outcome_history=[a, b, c], hand="x")
+    theirs = note({}, outcome="hold", outcome_history=[c, b], hand="y")
+    merged = merge(mine, theirs, lambda where, x, y: "mine", at=MERGED_AT)
+    assert merged.meta["outcome_history"] == [a, b, c]
+
+
+def test_an_older_note_s_outcome_without_a_time_stays_in_the_history() -> None:
+    mine = note({}, outcome="hold", earlier_outcomes=["callback"])
+    theirs = note(
+        {},
+        outcome="booked",
+        created="2026-11-30T08:00:00+00:00",
+        outcome_updated="2026-12-01T09:00:00+00:00",
+        outcome_history=[{"outcome": "booked", "at": "2026-12-01T09:00:00+00:00"}],
+    )
+    merged = merge(mine, theirs, lambda where, x, y: "theirs", at=MERGED_AT)
+    # Mine's hold has no time: it comes first, with none (as outcome_history reads it).
+    assert outcomes_of(merged.meta) == [("hold", ""), ("booked", "2026-12-01T09:00:00+00:00")]
+    assert merged.meta["outcome_updated"] == "2026-12-01T09:00:00+00:00"
+    assert merged.meta["earlier_outcomes"] == ["callback"]
+    assert [c.outcome for c in outcome_history(merged.meta, "")] == ["callback", "hold", "booked"]
 
 
 def test_follow_ups_are_a_union_and_one_id_that_differs_is_chosen() -> None:
@@ -313,6 +383,15 @@ lines = st.lists(
     max_size=8,
 )
 outcomes = st.sampled_from(["callback", "hold", "pinned", "booked", "released"])
+# A few times, so two notes often share a change (and two changes a time).
+times = st.sampled_from(
+    [
+        f"2026-12-0{day}T{hour:02d}:00:00{zone}"
+        for day in (1, 2)
+        for hour in (9, 10)
+        for zone in ("+00:00", "+01:00")
+    ]
+)
 
 
 @st.composite
@@ -322,8 +401,18 @@ def notes(draw: st.DrawFn) -> Note:
     )
     meta: dict[str, Any] = {"format": 1, "kind": "prep", "role": "Nina", "round": "callback-1"}
     if draw(st.booleans()):
-        meta["outcome"] = draw(outcomes)
-        meta["earlier_outcomes"] = draw(st.lists(outcomes, max_size=4))
+        # As `coach outcome` writes it: each change with its time, the last one current.
+        changes = sorted(
+            draw(st.lists(st.tuples(times, outcomes), min_size=1, max_size=4, unique=True)),
+            key=lambda change: moment(change[0]),
+        )
+        meta["outcome"] = changes[-1][1]
+        meta["outcome_updated"] = changes[-1][0]
+        meta["outcome_history"] = [{"outcome": o, "at": at} for at, o in changes]
+    elif draw(st.booleans()):
+        meta["outcome"] = draw(outcomes)  # as an older coach wrote it
+    if draw(st.booleans()):
+        meta["earlier_outcomes"] = draw(st.lists(outcomes, max_size=4))  # an older note's
     if draw(st.booleans()):
         meta["follow_ups"] = [
             {"id": i, "what": draw(texts)} for i in draw(st.lists(ids, unique=True, max_size=3))
@@ -372,8 +461,8 @@ def answered(value: Any) -> bool:
 
 
 @settings(max_examples=300)
-@given(pairs(), st.randoms(use_true_random=False))
-def test_nothing_of_either_note_is_lost(pair: tuple[Note, Note], rng: Any) -> None:
+@given(pairs(), st.randoms(use_true_random=False), times)
+def test_nothing_of_either_note_is_lost(pair: tuple[Note, Note], rng: Any, now: str) -> None:
     mine, theirs = pair
     choices: dict[str, str] = {}
 
@@ -381,7 +470,7 @@ def test_nothing_of_either_note_is_lost(pair: tuple[Note, Note], rng: Any) -> No
         choices[where] = rng.choice(["mine", "theirs"])
         return choices[where]
 
-    merged = merge(mine, theirs, choose)
+    merged = merge(mine, theirs, choose, at=now)
     left_out = left_out_values(merged.body)
     for side, source in (("mine", mine), ("theirs", theirs)):
         for cid, questions in source.meta["answers"].items():
@@ -394,8 +483,15 @@ def test_nothing_of_either_note_is_lost(pair: tuple[Note, Note], rng: Any) -> No
                     assert left_out[where] == value  # chosen away: still in the body
                 else:
                     assert kept == value or (kept != kept and value != value)  # NaN
-        history = source.meta.get("earlier_outcomes", [])
-        assert is_subsequence(history, merged.meta.get("earlier_outcomes", []))
+        # Every outcome change of either, once, in time order; an older note's outcomes
+        # without times in their order.
+        changes = merged.meta.get("outcome_history", [])
+        for entry in source.meta.get("outcome_history", []):
+            assert changes.count(entry) == 1
+        assert all(changes.count(entry) == 1 for entry in changes)
+        assert [moment(e["at"]) for e in changes] == sorted(moment(e["at"]) for e in changes)
+        earlier = source.meta.get("earlier_outcomes", [])
+        assert is_subsequence(earlier, merged.meta.get("earlier_outcomes", []))
         for entry in source.meta.get("follow_ups", []):
             ids_kept = [e["id"] for e in merged.meta["follow_ups"]]
             assert ids_kept.count(entry["id"]) == 1
@@ -405,10 +501,12 @@ def test_nothing_of_either_note_is_lost(pair: tuple[Note, Note], rng: Any) -> No
         and "outcome" in theirs.meta
         and mine.meta["outcome"] != theirs.meta["outcome"]
     ):
-        assert {mine.meta["outcome"], theirs.meta["outcome"]} <= {
-            merged.meta["outcome"],
-            *merged.meta["earlier_outcomes"],
-        }
+        # Both stay in the history, and the one kept is the round's outcome: its newest
+        # change by time, as `core.rounds` orders them.
+        recorded = outcome_history(merged.meta, "")
+        assert {mine.meta["outcome"], theirs.meta["outcome"]} <= {c.outcome for c in recorded}
+        newest = max(enumerate(recorded), key=lambda item: (moment(item[1].at), item[0]))[1]
+        assert newest.outcome == merged.meta["outcome"]
 
 
 def left_out_values(body: str) -> dict[str, Any]:
@@ -474,3 +572,29 @@ def test_a_layout_that_cannot_be_kept_is_written_as_the_coach_writes_notes() -> 
     without = Note(meta={k: v for k, v in mine.meta.items() if k != "my_key"}, body="new\n")
     text = merged_file_text(HAND_EDITED, without)
     assert text == render_note(without)
+
+
+# -- the documentation ------------------------------------------------------------------------
+
+DEVICES = Path(__file__).resolve().parents[1] / "docs" / "devices.md"
+
+
+def test_the_devices_page_shows_the_history_a_merge_writes() -> None:
+    page = DEVICES.read_text(encoding="utf-8")
+    (block,) = re.findall(r"  ```yaml\n(.*?)  ```", page, flags=re.DOTALL)
+    documented = yamlio.load(textwrap.dedent(block)).value
+    hold, released, merged_at = (e["at"] for e in documented["outcome_history"])
+    phone = note(
+        {},
+        outcome="hold",
+        outcome_updated=hold,
+        outcome_history=[{"outcome": "hold", "at": hold}],
+    )
+    laptop = note(
+        {},
+        outcome="released",
+        outcome_updated=released,
+        outcome_history=[{"outcome": "hold", "at": hold}, {"outcome": "released", "at": released}],
+    )
+    merged = merge(phone, laptop, lambda where, a, b: "mine", at=merged_at)
+    assert {key: merged.meta[key] for key in documented} == documented

@@ -1,6 +1,6 @@
 """`coach conflicts`: sync conflict copies and git conflict markers in the notes folder,
-listed, shown side by side, and merged (the core is `store.conflicts` and
-`store.conflict_copies`; this module parses, asks and renders).
+listed, shown side by side, and merged (the core is `store.conflicts`, `store.conflict_merge`
+and `store.conflict_copies`; this module parses, asks and renders).
 
 `build` makes the command group with the coach's own group and command classes (the
 `app` module registers it), so this module needs nothing from `app` and imports only
@@ -444,7 +444,8 @@ def _pair_json(pair: "Pair") -> dict[str, Any]:
 
 
 def _show_pair(pair: "Pair") -> None:
-    from rich.table import Table
+    """A conflict as text: every line printed whole (`soft_wrap`), so a file name, a key
+    or a value is never broken mid-word; a long one folds as the terminal folds it."""
     from rich.text import Text
 
     from callback_coach.cli import console
@@ -454,10 +455,11 @@ def _show_pair(pair: "Pair") -> None:
     item = pair.found
     comparison = pair.compare()
     if item.is_git:
-        out.print(shown(f"{item.file}: git conflict markers", "title"))
+        out.print(shown(f"{item.file}: git conflict markers", "title"), soft_wrap=True)
     else:
         gone = "" if item.note_exists else " (the note is gone)"
-        out.print(shown(f"{item.file}: {item.scheme} copy of {item.note}{gone}", "title"))
+        title = f"{item.file}: {item.scheme} copy of {item.note}{gone}"
+        out.print(shown(title, "title"), soft_wrap=True)
     counts = comparison.counts()
     out.print(
         shown(
@@ -465,30 +467,34 @@ def _show_pair(pair: "Pair") -> None:
             f"{counts['only mine']} only in {pair.mine_short}, "
             f"{counts['only theirs']} only in {pair.theirs_short}",
             "heading",
-        )
+        ),
+        soft_wrap=True,
     )
     changed = [d for d in comparison.answers if d.status != "same"]
-    changed_keys = comparison.differing_keys
-    if changed or changed_keys:
-        table = Table(box=None, padding=(0, 1), show_edge=False, header_style="heading")
-        table.add_column("", overflow="fold", ratio=2)
-        table.add_column(pair.mine_short, overflow="fold", ratio=2)
-        table.add_column(pair.theirs_short, overflow="fold", ratio=2)
-        for difference in [*changed, *changed_keys]:
-            where = difference.where
-            if difference.automatic:
-                where += " (merged)"
-            table.add_row(
-                shown(where),
-                shown(_value_text(difference.mine)),
-                shown(_value_text(difference.theirs)),
-            )
-        out.print(table)
+    width = max(len(pair.mine_short), len(pair.theirs_short)) + 1
+    for difference in [*changed, *comparison.differing_keys]:
+        where = difference.where + (" (merged)" if difference.automatic else "")
+        out.print(shown(where, "bold"), soft_wrap=True)
+        for side, value in (
+            (pair.mine_short, difference.mine),
+            (pair.theirs_short, difference.theirs),
+        ):
+            out.print(_side_line(f"{side}:", width, value), soft_wrap=True)
     if comparison.body_diff:
-        out.print(shown("Body:", "heading"))
+        out.print(shown("Body:", "heading"), soft_wrap=True)
         for line in comparison.body_diff:
             out.print(Text(console.visible(line)), soft_wrap=True)
     elif comparison.same:
         out.print(shown("The two sides hold the same note.", "muted"))
     else:
         out.print(shown("The bodies are the same.", "muted"))
+
+
+def _side_line(label: str, width: int, value: Any) -> Any:
+    """`  this note: value`, a value of several lines aligned under its first."""
+    from callback_coach.cli.render import shown
+
+    prefix = f"  {label:<{width}} "
+    text = shown(prefix, "muted")
+    text.append_text(shown(_value_text(value).replace("\n", "\n" + " " * len(prefix)), "answer"))
+    return text

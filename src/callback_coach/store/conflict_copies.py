@@ -1,9 +1,10 @@
 """The conflicts of one notes folder: sync conflict copies beside the notes they copy, and
 notes holding git conflict markers. Found, read side by side, and merged on disk.
 
-The merged note replaces the note atomically (`fileio.atomic_write`, keeping the note's
-mode: 0600 for a note the coach wrote); only once it has been read back as written is the
-copy removed, and only if it still holds the bytes that were merged. A note with git
+The merged note replaces the note atomically (`fileio.replace_if_unchanged`, keeping the
+note's mode: 0600 for a note the coach wrote), holding the note's lock as every change to
+a saved note does (`notestore.lock_path`); only once it has been read back as written is
+the copy removed, and only if it still holds the bytes that were merged. A note with git
 markers is rewritten without them. A copy is never written into.
 """
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from callback_coach.errors import NotFoundError, StorageError
-from callback_coach.store import conflict_names, conflicts, fileio
+from callback_coach.store import conflict_merge, conflict_names, conflicts, fileio, notestore
 from callback_coach.store.conflict_names import GIT
 from callback_coach.store.conflicts import Choose, Comparison
 from callback_coach.store.notes import Note, NoteParseError, parse_note
@@ -224,51 +225,39 @@ def load(folder: Path, found: Found) -> Pair:
 
 
 def merge(pair: Pair, choose: Choose) -> tuple[Note, str]:
-    """The merged note and its file text, in memory (`conflicts.merge`): nothing is
+    """The merged note and its file text, in memory (`conflict_merge.merge`): nothing is
     written. A copy whose note is gone is the note."""
     if pair.mine is None:
         return pair.theirs, pair.copy_bytes.decode("utf-8")
-    merged = conflicts.merge(
+    merged = conflict_merge.merge(
         pair.mine,
         pair.theirs,
         choose,
         mine_label=pair.mine_label,
         theirs_label=pair.theirs_label,
     )
-    return merged, conflicts.merged_file_text(pair.mine_text, merged)
+    return merged, conflict_merge.merged_file_text(pair.mine_text, merged)
 
 
 def resolve(folder: Path, pair: Pair, choose: Choose) -> Resolved:
-    """Merge a conflict on disk: the merged note replaces the note atomically (keeping its
-    mode; 0600 when new), is read back, and only then is the copy removed, if it still
-    holds what was merged. A note or copy that changed since it was read stops the merge
-    before anything is written (StorageError: run it again)."""
+    """Merge a conflict on disk (`folder`: the notes folder of a coach home). Holding the
+    note's lock, as `NoteStore.change` does (another coach changing the note is waited
+    for), the merged note replaces the note atomically (keeping its mode; 0600 when new)
+    and is read back; only then is the copy removed, if it still holds what was merged. A
+    note or copy that changed since it was read stops the merge before anything is
+    written (StorageError: run it again)."""
     _, text = merge(pair, choose)
     found = pair.found
     note_path = folder / found.note
-    data = text.encode("utf-8")
     try:
-        now: bytes | None = _read(note_path)
-    except NotFoundError:
-        now = None
-    if now != pair.note_bytes:
+        lock = notestore.lock_path(folder.parent, found.note)
+        with fileio.hold_lock(lock, wait=notestore.CHANGE_WAIT):
+            written = _write_merged(folder, pair, text)
+    except fileio.LockBusy:
         raise StorageError(
-            f"{note_path} changed while merging; nothing was written: run the command again"
-        )
-    if now is None:
-        # The copy's note is gone: the copy takes its name (never replacing a note that
-        # appears meanwhile: then it gets the next free name).
-        stem = found.note[: -len(".md")] if found.note.endswith(".md") else found.note
-        written = fileio.create_new(folder, stem, ".md", text)
-    else:
-        fileio.atomic_write(note_path, text, keep_mode=True)
-        written = note_path
-    try:
-        back = written.read_bytes()
-    except OSError as exc:
-        raise fileio.storage_error(exc, written, "read back") from None
-    if back != data:
-        raise StorageError(f"{written} does not read back as written; the copy is kept")
+            f"cannot merge into {note_path}: another coach is changing it; nothing was "
+            "written: run the command again"
+        ) from None
     if found.is_git:
         return Resolved(path=written, removed=None)
     copy_path = folder / found.file
@@ -285,3 +274,35 @@ def resolve(folder: Path, pair: Pair, choose: Choose) -> Resolved:
     except OSError as exc:
         raise fileio.storage_error(exc, copy_path, "remove the merged copy") from None
     return Resolved(path=written, removed=found.file)
+
+
+def _write_merged(folder: Path, pair: Pair, text: str) -> Path:
+    """Write the merged note's `text` in place of the note, if it still holds what was
+    merged (its lock held), and read it back; the path written."""
+    found = pair.found
+    note_path = folder / found.note
+    changed = StorageError(
+        f"{note_path} changed while merging; nothing was written: run the command again"
+    )
+    try:
+        now: bytes | None = _read(note_path)
+    except NotFoundError:
+        now = None
+    if now != pair.note_bytes:
+        raise changed
+    if now is None:
+        # The copy's note is gone: the copy takes its name (never replacing a note that
+        # appears meanwhile: then it gets the next free name).
+        stem = found.note[: -len(".md")] if found.note.endswith(".md") else found.note
+        written = fileio.create_new(folder, stem, ".md", text)
+    elif fileio.replace_if_unchanged(note_path, text, expected=now.decode("utf-8")):
+        written = note_path
+    else:  # an editor or a sync client wrote it a moment ago
+        raise changed
+    try:
+        back = written.read_bytes()
+    except OSError as exc:
+        raise fileio.storage_error(exc, written, "read back") from None
+    if back != text.encode("utf-8"):
+        raise StorageError(f"{written} does not read back as written; the copy is kept")
+    return written

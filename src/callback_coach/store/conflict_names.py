@@ -1,7 +1,7 @@
 """Sync conflict copies and git conflict markers, recognised: by a file's name (the
 scheme each sync client names its copies by) or by a note's text. Cheap enough for every
-command to run over the whole notes folder (`scan`); comparing and merging is
-`store.conflicts`' job.
+command to run over the whole notes folder (`scan`); comparing is `store.conflicts`' job,
+merging `store.conflict_merge`'s.
 
 A sync client that sees a note changed on two devices keeps both: the one it calls the
 winner under the note's own name, the other as a *copy* beside it, named by a scheme of

@@ -26,6 +26,14 @@ CHANGE_WAIT = 10.0
 CHANGE_TRIES = 5
 
 
+def lock_path(home: Path, file: str) -> Path:
+    """The lock of the note `file` of the coach home `home`: per machine, in the cache
+    folder (made if missing). Whatever rewrites a saved note holds it (`NoteStore.change`,
+    `coach conflicts merge`), so two coaches never change one note at once."""
+    locks = fileio.ensure_private_dir(paths.cache_dir(home) / "locks")
+    return locks / f"note-{slugify(Path(file).stem)}.lock"
+
+
 def _read_exact(path: Path) -> str:
     """A note's text as its bytes say ("\r\n" stays "\r\n"); StorageError otherwise."""
     try:
@@ -80,9 +88,8 @@ class NoteStore:
         """
         path = self.folder / file
         self._check_inside(path)
-        locks = fileio.ensure_private_dir(paths.cache_dir(self.home) / "locks")
         try:
-            with fileio.hold_lock(locks / f"note-{slugify(path.stem)}.lock", wait=CHANGE_WAIT):
+            with fileio.hold_lock(lock_path(self.home, file), wait=CHANGE_WAIT):
                 for _ in range(CHANGE_TRIES):
                     text = _read_exact(path)
                     try:

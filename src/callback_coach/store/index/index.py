@@ -142,7 +142,7 @@ class NoteIndex:
         self._db: sqlite3.Connection | None = None
         self.bypassed = False  # True when a private temporary database is used instead
         # The sync conflict copies found beside the notes (never read as notes).
-        self.copies: list[conflict_names.Conflict] = []
+        self._copies: list[conflict_names.Conflict] = []
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -228,13 +228,20 @@ class NoteIndex:
             with contextlib.suppress(OSError):
                 os.unlink(f"{self.path}{suffix}")
 
+    @property
+    def copies(self) -> list[conflict_names.Conflict]:
+        """The sync conflict copies beside the notes, as the index last found them (it is
+        brought up to date first, so a command that has not read it yet still sees them)."""
+        self.db()
+        return self._copies
+
     # -- keeping it fresh --------------------------------------------------------------------
 
     def _refresh(self, db: sqlite3.Connection) -> None:
         """Bring the database up to date with the notes folder, in one transaction."""
         on_disk = scan(self.notes_dir)
-        self.copies = conflict_names.scan(list(on_disk))
-        for copy in self.copies:
+        self._copies = conflict_names.scan(list(on_disk))
+        for copy in self._copies:
             del on_disk[copy.copy]
         now = digest(on_disk)
         try:
