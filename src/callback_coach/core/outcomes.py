@@ -11,6 +11,7 @@ from typing import Any
 
 from callback_coach.core.home import Home
 from callback_coach.core.inputs import check_outcome, check_round
+from callback_coach.core.rounds import moment
 from callback_coach.errors import NotFoundError, StorageError
 from callback_coach.store.facts import NO_OUTCOME
 from callback_coach.store.notes import Note, now_iso
@@ -62,7 +63,10 @@ def outcome_update(meta: dict[str, Any], new: str) -> dict[str, Any]:
     last = history[-1] if history and isinstance(history[-1], dict) else {}
     if old == new and (not history or last.get("outcome") == new):
         return {}  # the same outcome again: nothing to record
-    at = now_iso()
+    # Never before the note's latest change: another device's clock may run ahead, and
+    # this change must still be the newest.
+    times = [str(e.get("at", "")) for e in history if isinstance(e, dict)]
+    at = max([now_iso(), *times], key=moment)
     if not history and isinstance(old, str) and old.strip().lower() not in (*NO_OUTCOME, new):
         # The outcome it had before any change was recorded: kept as its first entry.
         since = meta.get("outcome_updated") or meta.get("created") or ""
