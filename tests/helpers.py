@@ -7,7 +7,8 @@ from typing import Any
 
 import yaml
 
-from callback_coach.core.checklist import Checklist, Question
+from callback_coach.core.checklist import Checklist
+from callback_coach.core.questions import Question
 from callback_coach.core.workflow import Coach
 from callback_coach.store.notes import Note, read_note
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from callback_coach.core.checklist import Checklist, Question
+from callback_coach.core.checklist import Checklist
+from callback_coach.core.questions import Question
 
 
 class ScriptExhausted(AssertionError):

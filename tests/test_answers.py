@@ -12,7 +12,7 @@ from callback_coach.core.answers import (
     parse_text_value,
     validate_answers,
 )
-from callback_coach.core.checklist import Question
+from callback_coach.core.questions import Question
 from callback_coach.errors import AnswersError
 
 from .helpers import make_checklist

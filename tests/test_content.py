@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from callback_coach.core.checklist import CARD_SLOTS, Catalogue, Checklist, Question, load_catalogue
+from callback_coach.core.checklist import CARD_SLOTS, Catalogue, Checklist, load_catalogue
+from callback_coach.core.questions import Question
 from callback_coach.core.workflow import Coach
 from callback_coach.day.card import LABELS
 from callback_coach.store import paths

@@ -10,7 +10,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from callback_coach.core.checklist import Question
+from callback_coach.core.questions import Question
 from callback_coach.core.session import condition_holds
 from callback_coach.core.workflow import Coach
 

@@ -95,7 +95,8 @@ REFERENCE_SCRIPT = """
 from rich.panel import Panel
 
 from callback_coach.cli.asker import QuestionaryAsker
-from callback_coach.core.checklist import Checklist, Question
+from callback_coach.core.checklist import Checklist
+from callback_coach.core.questions import Question
 
 asker = QuestionaryAsker()
 asker.reference(Panel("Direction: more playful, less tragic", title="Last time"), "last round")

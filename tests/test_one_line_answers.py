@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from callback_coach.cli.app import app
 from callback_coach.core.answers import check_value, parse_text_value, validate_answers
-from callback_coach.core.checklist import Question
+from callback_coach.core.questions import Question
 from callback_coach.errors import AnswersError, ExitCode
 from callback_coach.store.notes import read_note
 

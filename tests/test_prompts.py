@@ -17,7 +17,7 @@ from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
 from callback_coach.cli.asker import QuestionaryAsker, TypedNumber, hint_lines
-from callback_coach.core.checklist import Question
+from callback_coach.core.questions import Question
 from callback_coach.core.session import condition_holds
 from callback_coach.core.workflow import Coach
 from callback_coach.store import paths

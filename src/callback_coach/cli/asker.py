@@ -11,7 +11,8 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from callback_coach.core.asking import Notice
-from callback_coach.core.checklist import Checklist, Question
+from callback_coach.core.checklist import Checklist
+from callback_coach.core.questions import Question, has_line_break
 
 if TYPE_CHECKING:
     from prompt_toolkit.key_binding import KeyBindings
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 # unlike function keys.
 EDITOR_KEYS, EDITOR_KEYS_SHOWN = ("c-x", "c-e"), "Ctrl-X Ctrl-E"
 REFERENCE_KEY, REFERENCE_KEY_SHOWN = "c-o", "Ctrl-O"
+# What questionary shows before the cursor: the question itself is printed above by Rich.
+MARKER = "  ›"
 # Digits typed at a scale within this many seconds of each other make one number.
 NUMBER_PAUSE = 1.0
 
@@ -135,19 +138,15 @@ class QuestionaryAsker:
             self._out.print(shown(checklist.intro, "muted"))
 
     def ask(self, checklist: Checklist, question: Question, default: Any) -> Any:
-        from prompt_toolkit.key_binding import KeyBindings
-        from rich.padding import Padding
+        from rich.padding import Padding  # (Rich: loaded once something is shown)
         from rich.text import Text
 
         from callback_coach.cli.render import shown
-        from callback_coach.core.answers import has_line_break
 
         # The question and its help are printed by Rich (word-wrapped); questionary gets a
         # short marker only, because a multi-line prompt whose message wraps is not drawn.
         # How to answer goes on one muted line above the marker, so the cursor stays next
         # to the question.
-        q = self._q
-        kind = question.type
         self._out.print()
         heading = Text("? ", style="title")
         heading.append_text(shown(question.prompt, "bold"))
@@ -158,95 +157,102 @@ class QuestionaryAsker:
             self._out.print(Padding(shown(question.help, "help"), (0, 0, 0, 2)))
         for line in hint_lines(self._hints(question), max(self._out.width - 2, 12)):
             self._out.print(Text(f"  {line}", style="muted"))
-        marker = "  ›"
+        return question.kind.ask(self, question, default)
+
+    # -- the kinds of prompt a question type asks through (core.questions.Prompts) --------
+
+    def text(self, question: Question, default: str | None, *, multiline: bool) -> Any:
+        from prompt_toolkit.key_binding import KeyBindings  # (with questionary, only here)
+
+        def validate(text: str) -> bool | str:
+            if question.required and not text.strip():
+                return "This one needs an answer."
+            if not multiline and has_line_break(text.strip()):
+                return "One line here, please."
+            return True
+
         keys = KeyBindings()
-        if kind in ("text", "long_text"):
-            multiline = kind == "long_text"
+        self._bind_editor(keys, one_line=not multiline)
+        if multiline:
+            _bind_finish_on_empty_line(keys)
+        return self._ask(
+            self._q.text(
+                "",
+                qmark=MARKER,
+                default="" if default is None else default,
+                multiline=multiline,
+                instruction="",  # not questionary's own, which opens a second line
+                validate=validate,
+                style=self._style,
+                **self._io(),
+            ),
+            menu=False,
+            keys=keys,
+        )
 
-            def validate(text: str) -> bool | str:
-                if question.required and not text.strip():
-                    return "This one needs an answer."
-                if not multiline and has_line_break(text.strip()):
-                    return "One line here, please."
-                return True
+    def confirm(self, question: Question, default: bool | None) -> Any:
+        from prompt_toolkit.key_binding import KeyBindings  # (with questionary, only here)
 
-            self._bind_editor(keys, one_line=not multiline)
-            if multiline:
-                _bind_finish_on_empty_line(keys)
-            return self._ask(
-                q.text(
-                    "",
-                    qmark=marker,
-                    default="" if default is None else str(default),
-                    multiline=multiline,
-                    instruction="",  # not questionary's own, which opens a second line
-                    validate=validate,
-                    style=self._style,
-                    **self._io(),
-                ),
-                menu=False,
-                keys=keys,
+        keys = KeyBindings()
+        if default is None:
+            # Whether the actor has done it is the point: nothing is pre-answered, and
+            # Enter alone asks again.
+            self._bind_no_default(keys)
+        return self._ask(
+            self._q.confirm(
+                "",
+                qmark=MARKER,
+                default=bool(default),
+                instruction="(y/n) " if default is None else None,
+                style=self._style,
+                **self._io(),
+            ),
+            menu=False,
+            keys=keys,
+        )
+
+    def select(self, question: Question, options: Sequence[tuple[Any, str]], default: Any) -> Any:
+        return self._ask(
+            self._q.select(
+                "",
+                qmark=MARKER,
+                choices=self._choices(options),
+                default=default,
+                style=self._style,
+                **self._io(),
             )
-        if kind == "confirm":
-            if default is None:
-                # Whether the actor has done it is the point: nothing is pre-answered, and
-                # Enter alone asks again.
-                self._bind_no_default(keys)
-            return self._ask(
-                q.confirm(
-                    "",
-                    qmark=marker,
-                    default=bool(default),
-                    instruction="(y/n) " if default is None else None,
-                    style=self._style,
-                    **self._io(),
-                ),
-                menu=False,
-                keys=keys,
+        )
+
+    def checkbox(self, question: Question, options: Sequence[str], ticked: Sequence[str]) -> Any:
+        choices = self._choices(((c, c) for c in options), checked=set(ticked))
+        return self._ask(
+            self._q.checkbox(
+                "",
+                qmark=MARKER,
+                choices=choices,
+                style=self._style,
+                instruction="(Space to pick, Enter when done)",
+                **self._io(),
             )
-        if kind == "select":
-            return self._ask(
-                q.select(
-                    "",
-                    qmark=marker,
-                    choices=self._choices((c, c) for c in question.choices),
-                    default=default if default in question.choices else None,
-                    style=self._style,
-                    **self._io(),
-                )
-            )
-        if kind == "multiselect":
-            chosen = set(default or [])
-            choices = self._choices(((c, c) for c in question.choices), checked=chosen)
-            return self._ask(
-                q.checkbox(
-                    "",
-                    qmark=marker,
-                    choices=choices,
-                    style=self._style,
-                    instruction="(Space to pick, Enter when done)",
-                    **self._io(),
-                )
-            )
-        if kind == "scale":
-            # A scale of the checklist format is 1–5 unless it says otherwise (0 included).
-            low = 1 if question.min is None else question.min
-            high = 5 if question.max is None else question.max
-            pick = default if isinstance(default, int) and low <= default <= high else None
-            _bind_digits(keys, TypedNumber(low, high))
-            return self._ask(
-                q.select(
-                    "",
-                    qmark=marker,
-                    choices=self._choices((n, str(n)) for n in range(low, high + 1)),
-                    default=pick,
-                    style=self._style,
-                    instruction=f"({low} = least, {high} = most; type the number or use ↑↓)",
-                    **self._io(),
-                ),
-                keys=keys,
-            )
-        raise ValueError(f"unknown question type {kind!r}")
+        )
+
+    def number(self, question: Question, low: int, high: int, default: int | None) -> Any:
+        from prompt_toolkit.key_binding import KeyBindings  # (with questionary, only here)
+
+        keys = KeyBindings()
+        _bind_digits(keys, TypedNumber(low, high))
+        return self._ask(
+            self._q.select(
+                "",
+                qmark=MARKER,
+                choices=self._choices((n, str(n)) for n in range(low, high + 1)),
+                default=cast(Any, default),
+                style=self._style,
+                instruction=f"({low} = least, {high} = most; type the number or use ↑↓)",
+                **self._io(),
+            ),
+            keys=keys,
+        )
 
     def choose(
         self, message: str, options: Sequence[tuple[str, str]], default: str | None = None
@@ -267,9 +273,9 @@ class QuestionaryAsker:
     def _hints(self, question: Question) -> list[str]:
         """What the muted line under a question says: how to finish, skip, edit, look back."""
         parts = []
-        if question.type == "long_text":
+        if question.kind.multiline:
             parts.append("Enter on an empty line finishes (or Esc then Enter)")
-        if question.type in ("text", "long_text"):
+        if question.kind.typed:
             if not question.required:
                 parts.append("leave it empty to skip")
             parts.append(f"{EDITOR_KEYS_SHOWN} opens your editor")

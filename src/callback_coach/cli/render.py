@@ -379,11 +379,7 @@ def checklist_detail(checklist: Checklist) -> Group:
     for number, q in enumerate(checklist.questions, start=1):
         line = Text(f"{number}. ", style="bold")
         line.append_text(shown(q.prompt, "bold"))
-        detail = q.type
-        if q.choices:
-            detail += ": " + " / ".join(q.choices)
-        if q.type == "scale":
-            detail += f" {q.min}–{q.max}"
+        detail = q.kind.describe(q)
         if q.required:
             detail += ", required"
         line.append_text(shown(f"  [{q.id} · {detail}]", "muted"))

@@ -9,30 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import re
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from callback_coach.core.checklist import Checklist
+from callback_coach.core.questions import TYPES, Question
 from callback_coach.errors import AnswersError, NotFoundError
 from callback_coach.store import yamlio
 from callback_coach.store.facts import answer_text, is_answered
 
-if TYPE_CHECKING:
-    from callback_coach.core.checklist import Checklist, Question
-
 Answers = dict[str, dict[str, Any]]
-
-# Every character that starts a new line for Python's str.splitlines, YAML, or an editor:
-# \n, \r, \v, \f, the file/group/record separators, NEL, and the Unicode line and
-# paragraph separators.
-_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-
-
-def has_line_break(text: str) -> bool:
-    """True when `text` holds anything a reader could take as the start of a new line."""
-    return _LINE_BREAK.search(text) is not None
 
 
 def check_value(question: Question, value: Any) -> Any:
@@ -42,49 +30,10 @@ def check_value(question: Question, value: Any) -> Any:
     """
     if value is None:
         return None
-    kind = question.type
-    if kind in ("text", "long_text"):
-        if not isinstance(value, str):
-            raise ValueError(f"expected text, got {_describe(value)} (quote it)")
-        reason = yamlio.bad_text(value)
-        if reason:
-            raise ValueError(f"{reason}: was it typed in another encoding than UTF-8?")
-        if kind == "text" and has_line_break(value):
-            one_line = value.strip()
-            if has_line_break(one_line):
-                raise ValueError("expected one line of text")
-            # Line breaks only around the text (a YAML block, a pasted line): drop them,
-            # so no export shows a stray empty line.
-            return one_line
-        return value
-    if kind == "confirm":
-        if not isinstance(value, bool):
-            raise ValueError(f"expected true or false, got {_describe(value)}")
-        return value
-    if kind == "select":
-        if not isinstance(value, str) or value not in question.choices:
-            raise ValueError(f"{yamlio.shown(value)} is not one of: {', '.join(question.choices)}")
-        return value
-    if kind == "multiselect":
-        items = value if isinstance(value, (list, tuple)) else None
-        if items is None:
-            raise ValueError(f"expected a list of choices, got {_describe(value)}")
-        bad = [v for v in items if not isinstance(v, str) or v not in question.choices]
-        if bad:
-            raise ValueError(
-                f"{', '.join(yamlio.shown(b) for b in bad[:5])} not among: {', '.join(question.choices)}"
-            )
-        if len(set(items)) != len(items):
-            raise ValueError("a choice is listed twice")
-        return list(items)
-    if kind == "scale":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"expected a whole number, got {_describe(value)}")
-        low, high = question.min, question.max
-        if low is not None and high is not None and not low <= value <= high:
-            raise ValueError(f"{value} is outside {low}..{high}")
-        return value
-    raise ValueError(f"unknown question type {kind!r}")
+    kind = TYPES.get(question.type)
+    if kind is None:
+        raise ValueError(f"unknown question type {question.type!r}")
+    return kind.check(question, value)
 
 
 format_answer = answer_text  # (an answer as a person reads it: store.facts.answer_text)
@@ -117,38 +66,10 @@ def is_given(value: Any) -> bool:
 
 def parse_text_value(question: Question, text: str) -> Any:
     """Turn a command-line string (`--set c.q=TEXT`) into a value for `question`."""
-    kind = question.type
-    if kind in ("text", "long_text", "select"):
-        return check_value(question, text)
-    if kind == "confirm":
-        lowered = text.strip().lower()
-        if lowered in ("y", "yes", "true", "1", "on"):
-            return True
-        if lowered in ("n", "no", "false", "0", "off"):
-            return False
-        raise ValueError(f"expected yes or no, got {yamlio.shown(text)}")
-    if kind == "multiselect":
-        items = [part.strip() for part in text.split(",") if part.strip()]
-        return check_value(question, items)
-    if kind == "scale":
-        try:
-            number = int(text.strip())
-        except ValueError:
-            raise ValueError(f"expected a whole number, got {yamlio.shown(text)}") from None
-        return check_value(question, number)
-    raise ValueError(f"unknown question type {kind!r}")
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return f"a number ({yamlio.shown(value)})"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
+    kind = TYPES.get(question.type)
+    if kind is None:
+        raise ValueError(f"unknown question type {question.type!r}")
+    return kind.from_text(question, text)
 
 
 def load_answers_text(text: str, source: str) -> Answers:

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from callback_coach.core.checklist import Checklist, Question
+from callback_coach.core.checklist import Checklist
+from callback_coach.core.questions import Question
 
 
 @dataclass(frozen=True)

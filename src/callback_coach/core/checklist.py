@@ -14,13 +14,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from callback_coach.core.questions import TYPES, Question
 from callback_coach.errors import ChecklistError
 from callback_coach.store import yamlio
 from callback_coach.store.datafile import Problem
 from callback_coach.store.yamlio import Node, shown
 from callback_coach.store.yamlmemo import Memo
 
-QUESTION_TYPES = ("text", "long_text", "confirm", "select", "multiselect", "scale")
+QUESTION_TYPES = tuple(TYPES)
 PHASES = ("prep", "review")
 CHECKLIST_KEYS = ("id", "title", "phase", "version", "intro", "closing", "questions")
 QUESTION_KEYS = (
@@ -58,66 +59,6 @@ CARD_SLOTS = (
 )
 ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
 _EMPTY = "the file is empty"
-
-
-@dataclass(frozen=True)
-class Question:
-    """One question of a checklist."""
-
-    id: str
-    prompt: str
-    type: str = "text"
-    help: str | None = None
-    choices: tuple[str, ...] = ()
-    min: int | None = None
-    max: int | None = None
-    default: Any = None
-    required: bool = False
-    # Carry-over: "CHECKLIST.QUESTION" of an earlier round whose answer becomes this
-    # question's default when the next round is prepared.
-    recall: tuple[str, ...] = ()
-    # Asked instead of `prompt` when the role has no earlier round (the first callback).
-    first_prompt: str | None = None
-    # The slot of the waiting-room card this answer fills (one of CARD_SLOTS).
-    card: str | None = None
-    # Part of the quick path (`coach prep --quick`).
-    quick: bool = False
-    # Asked only when an earlier answer (or a carried detail) with this id has (`=`) or
-    # has not (`!=`) this value, e.g. ("medium", "=", "self-tape").
-    when: tuple[str, str, str] | None = None
-    # In a closing check: the checklist to go back to when the answer is "not yet".
-    revisit: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The question as it is written in a checklist file (only keys that are set)."""
-        data: dict[str, Any] = {"id": self.id, "prompt": self.prompt, "type": self.type}
-        if self.help:
-            data["help"] = self.help
-        if self.choices:
-            data["choices"] = list(self.choices)
-        if self.min is not None:
-            data["min"] = self.min
-        if self.max is not None:
-            data["max"] = self.max
-        if self.default is not None:
-            data["default"] = (
-                list(self.default) if isinstance(self.default, tuple) else self.default
-            )
-        if self.required:
-            data["required"] = True
-        if self.recall:
-            data["recall"] = list(self.recall) if len(self.recall) > 1 else self.recall[0]
-        if self.first_prompt:
-            data["first_prompt"] = self.first_prompt
-        if self.card:
-            data["card"] = self.card
-        if self.quick:
-            data["quick"] = True
-        if self.when:
-            data["when"] = "".join(self.when)
-        if self.revisit:
-            data["revisit"] = self.revisit
-        return data
 
 
 @dataclass(frozen=True)
@@ -482,7 +423,8 @@ def _parse_question(
     if help_text is not None and (not isinstance(help_text, str) or "\n" in help_text.strip()):
         out.add(nodes["help"], f"{label}: 'help' must be one line of text")
     qtype = raw.get("type", "text")
-    if qtype not in QUESTION_TYPES:
+    kind = TYPES.get(qtype) if isinstance(qtype, str) else None
+    if kind is None:
         out.add(
             nodes.get("type", node),
             f"{label}: unknown type {shown(qtype)} (allowed: {', '.join(QUESTION_TYPES)})",
@@ -491,39 +433,10 @@ def _parse_question(
     if not isinstance(required, bool):
         out.add(nodes["required"], f"{label}: 'required' must be true or false")
 
-    choices: tuple[str, ...] = ()
-    if qtype in ("select", "multiselect"):
-        raw_choices = raw.get("choices")
-        if not isinstance(raw_choices, list) or not raw_choices:
-            out.add(
-                nodes.get("choices", node),
-                f"{label}: type {qtype} needs a non-empty 'choices' list",
-            )
-        elif not all(isinstance(c, str) and c.strip() for c in raw_choices):
-            out.add(
-                nodes["choices"], f"{label}: every choice must be text (quote words like yes/no)"
-            )
-        elif len(set(raw_choices)) != len(raw_choices):
-            out.add(nodes["choices"], f"{label}: choices repeat")
-        else:
-            choices = tuple(raw_choices)
-    elif "choices" in raw:
-        out.add(nodes["choices"], f"{label}: 'choices' only goes with select or multiselect")
+    def report(key: str | None, message: str) -> None:
+        out.add(nodes.get(key or "", node), f"{label}: {message}")
 
-    low = high = None
-    if qtype == "scale":
-        low, high = raw.get("min", 1), raw.get("max", 5)
-        for name, val in (("min", low), ("max", high)):
-            if isinstance(val, bool) or not isinstance(val, int):
-                out.add(nodes.get(name, node), f"{label}: '{name}' must be a whole number")
-        if isinstance(low, int) and isinstance(high, int) and not low < high:
-            out.add(nodes.get("min", node), f"{label}: 'min' must be less than 'max'")
-        elif isinstance(low, int) and isinstance(high, int) and high - low > 100:
-            out.add(nodes.get("max", node), f"{label}: a scale may span at most 100 steps")
-    else:
-        for name in ("min", "max"):
-            if name in raw:
-                out.add(nodes[name], f"{label}: '{name}' only goes with type scale")
+    choices, low, high = kind.read_spec(raw, report) if kind is not None else ((), None, None)
 
     recall_raw = raw.get("recall")
     recall: tuple[str, ...] = ()
@@ -580,10 +493,8 @@ def _parse_question(
         revisit=revisit,
     )
     if "default" in raw and raw["default"] is not None:
-        from callback_coach.core.answers import check_value
-
         try:
-            default = check_value(question, raw["default"])
+            default = question.kind.check(question, raw["default"])
         except ValueError as exc:
             out.add(nodes["default"], f"{label}: bad 'default': {exc}")
             return None

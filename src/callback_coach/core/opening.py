@@ -10,7 +10,8 @@ import datetime as dt
 from typing import Any
 
 from callback_coach.core.asking import Asker, Notice
-from callback_coach.core.checklist import Catalogue, Checklist, Question
+from callback_coach.core.checklist import Catalogue, Checklist
+from callback_coach.core.questions import Question
 from callback_coach.core.session import SessionPlan
 
 SAME_ROUND, NEW_ROUND, NEW_SESSION = "same", "new", "new-session"

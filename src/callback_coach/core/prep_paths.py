@@ -14,24 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from callback_coach.core.checklist import Catalogue, Checklist, Question
+from callback_coach.core.checklist import Catalogue, Checklist
+from callback_coach.core.questions import Question
 from callback_coach.core.session import SessionPlan, condition_holds
 from callback_coach.errors import NotFoundError, UsageError
 
 FULL, QUICK, CHECKLIST = "full", "quick", "checklist"
 PATHS = (FULL, QUICK, CHECKLIST)
-
-# Seconds an answer takes when given with care, by question type: the one table behind
-# every estimate ("Quick prep · 9 questions · about 8 min"). A sentence to think and type
-# takes the longest; a yes/no or a number on a scale the least.
-SECONDS_PER_ANSWER = {
-    "text": 45,
-    "long_text": 90,
-    "confirm": 10,
-    "select": 15,
-    "multiselect": 20,
-    "scale": 10,
-}
 
 
 @dataclass(frozen=True)
@@ -50,7 +39,8 @@ def estimate(questions: Iterable[Question], details: dict[str, Any] | None = Non
     """The questions that will be asked (a `when` is judged on the details known before
     the first answer) and their time in whole minutes, rounded up (at least 1)."""
     asked = [q for q in questions if condition_holds(q.when, {}, details or {})]
-    seconds = sum(SECONDS_PER_ANSWER.get(q.type, 45) for q in asked)
+    # (Each type says how long an answer given with care takes: core.questions.)
+    seconds = sum(q.kind.seconds for q in asked)
     return Estimate(len(asked), max(1, math.ceil(seconds / 60)))
 
 

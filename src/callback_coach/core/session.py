@@ -12,7 +12,8 @@ from typing import Any
 
 from callback_coach.core.answers import check_value, is_given
 from callback_coach.core.asking import Asker, Notice
-from callback_coach.core.checklist import Checklist, Question
+from callback_coach.core.checklist import Checklist
+from callback_coach.core.questions import Question
 from callback_coach.store.drafts import Draft, DraftStore
 from callback_coach.store.facts import is_answered
 from callback_coach.store.notes import Note, new_note

@@ -21,8 +21,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from callback_coach.core.checklist import ID_CHARS, Checklist, Question
+from callback_coach.core.checklist import ID_CHARS, Checklist
 from callback_coach.core.drill_format import CHECKLIST_ID, LABELS, TITLE, parse_qid
+from callback_coach.core.questions import Question
 from callback_coach.store.datafile import Problem
 
 CRAFT_TAGS = (

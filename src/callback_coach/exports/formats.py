@@ -476,20 +476,9 @@ def checklist_markdown(checklist: Checklist) -> str:
             lines += [f"*Before a first callback: {_md_inline(q.first_prompt)}*", ""]
         if q.help:
             lines += [f"*{_md_inline(q.help)}*", ""]
-        if q.type == "multiselect":  # tick any
-            lines += [f"- [ ] {_md_inline(choice)}" for choice in q.choices] + [""]
-        elif q.type == "select":  # mark one
-            lines += [f"- ( ) {_md_inline(choice)}" for choice in q.choices] + [""]
-        elif q.type == "confirm":
-            lines += ["- [ ] yes", "- [ ] no", ""]
-        elif q.type == "scale":
-            low, high = q.min or 1, q.max or 5
-            lines += ["  ".join(f"( ) {n}" for n in range(low, high + 1)), ""]
-        else:
-            # A line of underscores is a Markdown rule: a line to write on, raw or rendered.
-            rows = 4 if q.type == "long_text" else 1
-            for _ in range(rows):
-                lines += ["_" * 60, ""]
+        # Ticks, marks, a scale to circle, or lines to write on (a line of underscores is
+        # a Markdown rule: a line to write on, raw or rendered).
+        lines += q.kind.worksheet(q, _md_inline)
     return "\n".join(lines)
 
 
