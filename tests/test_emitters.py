@@ -12,8 +12,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from callback_coach.exports import as_json, as_markdown, as_yaml, json_shapes
+from callback_coach.exports import format as export_format
 from callback_coach.exports import formats as exports
-from callback_coach.exports import json_shapes
 from callback_coach.store import yamlio
 from callback_coach.store.notes import NOTE_KEYS, Note
 
@@ -93,25 +94,25 @@ def _note(fields, answers, extra, body: str, name: str) -> Note:
 
 
 def pure(data, allow_unicode: bool = True) -> str:
-    return exports.yaml_text(data, allow_unicode=allow_unicode, emitter="pure")
+    return as_yaml.yaml_text(data, allow_unicode=allow_unicode, emitter="pure")
 
 
-@pytest.mark.skipif(exports._CDumper is None, reason="PyYAML was built without libyaml")
+@pytest.mark.skipif(as_yaml._CDumper is None, reason="PyYAML was built without libyaml")
 @settings(max_examples=400, deadline=None)
 @given(value=VALUES, allow_unicode=st.booleans())
 def test_libyaml_and_pure_emitters_write_the_same_bytes(value, allow_unicode: bool) -> None:
     data = [{"answer": value, "body": "two\nlines"}]
-    fast = exports.yaml_text(data, allow_unicode=allow_unicode, emitter="fast")
+    fast = as_yaml.yaml_text(data, allow_unicode=allow_unicode, emitter="fast")
     assert fast == pure(data, allow_unicode)
 
 
 def test_libyaml_is_used_for_the_common_case() -> None:
     data = [{"answer": "Less pleading,\nmore pride — été 見", "n": 4, "ok": True}]
-    assert exports.c_emitter_safe(data)
+    assert as_yaml.c_emitter_safe(data)
     # The cases where the emitters differ go to PyYAML: emoji, a kept blank line, a key
     # of 128 characters.
     for odd in ("a \U0001f3ad", "ends in a blank line\n\n", {"k" * 128: 1}):
-        assert not exports.c_emitter_safe([{"answer": odd}])
+        assert not as_yaml.c_emitter_safe([{"answer": odd}])
 
 
 _BARE = {"kind": "", "role": "", "project": None, "round": "", "date": None, "created": None}
@@ -127,7 +128,7 @@ def test_the_streamed_exports_equal_the_documents_written_whole(notes: list[Note
     catalogue = _catalogue()
     document = json_shapes.notes_json(notes, catalogue)
     # YAML: yamlio.dump of the whole document (its one writer), a note at a time.
-    escapes = exports.needs_yaml_escapes(notes, catalogue)
+    escapes = as_yaml.needs_yaml_escapes(notes, catalogue)
     streamed = "".join(exports.note_chunks("yaml", notes, catalogue, yaml_escapes=escapes))
     assert streamed == yamlio.dump(document)
     # JSON: json.dumps(indent=2) of the whole document, made with the C string encoder.
@@ -157,9 +158,9 @@ def test_ordinary_notes_take_the_libyaml_emitter() -> None:
         "# Zoë · callback-1 (prep)\n\nYour own notes go here.\n",
         "2026-11-20_zoe_callback-1_prep.md",
     )
-    document = exports.note_document(note, exports.Prompts(_catalogue()))
-    assert exports.c_emitter_safe([document])
-    written = exports.yaml_text([document], allow_unicode=True)
+    document = export_format.note_document(note, export_format.Prompts(_catalogue()))
+    assert as_yaml.c_emitter_safe([document])
+    written = as_yaml.yaml_text([document], allow_unicode=True)
     assert written == pure([document])
     assert yamlio.load(written).value == [document]
 
@@ -168,7 +169,7 @@ def test_ordinary_notes_take_the_libyaml_emitter() -> None:
 @given(text=st.one_of(TEXT, PLAIN_TEXT))
 def test_quote_block_quotes_every_line(text: str) -> None:
     expected = "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
-    assert exports.quote_block(text) == expected
+    assert as_markdown.quote_block(text) == expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -189,10 +190,10 @@ def test_the_json_template_matches_json_dumps(answers, extra, body: str, role: s
         **{k: v for k, v in extra.items() if k not in ("answers", "checklists")},
     }
     note = Note(meta=meta, body=body)
-    prompts = exports.Prompts(_catalogue())
+    prompts = export_format.Prompts(_catalogue())
     document = json_shapes.note_json(note, _catalogue())
     expected = json.dumps({"notes": [document]}, ensure_ascii=False, indent=2)
-    assert expected == '{\n  "notes": [\n    ' + exports.note_json(note, prompts) + "\n  ]\n}"
+    assert expected == '{\n  "notes": [\n    ' + as_json.note_json(note, prompts) + "\n  ]\n}"
 
 
 def _catalogue():
@@ -245,8 +246,8 @@ def test_direct_yaml_text_takes_what_actors_write() -> None:
 @settings(max_examples=300, deadline=None)
 @given(note=st.one_of(notes(), notes(PLAIN_TEXT, PLAIN_VALUES)))
 def test_direct_note_writers_equal_the_general_ones(note: Note) -> None:
-    prompts = exports.Prompts(_catalogue())
-    document = exports.note_document(note, prompts)
+    prompts = export_format.Prompts(_catalogue())
+    document = export_format.note_document(note, prompts)
     direct = prompts.writer.note_yaml_text(note)
     if direct is not None:
         assert direct == pure([document])
@@ -278,8 +279,8 @@ def test_ordinary_notes_take_the_direct_yaml_writer() -> None:
         "# Zoë · The Seagull · callback-2 (review)\n\nYour own notes go here.\n",
         "2026-11-20_zoe_callback-2_review.md",
     )
-    prompts = exports.Prompts(_catalogue())
+    prompts = export_format.Prompts(_catalogue())
     written = prompts.writer.note_yaml_text(note)
     assert written is not None
-    assert written == pure([exports.note_document(note, prompts)])
+    assert written == pure([export_format.note_document(note, prompts)])
     assert "blank" not in written  # a blank answer is not an answer

@@ -205,7 +205,7 @@ def test_a_large_folder_export_says_what_it_wrote_in_one_line(
 ) -> None:
     """A nightly export of many notes is one line on stderr; refused, it names the first
     files that exist and how many more."""
-    from callback_coach.exports import formats as exports
+    from callback_coach.exports import output as exports
 
     out = tmp_path / "out"
     result = coach("export", "notes", "--output", f"{out}/")

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import subprocess
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,9 +22,11 @@ from callback_coach.cli.render import format_answer
 from callback_coach.core.checklist import load_catalogue, parse_checklist_text
 from callback_coach.core.workflow import Coach
 from callback_coach.errors import ExitCode
-from callback_coach.exports import formats as exports
+from callback_coach.exports import as_csv
+from callback_coach.exports.format import NoteFormat, Prompts
+from callback_coach.exports.formats import FORMATS
 from callback_coach.store import paths
-from callback_coach.store.notes import read_note
+from callback_coach.store.notes import Note, read_note
 
 from .helpers import REVIEW, uninert
 from .test_notes import TRICKY
@@ -78,23 +81,23 @@ def test_every_format_round_trips_the_answers(tmp_path_factory, want: str, beats
     saved = note.answers["refine-intention"]
     cat = catalogue()
 
-    data = json.loads(exports.notes_json([note], cat))
+    data = json.loads(FORMATS["json"].notes([note], cat))
     (exported,) = [c for c in data["notes"][0]["checklists"] if c["id"] == "refine-intention"]
     assert {a["id"]: a["answer"] for a in exported["answers"]} == saved
 
-    data = yaml.safe_load(exports.notes_yaml([note], cat))
+    data = yaml.safe_load(FORMATS["yaml"].notes([note], cat))
     (exported,) = [c for c in data["notes"][0]["checklists"] if c["id"] == "refine-intention"]
     assert {a["id"]: a["answer"] for a in exported["answers"]} == saved
 
-    rows = list(csv.DictReader(io.StringIO(exports.notes_csv([note], cat), newline="")))
+    rows = list(csv.DictReader(io.StringIO(FORMATS["csv"].notes([note], cat), newline="")))
     assert {r["question_id"]: uninert(r["answer"]) for r in rows} == {
         k: format_answer(v) for k, v in saved.items()
     }
     for row in rows:
         for cell in row.values():
-            assert not cell.startswith(exports.FORMULA_STARTS), "a spreadsheet would run it"
+            assert not cell.startswith(as_csv.FORMULA_STARTS), "a spreadsheet would run it"
 
-    md = exports.notes_markdown([note], cat)
+    md = FORMATS["md"].notes([note], cat)
     quoted = re.findall(r"^((?:>.*\n)+)", md + "\n", flags=re.MULTILINE)
     texts = [
         "\n".join(line[2:] if line.startswith("> ") else "" for line in q.rstrip("\n").split("\n"))
@@ -106,9 +109,9 @@ def test_every_format_round_trips_the_answers(tmp_path_factory, want: str, beats
 
 def test_csv_neutralises_formulas() -> None:
     for cell in ("=1+1", "+1", "-2", "@SUM(1)", "\tx", "\rx", "'x"):
-        assert exports.inert(cell) == "'" + cell
-        assert uninert(exports.inert(cell)) == cell
-    assert exports.inert("fine =1") == "fine =1"
+        assert as_csv.inert(cell) == "'" + cell
+        assert uninert(as_csv.inert(cell)) == cell
+    assert as_csv.inert("fine =1") == "fine =1"
 
 
 def test_exports_with_no_notes(home: Path) -> None:
@@ -124,7 +127,7 @@ def test_exports_with_no_notes(home: Path) -> None:
         assert result.stderr == "No notes match.\n"
     assert (
         coach("export", "notes", "--format", "csv").stdout_bytes
-        == (",".join(exports.CSV_COLUMNS) + "\r\n").encode()
+        == (",".join(as_csv.CSV_COLUMNS) + "\r\n").encode()
     )
     assert coach("export", "notes").stdout == ""
 
@@ -179,7 +182,7 @@ def test_bad_filters_and_formats(history: Coach) -> None:
 
 
 def test_exports_are_byte_identical(history: Coach) -> None:
-    for fmt in exports.NOTE_FORMATS:
+    for fmt in FORMATS:
         first = coach("export", "notes", "--format", fmt).stdout_bytes
         assert first == coach("export", "notes", "--format", fmt).stdout_bytes
 
@@ -473,3 +476,32 @@ def test_completion_offers_roles_and_checklist_ids(
     ]
     assert complete(coach_bin, home, "coach outcome Nina bo") == ["booked"]
     assert "export" in complete(coach_bin, home, "coach ")
+
+
+class Tsv(NoteFormat):
+    """A format made here: one answer a line, tab-separated, no checklists."""
+
+    name = "tsv"
+    checklists_too = False
+
+    def piece(self, note: Note, prompts: Prompts, *, yaml_escapes: bool = False) -> str:
+        return "".join(
+            f"{note.role}\t{cid}.{qid}\t{str(value).replace(chr(10), ' ')}\n"
+            for cid, answers in note.answers.items()
+            for qid, value in answers.items()
+        )
+
+    def document(self, pieces: Iterable[str]) -> Iterator[str]:
+        yield "role\tquestion\tanswer\n"
+        yield from pieces
+
+
+def test_a_new_export_format_is_one_class(history: Coach, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(FORMATS, "tsv", Tsv())
+    result = runner.invoke(app, ["export", "notes", "--format", "tsv", "--role", "Sonya"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "role\tquestion\tanswer" and len(lines) > 1
+    assert all(line.startswith("Sonya\t") for line in lines[1:])
+    refused = runner.invoke(app, ["export", "checklists", "--format", "tsv"])
+    assert refused.exit_code == 2 and "md, json, yaml" in refused.stderr

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from callback_coach.core.checklist import load_catalogue
 from callback_coach.core.workflow import Coach
-from callback_coach.exports import formats as exports
 from callback_coach.exports import json_shapes
+from callback_coach.exports.formats import FORMATS
 from callback_coach.store import paths
 from callback_coach.store.notes import Note, read_note
 
@@ -384,7 +384,7 @@ def test_csv_has_a_row_per_answer_and_none_for_skipped_questions(home: Path) -> 
         }
     )
     catalogue = load_catalogue(paths.builtin_checklists_dir(), home / "checklists")
-    rows = list(csv.DictReader(io.StringIO(exports.notes_csv([note], catalogue))))
+    rows = list(csv.DictReader(io.StringIO(FORMATS["csv"].notes([note], catalogue))))
     assert [(r["question_id"], r["answer"]) for r in rows] == [("want", "x")]
     (document,) = json_shapes.notes_json([note], catalogue)["notes"]
     assert document["checklists"][0]["answers"] == [

@@ -21,7 +21,7 @@ from callback_coach.core.checklist import parse_checklist_text
 from callback_coach.core.prep_paths import estimate
 from callback_coach.core.questions import TYPES, Prompts, Question, QuestionType
 from callback_coach.errors import ChecklistError
-from callback_coach.exports.formats import checklist_markdown
+from callback_coach.exports.as_markdown import checklist_markdown
 
 
 class RecordingPrompts:

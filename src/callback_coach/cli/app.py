@@ -707,15 +707,16 @@ def export_notes(
     """Export notes: a printable Markdown sheet, JSON or YAML for scripts, CSV for spreadsheets."""
     from callback_coach.cli import console
     from callback_coach.exports import formats as exports
+    from callback_coach.exports import output as output_files
     from callback_coach.exports.exporting import export_files, export_text
     from callback_coach.exports.exporting import export_notes as select
 
-    fmt = exports.check_format(fmt, exports.NOTE_FORMATS)
+    fmt = exports.check_format(fmt)
     coach = open_coach()
     chosen = select(
         coach, exports.NoteFilter(role, project, round_label, kind, outcome, since, until)
     )
-    written = exports.write_output(
+    written = output_files.write_output(
         output,
         lambda: export_text(coach, chosen, fmt),
         lambda: export_files(coach, chosen, fmt),
@@ -752,12 +753,13 @@ def export_checklists(
     """Export checklists: YAML to copy into your coach home and edit, JSON, or a printable
     Markdown worksheet."""
     from callback_coach.exports import formats as exports
+    from callback_coach.exports import output as output_files
 
-    fmt = exports.check_format(fmt, exports.CHECKLIST_FORMATS)
+    fmt = exports.check_format(fmt, checklists=True)
     coach = open_coach()
     chosen = coach.select_checklists(None, ids)
-    render = exports.CHECKLIST_RENDERERS[fmt]
-    written = exports.write_output(
+    render = exports.FORMATS[fmt].checklists
+    written = output_files.write_output(
         output,
         lambda: render(chosen),
         lambda: [(f"{c.id}.{fmt}", functools.partial(render, [c])) for c in chosen],
@@ -1130,7 +1132,7 @@ def export_calendar(output: Optional[str] = OUTPUT_OPT, force: bool = FORCE_OPT)
     instead of adding copies."""
     import heapq
 
-    from callback_coach.exports import formats as exports
+    from callback_coach.exports import output as output_files
     from callback_coach.season import calendar as ical
     from callback_coach.season import followups
     from callback_coach.season import loading as season
@@ -1145,7 +1147,7 @@ def export_calendar(output: Optional[str] = OUTPUT_OPT, force: bool = FORCE_OPT)
         extra = sorted(ical.event_row(e) for e in ical.follow_up_events(items, stamps))
         return ical.calendar_of_rows(heapq.merge(rounds, extra))
 
-    written = exports.write_output(
+    written = output_files.write_output(
         output, render, lambda: [("callbacks.ics", render())], force=force
     )
     report_written(written)
@@ -1294,7 +1296,7 @@ def card(
     """
     from callback_coach.cli import card_view, console
     from callback_coach.day import card as cards
-    from callback_coach.exports import formats as exports
+    from callback_coach.exports import output as output_files
 
     fmt = cards.check_format(fmt)
     coach = open_coach()
@@ -1313,7 +1315,7 @@ def card(
         text = card_view.render(chosen, fmt, CARD_WIDTH)
         name = cards.file_name(chosen.role, chosen.round, "txt" if fmt == "text" else fmt)
         report_written(
-            exports.write_output(output, lambda: text, lambda: [(name, text)], force=force)
+            output_files.write_output(output, lambda: text, lambda: [(name, text)], force=force)
         )
 
 

@@ -1,21 +1,26 @@
 """An export from a coach home: which notes it takes (its filters checked), and their
-text, streamed one note at a time through exports.py (which owns the formats).
+text, streamed one note at a time through the formats (`exports.formats`).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
+from callback_coach.core.checklist import Catalogue
 from callback_coach.core.home import Home
 from callback_coach.core.inputs import check_outcome, check_round, parse_date
 from callback_coach.errors import UsageError
+from callback_coach.exports.as_yaml import needs_yaml_escapes
+from callback_coach.exports.format import Prompts
+from callback_coach.exports.formats import FORMATS, NoteFilter, note_chunks
 from callback_coach.store.notes import KINDS
 
 
-def export_notes(coach: Home, note_filter: Any) -> list[str]:
+def export_notes(coach: Home, note_filter: NoteFilter) -> list[str]:
     """The file names of the notes an export takes, in the stable export order."""
     if note_filter.round is not None:
         note_filter.round = check_round(note_filter.round)
@@ -45,50 +50,42 @@ class _Export:
     """What every note of one export shares: the prompts, and whether YAML escapes."""
 
     def __init__(self, coach: Home, files: list[str], fmt: str) -> None:
-        from callback_coach.exports import formats as exports
-
         self.coach, self.fmt = coach, fmt
-        self.prompts = exports.Prompts(coach.catalogue())
+        self.prompts = Prompts(coach.catalogue())
         self.every_suspect = fmt == "yaml" and self.prompts.have_yaml_line_break()
         self.flagged = coach.index.yaml_break_files() if fmt == "yaml" else set()
 
     def escapes(self, files: list[str]) -> bool:
         """Whether a YAML export of `files` escapes all non-ASCII text: when a YAML line
         break is anywhere in it (looked for before the first note is written)."""
-        from callback_coach.exports import formats as exports
-
         if self.fmt != "yaml":
             return False
         suspects = files if self.every_suspect else [f for f in files if f in self.flagged]
-        return exports.needs_yaml_escapes(self.coach.iter_files(suspects), self.prompts)
+        return needs_yaml_escapes(self.coach.iter_files(suspects), self.prompts)
 
     def text(self, files: list[str]) -> Iterator[str]:
-        from callback_coach.exports import formats as exports
-
         notes = self.coach.iter_files(files)
         escapes = self.escapes(files)
-        return exports.note_chunks(self.fmt, notes, self.prompts, yaml_escapes=escapes)
+        return note_chunks(self.fmt, notes, self.prompts, yaml_escapes=escapes)
 
     def kept_text(self, files: list[str]) -> Iterator[str]:
         """`text`, taking each note's piece from the index where one was kept from an
         export made the same way, and keeping the pieces it writes for the next one."""
-        from callback_coach.exports import formats as exports
-
         escapes = self.escapes(files)
         made = made_from(self.coach.catalogue(), escapes)
-        return exports.document(self.fmt, self._pieces(files, made, escapes))
+        return FORMATS[self.fmt].document(self._pieces(files, made, escapes))
 
     def _pieces(self, files: list[str], made: str, escapes: bool) -> Iterator[str]:
-        from callback_coach.exports import formats as exports
-
         index = self.coach.index
+        kind = FORMATS[self.fmt]
         for start in range(0, len(files), PIECES_BATCH):
             batch = files[start : start + PIECES_BATCH]
             kept = index.pieces(batch, self.fmt, made)
             written: dict[str, str] = {}
             new: list[tuple[str, tuple[int, int], str]] = []
             for file, note, stamp in self.coach.iter_stamped([f for f in batch if f not in kept]):
-                piece = written[file] = exports.note_piece(self.fmt, note, self.prompts, escapes)
+                piece = kind.piece(note, self.prompts, yaml_escapes=escapes)
+                written[file] = piece
                 new.append((file, stamp, piece))
             index.keep_pieces(self.fmt, made, new)
             for file in batch:
@@ -101,13 +98,10 @@ class _Export:
 PIECES_BATCH = 200
 
 
-def made_from(catalogue: Any, escapes: bool) -> str:
+def made_from(catalogue: Catalogue, escapes: bool) -> str:
     """What an export's pieces are made from besides their notes: the checklists' texts,
     whether YAML escapes non-ASCII, and the coach's own files (their stamps: a new
     version of the coach writes every piece again)."""
-    import hashlib
-    import json
-
     package = Path(__file__).resolve().parents[1]
     files = []
     for path in sorted(package.rglob("*")):
