@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from callback_coach.core.checklist import load_catalogue
-from callback_coach.exports.formats import c_emitter_safe, yaml_text
+from callback_coach.exports.as_yaml import c_emitter_safe, yaml_text
 from callback_coach.store import paths
 from callback_coach.store.fileio import ensure_private_dir
 from callback_coach.store.notes import new_note, note_stem, render_note
