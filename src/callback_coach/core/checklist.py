@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from callback_coach.core.questions import TYPES, Question
+from callback_coach.core.questions import EMPTY, OFFERS, TYPES, Question
 from callback_coach.errors import ChecklistError
 from callback_coach.store import yamlio
 from callback_coach.store.datafile import Problem
@@ -40,12 +40,19 @@ QUESTION_KEYS = (
     "quick",
     "when",
     "revisit",
+    "todo_if",
+    "todo",
+    "offer",
+    "relies_on",
 )
 # Where an answer goes on the waiting-room card (`coach card`), in the card's order.
 CARD_SLOTS = (
+    "time",
+    "place",
     "want",
     "keep",
     "refresh",
+    "work-on",
     "direction",
     "ask",
     "recovery",
@@ -119,7 +126,7 @@ class _Parsed:
     document: int | None
     line: int  # where its id is
     # (line, question label, CHECKLIST.QUESTION) of every `recall`
-    recalls: list[tuple[int, str, str]]
+    recalls: list[tuple[int, str, str, str]]
 
 
 def parse_checklists_text(text: str, file: str = "<checklist>") -> list[Checklist]:
@@ -204,11 +211,11 @@ def _check_together(parsed: list[_Parsed], known: list[Checklist]) -> list[Probl
     checklists.update((item.checklist.id, item.checklist) for item in reversed(parsed))
     questions = {f"{c.id}.{q.id}" for c in checklists.values() for q in c.questions}
     for item in parsed:
-        for line, label, ref in item.recalls:
+        for line, label, ref, key in item.recalls:
             if ref not in questions:
                 cid = ref.split(".", 1)[0]
                 reason = "no such question" if cid in checklists else "no such checklist"
-                message = f"{label}: 'recall' names {ref} ({reason})"
+                message = f"{label}: '{key}' names {ref} ({reason})"
                 problems.append(Problem(item.file, line, message, item.document))
         for question in item.checklist.questions:
             if question.revisit and question.revisit not in checklists:
@@ -319,7 +326,7 @@ def _parse(root: Node, out: _Collector) -> _Parsed | None:
         out.add(closing_node, "'closing' must be true or false")
 
     questions: list[Question] = []
-    recalls: list[tuple[int, str, str]] = []
+    recalls: list[tuple[int, str, str, str]] = []
     q_node = fields.get("questions")
     if q_node is None:
         out.add(root, "missing 'questions' (a list)")
@@ -354,14 +361,66 @@ def _parse(root: Node, out: _Collector) -> _Parsed | None:
         return None
     if closing:
         for question in questions:
-            if question.type != "confirm" or not question.revisit:
+            if question.type != "confirm" or not (question.revisit or question.offer):
                 out.add(
                     q_node,
                     f"question {shown(question.id)}: a closing check asks yes/no questions "
-                    "(type confirm), each with 'revisit: CHECKLIST'",
+                    "(type confirm), each with what a no leads to ('offer' or 'revisit')",
                 )
                 return None
     return _Parsed(checklist, out.file, out.document, (cid_node or root).line, recalls)
+
+
+def _read_todo(
+    raw: dict[str, Any],
+    qtype: Any,
+    choices: tuple[str, ...],
+    label: str,
+    nodes: dict[str, Node],
+    node: Node,
+    out: _Collector,
+) -> tuple[Any, str | None]:
+    """A question's `todo_if` (the answer that makes a to-do, as stored: True/False for a
+    yes/no, a choice, or "empty") and `todo` (its words)."""
+    if "todo_if" not in raw and "todo" not in raw:
+        return None, None
+    todo = raw.get("todo")
+    if not isinstance(todo, str) or not todo.strip() or "\n" in todo.strip():
+        out.add(nodes.get("todo", node), f"{label}: 'todo' gives the to-do in one line of text")
+        todo = None
+    value = raw.get("todo_if")
+    if qtype == "confirm":
+        words = {"yes": True, "no": False, True: True, False: False}
+        if value not in words:
+            out.add(nodes.get("todo_if", node), f"{label}: 'todo_if' is yes or no here")
+            return None, None
+        return words[value], todo.strip() if todo else None
+    if qtype in ("select", "multiselect"):
+        if value not in choices:
+            out.add(nodes.get("todo_if", node), f"{label}: 'todo_if' must be one of the choices")
+            return None, None
+        return value, todo.strip() if todo else None
+    if value != EMPTY:
+        out.add(nodes.get("todo_if", node), f"{label}: 'todo_if' is {EMPTY} for this type")
+        return None, None
+    return EMPTY, todo.strip() if todo else None
+
+
+def _refs(
+    raw: dict[str, Any], key: str, label: str, nodes: dict[str, Node], out: _Collector
+) -> tuple[str, ...]:
+    """The CHECKLIST.QUESTION names of `key` (one, or a list)."""
+    found = raw.get(key)
+    if found is None:
+        return ()
+    items = [found] if isinstance(found, str) else found
+    if not isinstance(items, list) or not all(
+        isinstance(r, str) and r.count(".") == 1 and all(_is_id(p) for p in r.split("."))
+        for r in items
+    ):
+        out.add(nodes[key], f"{label}: '{key}' names CHECKLIST.QUESTION (or a list of them)")
+        return ()
+    return tuple(items)
 
 
 def parse_when(value: Any) -> tuple[str, str, str] | None:
@@ -390,7 +449,7 @@ def _is_id(value: Any) -> bool:
 
 
 def _parse_question(
-    node: Node, out: _Collector, recalls: list[tuple[int, str, str]]
+    node: Node, out: _Collector, recalls: list[tuple[int, str, str, str]]
 ) -> Question | None:
     if node.kind != "map":
         out.add(node, "each question must be a mapping with at least 'id' and 'prompt'")
@@ -438,20 +497,8 @@ def _parse_question(
 
     choices, low, high = kind.read_spec(raw, report) if kind is not None else ((), None, None)
 
-    recall_raw = raw.get("recall")
-    recall: tuple[str, ...] = ()
-    if recall_raw is not None:
-        items = [recall_raw] if isinstance(recall_raw, str) else recall_raw
-        if not isinstance(items, list) or not all(
-            isinstance(r, str) and r.count(".") == 1 and all(_is_id(p) for p in r.split("."))
-            for r in items
-        ):
-            out.add(
-                nodes["recall"], f"{label}: 'recall' names CHECKLIST.QUESTION (or a list of them)"
-            )
-        else:
-            recall = tuple(items)
-            recalls.extend((nodes["recall"].line, label, ref) for ref in recall)
+    recall = _refs(raw, "recall", label, nodes, out)
+    recalls.extend((nodes["recall"].line, label, ref, "recall") for ref in recall)
 
     first_prompt = raw.get("first_prompt")
     if first_prompt is not None and (not isinstance(first_prompt, str) or not first_prompt.strip()):
@@ -473,6 +520,14 @@ def _parse_question(
     revisit = raw.get("revisit")
     if revisit is not None and not _is_id(revisit):
         out.add(nodes["revisit"], f"{label}: 'revisit' names a checklist id")
+    todo_if, todo = _read_todo(raw, qtype, choices, label, nodes, node, out)
+    offer = raw.get("offer")
+    if offer is not None and offer not in OFFERS:
+        out.add(nodes["offer"], f"{label}: 'offer' must be one of: {', '.join(OFFERS)}")
+    relies_on = _refs(raw, "relies_on", label, nodes, out)
+    recalls.extend((nodes["relies_on"].line, label, ref, "relies_on") for ref in relies_on)
+    if offer == "question" and not relies_on:
+        out.add(nodes["offer"], f"{label}: 'offer: question' asks the question of 'relies_on'")
 
     if len(out.problems) > before or not isinstance(qid, str) or not isinstance(prompt, str):
         return None
@@ -491,6 +546,10 @@ def _parse_question(
         quick=quick,
         when=when,
         revisit=revisit,
+        todo_if=todo_if,
+        todo=todo,
+        offer=offer,
+        relies_on=relies_on,
     )
     if "default" in raw and raw["default"] is not None:
         try:

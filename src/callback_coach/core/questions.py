@@ -23,6 +23,11 @@ from callback_coach.store import yamlio
 _LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # A scale is 1–5 unless its question says otherwise.
 SCALE_LOW, SCALE_HIGH = 1, 5
+# `todo_if: empty`: a blank answer makes the to-do.
+EMPTY = "empty"
+# What a "not yet" can lead to: a breathing round now, a two-note drill, the last round's
+# panel, or the question it relies on (`relies_on`) asked again.
+OFFERS = ("breathe", "drill", "last-round", "question")
 
 
 def has_line_break(text: str) -> bool:
@@ -57,6 +62,32 @@ class Question:
     when: tuple[str, str, str] | None = None
     # In a closing check: the checklist to go back to when the answer is "not yet".
     revisit: str | None = None
+    # Follow-through. The answer that makes a to-do (`todo_if`: yes/no as True/False, a
+    # choice, or "empty" for a blank answer) and the to-do's words (`todo`).
+    todo_if: Any = None
+    todo: str | None = None
+    # What a "not yet" (the answer `todo_if` names, else no) leads to: one of OFFERS.
+    offer: str | None = None
+    # The earlier answers this question reads ("CHECKLIST.QUESTION"): shown with it, and
+    # an empty one is offered to be filled instead of taking a yes.
+    relies_on: tuple[str, ...] = ()
+
+    def leads_to_todo(self, value: Any) -> bool:
+        """True when `value` (this question's answer) is the one that makes its to-do."""
+        if self.todo_if is None:
+            return False
+        if self.todo_if == EMPTY:
+            return value is None or (isinstance(value, (str, list)) and not value)
+        if isinstance(value, list):
+            return self.todo_if in value
+        return bool(value == self.todo_if and type(value) is type(self.todo_if))
+
+    def says_not_yet(self, value: Any) -> bool:
+        """True when `value` is the answer its `offer` follows: its `todo_if` answer, else
+        a no."""
+        if self.todo_if is not None:
+            return self.leads_to_todo(value)
+        return value is False
 
     @property
     def kind(self) -> QuestionType:
@@ -100,6 +131,20 @@ class Question:
             data["when"] = "".join(self.when)
         if self.revisit:
             data["revisit"] = self.revisit
+        if self.todo_if is not None:
+            data["todo_if"] = (
+                ("yes" if self.todo_if else "no")
+                if isinstance(self.todo_if, bool)
+                else self.todo_if
+            )
+        if self.todo:
+            data["todo"] = self.todo
+        if self.offer:
+            data["offer"] = self.offer
+        if self.relies_on:
+            data["relies_on"] = (
+                list(self.relies_on) if len(self.relies_on) > 1 else self.relies_on[0]
+            )
         return data
 
 

@@ -28,9 +28,12 @@ from callback_coach.store import facts
 from callback_coach.store.slugs import slugify
 
 LABELS = {
+    "time": "When",
+    "place": "Where",
     "want": "Want",
     "keep": "Keep",
     "refresh": "Refresh",
+    "work-on": "Work on",
     "direction": "Direction",
     "ask": "Unclear? Ask",
     "recovery": "If you slip",
