@@ -174,3 +174,51 @@ def test_any_text_survives_escaping_and_folding(summary: str, place: str) -> Non
     assert str(parsed["SUMMARY"]) == expected(summary)
     if place:
         assert str(parsed["LOCATION"]) == expected(place)
+
+
+def test_a_callback_at_a_time_is_reminded_two_hours_before(season_home: Coach) -> None:
+    """A timed callback carries its place and a display reminder (two hours before by
+    default); a day without a time, and a follow-up, carry no reminder."""
+    found = events(export())
+    timed = found["Nina · The Seagull · callback-1"]
+    assert str(timed["LOCATION"]) == "Studio 4, 12 Long Street; ring twice"
+    (alarm,) = timed.walk("VALARM")
+    assert str(alarm["ACTION"]) == "DISPLAY"
+    assert alarm.decoded("TRIGGER") == -dt.timedelta(hours=2)
+    assert not found["Nina · The Seagull · callback-2"].walk("VALARM")
+    assert all(not e.walk("VALARM") for s, e in found.items() if s.startswith("Follow-up"))
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("2h", 120),
+        ("90m", 90),
+        ("90", 90),
+        ("1h30", 90),
+        ("45 min", 45),
+        ("none", None),
+        ("0", None),
+    ],
+)
+def test_the_reminder_is_read_as_people_write_it(text: str, minutes: int | None) -> None:
+    assert ical.remind_option(text) == minutes
+
+
+@pytest.mark.parametrize("text", ["", "soon", "-1h", "9999h", "2d"])
+def test_a_reminder_that_is_no_time_is_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        ical.remind_option(text)
+
+
+def test_the_calendar_is_made_without_reminders_on_request() -> None:
+    event = ical.Event(
+        uid="x@callback-coach", summary="Nina", day=dt.date(2026, 11, 20), time=(14, 30),
+        stamp=dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc), location="Studio 4",
+    )  # fmt: skip
+    with_alarm = icalendar.Calendar.from_ical(ical.calendar([event]))
+    (parsed,) = with_alarm.walk("VEVENT")
+    assert parsed.walk("VALARM")[0].decoded("TRIGGER") == -dt.timedelta(hours=2)
+    without = icalendar.Calendar.from_ical(ical.calendar([event], remind=None))
+    assert not without.walk("VALARM")
+    assert without.walk("VEVENT")[0].decoded("DTSTART") == dt.datetime(2026, 11, 20, 14, 30)

@@ -23,13 +23,17 @@ from callback_coach.core.hints import command_line
 from callback_coach.core.home import Home
 from callback_coach.core.inputs import check_round
 from callback_coach.core.rounds import Round
+from callback_coach.core.todos import open_todos
 from callback_coach.errors import NotFoundError, UsageError
+from callback_coach.lines import OffBook, offbook
 from callback_coach.store import facts
 from callback_coach.store.slugs import slugify
 
 LABELS = {
     "time": "When",
     "place": "Where",
+    "todo": "To do",
+    "off-book": "Off book",
     "want": "Want",
     "keep": "Keep",
     "refresh": "Refresh",
@@ -96,16 +100,38 @@ def slot_map(catalogue: Catalogue) -> list[tuple[str, str, str]]:
     ]
 
 
-def build_card(record: Round, previous: Round | None, catalogue: Catalogue) -> Card:
+def build_card(
+    record: Round,
+    previous: Round | None,
+    catalogue: Catalogue,
+    off_book: OffBook | None = None,
+) -> Card:
     """The card of one round (built with its answers) from its preps' answers, merged
     question by question, and the previous round's review (or None) for what the preps
-    left empty."""
+    left empty: when and where at the top (the round's time and place), then what is
+    still to do before the callback, how off-book the actor is (`off_book`), and each
+    slot in the card's order."""
     feeds = slot_map(catalogue)
     found = _slots(record.answers, feeds)
     if previous is not None and previous.reviews:
         for slot, value in _slots(previous.review_answers, feeds).items():
             found.setdefault(slot, value)
-    items = tuple(CardItem(slot, LABELS[slot], found[slot]) for slot in CARD_SLOTS if slot in found)
+    for slot, key in (("time", "time"), ("place", "place")):
+        if record.detail(key):
+            found[slot] = " ".join(str(record.detail(key)).split())
+    items: list[CardItem] = []
+    for slot in CARD_SLOTS:
+        if slot in found:
+            items.append(CardItem(slot, LABELS[slot], found[slot]))
+        if slot == "place":  # what is still to do comes right after when and where
+            items += [
+                CardItem("todo", LABELS["todo"], t.text) for t in open_todos(record, catalogue)
+            ]
+            if off_book is not None and off_book.total:
+                figure = (
+                    f"{off_book.percent} % of your lines ({off_book.right} of {off_book.total})"
+                )
+                items.append(CardItem("off-book", LABELS["off-book"], figure))
     details = [
         " ".join(record.details[key].split())
         for key in ("medium", "casting_office")
@@ -117,7 +143,7 @@ def build_card(record: Round, previous: Round | None, catalogue: Catalogue) -> C
         round=record.label,
         date=record.date,
         details=tuple(details),
-        items=items,
+        items=tuple(items),
     )
 
 
@@ -294,8 +320,12 @@ def card_for(
         raise NotFoundError(
             f"{name!r} has no prep yet: run `{command_line(['prep'], [name])}` first"
         )
-    assert found is not None
-    return build_card(record, found.previous(record.label), coach.catalogue())
+    return build_card(
+        record,
+        found.previous(record.label),
+        coach.catalogue(),
+        offbook(coach.home, name, project_name, record.label),
+    )
 
 
 def file_name(role: str, round_label: str, suffix: str) -> str:

@@ -27,6 +27,9 @@ UID_DOMAIN = "callback-coach"
 # A callback with a time of day is shown as an hour; calendars need an end.
 TIMED_LENGTH = "PT1H"
 LINE_OCTETS = 75
+# A callback at a time of day is reminded of this many minutes before, by default.
+REMIND_MINUTES = 120
+MAX_REMIND = 7 * 24 * 60
 
 
 @dataclass(frozen=True)
@@ -112,13 +115,16 @@ def follow_up_events(items: Iterable[FollowUp], stamps: dict[str, str]) -> list[
     return events
 
 
-def calendar(events: Iterable[Event], name: str = "Callbacks") -> str:
+def calendar(
+    events: Iterable[Event], name: str = "Callbacks", *, remind: int | None = REMIND_MINUTES
+) -> str:
     """The iCalendar text of `events`, in a stable order (day, time, then uid)."""
-    return calendar_of_rows(sorted(event_row(e) for e in events), name)
+    return calendar_of_rows(sorted(event_row(e) for e in events), name, remind=remind)
 
 
 # An event ready to write: (day, minutes after midnight or -1 for all day, uid, its folded
-# lines), in the order of the calendar when sorted.
+# lines up to its end, which `calendar_of_rows` writes with the reminder), in the order of
+# the calendar when sorted.
 EventRow = tuple[str, int, str, str]
 
 
@@ -128,8 +134,11 @@ def event_row(event: Event) -> EventRow:
     return event.day.isoformat(), minute, event.uid, text
 
 
-def calendar_of_rows(rows: Iterable[EventRow], name: str = "Callbacks") -> str:
-    """The iCalendar text of events given as rows already in order."""
+def calendar_of_rows(
+    rows: Iterable[EventRow], name: str = "Callbacks", *, remind: int | None = REMIND_MINUTES
+) -> str:
+    """The iCalendar text of events given as rows already in order; a callback at a time
+    of day gets a reminder `remind` minutes before (None or 0: none)."""
     head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -138,7 +147,9 @@ def calendar_of_rows(rows: Iterable[EventRow], name: str = "Callbacks") -> str:
         f"X-WR-CALNAME:{escape_text(name)}",
     ]
     parts = [fold_line(line) + "\r\n" for line in head]
-    parts += [row[3] for row in rows]
+    alarm = "".join(fold_line(line) + "\r\n" for line in alarm_lines(remind)) if remind else ""
+    for _, minute, _, text in rows:
+        parts += [text, alarm if minute >= 0 else "", "END:VEVENT\r\n"]
     parts.append("END:VCALENDAR\r\n")
     return "".join(parts)
 
@@ -167,8 +178,37 @@ def _event_lines(event: Event) -> list[str]:
         lines.append(f"LOCATION:{escape_text(event.location)}")
     if event.description:
         lines.append(f"DESCRIPTION:{escape_text(event.description)}")
-    lines += ["TRANSP:TRANSPARENT" if event.time is None else "TRANSP:OPAQUE", "END:VEVENT"]
-    return lines
+    lines.append("TRANSP:TRANSPARENT" if event.time is None else "TRANSP:OPAQUE")
+    return lines  # (END:VEVENT, after the reminder: calendar_of_rows)
+
+
+def alarm_lines(minutes: int) -> list[str]:
+    """A reminder `minutes` before the event starts (RFC 5545 3.6.6, a display alarm)."""
+    return [
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        "DESCRIPTION:Callback reminder",
+        f"TRIGGER:-PT{minutes}M",
+        "END:VALARM",
+    ]
+
+
+def remind_option(text: str) -> int | None:
+    """`--remind`: minutes before a callback (`2h`, `90m`, `90`, `1h30`); 0 or `none`: no
+    reminder. ValueError for anything else."""
+    value = text.strip().lower().replace(" ", "")
+    if value in ("0", "none", "no", "off"):
+        return None
+    match = _DURATION.fullmatch(value)
+    if match is None or not (match.group(1) or match.group(2)):
+        raise ValueError(f"{text!r} is not a time before the callback (2h, 90m, 1h30, none)")
+    minutes = int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
+    if not 0 < minutes <= MAX_REMIND:
+        raise ValueError(f"a reminder is from 1 minute to {MAX_REMIND // 60} hours before")
+    return minutes
+
+
+_DURATION = re.compile(r"(?:([0-9]{1,3})h)?(?:([0-9]{1,4})m?(?:in|ins|inutes?)?)?")
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")

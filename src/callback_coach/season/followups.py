@@ -10,6 +10,10 @@ Items come from two places:
   so `by friday` works). The id is a hash of role, project, round, question and text.
 - `coach follow-ups add`, kept as a list under the note's `follow_ups` front-matter key,
   each entry with its own `id`, `what`, and `for`, `due` and `added` where known.
+- a prep's answers that leave something to do before the callback (`core.todos`: the
+  address not checked, new pages not learned yet): due on the callback's day, listed
+  until done or until that day has passed (then they have lapsed), cleared by a later
+  prep of the round that answers otherwise.
 
 An item from a review that is still not done 30 days after the review (or after its due
 day) has lapsed: it is no longer listed as open (`--all` shows it). Items you added
@@ -20,7 +24,6 @@ written with `notes.set_front_matter`, so no other byte of the note ever changes
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import secrets
 import shlex
@@ -28,10 +31,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from callback_coach.core.checklist import Catalogue
 from callback_coach.core.dates import DateError, parse_day
 from callback_coach.core.hints import command_line
 from callback_coach.core.home import Home
 from callback_coach.core.rounds import Role, Round
+from callback_coach.core.todos import ID_LENGTH, round_todos, short_id
 from callback_coach.errors import (
     AmbiguousError,
     ChecklistError,
@@ -39,13 +44,13 @@ from callback_coach.errors import (
     StorageError,
     UsageError,
 )
+from callback_coach.season.loading import load_upcoming
 from callback_coach.store.facts import NoteFacts
 from callback_coach.store.slugs import fold
 
 Coach = Home  # what the functions here take: one coach home
 
 FOLLOW_UPS_FORMAT = 1
-ID_LENGTH = 7
 MIN_ID_PREFIX = 4
 MAX_TEXT = 500
 LAPSE_DAYS = 30
@@ -61,7 +66,7 @@ class FollowUp:
     to: str | None  # for whom, when known
     due: str | None  # YYYY-MM-DD
     done: str | None  # the day it was done
-    source: str  # "review" or "added"
+    source: str  # "review", "added" or "todo"
     file: str  # the note that records it (and where `done` is written)
     since: str  # the day it appeared: the review's date, or the day it was added
     lapsed: bool = False  # from a review, not done, LAPSE_DAYS after its day
@@ -96,9 +101,7 @@ class FollowUp:
 
 
 def item_id(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[
-        :ID_LENGTH
-    ]
+    return short_id(*parts)
 
 
 ChoicesOf = Callable[[str, str], "tuple[str, ...] | None"]
@@ -153,8 +156,38 @@ def load(coach: Coach, roles: list[Role], today: dt.date) -> list[FollowUp]:
 
     problems: list[str] = []
     items = collect(roles, choices_of, today, problems)
+    if catalogue is not None:
+        items += todo_items(load_upcoming(coach, today), catalogue, today, problems)
+        items.sort(key=order)
     for problem in problems:
         coach.warn(problem)
+    return items
+
+
+def todo_items(
+    roles: list[Role], catalogue: Catalogue, today: dt.date, problems: list[str]
+) -> list[FollowUp]:
+    """The to-dos of the rounds of `roles` (built with their answers) prepared and not
+    reviewed; one whose callback day has passed has lapsed."""
+    items = []
+    for role in roles:
+        done: dict[str, str] = {}
+        for note in role.notes:
+            done.update(_done_map(note, problems))
+        for record in role.held:
+            prep = record.latest_prep
+            if prep is None or record.reviews:
+                continue
+            for todo in round_todos(record, catalogue):
+                key = todo.id(record)
+                item = FollowUp(
+                    key, role.role, role.project, record.label, todo.text, None,
+                    record.date or None, done.get(key), "todo", prep.file, prep.date,
+                )  # fmt: skip
+                item.lapsed = (
+                    item.done is None and bool(record.date) and record.date < today.isoformat()
+                )
+                items.append(item)
     return items
 
 

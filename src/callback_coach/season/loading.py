@@ -68,6 +68,14 @@ def load_with_follow_ups(
     )
 
 
+def load_upcoming(coach: Home, day: dt.date) -> list[Role]:
+    """The roles with a round prepared for `day` or later and not reviewed, whole and
+    with their answers (what their to-dos are made from)."""
+    index = coach.index
+    keys = index.keys(open_prep_from=day.isoformat())
+    return build_roles(coach.with_answers(index.facts(keys=keys))) if keys else []
+
+
 def load_for_today(
     coach: Home, day: dt.date, drafts: list[Draft]
 ) -> tuple[list[Role], list[Waiting], dict[str, int], int]:

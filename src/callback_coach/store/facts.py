@@ -67,6 +67,8 @@ class NoteFacts:
     # The front matter's own follow-up keys, as written (checked in season.followups).
     follow_ups: Any = None
     follow_ups_done: Any = None
+    # The checklists the session that wrote the note ran (answered or not).
+    checklists: tuple[str, ...] = ()
     # The note's answers: None in the facts the index keeps (see the module's docstring).
     answers: Answers | None = None
 
@@ -89,13 +91,13 @@ class NoteFacts:
             self.file, self.kind, self.role, self.project, self.round, self.date,
             self.created, [[c.outcome, c.at] for c in self.outcomes], dict(self.details),
             [list(item) for item in self.follow_up_answers], self.follow_ups,
-            self.follow_ups_done,
+            self.follow_ups_done, list(self.checklists),
         ]  # fmt: skip
 
     @classmethod
     def from_row(cls, row: Any) -> NoteFacts:
         """The facts `to_row` gave; ValueError or TypeError when `row` is not that."""
-        if type(row) is not list or len(row) != 12:
+        if type(row) is not list or len(row) != 13:
             raise ValueError("not a row of note facts")
         file, kind, role, project, label, date, created, outcomes, details = row[:9]
         texts = (file, kind, role, project, label, date, created)
@@ -105,6 +107,7 @@ class NoteFacts:
             file, kind, role, project, label, date, created,
             tuple(OutcomeChange(str(o), str(at)) for o, at in outcomes),
             details, tuple((str(c), str(q), a) for c, q, a in row[9]), row[10], row[11],
+            tuple(str(c) for c in row[12]),
         )  # fmt: skip
 
 
@@ -138,7 +141,19 @@ def facts_of(note: Note, file: str) -> NoteFacts:
         follow_up_answers=tuple(follow_up_answers),
         follow_ups=plain_data(meta.get("follow_ups")),
         follow_ups_done=plain_data(meta.get("follow_ups_done")),
+        checklists=checklists_run(meta),
         answers=answers,
+    )
+
+
+def checklists_run(meta: Mapping[str, Any]) -> tuple[str, ...]:
+    """The ids of the checklists a note's front matter lists (`checklists`)."""
+    found = meta.get("checklists")
+    entries = found if isinstance(found, list) else []
+    return tuple(
+        entry["id"]
+        for entry in entries
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str)
     )
 
 

@@ -10,7 +10,7 @@ from dataclasses import astuple, dataclass, fields
 from typing import Any
 
 # Raised whenever a table below changes (or what fills it: the rows, the role summary).
-SCHEMA_VERSION = 20
+SCHEMA_VERSION = 22
 
 TABLES = (
     """CREATE TABLE notes (
