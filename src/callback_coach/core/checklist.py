@@ -64,6 +64,28 @@ CARD_SLOTS = (
     "wardrobe",
     "remember",
 )
+# How the card (and a question that reads an answer) names each slot, and what only the
+# card shows: the to-dos and the off-book figure.
+CARD_LABELS = {
+    "time": "When",
+    "place": "Where",
+    "todo": "To do",
+    "off-book": "Off book",
+    "want": "Want",
+    "keep": "Keep",
+    "refresh": "Refresh",
+    "work-on": "Work on",
+    "direction": "Direction",
+    "ask": "Unclear? Ask",
+    "recovery": "If you slip",
+    "silent-room": "Quiet room",
+    "line": "Tell yourself",
+    "anchor": "Anchor",
+    "breathing": "Breathe",
+    "room": "In the room",
+    "wardrobe": "Wear",
+    "remember": "Remember",
+}
 ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
 _EMPTY = "the file is empty"
 

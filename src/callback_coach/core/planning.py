@@ -16,7 +16,7 @@ from typing import Any
 from callback_coach.core import opening
 from callback_coach.core.answers import check_value, is_given
 from callback_coach.core.asking import Asker
-from callback_coach.core.checklist import Checklist
+from callback_coach.core.checklist import CARD_LABELS, CARD_SLOTS, Catalogue, Checklist
 from callback_coach.core.home import Home
 from callback_coach.core.inputs import check_outcome, check_round, parse_date
 from callback_coach.core.prep_paths import closing_checklists, prep_checklists
@@ -24,7 +24,7 @@ from callback_coach.core.rounds import Role, Round, same_name
 from callback_coach.core.session import SessionPlan
 from callback_coach.errors import UsageError
 from callback_coach.store.drafts import Draft
-from callback_coach.store.facts import DETAIL_QUESTIONS, is_answered
+from callback_coach.store.facts import DETAIL_QUESTIONS, answer_text, is_answered
 from callback_coach.store.labels import next_round
 
 # What the person chose for an unfinished draft of the plan's role and round
@@ -154,9 +154,11 @@ def plan_review(
         default_round=_round_to_review,
     )
     plan.checklists = checklists
+    _find_relied(coach, plan)
     record = found.round(plan.round) if found is not None else None
     if record is not None and record.latest_prep is not None:
         plan.extra["prep_note"] = record.latest_prep.file
+        plan.prepared = prepared_items(record, coach.catalogue())
     if found is not None:
         _carry_details(coach, plan, found)
     if outcome is not None:
@@ -176,6 +178,38 @@ def set_path(coach: Home, plan: SessionPlan, path: str, chosen: list[str] | None
     # A role's first round (no last round) asks about the first audition instead.
     first_round = plan.kind == "prep" and plan.last_round is None
     apply_path(plan, coach.catalogue(), path, picked, first_round=first_round)
+    _find_relied(coach, plan)
+
+
+def _find_relied(coach: Home, plan: SessionPlan) -> None:
+    """The questions the plan's questions read (`relies_on`), wherever they are."""
+    catalogue = coach.catalogue()
+    for checklist in plan.checklists:
+        for question in checklist.questions:
+            for ref in question.relies_on:
+                cid, qid = ref.split(".", 1)
+                source = catalogue.get(cid)
+                relied = source.question(qid) if source is not None else None
+                if source is not None and relied is not None:
+                    plan.relied[ref] = (source, relied)
+
+
+def prepared_items(record: Round, catalogue: Catalogue) -> list[tuple[str, str]]:
+    """What a round's preps (merged) said, as the card names it: when and where, then
+    each card slot's answers in the card's order (for a review to start from)."""
+    items = [
+        (CARD_LABELS[key], record.details[key]) for key in ("time", "place") if record.detail(key)
+    ]
+    answers = record.answers
+    for slot in CARD_SLOTS:
+        if slot in ("time", "place"):
+            continue
+        for checklist in catalogue.checklists:
+            for question in checklist.questions:
+                value = answers.get(checklist.id, {}).get(question.id)
+                if question.card == slot and is_answered(value):
+                    items.append((CARD_LABELS[slot], answer_text(value)))
+    return items
 
 
 def carry_over(coach: Home, previous: Round, checklists: list[Checklist]) -> CarryOver:

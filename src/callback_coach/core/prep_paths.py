@@ -72,12 +72,17 @@ def quick_version(checklist: Checklist) -> Checklist | None:
 
 def closing_version(closing: Checklist, chosen: Iterable[str] | None) -> Checklist | None:
     """The closing check for a session of the `chosen` checklists: only the questions
-    that go back to one of them (every question when `chosen` is None); None when none
-    does."""
+    about one of them (that go back to it, or read its answers) and those about none in
+    particular (every question when `chosen` is None); None when none is left."""
     if chosen is None:
         return closing
     wanted = set(chosen)
-    questions = tuple(q for q in closing.questions if q.revisit in wanted)
+
+    def about(question: Question) -> set[str]:
+        areas = {ref.split(".", 1)[0] for ref in question.relies_on}
+        return areas | {question.revisit} if question.revisit else areas
+
+    questions = tuple(q for q in closing.questions if not about(q) or about(q) & wanted)
     return replace(closing, questions=questions) if questions else None
 
 

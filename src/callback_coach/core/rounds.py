@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -58,9 +59,15 @@ def moment(text: str) -> float:
     return value.timestamp()
 
 
-def _written(note: NoteFacts) -> tuple[float, str, str]:
-    """The order notes were written in."""
-    return (moment(note.created), note.created, note.file)
+def _written(note: NoteFacts) -> tuple[float, str, str, int]:
+    """The order notes were written in: by their time, then (two written in the same
+    second) by their file's name, `name-2.md` after `name.md` (`fileio.create_new`)."""
+    found = _NUMBERED.match(note.file)
+    base, number = (found.group(1), int(found.group(2))) if found else (note.file[:-3], 1)
+    return (moment(note.created), note.created, base, number)
+
+
+_NUMBERED = re.compile(r"^(.*)-([0-9]+)\.md$")
 
 
 @dataclass(frozen=True, eq=False)

@@ -20,6 +20,7 @@ from callback_coach.core.checklist import Checklist
 from callback_coach.core.home import Home
 from callback_coach.core.planning import RESTART, RESUME, set_path
 from callback_coach.core.session import (
+    Act,
     Session,
     SessionPlan,
     SessionResult,
@@ -38,8 +39,10 @@ def run_session(
     *,
     summary: Callable[[SessionPlan, dict[str, dict[str, Any]]], Any] | None = None,
     on_start: Callable[[SessionPlan], None] | None = None,
+    act: Act | None = None,
 ) -> SessionResult:
     """Run a plan interactively; offers to resume a draft of the same role and round.
+    `act` runs a tool the closing check offers (a breathing round, a drill).
 
     A new session first asks what the plan leaves open (`ask_path`, `ask_date`);
     then `on_start` is called with the settled plan (to show a header), and the
@@ -53,7 +56,7 @@ def run_session(
             held.enter_context(
                 coach.drafts.lock(moved.kind, moved.role, moved.project, moved.round)
             )
-        return _run_session(coach, plan, asker, summary, on_start)
+        return _run_session(coach, plan, asker, summary, on_start, act)
 
 
 def find_draft(coach: Home, plan: SessionPlan) -> Draft | None:
@@ -69,6 +72,7 @@ def _run_session(
     asker: Asker,
     summary: Callable[[SessionPlan, dict[str, dict[str, Any]]], Any] | None,
     on_start: Callable[[SessionPlan], None] | None,
+    act: Act | None = None,
 ) -> SessionResult:
     draft = _take_over(coach, plan) if plan.adopt_draft is not None else find_draft(coach, plan)
     if draft is not None:
@@ -96,7 +100,7 @@ def _run_session(
             opening.ask_date(plan, coach.day(), asker)
     if on_start is not None:
         on_start(plan)
-    session = Session(plan, asker, coach.drafts, coach.notes, draft=draft, summary=summary)
+    session = Session(plan, asker, coach.drafts, coach.notes, draft=draft, summary=summary, act=act)
     return session.run()
 
 

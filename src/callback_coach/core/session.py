@@ -12,7 +12,7 @@ from typing import Any
 
 from callback_coach.core.answers import check_value, is_given
 from callback_coach.core.asking import Asker, Notice
-from callback_coach.core.checklist import Checklist
+from callback_coach.core.checklist import CARD_LABELS, Checklist
 from callback_coach.core.questions import Question
 from callback_coach.store.drafts import Draft, DraftStore
 from callback_coach.store.facts import is_answered
@@ -20,7 +20,17 @@ from callback_coach.store.notes import Note, new_note
 from callback_coach.store.notestore import NoteStore
 
 SAVE, CHANGE, DISCARD = "save", "change", "discard"
-REVISIT, ONWARD = "revisit", "onward"
+REVISIT, ONWARD, FILL = "revisit", "onward", "fill"
+# How a session offers each tool a closing question's `offer` names.
+OFFER_WORDS = {
+    "breathe": "Take a breathing round now",
+    "drill": "Run a two-note drill now",
+    "last-round": "Look at what happened last round",
+    "question": "Go back to it now",
+}
+# Runs a tool a closing question offers (breathe, drill, last-round) for a session in the
+# terminal; the CLI gives it.
+Act = Callable[[str, "SessionPlan"], None]
 
 
 @dataclass
@@ -57,6 +67,11 @@ class SessionPlan:
     # The checklists the person chose (--checklist, or "just one checklist"); None for
     # the full or quick path. Kept in the draft, so a resumed session asks the same.
     chosen: list[str] | None = None
+    # The questions the plan's questions read (`relies_on`), by "checklist.question",
+    # with their checklist: asked when their answer is empty, on any path.
+    relied: dict[str, tuple[Checklist, Question]] = field(default_factory=dict)
+    # What the round's prep said, for a review to start from: (label, answer) pairs.
+    prepared: list[tuple[str, str]] = field(default_factory=list)
 
     def versions(self) -> list[tuple[str, int]]:
         return [(c.id, c.version) for c in self.checklists]
@@ -107,6 +122,14 @@ def build_note(
         answers=ordered,
         extra=plan.extra if extra is None else extra,
     )
+
+
+def relied_label(question: Question) -> str:
+    """How a question that reads `question`'s answer names it: its card label ("want"),
+    else its prompt."""
+    if question.card in CARD_LABELS:
+        return CARD_LABELS[question.card].lower()
+    return f"answer to “{short(question.prompt, 60)}”"
 
 
 def known_value(key: str, answers: dict[str, dict[str, Any]], details: dict[str, Any]) -> Any:
@@ -188,12 +211,14 @@ class Session:
         *,
         draft: Draft | None = None,
         summary: Callable[[SessionPlan, dict[str, dict[str, Any]]], Any] | None = None,
+        act: Act | None = None,
     ) -> None:
         self.plan = plan
         self.asker = asker
         self.drafts = drafts
         self.notes = notes
         self.summary = summary
+        self.act = act
         self.draft = draft or Draft(
             kind=plan.kind,
             role=plan.role,
@@ -244,9 +269,77 @@ class Session:
                         self.asker.show(self.plan.before[checklist.id])
                     self.asker.section(checklist, index, total)
                     started = True
-                self._ask_and_keep(checklist, question, default_for(self.plan, checklist, question))
+                self._ask_reading(checklist, question)
                 if checklist.closing:
-                    self._offer_revisit(checklist, question)
+                    self._follow_through(checklist, question)
+
+    # -- a question that reads earlier answers, and what a "not yet" leads to ---------------
+
+    def relied_value(self, ref: str) -> Any:
+        """The answer `ref` ("checklist.question") has now: this session's, else the one
+        an earlier prep of the round gave (the plan's default)."""
+        cid, qid = ref.split(".", 1)
+        value = self.answers.get(cid, {}).get(qid)
+        return value if is_answered(value) else self.plan.defaults.get(ref)
+
+    def _ask_reading(self, checklist: Checklist, question: Question) -> None:
+        """Ask a question, first showing each answer it relies on; an empty one is said to
+        be empty and offered to be filled, and a yes while one is still empty is kept as
+        a not yet."""
+        for ref in question.relies_on:
+            found = self.plan.relied.get(ref)
+            if found is None:
+                continue
+            label = relied_label(found[1])
+            value = self.relied_value(ref)
+            if is_answered(value):
+                self.asker.show(Notice(f"Your {label}: {short(value, 120)}", "answer"))
+                continue
+            self.asker.show(Notice(f"Your {label} is empty.", "warning"))
+            choice = self.asker.choose(
+                f"Answer it now ({label})?",
+                [(FILL, "Answer it now"), (ONWARD, "Go on without it")],
+                default=FILL,
+            )
+            if choice == FILL:
+                self._ask_and_keep(*found, default_for(self.plan, *found))
+        self._ask_and_keep(checklist, question, default_for(self.plan, checklist, question))
+        empty = [
+            r
+            for r in question.relies_on
+            if r in self.plan.relied and not is_answered(self.relied_value(r))
+        ]
+        if empty and self.answers[checklist.id].get(question.id) is True:
+            label = relied_label(self.plan.relied[empty[0]][1])
+            self.asker.show(Notice(f"Your {label} is still empty: kept as not yet.", "warning"))
+            self.answers[checklist.id][question.id] = False
+            self.drafts.save(self.draft)
+
+    def _follow_through(self, checklist: Checklist, question: Question) -> None:
+        """After a "not yet" in the closing check: offer the tool that fits (`offer`),
+        then ask the question once more; a question with only `revisit` goes back to
+        that checklist instead."""
+        if question.offer is None or (question.offer != "question" and self.act is None):
+            self._offer_revisit(checklist, question)
+            return
+        if not question.says_not_yet(self.answers.get(checklist.id, {}).get(question.id)):
+            return
+        choice = self.asker.choose(
+            f"{OFFER_WORDS[question.offer]}?",
+            [(question.offer, OFFER_WORDS[question.offer]), (ONWARD, "Carry on")],
+            default=question.offer,
+        )
+        if choice == ONWARD:
+            return
+        if question.offer == "question":
+            for ref in question.relies_on:
+                found = self.plan.relied.get(ref)
+                if found is not None:
+                    current = self.relied_value(ref)
+                    self._ask_and_keep(*found, current if is_given(current) else None)
+        elif self.act is not None:
+            self.act(question.offer, self.plan)
+        self._ask_reading(checklist, question)
 
     def _offer_revisit(self, closing: Checklist, question: Question) -> None:
         """A "no" in the closing check: offer to go back to the checklist it names
@@ -338,7 +431,7 @@ class Session:
         current = self.answers.get(checklist.id, {}).get(question.id)
         self._ask_and_keep(checklist, question, current)
         if checklist.closing:
-            self._offer_revisit(checklist, question)
+            self._follow_through(checklist, question)
         # A changed answer may bring in questions whose `when` now holds.
         self._ask_remaining()
 

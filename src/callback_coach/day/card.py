@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from callback_coach.core.checklist import CARD_SLOTS, Catalogue
+from callback_coach.core.checklist import CARD_LABELS, CARD_SLOTS, Catalogue
 from callback_coach.core.hints import command_line
 from callback_coach.core.home import Home
 from callback_coach.core.inputs import check_round
@@ -29,26 +29,7 @@ from callback_coach.lines import OffBook, offbook
 from callback_coach.store import facts
 from callback_coach.store.slugs import slugify
 
-LABELS = {
-    "time": "When",
-    "place": "Where",
-    "todo": "To do",
-    "off-book": "Off book",
-    "want": "Want",
-    "keep": "Keep",
-    "refresh": "Refresh",
-    "work-on": "Work on",
-    "direction": "Direction",
-    "ask": "Unclear? Ask",
-    "recovery": "If you slip",
-    "silent-room": "Quiet room",
-    "line": "Tell yourself",
-    "anchor": "Anchor",
-    "breathing": "Breathe",
-    "room": "In the room",
-    "wardrobe": "Wear",
-    "remember": "Remember",
-}
+LABELS = CARD_LABELS
 # Answers that mean "nothing here" on a card.
 EMPTY_WORDS = ("none", "n/a", "-", "—")
 # Lines on a terminal card; the text card is fitted to this height at 80 columns.

@@ -1,0 +1,209 @@
+"""A coach that acts on what it is told (issue 18): a "no" that names a to-do comes back
+where it can be acted on, the closing check reads the answers it relies on, a "not yet"
+offers the tool that fits, and a review starts from what was prepared.
+
+The rules are declared in checklists (`todo_if`, `todo`, `offer`, `relies_on`), so they
+are tested here with checklists of the actor's own: the built-in ones use the same keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from callback_coach.cli.app import app
+from callback_coach.core.asking import Notice
+from callback_coach.core.workflow import Coach
+from callback_coach.season import loading
+
+from .helpers import write_checklist
+from .scripted import ScriptedAsker, answer_sequence
+
+runner = CliRunner()
+DAY = dt.date(2026, 11, 23)
+INTENT = {
+    "id": "intent",
+    "title": "Intent",
+    "phase": "prep",
+    "version": 1,
+    "questions": [
+        {"id": "want", "prompt": "What do you want?", "type": "text", "card": "want"},
+        {
+            "id": "checked",
+            "prompt": "Have you checked the address and the time?",
+            "type": "confirm",
+            "todo_if": "no",
+            "todo": "Check the address and the time.",
+        },
+        {
+            "id": "pages",
+            "prompt": "New pages?",
+            "type": "select",
+            "choices": ["none came", "learned", "still working on them"],
+            "todo_if": "still working on them",
+            "todo": "Learn the new pages.",
+        },
+    ],
+}
+CLOSING = {
+    "id": "closing-check",
+    "title": "Closing check",
+    "phase": "prep",
+    "version": 9,
+    "closing": True,
+    "questions": [
+        {
+            "id": "sharp",
+            "prompt": "Is your want sharp?",
+            "type": "confirm",
+            "relies_on": "intent.want",
+            "offer": "question",
+        },
+        {"id": "steady", "prompt": "Do you feel steady?", "type": "confirm", "offer": "breathe"},
+    ],
+}
+
+
+@pytest.fixture
+def coach(home: Path, monkeypatch: pytest.MonkeyPatch) -> Coach:
+    write_checklist(home / "checklists", "intent.yaml", INTENT)
+    write_checklist(home / "checklists", "closing-check.yaml", CLOSING)
+    monkeypatch.setattr(loading, "current_day", lambda: DAY)
+    coach = Coach(home)
+    coach.today = DAY
+    return coach
+
+
+def run(coach: Coach, asker: ScriptedAsker, acted: list[str] | None = None) -> Any:
+    plan = coach.plan_prep("Nina", checklist_ids=["intent"], date="2026-11-25")
+
+    def act(offer: str, plan: Any) -> None:
+        assert acted is not None, f"{offer} offered to a session that cannot run it"
+        acted.append(offer)
+
+    return coach.run_session(plan, asker, act=act).note
+
+
+def notices(asker: ScriptedAsker) -> list[str]:
+    return [n.text for n in asker.shown if isinstance(n, Notice)]
+
+
+def test_the_closing_check_shows_the_answer_it_relies_on(coach: Coach) -> None:
+    asker = ScriptedAsker(
+        {"intent.want": "to corner him", "intent.checked": True, "closing-check.sharp": True,
+         "closing-check.steady": True},
+        choices=["save"],
+    )  # fmt: skip
+    note = run(coach, asker)
+    assert "Your want: to corner him" in notices(asker)
+    assert note.answers["closing-check"] == {"sharp": True, "steady": True}
+
+
+def test_an_empty_want_is_offered_to_be_filled_before_a_yes(coach: Coach) -> None:
+    asker = ScriptedAsker(
+        {"intent.want": answer_sequence(None, "to win her back"), "intent.checked": True,
+         "closing-check.sharp": True, "closing-check.steady": True},
+        choices=["fill", "save"],
+    )  # fmt: skip
+    note = run(coach, asker)
+    assert "Your want is empty." in notices(asker)
+    assert asker.asked.count("intent.want") == 2
+    assert note.answers["intent"]["want"] == "to win her back"
+    assert note.answers["closing-check"]["sharp"] is True
+
+
+def test_a_yes_while_the_want_is_empty_is_kept_as_not_yet(coach: Coach) -> None:
+    asker = ScriptedAsker(
+        {"intent.checked": True, "closing-check.sharp": True, "closing-check.steady": True},
+        choices=["onward", "onward", "save"],
+    )
+    note = run(coach, asker)
+    assert "Your want is still empty: kept as not yet." in notices(asker)
+    assert note.answers["closing-check"]["sharp"] is False
+
+
+def test_a_not_yet_offers_the_tool_that_fits_then_asks_once_more(coach: Coach) -> None:
+    acted: list[str] = []
+    asker = ScriptedAsker(
+        {"intent.want": answer_sequence("to win", "to corner him"), "intent.checked": True,
+         "closing-check.sharp": answer_sequence(False, True),
+         "closing-check.steady": answer_sequence(False, True)},
+        choices=["question", "breathe", "save"],
+    )  # fmt: skip
+    note = run(coach, asker, acted)
+    # Back to the want (only the want, not the whole checklist), then the check again.
+    assert asker.asked == [
+        "intent.want", "intent.checked", "intent.pages",
+        "closing-check.sharp", "intent.want", "closing-check.sharp",
+        "closing-check.steady", "closing-check.steady",
+    ]  # fmt: skip
+    assert acted == ["breathe"]
+    assert note.answers["intent"]["want"] == "to corner him"
+    assert note.answers["closing-check"] == {"sharp": True, "steady": True}
+
+
+def test_a_not_yet_can_be_left_as_it_is(coach: Coach) -> None:
+    acted: list[str] = []
+    asker = ScriptedAsker(
+        {"intent.want": "to win", "closing-check.sharp": True, "closing-check.steady": False},
+        choices=["onward", "save"],
+    )
+    note = run(coach, asker, acted)
+    assert acted == [] and note.answers["closing-check"]["steady"] is False
+
+
+def today_json() -> dict[str, Any]:
+    result = runner.invoke(app, ["today", "--json"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_no_becomes_a_to_do_until_it_is_done(coach: Coach) -> None:
+    plan = coach.plan_prep("Nina", checklist_ids=["intent"], date="2026-11-25")
+    coach.save_answers(
+        plan, {"intent": {"want": "to win", "checked": False, "pages": "still working on them"}}
+    )
+    due = sorted(today_json()["follow_ups"], key=lambda i: i["what"])
+    assert [(i["what"], i["due"], i["source"]) for i in due] == [
+        ("Check the address and the time.", "2026-11-25", "todo"),
+        ("Learn the new pages.", "2026-11-25", "todo"),
+    ]
+    card = runner.invoke(app, ["card", "Nina", "--format", "md"]).stdout
+    assert "Check the address and the time." in card and "Learn the new pages." in card
+    done = runner.invoke(app, ["follow-ups", "done", due[0]["id"]])
+    assert done.exit_code == 0, done.stderr
+    left = today_json()["follow_ups"]
+    assert [i["what"] for i in left] == ["Learn the new pages."]
+    assert "Check the address" not in runner.invoke(app, ["card", "Nina", "--format", "md"]).stdout
+
+
+def test_a_later_prep_that_answers_otherwise_clears_the_to_do(coach: Coach) -> None:
+    first = coach.plan_prep("Nina", checklist_ids=["intent"], date="2026-11-25")
+    coach.save_answers(first, {"intent": {"want": "to win", "checked": False}})
+    assert [i["what"] for i in today_json()["follow_ups"]] == ["Check the address and the time."]
+    again = coach.plan_prep("Nina", checklist_ids=["intent"], date="2026-11-25")
+    assert again.round == "callback-1"
+    coach.save_answers(again, {"intent": {"checked": True}})
+    assert today_json()["follow_ups"] == []
+
+
+def test_a_to_do_lapses_once_the_callback_has_passed(coach: Coach, monkeypatch) -> None:
+    plan = coach.plan_prep("Nina", checklist_ids=["intent"], date="2026-11-25")
+    coach.save_answers(plan, {"intent": {"want": "to win", "checked": False}})
+    monkeypatch.setattr(loading, "current_day", lambda: dt.date(2026, 11, 26))
+    assert today_json()["follow_ups"] == []
+    listed = runner.invoke(app, ["follow-ups", "--json"])
+    assert json.loads(listed.stdout)["follow_ups"] == []
+
+
+def test_a_review_starts_from_what_was_prepared(coach: Coach) -> None:
+    plan = coach.plan_prep("Nina", checklist_ids=["intent"], date="2026-11-25")
+    plan.extra.update({"time": "14:30", "place": "Studio 4"})
+    coach.save_answers(plan, {"intent": {"want": "to corner him", "checked": True}})
+    review = coach.plan_review("Nina")
+    assert review.prepared == [("When", "14:30"), ("Where", "Studio 4"), ("Want", "to corner him")]
