@@ -141,10 +141,11 @@ def test_the_roles_own_directions_and_redirection_plan(home: Path) -> None:
     own = drills.own_notes(
         [n for r in role.held for n in (*r.preps, *r.reviews)], coach.catalogue()
     )
+    # The director's words as the review wrote them down; the next prep's retelling of
+    # them (the actor's own words about the note) is no note of the director's.
     assert [(n.id, n.text, n.source) for n in own] == [
-        ("past-1", "Less pleading, then more pride", "past direction"),
-        ("past-2", "less pleading", "past direction"),
-        ("past-3", "more pride", "past direction"),
+        ("past-1", "less pleading", "past direction"),
+        ("past-2", "more pride", "past direction"),
         (
             "alternate-1",
             "Now the other version you prepared: Play it as a threat.",
@@ -181,7 +182,7 @@ def test_bad_values_are_usage_errors(home: Path) -> None:
     for kwargs, message in (
         ({"count": 0}, "--rounds must be from 1 to 20"),
         ({"count": 21}, "--rounds must be from 1 to 20"),
-        ({"seconds": -1}, "--seconds must be from 0 to 60"),
+        ({"seconds": -1}, "--seconds must be from 0 to 120"),
         ({"medium": "radio"}, "medium 'radio' is not one of: screen, stage, self-tape"),
         ({"seed": -3}, "--seed must be a whole number from 0"),
     ):
@@ -221,7 +222,7 @@ def drill_asker(answers: dict, choices=("save",), interrupt_after=None):
         inner,
         3,
         show_note=lambda number, total, text: shown.append(f"{number}/{total} {text}") or "note",
-        think=thought.append,
+        play=thought.append,
     )
     return asker, inner, shown, thought
 
@@ -414,3 +415,25 @@ def test_the_readme_example_bank_loads(tmp_path: Path) -> None:
     own.write_text(on_the_day_examples()[1], encoding="utf-8")
     notes = {n.id: n for n in drills.load_bank(SHIPPED, own)}
     assert notes["my-accent"].tags == ("voice", "stage")
+
+
+def test_a_bank_note_is_filled_from_the_actor_s_own_notes(home: Path) -> None:
+    """A note with a placeholder takes the actor's words ({partner}, {line}, {want}); one
+    the notes cannot fill is not chosen; an unknown placeholder is a problem of the bank."""
+    bank = [
+        drills.DrillNote("a", "Play it to {partner} as if {partner} already knows."),
+        drills.DrillNote("b", "Hit '{line}' harder: it is where you win {want}."),
+        drills.DrillNote("c", "Slower."),
+    ]
+    filled = drills.fill_placeholders(bank, {"partner": "your sister", "want": "to be seen"})
+    assert [n.text for n in filled] == [
+        "Play it to your sister as if your sister already knows.",
+        "Slower.",
+    ]
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "drill-notes.yaml").write_text(
+        "notes:\n  - {id: odd, text: 'Look at {director} now.'}\n", encoding="utf-8"
+    )
+    with pytest.raises(ChecklistError) as info:
+        drills.load_bank(paths.builtin_data_dir() / "drill-notes.yaml", home / "drill-notes.yaml")
+    assert "a placeholder is one of {partner}, {line}, {want}" in info.value.details[0]

@@ -156,7 +156,7 @@ def test_a_two_note_drill_is_saved_and_shown(home: Path, coach_bin: str) -> None
         child.expect_exact(f"Note {number} of 2")
         child.expect_exact(text)
         if number == 1:
-            child.expect_exact("Think…")
+            child.expect_exact("Play it out loud…")
         for part, prompt in (
             ("said", "Say the note back in a few words."),
             ("change", "What will you change?"),

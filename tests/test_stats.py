@@ -381,7 +381,7 @@ def test_a_drill_is_never_a_round_in_the_season(home) -> None:
         ScriptedAsker({"drill.note-1-said-back": "faster"}, choices=["save"]),
         0,
         show_note=lambda number, total, text: None,
-        think=lambda seconds: None,
+        play=lambda seconds: None,
     )
     drills.run_drill(coach, plan, asker)
     data = json.loads(runner.invoke(app, ["stats", "--json"]).stdout)

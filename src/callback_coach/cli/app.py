@@ -1500,7 +1500,11 @@ def drill(
     ),
     rounds: int = typer.Option(5, "--rounds", "-n", metavar="N", help="How many notes (1-20)."),
     seconds: int = typer.Option(
-        5, "--seconds", "-S", metavar="S", help="Seconds to think before you answer (0-60)."
+        20,
+        "--seconds",
+        "-S",
+        metavar="S",
+        help="Seconds to play each note out loud before you say it back (0-120).",
     ),
     seed: Optional[int] = typer.Option(
         None, "--seed", metavar="K", help="The same seed gives the same notes again."
@@ -1568,7 +1572,7 @@ def run_drill_interactive(coach: Any, plan: Any) -> None:
         QuestionaryAsker(),
         plan.seconds,
         show_note=drill_view.note_panel,
-        think=drill_view.countdown,
+        play=drill_view.countdown,
     )
     asker.show(render.session_header(s.kind, s.role, s.project, s.round, s.date))
     asker.show(

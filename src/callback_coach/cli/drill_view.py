@@ -1,4 +1,4 @@
-"""The note drill on a terminal: the note's panel and the thinking countdown."""
+"""The note drill on a terminal: the note's panel and the countdown to play it out loud."""
 
 from __future__ import annotations
 
@@ -30,12 +30,12 @@ def countdown(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
-    """ "Think… 5, 4, 3" on the terminal (stderr), on a fixed deadline."""
+    """ "Play it out loud… 20, 19, 18" on the terminal (stderr), on a fixed deadline."""
     console = console or consoles.err()
     deadline = clock() + seconds
 
     def view(left: float) -> Text:
-        shown = Text("Think… ", style="muted")
+        shown = Text("Play it out loud… ", style="muted")
         shown.append(str(max(1, math.ceil(left - 1e-9))), style="bold")
         return shown
 

@@ -1,5 +1,5 @@
-"""Rehearse taking a note: a director's note, a few seconds to think, then say it back in a
-few words and name what you will change.
+"""Rehearse taking a note: a director's note, played out loud against a short timer, then
+said back in a few words, and what you will change named.
 
 The notes come from a bank (`data/drill-notes.yaml`, shipped; `$COACH_HOME/drill-notes.yaml`,
 the actor's own), from the directions the role really got (answers that feed the card's
@@ -24,7 +24,10 @@ from typing import Any
 from callback_coach.core.checklist import ID_CHARS, Checklist
 from callback_coach.core.drill_format import CHECKLIST_ID, LABELS, TITLE, parse_qid
 from callback_coach.core.questions import Question
+from callback_coach.core.rounds import Round
+from callback_coach.day.card import answer_text
 from callback_coach.store.datafile import Problem
+from callback_coach.store.facts import one_line
 
 CRAFT_TAGS = (
     "tempo",
@@ -43,13 +46,24 @@ CRAFT_TAGS = (
 MEDIA = ("screen", "stage", "self-tape")
 KNOWN_TAGS = CRAFT_TAGS + MEDIA
 NOTE_KEYS = ("id", "text", "tags")
-MAX_NOTES, MAX_SECONDS = 20, 60
-DEFAULT_NOTES, DEFAULT_SECONDS = 5, 5
+MAX_NOTES, MAX_SECONDS = 20, 120
+# Seconds to play a note out loud before saying it back: a short beat of a scene.
+DEFAULT_NOTES, DEFAULT_SECONDS = 5, 20
+# What a bank note may leave for the actor's own notes to fill: `{partner}` (the scene
+# partner's name), `{line}` (a line the actor noted), `{want}`; the answer each comes
+# from, newest round first. A note whose placeholders the notes cannot all fill is not
+# chosen.
+PLACEHOLDERS = {
+    "partner": "refine-intention.partner",
+    "line": "refine-intention.key-line",
+    "want": "refine-intention.want",
+}
+_PLACEHOLDER = re.compile(r"\{([a-z-]+)\}")
 # The redirection plan's answers that become a note ("the other version you prepared").
 ALTERNATE_TAKES = ("prepare-for-redirection.alternate-take",)
 INTRO = (
-    "Hear the whole note, use the seconds you are given, then say it back in a few words "
-    "and name the one thing you will change."
+    "Hear the whole note, play the moment out loud before the time is up, then say the "
+    "note back in a few words and name the one thing you will change."
 )
 
 
@@ -108,6 +122,13 @@ def load_bank(builtin_file: Path, user_file: Path | None) -> list[DrillNote]:
             if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
                 problem(f"note {nid!r}: 'tags' must be a list like [tempo, screen]")
                 continue
+            unknown_names = [n for n in _PLACEHOLDER.findall(text) if n not in PLACEHOLDERS]
+            if unknown_names or text.count("{") != len(_PLACEHOLDER.findall(text)):
+                problem(
+                    f"note {nid!r}: a placeholder is one of "
+                    + ", ".join("{" + name + "}" for name in PLACEHOLDERS)
+                )
+                continue
             unknown_tags = [t for t in tags if t not in KNOWN_TAGS]
             if unknown_tags:
                 problem(
@@ -127,6 +148,32 @@ def load_bank(builtin_file: Path, user_file: Path | None) -> list[DrillNote]:
             problems=problems,
         )
     return list(merged.values())
+
+
+def fill_placeholders(bank: Sequence[DrillNote], values: dict[str, str]) -> list[DrillNote]:
+    """The bank's notes with their placeholders filled from `values` (placeholder name ->
+    the actor's words); a note needing a value there is none for is left out."""
+    filled = []
+    for note in bank:
+        names = _PLACEHOLDER.findall(note.text)
+        if all(values.get(name) for name in names):
+            text = _PLACEHOLDER.sub(lambda m: values[m.group(1)], note.text)
+            filled.append(replace(note, text=text))
+    return filled
+
+
+def placeholder_values(rounds: Sequence[Round]) -> dict[str, str]:
+    """What the actor's notes give each placeholder (`PLACEHOLDERS`): the newest round's
+    answer that has one (its preps merged), on one line."""
+    values: dict[str, str] = {}
+    for record in reversed(rounds):
+        answers = record.answers
+        for name, ref in PLACEHOLDERS.items():
+            cid, qid = ref.split(".", 1)
+            text = one_line(answers.get(cid, {}).get(qid))
+            if text and name not in values:
+                values[name] = _short(text, 80)
+    return values
 
 
 def medium_of(text: Any) -> str | None:
@@ -158,9 +205,10 @@ def check_medium(medium: str | None) -> str | None:
 
 
 def own_notes(notes: Iterable[Any], catalogue: Any) -> list[DrillNote]:
-    """Directions the role really got, and the other version its redirection plan
-    prepared, as director's notes (newest notes first, each text once). `notes` are
-    given oldest first."""
+    """Directions the role really got (as its reviews wrote them down after the room: a
+    prep's recalled direction is the actor's retelling, side remarks and all), and the
+    other version its redirection plan prepared, as director's notes (newest notes
+    first, each text once). `notes` are given oldest first."""
     directions = [
         f"{c.id}.{q.id}" for c in catalogue.checklists for q in c.questions if q.card == "direction"
     ]
@@ -172,6 +220,8 @@ def own_notes(notes: Iterable[Any], catalogue: Any) -> list[DrillNote]:
         n for _, n in sorted(enumerate(given), key=lambda p: (p[1].created, p[0]), reverse=True)
     ]
     for note in ordered:
+        if note.kind != "review":
+            continue
         for ref in directions:
             cid, qid = ref.split(".", 1)
             for text in _directions_in(note.answers.get(cid, {}).get(qid)):
@@ -206,8 +256,6 @@ _BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
 def _directions_in(value: Any) -> list[str]:
     """The separate directions in an answer: one per line when the lines are a list
     ("- less pleading" / "2. more pride"), else the whole answer as one."""
-    from callback_coach.day.card import answer_text
-
     if not isinstance(value, str) or not value.strip():
         return []
     lines = [line for line in value.splitlines() if line.strip()]
@@ -395,8 +443,11 @@ def plan_drill(
     bank = load_bank(
         paths.builtin_data_dir() / "drill-notes.yaml", paths.user_drill_bank_file(coach.home)
     )
+    # What the director said in the room (the reviews: a prep's recalled direction is the
+    # actor's own retelling), and the other version a prep planned.
     every_note = [n for r in held for n in (*r.preps, *r.reviews)]
     own = own_notes(every_note, catalogue)
+    bank = fill_placeholders(bank, placeholder_values(held))
     seed = new_seed() if seed is None else seed
     notes = choose_notes(bank, own, count, seed, medium)
     session = SessionPlan(
@@ -509,7 +560,7 @@ def run_drill(
 
 class DrillAsker:
     """An asker for drills: before a note's first question it shows the director's note
-    and gives the actor `seconds` to think (the countdown is injected), then asks in
+    and gives the actor `seconds` to play it out loud (the countdown is injected), then asks in
     conversational words through the real asker."""
 
     def __init__(
@@ -518,12 +569,12 @@ class DrillAsker:
         seconds: int,
         *,
         show_note: Callable[[int, int, str], Any],
-        think: Callable[[int], None],
+        play: Callable[[int], None],
     ) -> None:
         self.inner = inner
         self.seconds = seconds
         self.show_note = show_note
-        self.think = think
+        self.play = play
         self.seen: set[int] = set()
 
     def show(self, renderable: Any) -> None:
@@ -550,7 +601,7 @@ class DrillAsker:
         if part is None or number not in self.seen:
             self.inner.show(self.show_note(number, total, text))
             if part == "said-back" and self.seconds:
-                self.think(self.seconds)
+                self.play(self.seconds)
         self.seen.add(number)
         if part is None:
             return default if default is not None else text  # the note itself is not typed
