@@ -6,8 +6,9 @@ from pathlib import Path
 import typer
 
 from callback_coach.cli import console
-from callback_coach.cli.command import command, group, open_coach, print_json
+from callback_coach.cli.command import command, group, print_json
 from callback_coach.cli.completion import CHECKLIST_ID
+from callback_coach.cli.home import open_coach
 from callback_coach.cli.options import JSON_OPT
 from callback_coach.core.checklist import validate_files
 from callback_coach.errors import ChecklistError, NotFoundError

@@ -1,7 +1,8 @@
 """What every command module is made with: `group` for its Typer app, the `command`
 decorator (both give the coach's help format and its one error handling, from cli.app),
-and the steps many commands share: open the coach home, ask which project, check for a
-terminal before prompting, print JSON, say which files were written.
+and the steps many commands share: check for a terminal before prompting, print JSON,
+say which files were written. (Opening the coach home is cli.home's: the sides and
+conflicts commands never open it.)
 
 Each command module keeps its commands in a Typer app named `commands`, made with
 `group()`; cli.app's table says which module holds each command.
@@ -16,9 +17,7 @@ import typer
 
 from callback_coach.cli import console
 from callback_coach.cli.app import CoachCommand, CoachGroup
-from callback_coach.cli.asker import QuestionaryAsker
-from callback_coach.core.workflow import Coach
-from callback_coach.errors import Interrupted, NoTerminalError
+from callback_coach.errors import NoTerminalError
 
 CommandFunction = TypeVar("CommandFunction", bound=Callable[..., Any])
 
@@ -34,23 +33,6 @@ def command(
 ) -> Callable[[CommandFunction], CommandFunction]:
     """`group.command`, with the coach's help format."""
     return group.command(name, cls=CoachCommand, **kwargs)
-
-
-def open_coach() -> Coach:
-    """The coach home for one command. Its warnings (a note it cannot read) are shown on
-    stderr as they arise: before the command's output, and even if the command fails."""
-    return Coach.open(on_warning=console.warn)
-
-
-def choose_project(projects: list[str]) -> str:
-    """Ask which project a role is meant when it appears in several."""
-    options = [(p, p or "(no project)") for p in projects]
-    try:
-        return QuestionaryAsker().choose(
-            "This role appears in several projects. Which one?", options
-        )
-    except (KeyboardInterrupt, EOFError):
-        raise Interrupted("Stopped before any question; nothing was written.") from None
 
 
 def wants_prompts(

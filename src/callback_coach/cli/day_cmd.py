@@ -8,15 +8,9 @@ import typer
 
 from callback_coach.cli import console
 from callback_coach.cli.asker import QuestionaryAsker
-from callback_coach.cli.command import (
-    choose_project,
-    command,
-    group,
-    open_coach,
-    print_json,
-    report_written,
-)
+from callback_coach.cli.command import command, group, print_json, report_written
 from callback_coach.cli.completion import ROLE_NAME
+from callback_coach.cli.home import choose_project, open_coach
 from callback_coach.cli.options import FORCE_OPT, PROJECT_OPT, ROLE_ARG
 from callback_coach.cli.session_run import report_result, stopped
 from callback_coach.core.session import SessionPlan

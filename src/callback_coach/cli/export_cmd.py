@@ -8,8 +8,9 @@ from typing import Optional  # Optional: Typer < 0.29 on 3.10
 import typer
 
 from callback_coach.cli import console
-from callback_coach.cli.command import command, group, open_coach, report_written
+from callback_coach.cli.command import command, group, report_written
 from callback_coach.cli.completion import CHECKLIST_ID, OUTCOME, ROLE_NAME
+from callback_coach.cli.home import open_coach
 from callback_coach.cli.options import FORCE_OPT
 from callback_coach.exports import formats as exports
 from callback_coach.exports.exporting import export_files, export_text

@@ -9,8 +9,9 @@ from typing import Any, Optional  # Optional: Typer < 0.29 on 3.10
 import typer
 
 from callback_coach.cli import console
-from callback_coach.cli.command import choose_project, command, group, open_coach, print_json
+from callback_coach.cli.command import command, group, print_json
 from callback_coach.cli.completion import OUTCOME, ROLE_NAME
+from callback_coach.cli.home import choose_project, open_coach
 from callback_coach.cli.options import DATE_FORMS, JSON_OPT, PROJECT_OPT, ROLE_ARG
 from callback_coach.exports import json_shapes
 

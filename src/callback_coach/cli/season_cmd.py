@@ -7,7 +7,8 @@ from typing import Any, Optional  # Optional: Typer < 0.29 on 3.10
 import typer
 
 from callback_coach.cli import console
-from callback_coach.cli.command import choose_project, command, group, open_coach, print_json
+from callback_coach.cli.command import command, group, print_json
+from callback_coach.cli.home import choose_project, open_coach
 from callback_coach.cli.options import JSON_OPT, PROJECT_OPT, ROLE_ARG
 from callback_coach.core.inputs import check_round, parse_date
 from callback_coach.errors import UsageError

@@ -7,8 +7,9 @@ from typing import Optional  # Optional: Typer < 0.29 on 3.10
 import typer
 
 from callback_coach.cli import console
-from callback_coach.cli.command import choose_project, command, group, open_coach, wants_prompts
+from callback_coach.cli.command import command, group, wants_prompts
 from callback_coach.cli.completion import CHECKLIST_ID
+from callback_coach.cli.home import choose_project, open_coach
 from callback_coach.cli.options import DATE_FORMS, PROJECT_OPT, ROLE_ARG
 from callback_coach.cli.session_run import run_interactive, terminal_asker
 from callback_coach.core.answers import read_answers
