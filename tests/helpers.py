@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import typer
 import yaml
 
 from callback_coach.core.checklist import Checklist
@@ -80,3 +81,12 @@ def saved_notes(home: Path) -> list[Note]:
 def uninert(cell: str) -> str:
     """The text `exports.inert` was given (a spreadsheet user removes one apostrophe)."""
     return cell[1:] if cell.startswith("'") else cell
+
+
+def subcommands(command: Any) -> dict[str, Any]:
+    """A command's subcommands by name, found as Click finds them (`coach` itself keeps
+    none built: it loads each one's module when asked for it); {} for a plain command."""
+    if not hasattr(command, "list_commands"):
+        return {}
+    ctx = typer.Context(command)
+    return {name: command.get_command(ctx, name) for name in command.list_commands(ctx)}

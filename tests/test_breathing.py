@@ -310,7 +310,7 @@ def test_role_uses_the_preps_breathing_answer(home: Path) -> None:
             "mindset": {"breathing": "4-7-8 breathing (4 in, 7 hold, 8 out)"},
         },
     )
-    from callback_coach.cli.app import routine_of
+    from callback_coach.cli.day_cmd import routine_of
 
     patterns = shipped()
     assert routine_of(coach, "nina", None, patterns).id == "4-7-8"

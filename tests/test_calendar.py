@@ -222,3 +222,12 @@ def test_the_calendar_is_made_without_reminders_on_request() -> None:
     without = icalendar.Calendar.from_ical(ical.calendar([event], remind=None))
     assert not without.walk("VALARM")
     assert without.walk("VEVENT")[0].decoded("DTSTART") == dt.datetime(2026, 11, 20, 14, 30)
+
+
+def test_the_reminder_is_chosen_on_the_command_line(season_home: Coach) -> None:
+    timed = events(export("--remind", "90m"))["Nina · The Seagull · callback-1"]
+    assert timed.walk("VALARM")[0].decoded("TRIGGER") == -dt.timedelta(minutes=90)
+    assert all(not e.walk("VALARM") for e in events(export("--remind", "none")).values())
+    refused = runner.invoke(app, ["export", "calendar", "--remind", "soon"])
+    assert refused.exit_code == ExitCode.USAGE
+    assert refused.stderr.startswith("error: --remind: 'soon' is not a time before the callback")

@@ -28,6 +28,8 @@ from callback_coach.store import conflict_copies, fileio, notestore
 from callback_coach.store.frontmatter import set_front_matter
 from callback_coach.store.notes import Note, parse_note, read_note
 
+from .helpers import subcommands
+
 runner = CliRunner()
 NOTE = "2026-12-01_the-seagull_nina_callback-1_prep.md"
 STEM = NOTE[: -len(".md")]
@@ -547,8 +549,8 @@ def test_the_devices_page_examples_are_real_commands() -> None:
     for line in examples:
         words = shlex.split(line)[1:]
         command = root
-        while words and words[0] in getattr(command, "commands", {}):
-            command = command.commands[words.pop(0)]
+        while words and words[0] in subcommands(command):
+            command = subcommands(command)[words.pop(0)]
         options = {opt for param in command.params for opt in param.opts}
         assert all(w in options for w in words if w.startswith("-")), line
 

@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from callback_coach.cli.app import app, resume_command, run_interactive
+from callback_coach.cli.app import app
+from callback_coach.cli.session_run import resume_command, run_interactive
 from callback_coach.core.asking import Notice
 from callback_coach.core.opening import ask_date
 from callback_coach.core.prep_paths import checklist_menu, estimate, path_menu

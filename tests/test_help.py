@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from callback_coach.cli.app import app
 
+from .helpers import subcommands
+
 runner = CliRunner()
 
 
@@ -18,7 +20,7 @@ def command_paths(command=None, path=()) -> list[tuple[str, ...]]:
     """Every command and group of the coach, as the words that reach it."""
     command = command or typer.main.get_command(app)
     found = [path]
-    for name, sub in getattr(command, "commands", {}).items():
+    for name, sub in subcommands(command).items():
         found += command_paths(sub, (*path, name))
     return found
 
@@ -57,9 +59,9 @@ def test_every_help_has_examples_of_real_commands(path: tuple[str, ...]) -> None
             continue
         command, reached = typer.main.get_command(app), ()
         for word in words:
-            if word not in getattr(command, "commands", {}):
+            if word not in subcommands(command):
                 break
-            command, reached = command.commands[word], (*reached, word)
+            command, reached = subcommands(command)[word], (*reached, word)
         assert reached[: len(path)] == path, (line, "is an example of another command")
         options = {opt for param in command.params for opt in param.opts} | {"--help", "-h"}
         for word in words:

@@ -26,7 +26,7 @@ from callback_coach.exports.formats import FORMATS
 from callback_coach.store import paths
 from callback_coach.store.notes import Note, read_note
 
-from .helpers import REVIEW, prep, review
+from .helpers import REVIEW, prep, review, subcommands
 from .scripted import ScriptedAsker
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,7 +150,7 @@ def test_every_json_the_cli_prints_has_a_schema() -> None:
                 found.add(f"{path} --json")
             elif "--format" in opts and "json" in (param.metavar or "").split("|"):
                 found.add(f"{path} --format json")
-        for name, sub in getattr(command, "commands", {}).items():
+        for name, sub in subcommands(command).items():
             walk(sub, f"{path} {name}".strip())
 
     walk(typer.main.get_command(app), "")

@@ -146,14 +146,14 @@ def test_a_whole_session_through_real_prompts(home: Path) -> None:
 
 
 def test_ctrl_d_on_an_empty_prompt_ends_like_ctrl_c(home: Path) -> None:
-    from callback_coach.cli import app as cli
+    from callback_coach.cli import session_run
     from callback_coach.errors import Interrupted
 
     coach = Coach(home)
     plan = coach.plan_prep("Nina", checklist_ids=["mindset"])
     first = plan.checklists[0].questions[0]
     with keys("my answer" + ENTER + "\x04"), pytest.raises(Interrupted) as info:
-        cli.run_interactive(coach, plan, QuestionaryAsker())
+        session_run.run_interactive(coach, plan, QuestionaryAsker())
     assert info.value.message.startswith("Stopped. Your 1 answer is kept in a draft")
     assert coach.find_draft(plan).answers == {"mindset": {first.id: "my answer"}}
 

@@ -256,7 +256,7 @@ def test_search_highlights_matches_on_a_terminal(history: Coach) -> None:
     from rich.theme import Theme
 
     from callback_coach.cli import console, render
-    from callback_coach.cli.app import style_codes
+    from callback_coach.cli.notes_cmd import style_codes
 
     terminal = Console(theme=Theme(console.STYLES), force_terminal=True, color_system="standard")
     lines = list(

@@ -23,6 +23,7 @@ from callback_coach.day.card import (
 )
 
 WIDE = 60  # from this many columns, labels sit beside their answers
+WIDTH = 80  # the widest card: on a wide terminal, and in a text file
 
 
 def renderable(card: Card, width: int, budget: int) -> Any:

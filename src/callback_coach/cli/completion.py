@@ -16,7 +16,7 @@ the shell: anything that goes wrong gives no candidates.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from typer import _completion_classes as typer_shells
@@ -25,6 +25,15 @@ try:  # Typer 0.25+ ships its own copy of Click
     from typer._click import shell_completion, types
 except ImportError:  # pragma: no cover - older Typer uses Click itself
     from click import shell_completion, types  # type: ignore[import-not-found,no-redef,unused-ignore]
+
+
+def command_names(commands: Iterable[tuple[str, str]], incomplete: str) -> list[Any]:
+    """The commands (name, short help) whose name starts with what was typed."""
+    return [
+        shell_completion.CompletionItem(name, help=short_help)
+        for name, short_help in commands
+        if name.startswith(incomplete)
+    ]
 
 
 def complete_role(incomplete: str) -> list[str]:

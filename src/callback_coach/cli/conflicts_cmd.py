@@ -1,23 +1,22 @@
 """`coach conflicts`: sync conflict copies and git conflict markers in the notes folder,
 listed, shown side by side, and merged (the core is `store.conflicts`, `store.conflict_merge`
 and `store.conflict_copies`; this module parses, asks and renders).
-
-`build` makes the command group with the coach's own group and command classes (the
-`app` module registers it), so this module needs nothing from `app` and imports only
-Typer at start-up. Like `app`, no `from __future__ import annotations`: Typer reads the
-annotations on every run.
 """
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional  # Optional: Typer < 0.29 on 3.10
+from typing import Any, Optional  # Optional: Typer < 0.29 on 3.10
 
 import typer
 
-from callback_coach.errors import ExitCode
-
-if TYPE_CHECKING:
-    from callback_coach.store.conflict_copies import Found, Pair
-    from callback_coach.store.conflicts import Choose, Comparison, Difference
+from callback_coach.cli import console
+from callback_coach.cli.asker import QuestionaryAsker
+from callback_coach.cli.command import command, group, print_json
+from callback_coach.core.answers import format_answer, json_safe
+from callback_coach.errors import CoachError, ExitCode, Interrupted, NoTerminalError, UsageError
+from callback_coach.store import conflict_copies, paths
+from callback_coach.store.conflict_copies import Found, Pair
+from callback_coach.store.conflicts import ABSENT, Choose, Comparison, Difference
+from callback_coach.store.yamlio import dump
 
 # `format` of the JSON documents below: raised when their shape changes.
 CONFLICTS_FORMAT = 1
@@ -32,52 +31,21 @@ FILE_ARG = typer.Argument(
 )
 
 
-def build(group_cls: type, command_cls: type) -> typer.Typer:
-    """The `coach conflicts` group, made with the coach's group and command classes."""
-    group = typer.Typer(
-        cls=group_cls,
-        help="Sync conflict copies and git conflict markers in your notes: list them, "
-        "see what differs, merge them.",
-        short_help="Sync conflict copies of notes: list, show, merge.",
-        epilog="""
-        coach conflicts
-        coach conflicts show "2026-12-01_the-seagull_nina_callback-1_prep.md"
-        coach conflicts merge --all --keep mine
-        """,
-        rich_markup_mode=None,
-    )
-    group.callback(invoke_without_command=True)(conflicts)
-    group.command(
-        "list",
-        cls=command_cls,
-        short_help="List conflict copies and notes with git conflict markers.",
-        epilog="""
-        coach conflicts list
-        coach conflicts list --json
-        """,
-    )(conflicts_list)
-    group.command(
-        "show",
-        cls=command_cls,
-        short_help="Show what differs between a note and its copy.",
-        epilog="""
-        coach conflicts show "nina_prep.sync-conflict-20261201-123456-ABCDEFG.md"
-        coach conflicts show "2026-12-01_the-seagull_nina_callback-1_prep.md" --json
-        """,
-    )(conflicts_show)
-    group.command(
-        "merge",
-        cls=command_cls,
-        short_help="Merge a copy into its note (or every one with --all).",
-        epilog="""
-        coach conflicts merge "nina_prep (conflicted copy 2026-12-01).md"
-        coach conflicts merge --all
-        coach conflicts merge --all --keep mine
-        """,
-    )(conflicts_merge)
-    return group
+commands = group()
+conflicts_app = group(
+    help="Sync conflict copies and git conflict markers in your notes: list them, "
+    "see what differs, merge them.",
+    short_help="Sync conflict copies of notes: list, show, merge.",
+    epilog="""
+    coach conflicts
+    coach conflicts show "2026-12-01_the-seagull_nina_callback-1_prep.md"
+    coach conflicts merge --all --keep mine
+    """,
+)
+commands.add_typer(conflicts_app, name="conflicts")
 
 
+@conflicts_app.callback(invoke_without_command=True)
 def conflicts(ctx: typer.Context, as_json: bool = JSON_OPT) -> None:
     """Sync conflict copies and git conflict markers in your notes.
 
@@ -89,13 +57,18 @@ def conflicts(ctx: typer.Context, as_json: bool = JSON_OPT) -> None:
         conflicts_list(as_json=as_json)
 
 
+@command(
+    conflicts_app,
+    "list",
+    short_help="List conflict copies and notes with git conflict markers.",
+    epilog="""
+    coach conflicts list
+    coach conflicts list --json
+    """,
+)
 def conflicts_list(as_json: bool = JSON_OPT) -> None:
     """List the conflict copies in the notes folder, each with the note it copies and what
     differs, and the notes holding git conflict markers."""
-    from callback_coach.cli import console
-    from callback_coach.errors import CoachError
-    from callback_coach.store import conflict_copies
-
     folder = _notes_folder()
     found = conflict_copies.find(folder)
     rows: list[tuple[Found, Comparison | None, str | None]] = []
@@ -105,7 +78,7 @@ def conflicts_list(as_json: bool = JSON_OPT) -> None:
         except CoachError as exc:
             rows.append((item, None, exc.message))
     if as_json:
-        _print_json(
+        print_json(
             {
                 "format": CONFLICTS_FORMAT,
                 "conflicts": [_summary_json(item, c, problem) for item, c, problem in rows],
@@ -121,19 +94,25 @@ def conflicts_list(as_json: bool = JSON_OPT) -> None:
     )
 
 
+@command(
+    conflicts_app,
+    "show",
+    short_help="Show what differs between a note and its copy.",
+    epilog="""
+    coach conflicts show "nina_prep.sync-conflict-20261201-123456-ABCDEFG.md"
+    coach conflicts show "2026-12-01_the-seagull_nina_callback-1_prep.md" --json
+    """,
+)
 def conflicts_show(file: str = FILE_ARG, as_json: bool = JSON_OPT) -> None:
     """Show what differs between a note and its copy (or the two sides of a note with git
     conflict markers): answers question by question, the other front-matter keys, and
     the bodies as a diff."""
-    from callback_coach.store import conflict_copies
-
     folder = _notes_folder()
     chosen = conflict_copies.select(conflict_copies.find(folder), file)
     pairs = [conflict_copies.load(folder, item) for item in chosen]
     if as_json:
-        _print_json({"format": CONFLICTS_FORMAT, "conflicts": [_pair_json(pair) for pair in pairs]})
+        print_json({"format": CONFLICTS_FORMAT, "conflicts": [_pair_json(pair) for pair in pairs]})
         return
-    from callback_coach.cli import console
 
     for number, pair in enumerate(pairs):
         if number:
@@ -141,6 +120,16 @@ def conflicts_show(file: str = FILE_ARG, as_json: bool = JSON_OPT) -> None:
         _show_pair(pair)
 
 
+@command(
+    conflicts_app,
+    "merge",
+    short_help="Merge a copy into its note (or every one with --all).",
+    epilog="""
+    coach conflicts merge "nina_prep (conflicted copy 2026-12-01).md"
+    coach conflicts merge --all
+    coach conflicts merge --all --keep mine
+    """,
+)
 def conflicts_merge(
     file: Optional[str] = typer.Argument(
         None,
@@ -167,10 +156,6 @@ def conflicts_merge(
     naming its side; an answer not kept is written at the end of the body. The merged
     note is written first and read back; only then is the copy removed.
     """
-    from callback_coach.cli import console
-    from callback_coach.errors import CoachError, UsageError
-    from callback_coach.store import conflict_copies
-
     side = _keep_option(keep)
     if file is not None and merge_all:
         raise UsageError("name one FILE or pass --all, not both (see coach conflicts merge --help)")
@@ -216,8 +201,6 @@ _STOPPING = (ExitCode.INTERRUPTED, ExitCode.NO_TERMINAL)
 
 
 def _notes_folder() -> Path:
-    from callback_coach.store import paths
-
     return paths.notes_dir()
 
 
@@ -226,15 +209,13 @@ def _keep_option(value: str | None) -> str | None:
         return None
     side = value.strip().lower()
     if side not in ("mine", "theirs"):
-        from callback_coach.errors import UsageError
-
         raise UsageError(
             f"--keep must be mine or theirs, not {value!r} (see coach conflicts merge --help)"
         )
     return side
 
 
-def _keep(side: str) -> "Choose":
+def _keep(side: str) -> Choose:
     def choose(where: str, mine: Any, theirs: Any) -> Any:
         return side
 
@@ -245,11 +226,9 @@ class _NeedsChoice(Exception):
     pass
 
 
-def _check_no_choice_needed(folder: Path, targets: list["Found"]) -> None:
+def _check_no_choice_needed(folder: Path, targets: list[Found]) -> None:
     """Without a terminal and without --keep, stop before writing anything if any merge
     would have to ask (a merge that needs no choice goes ahead)."""
-    from callback_coach.errors import CoachError, NoTerminalError
-    from callback_coach.store import conflict_copies
 
     def refuse(where: str, mine: Any, theirs: Any) -> Any:
         raise _NeedsChoice(where)
@@ -267,19 +246,16 @@ def _check_no_choice_needed(folder: Path, targets: list["Found"]) -> None:
             continue  # said when that merge is tried
 
 
-def _ask(pair: "Pair") -> "Choose":
+def _ask(pair: Pair) -> Choose:
     """Ask in the terminal which side to keep, for each value that differs."""
     asker: Any = None
     terminal: Any = None
 
     def choose(where: str, mine: Any, theirs: Any) -> Any:
         nonlocal asker, terminal
-        from rich.table import Table
+        from rich.table import Table  # Rich: only when a choice is asked
 
-        from callback_coach.cli import console
-        from callback_coach.cli.asker import QuestionaryAsker
         from callback_coach.cli.render import shown
-        from callback_coach.errors import Interrupted
 
         if asker is None:
             asker, terminal = QuestionaryAsker(), console.terminal()
@@ -306,10 +282,6 @@ def _ask(pair: "Pair") -> "Choose":
 
 
 def _value_text(value: Any) -> str:
-    from callback_coach.core.answers import format_answer
-    from callback_coach.store.conflicts import ABSENT
-    from callback_coach.store.yamlio import dump
-
     if value is ABSENT:
         return "(none)"
     if isinstance(value, (dict, list)) and not all(isinstance(v, str) for v in value):
@@ -322,9 +294,7 @@ def _short(value: Any, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _report(item: "Found", done: Any) -> None:
-    from callback_coach.cli import console
-
+def _report(item: Found, done: Any) -> None:
     if item.is_git:
         console.info(
             f"Merged the git conflict in {item.file}; mark it resolved: git add notes/{item.file}"
@@ -341,21 +311,11 @@ def _report(item: "Found", done: Any) -> None:
     console.data(str(done.path))
 
 
-def _print_json(data: Any) -> None:
-    import json
-
-    from callback_coach.cli import console
-
-    console.data(console.json_visible(json.dumps(data, ensure_ascii=False, indent=2)))
-
-
 def _plain(value: Any) -> Any:
-    from callback_coach.core.answers import json_safe
-
     return json_safe(value)
 
 
-def _summary(comparison: "Comparison | None", problem: str | None, *, git: bool) -> str:
+def _summary(comparison: Comparison | None, problem: str | None, *, git: bool) -> str:
     """What differs, in a few words."""
     if comparison is None:
         return f"cannot be read: {problem}"
@@ -378,11 +338,10 @@ def _summary(comparison: "Comparison | None", problem: str | None, *, git: bool)
     return "; ".join(parts) if parts else "the same"
 
 
-def _print_list(rows: list[tuple["Found", "Comparison | None", Optional[str]]]) -> None:
+def _print_list(rows: list[tuple[Found, Comparison | None, Optional[str]]]) -> None:
     """Each note, then each of its conflicts and what differs (names are never cut: a
     long one wraps as the terminal wraps it)."""
-    from callback_coach.cli import console
-    from callback_coach.cli.render import shown
+    from callback_coach.cli.render import shown  # Rich
 
     out = console.out()
     note = None
@@ -398,9 +357,7 @@ def _print_list(rows: list[tuple["Found", "Comparison | None", Optional[str]]]) 
         )
 
 
-def _difference_json(difference: "Difference") -> dict[str, Any]:
-    from callback_coach.store.conflicts import ABSENT
-
+def _difference_json(difference: Difference) -> dict[str, Any]:
     data: dict[str, Any] = {"where": difference.where, "status": difference.status}
     if difference.mine is not ABSENT:
         data["mine"] = _plain(difference.mine)
@@ -411,7 +368,7 @@ def _difference_json(difference: "Difference") -> dict[str, Any]:
 
 
 def _summary_json(
-    item: "Found", comparison: "Comparison | None", problem: str | None
+    item: Found, comparison: Comparison | None, problem: str | None
 ) -> dict[str, Any]:
     data: dict[str, Any] = {
         "file": item.file,
@@ -427,7 +384,7 @@ def _summary_json(
     return data
 
 
-def _pair_json(pair: "Pair") -> dict[str, Any]:
+def _pair_json(pair: Pair) -> dict[str, Any]:
     comparison = pair.compare()
     item = pair.found
     return {
@@ -443,12 +400,11 @@ def _pair_json(pair: "Pair") -> dict[str, Any]:
     }
 
 
-def _show_pair(pair: "Pair") -> None:
+def _show_pair(pair: Pair) -> None:
     """A conflict as text: every line printed whole (`soft_wrap`), so a file name, a key
     or a value is never broken mid-word; a long one folds as the terminal folds it."""
-    from rich.text import Text
+    from rich.text import Text  # Rich
 
-    from callback_coach.cli import console
     from callback_coach.cli.render import shown
 
     out = console.out()
@@ -492,7 +448,7 @@ def _show_pair(pair: "Pair") -> None:
 
 def _side_line(label: str, width: int, value: Any) -> Any:
     """`  this note: value`, a value of several lines aligned under its first."""
-    from callback_coach.cli.render import shown
+    from callback_coach.cli.render import shown  # Rich
 
     prefix = f"  {label:<{width}} "
     text = shown(prefix, "muted")

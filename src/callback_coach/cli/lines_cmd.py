@@ -1,104 +1,72 @@
 """`coach sides add|list|show` and `coach lines`: learn the new pages of a callback.
 
-The commands parse options, call the lines layer (`callback_coach.lines`), and render;
-`register` adds them to the root app (cli/app.py calls it with its `command` decorator,
-so this module imports nothing from there). As in app.py, no `from __future__ import
-annotations`: Typer reads each command's annotations on every run.
+The commands parse options, call the lines layer (`callback_coach.lines`), and render.
 """
 
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional  # Optional: Typer < 0.29 on 3.10
 
 import typer
 
+from callback_coach.cli import console, lines_render
+from callback_coach.cli.command import command, group, print_json
 from callback_coach.cli.completion import ROLE_NAME
-
-if TYPE_CHECKING:
-    from callback_coach.lines.drill import DrillPlan, DrillSession
-    from callback_coach.lines.layouts import Sides
-    from callback_coach.lines.records import StoredScene
-    from callback_coach.lines.sides import SidesStore
-
-
-ROLE_ARG = typer.Argument(
-    ...,
-    metavar="ROLE",
-    help='The role, as you call it (e.g. "Nina").',
-    show_default=False,
-    click_type=ROLE_NAME,
+from callback_coach.cli.lines_ui import TerminalLinesUI
+from callback_coach.cli.options import PROJECT_OPT, ROLE_ARG
+from callback_coach.core.hints import command_line
+from callback_coach.core.inputs import check_role, check_round
+from callback_coach.errors import (
+    Interrupted,
+    NoTerminalError,
+    NotFoundError,
+    SidesError,
+    UsageError,
 )
-PROJECT_OPT = typer.Option(
-    None, "--project", "-p", metavar="PROJECT", help="The project (film, play, series)."
-)
+from callback_coach.lines import json_shapes
+from callback_coach.lines.drill import MODES, DrillPlan, DrillSession, plan_drill, utc_now
+from callback_coach.lines.layouts import Sides, read_sides
+from callback_coach.lines.measure import offbook_of
+from callback_coach.lines.records import StoredScene
+from callback_coach.lines.sides import SidesStore
+from callback_coach.lines.voice import VoiceUnavailable, open_voice
+from callback_coach.store import paths
+from callback_coach.store.slugs import fold
+
 SCENE_OPT = typer.Option(
     None, "--scene", min=1, metavar="N", help="Only scene N (as `coach sides list` numbers them)."
 )
 JSON_OPT = typer.Option(False, "--json", help="Print JSON (documented in docs/lines.md).")
 
 
-def register(app: typer.Typer, command: Callable[..., Callable[[Any], Any]]) -> None:
-    """Add `coach sides …` and `coach lines` to `app`, declared with `command`."""
-    sides = typer.Typer(
-        cls=app.info.cls,
-        help="Import the sides of a callback and see how off-book you are.",
-        short_help="Import new sides; list and show them.",
-        epilog="""
-        coach sides add "Nina" pages.pdf --project "The Seagull" --round callback-2
-        coach sides list
-        coach sides show "Nina" --scene 1
-        """,
-        no_args_is_help=True,
-        rich_markup_mode=None,
-    )
-    command(
-        sides,
-        "add",
-        short_help="Import sides (text, Fountain or PDF) for a role.",
-        epilog="""
-        coach sides add "Nina" sides.pdf --project "The Seagull" --round callback-2
-        coach sides add "Nina" scene.fountain --as NINA
-        coach sides add "Nina" new-pages.txt          # changed pages: progress kept
-        """,
-    )(sides_add)
-    command(
-        sides,
-        "list",
-        short_help="List imported scenes and how off-book you are.",
-        epilog="""
-        coach sides list
-        coach sides list "Nina"
-        coach sides list --json | jq '.roles[].offbook.percent'
-        """,
-    )(sides_list)
-    command(
-        sides,
-        "show",
-        short_help="Show a role's scenes, speeches numbered, yours marked.",
-        epilog="""
-        coach sides show "Nina"
-        coach sides show "Nina" --scene 2 --json
-        """,
-    )(sides_show)
-    app.add_typer(sides, name="sides")
-    command(
-        app,
-        "lines",
-        short_help="Drill your lines on cue until you are off-book.",
-        epilog="""
-        coach lines "Nina"                        # the lines due, weakest first
-        coach lines "Nina" --mode say --voice     # say them out loud to a read cue
-        coach lines "Nina" --scene 1 --run        # the whole scene, in order
-        coach lines "Nina" --scene 1 --from 12    # from speech 12 on
-        coach lines "Nina" --list --json          # the drill order, for scripts
-        """,
-    )(lines)
+commands = group()
+sides_app = group(
+    help="Import the sides of a callback and see how off-book you are.",
+    short_help="Import new sides; list and show them.",
+    epilog="""
+    coach sides add "Nina" pages.pdf --project "The Seagull" --round callback-2
+    coach sides list
+    coach sides show "Nina" --scene 1
+    """,
+    no_args_is_help=True,
+)
+commands.add_typer(sides_app, name="sides")
 
 
 # -- coach sides add ---------------------------------------------------------------------
 
 
+@command(
+    sides_app,
+    "add",
+    short_help="Import sides (text, Fountain or PDF) for a role.",
+    epilog="""
+    coach sides add "Nina" sides.pdf --project "The Seagull" --round callback-2
+    coach sides add "Nina" scene.fountain --as NINA
+    coach sides add "Nina" new-pages.txt          # changed pages: progress kept
+    """,
+)
 def sides_add(
     role: str = ROLE_ARG,
     file: Path = typer.Argument(
@@ -131,11 +99,6 @@ def sides_add(
     changed pages again keeps the progress of every line whose words did not change;
     changed lines start again as new.
     """
-    from callback_coach.cli import console
-    from callback_coach.core.inputs import check_role, check_round
-    from callback_coach.lines.layouts import read_sides
-    from callback_coach.lines.sides import SidesStore
-
     role = check_role(role)
     round_label = check_round(round_label) if round_label is not None else None
     sides = read_sides(file)
@@ -172,14 +135,10 @@ def sides_add(
     console.info(f"Drill them: {_command(['lines'], role, project)}")
 
 
-def pick_character(sides: "Sides", role: str, given: str | None, file_name: str) -> str:
+def pick_character(sides: Sides, role: str, given: str | None, file_name: str) -> str:
     """The actor's character: `--as` (matched without case or accents), else asked in the
     terminal (the one named like the role offered first), else the one named like the
     role, else the only one; NoTerminalError otherwise, naming `--as`."""
-    from callback_coach.cli import console
-    from callback_coach.errors import NoTerminalError, SidesError
-    from callback_coach.store.slugs import fold
-
     speakers = sides.speakers()
     by_fold = {fold(name): name for name in speakers}
     listed = ", ".join(speakers)
@@ -191,8 +150,6 @@ def pick_character(sides: "Sides", role: str, given: str | None, file_name: str)
     if len(speakers) == 1:
         return speakers[0]
     if console.stdin_is_terminal():
-        from callback_coach.cli.lines_ui import TerminalLinesUI
-
         counts = {
             name: sum(1 for s in sides.scenes for sp in s.speeches() if fold(sp.speaker) == key)
             for key, name in by_fold.items()
@@ -203,8 +160,6 @@ def pick_character(sides: "Sides", role: str, given: str | None, file_name: str)
                 "Which character is yours?", options, named_like_role or speakers[0]
             )
         except (KeyboardInterrupt, EOFError):
-            from callback_coach.errors import Interrupted
-
             raise Interrupted("Stopped before choosing; nothing was imported.") from None
     if named_like_role is not None:
         return named_like_role
@@ -217,6 +172,16 @@ def pick_character(sides: "Sides", role: str, given: str | None, file_name: str)
 # -- coach sides list / show -------------------------------------------------------------
 
 
+@command(
+    sides_app,
+    "list",
+    short_help="List imported scenes and how off-book you are.",
+    epilog="""
+    coach sides list
+    coach sides list "Nina"
+    coach sides list --json | jq '.roles[].offbook.percent'
+    """,
+)
 def sides_list(
     role: Optional[str] = typer.Argument(
         None, metavar="[ROLE]", help="Only this role.", show_default=False, click_type=ROLE_NAME
@@ -226,11 +191,6 @@ def sides_list(
 ) -> None:
     """List imported scenes by role, with how off-book you are in each (the share of
     your lines whose last drill was right without a hint)."""
-    from callback_coach.cli import console, lines_render
-    from callback_coach.lines import json_shapes
-    from callback_coach.lines.measure import offbook_of
-    from callback_coach.store.slugs import fold
-
     store = _store()
     scenes = [
         s
@@ -245,18 +205,27 @@ def sides_list(
         groups.setdefault((fold(scene.role), fold(scene.project)), []).append(scene)
     roles = list(groups.values())
     if as_json:
-        _print_json(json_shapes.sides_list_json(store, roles))
+        print_json(json_shapes.sides_list_json(store, roles))
         return
     if not roles:
         console.info('No sides yet. Import some with: coach sides add "ROLE" FILE')
         return
-    for index, group in enumerate(roles):
+    for index, scenes_of_role in enumerate(roles):
         if index:
             console.data("")
-        for line in lines_render.role_lines(group, offbook_of(store, group)):
+        for line in lines_render.role_lines(scenes_of_role, offbook_of(store, scenes_of_role)):
             console.data(console.visible(line))
 
 
+@command(
+    sides_app,
+    "show",
+    short_help="Show a role's scenes, speeches numbered, yours marked.",
+    epilog="""
+    coach sides show "Nina"
+    coach sides show "Nina" --scene 2 --json
+    """,
+)
 def sides_show(
     role: str = ROLE_ARG,
     project: Optional[str] = PROJECT_OPT,
@@ -265,10 +234,6 @@ def sides_show(
 ) -> None:
     """Show a role's scenes: stage directions in brackets, speeches numbered (the
     numbers `coach lines --from N` takes), your own marked with how they went."""
-    from callback_coach.cli import console, lines_render
-    from callback_coach.errors import NotFoundError
-    from callback_coach.lines import json_shapes
-
     store = _store()
     scenes = list(enumerate(store.scenes(role, project, choose_project=_chooser(as_json)), 1))
     if scene is not None:
@@ -276,7 +241,7 @@ def sides_show(
             raise NotFoundError(f"{role} has no scene {scene} (scenes 1 to {len(scenes)})")
         scenes = [scenes[scene - 1]]
     if as_json:
-        _print_json(json_shapes.sides_show_json(store, scenes))
+        print_json(json_shapes.sides_show_json(store, scenes))
         return
     for index, (number, stored) in enumerate(scenes):
         if index:
@@ -288,6 +253,18 @@ def sides_show(
 # -- coach lines -------------------------------------------------------------------------
 
 
+@command(
+    commands,
+    "lines",
+    short_help="Drill your lines on cue until you are off-book.",
+    epilog="""
+    coach lines "Nina"                        # the lines due, weakest first
+    coach lines "Nina" --mode say --voice     # say them out loud to a read cue
+    coach lines "Nina" --scene 1 --run        # the whole scene, in order
+    coach lines "Nina" --scene 1 --from 12    # from speech 12 on
+    coach lines "Nina" --list --json          # the drill order, for scripts
+    """,
+)
 def lines(
     role: str = ROLE_ARG,
     project: Optional[str] = PROJECT_OPT,
@@ -328,10 +305,6 @@ def lines(
     word (counted as a hint). Every graded line is saved at once: Ctrl-C stops, and the
     command it prints goes on.
     """
-    from callback_coach.cli import console, lines_render
-    from callback_coach.errors import NoTerminalError, UsageError
-    from callback_coach.lines.drill import MODES, DrillSession, plan_drill, utc_now
-
     if mode not in MODES:
         raise UsageError(f"--mode is type or say, not {mode!r} (see coach lines --help)")
     list_only = list_only or as_json
@@ -354,9 +327,7 @@ def lines(
         choose_project=_chooser(not interactive),
     )
     if as_json:
-        from callback_coach.lines import json_shapes
-
-        _print_json(json_shapes.lines_list_json(plan))
+        print_json(json_shapes.lines_list_json(plan))
         return
     if list_only:
         for line in lines_render.plan_lines(plan):
@@ -367,7 +338,6 @@ def lines(
     if not plan.items:
         console.info(_nothing_due(plan, role, project))
         return
-    from callback_coach.cli.lines_ui import TerminalLinesUI
 
     session = DrillSession(plan, TerminalLinesUI(), store, mode="say" if mode == "say" else "type")
     if voice:
@@ -378,7 +348,7 @@ def lines(
         raise _stopped(session, role, project, mode) from None
 
 
-def _nothing_due(plan: "DrillPlan", role: str, project: str | None) -> str:
+def _nothing_due(plan: DrillPlan, role: str, project: str | None) -> str:
     when = ""
     if plan.next_due is not None:
         when = f" (the next is due {plan.next_due.astimezone().strftime('%a %d %b %H:%M')})"
@@ -387,9 +357,6 @@ def _nothing_due(plan: "DrillPlan", role: str, project: str | None) -> str:
 
 
 def _open_voice() -> Any:
-    from callback_coach.cli import console
-    from callback_coach.lines.voice import VoiceUnavailable, open_voice
-
     try:
         return open_voice()
     except VoiceUnavailable as exc:
@@ -397,11 +364,9 @@ def _open_voice() -> Any:
         return None
 
 
-def _stopped(session: "DrillSession", role: str, project: str | None, mode: str) -> Exception:
+def _stopped(session: DrillSession, role: str, project: str | None, mode: str) -> Exception:
     """The one-line stop after Ctrl-C (exit 130): how many lines are kept, and the
     command that goes on."""
-    from callback_coach.errors import Interrupted
-
     options = []
     plan = session.plan
     start, current = session.resume_from, session.current
@@ -431,29 +396,19 @@ def _stopped(session: "DrillSession", role: str, project: str | None, mode: str)
 
 
 def _home() -> Path:
-    from callback_coach.store import paths
-
     return paths.coach_home()
 
 
-def _store() -> "SidesStore":
-    from callback_coach.cli import console
-    from callback_coach.lines.sides import SidesStore
-
+def _store() -> SidesStore:
     return SidesStore(_home(), on_warning=console.warn)
 
 
 def _chooser(never: bool) -> Callable[[list[str]], str] | None:
     """A menu of projects when a role has sides in several (only in a terminal)."""
-    from callback_coach.cli import console
-
     if never or not console.stdin_is_terminal():
         return None
 
     def choose(projects: list[str]) -> str:
-        from callback_coach.cli.lines_ui import TerminalLinesUI
-        from callback_coach.errors import Interrupted
-
         options = [(p, p or "(no project)") for p in projects]
         try:
             return TerminalLinesUI().choose(
@@ -468,15 +423,5 @@ def _chooser(never: bool) -> Callable[[list[str]], str] | None:
 def _command(
     words: list[str], role: str, project: str | None, options: Optional[list[str]] = None
 ) -> str:
-    from callback_coach.core.hints import command_line
-
     given = ["--project", project] if project else []
     return command_line(words, [role], [*given, *(options or [])])
-
-
-def _print_json(data: Any) -> None:
-    import json
-
-    from callback_coach.cli import console
-
-    console.data(console.json_visible(json.dumps(data, ensure_ascii=False, indent=2)))

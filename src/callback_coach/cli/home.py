@@ -1,0 +1,24 @@
+"""The coach home as a command opens it, and the question a command asks when a role
+appears in several projects."""
+
+from callback_coach.cli import console
+from callback_coach.cli.asker import QuestionaryAsker
+from callback_coach.core.workflow import Coach
+from callback_coach.errors import Interrupted
+
+
+def open_coach() -> Coach:
+    """The coach home for one command. Its warnings (a note it cannot read) are shown on
+    stderr as they arise: before the command's output, and even if the command fails."""
+    return Coach.open(on_warning=console.warn)
+
+
+def choose_project(projects: list[str]) -> str:
+    """Ask which project a role is meant when it appears in several."""
+    options = [(p, p or "(no project)") for p in projects]
+    try:
+        return QuestionaryAsker().choose(
+            "This role appears in several projects. Which one?", options
+        )
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted("Stopped before any question; nothing was written.") from None
