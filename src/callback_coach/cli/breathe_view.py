@@ -8,7 +8,8 @@ from typing import Any
 from rich.console import Group
 from rich.text import Text
 
-from callback_coach.day.breathing import Pattern, Step
+from callback_coach.cli import console
+from callback_coach.day.breathing import Outcome, Pattern, Step, Timer
 
 
 def frame(
@@ -27,3 +28,21 @@ def frame(
     words = Text(step.words, style="title")
     words.append(f"  {max(1, math.ceil(remaining - 1e-9))}", style="bold")
     return Group(heading, words, bar)
+
+
+def run_live(timer: Timer) -> Outcome:
+    """The timer with a steady live display on the terminal (stderr)."""
+    from rich.live import Live  # (with the rest of Rich: this module draws)
+
+    err = console.err()
+    first = timer.steps[0]
+    width = err.width
+    view = frame(timer.pattern, timer.rounds, first, 0.0, first.seconds, width)
+    with Live(view, console=err, auto_refresh=False, transient=True) as live:
+
+        def tick(step: Step, elapsed: float, remaining: float) -> None:
+            live.update(
+                frame(timer.pattern, timer.rounds, step, elapsed, remaining, width), refresh=True
+            )
+
+        return timer.run(on_tick=tick)

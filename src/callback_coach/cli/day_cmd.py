@@ -7,13 +7,11 @@ from typing import Any, Optional  # Optional: Typer < 0.29 on 3.10
 import typer
 
 from callback_coach.cli import console
-from callback_coach.cli.asker import QuestionaryAsker
 from callback_coach.cli.command import command, group, print_json, report_written
 from callback_coach.cli.completion import ROLE_NAME
 from callback_coach.cli.home import choose_project, open_coach
 from callback_coach.cli.options import FORCE_OPT, PROJECT_OPT, ROLE_ARG
-from callback_coach.cli.session_run import report_result, stopped
-from callback_coach.core.session import SessionPlan
+from callback_coach.cli.session_run import run_drill
 from callback_coach.core.workflow import Coach
 from callback_coach.day import breathing
 from callback_coach.day import card as cards
@@ -157,7 +155,9 @@ def breathe(
     live = sys.stdout.isatty() and sys.stderr.isatty()
     try:
         if live:
-            outcome = breathe_live(timer)
+            from callback_coach.cli import breathe_view  # Rich: only for the live display
+
+            outcome = breathe_view.run_live(timer)
         else:
             outcome = timer.run(on_step=lambda step: console.data(breathing.plain_line(step)))
     except KeyboardInterrupt:  # Ctrl-C while the display opens or closes
@@ -183,25 +183,6 @@ def routine_of(coach: Coach, role: str, project: str | None, patterns: list[Any]
             f"{found.role}'s routine ({answer}) is not a pattern here: using box breathing."
         )
     return chosen
-
-
-def breathe_live(timer: Any) -> Any:
-    """The timer with a steady live display on the terminal (stderr)."""
-    from rich.live import Live  # Rich (and breathe_view): only for the live display
-
-    from callback_coach.cli import breathe_view
-
-    err = console.err()
-    first = timer.steps[0]
-    width = err.width
-    view = breathe_view.frame(timer.pattern, timer.rounds, first, 0.0, first.seconds, width)
-    with Live(view, console=err, auto_refresh=False, transient=True) as live:
-
-        def tick(step: Any, elapsed: float, remaining: float) -> None:
-            shown = breathe_view.frame(timer.pattern, timer.rounds, step, elapsed, remaining, width)
-            live.update(shown, refresh=True)
-
-        return timer.run(on_tick=tick)
 
 
 @command(
@@ -277,36 +258,4 @@ def drill(
         for line in drills.list_lines(plan):
             console.data(console.visible(line))
     else:
-        run_drill_interactive(coach, plan)
-
-
-def run_drill_interactive(coach: Coach, plan: drills.DrillPlan) -> None:
-    """A drill in the terminal, with the same stop, resume and save as a prep."""
-    from rich.text import Text  # Rich (and drill_view, render): once the drill shows
-
-    from callback_coach.cli import drill_view, render
-
-    s = plan.session
-    asker = drills.DrillAsker(
-        QuestionaryAsker(),
-        plan.seconds,
-        show_note=drill_view.note_panel,
-        play=drill_view.countdown,
-    )
-    asker.show(render.session_header(s.kind, s.role, s.project, s.round, s.date))
-    asker.show(
-        Text(f"Seed {plan.seed}: --seed {plan.seed} gives these notes again.", style="muted")
-    )
-
-    def summary(p: SessionPlan, answers: dict[str, dict[str, Any]]) -> Any:
-        return render.answers_summary(p.checklists, answers)
-
-    try:
-        result = drills.run_drill(coach, plan, asker, summary=summary)
-    except (KeyboardInterrupt, EOFError):
-        draft = coach.find_draft(s)
-        count = drills.given_answers(draft) if draft is not None else 0
-        # Resumed with the seconds it was started with (the notes come from the draft).
-        seconds = [] if plan.seconds == drills.DEFAULT_SECONDS else [f"--seconds {plan.seconds}"]
-        raise stopped(s, count, seconds) from None
-    report_result(s, result)
+        run_drill(coach, plan)

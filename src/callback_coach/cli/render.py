@@ -103,6 +103,23 @@ def last_round_panel(last: Any) -> Panel:
     )
 
 
+def prepared_panel(round_label: str, items: list[tuple[str, str]]) -> Panel:
+    """What the round's prep said (planning.prepared_items): the panel a review opens
+    with, and keeps one key away, so the room is reviewed against the plan."""
+    table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
+    table.add_column("what", style="bold", ratio=1)
+    table.add_column("answer", style="answer", ratio=3)
+    for label, value in items:
+        table.add_row(shown(label), shown(value))
+    hint = "How did the plan hold? The questions ask."
+    return Panel(
+        Group(table, Text(hint, style="muted")),
+        title=shown(f"What you prepared for {round_label}"),
+        title_align="left",
+        border_style="cyan",
+    )
+
+
 # Below this many columns a role or project name is no longer readable in a table cell.
 NAME_MIN_WIDTH = 10
 # Space between two columns of the list: one blank of padding and the table's (blank)

@@ -8,11 +8,14 @@ from typing import Any
 from callback_coach.cli import console
 from callback_coach.cli.asker import QuestionaryAsker
 from callback_coach.core import hints
-from callback_coach.core.asking import Asker
+from callback_coach.core.asking import Asker, Notice
 from callback_coach.core.session import SessionPlan, in_play
 from callback_coach.core.workflow import Coach
+from callback_coach.day import breathing
 from callback_coach.day import card as cards
+from callback_coach.day import drill as drills
 from callback_coach.errors import Interrupted
+from callback_coach.store import paths
 
 
 def terminal_asker() -> Asker:
@@ -45,19 +48,86 @@ def run_interactive(coach: Coach, plan: SessionPlan, asker: Asker | None = None)
             panel = render.last_round_panel(p.last_round)
             asker.show(panel)
             asker.reference(panel, "Last time")
+        if p.prepared:
+            panel = render.prepared_panel(p.round, p.prepared)
+            asker.show(panel)
+            asker.reference(panel, "what you prepared")
 
     def summary(p: SessionPlan, answers: dict[str, dict[str, Any]]) -> Any:
         from callback_coach.cli import render  # Rich
 
         return render.answers_summary(in_play(p, answers), answers)
 
+    def act(offer: str, p: SessionPlan) -> None:
+        offer_tool(coach, offer, p, asker)
+
     try:
-        result = coach.run_session(plan, asker, summary=summary, on_start=start)
+        result = coach.run_session(plan, asker, summary=summary, on_start=start, act=act)
     except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D on an empty prompt
         draft = coach.find_draft(plan)
         raise stopped(plan, draft.count() if draft is not None else 0) from None
     if report_result(plan, result) and plan.kind == "prep":
         offer_card(coach, plan, asker)
+
+
+def offer_tool(coach: Coach, offer: str, plan: SessionPlan, asker: Asker) -> None:
+    """What a "not yet" in the closing check offered, now: a breathing round, a two-note
+    drill of this round, or the last round's panel. Ctrl-C ends the tool, not the prep."""
+    from callback_coach.cli import breathe_view, render  # Rich: the tools draw
+
+    if offer == "last-round":
+        if plan.last_round is not None:
+            asker.show(render.last_round_panel(plan.last_round))
+        else:
+            asker.show(Notice("There is no last round yet: this is the first."))
+        return
+    try:
+        if offer == "breathe":
+            patterns = breathing.load_patterns(
+                paths.builtin_data_dir() / "breathing.yaml", paths.user_breathing_file(coach.home)
+            )
+            chosen = breathing.find_pattern(patterns, breathing.DEFAULT_PATTERN) or patterns[0]
+            console.info(breathe_view.run_live(breathing.Timer(chosen, chosen.rounds)).summary())
+        elif offer == "drill":
+            drill = drills.plan_drill(
+                coach, plan.role, project=plan.project, round_label=plan.round, count=2
+            )
+            run_drill(coach, drill)
+    except (KeyboardInterrupt, EOFError, Interrupted) as exc:
+        if isinstance(exc, Interrupted) and exc.message:
+            console.info(exc.message)
+
+
+def run_drill(coach: Coach, plan: drills.DrillPlan) -> None:
+    """A drill in the terminal, with the same stop, resume and save as a prep."""
+    from rich.text import Text  # Rich (and drill_view, render): once the drill shows
+
+    from callback_coach.cli import drill_view, render
+
+    s = plan.session
+    asker = drills.DrillAsker(
+        QuestionaryAsker(),
+        plan.seconds,
+        show_note=drill_view.note_panel,
+        play=drill_view.countdown,
+    )
+    asker.show(render.session_header(s.kind, s.role, s.project, s.round, s.date))
+    asker.show(
+        Text(f"Seed {plan.seed}: --seed {plan.seed} gives these notes again.", style="muted")
+    )
+
+    def summary(p: SessionPlan, answers: dict[str, dict[str, Any]]) -> Any:
+        return render.answers_summary(p.checklists, answers)
+
+    try:
+        result = drills.run_drill(coach, plan, asker, summary=summary)
+    except (KeyboardInterrupt, EOFError):
+        draft = coach.find_draft(s)
+        count = drills.given_answers(draft) if draft is not None else 0
+        # Resumed with the seconds it was started with (the notes come from the draft).
+        seconds = [] if plan.seconds == drills.DEFAULT_SECONDS else [f"--seconds {plan.seconds}"]
+        raise stopped(s, count, seconds) from None
+    report_result(s, result)
 
 
 def offer_card(coach: Coach, plan: SessionPlan, asker: Asker) -> None:
