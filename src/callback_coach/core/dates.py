@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from callback_coach.store.notes import FIRST_DAY, LAST_DAY
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _OFFSET = re.compile(r"^([+-])\s*([0-9]{1,4})\s*(?:d|days?)?$")
 HINT = "use YYYY-MM-DD, today, tomorrow, yesterday, a weekday (fri, friday) or +N days"
@@ -18,6 +20,14 @@ class DateError(ValueError):
 
 
 def parse_day(text: str, today: dt.date) -> dt.date:
+    """`read_day`, refused when outside the days the coach takes (1900 to 2199)."""
+    day = read_day(text, today)
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise DateError(f"date {text!r} is not a day from 1900 to 2199")
+    return day
+
+
+def read_day(text: str, today: dt.date) -> dt.date:
     """The day `text` names, counted from `today`.
 
     - `YYYY-MM-DD`;

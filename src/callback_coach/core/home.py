@@ -134,6 +134,8 @@ class Home:
                 f"{'copy' if len(index.copies) == 1 else 'copies'} ({names}); "
                 "see `coach conflicts`"
             )
+        for name, why in index.odd:
+            self.warn(f"skipped {index.notes_dir / name}: {why}")
         for path, error in index.unreadable():
             self.warn(f"skipped {path}: {error}")
         for path, warning in index.warnings():

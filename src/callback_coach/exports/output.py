@@ -11,7 +11,10 @@ from pathlib import Path
 
 from callback_coach.errors import ExistsError, NotFoundError, UsageError
 from callback_coach.store import fileio, paths
+from callback_coach.store.yamlio import shown
 
+# The longest file name (in UTF-8 bytes) common file systems take.
+NAME_MAX = 255
 # What an export writes: one text, or its pieces in order.
 Text = str | Iterable[str]
 # Names that mean "standard output" for --output (a script may spell it either way).
@@ -19,7 +22,13 @@ STDOUT_NAMES = ("-", "/dev/stdout")
 
 
 def is_folder_target(output: str) -> bool:
-    return output.endswith(("/", "\\")) or Path(output).expanduser().is_dir()
+    """True for an --output that names a folder (ending in / or an existing one)."""
+    if output.endswith(("/", "\\")):
+        return True
+    try:
+        return Path(output).expanduser().is_dir()
+    except OSError as exc:  # a name the system refuses (too long, ...)
+        raise UsageError(f"--output {shown(output)}: {exc.strerror or exc}") from None
 
 
 def write_output(
@@ -52,6 +61,11 @@ def write_output(
             return ((folder / name, render) for name, render in parts())
     else:
         path = Path(output).expanduser()
+        if len(path.name.encode("utf-8", "surrogateescape")) > NAME_MAX:
+            raise UsageError(
+                f"--output: the file name is longer than {NAME_MAX} bytes, which file "
+                "systems refuse; choose a shorter one"
+            )
         if not path.parent.is_dir():
             raise NotFoundError(f"the folder for {path} does not exist")
 

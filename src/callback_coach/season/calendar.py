@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from callback_coach.core.dates import parse_time
 from callback_coach.core.rounds import Role, build_roles
 from callback_coach.season.followups import FollowUp
-from callback_coach.store.facts import NoteFacts
+from callback_coach.store.facts import NoteFacts, iso_day
 from callback_coach.store.slugs import fold
 
 PRODID = "-//callback-coach//coach export calendar//EN"
@@ -244,10 +244,9 @@ def fold_line(line: str) -> str:
 
 
 def _day(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text.strip()[:10])
-    except ValueError:
-        return None
+    """A day written YYYY-MM-DD, from 1900 to 2199 (None for anything else)."""
+    found = iso_day(text)
+    return dt.date.fromisoformat(found) if found else None
 
 
 def _utc(stamp: str, day: dt.date) -> dt.datetime:

@@ -45,7 +45,7 @@ from callback_coach.errors import (
     UsageError,
 )
 from callback_coach.season.loading import load_upcoming
-from callback_coach.store.facts import NoteFacts
+from callback_coach.store.facts import NoteFacts, iso_day
 from callback_coach.store.slugs import fold
 
 Coach = Home  # what the functions here take: one coach home
@@ -322,10 +322,9 @@ def _day_text(value: Any) -> str | None:
 
 
 def _day(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text.strip()[:10])
-    except ValueError:
-        return None
+    """A day written YYYY-MM-DD, from 1900 to 2199 (None for anything else)."""
+    found = iso_day(text)
+    return dt.date.fromisoformat(found) if found else None
 
 
 # -- changing them ---------------------------------------------------------------------

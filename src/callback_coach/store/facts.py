@@ -18,10 +18,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from callback_coach.store.notes import Note
+from callback_coach.store.notes import FIRST_DAY, LAST_DAY, Note
 
 # Front-matter key -> the question ids whose answer gives it (the answer wins).
 DETAIL_QUESTIONS: dict[str, tuple[str, ...]] = {
@@ -217,9 +216,10 @@ def iso_day(text: str) -> str:
     they are not a real day."""
     text = text.strip()[:10]
     try:
-        return dt.date.fromisoformat(text).isoformat()
+        day = dt.date.fromisoformat(text)
     except ValueError:
         return ""
+    return day.isoformat() if FIRST_DAY <= day <= LAST_DAY else ""
 
 
 def answer_text(value: Any) -> str:

@@ -186,7 +186,7 @@ def note_problems(meta: dict[str, Any]) -> list[str]:
             wrong(key, "text (in quotes if it looks like a number)")
     date = meta.get("date")
     if date is not None and not is_date(date):
-        wrong("date", "a date written YYYY-MM-DD")
+        wrong("date", "a date written YYYY-MM-DD, from 1900 to 2199")
     outcome = meta.get("outcome")
     if outcome is not None and outcome not in OUTCOMES:
         wrong("outcome", "one of " + ", ".join(OUTCOMES))
@@ -259,15 +259,20 @@ def _describe(value: Any) -> str:
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+# The days the coach takes: anything outside is a typing slip (and would overflow the
+# day after it, in a calendar).
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+
+
 def is_date(value: Any) -> bool:
-    """True for text that is a real calendar date written YYYY-MM-DD."""
+    """True for text that is a real calendar date written YYYY-MM-DD, from 1900 to 2199."""
     if not isinstance(value, str) or not _DATE.fullmatch(value):
         return False
     try:
-        dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         return False
-    return True
+    return FIRST_DAY <= day <= LAST_DAY
 
 
 def render_note(note: Note) -> str:

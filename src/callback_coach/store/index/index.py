@@ -24,7 +24,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 from typing import Any, TypeVar
 
 from callback_coach.errors import StorageError
@@ -81,9 +81,12 @@ class _Unusable(Exception):
     """The database file cannot be used as it is: start it again."""
 
 
-def scan(notes_dir: Path) -> dict[str, tuple[int, int]]:
-    """Every note file's (mtime_ns, size), by name (no folder: none)."""
+def scan(notes_dir: Path, odd: list[tuple[str, str]] | None = None) -> dict[str, tuple[int, int]]:
+    """Every note file's (mtime_ns, size), by name (no folder: none). What is named like
+    a note and cannot be one is added to `odd` as (name shown escaped, why): a name that
+    is not UTF-8, a folder, a pipe, a link that leads nowhere."""
     found: dict[str, tuple[int, int]] = {}
+    odd = [] if odd is None else odd
     try:
         entries = os.scandir(notes_dir)
     except FileNotFoundError:
@@ -96,15 +99,34 @@ def scan(notes_dir: Path) -> dict[str, tuple[int, int]]:
                 name = entry.name
                 if name[-3:] != ".md" or name[0] == ".":
                     continue
+                if any("\udc80" <= ch <= "\udcff" for ch in name):
+                    shown = name.encode("utf-8", "surrogateescape").decode(
+                        "utf-8", "backslashreplace"
+                    )
+                    odd.append((shown, "its name is not UTF-8 text; rename it"))
+                    continue
                 try:
                     st = entry.stat()
-                except OSError:
+                except OSError as exc:
+                    odd.append((name, exc.strerror or "it cannot be read"))
                     continue
                 if S_ISREG(st.st_mode):
                     found[name] = (st.st_mtime_ns, st.st_size)
+                else:
+                    odd.append((name, f"it is {_kind(st.st_mode)}, not a note file"))
         except OSError as exc:
             raise fileio.storage_error(exc, notes_dir, "read") from None
     return found
+
+
+def _kind(mode: int) -> str:
+    if S_ISDIR(mode):
+        return "a folder"
+    if S_ISFIFO(mode):
+        return "a pipe"
+    if S_ISCHR(mode) or S_ISBLK(mode):
+        return "a device"
+    return "a socket" if S_ISSOCK(mode) else "something else"
 
 
 def digest(stamps: dict[str, tuple[int, int]]) -> str:
@@ -141,8 +163,10 @@ class NoteIndex:
         self.path = self.folder / DB_NAME
         self._db: sqlite3.Connection | None = None
         self.bypassed = False  # True when a private temporary database is used instead
-        # The sync conflict copies found beside the notes (never read as notes).
+        # The sync conflict copies found beside the notes (never read as notes), and what
+        # is named like a note but cannot be one (its name shown, why).
         self._copies: list[conflict_names.Conflict] = []
+        self._odd: list[tuple[str, str]] = []
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -235,11 +259,18 @@ class NoteIndex:
         self.db()
         return self._copies
 
+    @property
+    def odd(self) -> list[tuple[str, str]]:
+        """What is named like a note in the notes folder but cannot be one (`scan`)."""
+        self.db()
+        return self._odd
+
     # -- keeping it fresh --------------------------------------------------------------------
 
     def _refresh(self, db: sqlite3.Connection) -> None:
         """Bring the database up to date with the notes folder, in one transaction."""
-        on_disk = scan(self.notes_dir)
+        self._odd = []
+        on_disk = scan(self.notes_dir, self._odd)
         self._copies = conflict_names.scan(list(on_disk))
         for copy in self._copies:
             del on_disk[copy.copy]
