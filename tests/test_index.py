@@ -175,7 +175,7 @@ def test_a_new_note_and_a_new_role_appear(expected: list[str], home: Path) -> No
 
 
 def test_a_locked_index_is_gone_around(expected: list[str], home: Path, monkeypatch) -> None:
-    monkeypatch.setattr(index_module, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr(index_code, "BUSY_TIMEOUT_MS", 50)
     remove_db(home)
     # Another coach holds the write lock of a new, empty index for the whole run.
     holder = sqlite3.connect(db_path(home), isolation_level=None)
@@ -432,3 +432,47 @@ def test_the_installed_coach_sees_each_change_in_a_large_folder(home: Path, coac
     assert "Role Seven" in roles() and "Role 0007" not in roles()
     edited.unlink()
     assert len(roles()) == 1499
+
+
+def test_every_command_goes_around_an_index_another_coach_is_writing(
+    history: Coach, home: Path
+) -> None:
+    """An index held by another process's write transaction is waited for at most a
+    moment (BUSY_TIMEOUT_MS), then gone around: the season commands too answer as usual."""
+    commands = (
+        ["stats", "--json"], ["today", "--json"], ["follow-ups", "--all", "--json"],
+        ["export", "calendar"], ["list", "--json"], ["search", "pride", "--json"],
+    )  # fmt: skip
+    before = [runner.invoke(app, args).stdout for args in commands]
+    holder = sqlite3.connect(db_path(home), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE state SET value = value")
+    try:
+        for args, expected in zip(commands, before, strict=True):
+            result = runner.invoke(app, args)
+            assert result.exit_code == 0, (args, result.stderr)
+            assert result.stdout == expected
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+@pytest.mark.parametrize("blocked", ["locks", "cache"])
+def test_a_cache_or_lock_folder_in_the_way_never_stops_a_prep(
+    home: Path, tmp_path: Path, monkeypatch, blocked: str
+) -> None:
+    """A file where the lock folder (or the whole cache folder) should be: the locks go
+    to a private temporary folder and the prep is saved."""
+    cache = paths.cache_dir(home)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    if blocked == "locks":
+        cache.mkdir(parents=True, exist_ok=True)
+        (cache / "locks").write_text("not a folder")
+    else:
+        cache.write_text("not a folder")
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    result = runner.invoke(app, ["prep", "Nina", "--set", "refine-intention.want=x"])
+    assert result.exit_code == 0, result.stderr
+    assert list((tmp_path / "tmp").glob("callback-coach-*/*/locks/*.lock"))
+    assert runner.invoke(app, ["outcome", "Nina", "hold"]).exit_code == 0

@@ -240,7 +240,7 @@ class SidesStore:
         """One writer at a time for a role's sides. The lock lives in the cache folder
         (per machine), never in the home, which may be synced."""
         fileio.ensure_private_dir(folder)
-        locks = fileio.ensure_private_dir(paths.cache_dir(self.home) / "locks")
+        locks = paths.locks_dir(self.home)
         try:
             with fileio.hold_lock(locks / f"sides-{folder.name}.lock", wait=LOCK_WAIT):
                 yield

@@ -116,7 +116,7 @@ class DraftStore:
         The lock file lives in the cache folder (per machine), never in the synced home.
         """
         draft_path = self.path_for(kind, role, project, round_label)
-        folder = fileio.ensure_private_dir(paths.cache_dir(self.home) / "locks")
+        folder = paths.locks_dir(self.home)
         lock_path = folder / (draft_path.stem + ".lock")
         try:
             with fileio.hold_lock(lock_path, shared=scripted, wait=LOCK_WAIT):

@@ -48,6 +48,25 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
+def usable_dir(preferred: Path, fallback: Path) -> Path:
+    """`preferred`, made if missing, when it is a folder this process can write in;
+    else `fallback` (the same, and it must be ours: a folder someone else made in a shared
+    temporary folder is refused). For derived data only (a cache, locks): never notes."""
+    try:
+        folder = ensure_private_dir(preferred)
+        if os.access(folder, os.W_OK | os.X_OK):
+            probe = folder / f".probe-{os.getpid()}"
+            probe.touch()
+            probe.unlink()
+            return folder
+    except (StorageError, OSError):
+        pass
+    folder = ensure_private_dir(fallback)
+    if hasattr(os, "getuid") and folder.stat().st_uid != os.getuid():
+        raise StorageError(f"cannot use {folder}: it belongs to another user")
+    return folder
+
+
 def storage_error(exc: OSError, path: Path, action: str) -> StorageError:
     reason = {
         errno.EACCES: "permission denied",

@@ -27,11 +27,10 @@ CHANGE_TRIES = 5
 
 
 def lock_path(home: Path, file: str) -> Path:
-    """The lock of the note `file` of the coach home `home`: per machine, in the cache
-    folder (made if missing). Whatever rewrites a saved note holds it (`NoteStore.change`,
+    """The lock of the note `file` of the coach home `home`: per machine, in the lock
+    folder (`paths.locks_dir`). Whatever rewrites a saved note holds it (`NoteStore.change`,
     `coach conflicts merge`), so two coaches never change one note at once."""
-    locks = fileio.ensure_private_dir(paths.cache_dir(home) / "locks")
-    return locks / f"note-{slugify(Path(file).stem)}.lock"
+    return paths.locks_dir(home) / f"note-{slugify(Path(file).stem)}.lock"
 
 
 def _read_exact(path: Path) -> str:

@@ -6,6 +6,8 @@ import hashlib
 import os
 from pathlib import Path
 
+from callback_coach.store.fileio import usable_dir
+
 APP_NAME = "callback-coach"
 # The callback_coach package folder (checklists and data are installed inside it).
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -55,6 +57,25 @@ def cache_dir(home: Path | None = None) -> Path:
         base = user_cache_path(APP_NAME, appauthor=False)
     digest = hashlib.sha256(str(home).encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return base / digest
+
+
+def fallback_cache_dir(home: Path | None = None) -> Path:
+    """Where the cache goes when its own folder cannot be used (read-only, damaged, a file
+    in its way): a folder of this user's in the system's temporary folder, the same for
+    every coach of this user and home (so their locks still meet)."""
+    import tempfile
+
+    home = home or coach_home()
+    digest = hashlib.sha256(str(home).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    user = os.getuid() if hasattr(os, "getuid") else os.getlogin()
+    return Path(tempfile.gettempdir()) / f"{APP_NAME}-{user}" / digest
+
+
+def locks_dir(home: Path | None = None) -> Path:
+    """The folder of the coach's lock files (per machine), made if missing: `locks` in the
+    cache folder, else (the cache folder cannot be used) the same in the fallback cache
+    folder: the cache never blocks the work."""
+    return usable_dir(cache_dir(home) / "locks", fallback_cache_dir(home) / "locks")
 
 
 def builtin_checklists_dir() -> Path:
