@@ -505,3 +505,47 @@ def test_a_new_export_format_is_one_class(history: Coach, monkeypatch: pytest.Mo
     assert all(line.startswith("Sonya\t") for line in lines[1:])
     refused = runner.invoke(app, ["export", "checklists", "--format", "tsv"])
     assert refused.exit_code == 2 and "md, json, yaml" in refused.stderr
+
+
+def test_a_multiselect_with_nothing_ticked_is_kept_in_every_export(home: Path) -> None:
+    """`follow-up: []` (none of these) is an answer: JSON and YAML keep the empty list, CSV
+    and Markdown keep the question."""
+    coach = Coach(home)
+    plan = coach.plan_prep("Nina")
+    coach.save_answers(plan, {"refine-intention": {"want": "to win"}})
+    review = coach.plan_review("Nina", outcome="pending")
+    coach.save_answers(review, {"after-the-room": {"one-thing": "Breathe", "follow-up": []}})
+
+    def export(fmt: str) -> str:
+        result = runner.invoke(app, ["export", "notes", "--format", fmt, "--kind", "review"])
+        assert result.exit_code == 0, result.stderr
+        return result.stdout
+
+    def follow_up(document: dict) -> object:
+        (note,) = document["notes"]
+        (after,) = [c for c in note["checklists"] if c["id"] == "after-the-room"]
+        return {a["id"]: a["answer"] for a in after["answers"]}["follow-up"]
+
+    assert follow_up(json.loads(export("json"))) == []
+    assert follow_up(yaml.safe_load(export("yaml"))) == []
+    rows = list(csv.DictReader(io.StringIO(export("csv"))))
+    assert [r["answer"] for r in rows if r["question_id"] == "follow-up"] == [""]
+    prompt = Coach(home).catalogue().get("after-the-room").question("follow-up").prompt
+    assert prompt in export("md").replace("\\", "")
+
+
+def test_a_csv_for_a_spreadsheet_starts_with_a_byte_order_mark(history: Coach, tmp_path) -> None:
+    plain = runner.invoke(app, ["export", "notes", "--format", "csv"]).stdout_bytes
+    marked = runner.invoke(app, ["export", "notes", "--format", "csv", "--bom"]).stdout_bytes
+    assert not plain.startswith(b"\xef\xbb\xbf")
+    assert marked == b"\xef\xbb\xbf" + plain
+    assert list(csv.DictReader(io.StringIO(marked.decode("utf-8-sig")))) == list(
+        csv.DictReader(io.StringIO(plain.decode("utf-8")))
+    )
+    folder = runner.invoke(
+        app, ["export", "notes", "--format", "csv", "--bom", "--output", f"{tmp_path}/"]
+    )
+    assert folder.exit_code == 0
+    assert all(p.read_bytes().startswith(b"\xef\xbb\xbf") for p in tmp_path.glob("*.csv"))
+    refused = runner.invoke(app, ["export", "notes", "--format", "json", "--bom"])
+    assert refused.exit_code == ExitCode.USAGE

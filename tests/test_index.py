@@ -24,6 +24,7 @@ from callback_coach.store import paths
 from callback_coach.store.index import NoteIndex
 from callback_coach.store.index import index as index_code
 from callback_coach.store.index import rows as index_rows
+from callback_coach.store.slugs import search_fold
 
 from .helpers import prep
 from .test_emitters import notes as emitter_notes
@@ -292,15 +293,18 @@ def test_search_skips_the_coach_heading_and_hint(home: Path) -> None:
     ]
 
 
-def test_search_ignores_case_like_before_and_keeps_accents(home: Path) -> None:
+def test_search_ignores_case_and_accents(home: Path) -> None:
+    """`ete` finds `été` and `lukasz` finds `Łukasz`, as names already matched."""
     path = prep(Coach(home), project="The Seagull", date="2026-11-20")
-    path.write_text(path.read_text() + "\nZoë had the ÉTÉ scene; Straße.\n", encoding="utf-8")
-    line = ("prep", "body", "Zoë had the ÉTÉ scene; Straße.")
-    for needle in ("zoË", "été", "ÉTÉ", "STRASSE", "strasse", "ß", "é", "to be seen"):
-        expected = [("prep", "refine-intention.want", "to be seen")] if "seen" in needle else [line]
-        assert search(needle) == expected, needle
-    # Case is ignored, accents are not (as before): "zoe" is not "zoë".
-    assert search("zoe had") == []
+    path.write_text(
+        path.read_text() + "\nZoë had the ÉTÉ scene with Łukasz; Straße.\n", encoding="utf-8"
+    )
+    want = ("prep", "refine-intention.want", "to be seen")
+    line = ("prep", "body", "Zoë had the ÉTÉ scene with Łukasz; Straße.")
+    for needle in ("zoË", "zoe had", "été", "ete", "ÉTÉ", "STRASSE", "strasse", "ß", "lukasz"):
+        assert search(needle) == [line], needle
+    assert search("é") == [want, line], "é is e: 'seen' holds one too"
+    assert search("to be seen") == [want]
 
 
 def test_search_for_text_holding_a_nul_is_a_plain_search(home: Path) -> None:
@@ -333,8 +337,8 @@ def test_full_text_and_scan_find_the_same_lines(history: Coach, home: Path, need
     assert [(s.file, w, line) for s, w, line in with_fts] == [
         (s.file, w, line) for s, w, line in scanned
     ]
-    folded = needle.casefold()
-    assert all(folded in line.casefold() for _, _, line in with_fts)
+    folded = search_fold(needle)
+    assert all(folded in search_fold(line) for _, _, line in with_fts)
 
 
 def test_core_modules_load_neither_rich_nor_questionary(history: Coach, home: Path) -> None:
@@ -401,11 +405,12 @@ def test_roles_made_in_one_pass_are_the_ones_made_one_by_one(
 
 @settings(max_examples=300, deadline=None)
 @given(note=emitter_notes())
-def test_the_searched_words_are_the_actor_s_lines_casefolded(note) -> None:
-    """`folded_words` (made for every note read) is `actor_lines`, casefolded, one per line."""
+def test_the_searched_words_are_the_actor_s_lines_folded(note) -> None:
+    """`folded_words` (made for every note read) is `actor_lines` with case and accents
+    folded (`search_fold`), one per line."""
     from callback_coach.store.index import actor_lines, folded_words
 
-    expected = "\n".join(line.casefold() for _, line in actor_lines(note))
+    expected = "\n".join(search_fold(line) for _, line in actor_lines(note))
     assert folded_words(note) == expected
 
 
@@ -476,3 +481,21 @@ def test_a_cache_or_lock_folder_in_the_way_never_stops_a_prep(
     assert result.exit_code == 0, result.stderr
     assert list((tmp_path / "tmp").glob("callback-coach-*/*/locks/*.lock"))
     assert runner.invoke(app, ["outcome", "Nina", "hold"]).exit_code == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    line=st.text(st.sampled_from("aeEéÉèzZoØøßẞŁł  .\u0301"), max_size=20),
+    needle=st.text(st.sampled_from("aeEéÉzoøßłl"), min_size=1, max_size=3),
+)
+def test_a_match_is_highlighted_where_it_is_in_the_actor_s_spelling(line: str, needle: str) -> None:
+    """Each span `search_spans` gives is a piece of the line that folds to the needle, they
+    do not overlap, and there are as many as the folded line holds."""
+    from callback_coach.store.slugs import search_spans
+
+    spans = search_spans(line, needle)
+    key = search_fold(needle)
+    for start, end in spans:
+        assert key in search_fold(line[start:end])
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert len(spans) == search_fold(line).count(key)

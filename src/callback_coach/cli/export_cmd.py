@@ -53,6 +53,7 @@ OUTPUT_OPT = typer.Option(
     coach export notes > all-notes.md
     coach export notes --role "Nina" --format json
     coach export notes --since 2026-01-01 --format csv --output answers.csv
+    coach export notes --format csv --bom --output for-excel.csv
     coach export notes --output backup/ --force      # one file per note
     """,
 )
@@ -88,17 +89,25 @@ def export_notes(
     ),
     output: Optional[str] = OUTPUT_OPT,
     force: bool = FORCE_OPT,
+    bom: bool = typer.Option(
+        False,
+        "--bom",
+        help="Start the CSV with a byte-order mark, so Excel and LibreOffice read its "
+        "accents and emoji right.",
+    ),
 ) -> None:
     """Export notes: a printable Markdown sheet, JSON or YAML for scripts, CSV for spreadsheets."""
     fmt = exports.check_format(fmt)
+    if bom and fmt != "csv":
+        raise UsageError("--bom goes with --format csv (a spreadsheet's import)")
     coach = open_coach()
     chosen = select(
         coach, exports.NoteFilter(role, project, round_label, kind, outcome, since, until)
     )
     written = outputs.write_output(
         output,
-        lambda: export_text(coach, chosen, fmt),
-        lambda: export_files(coach, chosen, fmt),
+        lambda: export_text(coach, chosen, fmt, bom=bom),
+        lambda: export_files(coach, chosen, fmt, bom=bom),
         force=force,
     )
     if not chosen:

@@ -17,6 +17,7 @@ from callback_coach.core.hints import resume
 from callback_coach.core.queries import Timeline
 from callback_coach.core.rounds import Round
 from callback_coach.store.notes import own_text
+from callback_coach.store.slugs import search_spans
 
 
 def shown(value: Any, style: str = "") -> Text:
@@ -335,19 +336,16 @@ def search_lines(
     ("" for none). What the actor wrote is made visible (`console.visible`) piece by
     piece, so the highlight stays on the match. Long lines are left for the terminal to
     wrap, and matches are written as they come: any number prints fast."""
-    import re
-
-    pattern = re.compile(re.escape(text), re.IGNORECASE)
     start, end = match
     count = 0
     for summary, where, line in hits:
         count += 1
         pieces = []
         at = 0
-        for found in pattern.finditer(line):
-            pieces.append(visible(line[at : found.start()]))
-            pieces.append(start + visible(found.group()) + end)
-            at = found.end()
+        for begin, finish in search_spans(line, text):
+            pieces.append(visible(line[at:begin]))
+            pieces.append(start + visible(line[begin:finish]) + end)
+            at = finish
         pieces.append(visible(line[at:]))
         yield f"{muted[0]}{_search_place(summary, where)}{muted[1]}\n  {''.join(pieces)}\n"
     if count or any(True for _ in rest):

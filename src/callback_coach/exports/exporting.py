@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -117,17 +118,29 @@ def made_from(catalogue: Catalogue, escapes: bool) -> str:
 PIECES_FORMAT = 1
 
 
-def export_text(coach: Home, files: list[str], fmt: str) -> Iterator[str]:
+def export_text(coach: Home, files: list[str], fmt: str, *, bom: bool = False) -> Iterator[str]:
     """The export of the notes `files` in `fmt`, piece by piece: each note's piece is
     taken from the index where an earlier export kept it, else read from the index and
-    written only when its turn comes (and kept), so memory stays flat."""
-    return _Export(coach, files, fmt).kept_text(files)
+    written only when its turn comes (and kept), so memory stays flat. With `bom`, it
+    starts with a byte-order mark (spreadsheets then read a CSV file as UTF-8)."""
+    text = _Export(coach, files, fmt).kept_text(files)
+    return itertools.chain([BOM], text) if bom else text
 
 
 def export_files(
-    coach: Home, files: list[str], fmt: str
+    coach: Home, files: list[str], fmt: str, *, bom: bool = False
 ) -> Iterator[tuple[str, Callable[[], Iterator[str]]]]:
     """One (file name, render) per note, for an export into a folder."""
     export = _Export(coach, files, fmt)
+
+    def text(file: str) -> Iterator[str]:
+        piece = export.text([file])
+        return itertools.chain([BOM], piece) if bom else piece
+
     for file in files:
-        yield f"{Path(file).stem}.{fmt}", functools.partial(export.text, [file])
+        yield f"{Path(file).stem}.{fmt}", functools.partial(text, file)
+
+
+# A byte-order mark, for spreadsheets that read a file as UTF-8 only when it starts with
+# one (Excel, LibreOffice's default import): without it, an emoji or an accent is garbled.
+BOM = "\ufeff"

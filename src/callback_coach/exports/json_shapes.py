@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from callback_coach.core.answers import format_answer, json_safe
+from callback_coach.core.answers import format_answer, is_given, json_safe
 from callback_coach.core.checklist import Catalogue, Checklist
 from callback_coach.core.drill_format import prompt_for, title_for
 from callback_coach.core.hints import resume
 from callback_coach.core.queries import Timeline
-from callback_coach.store.facts import is_answered, outcome_history
+from callback_coach.store.facts import outcome_history
 from callback_coach.store.notes import NOTE_KEYS, Note
 
 # `format` of each document: raised when that document's shape changes.
@@ -55,8 +55,9 @@ def answer_json(value: Any) -> Any:
 
 def answered(answers: dict[str, Any]) -> list[tuple[str, Any]]:
     """The questions of one checklist that have an answer, in the note's order (a question
-    left blank is not an answer, in any note however it was written)."""
-    return [(str(qid), value) for qid, value in answers.items() if is_answered(value)]
+    left blank is not an answer, in any note however it was written; a multiselect with
+    nothing ticked is one: none of these)."""
+    return [(str(qid), value) for qid, value in answers.items() if is_given(value)]
 
 
 def _text(value: Any) -> str | None:

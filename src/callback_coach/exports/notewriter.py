@@ -127,7 +127,7 @@ class NoteWriter:
                 text = "true" if value else "false"
             elif kind is int:
                 text = int.__repr__(value)
-            elif is_answered(value):
+            elif is_answered(value) or kind is list:  # ([]: none of these, an answer)
                 text = json_value(answer_json(value), "              ")
             else:
                 continue
@@ -200,7 +200,7 @@ class NoteWriter:
                 if text is None:
                     return None
                 text = " " + text
-            elif is_answered(value):
+            elif is_answered(value) or type(value) is list:  # ([]: an answer)
                 text = yaml_value(answer_json(value), "      ")
                 if text is None:
                     return None

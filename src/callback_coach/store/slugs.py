@@ -78,3 +78,41 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.split())
+
+
+def search_fold(text: str) -> str:
+    """Text as `coach search` compares it: case and accents ignored (`ete` finds `été`,
+    `lukasz` finds `Łukasz`), every other character kept where it is (line breaks, spaces:
+    unlike `fold`)."""
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text).casefold().translate(_PLAIN_LETTERS)
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(ch: str) -> str:
+    return search_fold(ch)
+
+
+def search_spans(line: str, needle: str) -> list[tuple[int, int]]:
+    """Where `needle` is in `line` as `search_fold` compares them: (start, end) of each
+    match in `line` itself, so the actor's own spelling can be highlighted."""
+    key = search_fold(needle)
+    if not key:
+        return []
+    folded: list[str] = []
+    owner: list[int] = []  # the index in `line` of each character of the folded text
+    for number, ch in enumerate(line):
+        piece = _fold_char(ch)
+        folded.append(piece)
+        owner.extend([number] * len(piece))
+    flat = "".join(folded)
+    spans = []
+    at = flat.find(key)
+    while at >= 0:
+        spans.append((owner[at], owner[at + len(key) - 1] + 1))
+        at = flat.find(key, at + len(key))
+    return spans

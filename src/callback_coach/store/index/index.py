@@ -39,7 +39,7 @@ from callback_coach.store.index.schema import (
     RoleSummary,
 )
 from callback_coach.store.notes import Note, NoteParseError, read_note
-from callback_coach.store.slugs import fold
+from callback_coach.store.slugs import fold, search_fold
 
 _T = TypeVar("_T")
 DB_NAME = "index.sqlite3"
@@ -714,7 +714,7 @@ class NoteIndex:
 
     def iter_search(self, text: str) -> Iterator[tuple[NoteRow, str, str]]:
         """`search`, one match at a time (memory stays flat at any number of matches)."""
-        needle = text.casefold()
+        needle = search_fold(text)
         if not needle or "\n" in needle or "\r" in needle:
             return
         found = False
@@ -762,7 +762,7 @@ class NoteIndex:
             except (OSError, NoteParseError):
                 continue
             for where, line in note_rows_module.actor_lines(note):
-                if needle in line.casefold():
+                if needle in search_fold(line):
                     yield summary, where, line
 
     def _ensure_fts(self, db: sqlite3.Connection) -> bool:

@@ -3,7 +3,7 @@
 Per note: the file's stamp (modification time, size), why it cannot be read (or a
 warning about it), the few front-matter values the index filters and orders by, the
 note's facts (`store.facts`, without answers), the front matter as JSON, the body, and
-the actor's own words casefolded for search (answers and the text they wrote, not the
+the actor's own words folded for search (case and accents aside) (answers and the text they wrote, not the
 coach's heading or hint).
 """
 
@@ -18,7 +18,7 @@ from callback_coach.store import conflict_names
 from callback_coach.store.facts import answer_text, facts_of
 from callback_coach.store.labels import round_rank
 from callback_coach.store.notes import BODY_HINT, Note, NoteParseError, coach_heading, read_note
-from callback_coach.store.slugs import fold
+from callback_coach.store.slugs import fold, search_fold
 from callback_coach.store.yamlio import has_yaml_line_break
 
 
@@ -96,8 +96,9 @@ def _body_lines(note: Note) -> list[str]:
 
 
 def folded_words(note: Note) -> str:
-    """The text search looks in: the actor's lines (`actor_lines`), casefolded, one per
-    line (made without their places: it is done for every note the index reads)."""
+    """The text search looks in: the actor's lines (`actor_lines`), with case and accents
+    folded away (`slugs.search_fold`), one per line (made without their places: it is
+    done for every note the index reads)."""
     parts = []
     for answers in note.answers.values():
         for value in answers.values():
@@ -107,7 +108,7 @@ def folded_words(note: Note) -> str:
             elif text and not text.isspace():
                 parts.append(text.replace("\r", ""))
     parts += _body_lines(note)
-    return "\n".join(parts).casefold()
+    return search_fold("\n".join(parts))
 
 
 def meta_json(meta: dict[str, Any]) -> str | None:

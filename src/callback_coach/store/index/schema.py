@@ -10,7 +10,7 @@ from dataclasses import astuple, dataclass, fields
 from typing import Any
 
 # Raised whenever a table below changes (or what fills it: the rows, the role summary).
-SCHEMA_VERSION = 22
+SCHEMA_VERSION = 23
 
 TABLES = (
     """CREATE TABLE notes (
@@ -33,7 +33,7 @@ TABLES = (
         facts TEXT,                  -- NoteFacts.to_row() as JSON (no answers)
         meta TEXT,                   -- the front matter as JSON; NULL when JSON cannot hold it
         body TEXT,
-        words TEXT NOT NULL,         -- rows.folded_words(note)
+        words TEXT NOT NULL,         -- rows.folded_words(note): case and accents folded
         yaml_break INTEGER NOT NULL
     )""",
     "CREATE INDEX notes_by_role ON notes (role_key, project_key, error, file, facts)",
