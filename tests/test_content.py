@@ -487,7 +487,7 @@ def test_the_gaps_the_sources_point_to_are_asked(catalogue: Catalogue) -> None:
     assert "picture" in prompt("mindset.affirmation")
     assert "size of the room" in prompt("recall-what-worked.who-will-be-there")
     assert "another actor" in prompt("prepare-for-redirection.chemistry")
-    assert "mastery" in said("after-the-room.one-thing")
+    assert "master" in said("after-the-room.one-thing")
     assert "props, accents or limps" in said("recall-what-worked.what-worked")
     assert "callback only" in said("logistics.new-sides")
 
@@ -572,7 +572,7 @@ FINGERPRINTS = {
     "prepare-for-redirection": "7219abd7971e4b3e",
     "recall-what-worked": "8c0348cf64f88e4c",
     "mindset": "6c4c8ce29aa3b3a4",
-    "after-the-room": "cc33b044a3d77415",
+    "after-the-room": "1c454ac731d7af26",
     "closing-check": "4d6dc5fcf847771c",
 }
 
