@@ -32,7 +32,8 @@ PREP = {
         "alternate-take": "Play it as a threat.",
     },
     "recall-what-worked": {
-        "keep-and-refresh": "Keep the pause.\nRefresh the entrance",
+        "what-worked": "Keep the pause.",
+        "refresh": "Refresh the entrance",
         "who-will-be-there": "Anna (casting), the director",
         "wardrobe": "",
     },
@@ -60,7 +61,7 @@ def save_review(coach: Coach, answers=REVIEW, role: str = "Nina", **kwargs):
 def test_built_in_checklists_declare_what_feeds_the_card(home: Path) -> None:
     feeds = {(cid, qid): slot for cid, qid, slot in cards.slot_map(Coach(home).catalogue())}
     assert feeds[("refine-intention", "want")] == "want"
-    assert feeds[("after-the-room", "one-thing")] == "refresh"
+    assert feeds[("after-the-room", "one-thing")] == "work-on"
     assert feeds[("mindset", "breathing")] == "breathing"
     assert {slot for slot in feeds.values()} == set(CARD_SLOTS) - {"remember"}
     assert set(cards.LABELS) == set(CARD_SLOTS)
@@ -93,7 +94,8 @@ def test_card_content_for_a_known_prep(home: Path) -> None:
     )
     assert [(i.slot, i.text) for i in card.items] == [
         ("want", "to win him over"),
-        ("keep", "Keep the pause. Refresh the entrance"),
+        ("keep", "Keep the pause."),
+        ("refresh", "Refresh the entrance"),
         ("ask", "Bigger in feeling, or bigger in voice?"),
         ("recovery", "Stop, breathe, go back to the line before."),
         ("line", "They already like me."),
@@ -140,7 +142,7 @@ def test_this_prep_wins_and_the_last_review_fills_the_gaps(home: Path) -> None:
     assert card.get("want") == "to win"
     assert card.get("direction") == "More pride, less pleading", "the prep wins"
     # Not in this prep: the last round's review fills them in.
-    assert card.get("refresh") == "Breathe before the exit"
+    assert card.get("work-on") == "Breathe before the exit"
     assert card.get("wardrobe") == "Blue dress, hair down"
     assert card.get("room") == "Anna (casting), the director"
     # An earlier round can still be asked for.
@@ -199,10 +201,13 @@ LONG = (
 def fullest_card(coach: Coach, extra: dict | None = None) -> cards.Card:
     """A card with a long answer in every slot the built-in checklists feed."""
     slots = {
+        "logistics": ["time", "place"],
         "refine-intention": ["want"],
         "prepare-for-redirection": ["clarifying-question", "recovery"],
         "recall-what-worked": [
-            "keep-and-refresh",
+            "what-worked",
+            "refresh",
+            "work-on",
             "direction-last-time",
             "who-will-be-there",
             "wardrobe",
@@ -219,7 +224,7 @@ def fullest_card(coach: Coach, extra: dict | None = None) -> cards.Card:
 
 def test_a_full_card_fits_one_80_by_24_screen(home: Path) -> None:
     card = fullest_card(Coach(home))
-    assert len(card.items) == 12
+    assert len(card.items) == len(CARD_SLOTS) - 1  # all but "remember"
     lines = card_view.text(card, 80).splitlines()
     assert len(lines) <= 24
     assert all(len(line) <= 80 for line in lines)

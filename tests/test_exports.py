@@ -286,7 +286,7 @@ def test_validate_good_broken_and_exported_files(home: Path, tmp_path: Path) -> 
     folder = tmp_path / "exported"
     assert coach("export", "checklists", "--output", f"{folder}/").exit_code == 0
     files = sorted(folder.glob("*.yaml"))
-    assert len(files) == 6
+    assert len(files) == 7
     assert coach("checklists", "validate", *map(str, files)).exit_code == 0
 
 
@@ -326,6 +326,7 @@ def test_worksheet_has_room_to_write(home: Path) -> None:
     assert "**2. What do you want from the other person, as one active verb?**" in md
     assert md.count("_" * 60) >= 11
     # One choice: a round mark to fill in; several: boxes to tick.
+    md = coach("export", "checklists", "logistics", "--format", "md").stdout
     assert "- ( ) no new pages\n- ( ) yes, worked fully\n- ( ) yes, still working on them\n" in md
     assert "- [ ] yes, worked fully" not in md
 
@@ -370,7 +371,9 @@ def test_set_overrides_the_answers_file(home: Path, tmp_path: Path) -> None:
         "--set",
         "refine-intention.want=from --set",
         "--set",
-        "recall-what-worked.logistics=yes",
+        "refine-intention.medium=self-tape",
+        "--set",
+        "recall-what-worked.self-tape-test-take=yes",
         "--set",
         "mindset.calm=9",
         "--set",
@@ -380,7 +383,7 @@ def test_set_overrides_the_answers_file(home: Path, tmp_path: Path) -> None:
     note = read_note(Path(result.stdout.strip()))
     assert note.answers["refine-intention"]["want"] == "from --set"
     assert note.answers["refine-intention"]["off-book"] == 2
-    assert note.answers["recall-what-worked"]["logistics"] is True
+    assert note.answers["recall-what-worked"]["self-tape-test-take"] is True
     assert note.answers["mindset"]["calm"] == 9
     assert note.answers["mindset"]["breathing"] == "long slow exhales"
 

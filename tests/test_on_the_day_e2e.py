@@ -57,8 +57,9 @@ PREP = {
         "recovery": "Stop, breathe, and go back to the line before the one I lost.",
     },
     "recall-what-worked": {
-        "keep-and-refresh": "Keep the pause before the last line; refresh the entrance, "
-        "arriving already in the middle of a thought about the lake.",
+        "what-worked": "Keep the pause before the last line.",
+        "refresh": "Then refresh the entrance, arriving already in the middle of a thought about "
+        "the lake.",
         "who-will-be-there": "Anna Petrova (casting), the director, maybe a producer",
     },
     "mindset": {"affirmation": "They already like me. I am here to play.", "anchor": "Feet"},

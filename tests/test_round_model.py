@@ -163,7 +163,7 @@ def test_a_quick_prep_after_a_full_one_keeps_what_the_full_one_said(
     full = {
         "refine-intention": {"want": "to win him over"},
         "mindset": {"anchor": "Feet on the floor"},
-        "recall-what-worked": {"keep-and-refresh": "The pause"},
+        "recall-what-worked": {"what-worked": "The pause"},
     }
     prep(coach, "Nina", "callback-1", "2026-11-21", full)
     prep(

@@ -66,7 +66,8 @@ def test_prep_review_prep_carries_over(home: Path) -> None:
     assert plan.defaults["recall-what-worked.direction-last-time"] == "Less pleading,\nmore pride"
     assert plan.defaults["recall-what-worked.wardrobe"] == "Blue dress, hair down"
     assert plan.defaults["recall-what-worked.who-will-be-there"] == "Anna (casting), the director"
-    assert plan.defaults["recall-what-worked.keep-and-refresh"] == "Breathe before the exit"
+    assert plan.defaults["recall-what-worked.work-on"] == "Breathe before the exit"
+    assert "recall-what-worked.refresh" not in plan.defaults, "not the work item"
     assert "refine-intention.want" not in plan.defaults, "the want is refined, not copied"
     assert plan.extra["people_met"] == ["Anna (casting), the director"]
     assert plan.last_round.round == "callback-1" and plan.last_round.outcome == "callback"
@@ -113,7 +114,7 @@ def test_first_round_asks_about_the_first_audition(home: Path) -> None:
     recall = next(c for c in plan.checklists if c.id == "recall-what-worked")
     assert recall.question("what-worked").prompt == (
         "Rewatch your tape or replay your first audition in your mind. "
-        "What made it strong, and what landed?"
+        "What worked that you will keep just as it was?"
     )
     assert plan.last_round is None and plan.defaults == {}
 

@@ -101,7 +101,7 @@ def test_resume_asks_only_what_is_left(home: Path) -> None:
     p = coach.plan_prep(
         "Nina", project="The Seagull", checklist_ids=["mindset", "refine-intention"]
     )
-    first = ScriptedAsker({"mindset.present-not-get": "my Nina"}, interrupt_after=3)
+    first = ScriptedAsker({"mindset.affirmation": "my Nina"}, interrupt_after=3)
     with pytest.raises(KeyboardInterrupt):
         coach.run_session(p, first)
     p2 = coach.plan_prep(
@@ -116,7 +116,7 @@ def test_resume_asks_only_what_is_left(home: Path) -> None:
     order = [f"mindset.{q.id}" for q in coach.catalogue().get("mindset").questions]
     left = [k for k in order[order.index(first.asked[-1]) + 1 :] if k != "mindset.breathing-own"]
     assert asker.asked[0] == left[0]
-    assert result.note.answers["mindset"]["present-not-get"] == "my Nina"
+    assert result.note.answers["mindset"]["affirmation"] == "my Nina"
     assert result.note.answers["refine-intention"]["want"] == "to escape"
 
 
@@ -135,13 +135,13 @@ def test_resume_keeps_answers_from_checklists_left_out_this_time(home: Path) -> 
     with pytest.raises(KeyboardInterrupt):
         coach.run_session(
             coach.plan_prep("Nina", checklist_ids=["mindset"]),
-            ScriptedAsker({"mindset.present-not-get": "keep me"}, interrupt_after=1),
+            ScriptedAsker({"mindset.affirmation": "keep me"}, interrupt_after=1),
         )
     result = coach.run_session(
         coach.plan_prep("Nina", checklist_ids=["refine-intention"]),
         ScriptedAsker({"refine-intention.want": "x"}, choices=["resume", "save"]),
     )
-    assert result.note.answers["mindset"]["present-not-get"] == "keep me"
+    assert result.note.answers["mindset"]["affirmation"] == "keep me"
 
 
 def test_round_is_inferred_from_the_role_history(home: Path) -> None:
