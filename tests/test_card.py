@@ -63,8 +63,10 @@ def test_built_in_checklists_declare_what_feeds_the_card(home: Path) -> None:
     assert feeds[("refine-intention", "want")] == "want"
     assert feeds[("after-the-room", "one-thing")] == "work-on"
     assert feeds[("mindset", "breathing")] == "breathing"
+    assert feeds[("logistics", "time")] == "time"
     assert {slot for slot in feeds.values()} == set(CARD_SLOTS) - {"remember"}
-    assert set(cards.LABELS) == set(CARD_SLOTS)
+    # The card's own rows (open to-dos, the off-book figure) have labels but no question.
+    assert set(cards.LABELS) == set(CARD_SLOTS) | {"todo", "off-book"}
 
 
 def test_card_key_is_validated_and_round_trips() -> None:
@@ -93,6 +95,9 @@ def test_card_content_for_a_known_prep(home: Path) -> None:
         "2026-11-24",
     )
     assert [(i.slot, i.text) for i in card.items] == [
+        # Logistics ran with the time and place left blank: both are open to-dos, on top.
+        ("todo", "Find out your call time (or when the tape is due)"),
+        ("todo", "Find out where it is (the address or the link)"),
         ("want", "to win him over"),
         ("keep", "Keep the pause."),
         ("refresh", "Refresh the entrance"),
@@ -117,8 +122,9 @@ def test_empty_answers_are_left_out_never_blank(home: Path) -> None:
     coach = Coach(home)
     save_prep(coach, answers={"refine-intention": {"want": "to stay"}}, date="2026-11-24")
     card = cards.card_for(coach, "Nina")
-    # Only the want (no question has a ready-made answer): nothing empty, no "none" anchor.
-    assert [i.slot for i in card.items] == ["want"]
+    # Only the want and the two to-dos of the blank time and place (no question has a
+    # ready-made answer): nothing empty, no "none" anchor.
+    assert [i.slot for i in card.items] == ["todo", "todo", "want"]
     text = card_view.text(card)
     for label in ("Anchor", "Wear", "Direction", "Breathe"):
         assert label not in text

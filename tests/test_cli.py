@@ -92,6 +92,7 @@ def test_prep_from_an_answers_file(home: Path, tmp_path: Path) -> None:
     # Nothing is filled in where nothing was given (no built-in question has a default).
     assert "silent-room" not in note.answers["mindset"]
     assert [c["id"] for c in note.meta["checklists"]] == [
+        "logistics",
         "refine-intention",
         "prepare-for-redirection",
         "recall-what-worked",

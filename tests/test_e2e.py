@@ -13,6 +13,7 @@ import pytest
 from callback_coach.core.questions import Question
 from callback_coach.core.session import condition_holds
 from callback_coach.core.workflow import Coach
+from callback_coach.store.facts import is_answered
 
 from .helpers import saved_notes
 
@@ -76,6 +77,30 @@ def answer(child: pexpect.spawn, checklist_id: str, question: Question) -> objec
     raise AssertionError(question.type)
 
 
+def answer_closing(
+    child: pexpect.spawn, plan, answers: dict[str, dict[str, object]], question: Question
+) -> None:
+    """Answer a closing-check question yes, as a person who feels ready would. Where an
+    answer it relies on is empty the coach does not take the yes: it offers to fill it;
+    take the offer, answer, and say yes again. `answers` gets what was typed."""
+    closing = next(c for c in plan.checklists if c.closing)
+    answers.setdefault(closing.id, {})[question.id] = answer(child, closing.id, question)
+    empty = []
+    for ref in question.relies_on:
+        if ref not in plan.relied:
+            continue
+        cid, qid = ref.split(".", 1)
+        if not is_answered(answers.get(cid, {}).get(qid, plan.defaults.get(ref))):
+            empty.append(ref)
+    if question.type != "confirm" or not empty:
+        return
+    child.expect_exact("answer it now?")
+    child.send(ENTER)  # "Answer it now" is offered first
+    source, relied = plan.relied[empty[0]]
+    answers.setdefault(source.id, {})[relied.id] = answer(child, source.id, relied)
+    answer(child, closing.id, question)  # asked again, now with something behind it
+
+
 def prep_checklists(home: Path, *args: str, **kwargs):
     """The checklists exactly as the coach will ask them for this role now."""
     return Coach(home).plan_prep(*args, **kwargs).checklists
@@ -94,7 +119,8 @@ def take_the_offered_date(child: pexpect.spawn) -> None:
 
 def test_a_full_prep_keeps_every_typed_answer(home: Path, coach_bin: str) -> None:
     checklists = prep_checklists(home, "Nina", project="The Seagull")
-    assert "first audition" in checklists[2].question("what-worked").prompt
+    recall = next(c for c in checklists if c.id == "recall-what-worked")
+    assert "first audition" in recall.question("what-worked").prompt
     child = spawn(coach_bin, home, "prep", "Nina", "--project", "The Seagull")
     child.expect_exact("How much time do you have?")
     child.expect_exact("Full prep · ")
@@ -209,9 +235,9 @@ def test_prep_review_prep_shows_what_worked_last_time(home: Path, coach_bin: str
     child.expect_exact("callback")
     what_worked = str(typed["what-worked"]).split("\n")[0]
     child.expect_exact(what_worked)
-    recall, *closing = (
-        Coach(home).plan_prep("Nina", checklist_ids=["recall-what-worked"]).checklists
-    )
+    plan = Coach(home).plan_prep("Nina", checklist_ids=["recall-what-worked"])
+    recall, *closing = plan.checklists
+    given: dict[str, dict[str, object]] = {recall.id: {"what-worked": what_worked}}
     for question in recall.questions:
         if not condition_holds(question.when, {}, {}):
             continue
@@ -227,7 +253,7 @@ def test_prep_review_prep_shows_what_worked_last_time(home: Path, coach_bin: str
             child.send(ESC_ENTER if question.type == "long_text" else ENTER)
     for check in closing:
         for question in check.questions:
-            answer(child, check.id, question)
+            answer_closing(child, plan, given, question)
     child.expect_exact("What now?")
     child.send(ENTER)
     child.expect_exact("Show your waiting-room card for the day?")

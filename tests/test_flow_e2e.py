@@ -23,6 +23,7 @@ from .test_e2e import (
     DOWN,
     ENTER,
     answer,
+    answer_closing,
     finish,
     spawn,
     take_the_offered_date,
@@ -83,7 +84,8 @@ def test_a_quick_prep_chosen_from_the_menu_completes_and_saves(home: Path, coach
     (quick_label,) = [
         label for path, label in path_menu(coach.catalogue(), plan.extra) if path == "quick"
     ]
-    quick = coach.plan_prep("Nina", path="quick").checklists
+    quick_plan = coach.plan_prep("Nina", path="quick")
+    quick = quick_plan.checklists
 
     child = spawn(coach_bin, home, "prep", "Nina")
     child.logfile_read = screen = io.StringIO()
@@ -94,9 +96,12 @@ def test_a_quick_prep_chosen_from_the_menu_completes_and_saves(home: Path, coach
     expected: dict[str, dict[str, object]] = {}
     for checklist in quick:
         for question in checklist.questions:
-            expected.setdefault(checklist.id, {})[question.id] = answer(
-                child, checklist.id, question
-            )
+            if checklist.closing:
+                answer_closing(child, quick_plan, expected, question)
+            else:
+                expected.setdefault(checklist.id, {})[question.id] = answer(
+                    child, checklist.id, question
+                )
     child.expect_exact("What now?")
     child.send(ENTER)
     child.expect_exact("Saved your prep for Nina (callback-1)")

@@ -107,11 +107,12 @@ def test_the_closing_check_shows_the_answer_it_relies_on(coach: Coach) -> None:
 def test_an_empty_want_is_offered_to_be_filled_before_a_yes(coach: Coach) -> None:
     asker = ScriptedAsker(
         {"intent.want": answer_sequence(None, "to win her back"), "intent.checked": True,
-         "closing-check.sharp": True, "closing-check.steady": True},
+         "closing-check.sharp": answer_sequence(True, True), "closing-check.steady": True},
         choices=["fill", "save"],
     )  # fmt: skip
     note = run(coach, asker)
     assert "Your want is empty." in notices(asker)
+    assert asker.menus[0][0] == "Your want is empty: answer it now?"
     assert asker.asked.count("intent.want") == 2
     assert note.answers["intent"]["want"] == "to win her back"
     assert note.answers["closing-check"]["sharp"] is True

@@ -5,6 +5,7 @@ version. Every command answers the same and no note is ever touched."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import sqlite3
 import subprocess
@@ -497,5 +498,5 @@ def test_a_match_is_highlighted_where_it_is_in_the_actor_s_spelling(line: str, n
     key = search_fold(needle)
     for start, end in spans:
         assert key in search_fold(line[start:end])
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
     assert len(spans) == search_fold(line).count(key)

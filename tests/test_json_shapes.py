@@ -251,7 +251,7 @@ def test_checklist_documents_have_their_documented_shapes(home: Path, coach_bin:
     check("checklists-list", json.loads(run(home, coach_bin, "checklists", "list", "--json")))
     exported = json.loads(run(home, coach_bin, "export", "checklists", "--format", "json"))
     check("checklists-export", exported)
-    assert len(exported["checklists"]) == 7  # six built-in, one own
+    assert len(exported["checklists"]) == 8  # seven built-in, one own
     for path in [*sorted(paths.builtin_checklists_dir().glob("*.yaml")), own]:
         check("checklist", yaml.safe_load(path.read_text(encoding="utf-8")))
     for document in exported["checklists"]:

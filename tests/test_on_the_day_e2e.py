@@ -51,6 +51,7 @@ def screen_lines(output: str) -> list[str]:
 
 SILENT_ROOM = "A silent room means nothing. I bring my best version anyway."
 PREP = {
+    "logistics": {"time": "10:40", "place": "Studio 4, 12 Lake Road"},
     "refine-intention": {"want": "to win him over"},
     "prepare-for-redirection": {
         "clarifying-question": "Bigger in feeling, or bigger in voice?",

@@ -612,6 +612,7 @@ class Catalogue:
 
 
 BUILTIN_ORDER = (
+    "logistics",
     "refine-intention",
     "prepare-for-redirection",
     "recall-what-worked",

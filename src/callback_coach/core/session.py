@@ -283,37 +283,42 @@ class Session:
         return value if is_answered(value) else self.plan.defaults.get(ref)
 
     def _ask_reading(self, checklist: Checklist, question: Question) -> None:
-        """Ask a question, first showing each answer it relies on; an empty one is said to
-        be empty and offered to be filled, and a yes while one is still empty is kept as
-        a not yet."""
-        for ref in question.relies_on:
-            found = self.plan.relied.get(ref)
-            if found is None:
-                continue
-            label = relied_label(found[1])
+        """Ask a question, first showing each answer it relies on ("Your want: ..."; an
+        empty one said to be empty). In the closing check a yes while one of them is
+        empty is not taken: the coach offers to fill it (then asks again), else keeps
+        the answer as a not yet."""
+        relied = [
+            (ref, self.plan.relied[ref]) for ref in question.relies_on if ref in self.plan.relied
+        ]
+        for ref, (_, source) in relied:
             value = self.relied_value(ref)
             if is_answered(value):
-                self.asker.show(Notice(f"Your {label}: {short(value, 120)}", "answer"))
-                continue
-            self.asker.show(Notice(f"Your {label} is empty.", "warning"))
-            choice = self.asker.choose(
-                f"Answer it now ({label})?",
-                [(FILL, "Answer it now"), (ONWARD, "Go on without it")],
-                default=FILL,
-            )
-            if choice == FILL:
-                self._ask_and_keep(*found, default_for(self.plan, *found))
+                self.asker.show(
+                    Notice(f"Your {relied_label(source)}: {short(value, 120)}", "answer")
+                )
+            elif checklist.closing:
+                self.asker.show(Notice(f"Your {relied_label(source)} is empty.", "warning"))
         self._ask_and_keep(checklist, question, default_for(self.plan, checklist, question))
-        empty = [
-            r
-            for r in question.relies_on
-            if r in self.plan.relied and not is_answered(self.relied_value(r))
-        ]
-        if empty and self.answers[checklist.id].get(question.id) is True:
-            label = relied_label(self.plan.relied[empty[0]][1])
-            self.asker.show(Notice(f"Your {label} is still empty: kept as not yet.", "warning"))
-            self.answers[checklist.id][question.id] = False
-            self.drafts.save(self.draft)
+        if not checklist.closing or self.answers[checklist.id].get(question.id) is not True:
+            return
+        empty = [(ref, found) for ref, found in relied if not is_answered(self.relied_value(ref))]
+        if not empty:
+            return
+        ref, found = empty[0]
+        label = relied_label(found[1])
+        choice = self.asker.choose(
+            f"Your {label} is empty: answer it now?",
+            [(FILL, "Answer it now"), (ONWARD, "Leave it: this stays a not yet")],
+            default=FILL,
+        )
+        if choice == FILL:
+            self._ask_and_keep(*found, default_for(self.plan, *found))
+            if is_answered(self.relied_value(ref)):
+                self._ask_and_keep(checklist, question, True)
+                return
+        self.asker.show(Notice(f"Your {label} is still empty: kept as not yet.", "warning"))
+        self.answers[checklist.id][question.id] = False
+        self.drafts.save(self.draft)
 
     def _follow_through(self, checklist: Checklist, question: Question) -> None:
         """After a "not yet" in the closing check: offer the tool that fits (`offer`),
@@ -332,11 +337,12 @@ class Session:
         if choice == ONWARD:
             return
         if question.offer == "question":
-            for ref in question.relies_on:
-                found = self.plan.relied.get(ref)
-                if found is not None:
-                    current = self.relied_value(ref)
-                    self._ask_and_keep(*found, current if is_given(current) else None)
+            # The answers it reads that are empty; when none is, the first (the want).
+            refs = [r for r in question.relies_on if r in self.plan.relied]
+            empty = [r for r in refs if not is_answered(self.relied_value(r))]
+            for ref in empty or refs[:1]:
+                current = self.relied_value(ref)
+                self._ask_and_keep(*self.plan.relied[ref], current if is_given(current) else None)
         elif self.act is not None:
             self.act(question.offer, self.plan)
         self._ask_reading(checklist, question)

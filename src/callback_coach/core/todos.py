@@ -4,7 +4,8 @@ answer which makes a to-do (`todo_if`, `todo` in its checklist) and got that ans
 A round's answers are its preps merged question by question (`core.rounds`), so a later
 prep that answers otherwise (the address checked after all) clears the to-do. A blank
 answer makes one only for a checklist a prep of the round ran, and only for a question
-that was asked (its `when` held).
+that was asked (its `when` held). A blank time or place the round knows from elsewhere
+(`coach prep --set time=…`, a hand edit: the round's details) is known, not a to-do.
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ from typing import Any
 from callback_coach.core.checklist import Catalogue
 from callback_coach.core.rounds import Round
 from callback_coach.core.session import condition_holds
+from callback_coach.store.facts import DETAIL_QUESTIONS, is_answered
 from callback_coach.store.slugs import fold
+
+# Each question id a round detail comes from, with that detail's key.
+_DETAIL_OF = {qid: key for key, qids in DETAIL_QUESTIONS.items() for qid in qids}
 
 # How many hex digits an id has (a follow-up's or a to-do's).
 ID_LENGTH = 7
@@ -57,6 +62,8 @@ def round_todos(record: Round, catalogue: Catalogue) -> list[Todo]:
             if not condition_holds(question.when, answers, details):
                 continue
             value = answers.get(checklist.id, {}).get(question.id)
+            if question.id in _DETAIL_OF and not is_answered(value):
+                value = details.get(_DETAIL_OF[question.id], value)
             if question.leads_to_todo(value):
                 found.append(Todo(checklist.id, question.id, question.todo))
     return found

@@ -35,7 +35,10 @@ EMPTY_WORDS = ("none", "n/a", "-", "—")
 # Lines on a terminal card; the text card is fitted to this height at 80 columns.
 SCREEN_LINES = 24
 TEXT_BUDGETS = (220, 160, 120, 90, 60)  # characters per answer, tried in turn
-PAGE_BUDGET = 240  # Markdown and HTML: enough to keep one printed page
+PAGE_BUDGET = 200  # Markdown and HTML: enough to keep one printed page
+# Rows that are a line by nature (a time, an address, a to-do) get less of the page.
+SHORT_ROWS = ("time", "place", "todo", "off-book")
+SHORT_BUDGET = 120
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,11 @@ class CardItem:
     slot: str
     label: str
     text: str
+
+
+def page_text(item: CardItem) -> str:
+    """An item's text as the printed card (Markdown, HTML) shows it."""
+    return shorten(item.text, SHORT_BUDGET if item.slot in SHORT_ROWS else PAGE_BUDGET)
 
 
 @dataclass(frozen=True)
@@ -205,7 +213,7 @@ def markdown(card: Card) -> str:
     if card.subtitle():
         lines += [f"*{_md(card.subtitle())}*", ""]
     for item in card.items:
-        lines.append(f"- **{_md(item.label)}:** {_md(shorten(item.text, PAGE_BUDGET))}")
+        lines.append(f"- **{_md(item.label)}:** {_md(page_text(item))}")
     if not card.items:
         lines.append("The prep has no answers for the card yet.")
     return "\n".join(lines) + "\n"
@@ -229,9 +237,9 @@ dd{margin:1px 0 0;overflow-wrap:break-word;word-break:normal}
 .empty{color:#5c5750}
 @page{margin:14mm}
 @media print{
-body{background:none;padding:0;font-size:11pt;line-height:1.35}
+body{background:none;padding:0;font-size:10pt;line-height:1.3}
 main{max-width:none;border:0;border-radius:0;padding:0}
-dt{margin-top:7px}
+dt{margin-top:5px}
 dt,dd{break-inside:avoid;page-break-inside:avoid}
 }
 """.strip()
@@ -242,8 +250,7 @@ def to_html(card: Card) -> str:
     piece of the actor's text escaped. Reads on a phone; prints on one A4/Letter page."""
     e = html.escape
     rows = "\n".join(
-        f"<dt>{e(item.label)}</dt><dd>{e(shorten(item.text, PAGE_BUDGET))}</dd>"
-        for item in card.items
+        f"<dt>{e(item.label)}</dt><dd>{e(page_text(item))}</dd>" for item in card.items
     )
     body = (
         f"<dl>\n{rows}\n</dl>"
