@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import time
 from pathlib import Path
 
 import pexpect
@@ -291,3 +292,30 @@ def test_a_role_in_two_projects_asks_which_one(home: Path, coach_bin: str) -> No
     child.send(CTRL_C)
     child.expect_exact("Stopped before any question; nothing was written.")
     assert finish(child) == 130
+
+
+def test_keys_typed_at_a_menu_then_esc_still_pick_a_choice(home: Path, coach_bin: str) -> None:
+    # questionary answers "" to Esc after another key at a menu; the coach ignores Esc.
+    logistics, *_ = prep_checklists(home, "Nina", checklist_ids=["logistics"])
+    child = spawn(coach_bin, home, "prep", "Nina", "-c", "logistics")
+    take_the_offered_date(child)
+    for question in logistics.questions:
+        child.expect_exact(question.prompt[:48])
+        child.expect_exact("›")
+        if question.type == "select":
+            child.send("rev 3")
+            time.sleep(0.2)
+            child.send("\x1b")
+            time.sleep(0.3)  # a lone Esc, as a person presses it
+            child.send(ENTER)
+        else:
+            child.send(ENTER)
+    child.expect_exact("What now?")
+    assert "is not one of" not in child.before
+    child.send(ENTER)
+    child.expect_exact("Show your waiting-room card for the day?")
+    child.send(DOWN + ENTER)
+    assert finish(child) == 0
+    (note,) = saved_notes(home)
+    picked = {q.id: q.choices[0] for q in logistics.questions if q.type == "select"}
+    assert {k: note.answers["logistics"][k] for k in picked} == picked

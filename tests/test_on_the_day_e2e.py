@@ -210,3 +210,27 @@ def test_ctrl_c_in_a_drill_keeps_it_for_later(home: Path, coach_bin: str) -> Non
     assert finish(child) == 130
     (draft,) = Coach(home).drafts.find("drill", "Nina", None, None)
     assert draft.answers["drill"]["note-1-said-back"] == "heard it"
+
+
+def test_enter_ends_the_countdown_and_is_not_taken_as_an_answer(home: Path, coach_bin: str) -> None:
+    coach = Coach(home)
+    coach.save_answers(coach.plan_prep("Nina", project="The Seagull"), PREP)
+    child = spawn(
+        coach_bin, home, "drill", "Nina", "--rounds", "1", "--seconds", "60", "--seed", "5"
+    )
+    child.expect_exact("Play it out loud…")
+    child.expect_exact("(Enter when you have played it)")
+    child.send("played it" + ENTER)  # typed during the countdown: not echoed, not kept
+    child.expect_exact("Say the note back in a few words.", timeout=10)
+    child.expect_exact("›")
+    child.send("smaller" + ENTER)
+    child.expect_exact("What will you change?")
+    child.expect_exact("›")
+    child.send("closer" + ENTER)
+    child.expect_exact("What now?")
+    assert "played it" not in child.before
+    child.send(ENTER)
+    assert finish(child) == 0
+    (drill,) = [n for n in saved_notes(home) if n.kind == "drill"]
+    assert drill.answers["drill"]["note-1-said-back"] == "smaller"
+    assert drill.answers["drill"]["note-1-change"] == "closer"

@@ -219,6 +219,22 @@ def test_an_answer_typed_in_another_encoding_is_asked_again(home: Path) -> None:
     assert read_note(result.note.path).answers["tiny"]["want"] == "café au lait"
 
 
+def test_an_answer_a_menu_does_not_offer_is_asked_again_without_talk_of_encoding(
+    home: Path,
+) -> None:
+    """A value the question does not take (a menu that answered "") is said wrong in one
+    line and asked again; nothing about retyping characters that were never wrong."""
+    asker = ScriptedAsker(
+        {"tiny.want": "to stay", "tiny.room": answer_sequence("", "big")}, choices=["save"]
+    )
+    result = run(home, asker, plan(TINY))
+    assert result.note.answers["tiny"]["room"] == "big"
+    assert asker.asked.count("tiny.room") == 2
+    errors = [str(item) for item in asker.shown if "not one of" in str(item)]
+    assert len(errors) == 1 and "answer again" in errors[0]
+    assert "Retype" not in errors[0]
+
+
 def test_a_draft_that_cannot_be_removed_after_the_save_is_a_warning(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

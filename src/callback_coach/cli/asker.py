@@ -359,6 +359,11 @@ class QuestionaryAsker:
             def _eof(event: Any) -> None:
                 event.app.exit(exception=EOFError, style="class:aborting")
 
+            @stops.add(Keys.Escape, eager=True)
+            def _escape(event: Any) -> None:
+                # Nothing: questionary's menu, given Esc after another key, answers "".
+                pass
+
         @stops.add(Keys.SIGINT)
         def _interrupt(event: Any) -> None:
             event.app.exit(exception=KeyboardInterrupt, style="class:aborting")

@@ -64,8 +64,8 @@ CARD_SLOTS = (
     "wardrobe",
     "remember",
 )
-# How the card (and a question that reads an answer) names each slot, and what only the
-# card shows: the to-dos and the off-book figure.
+# How the card names each slot, and what only the card shows: the to-dos and the
+# off-book figure.
 CARD_LABELS = {
     "time": "When",
     "place": "Where",
@@ -85,6 +85,26 @@ CARD_LABELS = {
     "room": "In the room",
     "wardrobe": "Wear",
     "remember": "Remember",
+}
+# How a sentence names a slot's answer ("Your want: to corner him"; "Your way back if you
+# slip is empty").
+SLOT_NAMES = {
+    "time": "call time",
+    "place": "place",
+    "want": "want",
+    "keep": "keep",
+    "refresh": "refresh",
+    "work-on": "work-on",
+    "direction": "direction from last time",
+    "ask": "question for an unclear note",
+    "recovery": "way back if you slip",
+    "silent-room": "line for a quiet room",
+    "line": "line to tell yourself",
+    "anchor": "anchor",
+    "breathing": "breathing",
+    "room": "people in the room",
+    "wardrobe": "clothes and what to bring",
+    "remember": "note to remember",
 }
 ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
 _EMPTY = "the file is empty"

@@ -12,7 +12,7 @@ from typing import Any
 
 from callback_coach.core.answers import check_value, is_given
 from callback_coach.core.asking import Asker, Notice
-from callback_coach.core.checklist import CARD_LABELS, Checklist
+from callback_coach.core.checklist import SLOT_NAMES, Checklist
 from callback_coach.core.questions import Question
 from callback_coach.store.drafts import Draft, DraftStore
 from callback_coach.store.facts import is_answered
@@ -125,10 +125,10 @@ def build_note(
 
 
 def relied_label(question: Question) -> str:
-    """How a question that reads `question`'s answer names it: its card label ("want"),
-    else its prompt."""
-    if question.card in CARD_LABELS:
-        return CARD_LABELS[question.card].lower()
+    """How a question that reads `question`'s answer names it: its card slot's name
+    ("want"), else its prompt."""
+    if question.card in SLOT_NAMES:
+        return SLOT_NAMES[question.card]
     return f"answer to “{short(question.prompt, 60)}”"
 
 
@@ -379,10 +379,16 @@ class Session:
             try:
                 value = check_value(question, answer)
             except ValueError as exc:
-                # Typed in a terminal that is not UTF-8: the bytes that were not are never
-                # kept; the rest is offered back, with U+FFFD where they were, to retype.
-                self.asker.show(Notice(f"{exc} Retype the characters shown as \ufffd.", "error"))
-                default = _readable(answer) if isinstance(answer, str) else None
+                readable = _readable(answer) if isinstance(answer, str) else None
+                if readable is not None and readable != answer:
+                    # Typed in a terminal that is not UTF-8: the bytes that were not are
+                    # never kept; the rest is offered back, with U+FFFD where they were.
+                    self.asker.show(
+                        Notice(f"{exc} Retype the characters shown as \ufffd.", "error")
+                    )
+                    default = readable
+                else:
+                    self.asker.show(Notice(f"{exc}; answer again.", "error"))
                 continue
             if not question.required or is_answered(value):
                 break
