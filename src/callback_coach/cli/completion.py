@@ -21,6 +21,8 @@ from typing import Any
 
 from typer import _completion_classes as typer_shells
 
+from callback_coach.cli import console
+
 try:  # Typer 0.25+ ships its own copy of Click
     from typer._click import shell_completion, types
 except ImportError:  # pragma: no cover - older Typer uses Click itself
@@ -209,13 +211,38 @@ class ZshComplete(typer_shells.ZshComplete):
         return "compadd -U -- " + " ".join(ansi_c_quoted(str(item.value)) for item in items)
 
 
+def writable_as_is(value: str) -> bool:
+    """True when `value` can be written raw in a line-based completion format: no line
+    break or tab (the format's separators) and nothing `console.visible` would escape (a
+    control sequence, a bidi override, a zero-width mark) that the shell would then put
+    on the command line and the terminal act on."""
+    return "\n" not in value and "\t" not in value and console.visible(value) == value
+
+
 class FishComplete(typer_shells.FishComplete):
-    """Fish: one candidate a line (fish quotes the one it inserts); a name holding a
-    line break or a tab cannot be written in that format and is left out."""
+    """Fish: one candidate a line (fish quotes the one it inserts); a name that cannot be
+    written raw in that format (`writable_as_is`) is left out."""
 
     def get_completions(self, args: list[str], incomplete: str) -> list[Any]:
         items = super().get_completions(args, incomplete)
-        return [item for item in items if str(item.value).isprintable()]
+        return [item for item in items if writable_as_is(str(item.value))]
+
+    @_safe
+    def complete(self) -> str:
+        return super().complete()
+
+
+class PowerShellComplete(typer_shells.PowerShellComplete):
+    """PowerShell: one `value:::help` a line, inserted as it is; a name that cannot be
+    written raw (`writable_as_is`) is left out, and help is our own text, made visible."""
+
+    def get_completions(self, args: list[str], incomplete: str) -> list[Any]:
+        items = super().get_completions(args, incomplete)
+        return [item for item in items if writable_as_is(str(item.value))]
+
+    def format_completion(self, item: Any) -> str:
+        shown = console.one_line(item.help) if item.help else " "
+        return f"{item.value}:::{shown}"
 
     @_safe
     def complete(self) -> str:
@@ -223,7 +250,9 @@ class FishComplete(typer_shells.FishComplete):
 
 
 def use_coach_shells() -> None:
-    """Make bash, zsh and fish completion use the coach's formats (called before a
-    completion request is answered)."""
+    """Make bash, zsh, fish and PowerShell completion use the coach's formats (called
+    before a completion request is answered)."""
     for cls in (BashComplete, ZshComplete, FishComplete):
         shell_completion.add_completion_class(cls, cls.name)
+    for name in ("powershell", "pwsh"):
+        shell_completion.add_completion_class(PowerShellComplete, name)

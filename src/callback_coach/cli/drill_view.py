@@ -16,7 +16,7 @@ from callback_coach.cli import console as consoles
 
 def note_panel(number: int, total: int, text: str) -> Any:
     return Panel(
-        Text(text, style="bold"),
+        Text(consoles.visible(text), style="bold"),
         title=Text(f"Note {number} of {total}", style="heading"),
         title_align="left",
         border_style="cyan",

@@ -18,6 +18,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from callback_coach.cli.console import visible
 from callback_coach.core.dates import describe
 from callback_coach.season.stats import STAGE_LABELS, share
 from callback_coach.season.stats import Group as Breakdown
@@ -257,7 +258,7 @@ def _breakdown_label(group: Breakdown, name: str) -> Text:
         return Text("not recorded", style="dim")
     if name == "month":
         return Text(dt.date.fromisoformat(group.key + "-01").strftime("%b %Y"))
-    return Text(group.key)
+    return Text(visible(group.key))
 
 
 def _stack(group: Breakdown) -> list[int]:
@@ -344,9 +345,9 @@ def _legend() -> Text:
 
 
 def _role_text(role: str, project: str) -> Text:
-    text = Text(role)
+    text = Text(visible(role))
     if project:
-        text.append(f" · {project}", style="dim")
+        text.append(visible(f" · {project}"), style="dim")
     return text
 
 
@@ -357,11 +358,11 @@ def follow_ups_table(items: list[FollowUp], today: dt.date) -> Table:
     table.add_column("Role", ratio=2, overflow="fold")
     table.add_column("Due", no_wrap=True)
     for item in items:
-        what = Text(item.what)
+        what = Text(visible(item.what))
         if item.to:
-            what.append(f" (for {item.to})", style="dim")
+            what.append(visible(f" (for {item.to})"), style="dim")
         if item.done:
-            due = Text(f"done {item.done}", style="dim")
+            due = Text(visible(f"done {item.done}"), style="dim")
         elif item.lapsed:
             due = Text("lapsed", style="dim")
         elif item.due:
@@ -373,7 +374,7 @@ def follow_ups_table(items: list[FollowUp], today: dt.date) -> Table:
                 due.append(" (late)")
         else:
             due = Text("—", style="dim")
-        table.add_row(item.id, what, _role_text(item.role, item.project), due)
+        table.add_row(visible(item.id), what, _role_text(item.role, item.project), due)
     return table
 
 
@@ -384,7 +385,7 @@ def _day_label(date: str, today: dt.date) -> str:
     try:
         return describe(dt.date.fromisoformat(date), today)
     except ValueError:
-        return date or "no date"
+        return visible(date) or "no date"
 
 
 class HintedRows:
@@ -448,21 +449,22 @@ def today_screen(view: TodayView) -> Group:
         for c in shown:
             what = Text(_day_label(c.date, today), style="bold")
             if c.time:
-                what.append(f" {c.time}", style="bold")
+                what.append(visible(f" {c.time}"), style="bold")
             what.append("  ")
             what.append_text(_role_text(c.role, c.project))
-            what.append(f" · {c.round}")
+            what.append(visible(f" · {c.round}"))
             if c.place:
-                what.append(f" · {c.place}", style="dim")
-            hint = Text("prepped: " if c.prepped else "not prepped yet: ") + Text(c.hint)
+                what.append(visible(f" · {c.place}"), style="dim")
+            hint = Text("prepped: " if c.prepped else "not prepped yet: ") + Text(visible(c.hint))
             rows.append((what, hint))
         parts += _section("Callbacks in the next 7 days", rows, more, "coach list")
     if view.to_review:
         shown, more = limit(view.to_review)
         rows = [
             (
-                _role_text(r.role, r.project) + Text(f" · {r.round} · {_day_label(r.date, today)}"),
-                Text(r.hint),
+                _role_text(r.role, r.project)
+                + Text(visible(f" · {r.round} · {_day_label(r.date, today)}")),
+                Text(visible(r.hint)),
             )
             for r in shown
         ]
@@ -474,9 +476,9 @@ def today_screen(view: TodayView) -> Group:
             late = (item.due or "") < today.isoformat()
             what = Text(_day_label(item.due or "", today), style="red" if late else "bold")
             what.append("  ")
-            what.append(item.what)
-            what.append(f" ({item.role})", style="dim")
-            rows.append((what, Text(item.done_hint())))
+            what.append(visible(item.what))
+            what.append(visible(f" ({item.role})"), style="dim")
+            rows.append((what, Text(visible(item.done_hint()))))
         if view.undated_follow_ups:
             n = view.undated_follow_ups
             rows.append(
@@ -490,15 +492,16 @@ def today_screen(view: TodayView) -> Group:
         for d in shown:
             what = _role_text(d.role, d.project)
             n = d.answers
-            what.append(f" · {d.round} · {d.kind}, {n} answer{'s' if n != 1 else ''}")
-            rows.append((what, Text(d.hint)))
+            what.append(visible(f" · {d.round} · {d.kind}, {n} answer{'s' if n != 1 else ''}"))
+            rows.append((what, Text(visible(d.hint))))
         parts += _section("Unfinished drafts", rows, more, "coach list")
     if view.pending:
         shown, more = limit(view.pending)
         rows = [
             (
-                _role_text(p.role, p.project) + Text(f" · {p.round} · {p.days_ago} days ago"),
-                Text(p.hint),
+                _role_text(p.role, p.project)
+                + Text(visible(f" · {p.round} · {p.days_ago} days ago")),
+                Text(visible(p.hint)),
             )
             for p in shown
         ]
