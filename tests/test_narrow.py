@@ -101,3 +101,43 @@ def test_menu_labels_fit_a_40_column_terminal(monkeypatch: pytest.MonkeyPatch) -
     assert choice.value == "key"
     assert choice.title == "What do you want from the other…"
     assert len(choice.title) <= 40 - 6
+
+
+OFFICE = "Ó Súilleabháin & Co"
+
+
+def at_width(width: int, monkeypatch: pytest.MonkeyPatch, *args: str) -> str:
+    monkeypatch.setenv("COLUMNS", str(width))
+    console.out.cache_clear()
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def fits(text: str, width: int) -> bool:
+    from rich.cells import cell_len
+
+    return all(cell_len(line) <= width for line in text.splitlines())
+
+
+@pytest.mark.parametrize("width", [40, 50, 60, 80, 120])
+def test_stats_wraps_an_office_or_project_name_and_never_cuts_it(
+    home: Path, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coach = Coach(home)
+    for role, project, office in [
+        ("Nina", "The Seagull (Chekhov, new version)", OFFICE),
+        ("Sonya", "Uncle Vanya", "Hopkins Casting Associates International"),
+        ("Masha", "Three Sisters", "Ward"),
+    ]:
+        plan = coach.plan_prep(role, project=project, date="2026-11-20")
+        plan.extra.update({"casting_office": office})
+        coach.save_answers(plan, {"refine-intention": {"want": "x"}})
+    text = at_width(width, monkeypatch, "stats", "--by", "office,project")
+    assert fits(text, width), text
+    words = {word for line in text.splitlines() for word in line.split()}
+    for name in (OFFICE, "Hopkins Casting Associates International", "The Seagull (Chekhov,"):
+        assert set(name.split()) <= words, f"{name!r} cut at {width} columns:\n{text}"
+    assert "…" not in text
+    # Each bar keeps its numbers: the chart did not lose a column to make room.
+    assert text.count("▒") >= 3 * 8

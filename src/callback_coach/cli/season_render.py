@@ -151,15 +151,12 @@ class StatsView:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         bar = max(8, min(MAX_BAR, options.max_width - CHART_TEXT))
-        yield stats_view(self.stats, bar, options.max_width, every=self.every)
+        yield stats_view(self.stats, bar, every=self.every)
 
 
-def stats_view(
-    stats: SeasonStats, bar: int = MAX_BAR, width: int | None = None, *, every: bool = False
-) -> Group:
-    """The season's charts with bars of `bar` cells (on a terminal `width` cells wide,
-    when known); each breakdown's `CHART_LIMIT` largest groups (latest months), or
-    `every` group."""
+def stats_view(stats: SeasonStats, bar: int = MAX_BAR, *, every: bool = False) -> Group:
+    """The season's charts with bars of `bar` cells; each breakdown's `CHART_LIMIT`
+    largest groups (latest months), or `every` group."""
     tally = stats.tally
     roles = tally.roles
     title = Text("Your season", style="bold magenta")
@@ -201,8 +198,7 @@ def stats_view(
 
     for name, groups in stats.breakdowns.items():
         shown, left_out = (groups, []) if every else _chosen(groups, name)
-        chart = _breakdown_lines(shown, name, bar, width) or _breakdown(shown, name, bar)
-        parts += [Text(), _heading(BREAKDOWN_TITLES[name]), chart]
+        parts += [Text(), _heading(BREAKDOWN_TITLES[name]), BreakdownChart(shown, name, bar)]
         if left_out:
             parts.append(_left_out(left_out, name))
     if stats.breakdowns:
@@ -271,32 +267,65 @@ BREAKDOWN_HEADERS = ("roles", "back", "hold", "booked")
 LABEL_WIDTH = 16
 
 
+# Where the stacked bar starts under its label when label and bar do not fit side by side.
+STACKED_INDENT = 2
+
+
+class BreakdownChart:
+    """A breakdown's chart at the width it is drawn: each label beside its bar when the
+    label column (up to LABEL_WIDTH) and the bar fit, the label wrapped in its column
+    (between words; a word longer than the column is folded, never cut); on a narrower
+    terminal each label on its own lines, the bar under it. Drawn line by line, as Rich's
+    table draws it (`_breakdown`), which takes over when even that does not fit."""
+
+    def __init__(self, groups: list[Breakdown], name: str, bar: int) -> None:
+        self.groups = groups
+        self.name = name
+        self.bar = bar
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lines = _breakdown_lines(self.groups, self.name, self.bar, options.max_width, console)
+        yield lines if lines is not None else _breakdown(self.groups, self.name, self.bar)
+
+
 def _breakdown_lines(
-    groups: list[Breakdown], name: str, bar: int, width: int | None
+    groups: list[Breakdown],
+    name: str,
+    bar: int,
+    width: int,
+    console: Console,
+    *,
+    stacked: bool | None = None,
 ) -> Group | None:
-    """The same chart as `_breakdown`, made line by line: what Rich's table draws when
-    every column has its natural width (a long chart draws many times faster). None when
-    the chart would not fit in `width` columns: the table then decides how to shrink."""
-    if width is None:
-        return None
+    """The chart of `BreakdownChart`, line by line (a long chart draws many times faster
+    than a table): beside (`stacked` False: exactly what `_breakdown`'s table draws when
+    every column has its natural width) or stacked (True); by default the first that fits
+    in `width` columns. None when it does not fit."""
     labels = [_breakdown_label(g, name) for g in groups]
     label_width = min(LABEL_WIDTH, max(cell_len(t.plain) for t in labels))
     numbers = [[str(n) for n in g.tally.reached] for g in groups]
     widths = [
         max(len(h), *(len(row[i]) for row in numbers)) for i, h in enumerate(BREAKDOWN_HEADERS)
     ]
-    if label_width + 1 + bar + sum(w + 1 for w in widths) > width:
+    rest = bar + sum(w + 1 for w in widths)
+    if stacked is None:
+        stacked = label_width + 1 + rest > width
+    left = STACKED_INDENT if stacked else label_width + 1
+    if left + rest > width:
         return None
     most = max(g.tally.roles for g in groups)
-    header = Text(" " * (label_width + 1 + bar), style="dim")  # (Rich's header_style)
+    header = Text(" " * (left + bar), style="dim")  # (Rich's header_style)
     for title, size in zip(BREAKDOWN_HEADERS, widths, strict=True):
         header.append(" " + title.rjust(size))
     lines = [header]
     for group, label, row in zip(groups, labels, numbers, strict=True):
-        label.truncate(label_width, overflow="ellipsis")
+        if stacked:
+            lines += label.wrap(console, width, overflow="fold")
+            pieces = [Text(" " * (STACKED_INDENT - 1))]
+        else:
+            pieces = list(label.wrap(console, label_width, justify="left", overflow="fold"))
         line = Text()
-        line.append_text(label)
-        line.append(" " * (label_width - cell_len(label.plain)), label.style)
+        line.append_text(pieces[0])  # the label's style on the label only
         line.append(" ")
         cells = _stacked_cells(_stack(group), most, bar)
         for shade, style, size in zip(SHADES, PART_STYLES, cells, strict=True):
@@ -306,6 +335,11 @@ def _breakdown_lines(
         for text, size in zip(row, widths, strict=True):
             line.append(" " + text.rjust(size))
         lines.append(line)
+        for piece in pieces[1:]:  # the rest of a wrapped label; the other columns blank
+            more = Text()
+            more.append_text(piece)
+            more.append(" " * (1 + rest))
+            lines.append(more)
     for line in lines:
         line.no_wrap = True
         line.overflow = "ignore"
@@ -315,7 +349,7 @@ def _breakdown_lines(
 
 def _breakdown(groups: list[Breakdown], name: str, bar: int) -> Table:
     table = _chart(show_header=True)
-    table.add_column("", no_wrap=True, overflow="ellipsis", max_width=16)
+    table.add_column("", overflow="fold", max_width=LABEL_WIDTH)
     table.add_column("")
     for header in ("roles", "back", "hold", "booked"):
         table.add_column(header, justify="right", no_wrap=True)
