@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
-from callback_coach.core.asking import Notice
+from callback_coach.core.asking import Notice, Unfinished
 from callback_coach.core.checklist import Checklist
 from callback_coach.core.questions import Question, has_line_break
 
@@ -175,21 +175,26 @@ class QuestionaryAsker:
         self._bind_editor(keys, one_line=not multiline)
         if multiline:
             _bind_finish_on_empty_line(keys)
-        return self._ask(
-            self._q.text(
-                "",
-                qmark=MARKER,
-                default="" if default is None else default,
-                multiline=multiline,
-                instruction="",  # not questionary's own, which opens a second line
-                validate=validate,
-                style=self._style,
-                input_processors=[format_characters_shown()],
-                **self._io(),
-            ),
-            menu=False,
-            keys=keys,
+        prompt = self._q.text(
+            "",
+            qmark=MARKER,
+            default="" if default is None else default,
+            multiline=multiline,
+            instruction="",  # not questionary's own, which opens a second line
+            validate=validate,
+            style=self._style,
+            input_processors=[format_characters_shown()],
+            **self._io(),
         )
+        try:
+            return self._ask(prompt, menu=False, keys=keys)
+        except KeyboardInterrupt:
+            # Stopped with text typed (more than the answer it was offered): the session
+            # keeps it for when the prep resumes.
+            typed = prompt.application.current_buffer.text.rstrip("\r\n")
+            if typed.strip() and typed != (default or ""):
+                raise Unfinished(typed) from None
+            raise
 
     def confirm(self, question: Question, default: bool | None) -> Any:
         from prompt_toolkit.key_binding import KeyBindings  # (with questionary, only here)
