@@ -8,6 +8,10 @@ Two things in Typer's own completion do not suit names an actor types:
 - its bash format inserts a candidate as raw text, so `Hamlet 🎭` becomes two words and
   `o'brien` opens a quote; ours quotes each candidate the way the shell needs it.
 
+And Typer's zsh script, installed by `--install-completion`, completed nothing on the
+first Tab of a new shell (`ZSH_SCRIPT` does); fish and PowerShell get names only when
+they can be written raw (`writable_as_is`).
+
 Imported by the CLI at start-up: it imports nothing that Typer has not loaded already,
 and reads the notes only when a completion runs. A completion never prints an error into
 the shell: anything that goes wrong gives no candidates.
@@ -20,6 +24,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from typer import _completion_classes as typer_shells
+from typer import _completion_shared as typer_scripts
 
 from callback_coach.cli import console
 
@@ -249,6 +254,33 @@ class PowerShellComplete(typer_shells.PowerShellComplete):
         return super().complete()
 
 
+# Typer's zsh script defines the completion function and registers it with `compdef`.
+# Sourced (`source <(coach --show-completion zsh)`), that is right. Installed
+# (`--install-completion` writes it to ~/.zfunc/_coach, which compinit autoloads as the
+# completer of `coach`), the first Tab only ran that registration and completed nothing:
+# run as the completer, it now completes as well.
+ZSH_SCRIPT = """
+#compdef %(prog_name)s
+
+%(complete_func)s() {
+  eval $(env _TYPER_COMPLETE_ARGS="${words[1,$CURRENT]}" %(autocomplete_var)s=complete_zsh %(prog_name)s)
+}
+
+if [[ "${funcstack[1]-}" == "_%(prog_name)s" ]]; then
+  %(complete_func)s "$@"
+else
+  compdef %(complete_func)s %(prog_name)s
+fi
+"""
+
+
+def use_coach_scripts() -> None:
+    """Make `--show-completion` and `--install-completion` write the coach's zsh script
+    (Typer reads its scripts from this table when either option runs)."""
+    typer_scripts._completion_scripts["zsh"] = ZSH_SCRIPT
+    ZshComplete.source_template = ZSH_SCRIPT
+
+
 def use_coach_shells() -> None:
     """Make bash, zsh, fish and PowerShell completion use the coach's formats (called
     before a completion request is answered)."""
@@ -256,3 +288,6 @@ def use_coach_shells() -> None:
         shell_completion.add_completion_class(cls, cls.name)
     for name in ("powershell", "pwsh"):
         shell_completion.add_completion_class(PowerShellComplete, name)
+
+
+use_coach_scripts()
