@@ -379,6 +379,60 @@ def data_chunks(chunks: Iterable[str]) -> None:
     sys.stdout.flush()
 
 
+# What a line's next lines are indented under when it wraps on a terminal: its own
+# indent, then a marker (▸) and a number ("1.", "  3  "), if it starts with them.
+HANGING = re.compile(r"\s*(?:▸\s*)?(?:\d+[.)]?\s+)?")
+
+
+def text_lines(lines: Iterable[str]) -> None:
+    """Lines of text for people on standard output (sides, a drill's notes, the breathing
+    patterns), each already made visible: on a terminal, a line wider than it is wrapped
+    between words, its next lines indented under its text; elsewhere (a pipe, a file)
+    each is written as it is, one line of data."""
+    target = out()
+    if not target.is_terminal:
+        for line in lines:
+            data(line)
+        return
+    from rich.text import Text
+
+    for line in lines:
+        for piece in wrapped(line.expandtabs(), target.width):
+            target.print(Text(piece), soft_wrap=True)
+
+
+def wrapped(line: str, width: int) -> list[str]:
+    """`line` in lines of at most `width` cells, cut between words (a word wider than a
+    line is cut where it must), the next ones indented under its text (`HANGING`)."""
+    from rich.cells import cell_len
+
+    if cell_len(line) <= width:
+        return [line]
+    found = HANGING.match(line)
+    hang = cell_len(found.group()) if found else 0
+    if hang > width // 2:
+        hang = 0
+    pieces: list[str] = []
+    current, room = line[:hang], width
+    for word in line[hang:].split(" "):
+        joined = f"{current} {word}" if current.strip() else current + word
+        if cell_len(joined) <= room:
+            current = joined
+            continue
+        if current.strip():
+            pieces.append(current)
+            current = " " * hang
+        while cell_len(current + word) > room:  # a word longer than a line: cut
+            cut = len(word)
+            while cut > 1 and cell_len(current + word[:cut]) > room:
+                cut -= 1
+            pieces.append(current + word[:cut])
+            current, word = " " * hang, word[cut:]
+        current += word
+    pieces.append(current)
+    return pieces
+
+
 def one_line(text: str) -> str:
     """`visible(text)` kept on one line: line feeds and tabs shown as `\\n` and `\\t`
     too, so an error or warning quoting what someone typed stays one line."""
@@ -395,7 +449,10 @@ def warn(message: str) -> None:
 
 
 def info(message: str) -> None:
-    err().print(_escape(visible(message)), soft_wrap=True)
+    """A message for people on standard error: one line, which a terminal gets wrapped
+    between words at its width (a command to copy goes through `shell_lines` instead)."""
+    target = err()
+    target.print(_escape(visible(message)), soft_wrap=not target.is_terminal)
 
 
 def detail(line: str) -> None:

@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from callback_coach.cli.console import visible
+from callback_coach.cli.shell_lines import CommandLines, shell_words
 from callback_coach.core.dates import describe
 from callback_coach.season.stats import STAGE_LABELS, share
 from callback_coach.season.stats import Group as Breakdown
@@ -423,34 +424,31 @@ def _day_label(date: str, today: dt.date) -> str:
 
 
 class HintedRows:
-    """Rows of (what, hint): side by side when both fit on a line, else each hint on its
-    own indented line under its row (so 60 columns never breaks a row mid-way; a hint,
-    a command to copy, is one line however long)."""
+    """Rows of (what, label, command): side by side when both fit on a line, else each
+    command under its row (`shell_lines`: wrapped so that, pasted, it still runs), after
+    its label ("prepped:")."""
 
-    def __init__(self, rows: list[tuple[Text, Text]]) -> None:
+    def __init__(self, rows: list[tuple[Text, str, str]]) -> None:
         self.rows = rows
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        what_width = max(w.cell_len for w, _ in self.rows)
-        hint_width = max(h.cell_len for _, h in self.rows)
+        hints = [Text(label + " ".join(shell_words(command))) for _, label, command in self.rows]
+        what_width = max(w.cell_len for w, _, _ in self.rows)
+        hint_width = max(h.cell_len for h in hints)
         if what_width + 2 + hint_width <= options.max_width:
             table = Table(box=None, padding=(0, 2, 0, 0), pad_edge=False, show_header=False)
             table.add_column(no_wrap=True)
             table.add_column(no_wrap=True, style="dim")
-            for what, hint in self.rows:
+            for (what, _, _), hint in zip(self.rows, hints, strict=True):
                 table.add_row(what, hint)
             yield table
             return
-        for what, hint in self.rows:
+        for what, label, command in self.rows:
             yield what
-            # A command to copy is never broken across lines (the terminal may fold it on
-            # screen; copied, it is one line, and pasted, it runs whole).
-            line = Text("  → ", style="dim") + Text(hint.plain, style="dim")
-            line.no_wrap, line.overflow = True, "ignore"
-            yield line
+            yield CommandLines(command, first=f"  → {label}", rest="      ", style="dim")
 
 
-def _section(title: str, rows: list[tuple[Text, Text]], more: int, more_hint: str) -> list[Any]:
+def _section(title: str, rows: list[tuple[Text, str, str]], more: int, more_hint: str) -> list[Any]:
     parts: list[Any] = [Text(), _heading(title), HintedRows(rows)]
     if more:
         parts.append(Text(f"… and {more} more: {more_hint}", style="dim"))
@@ -466,12 +464,13 @@ def today_screen(view: TodayView) -> Group:
     if view.roles == 0 and not view.drafts:
         parts += [
             Text(),
-            Text('No notes yet. Start with: coach prep "ROLE" --project "PROJECT"'),
+            Text("No notes yet. Start with:"),
+            CommandLines('coach prep "ROLE" --project "PROJECT"', first="  "),
             Text("Every command: coach --help", style="dim"),
         ]
         return Group(*parts)
     if view.empty:
-        parts += [Text(), Text("Nothing due. Every role and its next step: coach list")]
+        parts += [Text(), Text("Nothing due. Every role and its next step:"), Text("  coach list")]
         return Group(*parts)
 
     def limit(items: list[Any]) -> tuple[list[Any], int]:
@@ -489,8 +488,7 @@ def today_screen(view: TodayView) -> Group:
             what.append(visible(f" · {c.round}"))
             if c.place:
                 what.append(visible(f" · {c.place}"), style="dim")
-            hint = Text("prepped: " if c.prepped else "not prepped yet: ") + Text(visible(c.hint))
-            rows.append((what, hint))
+            rows.append((what, "prepped: " if c.prepped else "not prepped yet: ", c.hint))
         parts += _section("Callbacks in the next 7 days", rows, more, "coach list")
     if view.to_review:
         shown, more = limit(view.to_review)
@@ -498,7 +496,8 @@ def today_screen(view: TodayView) -> Group:
             (
                 _role_text(r.role, r.project)
                 + Text(visible(f" · {r.round} · {_day_label(r.date, today)}")),
-                Text(visible(r.hint)),
+                "",
+                r.hint,
             )
             for r in shown
         ]
@@ -512,12 +511,12 @@ def today_screen(view: TodayView) -> Group:
             what.append("  ")
             what.append(visible(item.what))
             what.append(visible(f" ({item.role})"), style="dim")
-            rows.append((what, Text(visible(item.done_hint()))))
+            rows.append((what, "", item.done_hint()))
         if view.undated_follow_ups:
             n = view.undated_follow_ups
             rows.append(
                 (Text(f"{n} open follow-up{'s' if n != 1 else ''} with no date", style="dim"),
-                 Text("coach follow-ups"))
+                 "", "coach follow-ups")
             )  # fmt: skip
         parts += _section("Follow-ups due", rows, more, "coach follow-ups")
     if view.drafts:
@@ -527,7 +526,7 @@ def today_screen(view: TodayView) -> Group:
             what = _role_text(d.role, d.project)
             n = d.answers
             what.append(visible(f" · {d.round} · {d.kind}, {n} answer{'s' if n != 1 else ''}"))
-            rows.append((what, Text(visible(d.hint))))
+            rows.append((what, "", d.hint))
         parts += _section("Unfinished drafts", rows, more, "coach list")
     if view.pending:
         shown, more = limit(view.pending)
@@ -535,7 +534,8 @@ def today_screen(view: TodayView) -> Group:
             (
                 _role_text(p.role, p.project)
                 + Text(visible(f" · {p.round} · {p.days_ago} days ago")),
-                Text(visible(p.hint)),
+                "",
+                p.hint,
             )
             for p in shown
         ]

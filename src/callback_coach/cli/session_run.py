@@ -7,6 +7,7 @@ from typing import Any
 
 from callback_coach.cli import console
 from callback_coach.cli.asker import QuestionaryAsker
+from callback_coach.cli.shell_lines import say_command
 from callback_coach.core import hints
 from callback_coach.core.asking import Asker, Notice
 from callback_coach.core.session import SessionPlan, in_play
@@ -157,7 +158,7 @@ def offer_card(coach: Coach, plan: SessionPlan, asker: Asker) -> None:
         round_label=plan.round,
         options=["--format", "html", "--output", name],
     )
-    console.info(f"For your phone or a printer: {hint}")
+    say_command("For your phone or a printer:", hint)
 
 
 def stopped(
