@@ -245,3 +245,52 @@ def test_tab_in_fish_inserts_each_name_as_one_word(
     for line, name in [pair for pair in LINES if "luk" not in pair[0]]:
         assert typed_then_tab(fish, line) == [name], line
     fish.sendline("exit")
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
+def test_the_first_tab_completes_in_a_new_zsh_after_install_completion(
+    roles: Path, coach_bin: str, tmp_path: Path
+) -> None:
+    """`coach --install-completion` writes ~/.zfunc/_coach, which compinit autoloads on
+    the first Tab: that Tab completes (it used to only register the completion)."""
+    user = tmp_path / "user"
+    user.mkdir()
+    install = subprocess.run(
+        [coach_bin, "--install-completion", "zsh"],
+        env=env_for(
+            roles, coach_bin, HOME=str(user), _TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1"
+        ),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert install.returncode == 0, install.stderr
+    assert (user / ".zfunc" / "_coach").is_file() and "compinit" in (user / ".zshrc").read_text()
+    env = {k: v for k, v in env_for(roles, coach_bin, HOME=str(user)).items() if k != "ZDOTDIR"}
+    for line, name in [("coach show ni", "Nina"), ("coach show Ham", "Hamlet 🎭")]:
+        zsh = pexpect.spawn(
+            "zsh", ["-i"], env={**env, "TERM": "dumb"}, encoding="utf-8", timeout=20,
+            dimensions=(24, 200),
+        )  # fmt: skip
+        zsh.sendline("PS1='$ '; echo READY")
+        zsh.expect_exact("READY\r\n")
+        zsh.expect_exact("$ ")
+        assert typed_then_tab(zsh, line) == [name], f"the first Tab of a new zsh: {line}"
+        assert typed_then_tab(zsh, line) == [name], f"and the next one: {line}"
+        zsh.sendline("exit")
+
+
+def test_the_zsh_script_completes_when_autoloaded_and_registers_when_sourced(
+    coach_bin: str, home: Path
+) -> None:
+    script = subprocess.run(
+        [coach_bin, "--show-completion", "zsh"],
+        env=env_for(home, coach_bin, _TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1"),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    ).stdout
+    assert script.startswith("#compdef coach\n")
+    assert '"${funcstack[1]-}" == "_coach"' in script
+    assert "compdef _coach_completion coach" in script

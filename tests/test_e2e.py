@@ -162,7 +162,7 @@ def test_ctrl_c_keeps_a_draft_and_the_next_prep_resumes(home: Path, coach_bin: s
     child.send("half-typed")
     child.send(CTRL_C)
     child.expect_exact(
-        "Stopped. Your 2 answers are kept in a draft; run "
+        "Stopped. Your 2 answers and what you were typing are kept in a draft; run "
         f"`coach prep Nina --round callback-1 --date {tomorrow()} -c refine-intention` to resume."
     )
     assert finish(child) == 130
@@ -175,7 +175,14 @@ def test_ctrl_c_keeps_a_draft_and_the_next_prep_resumes(home: Path, coach_bin: s
     child.send(ENTER)
     child.expect_exact("Refine intention")
     before = child.before
-    for question in refine.questions[2:]:
+    # What was typed before Ctrl-C is offered as the start of the third answer.
+    assert third.type == "text"
+    child.expect_exact(third.prompt[:48])
+    child.expect_exact("half-typed")
+    child.send(" and the rest" + ENTER)
+    got[third.id] = "half-typed and the rest"
+    before += child.before
+    for question in refine.questions[3:]:
         got[question.id] = answer(child, refine.id, question)
         before += child.before
     for check in closing:  # the closing check's part for this checklist
@@ -189,6 +196,64 @@ def test_ctrl_c_keeps_a_draft_and_the_next_prep_resumes(home: Path, coach_bin: s
     assert finish(child) == 0
     (note,) = saved_notes(home)
     assert note.answers["refine-intention"] == got
+    assert not list((home / "drafts").glob("*.yaml"))
+
+
+def test_ctrl_c_in_a_long_answer_keeps_its_lines_for_the_resumed_prep(
+    home: Path, coach_bin: str
+) -> None:
+    import shlex
+
+    from callback_coach.store.drafts import DraftStore
+
+    refine, *closing = prep_checklists(home, "Nina", checklist_ids=["refine-intention"])
+    *before, obstacle = refine.questions[:4]
+    assert obstacle.type == "long_text"
+    child = spawn(coach_bin, home, "prep", "Nina", "--checklist", "refine-intention")
+    take_the_offered_date(child)
+    got = {question.id: answer(child, refine.id, question) for question in before}
+    child.expect_exact(obstacle.prompt)
+    child.expect_exact("›")
+    child.send("His mother, at the door" + ENTER + "strongest when he laughs" + ENTER)
+    child.send(CTRL_C)
+    child.expect(
+        r"Stopped\. Your 3 answers and what you were typing are kept in a draft; "
+        r"run `([^`]+)` to resume\."
+    )
+    command = child.match.group(1)
+    assert finish(child) == 130
+    (draft,) = DraftStore(home).find("prep", "Nina", None, None)
+    assert draft.count() == 3, "what was being typed is not an answer"
+    assert obstacle.id not in draft.answers["refine-intention"]
+    lines = "His mother, at the door\nstrongest when he laughs"
+    assert draft.unfinished == {f"refine-intention.{obstacle.id}": lines}
+    assert saved_notes(home) == []
+
+    # The printed command resumes: the two lines are offered as the start of the answer.
+    words = shlex.split(command)
+    assert words[0] == "coach"
+    child = spawn(coach_bin, home, *words[1:])
+    child.expect_exact("Resume it?")
+    child.send(ENTER)
+    child.expect_exact(obstacle.prompt)
+    child.expect_exact("›")
+    child.expect_exact("His mother, at the door")
+    child.expect_exact("strongest when he laughs")
+    child.send(ENTER + "and when he leaves" + ESC_ENTER)
+    got[obstacle.id] = lines + "\nand when he leaves"
+    for question in refine.questions[4:]:
+        got[question.id] = answer(child, refine.id, question)
+    for check in closing:
+        for question in check.questions:
+            answer(child, check.id, question)
+    child.expect_exact("What now?")
+    child.send(ENTER)
+    child.expect_exact("Show your waiting-room card for the day?")
+    child.send(DOWN + ENTER)
+    assert finish(child) == 0
+    (note,) = saved_notes(home)
+    assert note.answers["refine-intention"] == got
+    assert "unfinished" not in note.meta
     assert not list((home / "drafts").glob("*.yaml"))
 
 

@@ -155,3 +155,49 @@ def test_the_session_display_makes_controls_visible(home: Path, capsys) -> None:
     assert shown.out == "", "the session is drawn on the terminal side, not stdout"
     assert not RAW.search(shown.err)
     assert "Want\\x1b]0;x\\x07?" in shown.err and "Nina\\x1b]0;pwned\\x07" in shown.err
+
+
+HIDDEN = "to be\u202e seen\u200b\ufeff"  # a bidi override and zero-width marks
+
+
+def test_the_drill_panel_and_the_breathing_frame_show_marks_visibly() -> None:
+    import io
+
+    from callback_coach.cli import breathe_view, console, drill_view
+    from callback_coach.day.breathing import Pattern, Phase, Timer
+
+    buffer = io.StringIO()
+    terminal = console.new_console(file=buffer, width=60)
+    terminal.print(drill_view.note_panel(1, 2, "Again,\x1b]0;x\x07 " + HIDDEN))
+    pattern = Pattern(id="odd", name="Box" + HIDDEN, phases=(Phase("in", 4),), rounds=1)
+    step = Timer(pattern, 1).steps[0]
+    terminal.print(breathe_view.frame(pattern, 1, step, 0.0, 4.0, 60))
+    shown = buffer.getvalue()
+    assert "Again,\\x1b]0;x\\x07 to be\\u202e seen\\u200b\\ufeff" in shown
+    assert "Box" + console.visible(HIDDEN) in shown
+    assert not RAW.search(shown) and "\ufffd" not in shown
+
+
+def test_an_answer_offered_in_a_prompt_shows_its_marks_and_is_kept_exactly(home: Path) -> None:
+    import io
+
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output.plain_text import PlainTextOutput
+
+    from callback_coach.cli.asker import QuestionaryAsker
+    from callback_coach.core.checklist import Question
+
+    from .helpers import make_checklist
+
+    checklist = make_checklist("c", q={"prompt": "Want?", "type": "text"})
+    drawn = io.StringIO()
+    output = PlainTextOutput(drawn)
+    with create_pipe_input() as pipe:
+        pipe.send_text("\x05!\r")  # Ctrl-E, the end of the line, then type
+        with create_app_session(input=pipe, output=output):
+            asker = QuestionaryAsker(output=output)
+            answer = asker.ask(checklist, Question("q", "Want?", "text"), HIDDEN)
+    assert answer == HIDDEN + "!"
+    assert "to be\\u202e seen\\u200b\\ufeff" in drawn.getvalue()
+    assert not RAW.search(drawn.getvalue().replace("\r", "")) and "\u202e" not in drawn.getvalue()

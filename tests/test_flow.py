@@ -654,11 +654,13 @@ def test_coach_list_shows_unfinished_drafts(coach: Coach, home: Path) -> None:
     coach.drafts.save(draft)
     result = runner.invoke(app, ["list"])
     assert result.exit_code == 0, result.stderr
-    lines = result.stdout.splitlines()
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
     at = lines.index("Unfinished")
+    # The command that resumes it, wrapped at 80 columns with a ` \` to paste whole.
     assert lines[at + 1 :] == [
         "  Nina · The Seagull · callback-2 prep · 1 answer · started 2 hours ago",
-        "    coach prep Nina --project 'The Seagull' --round callback-2 --date 2026-11-24 -c intent",
+        "    coach prep Nina --project 'The Seagull' --round callback-2 --date \\",
+        "        2026-11-24 -c intent",
     ]
     data = json.loads(runner.invoke(app, ["list", "--json"]).stdout)
     (draft,) = data["drafts"]

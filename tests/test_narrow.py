@@ -101,3 +101,78 @@ def test_menu_labels_fit_a_40_column_terminal(monkeypatch: pytest.MonkeyPatch) -
     assert choice.value == "key"
     assert choice.title == "What do you want from the other…"
     assert len(choice.title) <= 40 - 6
+
+
+OFFICE = "Ó Súilleabháin & Co"
+
+
+def at_width(width: int, monkeypatch: pytest.MonkeyPatch, *args: str) -> str:
+    monkeypatch.setenv("COLUMNS", str(width))
+    console.out.cache_clear()
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def fits(text: str, width: int) -> bool:
+    from rich.cells import cell_len
+
+    return all(cell_len(line) <= width for line in text.splitlines())
+
+
+@pytest.mark.parametrize("width", [40, 50, 60, 80, 120])
+def test_stats_wraps_an_office_or_project_name_and_never_cuts_it(
+    home: Path, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coach = Coach(home)
+    for role, project, office in [
+        ("Nina", "The Seagull (Chekhov, new version)", OFFICE),
+        ("Sonya", "Uncle Vanya", "Hopkins Casting Associates International"),
+        ("Masha", "Three Sisters", "Ward"),
+    ]:
+        plan = coach.plan_prep(role, project=project, date="2026-11-20")
+        plan.extra.update({"casting_office": office})
+        coach.save_answers(plan, {"refine-intention": {"want": "x"}})
+    text = at_width(width, monkeypatch, "stats", "--by", "office,project")
+    assert fits(text, width), text
+    words = {word for line in text.splitlines() for word in line.split()}
+    for name in (OFFICE, "Hopkins Casting Associates International", "The Seagull (Chekhov,"):
+        assert set(name.split()) <= words, f"{name!r} cut at {width} columns:\n{text}"
+    assert "…" not in text
+    # Each bar keeps its numbers: the chart did not lose a column to make room.
+    assert text.count("▒") >= 3 * 8
+
+
+def test_list_names_a_column_it_leaves_out(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 80 columns a long name keeps its words whole by leaving Rounds out, and a footer
+    says so; a wide terminal has every column and no footer."""
+    coach = Coach(home)
+    from .helpers import review
+
+    long_ones = ("Konstantin Gavrilovich Treplev", "The Seagull (Chekhov, new version)")
+    for role, project in [long_ones, ("Nina", "")]:
+        coach.save_answers(
+            coach.plan_prep(role, project=project, date="2026-11-20"),
+            {"refine-intention": {"want": "x"}},
+        )
+    review(coach, long_ones[0], outcome="callback", date="2026-11-20")  # next: prep callback-2
+    text = at_width(80, monkeypatch, "list")
+    assert "Rounds" not in text.splitlines()[0]
+    assert "Gavrilovich" in text.split()
+    assert text.rstrip().endswith("The Rounds column is left out to fit 80 columns.")
+    wide = at_width(120, monkeypatch, "list")
+    assert "Rounds" in wide.splitlines()[0] and "left out" not in wide
+
+
+@pytest.mark.parametrize("width", [40, 60])
+def test_help_fits_a_narrow_terminal_and_keeps_its_examples_whole(
+    width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from callback_coach.cli.app import COMMANDS
+
+    for command in [[], *([name] for name in COMMANDS), ["export", "notes"]]:
+        text = at_width(width, monkeypatch, *command, "--help")
+        assert fits(text, width), text
+    examples = at_width(40, monkeypatch, "list", "--help").split("Examples:")[1]
+    # `coach list --outcome pending --since 2026-11-01`, continued with ` \`
+    assert "  coach list --outcome pending \\\n      --since 2026-11-01\n" in examples

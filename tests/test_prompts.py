@@ -461,3 +461,20 @@ def test_the_hint_wraps_between_parts(capsys: pytest.CaptureFixture[str]) -> Non
         asker.ask(make_checklist("c"), Question("l", "Beats?", "long_text"), None)
     lines = [line.strip() for line in capsys.readouterr().err.splitlines()]
     assert "Ctrl-X Ctrl-E opens your editor · Ctrl-O shows last round" in lines
+
+
+def test_ctrl_c_in_a_long_answer_hands_back_the_lines_typed_so_far() -> None:
+    from callback_coach.core.asking import Unfinished
+
+    long = Question("q", "Why?", "long_text")
+    with pytest.raises(Unfinished) as info:
+        ask(long, "line one" + ENTER + "line two" + ENTER + CTRL_C)
+    assert info.value.text == "line one\nline two"
+    with pytest.raises(Unfinished) as info:
+        ask(Question("w", "Want?", "text"), "to be" + CTRL_C, default=None)
+    assert info.value.text == "to be"
+    # Nothing typed, or only the answer offered: a plain stop, nothing to keep.
+    for typed, default in ((CTRL_C, None), (CTRL_C, "offered\nlines"), ("  " + CTRL_C, None)):
+        with pytest.raises(KeyboardInterrupt) as stop:
+            ask(long, typed, default=default)
+        assert not isinstance(stop.value, Unfinished)

@@ -277,3 +277,56 @@ def test_a_question_left_blank_is_not_counted_as_an_answer(home: Path) -> None:
         answers={"tiny": {"want": "to be seen", "room": "", "calm": None, "list": []}},
     )
     assert draft.count() == 1
+
+
+class StopsTyping(ScriptedAsker):
+    """Answers the first question, then is stopped in the middle of the long answer."""
+
+    def ask(self, checklist, question, default):
+        from callback_coach.core.asking import Unfinished
+
+        if question.type == "long_text":
+            self.defaults_seen[f"{checklist.id}.{question.id}"] = default
+            raise Unfinished("two lines\nso far")
+        return super().ask(checklist, question, default)
+
+
+def test_text_being_typed_at_ctrl_c_is_kept_unfinished_and_offered_again(home: Path) -> None:
+    with pytest.raises(KeyboardInterrupt):
+        run(home, StopsTyping({"tiny.want": "to be seen"}))
+    (path,) = DraftStore(home).folder.glob("*.yaml")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["answers"].get("second", {}) == {}
+    assert data["unfinished"] == {"second.notes": "two lines\nso far"}
+    draft = DraftStore(home).load(path)
+    assert draft.count() == 3, "the unfinished text is not an answer"
+    assert "unfinished" not in draft.extra
+
+    # Resumed: offered as the starting text; once answered, gone from the draft.
+    asker = ScriptedAsker({"second.notes": "two lines\nso far\nand more"}, choices=["save"])
+    session = Session(plan(), asker, DraftStore(home), NoteStore(home), draft=draft)
+    result = session.run()
+    assert asker.asked == ["second.notes"]
+    assert asker.defaults_seen["second.notes"] == "two lines\nso far"
+    note = read_note(result.note.path)
+    assert note.answers["second"] == {"notes": "two lines\nso far\nand more"}
+    assert "unfinished" not in note.meta
+
+
+def test_a_draft_keeps_its_unfinished_text_and_unknown_keys(home: Path) -> None:
+    from callback_coach.store.drafts import parse_draft
+
+    store = DraftStore(home)
+    with pytest.raises(KeyboardInterrupt):
+        run(home, StopsTyping({"tiny.want": "to be seen"}))
+    (path,) = store.folder.glob("*.yaml")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["from-a-newer-coach"] = {"kept": True}
+    data["unfinished"]["tiny.odd"] = 5  # not text: dropped, not an error
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    draft = store.load(path)
+    assert draft.unfinished == {"second.notes": "two lines\nso far"}
+    store.save(draft)
+    again = parse_draft(path.read_text(encoding="utf-8"))
+    assert again.extra["from-a-newer-coach"] == {"kept": True}
+    assert again.unfinished == {"second.notes": "two lines\nso far"}

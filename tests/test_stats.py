@@ -418,19 +418,19 @@ def test_a_breakdown_drawn_line_by_line_is_the_table_s_own(keys, counts, bar, wi
     for number, key in enumerate(keys):
         reached = sorted(counts[number * 4 : number * 4 + 4], reverse=True)
         groups.append(Group(key, Tally(reached=reached)))
-    fast = season_render._breakdown_lines(groups, "office", bar, width)
+    console = Console(
+        file=io.StringIO(),
+        width=width,
+        force_terminal=colour,
+        color_system="truecolor" if colour else None,
+        no_color=not colour,
+    )
+    fast = season_render._breakdown_lines(groups, "office", bar, width, console, stacked=False)
     if fast is None:
         return  # too wide for the terminal: the table draws it
 
     def drawn(renderable) -> list[tuple[str, str]]:
         """Each character on screen with its colour and attributes."""
-        console = Console(
-            file=io.StringIO(),
-            width=width,
-            force_terminal=colour,
-            color_system="truecolor" if colour else None,
-            no_color=not colour,
-        )
         return [
             (char, str(segment.style or ""))
             for segment in console.render(renderable)

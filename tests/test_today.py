@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -157,7 +158,7 @@ def test_a_bare_coach_shows_today_and_help_still_shows_help(week: Coach) -> None
 def test_a_new_actor_is_told_how_to_start(home: Path) -> None:
     result = runner.invoke(app, [])
     assert result.exit_code == 0
-    assert 'No notes yet. Start with: coach prep "ROLE" --project "PROJECT"' in result.stdout
+    assert 'No notes yet. Start with:\n  coach prep "ROLE" --project "PROJECT"\n' in result.stdout
 
 
 def test_nothing_due(home: Path) -> None:
@@ -208,12 +209,26 @@ def test_a_released_role_s_prepped_callback_is_not_listed(week: Coach) -> None:
     assert "Nina" not in callbacks()
 
 
-def test_a_hint_is_one_line_to_copy_however_narrow(week: Coach, monkeypatch) -> None:
-    """At 60 columns a long resume command is not broken in two: pasted, it runs whole."""
-    monkeypatch.setenv("COLUMNS", "60")
+@pytest.mark.parametrize("width", [40, 60])
+def test_a_hint_wraps_to_the_terminal_and_runs_when_pasted(
+    week: Coach, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """A long resume command is wrapped with ` \\` line ends: it fits the terminal, and
+    pasted into a shell it is the command `today --json` gives."""
+    from rich.cells import cell_len
+
+    from .test_shell_lines import run_pasted
+
+    monkeypatch.setenv("COLUMNS", str(width))
     text = runner.invoke(app, ["today"]).stdout
-    hint = "coach prep Kostya --project 'The Seagull' --round callback-1 --date 2026-11-24"
-    assert any(hint in line for line in text.splitlines()), text
+    assert all(cell_len(line) <= width for line in text.splitlines()), text
+    lines = text.splitlines()
+    start = next(n for n, line in enumerate(lines) if "→ coach prep Kostya" in line)
+    end = next(n for n in range(start, len(lines)) if not lines[n].endswith("\\"))
+    pasted = "\n".join(lines[start : end + 1]).replace("→ ", "", 1)
+    (hint,) = [d["hint"] for d in today_json()["drafts"] if d["role"] == "Kostya"]
+    assert end > start, "wrapped"
+    assert run_pasted(["bash", "--norc", "-c"], pasted) == shlex.split(hint)[1:]
 
 
 @settings(max_examples=15, deadline=None)

@@ -24,6 +24,7 @@ from typer.core import TyperCommand, TyperGroup
 from callback_coach import __version__
 from callback_coach.cli import console
 from callback_coach.cli.completion import command_names, use_coach_shells
+from callback_coach.cli.shell_lines import shell_lines
 from callback_coach.errors import CoachError, ExitCode, UsageError
 
 # Click's exceptions, found through Typer's public BadParameter (Typer may bundle Click).
@@ -56,11 +57,36 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+# Click lays help out to the terminal (less two columns of margin) up to 80 columns but
+# never narrower than 50, and tests force 80; below 80 the coach gives it the terminal.
+NARROW_HELP = 80
+
+
 class HelpFormat:
     """Help as the README writes it: `ROLE` rather than Typer's `{ROLE}` in the usage
-    line, and an "Examples" section whose lines are kept exactly as written."""
+    line, and an "Examples" section whose lines are kept exactly as written, but for one
+    too wide for the terminal, wrapped so that pasted it still runs (`shell_lines`)."""
 
     epilog: str | None
+
+    def get_help(self, ctx: Any) -> str:
+        columns = console.terminal_width()
+        if ctx.terminal_width is None and columns < NARROW_HELP:
+            ctx.terminal_width = max(columns - 2, 20)
+        return cast(str, super().get_help(ctx))  # type: ignore[misc]
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        if formatter.width < 50:
+            # Click gives an option's name up to 30 columns: on a narrow terminal a third
+            # of the line, and a longer name has its help on the next line.
+            write_dl = formatter.write_dl
+            narrow = max(formatter.width // 3, 8)
+
+            def narrow_dl(rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+                write_dl(rows, min(col_max, narrow), col_spacing)
+
+            formatter.write_dl = narrow_dl
+        super().format_help(ctx, formatter)  # type: ignore[misc]
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
@@ -70,8 +96,15 @@ class HelpFormat:
         if not self.epilog:
             return
         with formatter.section("Examples"):
+            indent = " " * formatter.current_indent
             for line in self.epilog.strip().splitlines():
-                formatter.write(f"{'':>{formatter.current_indent}}{line.strip()}\n")
+                if len(indent + line.strip()) <= formatter.width:
+                    formatter.write(f"{indent}{line.strip()}\n")
+                    continue
+                for piece in shell_lines(
+                    line.strip(), formatter.width, first=indent, rest=indent + "    "
+                ):
+                    formatter.write(f"{piece}\n")
 
 
 class CoachCommand(HelpFormat, TyperCommand):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
-from callback_coach.core.asking import Notice
+from callback_coach.core.asking import Notice, Unfinished
 from callback_coach.core.checklist import Checklist
 from callback_coach.core.questions import Question, has_line_break
 
@@ -175,20 +175,26 @@ class QuestionaryAsker:
         self._bind_editor(keys, one_line=not multiline)
         if multiline:
             _bind_finish_on_empty_line(keys)
-        return self._ask(
-            self._q.text(
-                "",
-                qmark=MARKER,
-                default="" if default is None else default,
-                multiline=multiline,
-                instruction="",  # not questionary's own, which opens a second line
-                validate=validate,
-                style=self._style,
-                **self._io(),
-            ),
-            menu=False,
-            keys=keys,
+        prompt = self._q.text(
+            "",
+            qmark=MARKER,
+            default="" if default is None else default,
+            multiline=multiline,
+            instruction="",  # not questionary's own, which opens a second line
+            validate=validate,
+            style=self._style,
+            input_processors=[format_characters_shown()],
+            **self._io(),
         )
+        try:
+            return self._ask(prompt, menu=False, keys=keys)
+        except KeyboardInterrupt:
+            # Stopped with text typed (more than the answer it was offered): the session
+            # keeps it for when the prep resumes.
+            typed = prompt.application.current_buffer.text.rstrip("\r\n")
+            if typed.strip() and typed != (default or ""):
+                raise Unfinished(typed) from None
+            raise
 
     def confirm(self, question: Question, default: bool | None) -> Any:
         from prompt_toolkit.key_binding import KeyBindings  # (with questionary, only here)
@@ -343,7 +349,9 @@ class QuestionaryAsker:
     def _say(self, message: str, style: str) -> None:
         from rich.text import Text
 
-        self._out.print(Text(f"  {message}", style=style))
+        from callback_coach.cli.console import one_line
+
+        self._out.print(Text(f"  {one_line(message)}", style=style))
 
     def _ask(self, question: Any, *, menu: bool = True, keys: Any = None) -> Any:
         """Ask; a SIGINT stops any prompt as Ctrl-C does, Ctrl-D stops a menu (a text
@@ -403,6 +411,50 @@ def _in_terminal(
             app.key_processor.process_keys()
 
     app.create_background_task(run())
+
+
+def format_characters_shown() -> Any:
+    """A prompt_toolkit processor that draws the format characters of what is being
+    typed (an answer offered from last time, a pasted bidi override or zero-width space)
+    as `console.visible` shows them (`\\u202e`), keeping the text itself as it is.
+    prompt_toolkit already draws controls (`^[`) in its own visible form."""
+    from prompt_toolkit.layout.processors import Processor, Transformation
+    from prompt_toolkit.layout.utils import explode_text_fragments
+
+    from callback_coach.cli.console import UNSAFE, ZWJ, joins_emoji, visible
+
+    class FormatCharactersShown(Processor):
+        def apply_transformation(self, ti: Any) -> Transformation:
+            fragments = explode_text_fragments(ti.fragments)
+            line = "".join(fragment[1] for fragment in fragments)
+            if not UNSAFE.search(line):
+                return Transformation(fragments)
+            shown: list[Any] = []
+            starts = []  # where each source character starts on the screen
+            at = 0
+            for index, (style, char, *_) in enumerate(fragments):
+                starts.append(at)
+                if (
+                    len(char) == 1
+                    and UNSAFE.match(char)
+                    and ord(char) > 0x9F  # prompt_toolkit shows the controls itself
+                    and not (char == ZWJ and joins_emoji(line, index))
+                ):
+                    char = visible(char)
+                    style += " class:control-character"
+                shown.append((style, char))
+                at += len(char)
+            starts += [at, at + 1]  # the cursor may stand after the line
+
+            def source_to_display(position: int) -> int:
+                return starts[min(position, len(starts) - 1)]
+
+            def display_to_source(position: int) -> int:
+                return max(i for i, start in enumerate(starts) if start <= position)
+
+            return Transformation(shown, source_to_display, display_to_source)
+
+    return FormatCharactersShown()
 
 
 def _bind_finish_on_empty_line(keys: KeyBindings) -> None:

@@ -23,9 +23,11 @@ def frame(
     bar = Text("▕", style="muted")
     bar.append(" " * left + "█" * filled + " " * (inner - filled - left), style="answer")
     bar.append("▏", style="muted")
-    heading = Text(f"{pattern.name} · round {step.round} of {rounds}", style="muted")
+    heading = Text(
+        console.visible(f"{pattern.name} · round {step.round} of {rounds}"), style="muted"
+    )
     heading.truncate(width, overflow="ellipsis")
-    words = Text(step.words, style="title")
+    words = Text(console.visible(step.words), style="title")
     words.append(f"  {max(1, math.ceil(remaining - 1e-9))}", style="bold")
     return Group(heading, words, bar)
 

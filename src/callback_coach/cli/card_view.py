@@ -12,7 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from callback_coach.cli.console import new_console
+from callback_coach.cli.console import new_console, visible
 from callback_coach.day.card import (
     SCREEN_LINES,
     TEXT_BUDGETS,
@@ -30,24 +30,27 @@ def renderable(card: Card, width: int, budget: int) -> Any:
     """The card as a Rich panel that wraps (never crops) at `width` columns."""
     parts: list[Any] = []
     if card.subtitle():
-        parts.append(Text(card.subtitle(), style="muted", overflow="fold"))
+        parts.append(Text(visible(card.subtitle()), style="muted", overflow="fold"))
     if width >= WIDE:
         grid = Table.grid(padding=(0, 1), expand=True)
         grid.add_column(style="heading", no_wrap=True, min_width=14)
         grid.add_column(ratio=1, overflow="fold")
         for item in card.items:
-            grid.add_row(item.label, Text(shorten(item.text, budget), overflow="fold"))
+            grid.add_row(
+                Text(visible(item.label)),
+                Text(visible(shorten(item.text, budget)), overflow="fold"),
+            )
         parts.append(grid)
     else:
         for item in card.items:
-            parts.append(Text(item.label, style="heading", overflow="fold"))
-            answer = Text(shorten(item.text, budget), overflow="fold")
+            parts.append(Text(visible(item.label), style="heading", overflow="fold"))
+            answer = Text(visible(shorten(item.text, budget)), overflow="fold")
             parts.append(Padding(answer, (0, 0, 0, 2)))
     if not card.items:
         parts.append(Text("The prep has no answers for the card yet.", style="muted"))
     return Panel(
         Group(*parts),
-        title=Text(card.title(), style="title"),
+        title=Text(visible(card.title()), style="title"),
         title_align="left",
         box=box.ROUNDED,
         border_style="magenta",

@@ -8,6 +8,10 @@ Two things in Typer's own completion do not suit names an actor types:
 - its bash format inserts a candidate as raw text, so `Hamlet 🎭` becomes two words and
   `o'brien` opens a quote; ours quotes each candidate the way the shell needs it.
 
+And Typer's zsh script, installed by `--install-completion`, completed nothing on the
+first Tab of a new shell (`ZSH_SCRIPT` does); fish and PowerShell get names only when
+they can be written raw (`writable_as_is`).
+
 Imported by the CLI at start-up: it imports nothing that Typer has not loaded already,
 and reads the notes only when a completion runs. A completion never prints an error into
 the shell: anything that goes wrong gives no candidates.
@@ -20,6 +24,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from typer import _completion_classes as typer_shells
+from typer import _completion_shared as typer_scripts
+
+from callback_coach.cli import console
 
 try:  # Typer 0.25+ ships its own copy of Click
     from typer._click import shell_completion, types
@@ -209,21 +216,78 @@ class ZshComplete(typer_shells.ZshComplete):
         return "compadd -U -- " + " ".join(ansi_c_quoted(str(item.value)) for item in items)
 
 
+def writable_as_is(value: str) -> bool:
+    """True when `value` can be written raw in a line-based completion format: no line
+    break or tab (the format's separators) and nothing `console.visible` would escape (a
+    control sequence, a bidi override, a zero-width mark) that the shell would then put
+    on the command line and the terminal act on."""
+    return "\n" not in value and "\t" not in value and console.visible(value) == value
+
+
 class FishComplete(typer_shells.FishComplete):
-    """Fish: one candidate a line (fish quotes the one it inserts); a name holding a
-    line break or a tab cannot be written in that format and is left out."""
+    """Fish: one candidate a line (fish quotes the one it inserts); a name that cannot be
+    written raw in that format (`writable_as_is`) is left out."""
 
     def get_completions(self, args: list[str], incomplete: str) -> list[Any]:
         items = super().get_completions(args, incomplete)
-        return [item for item in items if str(item.value).isprintable()]
+        return [item for item in items if writable_as_is(str(item.value))]
 
     @_safe
     def complete(self) -> str:
         return super().complete()
 
 
+class PowerShellComplete(typer_shells.PowerShellComplete):
+    """PowerShell: one `value:::help` a line, inserted as it is; a name that cannot be
+    written raw (`writable_as_is`) is left out, and help is our own text, made visible."""
+
+    def get_completions(self, args: list[str], incomplete: str) -> list[Any]:
+        items = super().get_completions(args, incomplete)
+        return [item for item in items if writable_as_is(str(item.value))]
+
+    def format_completion(self, item: Any) -> str:
+        shown = console.one_line(item.help) if item.help else " "
+        return f"{item.value}:::{shown}"
+
+    @_safe
+    def complete(self) -> str:
+        return super().complete()
+
+
+# Typer's zsh script defines the completion function and registers it with `compdef`.
+# Sourced (`source <(coach --show-completion zsh)`), that is right. Installed
+# (`--install-completion` writes it to ~/.zfunc/_coach, which compinit autoloads as the
+# completer of `coach`), the first Tab only ran that registration and completed nothing:
+# run as the completer, it now completes as well.
+ZSH_SCRIPT = """
+#compdef %(prog_name)s
+
+%(complete_func)s() {
+  eval $(env _TYPER_COMPLETE_ARGS="${words[1,$CURRENT]}" %(autocomplete_var)s=complete_zsh %(prog_name)s)
+}
+
+if [[ "${funcstack[1]-}" == "_%(prog_name)s" ]]; then
+  %(complete_func)s "$@"
+else
+  compdef %(complete_func)s %(prog_name)s
+fi
+"""
+
+
+def use_coach_scripts() -> None:
+    """Make `--show-completion` and `--install-completion` write the coach's zsh script
+    (Typer reads its scripts from this table when either option runs)."""
+    typer_scripts._completion_scripts["zsh"] = ZSH_SCRIPT
+    ZshComplete.source_template = ZSH_SCRIPT
+
+
 def use_coach_shells() -> None:
-    """Make bash, zsh and fish completion use the coach's formats (called before a
-    completion request is answered)."""
+    """Make bash, zsh, fish and PowerShell completion use the coach's formats (called
+    before a completion request is answered)."""
     for cls in (BashComplete, ZshComplete, FishComplete):
         shell_completion.add_completion_class(cls, cls.name)
+    for name in ("powershell", "pwsh"):
+        shell_completion.add_completion_class(PowerShellComplete, name)
+
+
+use_coach_scripts()

@@ -11,6 +11,7 @@ import typer
 from callback_coach.cli import console
 from callback_coach.cli.asker import QuestionaryAsker
 from callback_coach.cli.command import command, group, print_json
+from callback_coach.cli.shell_lines import say_command
 from callback_coach.core.answers import format_answer, json_safe
 from callback_coach.errors import CoachError, ExitCode, Interrupted, NoTerminalError, UsageError
 from callback_coach.store import conflict_copies, paths
@@ -89,9 +90,8 @@ def conflicts_list(as_json: bool = JSON_OPT) -> None:
         console.info("No conflict copies and no git conflict markers in your notes.")
         return
     _print_list(rows)
-    console.info(
-        "See what differs: coach conflicts show FILE; merge: coach conflicts merge FILE (or --all)"
-    )
+    say_command("See what differs:", "coach conflicts show FILE")
+    say_command("Merge it (or every one, --all):", "coach conflicts merge FILE")
 
 
 @command(

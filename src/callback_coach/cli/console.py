@@ -10,9 +10,11 @@
   write error (a full disk) a one-line `StorageError` (exit 7). Standard error that
   cannot be written is silently dropped: there is nowhere left to say so.
 - `visible` is the one sanitiser for text the actor (or a synced or hand-edited file)
-  wrote: control characters are shown as `\\x1b`-style escapes, never sent raw.
-  Everything here prints user text as Rich `Text` (or escaped markup), so `[bold]` in a
-  role name is shown as typed.
+  wrote: control and format characters (escape sequences, bidi overrides, zero-width
+  marks) are shown as `\\x1b`- or `\\u202e`-style escapes, never sent raw. Everything
+  here prints user text as Rich `Text` (or escaped markup), so `[bold]` in a role name is
+  shown as typed. The consoles themselves (`new_console`) are the last net: a control or
+  format character that reaches one without `visible` is drawn as U+FFFD.
 
 Rich is imported only when a console is first used, so `coach --help` stays fast.
 """
@@ -47,39 +49,110 @@ STYLES = {
 
 # -- the sanitiser ---------------------------------------------------------------------
 
-# What a terminal would act on rather than show: C0 controls except tab and line feed,
-# DEL and the C1 controls (Unicode category Cc), lone surrogates (Cs), the line and
-# paragraph separators, and the bidirectional embeddings, overrides and isolates that
-# reorder what is shown ("Trojan Source"). A carriage return is a control too, except
-# as part of a Windows line end, which becomes a plain line feed first.
-UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+# Unicode's format characters (category Cf, as of Unicode 16): invisible marks that change
+# what is shown without showing themselves: the soft hyphen, Arabic and Syriac marks,
+# zero-width spaces, joiners and non-joiners, the bidi marks, embeddings, overrides and
+# isolates ("Trojan Source"), the word joiner and invisible operators, the byte-order mark,
+# interlinear annotations, tag characters ("ASCII smuggling")...
+FORMAT_CHARACTERS = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f"
 )
+
+# What a terminal would act on, or what would hide or reorder text, rather than be shown:
+# C0 controls except tab and line feed, DEL and the C1 controls (Unicode category Cc),
+# lone surrogates (Cs), the line and paragraph separators and every format character. A
+# carriage return is a control too, except as part of a Windows line end, which becomes a
+# plain line feed first.
+UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + FORMAT_CHARACTERS + "]"
+)
+
+ZWJ = "\u200d"
+
+# Pictographs an emoji ZWJ sequence joins (Unicode's Extended_Pictographic, in whole
+# blocks: a joiner between two symbols of these blocks hides nothing), and what may come
+# between a pictograph and its joiner: emoji presentation, a skin tone.
+_PICTOGRAPH = re.compile(
+    "[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21aa\u231a-\u23ff\u24c2"
+    "\u25aa-\u25fe\u2600-\u27bf\u2934\u2935\u2b05-\u2b55\u3030\u303d\u3297\u3299"
+    "\U0001f000-\U0001faff\U0001fc00-\U0001fffd]"
+)
+_EMOJI_MODIFIER = re.compile("[\ufe0f\U0001f3fb-\U0001f3ff]")
+
+
+def joins_emoji(text: str, at: int) -> bool:
+    """True when the zero width joiner at `text[at]` joins two pictographs inside an emoji
+    sequence (👩‍💻, 🏳️‍🌈, 👨🏽‍💻), where it is part of one emoji rather than a hidden mark."""
+    if at + 1 >= len(text) or not _PICTOGRAPH.match(text, at + 1):
+        return False
+    before = at - 1
+    while before >= 0 and at - before <= 2 and _EMOJI_MODIFIER.match(text, before):
+        before -= 1
+    return before >= 0 and _PICTOGRAPH.match(text, before) is not None
+
+
+def _escape_code(code: int) -> str:
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _shown(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    found = match.group()
+    if found == ZWJ and joins_emoji(match.string, match.start()):
+        return found
+    return _escape_code(ord(found))
 
 
 def visible(text: str) -> str:
-    """`text` as it may safely reach a terminal: every control character made visible.
+    """`text` as it may safely reach a terminal: every control and format character made
+    visible.
 
-    ESC becomes the four characters `\\x1b`, a bidi override U+202E becomes `\\u202e`;
-    line feeds and tabs stay (they only move the cursor on), Windows line ends become
-    line feeds. Printable text, in any script or emoji, is returned unchanged. Files the
-    coach writes keep the exact text: this is only for what is shown.
+    ESC becomes the four characters `\\x1b`, a bidi override U+202E becomes `\\u202e`, a
+    zero-width space `\\u200b`, a tag character `\\U000e0041`; line feeds and tabs stay
+    (they only move the cursor on), Windows line ends become line feeds, and a zero width
+    joiner inside an emoji (👩‍💻) stays part of it. Printable text, in any script or emoji,
+    is returned unchanged. Files the coach writes keep the exact text: this is only for
+    what is shown.
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n")
     return UNSAFE.sub(_shown, text)
 
 
+def _json_escape(match: re.Match[str]) -> str:
+    found = match.group()
+    if found == ZWJ and joins_emoji(match.string, match.start()):
+        return found
+    code = ord(found)
+    if code > 0xFFFF:  # JSON writes a character beyond the BMP as its surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
 def json_visible(text: str) -> str:
-    """JSON text with the controls that `json.dumps(ensure_ascii=False)` leaves raw (DEL,
-    C1, separators, bidi overrides) written as `\\uXXXX` escapes: the same data, safe on a
-    terminal. JSON's own syntax is ASCII, so these can only occur inside strings."""
-    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    """JSON text with the characters that `json.dumps(ensure_ascii=False)` leaves raw (DEL,
+    C1, separators, format characters such as bidi overrides and zero-width marks) written
+    as `\\uXXXX` escapes: the same data, safe on a terminal. JSON's own syntax is ASCII, so
+    these can only occur inside strings."""
+    return UNSAFE.sub(_json_escape, text)
+
+
+def screened(text: str) -> str:
+    """`text` with every character `visible` would escape replaced by U+FFFD: the last
+    net of the consoles, for text that reached them without going through `visible`."""
+    return UNSAFE.sub(_replaced, text)
+
+
+def _replaced(match: re.Match[str]) -> str:
+    found = match.group()
+    if found == ZWJ and joins_emoji(match.string, match.start()):
+        return found
+    return "\ufffd"
 
 
 # -- the streams -----------------------------------------------------------------------
@@ -241,11 +314,38 @@ def terminal_width() -> int:
 
 
 def new_console(**kwargs: Any) -> Console:
-    from rich.console import Console
+    """A Rich console of the coach: its theme, no highlighting, no :emoji: codes (text is
+    shown as it was written), and the last net (`screening_console`)."""
     from rich.theme import Theme
 
-    # No highlighting and no :emoji: codes: text is shown as it was written.
-    return Console(theme=Theme(STYLES), highlight=False, emoji=False, **kwargs)
+    console_class = screening_console()
+    return console_class(theme=Theme(STYLES), highlight=False, emoji=False, **kwargs)
+
+
+@cache
+def screening_console() -> type[Console]:
+    """The class of the coach's consoles: a Rich `Console` that, as it renders, replaces
+    any control or format character left in a text segment with U+FFFD (`screened`).
+
+    Text is made visible (`visible`) before it is printed, so this changes nothing for
+    any path that does: it is the net for one that forgets. Rich's own control segments
+    (cursor moves, titles it is asked to set) are left alone; styles and links are not
+    text and are written by Rich from the theme.
+    """
+    from rich.console import Console
+    from rich.segment import Segment
+
+    class ScreeningConsole(Console):
+        def render(self, renderable: Any, options: Any = None) -> Iterable[Segment]:
+            # Rich renders nested renderables through this same method: a segment is
+            # screened at each level, which costs one regular expression search.
+            for segment in super().render(renderable, options):
+                if segment.control is None and UNSAFE.search(segment.text):
+                    yield Segment(screened(segment.text), segment.style)
+                else:
+                    yield segment
+
+    return ScreeningConsole
 
 
 @cache
@@ -279,6 +379,60 @@ def data_chunks(chunks: Iterable[str]) -> None:
     sys.stdout.flush()
 
 
+# What a line's next lines are indented under when it wraps on a terminal: its own
+# indent, then a marker (▸) and a number ("1.", "  3  "), if it starts with them.
+HANGING = re.compile(r"\s*(?:▸\s*)?(?:\d+[.)]?\s+)?")
+
+
+def text_lines(lines: Iterable[str]) -> None:
+    """Lines of text for people on standard output (sides, a drill's notes, the breathing
+    patterns), each already made visible: on a terminal, a line wider than it is wrapped
+    between words, its next lines indented under its text; elsewhere (a pipe, a file)
+    each is written as it is, one line of data."""
+    target = out()
+    if not target.is_terminal:
+        for line in lines:
+            data(line)
+        return
+    from rich.text import Text
+
+    for line in lines:
+        for piece in wrapped(line.expandtabs(), target.width):
+            target.print(Text(piece), soft_wrap=True)
+
+
+def wrapped(line: str, width: int) -> list[str]:
+    """`line` in lines of at most `width` cells, cut between words (a word wider than a
+    line is cut where it must), the next ones indented under its text (`HANGING`)."""
+    from rich.cells import cell_len
+
+    if cell_len(line) <= width:
+        return [line]
+    found = HANGING.match(line)
+    hang = cell_len(found.group()) if found else 0
+    if hang > width // 2:
+        hang = 0
+    pieces: list[str] = []
+    current, room = line[:hang], width
+    for word in line[hang:].split(" "):
+        joined = f"{current} {word}" if current.strip() else current + word
+        if cell_len(joined) <= room:
+            current = joined
+            continue
+        if current.strip():
+            pieces.append(current)
+            current = " " * hang
+        while cell_len(current + word) > room:  # a word longer than a line: cut
+            cut = len(word)
+            while cut > 1 and cell_len(current + word[:cut]) > room:
+                cut -= 1
+            pieces.append(current + word[:cut])
+            current, word = " " * hang, word[cut:]
+        current += word
+    pieces.append(current)
+    return pieces
+
+
 def one_line(text: str) -> str:
     """`visible(text)` kept on one line: line feeds and tabs shown as `\\n` and `\\t`
     too, so an error or warning quoting what someone typed stays one line."""
@@ -295,7 +449,10 @@ def warn(message: str) -> None:
 
 
 def info(message: str) -> None:
-    err().print(_escape(visible(message)), soft_wrap=True)
+    """A message for people on standard error: one line, which a terminal gets wrapped
+    between words at its width (a command to copy goes through `shell_lines` instead)."""
+    target = err()
+    target.print(_escape(visible(message)), soft_wrap=not target.is_terminal)
 
 
 def detail(line: str) -> None:

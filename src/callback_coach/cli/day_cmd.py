@@ -134,12 +134,10 @@ def breathe(
         paths.builtin_data_dir() / "breathing.yaml", paths.user_breathing_file(coach.home)
     )
     if list_patterns:
-        for p in patterns:
-            console.data(
-                console.visible(
-                    f"{p.id}\t{p.name}\t{p.describe()}\t{p.rounds} rounds\t{p.about or ''}"
-                )
-            )
+        console.text_lines(
+            console.visible(f"{p.id}\t{p.name}\t{p.describe()}\t{p.rounds} rounds\t{p.about or ''}")
+            for p in patterns
+        )
         return
     chosen = None
     if pattern is not None:
@@ -255,7 +253,6 @@ def drill(
     if as_json:
         print_json(plan.to_json())
     elif list_only:
-        for line in drills.list_lines(plan):
-            console.data(console.visible(line))
+        console.text_lines(console.visible(line) for line in drills.list_lines(plan))
     else:
         run_drill(coach, plan)

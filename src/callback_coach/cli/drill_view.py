@@ -17,7 +17,7 @@ from callback_coach.cli.keys import quiet_keys
 
 def note_panel(number: int, total: int, text: str) -> Any:
     return Panel(
-        Text(text, style="bold"),
+        Text(consoles.visible(text), style="bold"),
         title=Text(f"Note {number} of {total}", style="heading"),
         title_align="left",
         border_style="cyan",

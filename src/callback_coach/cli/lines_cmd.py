@@ -15,6 +15,7 @@ from callback_coach.cli.command import command, group, print_json
 from callback_coach.cli.completion import ROLE_NAME
 from callback_coach.cli.lines_ui import TerminalLinesUI
 from callback_coach.cli.options import PROJECT_OPT, ROLE_ARG
+from callback_coach.cli.shell_lines import say_command
 from callback_coach.core.hints import command_line
 from callback_coach.core.inputs import check_role, check_round
 from callback_coach.errors import (
@@ -132,7 +133,7 @@ def sides_add(
     skipped = len(sides.scenes) - len(done)
     if skipped:
         console.info(f"{skipped} scene{'s' if skipped != 1 else ''} without {chosen} left out.")
-    console.info(f"Drill them: {_command(['lines'], role, project)}")
+    say_command("Drill them:", _command(["lines"], role, project))
 
 
 def pick_character(sides: Sides, role: str, given: str | None, file_name: str) -> str:
@@ -208,13 +209,13 @@ def sides_list(
         print_json(json_shapes.sides_list_json(store, roles))
         return
     if not roles:
-        console.info('No sides yet. Import some with: coach sides add "ROLE" FILE')
+        say_command("No sides yet. Import some with:", 'coach sides add "ROLE" FILE')
         return
     for index, scenes_of_role in enumerate(roles):
         if index:
             console.data("")
-        for line in lines_render.role_lines(scenes_of_role, offbook_of(store, scenes_of_role)):
-            console.data(console.visible(line))
+        lines = lines_render.role_lines(scenes_of_role, offbook_of(store, scenes_of_role))
+        console.text_lines(console.visible(line) for line in lines)
 
 
 @command(
@@ -246,8 +247,8 @@ def sides_show(
     for index, (number, stored) in enumerate(scenes):
         if index:
             console.data("")
-        for line in lines_render.scene_lines(number, stored, store.progress(stored)):
-            console.data(console.visible(line))
+        lines = lines_render.scene_lines(number, stored, store.progress(stored))
+        console.text_lines(console.visible(line) for line in lines)
 
 
 # -- coach lines -------------------------------------------------------------------------
@@ -330,13 +331,12 @@ def lines(
         print_json(json_shapes.lines_list_json(plan))
         return
     if list_only:
-        for line in lines_render.plan_lines(plan):
-            console.data(console.one_line(line))
+        console.text_lines(console.one_line(line) for line in lines_render.plan_lines(plan))
         if not plan.items:
-            console.info(_nothing_due(plan, role, project))
+            say_command(*_nothing_due(plan, role, project))
         return
     if not plan.items:
-        console.info(_nothing_due(plan, role, project))
+        say_command(*_nothing_due(plan, role, project))
         return
 
     session = DrillSession(plan, TerminalLinesUI(), store, mode="say" if mode == "say" else "type")
@@ -348,12 +348,13 @@ def lines(
         raise _stopped(session, role, project, mode) from None
 
 
-def _nothing_due(plan: DrillPlan, role: str, project: str | None) -> str:
+def _nothing_due(plan: DrillPlan, role: str, project: str | None) -> tuple[str, str]:
+    """What `say_command` says when no line is due: the words, and the command."""
     when = ""
     if plan.next_due is not None:
         when = f" (the next is due {plan.next_due.astimezone().strftime('%a %d %b %H:%M')})"
     again = _command(["lines"], role, project, ["--run"])
-    return f"Nothing is due now{when}. To run your lines anyway: {again}"
+    return f"Nothing is due now{when}. To run your lines anyway:", again
 
 
 def _open_voice() -> Any:

@@ -13,6 +13,7 @@ from callback_coach.cli.command import command, group, print_json
 from callback_coach.cli.completion import OUTCOME, ROLE_NAME
 from callback_coach.cli.home import choose_project, open_coach
 from callback_coach.cli.options import DATE_FORMS, JSON_OPT, PROJECT_OPT, ROLE_ARG
+from callback_coach.cli.shell_lines import say_command
 from callback_coach.exports import json_shapes
 
 commands = group()
@@ -104,7 +105,7 @@ def list_roles(
         return
     out = console.out()
     if not rows and not drafts:
-        console.info('No roles yet. Start with: coach prep "ROLE" --project "PROJECT"')
+        say_command("No roles yet. Start with:", 'coach prep "ROLE" --project "PROJECT"')
     if rows:
         total = coach.count_roles(**filters) if len(rows) == limit else len(rows)
         out.print(render.roles_table(rows, total=total, width=out.width))
@@ -112,7 +113,7 @@ def list_roles(
         if rows:
             out.print()
         for line in render.drafts_lines(drafts, dt.datetime.now(dt.timezone.utc)):
-            out.print(line, soft_wrap=True)
+            out.print(line)
 
 
 LIST_LIMIT = 30
@@ -186,7 +187,11 @@ def search(
     chunks: Iterable[str]
     if as_json:
         chunks = map(console.json_visible, json_shapes.search_json_chunks(text, shown, rest))
-    else:
+    elif console.out().is_terminal:  # for people: wrapped to the terminal
+        chunks = ()
+        for part in render.search_texts(shown, text, rest):
+            console.out().print(part)
+    else:  # for a pipe or a file: one line of data a match, written as it comes
         out = console.out()
         muted, match = style_codes(out, "muted"), style_codes(out, "match")
         chunks = render.search_lines(shown, text, rest, muted=muted, match=match)

@@ -142,6 +142,12 @@ def roles_table(rows: list[Any], *, total: int | None = None, width: int = 80) -
         if table is not None:
             break
     parts: list[Any] = [table if table is not None else _role_blocks(cells)]
+    if table is not None:
+        left_out = [c for c in _ROLE_LAYOUTS[0] if not any(c in part for part in layout)]
+        if left_out:
+            names = " and ".join(left_out)
+            noun = "column is" if len(left_out) == 1 else "columns are"
+            parts.append(Text(f"The {names} {noun} left out to fit {width} columns.", "muted"))
     if total is not None and total > len(rows):
         parts.append(
             Text(f"{len(rows)} of {total} roles shown; use --all to see every one.", style="muted")
@@ -185,10 +191,17 @@ def _fitted_table(layout: tuple[str, ...], cells: list[dict[str, str]], width: i
         lines += [line for row in cells for line in cell(row, column).split("\n")]
         return max(cell_len(line) for line in lines)
 
+    def narrowest(column: str) -> int:
+        """The width a name column needs: its longest word whole (a name wraps between
+        words, never inside one), and at least NAME_MIN_WIDTH if it is that long."""
+        words = [cell_len(word) for row in cells for word in row[column].split()]
+        return min(natural(column), max(NAME_MIN_WIDTH, *words))
+
     fixed = {column: natural(column) for column in layout[2:]}
     room = width - sum(fixed.values()) - COLUMN_GAP * (len(layout) - 1)
     role, project = natural("Role"), natural("Project")
-    if room < min(role, NAME_MIN_WIDTH) + min(project, NAME_MIN_WIDTH):
+    role_min, project_min = narrowest("Role"), narrowest("Project")
+    if room < role_min + project_min:
         return None
     if role + project > room:  # share the room, giving the shorter one what it needs
         half = room // 2
@@ -198,6 +211,10 @@ def _fitted_table(layout: tuple[str, ...], cells: list[dict[str, str]], width: i
             role = room - project
         else:
             role, project = half, room - half
+        if role < role_min:
+            role, project = role_min, room - role_min
+        elif project < project_min:
+            role, project = room - project_min, project_min
     table = Table(
         box=box.SIMPLE_HEAD,
         show_edge=False,
@@ -232,16 +249,19 @@ def _role_blocks(cells: list[dict[str, str]]) -> Group:
     return Group(*parts)
 
 
-def drafts_lines(drafts: list[Any], now: Any) -> list[Text]:
+def drafts_lines(drafts: list[Any], now: Any) -> list[Any]:
     """`coach list`'s unfinished sessions: a heading, then for each what it is and
-    (indented) the command that resumes it. Print them with `soft_wrap=True`: a command
-    is never broken by a newline, so it copies whole (the terminal may fold it)."""
+    (indented) the command that resumes it, wrapped so that, pasted, it still runs
+    (`shell_lines`)."""
+    from rich.padding import Padding
+
+    from callback_coach.cli.shell_lines import CommandLines
     from callback_coach.store.drafts import age_text
 
-    lines = [Text("Unfinished", style="heading")]
+    lines: list[Any] = [Text("Unfinished", style="heading")]
     for draft in drafts:
         count = draft.count()
-        line = Text("  ")
+        line = Text()
         line.append_text(shown(draft.role, "bold"))
         if draft.project:
             line.append_text(shown(f" · {draft.project}"))
@@ -251,8 +271,8 @@ def drafts_lines(drafts: list[Any], now: Any) -> list[Text]:
                 f" · started {age_text(draft.started, now)}"
             )
         )
-        hint = resume(draft)
-        lines += [line, Text("    ").append_text(shown(hint, "muted"))]
+        lines.append(Padding(line, (0, 0, 0, 2)))
+        lines.append(CommandLines(resume(draft), first="    ", rest="        ", style="muted"))
     return lines
 
 
@@ -350,6 +370,32 @@ def search_lines(
         yield f"{muted[0]}{_search_place(summary, where)}{muted[1]}\n  {''.join(pieces)}\n"
     if count or any(True for _ in rest):
         yield f"{muted[0]}{count} {'match' if count == 1 else 'matches'}{muted[1]}\n"
+
+
+def search_texts(
+    hits: Iterable[tuple[Any, str, str]], text: str, rest: Iterable[Any] = ()
+) -> Iterator[Any]:
+    """The matches of `search_lines` for a terminal: the same lines as renderables that
+    wrap between words at its width (a matched line indented under its place)."""
+    import re
+
+    from rich.padding import Padding
+
+    pattern = re.compile(re.escape(text), re.IGNORECASE)
+    count = 0
+    for summary, where, line in hits:
+        count += 1
+        shown_line = Text()
+        at = 0
+        for found in pattern.finditer(line):
+            shown_line.append(visible(line[at : found.start()]))
+            shown_line.append(visible(found.group()), style="match")
+            at = found.end()
+        shown_line.append(visible(line[at:]))
+        yield Text(_search_place(summary, where), style="muted")
+        yield Padding(shown_line, (0, 0, 0, 2))
+    if count or any(True for _ in rest):
+        yield Text(f"{count} {'match' if count == 1 else 'matches'}", style="muted")
 
 
 def _search_place(summary: Any, where: str) -> str:

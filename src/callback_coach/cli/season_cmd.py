@@ -10,6 +10,7 @@ from callback_coach.cli import console
 from callback_coach.cli.command import command, group, print_json
 from callback_coach.cli.home import choose_project, open_coach
 from callback_coach.cli.options import JSON_OPT, PROJECT_OPT, ROLE_ARG
+from callback_coach.cli.shell_lines import say_command
 from callback_coach.core.inputs import check_round, parse_date
 from callback_coach.errors import UsageError
 from callback_coach.season import followups
@@ -74,7 +75,7 @@ def stats(
     if as_json:
         print_json(result.to_json())
     elif not result.tally.roles and not (since or until):
-        console.info('No roles yet. Start with: coach prep "ROLE" --project "PROJECT"')
+        say_command("No roles yet. Start with:", 'coach prep "ROLE" --project "PROJECT"')
     else:
         console.out().print(season_render.StatsView(result, every=every))
 
@@ -247,5 +248,4 @@ def today(as_json: bool = JSON_OPT) -> None:
     if as_json:
         print_json(view.to_json())
     else:
-        # Not cropped: a hint (a command to copy) is one line however narrow the screen.
-        console.out().print(season_render.today_screen(view), crop=False)
+        console.out().print(season_render.today_screen(view))

@@ -18,6 +18,8 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from callback_coach.cli.console import visible
+from callback_coach.cli.shell_lines import CommandLines, shell_words
 from callback_coach.core.dates import describe
 from callback_coach.season.stats import STAGE_LABELS, share
 from callback_coach.season.stats import Group as Breakdown
@@ -150,15 +152,12 @@ class StatsView:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         bar = max(8, min(MAX_BAR, options.max_width - CHART_TEXT))
-        yield stats_view(self.stats, bar, options.max_width, every=self.every)
+        yield stats_view(self.stats, bar, every=self.every)
 
 
-def stats_view(
-    stats: SeasonStats, bar: int = MAX_BAR, width: int | None = None, *, every: bool = False
-) -> Group:
-    """The season's charts with bars of `bar` cells (on a terminal `width` cells wide,
-    when known); each breakdown's `CHART_LIMIT` largest groups (latest months), or
-    `every` group."""
+def stats_view(stats: SeasonStats, bar: int = MAX_BAR, *, every: bool = False) -> Group:
+    """The season's charts with bars of `bar` cells; each breakdown's `CHART_LIMIT`
+    largest groups (latest months), or `every` group."""
     tally = stats.tally
     roles = tally.roles
     title = Text("Your season", style="bold magenta")
@@ -200,8 +199,7 @@ def stats_view(
 
     for name, groups in stats.breakdowns.items():
         shown, left_out = (groups, []) if every else _chosen(groups, name)
-        chart = _breakdown_lines(shown, name, bar, width) or _breakdown(shown, name, bar)
-        parts += [Text(), _heading(BREAKDOWN_TITLES[name]), chart]
+        parts += [Text(), _heading(BREAKDOWN_TITLES[name]), BreakdownChart(shown, name, bar)]
         if left_out:
             parts.append(_left_out(left_out, name))
     if stats.breakdowns:
@@ -257,7 +255,7 @@ def _breakdown_label(group: Breakdown, name: str) -> Text:
         return Text("not recorded", style="dim")
     if name == "month":
         return Text(dt.date.fromisoformat(group.key + "-01").strftime("%b %Y"))
-    return Text(group.key)
+    return Text(visible(group.key))
 
 
 def _stack(group: Breakdown) -> list[int]:
@@ -270,32 +268,65 @@ BREAKDOWN_HEADERS = ("roles", "back", "hold", "booked")
 LABEL_WIDTH = 16
 
 
+# Where the stacked bar starts under its label when label and bar do not fit side by side.
+STACKED_INDENT = 2
+
+
+class BreakdownChart:
+    """A breakdown's chart at the width it is drawn: each label beside its bar when the
+    label column (up to LABEL_WIDTH) and the bar fit, the label wrapped in its column
+    (between words; a word longer than the column is folded, never cut); on a narrower
+    terminal each label on its own lines, the bar under it. Drawn line by line, as Rich's
+    table draws it (`_breakdown`), which takes over when even that does not fit."""
+
+    def __init__(self, groups: list[Breakdown], name: str, bar: int) -> None:
+        self.groups = groups
+        self.name = name
+        self.bar = bar
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lines = _breakdown_lines(self.groups, self.name, self.bar, options.max_width, console)
+        yield lines if lines is not None else _breakdown(self.groups, self.name, self.bar)
+
+
 def _breakdown_lines(
-    groups: list[Breakdown], name: str, bar: int, width: int | None
+    groups: list[Breakdown],
+    name: str,
+    bar: int,
+    width: int,
+    console: Console,
+    *,
+    stacked: bool | None = None,
 ) -> Group | None:
-    """The same chart as `_breakdown`, made line by line: what Rich's table draws when
-    every column has its natural width (a long chart draws many times faster). None when
-    the chart would not fit in `width` columns: the table then decides how to shrink."""
-    if width is None:
-        return None
+    """The chart of `BreakdownChart`, line by line (a long chart draws many times faster
+    than a table): beside (`stacked` False: exactly what `_breakdown`'s table draws when
+    every column has its natural width) or stacked (True); by default the first that fits
+    in `width` columns. None when it does not fit."""
     labels = [_breakdown_label(g, name) for g in groups]
     label_width = min(LABEL_WIDTH, max(cell_len(t.plain) for t in labels))
     numbers = [[str(n) for n in g.tally.reached] for g in groups]
     widths = [
         max(len(h), *(len(row[i]) for row in numbers)) for i, h in enumerate(BREAKDOWN_HEADERS)
     ]
-    if label_width + 1 + bar + sum(w + 1 for w in widths) > width:
+    rest = bar + sum(w + 1 for w in widths)
+    if stacked is None:
+        stacked = label_width + 1 + rest > width
+    left = STACKED_INDENT if stacked else label_width + 1
+    if left + rest > width:
         return None
     most = max(g.tally.roles for g in groups)
-    header = Text(" " * (label_width + 1 + bar), style="dim")  # (Rich's header_style)
+    header = Text(" " * (left + bar), style="dim")  # (Rich's header_style)
     for title, size in zip(BREAKDOWN_HEADERS, widths, strict=True):
         header.append(" " + title.rjust(size))
     lines = [header]
     for group, label, row in zip(groups, labels, numbers, strict=True):
-        label.truncate(label_width, overflow="ellipsis")
+        if stacked:
+            lines += label.wrap(console, width, overflow="fold")
+            pieces = [Text(" " * (STACKED_INDENT - 1))]
+        else:
+            pieces = list(label.wrap(console, label_width, justify="left", overflow="fold"))
         line = Text()
-        line.append_text(label)
-        line.append(" " * (label_width - cell_len(label.plain)), label.style)
+        line.append_text(pieces[0])  # the label's style on the label only
         line.append(" ")
         cells = _stacked_cells(_stack(group), most, bar)
         for shade, style, size in zip(SHADES, PART_STYLES, cells, strict=True):
@@ -305,6 +336,11 @@ def _breakdown_lines(
         for text, size in zip(row, widths, strict=True):
             line.append(" " + text.rjust(size))
         lines.append(line)
+        for piece in pieces[1:]:  # the rest of a wrapped label; the other columns blank
+            more = Text()
+            more.append_text(piece)
+            more.append(" " * (1 + rest))
+            lines.append(more)
     for line in lines:
         line.no_wrap = True
         line.overflow = "ignore"
@@ -314,7 +350,7 @@ def _breakdown_lines(
 
 def _breakdown(groups: list[Breakdown], name: str, bar: int) -> Table:
     table = _chart(show_header=True)
-    table.add_column("", no_wrap=True, overflow="ellipsis", max_width=16)
+    table.add_column("", overflow="fold", max_width=LABEL_WIDTH)
     table.add_column("")
     for header in ("roles", "back", "hold", "booked"):
         table.add_column(header, justify="right", no_wrap=True)
@@ -344,9 +380,9 @@ def _legend() -> Text:
 
 
 def _role_text(role: str, project: str) -> Text:
-    text = Text(role)
+    text = Text(visible(role))
     if project:
-        text.append(f" · {project}", style="dim")
+        text.append(visible(f" · {project}"), style="dim")
     return text
 
 
@@ -357,11 +393,11 @@ def follow_ups_table(items: list[FollowUp], today: dt.date) -> Table:
     table.add_column("Role", ratio=2, overflow="fold")
     table.add_column("Due", no_wrap=True)
     for item in items:
-        what = Text(item.what)
+        what = Text(visible(item.what))
         if item.to:
-            what.append(f" (for {item.to})", style="dim")
+            what.append(visible(f" (for {item.to})"), style="dim")
         if item.done:
-            due = Text(f"done {item.done}", style="dim")
+            due = Text(visible(f"done {item.done}"), style="dim")
         elif item.lapsed:
             due = Text("lapsed", style="dim")
         elif item.due:
@@ -373,7 +409,7 @@ def follow_ups_table(items: list[FollowUp], today: dt.date) -> Table:
                 due.append(" (late)")
         else:
             due = Text("—", style="dim")
-        table.add_row(item.id, what, _role_text(item.role, item.project), due)
+        table.add_row(visible(item.id), what, _role_text(item.role, item.project), due)
     return table
 
 
@@ -384,38 +420,35 @@ def _day_label(date: str, today: dt.date) -> str:
     try:
         return describe(dt.date.fromisoformat(date), today)
     except ValueError:
-        return date or "no date"
+        return visible(date) or "no date"
 
 
 class HintedRows:
-    """Rows of (what, hint): side by side when both fit on a line, else each hint on its
-    own indented line under its row (so 60 columns never breaks a row mid-way; a hint,
-    a command to copy, is one line however long)."""
+    """Rows of (what, label, command): side by side when both fit on a line, else each
+    command under its row (`shell_lines`: wrapped so that, pasted, it still runs), after
+    its label ("prepped:")."""
 
-    def __init__(self, rows: list[tuple[Text, Text]]) -> None:
+    def __init__(self, rows: list[tuple[Text, str, str]]) -> None:
         self.rows = rows
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        what_width = max(w.cell_len for w, _ in self.rows)
-        hint_width = max(h.cell_len for _, h in self.rows)
+        hints = [Text(label + " ".join(shell_words(command))) for _, label, command in self.rows]
+        what_width = max(w.cell_len for w, _, _ in self.rows)
+        hint_width = max(h.cell_len for h in hints)
         if what_width + 2 + hint_width <= options.max_width:
             table = Table(box=None, padding=(0, 2, 0, 0), pad_edge=False, show_header=False)
             table.add_column(no_wrap=True)
             table.add_column(no_wrap=True, style="dim")
-            for what, hint in self.rows:
+            for (what, _, _), hint in zip(self.rows, hints, strict=True):
                 table.add_row(what, hint)
             yield table
             return
-        for what, hint in self.rows:
+        for what, label, command in self.rows:
             yield what
-            # A command to copy is never broken across lines (the terminal may fold it on
-            # screen; copied, it is one line, and pasted, it runs whole).
-            line = Text("  → ", style="dim") + Text(hint.plain, style="dim")
-            line.no_wrap, line.overflow = True, "ignore"
-            yield line
+            yield CommandLines(command, first=f"  → {label}", rest="      ", style="dim")
 
 
-def _section(title: str, rows: list[tuple[Text, Text]], more: int, more_hint: str) -> list[Any]:
+def _section(title: str, rows: list[tuple[Text, str, str]], more: int, more_hint: str) -> list[Any]:
     parts: list[Any] = [Text(), _heading(title), HintedRows(rows)]
     if more:
         parts.append(Text(f"… and {more} more: {more_hint}", style="dim"))
@@ -431,12 +464,13 @@ def today_screen(view: TodayView) -> Group:
     if view.roles == 0 and not view.drafts:
         parts += [
             Text(),
-            Text('No notes yet. Start with: coach prep "ROLE" --project "PROJECT"'),
+            Text("No notes yet. Start with:"),
+            CommandLines('coach prep "ROLE" --project "PROJECT"', first="  "),
             Text("Every command: coach --help", style="dim"),
         ]
         return Group(*parts)
     if view.empty:
-        parts += [Text(), Text("Nothing due. Every role and its next step: coach list")]
+        parts += [Text(), Text("Nothing due. Every role and its next step:"), Text("  coach list")]
         return Group(*parts)
 
     def limit(items: list[Any]) -> tuple[list[Any], int]:
@@ -448,21 +482,22 @@ def today_screen(view: TodayView) -> Group:
         for c in shown:
             what = Text(_day_label(c.date, today), style="bold")
             if c.time:
-                what.append(f" {c.time}", style="bold")
+                what.append(visible(f" {c.time}"), style="bold")
             what.append("  ")
             what.append_text(_role_text(c.role, c.project))
-            what.append(f" · {c.round}")
+            what.append(visible(f" · {c.round}"))
             if c.place:
-                what.append(f" · {c.place}", style="dim")
-            hint = Text("prepped: " if c.prepped else "not prepped yet: ") + Text(c.hint)
-            rows.append((what, hint))
+                what.append(visible(f" · {c.place}"), style="dim")
+            rows.append((what, "prepped: " if c.prepped else "not prepped yet: ", c.hint))
         parts += _section("Callbacks in the next 7 days", rows, more, "coach list")
     if view.to_review:
         shown, more = limit(view.to_review)
         rows = [
             (
-                _role_text(r.role, r.project) + Text(f" · {r.round} · {_day_label(r.date, today)}"),
-                Text(r.hint),
+                _role_text(r.role, r.project)
+                + Text(visible(f" · {r.round} · {_day_label(r.date, today)}")),
+                "",
+                r.hint,
             )
             for r in shown
         ]
@@ -474,14 +509,14 @@ def today_screen(view: TodayView) -> Group:
             late = (item.due or "") < today.isoformat()
             what = Text(_day_label(item.due or "", today), style="red" if late else "bold")
             what.append("  ")
-            what.append(item.what)
-            what.append(f" ({item.role})", style="dim")
-            rows.append((what, Text(item.done_hint())))
+            what.append(visible(item.what))
+            what.append(visible(f" ({item.role})"), style="dim")
+            rows.append((what, "", item.done_hint()))
         if view.undated_follow_ups:
             n = view.undated_follow_ups
             rows.append(
                 (Text(f"{n} open follow-up{'s' if n != 1 else ''} with no date", style="dim"),
-                 Text("coach follow-ups"))
+                 "", "coach follow-ups")
             )  # fmt: skip
         parts += _section("Follow-ups due", rows, more, "coach follow-ups")
     if view.drafts:
@@ -490,15 +525,17 @@ def today_screen(view: TodayView) -> Group:
         for d in shown:
             what = _role_text(d.role, d.project)
             n = d.answers
-            what.append(f" · {d.round} · {d.kind}, {n} answer{'s' if n != 1 else ''}")
-            rows.append((what, Text(d.hint)))
+            what.append(visible(f" · {d.round} · {d.kind}, {n} answer{'s' if n != 1 else ''}"))
+            rows.append((what, "", d.hint))
         parts += _section("Unfinished drafts", rows, more, "coach list")
     if view.pending:
         shown, more = limit(view.pending)
         rows = [
             (
-                _role_text(p.role, p.project) + Text(f" · {p.round} · {p.days_ago} days ago"),
-                Text(p.hint),
+                _role_text(p.role, p.project)
+                + Text(visible(f" · {p.round} · {p.days_ago} days ago")),
+                "",
+                p.hint,
             )
             for p in shown
         ]

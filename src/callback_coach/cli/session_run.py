@@ -7,6 +7,7 @@ from typing import Any
 
 from callback_coach.cli import console
 from callback_coach.cli.asker import QuestionaryAsker
+from callback_coach.cli.shell_lines import say_command
 from callback_coach.core import hints
 from callback_coach.core.asking import Asker, Notice
 from callback_coach.core.session import SessionPlan, in_play
@@ -65,7 +66,9 @@ def run_interactive(coach: Coach, plan: SessionPlan, asker: Asker | None = None)
         result = coach.run_session(plan, asker, summary=summary, on_start=start, act=act)
     except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D on an empty prompt
         draft = coach.find_draft(plan)
-        raise stopped(plan, draft.count() if draft is not None else 0) from None
+        if draft is None:
+            raise stopped(plan, 0) from None
+        raise stopped(plan, draft.count(), typing=bool(draft.unfinished)) from None
     if report_result(plan, result) and plan.kind == "prep":
         offer_card(coach, plan, asker)
 
@@ -155,19 +158,25 @@ def offer_card(coach: Coach, plan: SessionPlan, asker: Asker) -> None:
         round_label=plan.round,
         options=["--format", "html", "--output", name],
     )
-    console.info(f"For your phone or a printer: {hint}")
+    say_command("For your phone or a printer:", hint)
 
 
-def stopped(plan: SessionPlan, count: int, options: list[str] | None = None) -> Exception:
-    """The one-line stop after Ctrl-C (exit 130): how many answers the draft keeps and the
-    command that resumes it (with `options` added)."""
-    if not count:
+def stopped(
+    plan: SessionPlan, count: int, options: list[str] | None = None, *, typing: bool = False
+) -> Exception:
+    """The one-line stop after Ctrl-C (exit 130): how many answers the draft keeps (and
+    whether the answer being typed is kept, `typing`) and the command that resumes it
+    (with `options` added)."""
+    if not count and not typing:
         return Interrupted("Stopped before any answer; nothing was kept.")
     again = " ".join([resume_command(plan), *(options or [])])
-    return Interrupted(
-        f"Stopped. Your {count} answer{'s are' if count != 1 else ' is'} kept in a draft; "
-        f"run `{again}` to resume."
-    )
+    if not count:
+        kept = "What you were typing is kept in a draft"
+    else:
+        kept = f"Your {count} answer{'s' if count != 1 else ''}"
+        kept += " and what you were typing are" if typing else (" are" if count != 1 else " is")
+        kept += " kept in a draft"
+    return Interrupted(f"Stopped. {kept}; run `{again}` to resume.")
 
 
 def report_result(plan: SessionPlan, result: Any) -> bool:

@@ -25,8 +25,19 @@ class Notice:
     style: str = "muted"
 
 
+class Unfinished(KeyboardInterrupt):
+    """The person stopped (Ctrl-C) in the middle of a text answer: `text` is what was
+    typed so far. Still a KeyboardInterrupt, so whoever does not keep the text stops as
+    for any Ctrl-C."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
 class Asker(Protocol):
-    """Whoever answers a session. Raises KeyboardInterrupt when the user stops."""
+    """Whoever answers a session. Raises KeyboardInterrupt when the user stops, and
+    `Unfinished` (one) when that is in the middle of a text answer that holds text."""
 
     def show(self, renderable: Any) -> None:
         """Display something (a header, a panel) to the person answering."""

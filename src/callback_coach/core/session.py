@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from callback_coach.core.answers import check_value, is_given
-from callback_coach.core.asking import Asker, Notice
+from callback_coach.core.asking import Asker, Notice, Unfinished
 from callback_coach.core.checklist import SLOT_NAMES, Checklist
 from callback_coach.core.questions import Question
 from callback_coach.store.drafts import Draft, DraftStore
@@ -374,8 +374,18 @@ class Session:
             self._ask_and_keep(closing, question, None)
 
     def _ask_and_keep(self, checklist: Checklist, question: Question, default: Any) -> None:
+        """Ask until the answer is valid, then keep it in the draft. Stopped in the middle
+        of a text answer, the draft keeps the text as unfinished, and it is offered as the
+        starting text when the question is asked again."""
+        key = f"{checklist.id}.{question.id}"
+        default = self.draft.unfinished.get(key, default)
         while True:
-            answer = self.asker.ask(checklist, question, default)
+            try:
+                answer = self.asker.ask(checklist, question, default)
+            except Unfinished as stop:
+                self.draft.unfinished[key] = stop.text
+                self.drafts.save(self.draft)
+                raise
             try:
                 value = check_value(question, answer)
             except ValueError as exc:
@@ -394,6 +404,7 @@ class Session:
                 break
             default = None
         self.answers.setdefault(checklist.id, {})[question.id] = value
+        self.draft.unfinished.pop(key, None)
         self.drafts.save(self.draft)
 
     def _review(self) -> SessionResult:

@@ -37,6 +37,9 @@ class Draft:
     # The checklists the person chose (`--checklist`, or "just one checklist"), so a
     # resumed session asks the same ones; None for the full or quick path.
     chosen: list[str] | None = None
+    # Text typed into a question when the session was stopped, by "checklist.question":
+    # not an answer (not counted, not saved in the note), offered as its starting text.
+    unfinished: dict[str, str] = field(default_factory=dict)
 
     def count(self) -> int:
         """How many questions have an answer (one left blank is kept, to resume past it,
@@ -61,6 +64,8 @@ class Draft:
         )
         if self.chosen:
             data["chosen"] = list(self.chosen)
+        if self.unfinished:
+            data["unfinished"] = dict(self.unfinished)
         return data
 
     def path_taken(self) -> str | None:
@@ -81,6 +86,7 @@ KNOWN_KEYS = {
     "checklists",
     "answers",
     "chosen",
+    "unfinished",
 }
 
 
@@ -267,7 +273,16 @@ def parse_draft(text: str) -> Draft:
         started=data.get("started") or "",
         extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
         chosen=list(chosen) if chosen else None,
+        unfinished=_unfinished(data.get("unfinished")),
     )
+
+
+def _unfinished(value: Any) -> dict[str, str]:
+    """The text typed into unanswered questions, as a draft keeps it (anything else there
+    is dropped: it is only an offer to finish)."""
+    if not isinstance(value, dict):
+        return {}
+    return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
 
 
 def age_text(started: str, now: dt.datetime) -> str:
