@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypeGuard
 
 from callback_coach.store import yamlio
 from callback_coach.store.conflicts import (
@@ -43,16 +44,16 @@ class _Merging:
     choose: Choose
     mine_label: str
     theirs_label: str
-    left_out: dict[str, tuple[Side, Any]] = field(default_factory=dict)
+    left_out: dict[str, tuple[Side, object]] = field(default_factory=dict)
 
-    def side(self, where: str, mine: Any, theirs: Any) -> Side:
+    def side(self, where: str, mine: object, theirs: object) -> Side:
         """The side `choose` keeps (ValueError when it answers anything else)."""
         side = self.choose(where, mine, theirs)
         if side not in ("mine", "theirs"):
             raise ValueError(f"choose must return 'mine' or 'theirs', not {side!r}")
         return side
 
-    def pick(self, where: str, mine: Any, theirs: Any) -> Any:
+    def pick(self, where: str, mine: object, theirs: object) -> object:
         """The value `choose` keeps; the other is kept for the end of the body."""
         side = self.side(where, mine, theirs)
         self.left_out[where] = ("theirs", theirs) if side == "mine" else ("mine", mine)
@@ -95,8 +96,8 @@ def merge(
     A note merged with an identical note is returned unchanged, without asking.
     """
     merging = _Merging(choose, mine_label, theirs_label)
-    meta: dict[Any, Any] = {}
-    dropped_side: dict[Any, Any] | None = None
+    meta: dict[str, object] = {}
+    dropped_side: Mapping[str, object] | None = None
     for key in ordered_keys(mine.meta, theirs.meta):
         a, b = mine.meta.get(key, ABSENT), theirs.meta.get(key, ABSENT)
         if same_value(a, b) or b is ABSENT:
@@ -114,7 +115,7 @@ def merge(
         elif key in UNION_KEYS and isinstance(a, dict) and isinstance(b, dict):
             meta[key] = _mapping_union(str(key), a, b, merging)
         elif key in AUTOMATIC_KEYS:
-            meta[key] = _automatic(str(key), a, b, mine.meta, theirs.meta)
+            meta[key] = _automatic(str(key), a, b)
         elif key == "outcome":  # not kept: stays in the history, not in the body
             side = merging.side("outcome", a, b)
             meta[key], dropped_side = (a, theirs.meta) if side == "mine" else (b, mine.meta)
@@ -128,9 +129,9 @@ def merge(
 
 
 def _merge_answers(
-    mine: dict[Any, Any], theirs: dict[Any, Any], merging: _Merging
-) -> dict[Any, Any]:
-    merged: dict[Any, Any] = {}
+    mine: Mapping[object, object], theirs: Mapping[object, object], merging: _Merging
+) -> dict[object, object]:
+    merged: dict[object, object] = {}
     for cid in ordered_keys(mine, theirs):
         a, b = mine.get(cid, ABSENT), theirs.get(cid, ABSENT)
         if same_value(a, b) or b is ABSENT:
@@ -138,7 +139,7 @@ def _merge_answers(
         elif a is ABSENT:
             merged[cid] = b
         elif isinstance(a, dict) and isinstance(b, dict):
-            questions: dict[Any, Any] = {}
+            questions: dict[object, object] = {}
             for qid in ordered_keys(a, b):
                 x, y = a.get(qid, ABSENT), b.get(qid, ABSENT)
                 status = status_of(x, y, blank_is_absent=True)
@@ -158,15 +159,15 @@ def _merge_answers(
     return merged
 
 
-def _is_history(value: Any) -> bool:
+def _is_history(value: object) -> TypeGuard[list[object] | str]:
     return isinstance(value, (list, str))
 
 
-def _as_list(value: Any) -> list[Any]:
+def _as_list(value: list[object] | str) -> list[object]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _timestamp(value: Any) -> dt.datetime | None:
+def _timestamp(value: object) -> dt.datetime | None:
     if not isinstance(value, str):
         return None
     try:
@@ -176,16 +177,22 @@ def _timestamp(value: Any) -> dt.datetime | None:
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc)
 
 
-def _moment(value: Any) -> float:
+def _moment(value: object) -> float:
     """An ISO time in seconds, for ordering (times written with different UTC offsets
     compare by the instant, as `core.rounds` orders outcome changes); -inf for no time."""
     stamp = _timestamp(value)
     return stamp.timestamp() if stamp is not None else float("-inf")
 
 
-def _when(entry: Any) -> float:
+def _field(entry: object, key: str) -> object:
+    """The value of `key` in a list's entry (an `outcome_history` change, a follow-up);
+    None when the entry is no mapping or has none."""
+    return entry.get(key) if isinstance(entry, dict) else None
+
+
+def _when(entry: object) -> float:
     """When an `outcome_history` entry was recorded (`_moment` of its `at`)."""
-    return _moment(entry.get("at")) if isinstance(entry, dict) else float("-inf")
+    return _moment(_field(entry, "at"))
 
 
 def _mine_first(mine: Note, theirs: Note) -> bool:
@@ -196,13 +203,13 @@ def _mine_first(mine: Note, theirs: Note) -> bool:
     return a is None or b is None or a <= b
 
 
-def _history_union(mine: list[Any], theirs: list[Any], mine_first: bool) -> list[Any]:
+def _history_union(mine: list[object], theirs: list[object], mine_first: bool) -> list[object]:
     """Both histories in one (an older note's `earlier_outcomes`: outcomes without
     times): each side's order kept, a stretch both have once, and where they part, the
     earlier side's entries first."""
     keys_a = [canonical(v) for v in mine]
     keys_b = [canonical(v) for v in theirs]
-    merged: list[Any] = []
+    merged: list[object] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
         None, keys_a, keys_b, autojunk=False
     ).get_opcodes():
@@ -215,11 +222,11 @@ def _history_union(mine: list[Any], theirs: list[Any], mine_first: bool) -> list
     return merged
 
 
-def _changes_union(mine: list[Any], theirs: list[Any]) -> list[Any]:
+def _changes_union(mine: list[object], theirs: list[object]) -> list[object]:
     """Two `outcome_history` lists in one: every entry of either, each once, in time
     order (an entry without a time first; entries of one time in the order found, mine
     first)."""
-    merged: list[Any] = []
+    merged: list[object] = []
     seen: set[str] = set()
     for entry in [*mine, *theirs]:
         key = canonical(entry)
@@ -229,13 +236,15 @@ def _changes_union(mine: list[Any], theirs: list[Any]) -> list[Any]:
     return sorted(merged, key=_when)
 
 
-def _entry_key(entry: Any) -> str:
+def _entry_key(entry: object) -> str:
     if isinstance(entry, dict) and isinstance(entry.get("id"), (str, int)):
         return f"id:{entry['id']}"
     return canonical(entry)
 
 
-def _list_union(key: str, mine: list[Any], theirs: list[Any], merging: _Merging) -> list[Any]:
+def _list_union(
+    key: str, mine: list[object], theirs: list[object], merging: _Merging
+) -> list[object]:
     """Mine, then what only theirs has; two entries with one id that differ are chosen."""
     merged = list(mine)
     at = {_entry_key(e): i for i, e in enumerate(merged)}
@@ -245,13 +254,16 @@ def _list_union(key: str, mine: list[Any], theirs: list[Any], merging: _Merging)
             at[where] = len(merged)
             merged.append(entry)
         elif not same_value(merged[at[where]], entry):
-            merged[at[where]] = merging.pick(f"{key}.{entry['id']}", merged[at[where]], entry)
+            # One `id` (`_entry_key`): both are mappings with that id.
+            merged[at[where]] = merging.pick(
+                f"{key}.{_field(entry, 'id')}", merged[at[where]], entry
+            )
     return merged
 
 
 def _mapping_union(
-    key: str, mine: dict[Any, Any], theirs: dict[Any, Any], merging: _Merging
-) -> dict[Any, Any]:
+    key: str, mine: Mapping[object, object], theirs: Mapping[object, object], merging: _Merging
+) -> dict[object, object]:
     merged = dict(mine)
     for name, value in theirs.items():
         if name not in merged:
@@ -261,7 +273,7 @@ def _mapping_union(
     return merged
 
 
-def _automatic(key: str, a: Any, b: Any, mine: dict[Any, Any], theirs: dict[Any, Any]) -> Any:
+def _automatic(key: str, a: object, b: object) -> object:
     if key == "format" and isinstance(a, int) and isinstance(b, int):
         return max(a, b)
     if key in ("created", "outcome_updated"):
@@ -284,12 +296,12 @@ def _automatic(key: str, a: Any, b: Any, mine: dict[Any, Any], theirs: dict[Any,
     return a
 
 
-def _version(entry: Any) -> int:
+def _version(entry: object) -> int:
     version = entry.get("version") if isinstance(entry, dict) else None
     return version if isinstance(version, int) and not isinstance(version, bool) else -1
 
 
-def _record_choice(meta: dict[Any, Any], dropped_side: dict[Any, Any], at: str) -> None:
+def _record_choice(meta: dict[str, object], dropped_side: Mapping[str, object], at: str) -> None:
     """After a choice between two outcomes: the one not kept (the current outcome of
     `dropped_side`) in `outcome_history`, so the season still counts the stage it reached,
     and the one kept recorded as the newest change (`_as_newest`), unless it is already."""
@@ -320,7 +332,7 @@ def _record_choice(meta: dict[Any, Any], dropped_side: dict[Any, Any], at: str) 
         meta["outcome_history"] = history
 
 
-def _as_newest(history: list[Any], outcome: str, at: str) -> str:
+def _as_newest(history: list[object], outcome: str, at: str) -> str:
     """Record `outcome` as the newest change of `history` (in time order; changed in
     place), and give the time it is recorded at.
 
@@ -334,15 +346,16 @@ def _as_newest(history: list[Any], outcome: str, at: str) -> str:
             entry = history[number]
             if _when(entry) != latest:
                 break
-            if _outcome_text(entry.get("outcome")) == outcome:
+            # A change with a time (`_when`): a mapping with its `at`.
+            if _outcome_text(_field(entry, "outcome")) == outcome:
                 history.append(history.pop(number))
-                return str(entry["at"]).strip()
-        at = str(history[-1]["at"]).strip()
+                return str(_field(entry, "at")).strip()
+        at = str(_field(history[-1], "at")).strip()
     history.append({"outcome": outcome, "at": at})
     return at
 
 
-def _records(entry: Any, change: OutcomeChange) -> bool:
+def _records(entry: object, change: OutcomeChange) -> bool:
     """Whether an `outcome_history` entry is `change`."""
     if not isinstance(entry, dict):
         return False
@@ -352,7 +365,7 @@ def _records(entry: Any, change: OutcomeChange) -> bool:
     )
 
 
-def _outcome_text(value: Any) -> str:
+def _outcome_text(value: object) -> str:
     return value.strip().lower() if isinstance(value, str) else ""
 
 
@@ -401,7 +414,7 @@ def _with_left_out(body: str, merging: _Merging, mine_label: str, theirs_label: 
     newline = _newline(body)
     parts = [body if not body or body.endswith("\n") else body + newline]
     for side, label in (("mine", mine_label), ("theirs", theirs_label)):
-        values: dict[str, Any] = {}
+        values: dict[str, object] = {}
         for where, (origin, value) in kept.items():
             if origin == side:
                 values[where] = value

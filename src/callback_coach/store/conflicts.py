@@ -15,9 +15,9 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Final, Literal, TypeVar
 
 from callback_coach.store.conflict_names import has_git_markers
 from callback_coach.store.notes import Note
@@ -109,7 +109,8 @@ Status = Literal["same", "only mine", "only theirs", "differ"]
 Side = Literal["mine", "theirs"]
 # Asked for each value that differs: where it is (`answers.mindset.calm`, `outcome`,
 # `follow_ups.5c1e09a`), this note's value, the copy's; returns the side to keep.
-Choose = Callable[[str, Any, Any], Side]
+Choose = Callable[[str, object, object], Side]
+Key = TypeVar("Key")
 
 
 class _Absent:
@@ -119,7 +120,7 @@ class _Absent:
         return "ABSENT"
 
 
-ABSENT: Any = _Absent()
+ABSENT: Final = _Absent()
 
 # The coach's own bookkeeping, settled without asking: the newest format and checklist
 # versions, the earliest `created`, the `outcome_updated` that goes with the outcome kept.
@@ -138,8 +139,8 @@ class Difference:
 
     where: str
     status: Status
-    mine: Any
-    theirs: Any
+    mine: object
+    theirs: object
     automatic: bool = False
 
 
@@ -169,7 +170,7 @@ class Comparison:
         return not self.body_diff and all(d.status == "same" for d in [*self.answers, *self.keys])
 
 
-def same_value(a: Any, b: Any) -> bool:
+def same_value(a: object, b: object) -> bool:
     if a is ABSENT or b is ABSENT:
         return a is b
     try:
@@ -180,12 +181,12 @@ def same_value(a: Any, b: Any) -> bool:
     return canonical(a) == canonical(b)
 
 
-def canonical(value: Any) -> str:
+def canonical(value: object) -> str:
     """A text that is equal for equal values (NaN included), for comparing and keying."""
     return json.dumps(value, sort_keys=True, default=repr, ensure_ascii=False)
 
 
-def _blank(value: Any) -> bool:
+def _blank(value: object) -> bool:
     """An answer left blank counts as no answer (the side that has one is kept)."""
     if value is None or value is ABSENT:
         return True
@@ -194,7 +195,7 @@ def _blank(value: Any) -> bool:
     return isinstance(value, (list, tuple)) and not value
 
 
-def status_of(mine: Any, theirs: Any, *, blank_is_absent: bool = False) -> Status:
+def status_of(mine: object, theirs: object, *, blank_is_absent: bool = False) -> Status:
     if blank_is_absent and (_blank(mine) or _blank(theirs)):
         if _blank(mine) and _blank(theirs):
             return "same"
@@ -208,12 +209,12 @@ def status_of(mine: Any, theirs: Any, *, blank_is_absent: bool = False) -> Statu
     return "differ"
 
 
-def ordered_keys(mine: dict[Any, Any], theirs: dict[Any, Any]) -> list[Any]:
+def ordered_keys(mine: Mapping[Key, object], theirs: Mapping[Key, object]) -> list[Key]:
     """The keys of both mappings: mine in order, then those only theirs has."""
     return [*mine, *(k for k in theirs if k not in mine)]
 
 
-def _answer_pairs(mine: Note, theirs: Note) -> Iterator[tuple[str, str, Any, Any]]:
+def _answer_pairs(mine: Note, theirs: Note) -> Iterator[tuple[str, str, object, object]]:
     """(checklist id, question id, my answer, their answer) for every question either
     note answers, in the notes' order."""
     mine_answers, theirs_answers = mine.answers, theirs.answers

@@ -16,9 +16,9 @@ front-matter key of the same name (see docs/notes.md).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypeAlias
 
 from callback_coach.store.notes import FIRST_DAY, LAST_DAY, Note
 
@@ -34,8 +34,12 @@ FOLLOW_UP_QUESTIONS = ("follow-up", "follow-ups")
 # The outcome values that mean "no news yet".
 NO_OUTCOME = ("", "pending")
 
-# One answer value as read from a note (text, number, yes/no, a list of them, or None).
-Answers = Mapping[str, Mapping[str, Any]]
+# A note's answers by checklist and question id, as read from it (an answer is text, a
+# number, yes/no, a list of them, or None: whatever the file holds, until checked).
+Answers = Mapping[str, Mapping[str, object]]
+# JSON data as the coach writes it (what `json.dumps` takes): read-only shapes, so that a
+# dict[str, int] or a tuple of texts is JSON too.
+Json: TypeAlias = bool | int | float | str | Sequence["Json"] | Mapping[str, "Json"] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +66,10 @@ class NoteFacts:
     outcomes: tuple[OutcomeChange, ...] = ()
     details: Mapping[str, str] = field(default_factory=dict)
     # (checklist id, question id, answer) of the follow-up questions, in a review.
-    follow_up_answers: tuple[tuple[str, str, Any], ...] = ()
+    follow_up_answers: tuple[tuple[str, str, Json], ...] = ()
     # The front matter's own follow-up keys, as written (checked in season.followups).
-    follow_ups: Any = None
-    follow_ups_done: Any = None
+    follow_ups: Json = None
+    follow_ups_done: Json = None
     # The checklists the session that wrote the note ran (answered or not).
     checklists: tuple[str, ...] = ()
     # The note's answers: None in the facts the index keeps (see the module's docstring).
@@ -84,7 +88,7 @@ class NoteFacts:
         """When the note last changed: its creation or its latest outcome."""
         return max([self.created, *(c.at for c in self.outcomes)])
 
-    def to_row(self) -> list[Any]:
+    def to_row(self) -> list[Json]:
         """The facts without the answers as a JSON-ready list (`from_row` reads it)."""
         return [
             self.file, self.kind, self.role, self.project, self.round, self.date,
@@ -94,7 +98,7 @@ class NoteFacts:
         ]  # fmt: skip
 
     @classmethod
-    def from_row(cls, row: Any) -> NoteFacts:
+    def from_row(cls, row: object) -> NoteFacts:
         """The facts `to_row` gave; ValueError or TypeError when `row` is not that."""
         if type(row) is not list or len(row) != 13:
             raise ValueError("not a row of note facts")
@@ -121,7 +125,7 @@ def facts_of(note: Note, file: str) -> NoteFacts:
             value = _detail_text(key, meta.get(key))
         if value:
             details[key] = value
-    follow_up_answers: list[tuple[str, str, Any]] = []
+    follow_up_answers: list[tuple[str, str, Json]] = []
     if note.kind == "review":
         for cid, values in answers.items():
             for qid in FOLLOW_UP_QUESTIONS:
@@ -145,7 +149,7 @@ def facts_of(note: Note, file: str) -> NoteFacts:
     )
 
 
-def checklists_run(meta: Mapping[str, Any]) -> tuple[str, ...]:
+def checklists_run(meta: Mapping[str, object]) -> tuple[str, ...]:
     """The ids of the checklists a note's front matter lists (`checklists`)."""
     found = meta.get("checklists")
     entries = found if isinstance(found, list) else []
@@ -156,7 +160,7 @@ def checklists_run(meta: Mapping[str, Any]) -> tuple[str, ...]:
     )
 
 
-def outcome_history(meta: Mapping[str, Any], created: str) -> tuple[OutcomeChange, ...]:
+def outcome_history(meta: Mapping[str, object], created: str) -> tuple[OutcomeChange, ...]:
     """Every outcome a note's front matter records, oldest first.
 
     `outcome_history` lists each change `coach outcome` made ({outcome, at}); older
@@ -187,17 +191,17 @@ def outcome_history(meta: Mapping[str, Any], created: str) -> tuple[OutcomeChang
     return tuple(changes)
 
 
-def _outcome_text(value: Any) -> str:
+def _outcome_text(value: object) -> str:
     return value.strip().lower() if isinstance(value, str) else ""
 
 
-def _time_text(value: Any) -> str:
+def _time_text(value: object) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return value.strip() if isinstance(value, str) else ""
 
 
-def plain_data(value: Any) -> Any:
+def plain_data(value: object) -> Json:
     """`value` as JSON data (dates as ISO text, keys as text), so facts read from a note
     and facts read back from the index are the same."""
     if isinstance(value, (dt.date, dt.datetime)):
@@ -222,7 +226,7 @@ def iso_day(text: str) -> str:
     return day.isoformat() if FIRST_DAY <= day <= LAST_DAY else ""
 
 
-def answer_text(value: Any) -> str:
+def answer_text(value: object) -> str:
     """An answer as a person reads it: yes/no, a list joined by commas, text as written."""
     if value is None:
         return ""
@@ -233,7 +237,7 @@ def answer_text(value: Any) -> str:
     return str(value)
 
 
-def is_answered(value: Any) -> bool:
+def is_answered(value: object) -> bool:
     """True when a value counts as an answer (the `required` rule): not nothing, not
     blank text, not an empty list."""
     if value is None:
@@ -245,7 +249,7 @@ def is_answered(value: Any) -> bool:
     return True
 
 
-def one_line(value: Any) -> str | None:
+def one_line(value: object) -> str | None:
     """An answer or front-matter value as one line of text (None when there is none)."""
     if value is None or isinstance(value, bool):
         return None
@@ -260,7 +264,7 @@ def one_line(value: Any) -> str | None:
     return None
 
 
-def _detail_text(key: str, value: Any) -> str | None:
+def _detail_text(key: str, value: object) -> str | None:
     # YAML reads an unquoted `time: 14:30` as the base-60 number 870: give the time back.
     if key == "time" and type(value) is int and 0 <= value < 24 * 60:
         return f"{value // 60}:{value % 60:02d}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,11 @@ _CLOSING = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 dump_yaml = yamlio.dump
 
 
+# A note's front matter as the YAML reader gives it: the boundary. `note_problems` checks
+# the coach's own keys; any other key is the actor's and may hold any plain YAML value.
+FrontMatter = dict[str, Any]
+
+
 class NoteParseError(ValueError):
     """A note file that cannot be read as front matter + body."""
 
@@ -51,7 +57,7 @@ class NoteParseError(ValueError):
 class Note:
     """One note: its front matter (every key kept) and its body text."""
 
-    meta: dict[str, Any]
+    meta: FrontMatter
     body: str = ""
     path: Path | None = field(default=None, compare=False)
     # Things worth saying about a note that is still read (e.g. a key written twice).
@@ -86,7 +92,9 @@ class Note:
         return "" if value is None else str(value)
 
     @property
-    def answers(self) -> dict[str, dict[str, Any]]:
+    def answers(self) -> dict[str, dict[str, object]]:
+        """The answers by checklist and question id, as written (`answers_problems`
+        says what a note read with `read_note` may hold)."""
         value = self.meta.get("answers")
         if not isinstance(value, dict):
             return {}
@@ -154,7 +162,7 @@ def parse_note(text: str) -> Note:
     return Note(meta=meta, body=body, warnings=warnings)
 
 
-def note_problems(meta: dict[str, Any]) -> list[str]:
+def note_problems(meta: Mapping[str, object]) -> list[str]:
     """What makes a note's front matter unusable: a key of the coach's with a value of the
     wrong type, an impossible date, a newer format. Empty when the note can be used."""
     problems: list[str] = []
@@ -215,7 +223,7 @@ def note_problems(meta: dict[str, Any]) -> list[str]:
     return problems
 
 
-def answers_problems(answers: dict[Any, Any]) -> list[str]:
+def answers_problems(answers: Mapping[object, object]) -> list[str]:
     """What is wrong in an `answers` mapping read from a file (checklist id -> question id
     -> an answer: text, a number, true/false, or a list of them)."""
     problems = []
@@ -233,14 +241,14 @@ def answers_problems(answers: dict[Any, Any]) -> list[str]:
     return problems
 
 
-def _is_answer(value: Any) -> bool:
+def _is_answer(value: object) -> bool:
     scalar = (str, int, float)  # bool is an int
     if value is None or isinstance(value, scalar):
         return True
     return isinstance(value, list) and all(isinstance(v, scalar) for v in value)
 
 
-def _describe(value: Any) -> str:
+def _describe(value: object) -> str:
     if value is None:
         return "empty"
     if isinstance(value, bool):
@@ -264,7 +272,7 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 
 
-def is_date(value: Any) -> bool:
+def is_date(value: object) -> bool:
     """True for text that is a real calendar date written YYYY-MM-DD, from 1900 to 2199."""
     if not isinstance(value, str) or not _DATE.fullmatch(value):
         return False
@@ -327,11 +335,11 @@ def new_note(
     round_label: str,
     date: str,
     checklists: list[tuple[str, int]],
-    answers: dict[str, dict[str, Any]],
-    extra: dict[str, Any] | None = None,
+    answers: Mapping[str, Mapping[str, object]],
+    extra: Mapping[str, object] | None = None,
 ) -> Note:
     """A fresh note with the standard front matter and a short heading as its body."""
-    meta: dict[str, Any] = {
+    meta: FrontMatter = {
         "format": FORMAT_VERSION,
         "kind": kind,
         "role": role,
