@@ -6,24 +6,28 @@ a checklist default, or a default carried over from an earlier round.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import math
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 from callback_coach.core.checklist import Checklist
-from callback_coach.core.questions import TYPES, Question
+from callback_coach.core.questions import TYPES, Answer, Question
 from callback_coach.errors import AnswersError, NotFoundError
 from callback_coach.store import yamlio
-from callback_coach.store.facts import answer_text, is_answered
+from callback_coach.store.facts import Json, answer_text, is_answered
 
-Answers = dict[str, dict[str, Any]]
+# Checked answers: checklist id -> question id -> answer (`validate_answers` gives them).
+Answers = dict[str, dict[str, Answer]]
+# Answers as given (an answers file, `--set`), before they are checked against the
+# checklists: any value the file held.
+Given = dict[str, dict[str, object]]
 
 
-def check_value(question: Question, value: Any) -> Any:
+def check_value(question: Question, value: object) -> Answer:
     """Return `value` as stored for `question`, or raise ValueError saying what is wrong.
 
     `None` means "not answered" and is returned as is.
@@ -39,7 +43,7 @@ def check_value(question: Question, value: Any) -> Any:
 format_answer = answer_text  # (an answer as a person reads it: store.facts.answer_text)
 
 
-def json_safe(value: Any) -> Any:
+def json_safe(value: object) -> Json:
     """`value` (as read from YAML) as plain JSON data: dates as ISO text, bytes as base64,
     sets as lists, non-finite numbers as text, every key as text."""
     if isinstance(value, dict):
@@ -51,20 +55,20 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, bytes):
-        import base64
-
         return base64.b64encode(value).decode("ascii")
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
-    return value
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    return str(value)  # no value YAML reads: its text, as `facts.plain_data` gives it
 
 
-def is_given(value: Any) -> bool:
+def is_given(value: object) -> bool:
     """True for an answer a note keeps: anything but nothing and blank text."""
     return isinstance(value, list) or is_answered(value)
 
 
-def parse_text_value(question: Question, text: str) -> Any:
+def parse_text_value(question: Question, text: str) -> Answer:
     """Turn a command-line string (`--set c.q=TEXT`) into a value for `question`."""
     kind = TYPES.get(question.type)
     if kind is None:
@@ -72,7 +76,7 @@ def parse_text_value(question: Question, text: str) -> Any:
     return kind.from_text(question, text)
 
 
-def load_answers_text(text: str, source: str) -> Answers:
+def load_answers_text(text: str, source: str) -> Given:
     """Read an answers document (YAML or JSON): checklist id -> question id -> value.
 
     A whole note's front matter is accepted too: its `answers` mapping is used. Every
@@ -115,13 +119,13 @@ def load_answers_text(text: str, source: str) -> Answers:
     return {cid: dict(values or {}) for cid, values in data.items()}
 
 
-def _load_json(text: str, source: str) -> tuple[Any, list[str]]:
+def _load_json(text: str, source: str) -> tuple[object, list[str]]:
     """JSON answers, with the problems YAML's reader would also find: keys written twice,
     nesting too deep, numbers too long, text that is not valid Unicode (a lone `\\ud800`)."""
     problems: list[str] = []
 
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        mapping: dict[str, Any] = {}
+    def pairs(items: list[tuple[str, object]]) -> dict[str, object]:
+        mapping: dict[str, object] = {}
         for key, value in items:
             if key in mapping:
                 problems.append(f"{source}: key {yamlio.shown(key)} is written twice")
@@ -140,7 +144,7 @@ def _load_json(text: str, source: str) -> tuple[Any, list[str]]:
     except RecursionError:
         raise AnswersError(f"{source}: nested too deeply") from None
     # Depth and text, walked without recursion.
-    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    stack: list[tuple[object, str, int]] = [(data, "", 0)]
     while stack:
         value, where, depth = stack.pop()
         if depth > yamlio.MAX_DEPTH:
@@ -162,7 +166,7 @@ def _load_json(text: str, source: str) -> tuple[Any, list[str]]:
 
 def validate_answers(
     checklists: Iterable[Checklist],
-    given: Mapping[str, Mapping[str, Any]],
+    given: Mapping[str, Mapping[str, object]],
     *,
     source: str = "answers",
     require_complete: bool = True,
@@ -209,7 +213,7 @@ def validate_answers(
     return cleaned
 
 
-def read_answers(spec: str) -> tuple[dict[str, dict[str, Any]], str]:
+def read_answers(spec: str) -> tuple[Given, str]:
     """Answers from `spec`: a YAML or JSON file's path, or `-` for standard input.
 
     At most `yamlio.MAX_BYTES` are read (more is a problem, and the rest is never read),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from callback_coach.core import opening
 from callback_coach.core.answers import check_value, is_given
@@ -19,7 +18,15 @@ from callback_coach.core.asking import Asker
 from callback_coach.core.checklist import CARD_LABELS, CARD_SLOTS, Catalogue, Checklist
 from callback_coach.core.home import Home
 from callback_coach.core.inputs import check_outcome, check_round, parse_date
-from callback_coach.core.prep_paths import closing_checklists, prep_checklists
+from callback_coach.core.prep_paths import (
+    CHECKLIST,
+    FULL,
+    QUICK,
+    apply_path,
+    closing_checklists,
+    path_of_draft,
+    prep_checklists,
+)
 from callback_coach.core.rounds import Role, Round, same_name
 from callback_coach.core.session import SessionPlan
 from callback_coach.errors import UsageError
@@ -39,9 +46,9 @@ class CarryOver:
     """What the previous round left for this one."""
 
     round: Round  # with its answers
-    defaults: dict[str, Any]
+    defaults: dict[str, object]
     # (source question prompt, answer) pairs, in the order the recall checklist asks them.
-    items: list[tuple[str, Any]]
+    items: list[tuple[str, object]]
 
 
 @dataclass
@@ -53,7 +60,7 @@ class LastRound:
     date: str
     outcome: str | None
     # (question, answer) pairs: the earlier answers the checklists `recall`, in order.
-    items: list[tuple[str, Any]]
+    items: list[tuple[str, object]]
 
 
 def plan_prep(
@@ -79,8 +86,6 @@ def plan_prep(
     one, and (when the session starts) the path and the date. Without one it stays in
     a round still to come, takes the full path, and dates the note today.
     """
-    from callback_coach.core.prep_paths import CHECKLIST, FULL, QUICK, path_of_draft
-
     asked_path = path is None and not checklist_ids
     if path not in (None, FULL, QUICK):
         raise UsageError(f"path {path!r} is not one of: {FULL}, {QUICK}")
@@ -172,8 +177,6 @@ def set_path(coach: Home, plan: SessionPlan, path: str, chosen: list[str] | None
     """Give a prep plan the checklists of a path: "full", "quick" (the `quick`
     questions, of the `chosen` checklists if any) or "checklist" (the `chosen` ones);
     each ends with the closing check (see prep_paths.apply_path)."""
-    from callback_coach.core.prep_paths import apply_path
-
     picked = coach.select_checklists("prep", chosen) if chosen else None
     # A role's first round (no last round) asks about the first audition instead.
     first_round = plan.kind == "prep" and plan.last_round is None
@@ -217,8 +220,8 @@ def carry_over(coach: Home, previous: Round, checklists: list[Checklist]) -> Car
     (merged question by question)."""
     sources = [previous.review_answers, previous.answers]
     catalogue = coach.catalogue()
-    defaults: dict[str, Any] = {}
-    items: list[tuple[str, Any]] = []
+    defaults: dict[str, object] = {}
+    items: list[tuple[str, object]] = []
     seen: set[str] = set()
     for checklist in checklists:
         for question in checklist.questions:

@@ -10,14 +10,14 @@ seconds per answer below.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 from callback_coach.core.checklist import Catalogue, Checklist
 from callback_coach.core.questions import Question
 from callback_coach.core.session import SessionPlan, condition_holds
 from callback_coach.errors import NotFoundError, UsageError
+from callback_coach.store.drafts import Draft
 
 FULL, QUICK, CHECKLIST = "full", "quick", "checklist"
 PATHS = (FULL, QUICK, CHECKLIST)
@@ -35,7 +35,9 @@ class Estimate:
         return f"{self.questions} {noun} · about {self.minutes} min"
 
 
-def estimate(questions: Iterable[Question], details: dict[str, Any] | None = None) -> Estimate:
+def estimate(
+    questions: Iterable[Question], details: Mapping[str, object] | None = None
+) -> Estimate:
     """The questions that will be asked (a `when` is judged on the details known before
     the first answer) and their time in whole minutes, rounded up (at least 1)."""
     asked = [q for q in questions if condition_holds(q.when, {}, details or {})]
@@ -99,7 +101,7 @@ def path_checklists(
 
 
 def path_estimates(
-    prep: list[Checklist], closing: list[Checklist], details: dict[str, Any]
+    prep: list[Checklist], closing: list[Checklist], details: Mapping[str, object]
 ) -> dict[str, Estimate]:
     """The full and quick paths' estimates (the closing check included)."""
     return {
@@ -110,7 +112,7 @@ def path_estimates(
     }
 
 
-def path_of_draft(draft: Any) -> tuple[str, list[str] | None]:
+def path_of_draft(draft: Draft) -> tuple[str, list[str] | None]:
     """The path and chosen checklists an unfinished prep was started with (the full path
     for a draft from before paths, or one that no longer says which checklists)."""
     kept = draft.extra.get("path")
@@ -156,7 +158,7 @@ def apply_path(
     plan.extra["path"] = path
 
 
-def path_menu(catalogue: Catalogue, details: dict[str, Any]) -> list[tuple[str, str]]:
+def path_menu(catalogue: Catalogue, details: Mapping[str, object]) -> list[tuple[str, str]]:
     """The paths a prep offers, each with its honest estimate (the quick path only when
     some question is marked quick)."""
     estimates = path_estimates(prep_checklists(catalogue), closing_checklists(catalogue), details)
@@ -167,7 +169,7 @@ def path_menu(catalogue: Catalogue, details: dict[str, Any]) -> list[tuple[str, 
     return options
 
 
-def checklist_menu(catalogue: Catalogue, details: dict[str, Any]) -> list[tuple[str, str]]:
+def checklist_menu(catalogue: Catalogue, details: Mapping[str, object]) -> list[tuple[str, str]]:
     """The prep checklists to pick one from, each with its estimate."""
     return [
         (c.id, f"{c.title} · {estimate(c.questions, details)}") for c in prep_checklists(catalogue)

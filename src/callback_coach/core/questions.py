@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol
+from typing import ClassVar, Protocol
 
 from callback_coach.store import yamlio
+from callback_coach.store.facts import Json
 
 # Every character that starts a new line for Python's str.splitlines, YAML, or an editor:
 # \n, \r, \v, \f, the file/group/record separators, NEL, and the Unicode line and
@@ -28,6 +29,13 @@ EMPTY = "empty"
 # What a "not yet" can lead to: a breathing round now, a two-note drill, the last round's
 # panel, or the question it relies on (`relies_on`) asked again.
 OFFERS = ("breathe", "drill", "last-round", "question")
+
+
+# A checked answer (`QuestionType.check` gives one; a note keeps it): text, a whole number
+# (a scale), yes/no, the choices ticked (a multiselect), or None (not answered).
+Answer = str | int | bool | list[str] | None
+# A question's default, kept frozen (the choices ticked of a multiselect as a tuple).
+Default = str | int | bool | tuple[str, ...] | None
 
 
 def has_line_break(text: str) -> bool:
@@ -46,7 +54,7 @@ class Question:
     choices: tuple[str, ...] = ()
     min: int | None = None
     max: int | None = None
-    default: Any = None
+    default: Default = None
     required: bool = False
     # Carry-over: "CHECKLIST.QUESTION" of an earlier round whose answer becomes this
     # question's default when the next round is prepared.
@@ -64,7 +72,7 @@ class Question:
     revisit: str | None = None
     # Follow-through. The answer that makes a to-do (`todo_if`: yes/no as True/False, a
     # choice, or "empty" for a blank answer) and the to-do's words (`todo`).
-    todo_if: Any = None
+    todo_if: bool | str | None = None
     todo: str | None = None
     # What a "not yet" (the answer `todo_if` names, else no) leads to: one of OFFERS.
     offer: str | None = None
@@ -72,7 +80,7 @@ class Question:
     # an empty one is offered to be filled instead of taking a yes.
     relies_on: tuple[str, ...] = ()
 
-    def leads_to_todo(self, value: Any) -> bool:
+    def leads_to_todo(self, value: object) -> bool:
         """True when `value` (this question's answer) is the one that makes its to-do."""
         if self.todo_if is None:
             return False
@@ -82,7 +90,7 @@ class Question:
             return self.todo_if in value
         return bool(value == self.todo_if and type(value) is type(self.todo_if))
 
-    def says_not_yet(self, value: Any) -> bool:
+    def says_not_yet(self, value: object) -> bool:
         """True when `value` is the answer its `offer` follows: its `todo_if` answer, else
         a no."""
         if self.todo_if is not None:
@@ -102,9 +110,9 @@ class Question:
     def high(self) -> int:
         return SCALE_HIGH if self.max is None else self.max
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Json]:
         """The question as it is written in a checklist file (only keys that are set)."""
-        data: dict[str, Any] = {"id": self.id, "prompt": self.prompt, "type": self.type}
+        data: dict[str, Json] = {"id": self.id, "prompt": self.prompt, "type": self.type}
         if self.help:
             data["help"] = self.help
         if self.choices:
@@ -150,21 +158,22 @@ class Question:
 
 class Prompts(Protocol):
     """The kinds of prompt the terminal draws (the CLI's asker gives them); a type asks
-    its question through one of them. Each returns the answer, None when left blank."""
+    its question through one of them. Each returns the answer, None when left blank: as
+    the prompt gave it, for the session to check (`QuestionType.check`)."""
 
-    def text(self, question: Question, default: str | None, *, multiline: bool) -> Any: ...
+    def text(self, question: Question, default: str | None, *, multiline: bool) -> object: ...
 
-    def confirm(self, question: Question, default: bool | None) -> Any: ...
+    def confirm(self, question: Question, default: bool | None) -> object: ...
 
     def select(
-        self, question: Question, options: Sequence[tuple[Any, str]], default: Any
-    ) -> Any: ...
+        self, question: Question, options: Sequence[tuple[str, str]], default: str | None
+    ) -> object: ...
 
     def checkbox(
         self, question: Question, options: Sequence[str], ticked: Sequence[str]
-    ) -> Any: ...
+    ) -> object: ...
 
-    def number(self, question: Question, low: int, high: int, default: int | None) -> Any: ...
+    def number(self, question: Question, low: int, high: int, default: int | None) -> object: ...
 
 
 # What a checklist file's question holds of a type's own keys: (choices, min, max).
@@ -185,7 +194,7 @@ class QuestionType:
     typed: ClassVar[bool] = False
     multiline: ClassVar[bool] = False
 
-    def read_spec(self, raw: Mapping[str, Any], report: Report) -> Spec:
+    def read_spec(self, raw: Mapping[str, object], report: Report) -> Spec:
         """This type's own keys of a question read from a file; problems are reported,
         and a key that belongs to another type is one."""
         for key in ("choices", "min", "max"):
@@ -194,16 +203,18 @@ class QuestionType:
                 report(key, f"'{key}' only goes with {owner}")
         return (), None, None
 
-    def check(self, question: Question, value: Any) -> Any:
+    def check(self, question: Question, value: object) -> Answer:
         """`value` as stored for `question`; ValueError says what is wrong. None (not
         answered) is returned as is by `check_value`, before this is asked."""
         raise NotImplementedError
 
-    def from_text(self, question: Question, text: str) -> Any:
+    def from_text(self, question: Question, text: str) -> Answer:
         """An answer typed on the command line (`--set c.q=TEXT`)."""
         return self.check(question, text)
 
-    def ask(self, prompts: Prompts, question: Question, default: Any) -> Any:
+    def ask(self, prompts: Prompts, question: Question, default: object) -> object:
+        """Ask `question` through one of `prompts`, offering `default`; the answer as the
+        prompt gave it (the session checks it)."""
         raise NotImplementedError
 
     def describe(self, question: Question) -> str:
@@ -220,7 +231,7 @@ class Text(QuestionType):
     seconds = 45
     typed = True
 
-    def check(self, question: Question, value: Any) -> Any:
+    def check(self, question: Question, value: object) -> Answer:
         if not isinstance(value, str):
             raise ValueError(f"expected text, got {describe_value(value)} (quote it)")
         reason = yamlio.bad_text(value)
@@ -235,7 +246,7 @@ class Text(QuestionType):
             return one_line
         return value
 
-    def ask(self, prompts: Prompts, question: Question, default: Any) -> Any:
+    def ask(self, prompts: Prompts, question: Question, default: object) -> object:
         return prompts.text(question, None if default is None else str(default), multiline=False)
 
 
@@ -244,7 +255,7 @@ class LongText(Text):
     seconds = 90
     multiline = True
 
-    def check(self, question: Question, value: Any) -> Any:
+    def check(self, question: Question, value: object) -> Answer:
         if not isinstance(value, str):
             raise ValueError(f"expected text, got {describe_value(value)} (quote it)")
         reason = yamlio.bad_text(value)
@@ -252,7 +263,7 @@ class LongText(Text):
             raise ValueError(f"{reason}: was it typed in another encoding than UTF-8?")
         return value
 
-    def ask(self, prompts: Prompts, question: Question, default: Any) -> Any:
+    def ask(self, prompts: Prompts, question: Question, default: object) -> object:
         return prompts.text(question, None if default is None else str(default), multiline=True)
 
     def worksheet(self, question: Question, inline: Callable[[str], str]) -> list[str]:
@@ -265,12 +276,12 @@ class Confirm(QuestionType):
     YES = ("y", "yes", "true", "1", "on")
     NO = ("n", "no", "false", "0", "off")
 
-    def check(self, question: Question, value: Any) -> Any:
+    def check(self, question: Question, value: object) -> Answer:
         if not isinstance(value, bool):
             raise ValueError(f"expected true or false, got {describe_value(value)}")
         return value
 
-    def from_text(self, question: Question, text: str) -> Any:
+    def from_text(self, question: Question, text: str) -> Answer:
         lowered = text.strip().lower()
         if lowered in self.YES:
             return True
@@ -278,7 +289,7 @@ class Confirm(QuestionType):
             return False
         raise ValueError(f"expected yes or no, got {yamlio.shown(text)}")
 
-    def ask(self, prompts: Prompts, question: Question, default: Any) -> Any:
+    def ask(self, prompts: Prompts, question: Question, default: object) -> object:
         return prompts.confirm(question, None if default is None else bool(default))
 
     def worksheet(self, question: Question, inline: Callable[[str], str]) -> list[str]:
@@ -290,18 +301,19 @@ class Select(QuestionType):
     seconds = 15
     keys = ("choices",)
 
-    def read_spec(self, raw: Mapping[str, Any], report: Report) -> Spec:
+    def read_spec(self, raw: Mapping[str, object], report: Report) -> Spec:
         super().read_spec(raw, report)
         return read_choices(self.name, raw, report), None, None
 
-    def check(self, question: Question, value: Any) -> Any:
+    def check(self, question: Question, value: object) -> Answer:
         if not isinstance(value, str) or value not in question.choices:
             raise ValueError(f"{yamlio.shown(value)} is not one of: {', '.join(question.choices)}")
         return value
 
-    def ask(self, prompts: Prompts, question: Question, default: Any) -> Any:
+    def ask(self, prompts: Prompts, question: Question, default: object) -> object:
         options = [(c, c) for c in question.choices]
-        return prompts.select(question, options, default if default in question.choices else None)
+        offered = default if isinstance(default, str) and default in question.choices else None
+        return prompts.select(question, options, offered)
 
     def describe(self, question: Question) -> str:
         return f"{self.name}: {' / '.join(question.choices)}"
@@ -315,11 +327,11 @@ class MultiSelect(QuestionType):
     seconds = 20
     keys = ("choices",)
 
-    def read_spec(self, raw: Mapping[str, Any], report: Report) -> Spec:
+    def read_spec(self, raw: Mapping[str, object], report: Report) -> Spec:
         super().read_spec(raw, report)
         return read_choices(self.name, raw, report), None, None
 
-    def check(self, question: Question, value: Any) -> Any:
+    def check(self, question: Question, value: object) -> Answer:
         items = value if isinstance(value, (list, tuple)) else None
         if items is None:
             raise ValueError(f"expected a list of choices, got {describe_value(value)}")
@@ -333,11 +345,12 @@ class MultiSelect(QuestionType):
             raise ValueError("a choice is listed twice")
         return list(items)
 
-    def from_text(self, question: Question, text: str) -> Any:
+    def from_text(self, question: Question, text: str) -> Answer:
         return self.check(question, [part.strip() for part in text.split(",") if part.strip()])
 
-    def ask(self, prompts: Prompts, question: Question, default: Any) -> Any:
-        ticked = [c for c in default or () if c in question.choices]
+    def ask(self, prompts: Prompts, question: Question, default: object) -> object:
+        given = default if isinstance(default, (list, tuple)) else ()
+        ticked = [c for c in given if c in question.choices]
         return prompts.checkbox(question, question.choices, ticked)
 
     def describe(self, question: Question) -> str:
@@ -353,7 +366,7 @@ class Scale(QuestionType):
     keys = ("min", "max")
     MAX_STEPS = 100
 
-    def read_spec(self, raw: Mapping[str, Any], report: Report) -> Spec:
+    def read_spec(self, raw: Mapping[str, object], report: Report) -> Spec:
         super().read_spec(raw, report)
         low, high = raw.get("min", SCALE_LOW), raw.get("max", SCALE_HIGH)
         for key, value in (("min", low), ("max", high)):
@@ -367,7 +380,7 @@ class Scale(QuestionType):
             report("max", f"a scale may span at most {self.MAX_STEPS} steps")
         return (), low, high
 
-    def check(self, question: Question, value: Any) -> Any:
+    def check(self, question: Question, value: object) -> Answer:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"expected a whole number, got {describe_value(value)}")
         low, high = question.min, question.max
@@ -375,14 +388,14 @@ class Scale(QuestionType):
             raise ValueError(f"{value} is outside {low}..{high}")
         return value
 
-    def from_text(self, question: Question, text: str) -> Any:
+    def from_text(self, question: Question, text: str) -> Answer:
         try:
             number = int(text.strip())
         except ValueError:
             raise ValueError(f"expected a whole number, got {yamlio.shown(text)}") from None
         return self.check(question, number)
 
-    def ask(self, prompts: Prompts, question: Question, default: Any) -> Any:
+    def ask(self, prompts: Prompts, question: Question, default: object) -> object:
         low, high = question.low, question.high
         pick = default if isinstance(default, int) and low <= default <= high else None
         return prompts.number(question, low, high, pick)
@@ -394,7 +407,7 @@ class Scale(QuestionType):
         return ["  ".join(f"( ) {n}" for n in range(question.low, question.high + 1)), ""]
 
 
-def read_choices(name: str, raw: Mapping[str, Any], report: Report) -> tuple[str, ...]:
+def read_choices(name: str, raw: Mapping[str, object], report: Report) -> tuple[str, ...]:
     """The `choices` of a select or multiselect read from a file (problems reported)."""
     found = raw.get("choices")
     if not isinstance(found, list) or not found:
@@ -408,7 +421,7 @@ def read_choices(name: str, raw: Mapping[str, Any], report: Report) -> tuple[str
     return ()
 
 
-def describe_value(value: Any) -> str:
+def describe_value(value: object) -> str:
     """What kind of value an answer was, for a message ("true/false", "a list")."""
     if isinstance(value, bool):
         return "true/false"

@@ -11,10 +11,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
 
 from callback_coach.core import opening
-from callback_coach.core.answers import validate_answers
+from callback_coach.core.answers import Answers, Given, parse_text_value, validate_answers
 from callback_coach.core.asking import Asker
 from callback_coach.core.checklist import Checklist
 from callback_coach.core.home import Home
@@ -24,10 +23,12 @@ from callback_coach.core.session import (
     Session,
     SessionPlan,
     SessionResult,
+    Summary,
     build_note,
     condition_holds,
     default_for,
 )
+from callback_coach.errors import AnswersError
 from callback_coach.store.drafts import Draft
 from callback_coach.store.notes import Note
 
@@ -37,7 +38,7 @@ def run_session(
     plan: SessionPlan,
     asker: Asker,
     *,
-    summary: Callable[[SessionPlan, dict[str, dict[str, Any]]], Any] | None = None,
+    summary: Summary | None = None,
     on_start: Callable[[SessionPlan], None] | None = None,
     act: Act | None = None,
 ) -> SessionResult:
@@ -70,7 +71,7 @@ def _run_session(
     coach: Home,
     plan: SessionPlan,
     asker: Asker,
-    summary: Callable[[SessionPlan, dict[str, dict[str, Any]]], Any] | None,
+    summary: Summary | None,
     on_start: Callable[[SessionPlan], None] | None,
     act: Act | None = None,
 ) -> SessionResult:
@@ -140,7 +141,7 @@ def _take_over(coach: Home, plan: SessionPlan) -> Draft | None:
 def save_answers(
     coach: Home,
     plan: SessionPlan,
-    given: Mapping[str, Mapping[str, Any]],
+    given: Mapping[str, Mapping[str, object]],
     *,
     source: str = "answers",
 ) -> Note:
@@ -150,7 +151,7 @@ def save_answers(
     AnswersError listing all of them, and nothing is written. While an interactive
     session of the same role and round runs, StorageError is raised instead.
     """
-    merged: dict[str, dict[str, Any]] = {}
+    merged: Given = {}
     for checklist in plan.checklists:
         merged[checklist.id] = {}
         for question in checklist.questions:
@@ -172,8 +173,8 @@ def save_answers(
 def _checked_as(
     coach: Home,
     plan: SessionPlan,
-    merged: dict[str, dict[str, Any]],
-    given: Mapping[str, Mapping[str, Any]],
+    merged: Given,
+    given: Mapping[str, Mapping[str, object]],
 ) -> list[Checklist]:
     """The checklists a scripted save is checked against. A question whose `when`
     does not hold is not required and takes no default; an answer given to it is
@@ -199,12 +200,9 @@ def _checked_as(
     return checked
 
 
-def parse_sets(plan: SessionPlan, sets: list[str]) -> dict[str, dict[str, Any]]:
+def parse_sets(plan: SessionPlan, sets: list[str]) -> Answers:
     """`--set CHECKLIST.QUESTION=VALUE` values, typed like the prompts; all problems at once."""
-    from callback_coach.core.answers import parse_text_value
-    from callback_coach.errors import AnswersError
-
-    given: dict[str, dict[str, Any]] = {}
+    given: Answers = {}
     problems = []
     by_id = {c.id: c for c in plan.checklists}
     for item in sets:

@@ -6,18 +6,22 @@ sees goes through the asker.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from callback_coach.core.answers import check_value, is_given
 from callback_coach.core.asking import Asker, Notice, Unfinished
 from callback_coach.core.checklist import SLOT_NAMES, Checklist
-from callback_coach.core.questions import Question
+from callback_coach.core.questions import Answer, Question
 from callback_coach.store.drafts import Draft, DraftStore
 from callback_coach.store.facts import is_answered
+from callback_coach.store.labels import OUTCOMES
 from callback_coach.store.notes import Note, new_note
 from callback_coach.store.notestore import NoteStore
+
+if TYPE_CHECKING:
+    from callback_coach.core.planning import LastRound  # (planning imports this module)
 
 SAVE, CHANGE, DISCARD = "save", "change", "discard"
 REVISIT, ONWARD, FILL = "revisit", "onward", "fill"
@@ -31,6 +35,11 @@ OFFER_WORDS = {
 # Runs a tool a closing question offers (breathe, drill, last-round) for a session in the
 # terminal; the CLI gives it.
 Act = Callable[[str, "SessionPlan"], None]
+# A session's answers so far (a draft's: as checked, or as a resumed draft file holds them).
+SessionAnswers = dict[str, dict[str, object]]
+# What the person sees before saving (the CLI draws it: `asker.show`), from the plan and
+# the answers.
+Summary = Callable[["SessionPlan", SessionAnswers], object]
 
 
 @dataclass
@@ -44,12 +53,14 @@ class SessionPlan:
     date: str
     checklists: list[Checklist]
     # "checklist.question" -> a default offered instead of the checklist's own.
-    defaults: dict[str, Any] = field(default_factory=dict)
+    # (An earlier round's answer, checked when it is offered: `default_for`.)
+    defaults: dict[str, object] = field(default_factory=dict)
     # Shown just before the named checklist starts (a note for that checklist alone; the
-    # "last time" panel comes before the first checklist instead: see `last_round`).
-    before: dict[str, Any] = field(default_factory=dict)
+    # "last time" panel comes before the first checklist instead: see `last_round`); what
+    # the asker shows.
+    before: dict[str, object] = field(default_factory=dict)
     # Extra front-matter keys for the note (e.g. `outcome`, `prep_note`).
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
     # Ask for the round's outcome after the questions (reviews without --outcome).
     ask_outcome: bool = False
     # Before the first question of a new session (not a resumed draft), ask for the
@@ -58,12 +69,12 @@ class SessionPlan:
     ask_path: bool = False
     # What a prep's previous round left (see planning.LastRound), for the "last time"
     # panel the person sees before the first checklist; None when there is none.
-    last_round: Any = None
+    last_round: LastRound | None = None
     # How the coach found this session's draft: None to ask resume-or-restart when one
     # is there, "resume" when the person already chose it (e.g. from another project).
     draft_choice: str | None = None
     # A draft to take over (one started without a project, resumed in this one).
-    adopt_draft: Any = None
+    adopt_draft: Draft | None = None
     # The checklists the person chose (--checklist, or "just one checklist"); None for
     # the full or quick path. Kept in the draft, so a resumed session asks the same.
     chosen: list[str] | None = None
@@ -90,7 +101,9 @@ class SessionResult:
 
 
 def build_note(
-    plan: SessionPlan, answers: dict[str, dict[str, Any]], extra: dict[str, Any] | None = None
+    plan: SessionPlan,
+    answers: Mapping[str, Mapping[str, object]],
+    extra: Mapping[str, object] | None = None,
 ) -> Note:
     """The note a plan and its answers make (answers in checklist and question order).
 
@@ -98,7 +111,7 @@ def build_note(
     written: a note holds only answers, however the session ran. A multiselect with
     nothing ticked is an answer (`[]`: none of these), and is kept.
     """
-    ordered: dict[str, dict[str, Any]] = {}
+    ordered: dict[str, dict[str, object]] = {}
     for checklist in plan.checklists:
         given = {k: v for k, v in answers.get(checklist.id, {}).items() if is_given(v)}
         ordered[checklist.id] = {q.id: given[q.id] for q in checklist.questions if q.id in given}
@@ -108,8 +121,8 @@ def build_note(
         )
         if not ordered[checklist.id] and checklist.closing:
             del ordered[checklist.id]  # a closing check nobody answered (a scripted prep)
-    for cid, given in answers.items():
-        kept = {k: v for k, v in given.items() if is_given(v)}
+    for cid, values in answers.items():
+        kept = {k: v for k, v in values.items() if is_given(v)}
         if cid not in ordered and kept:
             ordered[cid] = kept
     return new_note(
@@ -132,7 +145,9 @@ def relied_label(question: Question) -> str:
     return f"answer to “{short(question.prompt, 60)}”"
 
 
-def known_value(key: str, answers: dict[str, dict[str, Any]], details: dict[str, Any]) -> Any:
+def known_value(
+    key: str, answers: Mapping[str, Mapping[str, object]], details: Mapping[str, object]
+) -> object:
     """The value a `when` condition looks at: an answer of this session to a question
     with id `key` (any checklist, in order), else a detail the plan carries (`medium`,
     `casting_office` for `casting-office`, ...); None when neither is known."""
@@ -148,7 +163,9 @@ def known_value(key: str, answers: dict[str, dict[str, Any]], details: dict[str,
 
 
 def condition_holds(
-    when: tuple[str, str, str] | None, answers: dict[str, dict[str, Any]], details: dict[str, Any]
+    when: tuple[str, str, str] | None,
+    answers: Mapping[str, Mapping[str, object]],
+    details: Mapping[str, object],
 ) -> bool:
     """True when a question with this `when` is asked: `key=value` holds when the known
     value is `value` (for a list: one of its items; case and spacing aside), `key!=value`
@@ -162,18 +179,16 @@ def condition_holds(
     return matches if op == "=" else not matches
 
 
-def _same(value: Any, expected: str) -> bool:
+def _same(value: object, expected: str) -> bool:
     wanted = " ".join(expected.split()).casefold()
     if isinstance(value, bool):
         return wanted in (("yes", "true") if value else ("no", "false"))
     return " ".join(str(value).split()).casefold() == wanted
 
 
-def in_play(plan: SessionPlan, answers: dict[str, dict[str, Any]]) -> list[Checklist]:
+def in_play(plan: SessionPlan, answers: Mapping[str, Mapping[str, object]]) -> list[Checklist]:
     """The plan's checklists with only the questions that are asked (their `when` holds)
     or already answered: what a summary or the change menu lists."""
-    from dataclasses import replace
-
     shown = []
     for checklist in plan.checklists:
         given = answers.get(checklist.id, {})
@@ -187,7 +202,9 @@ def in_play(plan: SessionPlan, answers: dict[str, dict[str, Any]]) -> list[Check
     return shown
 
 
-def default_for(plan: SessionPlan, checklist: Checklist, question: Question) -> Any:
+def default_for(plan: SessionPlan, checklist: Checklist, question: Question) -> Answer:
+    """The answer a question offers: the plan's default for it (an earlier round's
+    answer) when that is valid for its type, else the question's own."""
     key = f"{checklist.id}.{question.id}"
     if key in plan.defaults:
         try:
@@ -210,7 +227,7 @@ class Session:
         notes: NoteStore,
         *,
         draft: Draft | None = None,
-        summary: Callable[[SessionPlan, dict[str, dict[str, Any]]], Any] | None = None,
+        summary: Summary | None = None,
         act: Act | None = None,
     ) -> None:
         self.plan = plan
@@ -231,7 +248,7 @@ class Session:
         )
 
     @property
-    def answers(self) -> dict[str, dict[str, Any]]:
+    def answers(self) -> SessionAnswers:
         return self.draft.answers
 
     def run(self) -> SessionResult:
@@ -239,8 +256,6 @@ class Session:
         self.drafts.ensure_writable()
         self._ask_remaining()
         if self.plan.ask_outcome and "outcome" not in self.draft.extra:
-            from callback_coach.store.labels import OUTCOMES
-
             self.draft.extra["outcome"] = self.asker.choose(
                 "What is the outcome so far? (coach outcome can change it later)",
                 [(o, o) for o in OUTCOMES],
@@ -275,7 +290,7 @@ class Session:
 
     # -- a question that reads earlier answers, and what a "not yet" leads to ---------------
 
-    def relied_value(self, ref: str) -> Any:
+    def relied_value(self, ref: str) -> object:
         """The answer `ref` ("checklist.question") has now: this session's, else the one
         an earlier prep of the round gave (the plan's default)."""
         cid, qid = ref.split(".", 1)
@@ -373,7 +388,7 @@ class Session:
                 self._ask_and_keep(target, asked, default)
             self._ask_and_keep(closing, question, None)
 
-    def _ask_and_keep(self, checklist: Checklist, question: Question, default: Any) -> None:
+    def _ask_and_keep(self, checklist: Checklist, question: Question, default: object) -> None:
         """Ask until the answer is valid, then keep it in the draft. Stopped in the middle
         of a text answer, the draft keeps the text as unfinished, and it is offered as the
         starting text when the question is asked again."""
@@ -459,7 +474,7 @@ class Session:
         self._ask_remaining()
 
 
-def short(value: Any, width: int = 40) -> str:
+def short(value: object, width: int = 40) -> str:
     """An answer squeezed onto one short line for menus, cut between words."""
     if value is None or value == "" or value == []:
         return "—"
