@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from callback_coach.cli.app import app
 from callback_coach.core.workflow import Coach
 from callback_coach.day import drill as drills
+from callback_coach.day import drill_bank
 from callback_coach.errors import ChecklistError, ExitCode
 from callback_coach.store import paths
 
@@ -23,8 +24,8 @@ runner = CliRunner()
 SHIPPED = paths.builtin_data_dir() / "drill-notes.yaml"
 
 
-def bank() -> list[drills.DrillNote]:
-    return drills.load_bank(SHIPPED, None)
+def bank() -> list[drill_bank.DrillNote]:
+    return drill_bank.load_bank(SHIPPED, None)
 
 
 # -- the bank ----------------------------------------------------------------------------
@@ -37,9 +38,9 @@ def test_the_shipped_bank_loads_and_is_varied() -> None:
     assert len({n["id"] for n in raw}) == len(raw), "ids are unique"
     assert len({n.text.casefold() for n in notes}) == len(notes), "no note twice"
     for note in notes:
-        assert set(note.tags) <= set(drills.KNOWN_TAGS)
-        assert any(t in drills.CRAFT_TAGS for t in note.tags), note.id
-    for tag in drills.KNOWN_TAGS:
+        assert set(note.tags) <= set(drill_bank.KNOWN_TAGS)
+        assert any(t in drill_bank.CRAFT_TAGS for t in note.tags), note.id
+    for tag in drill_bank.KNOWN_TAGS:
         assert sum(tag in n.tags for n in notes) >= 4, f"too few {tag} notes"
 
 
@@ -51,7 +52,7 @@ def test_a_users_bank_adds_and_replaces(tmp_path: Path) -> None:
         "  - id: mine-accent\n    text: Try it in your own accent.\n    tags: [voice, stage]\n",
         encoding="utf-8",
     )
-    notes = {n.id: n for n in drills.load_bank(SHIPPED, own)}
+    notes = {n.id: n for n in drill_bank.load_bank(SHIPPED, own)}
     assert notes["again-no-note"].text == "Beautiful. Again, exactly that."
     assert notes["mine-accent"].source == "your bank" and notes["mine-accent"].tags == (
         "voice",
@@ -72,8 +73,8 @@ def test_a_broken_bank_lists_every_problem(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(ChecklistError) as info:
-        drills.load_bank(SHIPPED, own)
-    known = ", ".join(drills.KNOWN_TAGS)
+        drill_bank.load_bank(SHIPPED, own)
+    known = ", ".join(drill_bank.KNOWN_TAGS)
     assert info.value.message == f"invalid drill notes in {own}: 4 problems"
     assert info.value.details == [
         f"{own}:5: note id 'a' repeats (first on line 2)",
@@ -87,27 +88,29 @@ def test_a_broken_bank_lists_every_problem(tmp_path: Path) -> None:
 
 
 def test_the_same_seed_gives_the_same_drill() -> None:
-    own = [drills.DrillNote("past-1", "Less pleading", (), "past direction")]
-    first = drills.choose_notes(bank(), own, 6, seed=42)
-    assert drills.choose_notes(bank(), own, 6, seed=42) == first
-    others = {tuple(n.id for n in drills.choose_notes(bank(), own, 6, seed=s)) for s in range(8)}
+    own = [drill_bank.DrillNote("past-1", "Less pleading", (), "past direction")]
+    first = drill_bank.choose_notes(bank(), own, 6, seed=42)
+    assert drill_bank.choose_notes(bank(), own, 6, seed=42) == first
+    others = {
+        tuple(n.id for n in drill_bank.choose_notes(bank(), own, 6, seed=s)) for s in range(8)
+    }
     assert len(others) > 1, "other seeds give other drills"
     assert len(first) == 6 and len({n.id for n in first}) == 6
     assert sum(n.source == "past direction" for n in first) == 1
 
 
 def test_craft_tags_are_spread() -> None:
-    chosen = drills.choose_notes(bank(), [], 8, seed=3)
-    firsts = [next(t for t in n.tags if t in drills.CRAFT_TAGS) for n in chosen]
+    chosen = drill_bank.choose_notes(bank(), [], 8, seed=3)
+    firsts = [next(t for t in n.tags if t in drill_bank.CRAFT_TAGS) for n in chosen]
     assert len(set(firsts)) >= 6
 
 
-@pytest.mark.parametrize("medium", drills.MEDIA)
+@pytest.mark.parametrize("medium", drill_bank.MEDIA)
 def test_a_medium_leans_the_drill(medium: str) -> None:
-    chosen = drills.choose_notes(bank(), [], 8, seed=11, medium=medium)
-    others = set(drills.MEDIA) - {medium}
+    chosen = drill_bank.choose_notes(bank(), [], 8, seed=11, medium=medium)
+    others = set(drill_bank.MEDIA) - {medium}
     for note in chosen:
-        media = set(note.tags) & set(drills.MEDIA)
+        media = set(note.tags) & set(drill_bank.MEDIA)
         assert not media or medium in media, f"{note.id} is for another medium"
     assert sum(medium in n.tags for n in chosen) >= 4
     assert not any(set(n.tags) & others - {medium} and medium not in n.tags for n in chosen)
@@ -138,7 +141,7 @@ def test_the_roles_own_directions_and_redirection_plan(home: Path) -> None:
         },
     )
     _, _, role = coach.role("Nina", None, None, answers=True)
-    own = drills.own_notes(
+    own = drill_bank.own_notes(
         [n for r in role.held for n in (*r.preps, *r.reviews)], coach.catalogue()
     )
     # The director's words as the review wrote them down; the next prep's retelling of
@@ -413,7 +416,7 @@ def test_the_readme_example_bank_loads(tmp_path: Path) -> None:
 
     own = tmp_path / "drill-notes.yaml"
     own.write_text(on_the_day_examples()[1], encoding="utf-8")
-    notes = {n.id: n for n in drills.load_bank(SHIPPED, own)}
+    notes = {n.id: n for n in drill_bank.load_bank(SHIPPED, own)}
     assert notes["my-accent"].tags == ("voice", "stage")
 
 
@@ -421,11 +424,11 @@ def test_a_bank_note_is_filled_from_the_actor_s_own_notes(home: Path) -> None:
     """A note with a placeholder takes the actor's words ({partner}, {line}, {want}); one
     the notes cannot fill is not chosen; an unknown placeholder is a problem of the bank."""
     bank = [
-        drills.DrillNote("a", "Play it to {partner} as if {partner} already knows."),
-        drills.DrillNote("b", "Hit '{line}' harder: it is where you win {want}."),
-        drills.DrillNote("c", "Slower."),
+        drill_bank.DrillNote("a", "Play it to {partner} as if {partner} already knows."),
+        drill_bank.DrillNote("b", "Hit '{line}' harder: it is where you win {want}."),
+        drill_bank.DrillNote("c", "Slower."),
     ]
-    filled = drills.fill_placeholders(bank, {"partner": "your sister", "want": "to be seen"})
+    filled = drill_bank.fill_placeholders(bank, {"partner": "your sister", "want": "to be seen"})
     assert [n.text for n in filled] == [
         "Play it to your sister as if your sister already knows.",
         "Slower.",
@@ -435,5 +438,7 @@ def test_a_bank_note_is_filled_from_the_actor_s_own_notes(home: Path) -> None:
         "notes:\n  - {id: odd, text: 'Look at {director} now.'}\n", encoding="utf-8"
     )
     with pytest.raises(ChecklistError) as info:
-        drills.load_bank(paths.builtin_data_dir() / "drill-notes.yaml", home / "drill-notes.yaml")
+        drill_bank.load_bank(
+            paths.builtin_data_dir() / "drill-notes.yaml", home / "drill-notes.yaml"
+        )
     assert "a placeholder is one of {partner}, {line}, {want}" in info.value.details[0]

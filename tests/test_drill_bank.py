@@ -10,7 +10,7 @@ import re
 import pytest
 
 from callback_coach.core.checklist import load_catalogue
-from callback_coach.day import drill as drills
+from callback_coach.day import drill_bank
 from callback_coach.store import paths
 
 SHIPPED = paths.builtin_data_dir() / "drill-notes.yaml"
@@ -41,21 +41,21 @@ COMMON = {
 
 
 @pytest.fixture(scope="module")
-def bank() -> list[drills.DrillNote]:
-    return drills.load_bank(SHIPPED, None)
+def bank() -> list[drill_bank.DrillNote]:
+    return drill_bank.load_bank(SHIPPED, None)
 
 
 def without_placeholders(text: str) -> str:
     return PLACEHOLDER.sub("", text)
 
 
-def test_the_bank_loads_with_at_least_80_notes(bank: list[drills.DrillNote]) -> None:
+def test_the_bank_loads_with_at_least_80_notes(bank: list[drill_bank.DrillNote]) -> None:
     assert len(bank) >= 80
     assert len({n.id for n in bank}) == len(bank)
 
 
 def test_only_known_placeholders_each_filled_from_a_real_question(
-    bank: list[drills.DrillNote],
+    bank: list[drill_bank.DrillNote],
 ) -> None:
     catalogue = load_catalogue(paths.builtin_checklists_dir(), None)
     questions = {f"{c.id}.{q.id}" for c in catalogue.checklists for q in c.questions}
@@ -70,7 +70,7 @@ def test_only_known_placeholders_each_filled_from_a_real_question(
     assert used == set(PLACEHOLDERS), "every placeholder is used"
 
 
-def test_placeholders_read_well_once_filled(bank: list[drills.DrillNote]) -> None:
+def test_placeholders_read_well_once_filled(bank: list[drill_bank.DrillNote]) -> None:
     """{line} comes in quotation marks, so no full stop or comma follows it; {want} is
     written as the actor wrote it ("to corner him"), so it follows "want"."""
     for note in bank:
@@ -79,7 +79,7 @@ def test_placeholders_read_well_once_filled(bank: list[drills.DrillNote]) -> Non
             assert re.search(r"\bwant \{want\}", note.text), note.id
 
 
-def test_no_names_outside_placeholders(bank: list[drills.DrillNote]) -> None:
+def test_no_names_outside_placeholders(bank: list[drill_bank.DrillNote]) -> None:
     for note in bank:
         # Each sentence may start with a capital; any other capitalised word is a name.
         for sentence in re.split(r"(?<=[.!?])\s+", without_placeholders(note.text)):
@@ -89,13 +89,13 @@ def test_no_names_outside_placeholders(bank: list[drills.DrillNote]) -> None:
                     assert word in NOT_NAMES, f"{note.id}: {word!r} looks like a name"
 
 
-def test_no_fixed_pronouns_or_quoted_lines(bank: list[drills.DrillNote]) -> None:
+def test_no_fixed_pronouns_or_quoted_lines(bank: list[drill_bank.DrillNote]) -> None:
     for note in bank:
         assert not GENDERED.search(note.text), f"{note.id}: {note.text}"
         assert not QUOTES.search(note.text), f"{note.id}: {note.text}"
 
 
-def test_every_note_is_said_in_a_room(bank: list[drills.DrillNote]) -> None:
+def test_every_note_is_said_in_a_room(bank: list[drill_bank.DrillNote]) -> None:
     ids = {n.id for n in bank}
     for gone in CLASSROOM:
         assert gone not in ids, gone
@@ -106,16 +106,16 @@ def test_every_note_is_said_in_a_room(bank: list[drills.DrillNote]) -> None:
         )
 
 
-def test_enough_notes_need_nothing_filled(bank: list[drills.DrillNote]) -> None:
+def test_enough_notes_need_nothing_filled(bank: list[drill_bank.DrillNote]) -> None:
     """A note with a placeholder is left out when the actor's prep has no answer for it,
     so every tag still has notes that need nothing."""
     plain = [n for n in bank if not PLACEHOLDER.search(n.text)]
     assert len(plain) >= 60
-    for tag in drills.KNOWN_TAGS:
+    for tag in drill_bank.KNOWN_TAGS:
         assert sum(tag in n.tags for n in plain) >= 4, f"too few {tag} notes without a placeholder"
 
 
-def test_no_near_copies(bank: list[drills.DrillNote]) -> None:
+def test_no_near_copies(bank: list[drill_bank.DrillNote]) -> None:
     def words(text: str) -> set[str]:
         found = re.findall(r"[a-z']+", without_placeholders(text).casefold())
         return {w for w in found if len(w) > 3 and w not in COMMON}

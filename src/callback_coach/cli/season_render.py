@@ -176,13 +176,12 @@ def stats_view(stats: SeasonStats, bar: int = MAX_BAR, *, every: bool = False) -
     funnel.add_column("of the stage above", no_wrap=True)
     for step in stats.funnel():
         note = Text()
-        if "of" in step:
-            note.append(share(step["roles"], step["of"]))
-            still_open = step["not_reached"]["open"]
-            if still_open:
-                note.append(f" · {still_open} waiting", style="dim")
+        if step.of is not None:
+            note.append(share(step.roles, step.of))
+            if step.still_open:
+                note.append(f" · {step.still_open} waiting", style="dim")
         funnel.add_row(
-            STAGE_LABELS[step["stage"]], HBar(step["roles"], roles, bar), str(step["roles"]), note
+            STAGE_LABELS[step.stage], HBar(step.roles, roles, bar), str(step.roles), note
         )
     now = Text("Now: ", style="dim")
     now.append(f"{tally.open} open · {tally.released} released · {tally.booked_now} booked")

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 from callback_coach.core.checklist import ID_CHARS
-from callback_coach.store.datafile import Problem
+from callback_coach.errors import ChecklistError, UsageError
+from callback_coach.store.datafile import Problem, is_text, read_entries
 
 ACTIONS = ("in", "hold", "out")
 WORDS = {"in": "breathe in", "hold": "hold", "out": "breathe out"}
@@ -67,10 +67,8 @@ def seconds_text(seconds: float) -> str:
 def load_patterns(builtin_file: Path, user_file: Path | None) -> list[Pattern]:
     """The shipped patterns, then the actor's: the same id replaces, a new id is added.
 
-    Any problem in either file raises ChecklistError listing every one (exit code 3).
+    A problem in either file raises ChecklistError listing every one (exit code 3).
     """
-    from callback_coach.store.datafile import read_entries
-
     problems: list[Problem] = []
     merged: dict[str, Pattern] = {}
     for path in (builtin_file, user_file):
@@ -93,8 +91,6 @@ def load_patterns(builtin_file: Path, user_file: Path | None) -> list[Pattern]:
             seen[pattern.id] = entry.line
             merged[pattern.id] = replace(pattern, source=path)
     if problems:
-        from callback_coach.errors import ChecklistError
-
         noun = "problem" if len(problems) == 1 else "problems"
         files = sorted({p.file for p in problems})
         raise ChecklistError(
@@ -106,10 +102,8 @@ def load_patterns(builtin_file: Path, user_file: Path | None) -> list[Pattern]:
 
 
 def _parse_pattern(
-    data: dict[str, Any], file: str, line: int, problems: list[Problem]
+    data: Mapping[str, object], file: str, line: int, problems: list[Problem]
 ) -> Pattern | None:
-    from callback_coach.store.datafile import is_text
-
     before = len(problems)
 
     def problem(message: str) -> None:
@@ -154,10 +148,17 @@ def _parse_pattern(
             actions = {p.action for p in phases}
             if not {"in", "out"} <= actions:
                 problem(f"{label}: a pattern needs at least one 'in' and one 'out' phase")
-    if len(problems) > before or not is_text(name, max_length=60):
+    # A wrong id or number of rounds was a problem above: checked again for their types.
+    if (
+        len(problems) > before
+        or pid is None
+        or not is_text(name, max_length=60)
+        or isinstance(rounds, bool)
+        or not isinstance(rounds, int)
+    ):
         return None
     return Pattern(
-        id=pid,  # type: ignore[arg-type]
+        id=pid,
         name=name.strip(),
         phases=tuple(phases),
         rounds=rounds,
@@ -166,7 +167,7 @@ def _parse_pattern(
     )
 
 
-def _parse_phase(raw: Any) -> Phase | None:
+def _parse_phase(raw: object) -> Phase | None:
     if not isinstance(raw, dict) or len(raw) != 1:
         return None
     ((action, seconds),) = raw.items()
@@ -207,8 +208,6 @@ def pattern_named_in(patterns: Iterable[Pattern], text: str) -> Pattern | None:
 def rounds_for(pattern: Pattern, rounds: int | None, minutes: float | None) -> int:
     """How many rounds to run: --rounds, or as many whole rounds as fill --minutes, or
     the pattern's own number. Raises UsageError for values out of range."""
-    from callback_coach.errors import UsageError
-
     if rounds is not None and minutes is not None:
         raise UsageError("give --rounds or --minutes, not both")
     if rounds is not None:

@@ -16,7 +16,6 @@ import datetime as dt
 import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from callback_coach.core.checklist import CARD_LABELS, CARD_SLOTS, Catalogue
 from callback_coach.core.hints import command_line
@@ -137,7 +136,7 @@ def build_card(
 
 
 def _slots(
-    answers: Mapping[str, Mapping[str, Any]], feeds: list[tuple[str, str, str]]
+    answers: Mapping[str, Mapping[str, object]], feeds: list[tuple[str, str, str]]
 ) -> dict[str, str]:
     """The card's slots these answers fill: each slot's answers (several questions may
     feed one slot), the same words once."""
@@ -150,7 +149,7 @@ def _slots(
     return {slot: " · ".join(values) for slot, values in found.items() if values}
 
 
-def answer_text(value: Any) -> str:
+def answer_text(value: object) -> str:
     """An answer as one paragraph for the card ("" when there is nothing to show)."""
     if value is None or isinstance(value, (bool, list, tuple)):
         text = facts.answer_text(value)

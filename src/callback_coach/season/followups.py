@@ -27,9 +27,8 @@ import datetime as dt
 import re
 import secrets
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from callback_coach.core.checklist import Catalogue
 from callback_coach.core.dates import DateError, parse_day
@@ -45,7 +44,7 @@ from callback_coach.errors import (
     UsageError,
 )
 from callback_coach.season.loading import load_upcoming
-from callback_coach.store.facts import NoteFacts, iso_day
+from callback_coach.store.facts import Json, NoteFacts, iso_day
 from callback_coach.store.slugs import fold
 
 Coach = Home  # what the functions here take: one coach home
@@ -83,7 +82,7 @@ class FollowUp:
     def status(self) -> str:
         return "done" if self.done else "lapsed" if self.lapsed else "open"
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Json]:
         return {
             "id": self.id,
             "role": self.role,
@@ -306,13 +305,13 @@ def _done_map(note: NoteFacts, problems: list[str]) -> dict[str, str]:
     return {str(k).strip().lower(): _day_text(v) or "yes" for k, v in value.items()}
 
 
-def _plain(value: Any) -> str | None:
+def _plain(value: object) -> str | None:
     if isinstance(value, str) and value.strip():
         return " ".join(value.split())
     return None
 
 
-def _day_text(value: Any) -> str | None:
+def _day_text(value: object) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()[:10]
     if isinstance(value, str):
@@ -365,7 +364,7 @@ def mark_done(coach: Coach, item: FollowUp, day: dt.date) -> bool:
     if item.done is not None:
         return False
 
-    def update(meta: dict[str, Any]) -> dict[str, Any]:
+    def update(meta: Mapping[str, object]) -> dict[str, object]:
         done = meta.get("follow_ups_done")
         if done is None:
             done = {}
@@ -435,7 +434,7 @@ def add(
     ident = secrets.token_hex(4)[:ID_LENGTH]
     while ident in taken:
         ident = secrets.token_hex(4)[:ID_LENGTH]
-    entry: dict[str, Any] = {"id": ident, "what": what}
+    entry: dict[str, str] = {"id": ident, "what": what}
     who = " ".join((to or "").split())
     if who:
         entry["for"] = who
@@ -444,7 +443,7 @@ def add(
     entry["added"] = day.isoformat()
     target = record.target
 
-    def update(meta: dict[str, Any]) -> dict[str, Any]:
+    def update(meta: Mapping[str, object]) -> dict[str, object]:
         entries = meta.get("follow_ups")
         if entries is None:
             entries = []
@@ -460,7 +459,7 @@ def add(
 
 
 def _update_note(
-    coach: Coach, file: str, updates: Callable[[dict[str, Any]], dict[str, Any]]
+    coach: Coach, file: str, updates: Callable[[Mapping[str, object]], dict[str, object]]
 ) -> None:
     """Set some front-matter keys of one note, every other byte kept, as a checked
     transaction (`NoteStore.change`: changes made at the same moment are all kept)."""

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from callback_coach.core.rounds import STAGES
+from callback_coach.store.facts import Json
 from callback_coach.store.slugs import fold
 
 
@@ -101,6 +102,27 @@ def share(count: int, of: int) -> str:
     return f"{count} of {of}"
 
 
+@dataclass(frozen=True)
+class FunnelStep:
+    """One stage of the funnel: its roles; from the second stage on, the roles of the
+    stage before (`of`), and how many of those stopped before this one and are still
+    open or released."""
+
+    stage: str
+    roles: int
+    of: int | None = None  # None: the first stage
+    still_open: int = 0
+    released: int = 0
+
+    def to_json(self) -> dict[str, Json]:
+        step: dict[str, Json] = {"stage": self.stage, "roles": self.roles}
+        if self.of is not None:
+            step["of"] = self.of
+            step["ratio"] = ratio(self.roles, self.of)
+            step["not_reached"] = {"open": self.still_open, "released": self.released}
+        return step
+
+
 @dataclass
 class Group:
     key: str | None  # None: not recorded
@@ -116,24 +138,24 @@ class SeasonStats:
     rounds_per_role: list[tuple[int, int]]  # (rounds, roles)
     breakdowns: dict[str, list[Group]]
 
-    def funnel(self) -> list[dict[str, Any]]:
-        """Each stage with its roles; from the second on, the share of the stage before,
+    def funnel(self) -> list[FunnelStep]:
+        """Each stage with its roles; from the second on, the roles of the stage before,
         and how many of those stopped before this stage are still open or released."""
-        steps: list[dict[str, Any]] = []
-        reached = self.tally.reached
-        for index, stage in enumerate(STAGES):
-            step: dict[str, Any] = {"stage": stage, "roles": reached[index]}
-            if index:
-                step["of"] = reached[index - 1]
-                step["ratio"] = ratio(reached[index], reached[index - 1])
-                step["not_reached"] = {
-                    "open": self.tally.stopped_open[index - 1],
-                    "released": self.tally.stopped_released[index - 1],
-                }
-            steps.append(step)
+        tally = self.tally
+        steps = [FunnelStep(STAGES[0], tally.reached[0])]
+        for index, stage in enumerate(STAGES[1:], start=1):
+            steps.append(
+                FunnelStep(
+                    stage,
+                    tally.reached[index],
+                    of=tally.reached[index - 1],
+                    still_open=tally.stopped_open[index - 1],
+                    released=tally.stopped_released[index - 1],
+                )
+            )
         return steps
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Json]:
         tally = self.tally
         return {
             "format": STATS_FORMAT,
@@ -141,7 +163,7 @@ class SeasonStats:
             "until": self.until,
             "roles": tally.roles,
             "rounds": self.rounds,
-            "funnel": self.funnel(),
+            "funnel": [step.to_json() for step in self.funnel()],
             "booked_of_auditioned": {
                 "roles": tally.booked,
                 "of": tally.roles,
@@ -155,7 +177,7 @@ class SeasonStats:
         }
 
 
-def _group_json(group: Group) -> dict[str, Any]:
+def _group_json(group: Group) -> dict[str, Json]:
     t = group.tally
     return {
         "key": group.key,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from callback_coach.core.dates import parse_time
 from callback_coach.core.hints import command, resume
@@ -21,6 +21,7 @@ from callback_coach.store.slugs import fold
 
 if TYPE_CHECKING:
     from callback_coach.store.drafts import Draft
+    from callback_coach.store.facts import Json
 
 TODAY_FORMAT = 1
 AHEAD_DAYS = 7
@@ -85,7 +86,7 @@ class TodayView:
             or self.pending
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Json]:
         return {
             "format": TODAY_FORMAT,
             "today": self.today.isoformat(),
