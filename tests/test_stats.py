@@ -411,7 +411,7 @@ def test_a_breakdown_drawn_line_by_line_is_the_table_s_own(keys, counts, bar, wi
 
     from rich.console import Console
 
-    from callback_coach.cli import season_render
+    from callback_coach.cli import season_charts
     from callback_coach.season.stats import Group, Tally
 
     groups = []
@@ -425,7 +425,7 @@ def test_a_breakdown_drawn_line_by_line_is_the_table_s_own(keys, counts, bar, wi
         color_system="truecolor" if colour else None,
         no_color=not colour,
     )
-    fast = season_render._breakdown_lines(groups, "office", bar, width, console, stacked=False)
+    fast = season_charts._breakdown_lines(groups, "office", bar, width, console, stacked=False)
     if fast is None:
         return  # too wide for the terminal: the table draws it
 
@@ -438,13 +438,13 @@ def test_a_breakdown_drawn_line_by_line_is_the_table_s_own(keys, counts, bar, wi
             for char in segment.text
         ]
 
-    assert drawn(fast) == drawn(season_render._breakdown(groups, "office", bar))
+    assert drawn(fast) == drawn(season_charts._breakdown(groups, "office", bar))
 
 
 @settings(max_examples=300, deadline=None)
 @given(parts=st.lists(st.integers(0, 500), min_size=4, max_size=4), cells=st.integers(0, 40))
 def test_a_stacked_bar_shares_its_cells_without_losing_any(parts, cells) -> None:
-    from callback_coach.cli.season_render import _split
+    from callback_coach.cli.season_charts import _split
 
     widths = _split(cells, parts)
     assert all(w >= 0 for w in widths)

@@ -2,25 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Literal
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Literal
 
-from rich.console import Group
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
+from rich.padding import Padding
 from rich.panel import Panel
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
 from callback_coach.cli.console import visible
+from callback_coach.cli.shell_lines import CommandLines
 from callback_coach.core.answers import format_answer
-from callback_coach.core.checklist import Checklist
+from callback_coach.core.checklist import Catalogue, Checklist
+from callback_coach.core.drill_format import prompt_for, title_for
 from callback_coach.core.hints import resume
 from callback_coach.core.queries import Timeline
 from callback_coach.core.rounds import Round
-from callback_coach.store.notes import own_text
+from callback_coach.store.drafts import Draft, age_text
+from callback_coach.store.notes import Note, own_text
 from callback_coach.store.slugs import search_spans
 
+if TYPE_CHECKING:
+    from callback_coach.core.planning import LastRound
+    from callback_coach.store.index import NoteRow, RoleSummary
 
-def shown(value: Any, style: str = "") -> Text:
+
+def shown(value: object, style: str = "") -> Text:
     """Text someone wrote (an answer, a role, a checklist's prompt), ready to print: its
     control characters made visible (`console.visible`), and never read as Rich markup."""
     return Text(visible(format_answer(value)), style=style)
@@ -38,12 +52,12 @@ class PlainText:
     def __init__(self, text: str) -> None:
         self.text = text
 
-    def __rich_console__(self, console: Any, options: Any) -> Any:
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         for line in visible(self.text).split("\n"):
             for wrapped in Text(line).wrap(console, options.max_width):
                 yield from wrapped.render(console, end="\n")
 
-    def __rich_measure__(self, console: Any, options: Any) -> Any:
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Text(self.text).__rich_measure__(console, options)
 
 
@@ -55,9 +69,11 @@ def session_header(kind: str, role: str, project: str, round_label: str, date: s
     return Panel(Group(title, detail), expand=False, border_style="magenta")
 
 
-def answers_summary(checklists: list[Checklist], answers: dict[str, dict[str, Any]]) -> Group:
+def answers_summary(
+    checklists: list[Checklist], answers: Mapping[str, Mapping[str, object]]
+) -> Group:
     """Every answer of a session, grouped by checklist, for the end-of-session review."""
-    parts: list[Any] = [Text("Your answers", style="heading")]
+    parts: list[RenderableType] = [Text("Your answers", style="heading")]
     for checklist in checklists:
         table = Table(
             title=shown(checklist.title),
@@ -77,7 +93,7 @@ def answers_summary(checklists: list[Checklist], answers: dict[str, dict[str, An
     return Group(*parts)
 
 
-def last_round_panel(last: Any) -> Panel:
+def last_round_panel(last: LastRound) -> Panel:
     """What the previous round left (planning.LastRound): the "last time" panel a prep
     opens with, and keeps one key away."""
     table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
@@ -128,7 +144,7 @@ NAME_MIN_WIDTH = 10
 COLUMN_GAP = 2
 
 
-def roles_table(rows: list[Any], *, total: int | None = None, width: int = 80) -> Any:
+def roles_table(rows: list[RoleSummary], *, total: int | None = None, width: int = 80) -> Group:
     """`coach list` for people, fitted to `width` columns.
 
     Role and project are never dropped: they wrap (at spaces) in their columns. When the
@@ -141,7 +157,7 @@ def roles_table(rows: list[Any], *, total: int | None = None, width: int = 80) -
         table = _fitted_table(layout, cells, width)
         if table is not None:
             break
-    parts: list[Any] = [table if table is not None else _role_blocks(cells)]
+    parts: list[RenderableType] = [table if table is not None else _role_blocks(cells)]
     if table is not None:
         left_out = [c for c in _ROLE_LAYOUTS[0] if not any(c in part for part in layout)]
         if left_out:
@@ -155,7 +171,7 @@ def roles_table(rows: list[Any], *, total: int | None = None, width: int = 80) -
     return Group(*parts)
 
 
-def _role_cells(row: Any) -> dict[str, str]:
+def _role_cells(row: RoleSummary) -> dict[str, str]:
     action, round_label = row.next_action, row.next_round or ""
     if action == "review" and round_label == row.latest_round:
         round_label = ""  # "review" of the latest round: the Latest column says which
@@ -178,10 +194,8 @@ _ROLE_LAYOUTS = (
 )
 
 
-def _fitted_table(layout: tuple[str, ...], cells: list[dict[str, str]], width: int) -> Any:
+def _fitted_table(layout: tuple[str, ...], cells: list[dict[str, str]], width: int) -> Table | None:
     """The table with these columns if role and project keep a readable width, else None."""
-    from rich import box
-    from rich.cells import cell_len
 
     def cell(row: dict[str, str], column: str) -> str:
         return "\n".join(row[part] for part in column.split("/"))
@@ -234,9 +248,7 @@ def _fitted_table(layout: tuple[str, ...], cells: list[dict[str, str]], width: i
 
 def _role_blocks(cells: list[dict[str, str]]) -> Group:
     """`coach list` for a very narrow terminal: the name on one line, the rest below."""
-    from rich.padding import Padding
-
-    parts: list[Any] = []
+    parts: list[RenderableType] = []
     for row in cells:
         name = Text(row["Role"], style="bold")
         if row["Project"] != "—":
@@ -249,16 +261,11 @@ def _role_blocks(cells: list[dict[str, str]]) -> Group:
     return Group(*parts)
 
 
-def drafts_lines(drafts: list[Any], now: Any) -> list[Any]:
+def drafts_lines(drafts: list[Draft], now: dt.datetime) -> list[RenderableType]:
     """`coach list`'s unfinished sessions: a heading, then for each what it is and
     (indented) the command that resumes it, wrapped so that, pasted, it still runs
     (`shell_lines`)."""
-    from rich.padding import Padding
-
-    from callback_coach.cli.shell_lines import CommandLines
-    from callback_coach.store.drafts import age_text
-
-    lines: list[Any] = [Text("Unfinished", style="heading")]
+    lines: list[RenderableType] = [Text("Unfinished", style="heading")]
     for draft in drafts:
         count = draft.count()
         line = Text()
@@ -276,9 +283,7 @@ def drafts_lines(drafts: list[Any], now: Any) -> list[Any]:
     return lines
 
 
-def _answers_table(note: Any, titles: dict[str, str], prompts: dict[str, str]) -> Table:
-    from callback_coach.core.drill_format import prompt_for, title_for
-
+def _answers_table(note: Note, titles: dict[str, str], prompts: dict[str, str]) -> Table:
     table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
     table.add_column("question", style="bold", ratio=2)
     table.add_column("answer", style="answer", ratio=3)
@@ -298,17 +303,15 @@ def _earlier_outcomes(record: Round) -> list[str]:
     return [change.outcome for change in record.outcomes[:-1]]
 
 
-def timeline(found: Timeline, catalogue: Any) -> Group:
+def timeline(found: Timeline, catalogue: Catalogue) -> Group:
     """A role round by round: what was prepared, then what happened in the room."""
     role, project, rounds = found.role, found.project, found.rounds
-    from rich.rule import Rule
-
     titles = {c.id: c.title for c in catalogue.checklists}
     prompts = {f"{c.id}.{q.id}": q.prompt for c in catalogue.checklists for q in c.questions}
     heading = shown(role, "title")
     if project:
         heading.append_text(shown(f"  ·  {project}", "bold"))
-    parts: list[Any] = [heading]
+    parts: list[RenderableType] = [heading]
     for record in rounds:
         label = f"{record.label}"
         if record.date:
@@ -342,9 +345,9 @@ def timeline(found: Timeline, catalogue: Any) -> Group:
 
 
 def search_lines(
-    hits: Iterable[tuple[Any, str, str]],
+    hits: Iterable[tuple[NoteRow, str, str]],
     text: str,
-    rest: Iterable[Any] = (),
+    rest: Iterable[object] = (),
     *,
     muted: tuple[str, str] = ("", ""),
     match: tuple[str, str] = ("", ""),
@@ -373,14 +376,10 @@ def search_lines(
 
 
 def search_texts(
-    hits: Iterable[tuple[Any, str, str]], text: str, rest: Iterable[Any] = ()
-) -> Iterator[Any]:
+    hits: Iterable[tuple[NoteRow, str, str]], text: str, rest: Iterable[object] = ()
+) -> Iterator[RenderableType]:
     """The matches of `search_lines` for a terminal: the same lines as renderables that
     wrap between words at its width (a matched line indented under its place)."""
-    import re
-
-    from rich.padding import Padding
-
     pattern = re.compile(re.escape(text), re.IGNORECASE)
     count = 0
     for summary, where, line in hits:
@@ -398,12 +397,12 @@ def search_texts(
         yield Text(f"{count} {'match' if count == 1 else 'matches'}", style="muted")
 
 
-def _search_place(summary: Any, where: str) -> str:
+def _search_place(summary: NoteRow, where: str) -> str:
     place = summary.role + (f" ({summary.project})" if summary.project else "")
     return visible(f"{place} · {summary.round} · {summary.kind} · {where}").replace("\n", " ")
 
 
-def checklist_row(checklist: Checklist) -> dict[str, Any]:
+def checklist_row(checklist: Checklist) -> dict[str, str | int]:
     """A checklist as `coach checklists list` shows it (and as its JSON holds it)."""
     return {
         "id": checklist.id,
@@ -415,8 +414,6 @@ def checklist_row(checklist: Checklist) -> dict[str, Any]:
 
 
 def checklists_table(checklists: Sequence[Checklist]) -> Table:
-    from rich import box
-
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
     table.add_column("ID", no_wrap=True)
     for name in ("Title", "Phase", "Questions", "Source"):
@@ -429,7 +426,7 @@ def checklists_table(checklists: Sequence[Checklist]) -> Table:
 
 def checklist_detail(checklist: Checklist) -> Group:
     """One checklist's questions: prompt, id, type and choices, and why it matters."""
-    parts: list[Any] = [
+    parts: list[RenderableType] = [
         shown(
             f"{checklist.title}  ({checklist.id}, {checklist.phase}, version {checklist.version})",
             "title",
