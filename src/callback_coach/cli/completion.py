@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TypeVar
 
 from typer import _completion_classes as typer_shells
 from typer import _completion_shared as typer_scripts
@@ -29,12 +29,16 @@ from typer import _completion_shared as typer_scripts
 from callback_coach.cli import console
 
 try:  # Typer 0.25+ ships its own copy of Click
-    from typer._click import shell_completion, types
+    from typer._click import core, shell_completion, types
 except ImportError:  # pragma: no cover - older Typer uses Click itself
-    from click import shell_completion, types  # type: ignore[import-not-found,no-redef,unused-ignore]
+    from click import core, shell_completion, types  # type: ignore[import-not-found,no-redef,unused-ignore]
+
+Shell = TypeVar("Shell", bound=shell_completion.ShellComplete)
 
 
-def command_names(commands: Iterable[tuple[str, str]], incomplete: str) -> list[Any]:
+def command_names(
+    commands: Iterable[tuple[str, str]], incomplete: str
+) -> list[shell_completion.CompletionItem]:
     """The commands (name, short help) whose name starts with what was typed."""
     return [
         shell_completion.CompletionItem(name, help=short_help)
@@ -45,6 +49,7 @@ def command_names(commands: Iterable[tuple[str, str]], incomplete: str) -> list[
 
 def complete_role(incomplete: str) -> list[str]:
     """Role names from the actor's own notes, matched case- and accent-insensitively."""
+    # The notes (and hashlib) are loaded only when a completion runs, not at start-up.
     from callback_coach.core.workflow import Coach
     from callback_coach.store.slugs import fold
 
@@ -55,7 +60,7 @@ def complete_role(incomplete: str) -> list[str]:
 
 def complete_checklist(incomplete: str) -> list[str]:
     """Checklist ids, built-in and the actor's own."""
-    from callback_coach.core.workflow import Coach
+    from callback_coach.core.workflow import Coach  # the notes: only when completing
 
     start = incomplete.lower()
     return [i for i in Coach.open().catalogue().ids() if i.startswith(start)]
@@ -63,7 +68,7 @@ def complete_checklist(incomplete: str) -> list[str]:
 
 def complete_outcome(incomplete: str) -> list[str]:
     """The outcomes a round can have."""
-    from callback_coach.store.labels import OUTCOMES
+    from callback_coach.store.labels import OUTCOMES  # only when completing
 
     return [o for o in OUTCOMES if o.startswith(incomplete.lower())]
 
@@ -75,7 +80,9 @@ class CompletedText(types.StringParamType):
     def __init__(self, source: Callable[[str], list[str]]) -> None:
         self.source = source
 
-    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[Any]:
+    def shell_complete(
+        self, ctx: core.Context, param: core.Parameter, incomplete: str
+    ) -> list[shell_completion.CompletionItem]:
         try:
             values = self.source(incomplete)
         except Exception:  # completion must never print an error into the shell
@@ -173,8 +180,8 @@ def _scan(line: str) -> tuple[list[str], str | None]:
 _SHOWS_FILES = ("file", "dir")
 
 
-def _safe(complete: Callable[[Any], str]) -> Callable[[Any], str]:
-    def guarded(self: Any) -> str:
+def _safe(complete: Callable[[Shell], str]) -> Callable[[Shell], str]:
+    def guarded(self: Shell) -> str:
         try:
             return complete(self)
         except Exception:  # never an error, never a traceback in the shell
@@ -228,7 +235,9 @@ class FishComplete(typer_shells.FishComplete):
     """Fish: one candidate a line (fish quotes the one it inserts); a name that cannot be
     written raw in that format (`writable_as_is`) is left out."""
 
-    def get_completions(self, args: list[str], incomplete: str) -> list[Any]:
+    def get_completions(
+        self, args: list[str], incomplete: str
+    ) -> list[shell_completion.CompletionItem]:
         items = super().get_completions(args, incomplete)
         return [item for item in items if writable_as_is(str(item.value))]
 
@@ -241,11 +250,13 @@ class PowerShellComplete(typer_shells.PowerShellComplete):
     """PowerShell: one `value:::help` a line, inserted as it is; a name that cannot be
     written raw (`writable_as_is`) is left out, and help is our own text, made visible."""
 
-    def get_completions(self, args: list[str], incomplete: str) -> list[Any]:
+    def get_completions(
+        self, args: list[str], incomplete: str
+    ) -> list[shell_completion.CompletionItem]:
         items = super().get_completions(args, incomplete)
         return [item for item in items if writable_as_is(str(item.value))]
 
-    def format_completion(self, item: Any) -> str:
+    def format_completion(self, item: shell_completion.CompletionItem) -> str:
         shown = console.one_line(item.help) if item.help else " "
         return f"{item.value}:::{shown}"
 

@@ -4,7 +4,7 @@ and `store.conflict_copies`; this module parses, asks and renders).
 """
 
 from pathlib import Path
-from typing import Any, Optional  # Optional: Typer < 0.29 on 3.10
+from typing import TYPE_CHECKING, Optional  # Optional: Typer < 0.29 on 3.10
 
 import typer
 
@@ -15,9 +15,14 @@ from callback_coach.cli.shell_lines import say_command
 from callback_coach.core.answers import format_answer, json_safe
 from callback_coach.errors import CoachError, ExitCode, Interrupted, NoTerminalError, UsageError
 from callback_coach.store import conflict_copies, paths
-from callback_coach.store.conflict_copies import Found, Pair
-from callback_coach.store.conflicts import ABSENT, Choose, Comparison, Difference
+from callback_coach.store.conflict_copies import Found, Pair, Resolved
+from callback_coach.store.conflicts import ABSENT, Choose, Comparison, Difference, Side
+from callback_coach.store.facts import Json
 from callback_coach.store.yamlio import dump
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
 
 # `format` of the JSON documents below: raised when their shape changes.
 CONFLICTS_FORMAT = 1
@@ -204,19 +209,23 @@ def _notes_folder() -> Path:
     return paths.notes_dir()
 
 
-def _keep_option(value: str | None) -> str | None:
+# The sides a choice keeps, by the word that names them.
+_SIDES: dict[str, Side] = {"mine": "mine", "theirs": "theirs"}
+
+
+def _keep_option(value: str | None) -> Side | None:
     if value is None:
         return None
-    side = value.strip().lower()
-    if side not in ("mine", "theirs"):
+    side = _SIDES.get(value.strip().lower())
+    if side is None:
         raise UsageError(
             f"--keep must be mine or theirs, not {value!r} (see coach conflicts merge --help)"
         )
     return side
 
 
-def _keep(side: str) -> Choose:
-    def choose(where: str, mine: Any, theirs: Any) -> Any:
+def _keep(side: Side) -> Choose:
+    def choose(where: str, mine: object, theirs: object) -> Side:
         return side
 
     return choose
@@ -230,7 +239,7 @@ def _check_no_choice_needed(folder: Path, targets: list[Found]) -> None:
     """Without a terminal and without --keep, stop before writing anything if any merge
     would have to ask (a merge that needs no choice goes ahead)."""
 
-    def refuse(where: str, mine: Any, theirs: Any) -> Any:
+    def refuse(where: str, mine: object, theirs: object) -> Side:
         raise _NeedsChoice(where)
 
     for item in targets:
@@ -248,20 +257,20 @@ def _check_no_choice_needed(folder: Path, targets: list[Found]) -> None:
 
 def _ask(pair: Pair) -> Choose:
     """Ask in the terminal which side to keep, for each value that differs."""
-    asker: Any = None
-    terminal: Any = None
+    asking: tuple[QuestionaryAsker, Console] | None = None  # once the first choice is asked
 
-    def choose(where: str, mine: Any, theirs: Any) -> Any:
-        nonlocal asker, terminal
+    def choose(where: str, mine: object, theirs: object) -> Side:
+        nonlocal asking
         from rich.table import Table  # Rich: only when a choice is asked
 
-        from callback_coach.cli.render import shown
+        from callback_coach.cli.render import shown  # (Rich)
 
-        if asker is None:
-            asker, terminal = QuestionaryAsker(), console.terminal()
-            terminal.print(
+        if asking is None:
+            asking = QuestionaryAsker(), console.terminal()
+            asking[1].print(
                 shown(f"{pair.found.file}: the two sides differ.", "heading"), soft_wrap=True
             )
+        asker, terminal = asking
         terminal.print(shown(f"{where}:", "bold"), soft_wrap=True)
         table = Table(show_header=False, box=None, padding=(0, 1))
         table.add_column("side", style="muted")
@@ -274,14 +283,14 @@ def _ask(pair: Pair) -> Choose:
             ("theirs", f"{pair.theirs_short}'s: {_short(theirs)}"),
         ]
         try:
-            return asker.choose(f"Which {where} do you keep?", options)
+            return _SIDES[asker.choose(f"Which {where} do you keep?", options)]
         except (KeyboardInterrupt, EOFError):
             raise Interrupted(f"Stopped; nothing was written for {pair.found.file}.") from None
 
     return choose
 
 
-def _value_text(value: Any) -> str:
+def _value_text(value: object) -> str:
     if value is ABSENT:
         return "(none)"
     if isinstance(value, (dict, list)) and not all(isinstance(v, str) for v in value):
@@ -289,12 +298,12 @@ def _value_text(value: Any) -> str:
     return format_answer(value) or "(blank)"
 
 
-def _short(value: Any, width: int = 40) -> str:
+def _short(value: object, width: int = 40) -> str:
     text = " ".join(_value_text(value).split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _report(item: Found, done: Any) -> None:
+def _report(item: Found, done: Resolved) -> None:
     if item.is_git:
         console.info(
             f"Merged the git conflict in {item.file}; mark it resolved: git add notes/{item.file}"
@@ -311,7 +320,7 @@ def _report(item: Found, done: Any) -> None:
     console.data(str(done.path))
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> Json:
     return json_safe(value)
 
 
@@ -357,8 +366,8 @@ def _print_list(rows: list[tuple[Found, Comparison | None, Optional[str]]]) -> N
         )
 
 
-def _difference_json(difference: Difference) -> dict[str, Any]:
-    data: dict[str, Any] = {"where": difference.where, "status": difference.status}
+def _difference_json(difference: Difference) -> dict[str, Json]:
+    data: dict[str, Json] = {"where": difference.where, "status": difference.status}
     if difference.mine is not ABSENT:
         data["mine"] = _plain(difference.mine)
     if difference.theirs is not ABSENT:
@@ -369,8 +378,8 @@ def _difference_json(difference: Difference) -> dict[str, Any]:
 
 def _summary_json(
     item: Found, comparison: Comparison | None, problem: str | None
-) -> dict[str, Any]:
-    data: dict[str, Any] = {
+) -> dict[str, Json]:
+    data: dict[str, Json] = {
         "file": item.file,
         "note": item.note,
         "scheme": item.scheme,
@@ -384,7 +393,7 @@ def _summary_json(
     return data
 
 
-def _pair_json(pair: Pair) -> dict[str, Any]:
+def _pair_json(pair: Pair) -> dict[str, Json]:
     comparison = pair.compare()
     item = pair.found
     return {
@@ -405,7 +414,7 @@ def _show_pair(pair: Pair) -> None:
     or a value is never broken mid-word; a long one folds as the terminal folds it."""
     from rich.text import Text  # Rich
 
-    from callback_coach.cli.render import shown
+    from callback_coach.cli.render import shown  # (Rich)
 
     out = console.out()
     item = pair.found
@@ -446,7 +455,7 @@ def _show_pair(pair: Pair) -> None:
         out.print(shown("The bodies are the same.", "muted"))
 
 
-def _side_line(label: str, width: int, value: Any) -> Any:
+def _side_line(label: str, width: int, value: object) -> "Text":
     """`  this note: value`, a value of several lines aligned under its first."""
     from callback_coach.cli.render import shown  # Rich
 

@@ -28,12 +28,14 @@ import sys
 import time
 from collections.abc import Iterable
 from functools import cache
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Literal, TextIO, TypedDict
 
 from callback_coach.errors import OutputClosed, StorageError
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, ConsoleOptions, RenderableType
+    from rich.segment import Segment
+    from typing_extensions import Unpack  # (typing.Unpack from Python 3.11 on)
 
 STYLES = {
     "title": "bold magenta",
@@ -161,6 +163,9 @@ def _replaced(match: re.Match[str]) -> str:
 # Characters per write in a text stream: at most 4 bytes each, so a piece always fits the
 # 8 KiB buffer of `io.BufferedWriter` (see `GuardedStream._write_text`).
 TEXT_PIECE = 1024
+# What a guarded stream wraps: a text stream (standard output or error), or the binary
+# stream under one (its `buffer`); what is written to it is of its kind.
+RawStream = IO[Any]
 
 
 class GuardedStream:
@@ -172,7 +177,7 @@ class GuardedStream:
     """
 
     def __init__(
-        self, stream: IO[Any], *, is_stdout: bool, text: GuardedStream | None = None
+        self, stream: RawStream, *, is_stdout: bool, text: GuardedStream | None = None
     ) -> None:
         self._stream = stream
         self._is_stdout = is_stdout
@@ -180,7 +185,7 @@ class GuardedStream:
         self._buffer: GuardedStream | None = None
         self._text = text  # for a binary `buffer`: the text stream over it (one failure)
 
-    def write(self, data: Any) -> int:
+    def write(self, data: str | bytes | bytearray | memoryview) -> int:
         if not data:  # Click probes a stream's type with empty writes: answer, don't flush
             return self._stream.write(data)
         if self._failure is not None:
@@ -203,7 +208,7 @@ class GuardedStream:
             self._stream.write(text[start : start + TEXT_PIECE])
             self._stream.flush()
 
-    def _write_bytes(self, data: Any) -> None:
+    def _write_bytes(self, data: bytes | bytearray | memoryview) -> None:
         view = memoryview(data).cast("B")
         while view:  # a short write is retried: the retry raises what went wrong
             written = self._stream.write(view)
@@ -213,7 +218,7 @@ class GuardedStream:
             view = view[written:]
         self._stream.flush()
 
-    def writelines(self, lines: Any) -> None:
+    def writelines(self, lines: Iterable[str | bytes | bytearray | memoryview]) -> None:
         for line in lines:
             self.write(line)
 
@@ -229,11 +234,11 @@ class GuardedStream:
     def buffer(self) -> GuardedStream:
         """The binary stream underneath, guarded the same way (exports write bytes)."""
         if self._buffer is None:
-            raw: IO[Any] = getattr(self._stream, "buffer")  # noqa: B009 - text streams only
+            raw: RawStream = getattr(self._stream, "buffer")  # noqa: B009 - text streams only
             self._buffer = GuardedStream(raw, is_stdout=self._is_stdout, text=self)
         return self._buffer
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> object:
         return getattr(self._stream, name)
 
     def _failed(self, exc: OSError) -> None:
@@ -251,7 +256,7 @@ class GuardedStream:
         raise StorageError(f"cannot write to standard output: {reason}") from None
 
 
-def silence(stream: IO[Any]) -> None:
+def silence(stream: IO[str] | IO[bytes]) -> None:
     """Point a failed stream's file descriptor at the null device, so that what is still
     buffered (and Python's flush at exit) goes nowhere instead of failing again."""
     try:
@@ -276,7 +281,7 @@ def guard_streams() -> None:
         sys.stderr = GuardedStream(sys.stderr, is_stdout=False)  # type: ignore[assignment,unused-ignore]
 
 
-def _isatty(stream: IO[Any] | None) -> bool:
+def _isatty(stream: TextIO | None) -> bool:
     try:
         return stream is not None and stream.isatty()
     except (ValueError, OSError):
@@ -287,7 +292,7 @@ def stdin_is_terminal() -> bool:
     return _isatty(sys.stdin)
 
 
-def terminal_stream() -> IO[Any]:
+def terminal_stream() -> IO[str]:
     """Where the interactive session is drawn: standard error, or standard output when
     only that one is a terminal (`coach prep Nina 2>log`). Never data that is redirected."""
     if not _isatty(sys.stderr) and _isatty(sys.stdout):
@@ -313,13 +318,25 @@ def terminal_width() -> int:
 # -- the consoles ----------------------------------------------------------------------
 
 
-def new_console(**kwargs: Any) -> Console:
+class ConsoleSettings(TypedDict, total=False):
+    """What a console of the coach may be given besides its own settings (as Rich's
+    `Console` takes them)."""
+
+    file: IO[str]
+    stderr: bool
+    width: int
+    color_system: Literal["auto", "standard", "256", "truecolor", "windows"] | None
+    force_terminal: bool
+    no_color: bool
+
+
+def new_console(**settings: Unpack[ConsoleSettings]) -> Console:
     """A Rich console of the coach: its theme, no highlighting, no :emoji: codes (text is
     shown as it was written), and the last net (`screening_console`)."""
-    from rich.theme import Theme
+    from rich.theme import Theme  # Rich: loaded when a console is first used
 
     console_class = screening_console()
-    return console_class(theme=Theme(STYLES), highlight=False, emoji=False, **kwargs)
+    return console_class(theme=Theme(STYLES), highlight=False, emoji=False, **settings)
 
 
 @cache
@@ -332,11 +349,13 @@ def screening_console() -> type[Console]:
     (cursor moves, titles it is asked to set) are left alone; styles and links are not
     text and are written by Rich from the theme.
     """
-    from rich.console import Console
+    from rich.console import Console  # Rich: loaded when a console is first used
     from rich.segment import Segment
 
     class ScreeningConsole(Console):
-        def render(self, renderable: Any, options: Any = None) -> Iterable[Segment]:
+        def render(
+            self, renderable: RenderableType, options: ConsoleOptions | None = None
+        ) -> Iterable[Segment]:
             # Rich renders nested renderables through this same method: a segment is
             # screened at each level, which costs one regular expression search.
             for segment in super().render(renderable, options):
@@ -394,7 +413,7 @@ def text_lines(lines: Iterable[str]) -> None:
         for line in lines:
             data(line)
         return
-    from rich.text import Text
+    from rich.text import Text  # Rich: not loaded at start-up (`coach --help`)
 
     for line in lines:
         for piece in wrapped(line.expandtabs(), target.width):
@@ -404,7 +423,7 @@ def text_lines(lines: Iterable[str]) -> None:
 def wrapped(line: str, width: int) -> list[str]:
     """`line` in lines of at most `width` cells, cut between words (a word wider than a
     line is cut where it must), the next ones indented under its text (`HANGING`)."""
-    from rich.cells import cell_len
+    from rich.cells import cell_len  # Rich: not loaded at start-up
 
     if cell_len(line) <= width:
         return [line]
@@ -461,6 +480,6 @@ def detail(line: str) -> None:
 
 
 def _escape(text: str) -> str:
-    from rich.markup import escape
+    from rich.markup import escape  # Rich: not loaded at start-up
 
     return escape(text)
