@@ -16,7 +16,8 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
-from callback_coach.cli.asker import QuestionaryAsker, TypedNumber, hint_lines
+from callback_coach.cli.asker import QuestionaryAsker, hint_lines
+from callback_coach.cli.prompt_keys import TypedNumber
 from callback_coach.core.questions import Question
 from callback_coach.core.session import condition_holds
 from callback_coach.core.workflow import Coach

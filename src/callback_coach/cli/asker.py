@@ -7,16 +7,29 @@ imported only when a prompt is about to be shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TextIO, cast
+from collections.abc import Collection, Iterable, Sequence
+from typing import IO, TYPE_CHECKING, TextIO, TypedDict, cast
 
+from callback_coach.cli import console
+from callback_coach.cli.prompt_keys import (
+    TypedNumber,
+    bind_digits,
+    bind_finish_on_empty_line,
+    format_characters_shown,
+    in_terminal,
+)
 from callback_coach.core.asking import Notice, Unfinished
 from callback_coach.core.checklist import Checklist
 from callback_coach.core.questions import Question, has_line_break
 
 if TYPE_CHECKING:
-    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+    from prompt_toolkit.output import Output
+    from questionary import Choice
+    from questionary import Question as Prompt
     from rich.console import Console
+
+    from callback_coach.cli.editor import Edited
 
 
 # The keys a prompt adds to prompt_toolkit's own, as prompt_toolkit names them and as the
@@ -28,43 +41,12 @@ EDITOR_KEYS, EDITOR_KEYS_SHOWN = ("c-x", "c-e"), "Ctrl-X Ctrl-E"
 REFERENCE_KEY, REFERENCE_KEY_SHOWN = "c-o", "Ctrl-O"
 # What questionary shows before the cursor: the question itself is printed above by Rich.
 MARKER = "  ›"
-# Digits typed at a scale within this many seconds of each other make one number.
-NUMBER_PAUSE = 1.0
 
 
-class TypedNumber:
-    """Digits typed at a scale, read the way a TV remote reads a channel number.
+class _Drawn(TypedDict, total=False):
+    """Where a prompt is drawn, when not on the terminal (`QuestionaryAsker(output=...)`)."""
 
-    `press` returns the number to point at (None: no number of the scale starts that way)
-    and whether it is the answer already: on a 1–10 scale `4` answers 4 at once, `1` points
-    at 1 and waits, then `0` answers 10 (Enter answers 1). A digit typed after a pause of
-    more than `pause` seconds starts a new number. Nothing is ever answered by a timer, so
-    a slow second digit never lands in the next question.
-    """
-
-    def __init__(self, low: int, high: int, pause: float = NUMBER_PAUSE) -> None:
-        self.numbers = [str(n) for n in range(low, high + 1)]
-        self.pause = pause
-        self.typed = ""
-        self.at = 0.0
-
-    def press(self, digit: str, now: float) -> tuple[int | None, bool]:
-        typed = digit
-        if self.typed and now - self.at <= self.pause and self._starts(self.typed + digit):
-            typed = self.typed + digit
-        if not self._starts(typed):
-            self.typed = ""
-            return None, False
-        if typed in self.numbers and not any(
-            n != typed and n.startswith(typed) for n in self.numbers
-        ):
-            self.typed = ""
-            return int(typed), True
-        self.typed, self.at = typed, now
-        return int(next(n for n in self.numbers if n.startswith(typed))), False
-
-    def _starts(self, typed: str) -> bool:
-        return any(n.startswith(typed) for n in self.numbers)
+    output: Output
 
 
 class QuestionaryAsker:
@@ -82,12 +64,10 @@ class QuestionaryAsker:
     `reference` (the last round) again above any prompt, keeping what was typed.
     """
 
-    def __init__(self, output: Any = None) -> None:
+    def __init__(self, output: Output | None = None) -> None:
         import questionary  # the heavy import, only when prompting
         from prompt_toolkit.application.current import get_app_session
         from prompt_toolkit.output import create_output
-
-        from callback_coach.cli import console
 
         self._q = questionary
         self._console: Console | None = None  # Rich, loaded when something is shown
@@ -97,7 +77,7 @@ class QuestionaryAsker:
             # draw on the terminal, like everything else the session shows.
             output = create_output(stdout=cast(TextIO, console.terminal_stream()))
         self._output = output
-        self._reference: tuple[Any, str] | None = None
+        self._reference: tuple[object, str] | None = None
         self._style = questionary.Style(
             [
                 ("qmark", "fg:ansimagenta bold"),
@@ -110,23 +90,21 @@ class QuestionaryAsker:
     @property
     def _out(self) -> Console:
         if self._console is None:
-            from callback_coach.cli import console
-
             self._console = console.terminal()
         return self._console
 
-    def show(self, renderable: Any) -> None:
+    def show(self, renderable: object) -> None:
         if isinstance(renderable, Notice):
-            from callback_coach.cli.render import shown
+            from callback_coach.cli.render import shown  # (Rich)
 
             renderable = shown(renderable.text, renderable.style)
         self._out.print(renderable)
 
-    def reference(self, renderable: Any, label: str) -> None:
+    def reference(self, renderable: object, label: str) -> None:
         self._reference = (renderable, label)
 
     def section(self, checklist: Checklist, index: int, total: int) -> None:
-        from rich.rule import Rule
+        from rich.rule import Rule  # (Rich: loaded once something is shown)
 
         from callback_coach.cli.render import shown
 
@@ -137,7 +115,7 @@ class QuestionaryAsker:
         if checklist.intro:
             self._out.print(shown(checklist.intro, "muted"))
 
-    def ask(self, checklist: Checklist, question: Question, default: Any) -> Any:
+    def ask(self, checklist: Checklist, question: Question, default: object) -> object:
         from rich.padding import Padding  # (Rich: loaded once something is shown)
         from rich.text import Text
 
@@ -161,7 +139,7 @@ class QuestionaryAsker:
 
     # -- the kinds of prompt a question type asks through (core.questions.Prompts) --------
 
-    def text(self, question: Question, default: str | None, *, multiline: bool) -> Any:
+    def text(self, question: Question, default: str | None, *, multiline: bool) -> object:
         from prompt_toolkit.key_binding import KeyBindings  # (with questionary, only here)
 
         def validate(text: str) -> bool | str:
@@ -174,7 +152,7 @@ class QuestionaryAsker:
         keys = KeyBindings()
         self._bind_editor(keys, one_line=not multiline)
         if multiline:
-            _bind_finish_on_empty_line(keys)
+            bind_finish_on_empty_line(keys)
         prompt = self._q.text(
             "",
             qmark=MARKER,
@@ -196,7 +174,7 @@ class QuestionaryAsker:
                 raise Unfinished(typed) from None
             raise
 
-    def confirm(self, question: Question, default: bool | None) -> Any:
+    def confirm(self, question: Question, default: bool | None) -> object:
         from prompt_toolkit.key_binding import KeyBindings  # (with questionary, only here)
 
         keys = KeyBindings()
@@ -217,7 +195,9 @@ class QuestionaryAsker:
             keys=keys,
         )
 
-    def select(self, question: Question, options: Sequence[tuple[Any, str]], default: Any) -> Any:
+    def select(
+        self, question: Question, options: Sequence[tuple[str, str]], default: str | None
+    ) -> object:
         return self._ask(
             self._q.select(
                 "",
@@ -229,7 +209,7 @@ class QuestionaryAsker:
             )
         )
 
-    def checkbox(self, question: Question, options: Sequence[str], ticked: Sequence[str]) -> Any:
+    def checkbox(self, question: Question, options: Sequence[str], ticked: Sequence[str]) -> object:
         choices = self._choices(((c, c) for c in options), checked=set(ticked))
         return self._ask(
             self._q.checkbox(
@@ -242,17 +222,19 @@ class QuestionaryAsker:
             )
         )
 
-    def number(self, question: Question, low: int, high: int, default: int | None) -> Any:
+    def number(self, question: Question, low: int, high: int, default: int | None) -> object:
         from prompt_toolkit.key_binding import KeyBindings  # (with questionary, only here)
 
         keys = KeyBindings()
-        _bind_digits(keys, TypedNumber(low, high))
+        bind_digits(keys, TypedNumber(low, high))
+        choices = self._choices((n, str(n)) for n in range(low, high + 1))
         return self._ask(
             self._q.select(
                 "",
                 qmark=MARKER,
-                choices=self._choices((n, str(n)) for n in range(low, high + 1)),
-                default=cast(Any, default),
+                choices=choices,
+                # (The menu points at the choice of that number: None, at the first.)
+                default=next((c for c in choices if c.value == default), None),
                 style=self._style,
                 instruction=f"({low} = least, {high} = most; type the number or use ↑↓)",
                 **self._io(),
@@ -263,18 +245,16 @@ class QuestionaryAsker:
     def choose(
         self, message: str, options: Sequence[tuple[str, str]], default: str | None = None
     ) -> str:
-        from callback_coach.cli.console import visible
-
-        chosen: str = self._ask(
+        chosen = self._ask(
             self._q.select(
-                visible(message),
+                console.visible(message),
                 choices=self._choices(options),
                 default=default,
                 style=self._style,
                 **self._io(),
             )
         )
-        return chosen
+        return cast(str, chosen)  # a menu answers the value of an option: text here
 
     def _hints(self, question: Question) -> list[str]:
         """What the muted line under a question says: how to finish, skip, edit, look back."""
@@ -289,18 +269,16 @@ class QuestionaryAsker:
             parts.append(f"{REFERENCE_KEY_SHOWN} shows {_one_line(self._reference[1])}")
         return parts
 
-    def _io(self) -> dict[str, Any]:
+    def _io(self) -> _Drawn:
         return {} if self._output is None else {"output": self._output}
 
     def _choices(
-        self, options: Iterable[tuple[Any, str]], checked: Collection[Any] = frozenset()
-    ) -> list[Any]:
+        self, options: Iterable[tuple[object, str]], checked: Collection[object] = frozenset()
+    ) -> list[Choice]:
         """Menu entries whose labels fit on one line of the terminal, cut between words.
 
         A label wider than the terminal would be wrapped by prompt_toolkit in the middle of
         a word; the value is kept whole, only the label is shortened."""
-        from callback_coach.cli import console
-
         width = console.terminal_width() if self._console is None else self._out.width
         room = max(width - 6, 12)  # the pointer, a checkbox and a margin
         return [
@@ -311,21 +289,21 @@ class QuestionaryAsker:
     def _bind_editor(self, keys: KeyBindings, *, one_line: bool) -> None:
         """Ctrl-X Ctrl-E: the answer so far goes to the actor's editor and comes back
         (for a one-line answer, the lines written there are joined with spaces)."""
-        from prompt_toolkit.document import Document
+        from prompt_toolkit.document import Document  # (with questionary, only here)
 
         @keys.add(*EDITOR_KEYS, eager=True)
-        def _edit(event: Any) -> None:
-            from callback_coach.cli.editor import edit_text
+        def _edit(event: KeyPressEvent) -> None:
+            from callback_coach.cli.editor import edit_text  # (subprocess: when it opens)
 
             buffer = event.current_buffer
 
-            def run() -> Any:
+            def run() -> Edited:
                 edited = edit_text(buffer.text, stdout=_editor_stdout())
                 if edited.message:
                     self._say(edited.message, "warning")
                 return edited
 
-            def then(edited: Any) -> None:
+            def then(edited: Edited) -> None:
                 if edited.text is not None:
                     text = edited.text
                     if one_line:
@@ -334,29 +312,30 @@ class QuestionaryAsker:
 
             # In the prompt's own (main) thread, which the editor has to itself anyway, so
             # that an interrupt meanwhile can be left to the editor (see editor.py).
-            _in_terminal(event, run, then=then)
+            in_terminal(event, run, then=then)
 
     def _bind_no_default(self, keys: KeyBindings) -> None:
         said = False  # once a question: Enter pressed again says nothing new
 
         @keys.add("enter", eager=True)
-        def _again(event: Any) -> None:
+        def _again(event: KeyPressEvent) -> None:
             nonlocal said
             if not said:
                 said = True
-                _in_terminal(event, lambda: self._say("Type y for yes or n for no.", "muted"))
+                in_terminal(event, lambda: self._say("Type y for yes or n for no.", "muted"))
 
     def _say(self, message: str, style: str) -> None:
-        from rich.text import Text
+        from rich.text import Text  # (Rich: loaded once something is shown)
 
-        from callback_coach.cli.console import one_line
+        self._out.print(Text(f"  {console.one_line(message)}", style=style))
 
-        self._out.print(Text(f"  {one_line(message)}", style=style))
-
-    def _ask(self, question: Any, *, menu: bool = True, keys: Any = None) -> Any:
+    def _ask(
+        self, question: Prompt, *, menu: bool = True, keys: KeyBindings | None = None
+    ) -> object:
         """Ask; a SIGINT stops any prompt as Ctrl-C does, Ctrl-D stops a menu (a text
         prompt keeps prompt_toolkit's own Ctrl-D: delete, or stop on an empty line), and
         Ctrl-O shows the reference. `keys` are the question's own extra bindings."""
+        # (prompt_toolkit: loaded with questionary, when a prompt is shown)
         from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
         from prompt_toolkit.keys import Keys
 
@@ -364,154 +343,35 @@ class QuestionaryAsker:
         if menu:
 
             @stops.add(Keys.ControlD, eager=True)
-            def _eof(event: Any) -> None:
+            def _eof(event: KeyPressEvent) -> None:
                 event.app.exit(exception=EOFError, style="class:aborting")
 
             @stops.add(Keys.Escape, eager=True)
-            def _escape(event: Any) -> None:
+            def _escape(event: KeyPressEvent) -> None:
                 # Nothing: questionary's menu, given Esc after another key, answers "".
                 pass
 
         @stops.add(Keys.SIGINT)
-        def _interrupt(event: Any) -> None:
+        def _interrupt(event: KeyPressEvent) -> None:
             event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
 
         @stops.add(REFERENCE_KEY, eager=True)
-        def _show_reference(event: Any) -> None:
+        def _show_reference(event: KeyPressEvent) -> None:
             # Bound even with nothing to show: prompt_toolkit would take Ctrl-O as Enter.
             if self._reference is not None:
                 renderable = self._reference[0]
-                _in_terminal(event, lambda: self._out.print(renderable))
+                in_terminal(event, lambda: self._out.print(renderable))
 
         app = question.application
-        app.key_bindings = merge_key_bindings([app.key_bindings, *([keys] if keys else []), stops])
+        own = [app.key_bindings] if app.key_bindings is not None else []
+        app.key_bindings = merge_key_bindings([*own, *([keys] if keys else []), stops])
         return question.unsafe_ask()
 
 
-def _in_terminal(
-    event: Any, work: Callable[[], Any], *, then: Callable[[Any], None] | None = None
-) -> None:
-    """Run `work` above the prompt (which is hidden, then drawn again with what was
-    typed), then `then(result)`. Keys already typed after this one wait until it is done,
-    as they would in a shell: typed-ahead Enter after Ctrl-X Ctrl-E applies to the text
-    the editor saved, not to the text before it."""
-    from prompt_toolkit.application import run_in_terminal
-
-    app = event.app
-    queue = app.key_processor.input_queue
-    held = list(queue)
-    queue.clear()
-
-    async def run() -> None:
-        result = await run_in_terminal(work)
-        if then is not None:
-            then(result)
-        if held:
-            app.key_processor.feed_multiple(held)
-            app.key_processor.process_keys()
-
-    app.create_background_task(run())
-
-
-def format_characters_shown() -> Any:
-    """A prompt_toolkit processor that draws the format characters of what is being
-    typed (an answer offered from last time, a pasted bidi override or zero-width space)
-    as `console.visible` shows them (`\\u202e`), keeping the text itself as it is.
-    prompt_toolkit already draws controls (`^[`) in its own visible form."""
-    from prompt_toolkit.layout.processors import Processor, Transformation
-    from prompt_toolkit.layout.utils import explode_text_fragments
-
-    from callback_coach.cli.console import UNSAFE, ZWJ, joins_emoji, visible
-
-    class FormatCharactersShown(Processor):
-        def apply_transformation(self, ti: Any) -> Transformation:
-            fragments = explode_text_fragments(ti.fragments)
-            line = "".join(fragment[1] for fragment in fragments)
-            if not UNSAFE.search(line):
-                return Transformation(fragments)
-            shown: list[Any] = []
-            starts = []  # where each source character starts on the screen
-            at = 0
-            for index, (style, char, *_) in enumerate(fragments):
-                starts.append(at)
-                if (
-                    len(char) == 1
-                    and UNSAFE.match(char)
-                    and ord(char) > 0x9F  # prompt_toolkit shows the controls itself
-                    and not (char == ZWJ and joins_emoji(line, index))
-                ):
-                    char = visible(char)
-                    style += " class:control-character"
-                shown.append((style, char))
-                at += len(char)
-            starts += [at, at + 1]  # the cursor may stand after the line
-
-            def source_to_display(position: int) -> int:
-                return starts[min(position, len(starts) - 1)]
-
-            def display_to_source(position: int) -> int:
-                return max(i for i, start in enumerate(starts) if start <= position)
-
-            return Transformation(shown, source_to_display, display_to_source)
-
-    return FormatCharactersShown()
-
-
-def _bind_finish_on_empty_line(keys: KeyBindings) -> None:
-    """Enter on an empty last line finishes a long answer (that line is not kept); any
-    other Enter starts a new line. Esc then Enter still finishes anywhere."""
-    from prompt_toolkit.document import Document
-    from prompt_toolkit.filters import in_paste_mode
-
-    @keys.add("enter", eager=True)
-    def _enter(event: Any) -> None:
-        buffer = event.current_buffer
-        document = buffer.document
-        if document.is_cursor_at_the_end and not document.current_line.strip():
-            text = document.text[: len(document.text) - len(document.current_line)]
-            text = text.removesuffix("\n")
-            buffer.document = Document(text, len(text))
-            buffer.validate_and_handle()
-        else:
-            buffer.newline(copy_margin=not in_paste_mode())
-
-
-def _bind_digits(keys: KeyBindings, typed: TypedNumber) -> None:
-    """Digits point at (and, once unambiguous, answer) a scale's number."""
-    import time
-
-    for digit in "0123456789":
-
-        @keys.add(digit, eager=True)
-        def _digit(event: Any) -> None:
-            value, final = typed.press(event.data, time.monotonic())
-            if value is None:
-                return
-            menu = _menu_control(event.app)
-            menu.pointed_at = next(
-                i for i, choice in enumerate(menu.choices) if choice.value == value
-            )
-            if final:
-                menu.is_answered = True
-                event.app.exit(result=value)
-
-
-def _menu_control(app: Any) -> Any:
-    """The questionary menu (its pointer and choices) inside a select's application."""
-    from questionary.prompts.common import InquirerControl
-
-    for window in app.layout.find_all_windows():
-        if isinstance(window.content, InquirerControl):
-            return window.content
-    raise LookupError("no menu in this prompt")
-
-
-def _editor_stdout() -> Any:
+def _editor_stdout() -> IO[str] | None:
     """Where the editor draws: the terminal the session is on, even when the coach's
     standard output is captured (`note=$(coach prep Nina)`); None: inherited."""
-    from callback_coach.cli.console import terminal_stream
-
-    stream = terminal_stream()
+    stream = console.terminal_stream()
     try:
         if stream.isatty():
             stream.flush()
@@ -525,7 +385,7 @@ def hint_lines(parts: Sequence[str], width: int) -> list[str]:
     """`parts` joined with " · " into lines of at most `width` cells, never breaking a part
     across two lines (so "Ctrl-X Ctrl-E" stays whole); a part wider than a line is cut
     between words (with "…")."""
-    from rich.cells import cell_len
+    from rich.cells import cell_len  # (Rich: loaded once something is shown)
 
     lines: list[str] = []
     for part in parts:
@@ -537,14 +397,12 @@ def hint_lines(parts: Sequence[str], width: int) -> list[str]:
 
 
 def _one_line(label: str) -> str:
-    from callback_coach.cli.console import visible
-
-    return visible(label).replace("\n", " ").replace("\t", " ")
+    return console.visible(label).replace("\n", " ").replace("\t", " ")
 
 
 def fit(label: str, width: int) -> str:
     """`label` on one line of at most `width` cells, cut between words (with "…")."""
-    from rich.cells import cell_len
+    from rich.cells import cell_len  # (Rich: loaded once something is shown)
 
     if cell_len(label) <= width:
         return label
@@ -560,7 +418,7 @@ def fit(label: str, width: int) -> str:
             break
         kept = head or kept
     if not kept:  # the first word alone is longer than the line: it must be cut
-        from rich.text import Text
+        from rich.text import Text  # (Rich)
 
         text = Text(label.lstrip())
         text.truncate(width - 1)

@@ -6,7 +6,6 @@ a checklist default, or a default carried over from an earlier round.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 import math
@@ -55,6 +54,8 @@ def json_safe(value: object) -> Json:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, bytes):
+        import base64  # (with struct, ~1 ms at every start: for bytes, which YAML never gives)
+
         return base64.b64encode(value).decode("ascii")
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
