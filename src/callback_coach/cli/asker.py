@@ -1,8 +1,8 @@
 """The real prompts of a session in a terminal (`core.asking.Asker`, the seam, says what
 an asker does).
 
-`QuestionaryAsker` is the only code that imports questionary (and so prompt_toolkit); it is
-imported only when a prompt is about to be shown.
+`QuestionaryAsker` (with the keys it adds, `prompt_keys`) is the only code that imports
+questionary (and so prompt_toolkit); it is imported only when a prompt is about to be shown.
 """
 
 from __future__ import annotations
