@@ -277,7 +277,7 @@ def drafts_lines(drafts: list[Any], now: Any) -> list[Any]:
 
 
 def _answers_table(note: Any, titles: dict[str, str], prompts: dict[str, str]) -> Table:
-    from callback_coach.core.drill_format import prompt_for, title_for
+    from callback_coach.store.drill_format import prompt_for, title_for
 
     table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
     table.add_column("question", style="bold", ratio=2)

@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from callback_coach.core.checklist import ID_CHARS, Checklist
-from callback_coach.core.drill_format import CHECKLIST_ID, LABELS, TITLE, parse_qid
 from callback_coach.core.questions import Question
 from callback_coach.core.rounds import Round
 from callback_coach.day.card import answer_text
 from callback_coach.store.datafile import Problem
+from callback_coach.store.drill_format import CHECKLIST_ID, LABELS, TITLE, parse_qid
 from callback_coach.store.facts import one_line
 
 CRAFT_TAGS = (
@@ -457,23 +457,21 @@ def plan_drill(
         round=chosen,
         date=date,
         checklists=[drill_checklist([n.text for n in notes])],
-        extra={"drill": _drill_meta(seed, medium, notes)},
+        extra={"drill": _drill_meta(seed, medium, notes, seconds)},
     )
     return DrillPlan(session, notes, seed, medium, seconds)
 
 
-def _drill_meta(seed: int, medium: str | None, notes: Sequence[DrillNote]) -> dict[str, Any]:
+def _drill_meta(
+    seed: int, medium: str | None, notes: Sequence[DrillNote], seconds: int
+) -> dict[str, Any]:
     meta: dict[str, Any] = {"seed": seed}
     if medium:
         meta["medium"] = medium
+    if seconds != DEFAULT_SECONDS:  # so that the command resuming it keeps the pace
+        meta["seconds"] = seconds
     meta["notes"] = [{"id": n.id, "source": n.source} for n in notes]
     return meta
-
-
-def given_answers(draft: Any) -> int:
-    """How many answers the actor typed in a drill draft (the notes themselves don't count)."""
-    values = draft.answers.get(CHECKLIST_ID, {})
-    return sum(1 for qid in values if (parse_qid(qid) or (0, None))[1] is not None)
 
 
 def resumed(plan: DrillPlan, draft: Any) -> DrillPlan:
@@ -526,8 +524,8 @@ def run_drill(
     with coach.drafts.lock(s.kind, s.role, s.project, s.round):
         drafts = coach.drafts.find(s.kind, s.role, s.project, s.round)
         draft = drafts[0] if drafts else None
-        if draft is not None and given_answers(draft):
-            count = given_answers(draft)
+        if draft is not None and draft.count():
+            count = draft.count()
             choice = asker.choose(
                 f"You have an unfinished drill for {s.role} ({s.round}) with {count} "
                 f"answer{'s' if count != 1 else ''}. Resume it?",
