@@ -315,9 +315,19 @@ def test_the_schemas_reject_what_the_coach_rejects() -> None:
         "latest_date": None,
         "outcome": None,
         "next": None,
+        "offbook": None,
     }
-    assert not is_valid("list", {"format": 3, "roles": [row], "drafts": []})
-    assert is_valid("list", {"format": 3, "roles": [{**row, "outcome": "pending"}], "drafts": []})
+    assert not is_valid("list", {"format": 4, "roles": [row], "drafts": []})
+    assert is_valid("list", {"format": 4, "roles": [{**row, "outcome": "pending"}], "drafts": []})
+    # Format 3 had no `offbook`: a row without it is the old shape.
+    pending = {**row, "outcome": "pending"}
+    del pending["offbook"]
+    assert not is_valid("list", {"format": 4, "roles": [pending], "drafts": []})
+    bad_figure = {"right": 3, "total": 2, "percent": 150}
+    assert not is_valid(
+        "list", {"format": 4, "roles": [{**row, "outcome": "pending", "offbook": bad_figure}],
+                 "drafts": []},
+    )  # fmt: skip
 
 
 # -- one note, one shape -----------------------------------------------------------------

@@ -13,7 +13,7 @@ import pytest
 from callback_coach.lines.sides import SidesStore
 
 from .lines_helpers import SCREENPLAY, ZOE_LINES, write
-from .test_e2e import finish, spawn
+from .test_e2e import finish, spawn, take_the_offered_date
 
 pytestmark = pytest.mark.e2e
 
@@ -96,3 +96,21 @@ def test_import_choose_drill_stop_resume_and_see_the_figure(
     listed = sides_list(coach_bin, home)
     assert re.search(rf"off-book: {1 + right} of 5 lines \(\d+%\)", listed), listed
     assert "EXT. JETTY - LATER · ZOE: 2 of 2 lines (100%)" in listed
+
+    # The prep starts "how well do you know the lines" at the measured figure, and says so.
+    child = spawn(coach_bin, home, "prep", "Lead", "-p", "Boathouse", "-c", "refine-intention")
+    take_the_offered_date(child)
+    child.expect(r"Your drills say you are (\d+)% off-book \((\d) of 5 lines\)")
+    percent, known = child.match.group(1), child.match.group(2)
+    assert known == str(1 + right)
+    child.send(CTRL_C)
+    assert finish(child) == 130
+
+    # Saved, the card shows the figure.
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("refine-intention:\n  want: to keep him here\n", encoding="utf-8")
+    saved = spawn(coach_bin, home, "prep", "Lead", "-p", "Boathouse", "--answers", str(answers))
+    assert finish(saved) == 0
+    child = spawn(coach_bin, home, "card", "Lead")
+    child.expect_exact(f"{percent}% of your lines ({known} of 5)")
+    assert finish(child) == 0

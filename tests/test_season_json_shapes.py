@@ -326,7 +326,7 @@ def test_today_json_of_an_empty_home(home: Path) -> None:
     data = coach_json("today", "--json")
     check("today", data)
     assert data == {
-        "format": 1,
+        "format": 2,
         "today": DAY.isoformat(),
         "callbacks": [],
         "to_review": [],

@@ -75,7 +75,7 @@ def today_json(*args: str) -> dict:
 
 def test_today_lists_what_is_next(week: Coach) -> None:
     data = today_json()
-    assert data["format"] == 1 and data["today"] == "2026-11-23"
+    assert data["format"] == 2 and data["today"] == "2026-11-23"
     assert data["callbacks"] == [
         {
             "role": "Kostya",
@@ -87,6 +87,7 @@ def test_today_lists_what_is_next(week: Coach) -> None:
             "prepped": False,
             "hint": "coach prep Kostya --project 'The Seagull' --round callback-1"
             " --date 2026-11-24 -c refine-intention",
+            "offbook": None,
         },
         {
             "role": "Nina",
@@ -97,6 +98,7 @@ def test_today_lists_what_is_next(week: Coach) -> None:
             "place": "Studio 4",
             "prepped": True,
             "hint": "coach card Nina --round callback-2",
+            "offbook": None,
         },
     ]
     assert data["to_review"] == [

@@ -32,7 +32,7 @@ def test_list_json_shape(history: Coach) -> None:
     data, stderr = coach_json("list")
     assert stderr == ""
     assert data == {
-        "format": 3,
+        "format": 4,
         "drafts": [],
         "roles": [
             {
@@ -44,6 +44,7 @@ def test_list_json_shape(history: Coach) -> None:
                 "latest_date": "2026-11-24",
                 "outcome": "pending",
                 "next": {"action": "review", "round": "callback-2"},
+                "offbook": None,
             },
             {
                 "role": "Sonya",
@@ -54,6 +55,7 @@ def test_list_json_shape(history: Coach) -> None:
                 "latest_date": "2026-10-03",
                 "outcome": "released",
                 "next": None,
+                "offbook": None,
             },
         ],
     }
@@ -89,7 +91,7 @@ def test_list_with_no_notes(home: Path) -> None:
     result = runner.invoke(app, ["list"])
     assert result.exit_code == 0 and result.stdout == ""
     assert result.stderr.startswith("No roles yet.")
-    assert coach_json("list")[0] == {"format": 3, "roles": [], "drafts": []}
+    assert coach_json("list")[0] == {"format": 4, "roles": [], "drafts": []}
 
 
 def test_show_json_puts_prep_and_review_together(history: Coach) -> None:

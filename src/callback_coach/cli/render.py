@@ -21,11 +21,11 @@ from callback_coach.cli.console import visible
 from callback_coach.cli.shell_lines import CommandLines
 from callback_coach.core.answers import format_answer
 from callback_coach.core.checklist import Catalogue, Checklist
-from callback_coach.core.drill_format import prompt_for, title_for
 from callback_coach.core.hints import resume
 from callback_coach.core.queries import Timeline
 from callback_coach.core.rounds import Round
 from callback_coach.store.drafts import Draft, age_text
+from callback_coach.store.drill_format import prompt_for, title_for
 from callback_coach.store.notes import Note, own_text
 from callback_coach.store.slugs import search_spans
 

@@ -263,6 +263,8 @@ def today_screen(view: TodayView) -> Group:
             what.append(visible(f" · {c.round}"))
             if c.place:
                 what.append(visible(f" · {c.place}"), style="dim")
+            if c.offbook is not None:
+                what.append(f" · off-book {c.offbook.percent}%", style="dim")
             rows.append((what, "prepped: " if c.prepped else "not prepped yet: ", c.hint))
         parts += _section("Callbacks in the next 7 days", rows, more, "coach list")
     if view.to_review:

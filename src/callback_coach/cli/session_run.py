@@ -126,7 +126,7 @@ def run_drill(coach: Coach, plan: drills.DrillPlan) -> None:
         result = drills.run_drill(coach, plan, asker, summary=summary)
     except (KeyboardInterrupt, EOFError):
         draft = coach.find_draft(s)
-        count = drills.given_answers(draft) if draft is not None else 0
+        count = draft.count() if draft is not None else 0
         # Resumed with the seconds it was started with (the notes come from the draft).
         seconds = [] if plan.seconds == drills.DEFAULT_SECONDS else [f"--seconds {plan.seconds}"]
         raise stopped(s, count, seconds) from None

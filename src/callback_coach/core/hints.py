@@ -51,9 +51,12 @@ def resume_command(
     *,
     path: str | None = None,
     chosen: list[str] | None = None,
+    seconds: int | None = None,
 ) -> str:
     """The command that resumes a session with every option it was started with."""
     options = []
+    if kind == "drill" and seconds is not None:
+        options += ["--seconds", str(seconds)]
     if kind in ("prep", "review") and date:
         options += ["--date", date]
     if kind == "prep":
@@ -74,4 +77,12 @@ def resume(draft: Draft) -> str:
         draft.date,
         path=draft.path_taken(),
         chosen=draft.chosen,
+        seconds=_drill_seconds(draft),
     )
+
+
+def _drill_seconds(draft: Draft) -> int | None:
+    """The seconds to play each note that a drill was started with, when not the default."""
+    meta = draft.extra.get("drill")
+    seconds = meta.get("seconds") if isinstance(meta, dict) else None
+    return seconds if isinstance(seconds, int) and not isinstance(seconds, bool) else None

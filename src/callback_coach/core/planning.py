@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from callback_coach.core import opening
 from callback_coach.core.answers import check_value, is_given
-from callback_coach.core.asking import Asker
+from callback_coach.core.asking import Asker, Notice
 from callback_coach.core.checklist import CARD_LABELS, CARD_SLOTS, Catalogue, Checklist
 from callback_coach.core.home import Home
 from callback_coach.core.inputs import check_outcome, check_round, parse_date
@@ -30,6 +30,7 @@ from callback_coach.core.prep_paths import (
 from callback_coach.core.rounds import Role, Round, same_name
 from callback_coach.core.session import SessionPlan
 from callback_coach.errors import UsageError
+from callback_coach.lines.measure import offbook
 from callback_coach.store.drafts import Draft
 from callback_coach.store.facts import DETAIL_QUESTIONS, answer_text, is_answered
 from callback_coach.store.labels import next_round
@@ -127,7 +128,34 @@ def plan_prep(
             for qid, value in values.items():
                 if is_given(value):
                     plan.defaults[f"{cid}.{qid}"] = value
+    _measured_offbook(coach, plan)
     return plan
+
+
+# The prep's "how well do you know the lines" scale: its starting point is the off-book
+# figure the actor's drills measured (`coach lines`), when the role has sides.
+OFFBOOK_QUESTION = ("refine-intention", "off-book")
+
+
+def _measured_offbook(coach: Home, plan: SessionPlan) -> None:
+    """Start the off-book scale at the measured figure, and say where it comes from just
+    before its checklist, when the plan asks it and the role's sides were drilled."""
+    cid, qid = OFFBOOK_QUESTION
+    checklist = next((c for c in plan.checklists if c.id == cid), None)
+    question = next((q for q in checklist.questions if q.id == qid), None) if checklist else None
+    if question is None or question.type != "scale":
+        return
+    measured = offbook(coach.home, plan.role, plan.project, plan.round)
+    if measured is None or not any(scene.drilled for scene in measured.scenes):
+        return
+    low, high = question.min or 1, question.max or 5
+    start = measured.scale(low, high)
+    plan.defaults[f"{cid}.{qid}"] = start
+    lines = "line" if measured.total == 1 else "lines"
+    plan.before[cid] = Notice(
+        f"Your drills say you are {measured.percent}% off-book ({measured.right} of "
+        f"{measured.total} {lines}): how well you know the lines starts at {start} of {high}."
+    )
 
 
 def plan_review(

@@ -116,9 +116,7 @@ def build_card(
                 CardItem("todo", LABELS["todo"], t.text) for t in open_todos(record, catalogue)
             ]
             if off_book is not None and off_book.total:
-                figure = (
-                    f"{off_book.percent} % of your lines ({off_book.right} of {off_book.total})"
-                )
+                figure = f"{off_book.percent}% of your lines ({off_book.right} of {off_book.total})"
                 items.append(CardItem("off-book", LABELS["off-book"], figure))
     details = [
         " ".join(record.details[key].split())

@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 
 from callback_coach.core.asking import Asker
 from callback_coach.core.checklist import Checklist
-from callback_coach.core.drill_format import CHECKLIST_ID, LABELS, TITLE, parse_qid
 from callback_coach.core.home import Home
 from callback_coach.core.inputs import check_role, check_round, parse_date
 from callback_coach.core.planning import RESTART, RESUME
@@ -37,6 +36,7 @@ from callback_coach.day.drill_bank import (
 from callback_coach.errors import UsageError
 from callback_coach.store import paths
 from callback_coach.store.drafts import Draft
+from callback_coach.store.drill_format import CHECKLIST_ID, LABELS, TITLE, parse_qid
 from callback_coach.store.facts import Json
 from callback_coach.store.labels import next_round
 
@@ -171,23 +171,21 @@ def plan_drill(
         round=chosen,
         date=date,
         checklists=[drill_checklist([n.text for n in notes])],
-        extra={"drill": _drill_meta(seed, medium, notes)},
+        extra={"drill": _drill_meta(seed, medium, notes, seconds)},
     )
     return DrillPlan(session, notes, seed, medium, seconds)
 
 
-def _drill_meta(seed: int, medium: str | None, notes: Sequence[DrillNote]) -> dict[str, Json]:
+def _drill_meta(
+    seed: int, medium: str | None, notes: Sequence[DrillNote], seconds: int
+) -> dict[str, Json]:
     meta: dict[str, Json] = {"seed": seed}
     if medium:
         meta["medium"] = medium
+    if seconds != DEFAULT_SECONDS:  # so that the command resuming it keeps the pace
+        meta["seconds"] = seconds
     meta["notes"] = [{"id": n.id, "source": n.source} for n in notes]
     return meta
-
-
-def given_answers(draft: Draft) -> int:
-    """How many answers the actor typed in a drill draft (the notes themselves don't count)."""
-    values = draft.answers.get(CHECKLIST_ID, {})
-    return sum(1 for qid in values if (parse_qid(qid) or (0, None))[1] is not None)
 
 
 def resumed(plan: DrillPlan, draft: Draft) -> DrillPlan:
@@ -240,8 +238,8 @@ def run_drill(
     with coach.drafts.lock(s.kind, s.role, s.project, s.round):
         drafts = coach.drafts.find(s.kind, s.role, s.project, s.round)
         draft = drafts[0] if drafts else None
-        if draft is not None and given_answers(draft):
-            count = given_answers(draft)
+        if draft is not None and draft.count():
+            count = draft.count()
             choice = asker.choose(
                 f"You have an unfinished drill for {s.role} ({s.round}) with {count} "
                 f"answer{'s' if count != 1 else ''}. Resume it?",

@@ -11,19 +11,22 @@ something JSON can hold.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from callback_coach.core.answers import format_answer, is_given, json_safe
 from callback_coach.core.checklist import Catalogue, Checklist
-from callback_coach.core.drill_format import prompt_for, title_for
 from callback_coach.core.hints import resume
 from callback_coach.core.queries import Timeline
+from callback_coach.lines import OffBook
+from callback_coach.lines.json_shapes import figure_json
+from callback_coach.store.drill_format import prompt_for, title_for
 from callback_coach.store.facts import outcome_history
 from callback_coach.store.notes import NOTE_KEYS, Note
+from callback_coach.store.slugs import fold
 
 # `format` of each document: raised when that document's shape changes.
-LIST_FORMAT = 3  # 3: unfinished `drafts`; 2: `outcome` "pending" until one is recorded
+LIST_FORMAT = 4  # 4: `offbook`; 3: unfinished `drafts`; 2: `outcome` "pending" until recorded
 SHOW_FORMAT = 4  # 4: a note's `earlier_outcomes`; 3: a note's `path`; 2: notes in the shape of `note_json` (was answers by id)
 SEARCH_FORMAT = 1
 NOTES_FORMAT = 4  # 4: a note's `earlier_outcomes`; 3: a note's `path`; 2: coach keys out of `extra`, outcome "pending"
@@ -199,9 +202,20 @@ def checklist_title(checklist: Checklist | None, cid: str) -> str:
     return checklist.title if checklist else title_for(cid) or cid
 
 
-def list_json(rows: Iterable[Any], drafts: Iterable[Any] = ()) -> dict[str, Any]:
-    """`coach list --json`: one entry per role, most recently active first; then every
-    unfinished session (draft), newest first."""
+def list_json(
+    rows: Iterable[Any],
+    drafts: Iterable[Any] = (),
+    offbook: Mapping[tuple[str, str], OffBook] | None = None,
+) -> dict[str, Any]:
+    """`coach list --json`: one entry per role, most recently active first, with how
+    off-book the actor is in its sides (`offbook`, by folded role and project: see
+    lines.every_offbook); then every unfinished session (draft), newest first."""
+    figures = offbook or {}
+
+    def figure(row: Any) -> dict[str, int] | None:
+        found = figures.get((fold(row.role), fold(row.project)))
+        return None if found is None else figure_json(found)
+
     return {
         "format": LIST_FORMAT,
         "roles": [
@@ -216,6 +230,7 @@ def list_json(rows: Iterable[Any], drafts: Iterable[Any] = ()) -> dict[str, Any]
                 "next": {"action": row.next_action, "round": row.next_round}
                 if row.next_action
                 else None,
+                "offbook": figure(row),
             }
             for row in rows
         ],

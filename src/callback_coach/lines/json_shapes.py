@@ -19,7 +19,7 @@ SIDES_SHOW_FORMAT = 1
 LINES_LIST_FORMAT = 1
 
 
-def figure_json(figure: OffBook | SceneOffBook) -> dict[str, Any]:
+def figure_json(figure: OffBook | SceneOffBook) -> dict[str, int]:
     return {"right": figure.right, "total": figure.total, "percent": figure.percent}
 
 

@@ -97,6 +97,21 @@ def offbook_of(store: SidesStore, scenes: list[StoredScene]) -> OffBook:
     )
 
 
+def every_offbook(home: Path) -> dict[tuple[str, str], OffBook]:
+    """The figure of every role with sides, by its folded (role, project), every scene
+    counted: what `list --json` shows. Empty when there are no sides or they cannot be
+    read (never raises, as `offbook`)."""
+    store = SidesStore(home)
+    try:
+        scenes = store.all_scenes()
+    except StorageError:
+        return {}
+    groups: dict[tuple[str, str], list[StoredScene]] = {}
+    for scene in scenes:
+        groups.setdefault((fold(scene.role), fold(scene.project)), []).append(scene)
+    return {key: offbook_of(store, group) for key, group in groups.items()}
+
+
 def offbook(
     home: Path, role: str, project: str | None = None, round_label: str | None = None
 ) -> OffBook | None:

@@ -19,6 +19,7 @@ from callback_coach.season.stats import Counts
 from callback_coach.store.drafts import Draft, DraftStore
 from callback_coach.store.facts import NoteFacts
 from callback_coach.store.index import EventRow, RoleKey
+from callback_coach.store.notes import KINDS
 from callback_coach.store.slugs import fold
 
 
@@ -110,11 +111,11 @@ def calendar_rows(coach: Home, make: Callable[[list[NoteFacts]], list[EventRow]]
 
 
 def read_drafts(coach: Home) -> list[Draft]:
-    """Every unfinished prep or review in the drafts folder, newest first (unreadable
-    ones are skipped: the prep that owns them reports them)."""
+    """Every unfinished prep, review or drill in the drafts folder, newest first
+    (unreadable ones are skipped: the session that owns them reports them)."""
     store = DraftStore(coach.home)
     if not store.folder.is_dir():
         return []
     found = [store.load(path) for path in sorted(store.folder.glob("*.yaml"))]
-    drafts = [d for d in found if d is not None and d.kind in ("prep", "review")]
+    drafts = [d for d in found if d is not None and d.kind in KINDS]
     return sorted(drafts, key=lambda d: d.started, reverse=True)

@@ -10,12 +10,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from callback_coach.core.dates import parse_time
 from callback_coach.core.hints import command, resume
 from callback_coach.core.rounds import Role, Waiting
+from callback_coach.lines import OffBook
+from callback_coach.lines.json_shapes import figure_json
 from callback_coach.season.followups import FollowUp
 from callback_coach.store.slugs import fold
 
@@ -23,7 +26,7 @@ if TYPE_CHECKING:
     from callback_coach.store.drafts import Draft
     from callback_coach.store.facts import Json
 
-TODAY_FORMAT = 1
+TODAY_FORMAT = 2  # 2: a callback's `offbook`, drill drafts
 AHEAD_DAYS = 7
 PENDING_AFTER_DAYS = 14
 
@@ -38,6 +41,13 @@ class Callback:
     place: str | None
     prepped: bool
     hint: str
+    # How off-book the actor is in the round's sides (lines.offbook), when it has any.
+    offbook: OffBook | None = None
+
+    def to_json(self) -> dict[str, Json]:
+        data = asdict(self)
+        data["offbook"] = None if self.offbook is None else figure_json(self.offbook)
+        return data
 
 
 @dataclass
@@ -90,7 +100,7 @@ class TodayView:
         return {
             "format": TODAY_FORMAT,
             "today": self.today.isoformat(),
-            "callbacks": [asdict(c) for c in self.callbacks],
+            "callbacks": [c.to_json() for c in self.callbacks],
             "to_review": [asdict(r) for r in self.to_review],
             "follow_ups": [i.to_json() for i in self.follow_ups],
             "undated_follow_ups": self.undated_follow_ups,
@@ -108,11 +118,13 @@ def today_view(
     waiting: list[Waiting] | None = None,
     names: dict[str, int] | None = None,
     total: int | None = None,
+    measure: Callable[[str, str, str], OffBook | None] | None = None,
 ) -> TodayView:
     """What is next for the actor on `today`. `roles` may be only those that can have
     a callback from the day on (season.loading.load_for_today), with the latest rounds of the
     other roles that wait for something (`waiting`), how many roles go by each folded
-    name (`names`) and how many there are (`total`); by default, `roles` is all."""
+    name (`names`) and how many there are (`total`); by default, `roles` is all.
+    `measure(role, project, round)` gives how off-book the actor is for a callback."""
     horizon = (today + dt.timedelta(days=AHEAD_DAYS)).isoformat()
     day = today.isoformat()
     counts = names
@@ -178,6 +190,9 @@ def today_view(
                     draft.role, draft.project, draft.round, draft.date, None, None, False, hint
                 )
             )
+    if measure is not None:
+        for callback in callbacks:
+            callback.offbook = measure(callback.role, callback.project, callback.round)
     open_items = [i for i in items if i.is_open]
     dated = [i for i in open_items if i.due and i.due <= horizon]
     return TodayView(

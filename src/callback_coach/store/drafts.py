@@ -15,6 +15,7 @@ from typing import Any
 
 from callback_coach.errors import AnswersError, StorageError
 from callback_coach.store import fileio, paths, yamlio
+from callback_coach.store.drill_format import is_drill_note
 from callback_coach.store.facts import is_answered
 from callback_coach.store.notes import KINDS, answers_problems, now_iso
 from callback_coach.store.slugs import fold, slugify
@@ -43,8 +44,13 @@ class Draft:
 
     def count(self) -> int:
         """How many questions have an answer (one left blank is kept, to resume past it,
-        but is not an answer)."""
-        return sum(1 for v in self.answers.values() for a in v.values() if is_answered(a))
+        but is not an answer; a drill's director's notes are the coach's, not answers)."""
+        return sum(
+            1
+            for cid, values in self.answers.items()
+            for qid, value in values.items()
+            if is_answered(value) and not (self.kind == "drill" and is_drill_note(cid, qid))
+        )
 
     def to_dict(self) -> dict[str, Any]:
         data = dict(self.extra)

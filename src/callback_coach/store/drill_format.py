@@ -19,6 +19,13 @@ def parse_qid(question_id: str) -> tuple[int, str | None] | None:
     return int(match.group(1)), match.group(2)
 
 
+def is_drill_note(checklist_id: str, question_id: str) -> bool:
+    """Whether an answer is a drill's director's note itself (the coach drew it; the
+    actor's answers are what they said back and what they will change)."""
+    parsed = parse_qid(question_id) if checklist_id == CHECKLIST_ID else None
+    return parsed is not None and parsed[1] is None
+
+
 def prompt_for(checklist_id: str, question_id: str) -> str | None:
     """How a drill answer is labelled in `show` and exports ("Note 2, said back")."""
     if checklist_id != CHECKLIST_ID:
