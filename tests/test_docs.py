@@ -66,7 +66,7 @@ def test_the_scripting_examples_really_run(tmp_path: Path, coach_bin: str) -> No
 
 
 def test_the_example_checklist_in_the_readme_is_valid() -> None:
-    from callback_coach.core.checklist import parse_checklist_text
+    from callback_coach.core.checklist_load import parse_checklist_text
 
     section = README.read_text(encoding="utf-8").split("## Checklists", 1)[1].split("\n## ", 1)[0]
     (example,) = re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)

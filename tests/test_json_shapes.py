@@ -19,7 +19,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from callback_coach.core.checklist import load_catalogue
+from callback_coach.core.checklist_load import load_catalogue
 from callback_coach.core.workflow import Coach
 from callback_coach.exports import json_shapes
 from callback_coach.exports.formats import FORMATS
