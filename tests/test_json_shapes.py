@@ -73,6 +73,7 @@ def test_every_schema_is_a_valid_draft_2020_12_schema() -> None:
         "lines-list.schema.json",  # tests/test_lines_cli.py checks output against these three
         "list.schema.json",
         "notes-export.schema.json",
+        "schema-list.schema.json",
         "search.schema.json",
         "show.schema.json",
         "sides-list.schema.json",
@@ -133,6 +134,7 @@ JSON_COMMANDS = {
     "sides list --json": "sides-list",
     "sides show --json": "sides-show",
     "lines --json": "lines-list",
+    "schema list --json": "schema-list",
 }
 
 

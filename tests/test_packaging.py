@@ -1,4 +1,5 @@
-"""The built wheel carries the checklists and works from any folder, in a fresh venv."""
+"""The built wheel carries the checklists, the data and the JSON Schemas, and works from
+any folder, in a fresh venv."""
 
 from __future__ import annotations
 
@@ -45,6 +46,17 @@ def test_the_wheel_ships_the_breathing_patterns_and_the_drill_bank(wheel: Path) 
     assert shipped == ["breathing.yaml", "drill-notes.yaml"]
 
 
+def test_the_wheel_ships_every_json_schema(wheel: Path) -> None:
+    archive = zipfile.ZipFile(wheel)
+    prefix = "callback_coach/schemas/"
+    shipped = sorted(n.removeprefix(prefix) for n in archive.namelist() if n.startswith(prefix))
+    files = sorted((ROOT / "schemas").glob("*.schema.json"))
+    assert shipped == [p.name for p in files]
+    assert "schema-list.schema.json" in shipped
+    for path in files:
+        assert archive.read(prefix + path.name) == path.read_bytes(), path.name
+
+
 def test_the_installed_wheel_works_outside_the_repo(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
@@ -78,32 +90,25 @@ def test_the_installed_wheel_works_outside_the_repo(wheel: Path, tmp_path: Path)
     env = {**os.environ, "COACH_HOME": str(tmp_path / "home"), "NO_COLOR": "1"}
     run = {"cwd": elsewhere, "env": env, "capture_output": True, "text": True, "timeout": 60}
 
-    where = subprocess.run(
-        [
-            bin_dir / "python",
-            "-c",
-            "from callback_coach.store import paths; print(paths.builtin_checklists_dir())",
-        ],
-        **run,
-    )
-    assert Path(where.stdout.strip()).is_relative_to(env_dir), where
+    for folder in ("checklists", "data", "schemas"):
+        # Each bundled folder is found inside the installed package, not in this checkout.
+        code = f"from callback_coach.store import paths; print(paths.builtin_{folder}_dir())"
+        where = subprocess.run([bin_dir / "python", "-c", code], **run)
+        assert Path(where.stdout.strip()).is_relative_to(env_dir), where
 
     version = subprocess.run([bin_dir / "coach", "--version"], **run)
     assert version.returncode == 0 and version.stdout.startswith("coach ")
 
-    data = subprocess.run(
-        [
-            bin_dir / "python",
-            "-c",
-            "from callback_coach.store import paths; print(paths.builtin_data_dir())",
-        ],
-        **run,
-    )
-    assert Path(data.stdout.strip()).is_relative_to(env_dir), data
     patterns = subprocess.run([bin_dir / "coach", "breathe", "--list"], **run)
     assert patterns.returncode == 0 and patterns.stdout.startswith("box\t"), patterns
     drill = subprocess.run([bin_dir / "coach", "drill", "Nina", "--list", "--json"], **run)
     assert drill.returncode == 0 and '"source": "bank"' in drill.stdout, drill
+
+    listed = subprocess.run([bin_dir / "coach", "schema", "list"], **run)
+    names = sorted(p.name.removesuffix(".schema.json") for p in (ROOT / "schemas").glob("*.json"))
+    assert listed.returncode == 0 and listed.stdout.splitlines() == names, listed
+    today = subprocess.run([bin_dir / "coach", "schema", "show", "today"], **run)
+    assert today.stdout == (ROOT / "schemas" / "today.schema.json").read_text(encoding="utf-8")
 
     prep = subprocess.run(
         [bin_dir / "coach", "prep", "Nina", "--answers", "-"],
