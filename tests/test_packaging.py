@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import venv
 import zipfile
 from pathlib import Path
@@ -27,6 +28,58 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     (built,) = out.glob("callback_coach-*.whl")
     return built
+
+
+@pytest.fixture(scope="module")
+def sdist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The source distribution, built by hatchling (the build backend) installed apart."""
+    scratch = tmp_path_factory.mktemp("sdist")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--target",
+            str(scratch / "h"),
+            "hatchling",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    code = f"from hatchling.build import build_sdist; print(build_sdist({str(scratch / 'out')!r}))"
+    built = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(scratch / "h")},
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return scratch / "out" / built.stdout.strip().splitlines()[-1]
+
+
+def test_the_sdist_carries_the_license_the_changelog_and_the_docs(sdist: Path) -> None:
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+        license_text = archive.extractfile(f"{sdist.name.removesuffix('.tar.gz')}/LICENSE")
+        assert license_text is not None
+        assert license_text.read() == (ROOT / "LICENSE").read_bytes()
+    wanted = {"LICENSE", "CHANGELOG.md", "README.md", ".ci/run"}
+    wanted |= {f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md")}
+    wanted |= {f"schemas/{p.name}" for p in (ROOT / "schemas").glob("*.json")}
+    assert wanted <= names, sorted(wanted - names)
+
+
+def test_the_license_is_mit_as_pyproject_declares(wheel: Path) -> None:
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License\n\nCopyright (c) 2026 the callback-coach authors\n")
+    assert 'license = "MIT"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    shipped = [n for n in zipfile.ZipFile(wheel).namelist() if n.endswith("/LICENSE")]
+    assert len(shipped) == 1 and ".dist-info/" in shipped[0]
 
 
 def test_the_wheel_ships_every_checklist(wheel: Path) -> None:
