@@ -12,7 +12,7 @@ import random
 import sys
 from pathlib import Path
 
-from callback_coach.core.checklist import load_catalogue
+from callback_coach.core.checklist_load import load_catalogue
 from callback_coach.exports.as_yaml import c_emitter_safe, yaml_text
 from callback_coach.store import paths
 from callback_coach.store.fileio import ensure_private_dir

@@ -13,6 +13,34 @@ from callback_coach.core.questions import Question
 from callback_coach.core.workflow import Coach
 from callback_coach.store.notes import Note, read_note
 
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+DOCS = ROOT / "docs"
+
+
+def doc(page: str) -> str:
+    """The text of README.md ("README") or of a page of docs/ ("scripting")."""
+    path = README if page == "README" else DOCS / f"{page}.md"
+    return path.read_text(encoding="utf-8")
+
+
+def doc_section(page: str, heading: str) -> str:
+    """The part of a page under the heading `heading` (e.g. "## JSON output"), up to the
+    next heading of its level or above (a `#` line inside a code block is no heading)."""
+    lines = doc(page).splitlines(keepends=True)
+    assert heading + "\n" in lines, f"{page} has no {heading!r}"
+    level = len(heading.split(" ", 1)[0])
+    found: list[str] = []
+    fenced = False
+    for line in lines[lines.index(heading + "\n") + 1 :]:
+        if line.startswith("```"):
+            fenced = not fenced
+        marks = len(line) - len(line.lstrip("#"))
+        if not fenced and 0 < marks <= level and line[marks : marks + 1] == " ":
+            break
+        found.append(line)
+    return "".join(found)
+
 
 def write_checklist(folder: Path, name: str, data: dict[str, Any] | str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)

@@ -324,14 +324,15 @@ def test_role_uses_the_preps_breathing_answer(home: Path) -> None:
 
 
 def on_the_day_examples() -> list[str]:
+    """The YAML examples of docs/on-the-day.md: a breathing pattern, then a drill note."""
     import re
 
-    readme = Path(__file__).resolve().parents[1] / "README.md"
-    section = readme.read_text(encoding="utf-8").split("## On the day", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)
+    from .helpers import doc
+
+    return re.findall(r"```yaml\n(.*?)```", doc("on-the-day"), flags=re.DOTALL)
 
 
-def test_the_readme_example_pattern_loads(tmp_path: Path) -> None:
+def test_the_documented_example_pattern_loads(tmp_path: Path) -> None:
     own = tmp_path / "breathing.yaml"
     own.write_text(on_the_day_examples()[0], encoding="utf-8")
     calm = breathing.find_pattern(breathing.load_patterns(SHIPPED, own), "calm")

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from callback_coach.cli import card_view
 from callback_coach.cli.app import app
-from callback_coach.core.checklist import CARD_SLOTS, parse_checklist_text
+from callback_coach.core.checklist import CARD_SLOTS
+from callback_coach.core.checklist_load import parse_checklist_text
 from callback_coach.core.workflow import Coach
 from callback_coach.day import card as cards
 from callback_coach.errors import ChecklistError, ExitCode

@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from callback_coach.core.checklist import (
-    BUILTIN_ORDER,
+from callback_coach.core.checklist import BUILTIN_ORDER
+from callback_coach.core.checklist_load import (
     load_catalogue,
     load_checklist,
     load_checklists,
     parse_checklist_text,
     validate_files,
 )
-from callback_coach.errors import ChecklistError
+from callback_coach.errors import ChecklistError, ExitCode
 from callback_coach.store import paths
 
 from .helpers import write_checklist
@@ -348,6 +348,70 @@ def test_a_recall_may_name_a_checklist_of_another_file_or_of_the_home(
     ]
     write_checklist(paths.user_checklists_dir(home), "warm-up.yaml", warm_up)
     assert validate_files([recalls]) == []
+
+
+NAMES = """\
+id: names
+title: Names
+phase: prep
+questions:
+  - id: ready
+    prompt: Ready?
+    type: confirm
+    relies_on: mindset.nothing
+  - id: again
+    prompt: Again?
+    type: confirm
+    revisit: nowhere
+  - id: before
+    prompt: Before?
+    recall: nothing.here
+"""
+
+
+def test_each_name_of_nothing_is_one_line_of_validate_exit_3(home: Path, tmp_path: Path) -> None:
+    """`recall`, `relies_on` and `revisit` naming nothing: one line each, at the line of
+    the key, in file order; nothing on standard output."""
+    path = write_checklist(tmp_path, "names.yaml", NAMES)
+    result = cli("checklists", "validate", str(path))
+    assert result.exit_code == 3 == ExitCode.CHECKLIST_INVALID
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "error: 3 problems found",
+        f"  {path}:8: question 'ready': 'relies_on' names mindset.nothing (no such question)",
+        f"  {path}:12: question 'again': 'revisit' names nowhere (no such checklist)",
+        f"  {path}:15: question 'before': 'recall' names nothing.here (no such checklist)",
+    ]
+    fixed = NAMES.replace("mindset.nothing", "mindset.calm").replace("nowhere", "mindset")
+    write_checklist(tmp_path, "names.yaml", fixed.replace("nothing.here", "names.ready"))
+    result = cli("checklists", "validate", str(path))
+    assert result.exit_code == 0 and result.stderr == f"{path}: ok\n"
+
+
+def test_names_are_checked_in_a_file_with_other_problems(home: Path, tmp_path: Path) -> None:
+    """A broken question elsewhere in the file does not hide a name of nothing; a name of
+    a question that the broken checklist itself declares is not one."""
+    broken = NAMES.replace("prompt: Before?", "prompt: Before?\n    type: bogus")
+    path = write_checklist(tmp_path, "names.yaml", broken.replace("nowhere", "names"))
+    messages = [p.message for p in validate_files([path])]
+    assert messages == [
+        "question 'ready': 'relies_on' names mindset.nothing (no such question)",
+        "question 'before': unknown type 'bogus' (allowed: text, long_text, confirm, select, "
+        "multiselect, scale)",
+        "question 'before': 'recall' names nothing.here (no such checklist)",
+    ]
+    own = broken.replace("nothing.here", "names.again").replace("mindset.nothing", "names.before")
+    write_checklist(tmp_path, "names.yaml", own.replace("nowhere", "names"))
+    assert [p.message for p in validate_files([path])] == [messages[1]]
+
+
+def test_a_name_of_a_user_checklist_in_the_home_passes(home: Path, tmp_path: Path) -> None:
+    write_checklist(paths.user_checklists_dir(home), "good.yaml", GOOD)
+    path = write_checklist(tmp_path, "names.yaml", NAMES.replace("mindset.nothing", "good.a"))
+    assert [p.message.split(":")[1] for p in validate_files([path])] == [
+        " 'revisit' names nowhere (no such checklist)",
+        " 'recall' names nothing.here (no such checklist)",
+    ]
 
 
 def test_a_recall_naming_no_question_stops_a_prep(home: Path) -> None:

@@ -66,6 +66,8 @@ def loaded_after(args: list[str], home: Path, **env: str) -> list[str]:
         (["list"], ["notes_cmd"]),
         (["export", "--help"], ["export_cmd"]),
         (["today"], ["season_cmd"]),
+        (["schema", "list"], ["schema_cmd"]),
+        (["schema", "show", "today"], ["schema_cmd"]),
         ([], ["season_cmd"]),  # a bare `coach` shows `coach today`
         (["no-such-command"], []),
     ],

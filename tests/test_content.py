@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from callback_coach.core.checklist import CARD_SLOTS, Catalogue, Checklist, load_catalogue
+from callback_coach.core.checklist import CARD_SLOTS, Catalogue, Checklist
+from callback_coach.core.checklist_load import load_catalogue
 from callback_coach.core.questions import EMPTY, Question
 from callback_coach.core.workflow import Coach
 from callback_coach.day.card import LABELS

@@ -411,7 +411,7 @@ def test_no_terminal_points_to_list(home: Path) -> None:
     )
 
 
-def test_the_readme_example_bank_loads(tmp_path: Path) -> None:
+def test_the_documented_example_bank_loads(tmp_path: Path) -> None:
     from .test_breathing import on_the_day_examples
 
     own = tmp_path / "drill-notes.yaml"

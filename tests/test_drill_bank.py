@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from callback_coach.core.checklist import load_catalogue
+from callback_coach.core.checklist_load import load_catalogue
 from callback_coach.day import drill_bank
 from callback_coach.store import paths
 

@@ -197,7 +197,7 @@ def test_the_json_template_matches_json_dumps(answers, extra, body: str, role: s
 
 
 def _catalogue():
-    from callback_coach.core.checklist import load_catalogue
+    from callback_coach.core.checklist_load import load_catalogue
     from callback_coach.store import paths
 
     return load_catalogue(paths.builtin_checklists_dir(), None)

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from callback_coach.cli.app import app
 from callback_coach.cli.render import format_answer
-from callback_coach.core.checklist import load_catalogue, parse_checklist_text
+from callback_coach.core.checklist_load import load_catalogue, parse_checklist_text
 from callback_coach.core.workflow import Coach
 from callback_coach.errors import ExitCode
 from callback_coach.exports import as_csv
@@ -334,7 +334,7 @@ def test_worksheet_has_room_to_write(home: Path) -> None:
 def test_worksheet_says_when_a_question_applies(home: Path) -> None:
     """On paper as at the prompt: a question asked only in the room (not for a self-tape)
     says so, and a question worded otherwise before a first callback shows that wording."""
-    from callback_coach.core.checklist import load_catalogue
+    from callback_coach.core.checklist_load import load_catalogue
     from callback_coach.store import paths
 
     seen = set()

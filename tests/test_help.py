@@ -41,9 +41,9 @@ def examples(text: str) -> list[str]:
 
 def test_every_command_is_covered() -> None:
     assert ("prep",) in PATHS and ("checklists", "show") in PATHS and () in PATHS
-    # coach, 15 commands, export's 3, checklists' 3, follow-ups' 1+3, conflicts' 1+3,
-    # sides' 3
-    assert len(PATHS) == 33
+    # coach, 16 commands, export's 3, checklists' 3, follow-ups' 1+3, conflicts' 1+3,
+    # sides' 3, schema's 2
+    assert len(PATHS) == 36
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: " ".join(p) or "coach")

@@ -19,19 +19,18 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from callback_coach.core.checklist import load_catalogue
+from callback_coach.core.checklist_load import load_catalogue
 from callback_coach.core.workflow import Coach
 from callback_coach.exports import json_shapes
 from callback_coach.exports.formats import FORMATS
 from callback_coach.store import paths
 from callback_coach.store.notes import Note, read_note
 
-from .helpers import REVIEW, prep, review, subcommands
+from .helpers import REVIEW, doc, doc_section, prep, review, subcommands
 from .scripted import ScriptedAsker
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
-README = ROOT / "README.md"
 
 
 def schema(name: str) -> dict[str, Any]:
@@ -73,6 +72,7 @@ def test_every_schema_is_a_valid_draft_2020_12_schema() -> None:
         "lines-list.schema.json",  # tests/test_lines_cli.py checks output against these three
         "list.schema.json",
         "notes-export.schema.json",
+        "schema-list.schema.json",
         "search.schema.json",
         "show.schema.json",
         "sides-list.schema.json",
@@ -97,21 +97,18 @@ def test_shared_parts_of_the_schemas_are_identical_copies() -> None:
 
 
 def json_docs() -> str:
-    """The README's "JSON output", then docs/lines.md's JSON (its links made the README's)."""
-    text = README.read_text(encoding="utf-8")
-    section = text.split("### JSON output", 1)[1].split("\n## ", 1)[0]
-    lines = (ROOT / "docs" / "lines.md").read_text(encoding="utf-8")
-    return section + lines.split("### Scripting and JSON", 1)[1].replace(
-        "](../schemas/", "](schemas/"
-    )
+    """docs/scripting.md's "JSON output", then docs/lines.md's JSON (links as from the root)."""
+    section = doc_section("scripting", "## JSON output")
+    lines = doc_section("lines", "### Scripting and JSON")
+    return (section + lines).replace("](../schemas/", "](schemas/")
 
 
-def test_the_readme_links_and_describes_every_schema() -> None:
+def test_the_docs_link_and_describe_every_schema() -> None:
     section = json_docs()
     for file in SCHEMAS.glob("*.schema.json"):
         assert f"(schemas/{file.name})" in section, file.name
     documents = re.findall(r'"format": (\d+)', section)
-    assert documents, "the README shows each document's format"
+    assert documents, "the docs show each document's format"
 
 
 # Every way the CLI prints JSON, and the schema of what it prints.
@@ -133,6 +130,7 @@ JSON_COMMANDS = {
     "sides list --json": "sides-list",
     "sides show --json": "sides-show",
     "lines --json": "lines-list",
+    "schema list --json": "schema-list",
 }
 
 
@@ -158,7 +156,7 @@ def test_every_json_the_cli_prints_has_a_schema() -> None:
     table = json_docs()
     for name in JSON_COMMANDS.values():
         assert (SCHEMAS / f"{name}.schema.json").is_file(), name
-        assert f"(schemas/{name}.schema.json) |" in table, f"{name} is not in the README's table"
+        assert f"(schemas/{name}.schema.json) |" in table, f"{name} is not in the docs' table"
 
 
 # -- real output ------------------------------------------------------------------------
@@ -261,11 +259,10 @@ def test_checklist_documents_have_their_documented_shapes(home: Path, coach_bin:
         check("checklist", yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
-def test_the_readme_checklist_and_answers_examples_have_their_shapes() -> None:
-    text = README.read_text(encoding="utf-8")
-    section = text.split("## Checklists", 1)[1].split("\n## ", 1)[0]
-    (example,) = re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)
-    check("checklist", yaml.safe_load(example))
+def test_the_documented_checklist_and_answers_examples_have_their_shapes() -> None:
+    for example in re.findall(r"```yaml\n(.*?)```", doc("checklists"), flags=re.DOTALL):
+        check("checklist", yaml.safe_load(example))
+    text = doc("scripting")
     answers = re.search(r"cat > answers.yaml <<'YAML'\n(.*?)YAML\n", text, flags=re.DOTALL)
     assert answers is not None
     check("answers", yaml.safe_load(answers.group(1)))

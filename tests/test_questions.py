@@ -17,7 +17,7 @@ import pytest
 
 from callback_coach.core import questions
 from callback_coach.core.answers import check_value, parse_text_value
-from callback_coach.core.checklist import parse_checklist_text
+from callback_coach.core.checklist_load import parse_checklist_text
 from callback_coach.core.prep_paths import estimate
 from callback_coach.core.questions import TYPES, Prompts, Question, QuestionType
 from callback_coach.errors import ChecklistError
@@ -168,9 +168,6 @@ class Minutes(QuestionType):
 
 def test_a_new_type_is_one_class(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     monkeypatch.setitem(questions.TYPES, "minutes", Minutes())
-    monkeypatch.setattr(
-        "callback_coach.core.checklist.QUESTION_TYPES", (*questions.TYPES,), raising=True
-    )
     checklist = parse_checklist_text(
         "id: warm-up\ntitle: Warm-up\nphase: prep\nversion: 1\nquestions:\n"
         "  - {id: length, prompt: How long will you warm up?, type: minutes, default: 15}\n",

@@ -27,9 +27,9 @@ from callback_coach.store.drafts import Draft, DraftStore
 from callback_coach.store.facts import facts_of
 from callback_coach.store.notes import Note
 
-from .helpers import REVIEW, prep, review
+from .helpers import REVIEW, doc_section, prep, review
 from .season_data import make_season
-from .test_json_shapes import README, check, is_valid, schema
+from .test_json_shapes import check, is_valid, schema
 
 runner = CliRunner()
 DAY = dt.date(2026, 11, 23)  # a Monday, after the season of season_data
@@ -486,7 +486,7 @@ def test_any_season_gives_json_of_the_documented_shapes(
     check("today", dumped(today_view(roles, items, drafts, day).to_json()))
 
 
-# -- the README's examples ------------------------------------------------------------------------
+# -- the documented examples ------------------------------------------------------------------------
 
 EXAMPLES = {
     "stats": "// coach stats --json",
@@ -498,10 +498,9 @@ EXAMPLES = {
 PLACEHOLDERS = {"FOLLOW-UP": "follow-ups"}
 
 
-def readme_examples() -> dict[str, str]:
-    """Each JSON example of the README's "JSON output" section, by the comment it starts with."""
-    text = README.read_text(encoding="utf-8")
-    section = text.split("### JSON output", 1)[1].split("\n## ", 1)[0]
+def documented_examples() -> dict[str, str]:
+    """Each JSON example of docs/scripting.md's "JSON output", by the comment it starts with."""
+    section = doc_section("scripting", "## JSON output")
     blocks = re.findall(r"```jsonc\n(.*?)```", section, flags=re.DOTALL)
     found: dict[str, str] = {}
     for block in blocks:
@@ -534,8 +533,8 @@ def names_in(node: Any, *, required: bool) -> set[str]:
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
-def test_the_readme_examples_use_the_schemas_field_names(name: str) -> None:
-    examples = readme_examples()
+def test_the_documented_examples_use_the_schemas_field_names(name: str) -> None:
+    examples = documented_examples()
     (header,) = [h for h in examples if h.startswith(EXAMPLES[name])]
     example = examples[header]
     keys = keys_in(example)

@@ -269,9 +269,10 @@ def test_the_chart_reads_without_colour(home: Path, coach_bin: str) -> None:
     assert "██ booked  ▓▓ avail/hold  ▒▒ called back  ░░ auditioned" in text
 
 
-def test_the_readme_chart_is_the_real_one() -> None:
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("<!-- stats-chart:", 1)[1]
+def test_the_documented_chart_is_the_real_one() -> None:
+    from .helpers import doc
+
+    section = doc("season").split("<!-- stats-chart:", 1)[1]
     chart = section.split("```text\n", 1)[1].split("```", 1)[0]
     real = (SNAPSHOTS / "stats-60.txt").read_text(encoding="utf-8")
     assert chart == "".join(line.rstrip() + "\n" for line in real.splitlines())

@@ -15,7 +15,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from callback_coach.core import checklist
+from callback_coach.core import checklist_load
 from callback_coach.errors import ChecklistError
 from callback_coach.store import paths, yamlio, yamlmemo
 
@@ -179,7 +179,7 @@ def test_a_cache_that_cannot_be_written_is_skipped(tmp_path: Path, monkeypatch, 
 
     monkeypatch.setattr(fileio, "atomic_write_bytes", refuse)
     file = tmp_path / "cache" / yamlmemo.FILE_NAME
-    catalogue = checklist.load_catalogue(paths.builtin_checklists_dir(), None, memo_file=file)
+    catalogue = checklist_load.load_catalogue(paths.builtin_checklists_dir(), None, memo_file=file)
     assert catalogue.checklists
     assert not file.exists()
 
@@ -187,7 +187,7 @@ def test_a_cache_that_cannot_be_written_is_skipped(tmp_path: Path, monkeypatch, 
 def test_a_cache_path_under_a_file_is_skipped(tmp_path: Path) -> None:
     blocker = tmp_path / "cache"
     blocker.write_text("a file where the cache folder would be", "utf-8")
-    catalogue = checklist.load_catalogue(
+    catalogue = checklist_load.load_catalogue(
         paths.builtin_checklists_dir(), None, memo_file=blocker / "sub" / yamlmemo.FILE_NAME
     )
     assert catalogue.checklists
@@ -202,8 +202,8 @@ def test_the_catalogue_is_the_same_from_the_cache(tmp_path: Path, home: Path) ->
         "utf-8",
     )
     file = tmp_path / "memo"
-    first = checklist.load_catalogue(paths.builtin_checklists_dir(), user, memo_file=file)
-    second = checklist.load_catalogue(paths.builtin_checklists_dir(), user, memo_file=file)
+    first = checklist_load.load_catalogue(paths.builtin_checklists_dir(), user, memo_file=file)
+    second = checklist_load.load_catalogue(paths.builtin_checklists_dir(), user, memo_file=file)
     assert first == second
     assert [c.id for c in second.checklists][-1] == "mine"
 
@@ -215,14 +215,14 @@ def test_an_edited_checklist_is_read_as_edited(tmp_path: Path, home: Path) -> No
     body = "id: mine\ntitle: {}\nphase: prep\nversion: 1\nquestions:\n  - {{id: one, prompt: 'What?', type: text}}\n"
     mine.write_text(body.format("Mine"), "utf-8")
     file = tmp_path / "memo"
-    checklist.load_catalogue(paths.builtin_checklists_dir(), user, memo_file=file)
+    checklist_load.load_catalogue(paths.builtin_checklists_dir(), user, memo_file=file)
     mine.write_text(body.format("Mine, edited"), "utf-8")
-    catalogue = checklist.load_catalogue(paths.builtin_checklists_dir(), user, memo_file=file)
+    catalogue = checklist_load.load_catalogue(paths.builtin_checklists_dir(), user, memo_file=file)
     assert catalogue.get("mine").title == "Mine, edited"
     mine.write_text(body.format("Mine") + "  - {id: one, prompt: 'Again?', type: text}\n", "utf-8")
     for _ in range(2):  # parsed, then from the cache: the same problem on the same line
         with pytest.raises(ChecklistError) as raised:
-            checklist.load_catalogue(paths.builtin_checklists_dir(), user, memo_file=file)
+            checklist_load.load_catalogue(paths.builtin_checklists_dir(), user, memo_file=file)
         assert any(
             line.endswith(":7: duplicate question id 'one' (first on line 6)")
             for line in raised.value.details

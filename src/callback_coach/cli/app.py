@@ -54,6 +54,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "follow-ups": ("season_cmd", "What is owed after the room: list, mark done, add."),
     "conflicts": ("conflicts_cmd", "Sync conflict copies of notes: list, show, merge."),
     "sides": ("lines_cmd", "Import new sides; list and show them."),
+    "schema": ("schema_cmd", "The JSON Schemas of --json output and your files."),
 }
 
 

@@ -10,7 +10,7 @@ from callback_coach.cli.command import command, group, print_json
 from callback_coach.cli.completion import CHECKLIST_ID
 from callback_coach.cli.home import open_coach
 from callback_coach.cli.options import JSON_OPT
-from callback_coach.core.checklist import validate_files
+from callback_coach.core.checklist_load import validate_files
 from callback_coach.errors import ChecklistError, NotFoundError
 
 commands = group()
@@ -87,7 +87,14 @@ def checklists_show(
 def checklists_validate(
     files: list[Path] = typer.Argument(..., metavar="FILE...", help="Checklist YAML files."),
 ) -> None:
-    """Check checklist files: every problem, with its file and line."""
+    """Check checklist files: every problem, with its file and line.
+
+    Besides each file's own keys, the names that join checklists are checked: a
+    checklist id defined twice, a recall or relies_on naming a question
+    (CHECKLIST.QUESTION) and a revisit naming a checklist that no built-in checklist,
+    no checklist of your coach home and no file given has. Exit code 3 when there is a
+    problem (one line each), 5 when a file is not there.
+    """
     problems = validate_files(files)
     if problems:
         noun = "problem" if len(problems) == 1 else "problems"

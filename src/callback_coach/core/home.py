@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from callback_coach.core.checklist import Catalogue, Checklist, load_catalogue
+from callback_coach.core.checklist import Catalogue, Checklist
+from callback_coach.core.checklist_load import load_catalogue
 from callback_coach.core.inputs import check_role
 from callback_coach.core.rounds import (
     Role,

@@ -9,7 +9,7 @@ from pathlib import Path
 from callback_coach.store.fileio import usable_dir
 
 APP_NAME = "callback-coach"
-# The callback_coach package folder (checklists and data are installed inside it).
+# The callback_coach package folder (checklists, data and schemas are installed inside it).
 _PACKAGE = Path(__file__).resolve().parents[1]
 
 
@@ -84,11 +84,7 @@ def builtin_checklists_dir() -> Path:
     In a source checkout that has not been installed, fall back to the top-level
     `checklists/` folder, so the test suite also works against the source tree.
     """
-    packaged = _PACKAGE / "checklists"
-    if packaged.is_dir():
-        return packaged
-    source = _PACKAGE.parents[1] / "checklists"
-    return source
+    return _bundled("checklists")
 
 
 def builtin_data_dir() -> Path:
@@ -97,10 +93,23 @@ def builtin_data_dir() -> Path:
     Installed as `callback_coach/data` (pyproject's force-include); in a source checkout,
     the top-level `data/` folder.
     """
-    packaged = _PACKAGE / "data"
+    return _bundled("data")
+
+
+def builtin_schemas_dir() -> Path:
+    """The JSON Schemas of the coach's JSON output and of the files an actor writes
+    (`coach schema`). Installed as `callback_coach/schemas` (pyproject's force-include);
+    in a source checkout, the top-level `schemas/` folder."""
+    return _bundled("schemas")
+
+
+def _bundled(folder: str) -> Path:
+    """A folder the wheel installs inside the package, else (a source checkout, or an
+    editable install) the top-level folder of that name."""
+    packaged = _PACKAGE / folder
     if packaged.is_dir():
         return packaged
-    return _PACKAGE.parents[1] / "data"
+    return _PACKAGE.parents[1] / folder
 
 
 def user_breathing_file(home: Path | None = None) -> Path:
