@@ -112,15 +112,6 @@ MECHANISMS = [
         "index.fts5_trigram_available = lambda: False",
         ["search", "lantern"],
     ),
-    Mechanism(
-        "parsed checklists kept",
-        "store/yamlmemo.py",
-        "prep first question <= 1.3 x import typer, questionary",
-        "from callback_coach.store import yamlmemo, yamlio\n"
-        "yamlmemo.Memo.load_all = lambda self, text: yamlio.load_all(text)",
-        ["prep", "ROLE"],
-        prompt=True,
-    ),
 ]
 
 

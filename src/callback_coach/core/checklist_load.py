@@ -19,7 +19,6 @@ from callback_coach.errors import ChecklistError
 from callback_coach.store import yamlio
 from callback_coach.store.datafile import Problem
 from callback_coach.store.yamlio import shown
-from callback_coach.store.yamlmemo import Memo
 
 
 def parse_checklists_text(text: str, file: str = "<checklist>") -> list[Checklist]:
@@ -99,16 +98,14 @@ def _valid(parsed: list[Parsed]) -> list[Checklist]:
     return [item.checklist for item in parsed if item.checklist is not None]
 
 
-def _load_file(
-    path: Path, builtin: bool, memo: Memo | None = None
-) -> tuple[list[Parsed], list[Problem]]:
+def _load_file(path: Path, builtin: bool) -> tuple[list[Parsed], list[Problem]]:
     try:
         text = yamlio.read_file(path)
     except yamlio.ReadError as exc:
         return [], [Problem(str(path), exc.line, exc.message)]
     except OSError as exc:
         return [], [Problem(str(path), None, f"cannot read: {exc.strerror or exc}")]
-    parsed, problems = parse_text(text, str(path), memo)
+    parsed, problems = parse_text(text, str(path))
     for item in parsed:
         if item.checklist is not None:
             item.checklist = replace(item.checklist, source=path, builtin=builtin)
@@ -166,28 +163,17 @@ def _duplicate_ids(parsed: list[Parsed]) -> list[Problem]:
     return problems
 
 
-def load_catalogue(
-    builtin_dir: Path, user_dir: Path | None, *, memo_file: Path | None = None
-) -> Catalogue:
+def load_catalogue(builtin_dir: Path, user_dir: Path | None) -> Catalogue:
     """Load built-in checklists, then the actor's; any invalid file raises with all problems.
 
     A user file whose id matches a built-in replaces it in place; a new id is added after
     the built-ins (sorted by file name). A user file may hold several checklists (YAML
-    documents); an empty one is skipped (it is listed in `skipped`). `memo_file` keeps
-    the files' parsed YAML for the next load (`yamlmemo`).
+    documents); an empty one is skipped (it is listed in `skipped`).
     """
-    memo = Memo(memo_file)
-    try:
-        return _load_catalogue(builtin_dir, user_dir, memo)
-    finally:
-        memo.save()
-
-
-def _load_catalogue(builtin_dir: Path, user_dir: Path | None, memo: Memo) -> Catalogue:
     problems: list[Problem] = []
     builtins: dict[str, Checklist] = {}
     for path in sorted(builtin_dir.glob("*.yaml")):
-        found, file_problems = _load_file(path, True, memo)
+        found, file_problems = _load_file(path, True)
         problems += file_problems
         builtins.update((c.id, c) for c in _valid(found))
     user: list[Parsed] = []
@@ -196,7 +182,7 @@ def _load_catalogue(builtin_dir: Path, user_dir: Path | None, memo: Memo) -> Cat
         if not path.is_file():  # a folder, or a FIFO that would wait for a writer
             skipped.append((str(path), "not a regular file"))
             continue
-        found, file_problems = _load_file(path, False, memo)
+        found, file_problems = _load_file(path, False)
         if [p.message for p in file_problems] == [EMPTY_FILE]:
             skipped.append((str(path), EMPTY_FILE))
             continue

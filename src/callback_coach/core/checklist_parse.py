@@ -26,7 +26,6 @@ from callback_coach.core.questions import EMPTY, OFFERS, TYPES, Question
 from callback_coach.store import yamlio
 from callback_coach.store.datafile import Problem
 from callback_coach.store.yamlio import Node, shown
-from callback_coach.store.yamlmemo import Memo
 
 EMPTY_FILE = "the file is empty"
 # The keys of a question that name another checklist's question (CHECKLIST.QUESTION).
@@ -75,13 +74,11 @@ class _Collector:
         self.problems.append(Problem(self.file, line, message, self.document))
 
 
-def parse_text(
-    text: str, file: str, memo: Memo | None = None
-) -> tuple[list[Parsed], list[Problem]]:
-    """Every document of a checklist file, through the guarded YAML reader (or parsed
-    before, from `memo`), and every problem of each on its own."""
+def parse_text(text: str, file: str) -> tuple[list[Parsed], list[Problem]]:
+    """Every document of a checklist file, through the guarded YAML reader, and every
+    problem of each on its own."""
     try:
-        documents = yamlio.load_all(text) if memo is None else memo.load_all(text)
+        documents = yamlio.load_all(text)
     except yamlio.ReadError as exc:
         return [], [Problem(file, exc.line, exc.message)]
     # An empty document (e.g. after a last `---`) is a null scalar: nothing to read.

@@ -25,7 +25,7 @@ from callback_coach.core.rounds import (
     summarize,
 )
 from callback_coach.errors import AmbiguousError, NotFoundError
-from callback_coach.store import paths, yamlmemo
+from callback_coach.store import paths
 from callback_coach.store.drafts import DraftStore
 from callback_coach.store.facts import NoteFacts, facts_of
 from callback_coach.store.index import NoteIndex, NoteRow
@@ -82,7 +82,6 @@ class Home:
         catalogue = self._catalogue = load_catalogue(
             paths.builtin_checklists_dir(),
             paths.user_checklists_dir(self.home),
-            memo_file=paths.cache_dir(self.home) / yamlmemo.FILE_NAME,
         )
         for path, reason in catalogue.skipped:
             self.warn(f"skipped checklist {path}: {reason}")

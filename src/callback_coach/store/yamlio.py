@@ -47,8 +47,8 @@ MAX_INT_DIGITS = 100
 @functools.cache
 def _yaml() -> ModuleType:
     """PyYAML, imported when first needed: text in the form the coach writes is read
-    without it (`yamlquick`), and checklists come parsed from the cache (`yamlmemo`), so
-    most commands never load it (about 10 ms)."""
+    without it (`yamlquick`), so commands that read only notes never load it (about
+    10 ms)."""
     import yaml
 
     return yaml
