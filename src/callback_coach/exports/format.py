@@ -16,7 +16,7 @@ from callback_coach.core.checklist import Catalogue, Checklist
 from callback_coach.exports import json_shapes
 from callback_coach.exports.notewriter import NoteWriter
 from callback_coach.store.notes import Note
-from callback_coach.store.yamlio import has_yaml_line_break
+from callback_coach.store.yamldump import has_yaml_line_break
 
 
 class NoteFormat:

@@ -11,7 +11,7 @@ They write the same bytes as the general writers, and say so only where that is 
 
 - `note_json_text` gives exactly `json.dumps(..., indent=2, ensure_ascii=False)`'s text
   for the document as one item of the export's list.
-- `note_yaml_text` gives exactly what `yamlio.dump` (PyYAML's emitter) writes for the
+- `note_yaml_text` gives exactly what `yamldump.dump` (PyYAML's emitter) writes for the
   document as one item of a list, or None when some value is outside what it knows
   (characters PyYAML escapes, text that would need double quotes, keys the actor added
   by hand): the caller then uses the general writer for that note. The rules for plain,
@@ -40,7 +40,7 @@ from callback_coach.exports.json_shapes import (
 )
 from callback_coach.store.facts import is_answered
 from callback_coach.store.notes import Note
-from callback_coach.store.yamlio import QUOTED_WORDS
+from callback_coach.store.yamldump import QUOTED_WORDS
 
 # -- JSON ---------------------------------------------------------------------------------
 
@@ -275,10 +275,10 @@ _RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = Resolver.yaml_implici
 _STR_TAG = "tag:yaml.org,2002:str"
 # Text PyYAML will not write plain: starting with an indicator or a space, or "? ", ": ",
 # "- " (or just one of them), a document marker; holding ": " or " #"; ending in a space
-# or ":"; or starting like a number (yamlio.needs_quotes, with its words below).
+# or ":"; or starting like a number (yamldump.needs_quotes, with its words below).
 # (The start is matched here; what it holds and ends in, with `in`.)
 _QUOTED = re.compile(r"[#,\[\]{}&*!|>'\"%@` ]|[?:-](?: |\Z)|---|\.\.\.|[-+]?[._0-9]")
-# Words read as something other than text (quoted by yamlio), and YAML 1.1's booleans and
+# Words read as something other than text (quoted by yamldump), and YAML 1.1's booleans and
 # nulls: none longer than this.
 _SHORT = max(map(len, QUOTED_WORDS))
 
@@ -292,7 +292,7 @@ def _reads_as_text(text: str) -> bool:
 
 
 def yaml_text(text: str, indent: str) -> str | None:
-    """`text` as PyYAML writes it in block context with yamlio's styles (plain, quoted
+    """`text` as PyYAML writes it in block context with yamldump's styles (plain, quoted
     where it could be read as something else, literal when it has line breaks), ending in
     a line break; None when it would need double quotes or characters PyYAML escapes."""
     if _outside().search(text) is not None:

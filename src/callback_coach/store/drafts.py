@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from callback_coach.errors import AnswersError, StorageError
-from callback_coach.store import fileio, paths, yamlio
+from callback_coach.store import fileio, paths, yamldump, yamlio
 from callback_coach.store.drill_format import is_drill_note
 from callback_coach.store.facts import is_answered
 from callback_coach.store.notes import KINDS, answers_problems, now_iso
@@ -155,7 +155,7 @@ class DraftStore:
         reason = yamlio.bad_data(data)
         if reason:
             raise AnswersError(f"the draft cannot be saved: {reason}")
-        text = yamlio.dump(data)
+        text = yamldump.dump(data)
         try:
             again = parse_draft(text)
         except ValueError as exc:  # yamlio.ReadError included

@@ -6,11 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from callback_coach.store import yamlio
+from callback_coach.store import yamldump, yamlio
 from callback_coach.store.notes import _CLOSING, NoteParseError, parse_note
-
-dump_yaml = yamlio.dump
-
 
 # A line of a note with its own ending: only "\n" ends a line ("\r\n" keeps its "\r").
 # str.splitlines would also split at "\r", "\x0b", "\x85", "\u2028" and others.
@@ -54,7 +51,7 @@ def set_front_matter(text: str, updates: dict[str, Any]) -> str:
     rest = body_text[closing.start() :]
     newline = _line_ending(head)
     for key, value in updates.items():
-        rendered = dump_yaml({key: value}).rstrip("\n").replace("\n", newline) + newline
+        rendered = yamldump.dump({key: value}).rstrip("\n").replace("\n", newline) + newline
         start = next(
             (i for i, line in enumerate(front_lines) if re.match(rf"{re.escape(key)}\s*:", line)),
             None,

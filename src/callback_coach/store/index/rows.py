@@ -19,7 +19,7 @@ from callback_coach.store.facts import answer_text, facts_of
 from callback_coach.store.labels import round_rank
 from callback_coach.store.notes import BODY_HINT, Note, NoteParseError, coach_heading, read_note
 from callback_coach.store.slugs import fold, search_fold
-from callback_coach.store.yamlio import has_yaml_line_break
+from callback_coach.store.yamldump import has_yaml_line_break
 
 
 @dataclass(slots=True)
