@@ -4,7 +4,7 @@ other byte (the actor's comments, line endings, a byte-order mark, the body) is 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
 
 from callback_coach.store import yamldump, yamlio
 from callback_coach.store.notes import _CLOSING, NoteParseError, parse_note
@@ -31,7 +31,7 @@ def _is_document_end(line: str) -> bool:
     return line.rstrip(" \t\r\n") == "..."
 
 
-def set_front_matter(text: str, updates: dict[str, Any]) -> str:
+def set_front_matter(text: str, updates: Mapping[str, object]) -> str:
     """`text` with top-level front-matter keys set, every other byte kept as it was.
 
     An existing `key:` line (with any indented continuation lines) is replaced in place;
