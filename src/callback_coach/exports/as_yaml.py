@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 import yaml
 
@@ -41,13 +40,13 @@ class Yaml(NoteFormat):
 
 
 _PureDumper = yamldump.dumper()
-_CDumper: type[Any] | None = None
+_CDumper: type[yaml.CSafeDumper] | None = None
 if hasattr(yaml, "CSafeDumper"):
 
     class _CSafeDumper(yaml.CSafeDumper):
         """libyaml's emitter with `yamldump.dumper()`'s representation of text."""
 
-        def ignore_aliases(self, data: Any) -> bool:
+        def ignore_aliases(self, data: object) -> bool:
             return True
 
     _CSafeDumper.add_representer(str, yamldump.represent_str)
@@ -64,12 +63,11 @@ def _yaml_unsafe() -> re.Pattern[str]:
     return re.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd]|\n\n\\Z|\\A\n\\Z")
 
 
-def c_emitter_safe(value: Any) -> bool:
+def c_emitter_safe(value: object) -> bool:
     """True when libyaml's emitter writes `value` in the same bytes as PyYAML's."""
-    kind = type(value)
-    if kind is str:
+    if type(value) is str:
         return _yaml_unsafe().search(value) is None
-    if kind is dict:
+    if type(value) is dict:
         return all(
             type(k) is str
             and 0 < len(k) < 128
@@ -78,13 +76,13 @@ def c_emitter_safe(value: Any) -> bool:
             and c_emitter_safe(v)
             for k, v in value.items()
         )
-    if kind is list:
+    if type(value) is list:
         return all(c_emitter_safe(v) for v in value)
-    return kind in (int, float, bool) or value is None
+    return type(value) in (int, float, bool) or value is None
 
 
 def yaml_text(
-    data: Any, *, allow_unicode: bool, emitter: str = "fast", checked: bool = False
+    data: object, *, allow_unicode: bool, emitter: str = "fast", checked: bool = False
 ) -> str:
     """`data` as the same YAML `yamldump.dump` writes (given its Unicode choice): with
     libyaml's emitter when `emitter` is "fast" and the data is safe for it (`checked`
