@@ -21,7 +21,6 @@ import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from callback_coach.errors import AmbiguousError, NotFoundError, StorageError
 from callback_coach.lines.records import (
@@ -138,7 +137,7 @@ class SidesStore:
             except SceneFileError as exc:
                 self.warn(f"{path}: {exc}; skipped")
 
-    def _read_progress(self, path: Path) -> dict[str, Any]:
+    def _read_progress(self, path: Path) -> dict[object, object]:
         try:
             value = yamlio.load(yamlio.read_file(path)).value
         except FileNotFoundError:
