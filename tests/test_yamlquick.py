@@ -1,4 +1,4 @@
-"""The quick reader for the YAML the coach writes: it reads what `yamlio.dump` writes,
+"""The quick reader for the YAML the coach writes: it reads what `yamldump.dump` writes,
 exactly as the general reader does, and gives up (None) on anything else, never
 answering differently from the general reader, whatever the text."""
 
