@@ -214,7 +214,7 @@ class RootGroup(CoachGroup):
         with formatter.section("Commands"):
             formatter.write_dl([(name, short_help) for name, (_, short_help) in COMMANDS.items()])
 
-    def shell_complete(self, ctx: typer.Context, incomplete: str) -> list[object]:  # type: ignore[override]
+    def shell_complete(self, ctx: typer.Context, incomplete: str) -> Sequence[object]:  # type: ignore[override]
         # The command names from the table, then the options (Click's own, which Typer's
         # group would precede with every command, importing every module for its help).
         names = command_names(((n, h) for n, (_, h) in COMMANDS.items()), incomplete)

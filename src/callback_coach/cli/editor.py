@@ -19,7 +19,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 
 from callback_coach.errors import StorageError
 from callback_coach.store import fileio, paths
@@ -52,7 +52,7 @@ def edit_text(
     *,
     folder: Path | None = None,
     env: Mapping[str, str] | None = None,
-    stdout: TextIO | None = None,
+    stdout: IO[str] | None = None,
 ) -> Edited:
     """Let the person edit `text` in their editor; see the module docstring.
 
@@ -118,7 +118,7 @@ def editor_argv(command: str, *, windows: bool = os.name == "nt") -> list[str]:
     ]
 
 
-def _run_editor(argv: list[str], stdout: TextIO | None) -> int:
+def _run_editor(argv: list[str], stdout: IO[str] | None) -> int:
     """Run the editor and wait for it. Meanwhile an interrupt (Ctrl-C, `kill -INT`) is
     the editor's alone, as `git commit` does: the coach neither stops nor leaves the
     editor running on a terminal it would draw on again."""
