@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from callback_coach.core.rounds import moment
 from callback_coach.errors import AnswersError
-from callback_coach.store import yamlio
+from callback_coach.store import yamldump, yamlio
 from callback_coach.store.conflict_merge import merge, merged_file_text
 from callback_coach.store.conflict_names import has_git_markers
 from callback_coach.store.conflicts import ABSENT, GitConflict, compare, git_conflict
@@ -521,7 +521,7 @@ def left_out_values(body: str) -> dict[str, Any]:
 @settings(max_examples=200)
 @given(notes())
 def test_a_note_merged_with_itself_comes_back_unchanged(one: Note) -> None:
-    same = Note(meta=yamlio.load(yamlio.dump(one.meta)).value, body=one.body)
+    same = Note(meta=yamlio.load(yamldump.dump(one.meta)).value, body=one.body)
     merged = merge(one, same, never)
     assert merged.meta == one.meta and list(merged.meta) == list(one.meta)
     assert merged.body == one.body

@@ -1,6 +1,6 @@
 """The fast writers of the exports give the bytes of the reference ones, on random data:
-libyaml's emitter against PyYAML's pure-Python one (both with yamlio's representation of
-text), the streamed YAML export against `yamlio.dump` of the whole document, and the JSON
+libyaml's emitter against PyYAML's pure-Python one (both with yamldump's representation of
+text), the streamed YAML export against `yamldump.dump` of the whole document, and the JSON
 template against json.dumps(..., indent=2)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from callback_coach.exports import as_json, as_markdown, as_yaml, json_shapes
 from callback_coach.exports import format as export_format
 from callback_coach.exports import formats as exports
-from callback_coach.store import yamlio
+from callback_coach.store import yamldump, yamlio
 from callback_coach.store.notes import NOTE_KEYS, Note
 
 # Characters that steer YAML's choice of style: indicators, quotes, spaces, line breaks
@@ -127,10 +127,10 @@ _BARE = {"kind": "", "role": "", "project": None, "round": "", "date": None, "cr
 def test_the_streamed_exports_equal_the_documents_written_whole(notes: list[Note]) -> None:
     catalogue = _catalogue()
     document = json_shapes.notes_json(notes, catalogue)
-    # YAML: yamlio.dump of the whole document (its one writer), a note at a time.
+    # YAML: yamldump.dump of the whole document (its one writer), a note at a time.
     escapes = as_yaml.needs_yaml_escapes(notes, catalogue)
     streamed = "".join(exports.note_chunks("yaml", notes, catalogue, yaml_escapes=escapes))
-    assert streamed == yamlio.dump(document)
+    assert streamed == yamldump.dump(document)
     # JSON: json.dumps(indent=2) of the whole document, made with the C string encoder.
     streamed = "".join(exports.note_chunks("json", notes, catalogue))
     assert streamed == json.dumps(document, ensure_ascii=False, indent=2) + "\n"

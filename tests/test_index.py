@@ -24,6 +24,7 @@ from callback_coach.store import index as index_module
 from callback_coach.store import paths
 from callback_coach.store.index import NoteIndex
 from callback_coach.store.index import index as index_code
+from callback_coach.store.index import refresh as index_refresh
 from callback_coach.store.index import rows as index_rows
 from callback_coach.store.slugs import search_fold
 
@@ -177,7 +178,7 @@ def test_a_new_note_and_a_new_role_appear(expected: list[str], home: Path) -> No
 
 
 def test_a_locked_index_is_gone_around(expected: list[str], home: Path, monkeypatch) -> None:
-    monkeypatch.setattr(index_code, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr(index_refresh, "BUSY_TIMEOUT_MS", 50)
     remove_db(home)
     # Another coach holds the write lock of a new, empty index for the whole run.
     holder = sqlite3.connect(db_path(home), isolation_level=None)
@@ -330,11 +331,11 @@ def test_full_text_and_scan_find_the_same_lines(history: Coach, home: Path, need
     with_fts = index.search(needle)
     made = index.db().execute("SELECT 1 FROM sqlite_master WHERE name = 'search'").fetchone()
     assert bool(made) == index_module.fts5_trigram_available()
-    index_module._FTS5 = False
+    index_code._FTS5 = False  # (set on the package, as it was, it forced nothing)
     try:
         scanned = NoteIndex(home, summarize).search(needle)
     finally:
-        index_module._FTS5 = None
+        index_code._FTS5 = None
     assert [(s.file, w, line) for s, w, line in with_fts] == [
         (s.file, w, line) for s, w, line in scanned
     ]
@@ -373,7 +374,7 @@ def test_a_large_build_read_by_several_processes_is_the_same(
     rows = serial.db().execute("SELECT * FROM notes ORDER BY file").fetchall()
     serial.close()
     remove_db(home)
-    monkeypatch.setattr(index_code, "PARALLEL_READ_MIN", 2)
+    monkeypatch.setattr(index_refresh, "PARALLEL_READ_MIN", 2)
     import threading
 
     assert threading.active_count() == 1, "else the notes are read in this process"
@@ -396,7 +397,7 @@ def test_roles_made_in_one_pass_are_the_ones_made_one_by_one(
     one_by_one.close()
     assert len(rows) > 1
     remove_db(home)
-    monkeypatch.setattr(index_code, "ROLES_ONE_BY_ONE", 0)
+    monkeypatch.setattr(index_refresh, "ROLES_ONE_BY_ONE", 0)
     in_one_pass = NoteIndex(home, summarize)
     again = in_one_pass.db().execute("SELECT * FROM roles ORDER BY role_key, project_key")
     assert again.fetchall() == rows

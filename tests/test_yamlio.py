@@ -12,7 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from callback_coach.store import yamlio
+from callback_coach.store import yamldump, yamlio
 from callback_coach.store.yamlio import ReadError
 
 YAML12 = YAML(typ="safe", pure=True)  # a YAML 1.2 reader, as many editors' tools are
@@ -52,20 +52,20 @@ ANSWERS = st.dictionaries(TEXT, st.dictionaries(TEXT, ANSWER, max_size=5), max_s
 @example({"c": {"a": "1_000", "b": "12:30", "c": "2026-11-23", "d": "+1", "e": ".5"}})
 @example({"c": {"a": "2026-02-30", "b": "1\n2", "c": "line\u2028break", "d": "Hamlet 🎭"}})
 def test_what_is_written_reads_back_the_same_in_yaml_1_1_and_1_2(answers) -> None:
-    text = yamlio.dump({"answers": answers})
+    text = yamldump.dump({"answers": answers})
     assert yaml.safe_load(text) == {"answers": answers}
     assert YAML12.load(text) == {"answers": answers}
     assert yamlio.load(text).value == {"answers": answers}
 
 
 def test_lookalike_strings_are_quoted_and_plain_words_are_not() -> None:
-    text = yamlio.dump({"a": "1e3", "b": "0o17", "c": "to win him over", "d": "Zoë 🎭"})
+    text = yamldump.dump({"a": "1e3", "b": "0o17", "c": "to win him over", "d": "Zoë 🎭"})
     assert text == "a: '1e3'\nb: '0o17'\nc: to win him over\nd: Zoë 🎭\n"
 
 
 def test_multi_line_text_is_a_literal_block_and_no_alias_is_written() -> None:
     shared = ["a", "b"]
-    text = yamlio.dump({"x": "one\ntwo", "first": shared, "second": shared})
+    text = yamldump.dump({"x": "one\ntwo", "first": shared, "second": shared})
     assert text == "x: |-\n  one\n  two\nfirst:\n- a\n- b\nsecond:\n- a\n- b\n"
 
 

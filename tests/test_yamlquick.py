@@ -1,4 +1,4 @@
-"""The quick reader for the YAML the coach writes: it reads what `yamlio.dump` writes,
+"""The quick reader for the YAML the coach writes: it reads what `yamldump.dump` writes,
 exactly as the general reader does, and gives up (None) on anything else, never
 answering differently from the general reader, whatever the text."""
 
@@ -11,7 +11,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from callback_coach.store import yamlio, yamlquick
+from callback_coach.store import yamldump, yamlio, yamlquick, yamlscalars
 from callback_coach.store.yamlio import ReadError
 
 
@@ -75,7 +75,7 @@ DATA = st.recursive(
 @example({"a": [{"b": 1, "c": ["d", {"e": "f\ng"}]}], "h": [], "i": {}, "j": [[1]]})
 @example({"a": "it's", "b": "'quoted'", "c": "x\n", "d": "x\n\n", "e": "\n"})
 def test_what_the_coach_writes_reads_as_the_general_reader_reads_it(data) -> None:
-    text = yamlio.dump(data)
+    text = yamldump.dump(data)
     answer = agrees(text)
     if answer is not None:
         assert same(answer, data)
@@ -100,7 +100,7 @@ def test_a_note_the_coach_wrote_takes_the_quick_path() -> None:
             }
         },
     }
-    text = yamlio.dump(meta)
+    text = yamldump.dump(meta)
     assert quick(text) == meta
     assert yamlio.load(text, line_offset=1) == yamlio.Document(meta, 2)
 
@@ -184,7 +184,7 @@ def test_an_edited_note_never_reads_differently(data) -> None:
         "checklists": [{"id": "after-the-room", "version": 1}, {"id": "x", "version": 2}],
         "answers": {"after-the-room": {"who": "Casting\nand the director", "outcome": "hold"}},
     }
-    lines = yamlio.dump(meta).split("\n")
+    lines = yamldump.dump(meta).split("\n")
     at = data.draw(st.integers(0, len(lines) - 1))
     edit = data.draw(st.sampled_from(["insert", "delete", "indent", "dedent"]))
     line = lines[at]
@@ -211,27 +211,27 @@ def resolved(text: str):
 
 
 def test_the_known_words_are_what_the_resolver_reads() -> None:
-    for word, value in yamlio._COMMON_WORDS.items():
+    for word, value in yamlscalars.COMMON_WORDS.items():
         assert resolved(word) is value, word
 
 
 def test_the_first_characters_written_out_are_the_resolvers() -> None:
-    # yamlio spells them out so that reading a value does not import PyYAML.
+    # yamlscalars spells them out so that reading a value does not import PyYAML.
     resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers
-    assert frozenset(k for k in resolvers if k) == yamlio._RESOLVED_FIRST
-    assert (None in resolvers) == yamlio._ANY_FIRST
+    assert frozenset(k for k in resolvers if k) == yamlscalars.RESOLVED_FIRST
+    assert (None in resolvers) == yamlscalars.ANY_FIRST
 
 
 def test_a_letter_starts_only_booleans_and_nulls_all_of_them_common_words() -> None:
     resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers
-    found = [(tag, regexp) for first in yamlio._WORD_FIRST for tag, regexp in resolvers[first]]
+    found = [(tag, regexp) for first in yamlscalars.WORD_FIRST for tag, regexp in resolvers[first]]
     assert {tag for tag, _ in found} == {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
     # Each pattern is a list of whole words: every word it matches is a common word.
     for _, regexp in found:
         assert regexp.pattern.startswith("^(?:") and regexp.pattern.endswith(")$")
         words = [w.strip() for w in regexp.pattern[4:-2].split("|")]  # (a verbose pattern)
         assert all(w in ("", "~") or w.isalpha() for w in words)
-        assert {w for w in words if w.isalpha()} <= set(yamlio._COMMON_WORDS)
+        assert {w for w in words if w.isalpha()} <= set(yamlscalars.COMMON_WORDS)
 
 
 @settings(max_examples=500, deadline=None)
@@ -239,7 +239,7 @@ def test_a_letter_starts_only_booleans_and_nulls_all_of_them_common_words() -> N
     st.one_of(
         st.from_regex(r"\A[yYnNtTfFoO][A-Za-z ]{0,8}\Z"),
         st.from_regex(r"\A[0-9][0-9_:.eE+-]{0,6}\Z"),
-        st.sampled_from(list(yamlio._COMMON_WORDS)),
+        st.sampled_from(list(yamlscalars.COMMON_WORDS)),
         st.text(min_size=1, max_size=8).filter(lambda t: t[0] not in " #-?:,[]{}&*!|>'\"%@`"),
     )
 )

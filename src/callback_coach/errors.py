@@ -6,7 +6,7 @@ The table in README.md ("Exit codes") is generated from `ExitCode` and checked b
 from __future__ import annotations
 
 import enum
-from typing import Any
+from collections.abc import Sequence
 
 
 class ExitCode(enum.IntEnum):
@@ -71,7 +71,11 @@ class ChecklistError(CoachError):
     exit_code = ExitCode.CHECKLIST_INVALID
 
     def __init__(
-        self, message: str, *, details: list[str] | None = None, problems: list[Any] | None = None
+        self,
+        message: str,
+        *,
+        details: list[str] | None = None,
+        problems: Sequence[object] | None = None,
     ) -> None:
         super().__init__(message, details=details)
         self.problems = list(problems or [])  # checklist.Problem, one per detail line

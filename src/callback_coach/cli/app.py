@@ -16,7 +16,9 @@ import functools
 import gc
 import importlib
 import sys
-from typing import Any, cast
+from collections.abc import MutableMapping, Sequence
+from contextlib import AbstractContextManager
+from typing import Protocol, cast
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -29,6 +31,48 @@ from callback_coach.errors import CoachError, ExitCode, UsageError
 
 # Click's exceptions, found through Typer's public BadParameter (Typer may bundle Click).
 _CLICK_ERRORS = sys.modules[typer.BadParameter.__module__]
+
+# Typer types its classes' methods with the Click it bundles, whose classes it does not
+# name publicly. What the coach uses of Click's objects is described by the Protocols
+# below; a context only handed back to Click is a `typer.Context` (Typer's public name for
+# it, a subclass: narrower than Click's on paper, hence "type: ignore[override]").
+
+
+class _Context(Protocol):
+    """What the coach reads of Click's context."""
+
+    terminal_width: int | None
+
+    @property
+    def command_path(self) -> str: ...
+
+    @property
+    def invoked_subcommand(self) -> str | None: ...
+
+
+class _Formatter(Protocol):
+    """What the coach uses of Click's help formatter."""
+
+    width: int
+    current_indent: int
+
+    def write(self, string: str) -> None: ...
+
+    def write_dl(
+        self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None: ...
+
+    def section(self, name: str) -> AbstractContextManager[None]: ...
+
+
+class _UsageError(Protocol):
+    """What the coach reads of Click's usage error."""
+
+    @property
+    def ctx(self) -> _Context | None: ...
+
+    def format_message(self) -> str: ...
+
 
 # Every command of `coach`: its name -> (the module under callback_coach.cli that holds
 # it, its short help). The order is the order of `coach --help`. tests/test_help.py holds
@@ -70,30 +114,32 @@ class HelpFormat:
 
     epilog: str | None
 
-    def get_help(self, ctx: Any) -> str:
+    def get_help(self, ctx: _Context) -> str:
         columns = console.terminal_width()
         if ctx.terminal_width is None and columns < NARROW_HELP:
             ctx.terminal_width = max(columns - 2, 20)
         return cast(str, super().get_help(ctx))  # type: ignore[misc]
 
-    def format_help(self, ctx: Any, formatter: Any) -> None:
+    def format_help(self, ctx: object, formatter: _Formatter) -> None:
         if formatter.width < 50:
             # Click gives an option's name up to 30 columns: on a narrow terminal a third
             # of the line, and a longer name has its help on the next line.
             write_dl = formatter.write_dl
             narrow = max(formatter.width // 3, 8)
 
-            def narrow_dl(rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+            def narrow_dl(
+                rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+            ) -> None:
                 write_dl(rows, min(col_max, narrow), col_spacing)
 
-            formatter.write_dl = narrow_dl
+            formatter.write_dl = narrow_dl  # type: ignore[method-assign]  # (this formatter only)
         super().format_help(ctx, formatter)  # type: ignore[misc]
 
-    def collect_usage_pieces(self, ctx: Any) -> list[str]:
-        pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
+    def collect_usage_pieces(self, ctx: object) -> list[str]:
+        pieces: list[str] = super().collect_usage_pieces(ctx)  # type: ignore[misc]
         return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
 
-    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+    def format_epilog(self, ctx: object, formatter: _Formatter) -> None:
         if not self.epilog:
             return
         with formatter.section("Examples"):
@@ -115,7 +161,7 @@ class CoachCommand(HelpFormat, TyperCommand):
 class CoachGroup(HelpFormat, TyperGroup):
     """The one place where a user error becomes a line on stderr and an exit code."""
 
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
         # Input is decoded once, here at the edge: bytes that were not UTF-8 reach Python
         # as lone surrogates and must never get into a note.
         for arg in args:
@@ -124,13 +170,19 @@ class CoachGroup(HelpFormat, TyperGroup):
                 raise typer.Exit(int(ExitCode.USAGE))
         return super().parse_args(ctx, args)
 
-    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+    def make_context(  # type: ignore[override]
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: typer.Context | None = None,
+        **extra: object,
+    ) -> object:
         try:
-            return super().make_context(*args, **kwargs)
+            return super().make_context(info_name, args, parent, **extra)
         except _CLICK_ERRORS.UsageError as exc:
             raise _usage_exit(exc, None) from None
 
-    def invoke(self, ctx: Any) -> Any:
+    def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except _CLICK_ERRORS.UsageError as exc:
@@ -139,7 +191,7 @@ class CoachGroup(HelpFormat, TyperGroup):
             raise typer.Exit(report(exc)) from None
 
     def _main_shell_completion(
-        self, ctx_args: Any, prog_name: str, complete_var: Any = None
+        self, ctx_args: MutableMapping[str, object], prog_name: str, complete_var: str | None = None
     ) -> None:
         use_coach_shells()
         super()._main_shell_completion(ctx_args, prog_name, complete_var)
@@ -149,26 +201,29 @@ class RootGroup(CoachGroup):
     """`coach` itself, a lazy group (as in Click's docs): its commands are listed from
     COMMANDS, and a command's module is imported when that command is first wanted."""
 
-    def list_commands(self, ctx: Any) -> list[str]:
+    def list_commands(self, ctx: object) -> list[str]:
         return list(COMMANDS)
 
-    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+    def get_command(self, ctx: object, cmd_name: str) -> TyperCommand | TyperGroup | None:
         if cmd_name not in COMMANDS:
             return None
         module, _ = COMMANDS[cmd_name]
-        return family(module).get_command(ctx, cmd_name)
+        found = family(module).commands.get(cmd_name)  # (as the group's get_command)
+        return found if isinstance(found, (TyperCommand, TyperGroup)) else None
 
-    def format_commands(self, ctx: Any, formatter: Any) -> None:
+    def format_commands(self, ctx: object, formatter: _Formatter) -> None:
         with formatter.section("Commands"):
             formatter.write_dl([(name, short_help) for name, (_, short_help) in COMMANDS.items()])
 
-    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+    def shell_complete(self, ctx: typer.Context, incomplete: str) -> Sequence[object]:  # type: ignore[override]
         # The command names from the table, then the options (Click's own, which Typer's
         # group would precede with every command, importing every module for its help).
         names = command_names(((n, h) for n, (_, h) in COMMANDS.items()), incomplete)
         return names + super(TyperGroup, self).shell_complete(ctx, incomplete)
 
-    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+    def resolve_command(  # type: ignore[override]
+        self, ctx: typer.Context, args: list[str]
+    ) -> tuple[str | None, object, list[str]]:
         try:
             return super().resolve_command(ctx, args)
         except _CLICK_ERRORS.UsageError as exc:
@@ -196,7 +251,7 @@ def _shown(arg: str) -> str:
     return "'" + raw.decode("utf-8", "backslashreplace") + "'"
 
 
-def _usage_exit(exc: Any, ctx: Any) -> Exception:
+def _usage_exit(exc: _UsageError, ctx: _Context | None) -> Exception:
     """Click's usage error as one line (`error: no such option: --x (see coach prep --help)`)
     and exit code 2; `coach` alone still shows the help."""
     if isinstance(exc, getattr(_CLICK_ERRORS, "NoArgsIsHelpError", ())):
@@ -258,6 +313,7 @@ def _root(
     """
     if ctx.invoked_subcommand is None:
         today = cast(RootGroup, ctx.command).get_command(ctx, "today")
+        assert today is not None and today.callback is not None  # (a command of the table)
         ctx.invoke(today.callback, as_json=False)
 
 

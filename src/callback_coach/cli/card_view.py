@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from rich import box
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
@@ -26,9 +25,9 @@ WIDE = 60  # from this many columns, labels sit beside their answers
 WIDTH = 80  # the widest card: on a wide terminal, and in a text file
 
 
-def renderable(card: Card, width: int, budget: int) -> Any:
+def renderable(card: Card, width: int, budget: int) -> Panel:
     """The card as a Rich panel that wraps (never crops) at `width` columns."""
-    parts: list[Any] = []
+    parts: list[RenderableType] = []
     if card.subtitle():
         parts.append(Text(visible(card.subtitle()), style="muted", overflow="fold"))
     if width >= WIDE:

@@ -11,7 +11,7 @@ Each command module keeps its commands in a Typer app named `commands`, made wit
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypedDict, TypeVar
 
 import typer
 
@@ -19,20 +19,40 @@ from callback_coach.cli import console
 from callback_coach.cli.app import CoachCommand, CoachGroup
 from callback_coach.errors import NoTerminalError
 
-CommandFunction = TypeVar("CommandFunction", bound=Callable[..., Any])
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+CommandFunction = TypeVar("CommandFunction", bound=Callable[..., object])
 
 
-def group(**settings: Any) -> typer.Typer:
+class GroupSettings(TypedDict, total=False):
+    """What a group of commands sets of typer.Typer's settings (those not given keep
+    Typer's defaults)."""
+
+    help: str
+    short_help: str
+    epilog: str
+    no_args_is_help: bool
+
+
+class CommandSettings(TypedDict, total=False):
+    """What a command sets of Typer's command settings."""
+
+    short_help: str
+    epilog: str
+
+
+def group(**settings: "Unpack[GroupSettings]") -> typer.Typer:
     """A Typer app of coach commands (a module's `commands`, or a group such as
     `coach export`), with `settings` for typer.Typer (help, epilog…)."""
     return typer.Typer(cls=CoachGroup, rich_markup_mode=None, **settings)
 
 
 def command(
-    group: typer.Typer, name: str | None = None, **kwargs: Any
+    group: typer.Typer, name: str | None = None, **settings: "Unpack[CommandSettings]"
 ) -> Callable[[CommandFunction], CommandFunction]:
     """`group.command`, with the coach's help format."""
-    return group.command(name, cls=CoachCommand, **kwargs)
+    return group.command(name, cls=CoachCommand, **settings)
 
 
 def wants_prompts(
@@ -50,7 +70,7 @@ def wants_prompts(
     return True
 
 
-def print_json(data: Any) -> None:
+def print_json(data: object) -> None:
     console.data(console.json_visible(json.dumps(data, ensure_ascii=False, indent=2)))
 
 

@@ -2,7 +2,7 @@
 timer) and `coach drill` (taking a director's note)."""
 
 import sys
-from typing import Any, Optional  # Optional: Typer < 0.29 on 3.10
+from typing import Optional  # Optional: Typer < 0.29 on 3.10
 
 import typer
 
@@ -164,7 +164,9 @@ def breathe(
     console.info(outcome.summary())
 
 
-def routine_of(coach: Coach, role: str, project: str | None, patterns: list[Any]) -> Any:
+def routine_of(
+    coach: Coach, role: str, project: str | None, patterns: list[breathing.Pattern]
+) -> breathing.Pattern | None:
     """The pattern a role's prep chose as its breathing routine, or None (with a message)."""
     found = cards.card_for(
         coach,

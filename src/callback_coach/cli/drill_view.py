@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from typing import Any
+from contextlib import AbstractContextManager
 
+from rich.console import Console
 from rich.live import Live
 from rich.panel import Panel
 from rich.text import Text
@@ -15,7 +16,7 @@ from callback_coach.cli import console as consoles
 from callback_coach.cli.keys import quiet_keys
 
 
-def note_panel(number: int, total: int, text: str) -> Any:
+def note_panel(number: int, total: int, text: str) -> Panel:
     return Panel(
         Text(consoles.visible(text), style="bold"),
         title=Text(f"Note {number} of {total}", style="heading"),
@@ -27,10 +28,10 @@ def note_panel(number: int, total: int, text: str) -> Any:
 def countdown(
     seconds: int,
     *,
-    console: Any = None,
+    console: Console | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
-    keys: Callable[[], Any] = quiet_keys,
+    keys: Callable[[], AbstractContextManager[Callable[[], bool]]] = quiet_keys,
 ) -> None:
     """ "Play it out loud… 20, 19, 18" on the terminal (stderr), on a fixed deadline;
     Enter ends it early (played already). Keys typed meanwhile are not echoed."""

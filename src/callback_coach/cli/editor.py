@@ -12,12 +12,17 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
+
+from callback_coach.errors import StorageError
+from callback_coach.store import fileio, paths
 
 FALLBACK_EDITOR = "vi"
 KEPT = "your text is as it was."
@@ -47,7 +52,7 @@ def edit_text(
     *,
     folder: Path | None = None,
     env: Mapping[str, str] | None = None,
-    stdout: IO[Any] | None = None,
+    stdout: IO[str] | None = None,
 ) -> Edited:
     """Let the person edit `text` in their editor; see the module docstring.
 
@@ -113,13 +118,10 @@ def editor_argv(command: str, *, windows: bool = os.name == "nt") -> list[str]:
     ]
 
 
-def _run_editor(argv: list[str], stdout: IO[Any] | None) -> int:
+def _run_editor(argv: list[str], stdout: IO[str] | None) -> int:
     """Run the editor and wait for it. Meanwhile an interrupt (Ctrl-C, `kill -INT`) is
     the editor's alone, as `git commit` does: the coach neither stops nor leaves the
     editor running on a terminal it would draw on again."""
-    import signal
-    import threading
-
     if threading.current_thread() is not threading.main_thread():
         # Only the main thread may change how signals are handled.
         return subprocess.Popen(argv, stdout=stdout).wait()
@@ -132,9 +134,9 @@ def _run_editor(argv: list[str], stdout: IO[Any] | None) -> int:
         for name in names:
             signal.signal(getattr(signal, name), signal.SIG_DFL)
 
-    extra: dict[str, Any] = {"preexec_fn": default_interrupts} if os.name == "posix" else {}
+    preexec_fn = default_interrupts if os.name == "posix" else None  # (None: the default)
     try:
-        return subprocess.Popen(argv, stdout=stdout, **extra).wait()
+        return subprocess.Popen(argv, stdout=stdout, preexec_fn=preexec_fn).wait()
     finally:
         for name, handler in kept.items():
             signal.signal(getattr(signal, name), handler)
@@ -157,9 +159,6 @@ def _private_file(text: str, folder: Path | None) -> Path:
 
 def _temp_folder() -> Path | None:
     """The coach's private cache folder when it can be made, else None (`$TMPDIR`)."""
-    from callback_coach.errors import StorageError
-    from callback_coach.store import fileio, paths
-
     try:
         return fileio.ensure_private_dir(paths.cache_dir())
     except StorageError:

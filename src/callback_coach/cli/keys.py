@@ -46,7 +46,7 @@ def _windows_enter() -> bool:
 
 @contextlib.contextmanager
 def _posix_quiet(fd: int) -> Iterator[Callable[[], bool]]:
-    import select
+    import select  # (POSIX only, as termios)
     import termios
 
     try:

@@ -6,7 +6,7 @@ The commands parse options, call the lines layer (`callback_coach.lines`), and r
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Optional  # Optional: Typer < 0.29 on 3.10
+from typing import Optional  # Optional: Typer < 0.29 on 3.10
 
 import typer
 
@@ -31,7 +31,7 @@ from callback_coach.lines.layouts import Sides, read_sides
 from callback_coach.lines.measure import offbook_of
 from callback_coach.lines.records import StoredScene
 from callback_coach.lines.sides import SidesStore
-from callback_coach.lines.voice import VoiceUnavailable, open_voice
+from callback_coach.lines.voice import EngineVoice, VoiceUnavailable, open_voice
 from callback_coach.store import paths
 from callback_coach.store.slugs import fold
 
@@ -357,7 +357,7 @@ def _nothing_due(plan: DrillPlan, role: str, project: str | None) -> tuple[str, 
     return f"Nothing is due now{when}. To run your lines anyway:", again
 
 
-def _open_voice() -> Any:
+def _open_voice() -> EngineVoice | None:
     try:
         return open_voice()
     except VoiceUnavailable as exc:

@@ -9,7 +9,7 @@ empty prompt (EOFError): the drill then stops with every graded line kept.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TextIO, cast
+from typing import TYPE_CHECKING, TextIO, TypedDict, cast
 
 from callback_coach.cli import console
 from callback_coach.lines.drill import Ask, DrillItem, Summary
@@ -17,8 +17,16 @@ from callback_coach.lines.schedule import Grade
 from callback_coach.lines.scoring import Score
 
 if TYPE_CHECKING:
+    from prompt_toolkit.output import Output
     from rich.console import Console
     from rich.text import Text
+
+
+class PromptIO(TypedDict, total=False):
+    """Where a prompt is drawn, when not where prompt_toolkit would draw it."""
+
+    output: Output
+
 
 HINT_KEY = "?"
 GRADES = (
@@ -31,7 +39,7 @@ GRADES = (
 
 def text(value: str, style: str = "") -> Text:
     """Text from the sides, safe for the terminal: controls made visible, no markup."""
-    from rich.text import Text
+    from rich.text import Text  # Rich: only once the drill draws
 
     return Text(console.visible(value), style=style)
 
@@ -39,7 +47,7 @@ def text(value: str, style: str = "") -> Text:
 class TerminalLinesUI:
     """Cues, prompts and scores in the terminal; `output` replaces the terminal (tests)."""
 
-    def __init__(self, output: Any = None) -> None:
+    def __init__(self, output: Output | None = None) -> None:
         self._out: Console = console.terminal()
         self._output = output
         self._told_keys = False
@@ -47,7 +55,7 @@ class TerminalLinesUI:
     # -- what is shown -------------------------------------------------------------------
 
     def show_cue(self, item: DrillItem, position: int, total: int) -> None:
-        from rich.rule import Rule
+        from rich.rule import Rule  # Rich (see `text`)
 
         scene = item.scene
         label = f"{position}/{total} · scene {item.scene_number} · {scene.title}"
@@ -90,7 +98,7 @@ class TerminalLinesUI:
         self._out.print(line)
 
     def show_score(self, score: Score, item: DrillItem) -> None:
-        from rich.text import Text
+        from rich.text import Text  # Rich (see `text`)
 
         verdict = "word for word" if score.perfect else "off-book" if score.is_right else "not yet"
         style = "ok" if score.is_right else "warning"
@@ -159,11 +167,11 @@ class TerminalLinesUI:
         answer = questionary.text("", qmark=marker, instruction="", **self._io()).unsafe_ask()
         return str(answer or "")
 
-    def _io(self) -> dict[str, Any]:
+    def _io(self) -> PromptIO:
         """Where prompts are drawn: the terminal stream, unless an enclosing prompt_toolkit
         session (a test) or `output` says otherwise."""
         from prompt_toolkit.application.current import get_app_session  # only to prompt
-        from prompt_toolkit.output import create_output
+        from prompt_toolkit.output import create_output  # (the same)
 
         if self._output is None and get_app_session()._output is None:
             self._output = create_output(stdout=cast(TextIO, console.terminal_stream()))

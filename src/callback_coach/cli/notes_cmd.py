@@ -3,8 +3,8 @@ news that came later."""
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable
-from typing import Any, Optional  # Optional: Typer < 0.29 on 3.10
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Generic, Optional, TypeVar  # Optional: Typer < 0.29 on 3.10
 
 import typer
 
@@ -16,6 +16,11 @@ from callback_coach.cli.options import DATE_FORMS, JSON_OPT, PROJECT_OPT, ROLE_A
 from callback_coach.cli.shell_lines import say_command
 from callback_coach.exports import json_shapes
 from callback_coach.lines.measure import every_offbook
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+_T = TypeVar("_T")
 
 commands = group()
 
@@ -208,24 +213,28 @@ def search(
         )
 
 
-class Counted:
+class Counted(Generic[_T]):
     """The items of an iterable, counted as they are taken."""
 
-    def __init__(self, items: Any) -> None:
+    def __init__(self, items: Iterable[_T]) -> None:
         self.items = iter(items)
         self.count = 0
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[_T]:
         for item in self.items:
             self.count += 1
             yield item
 
 
-def style_codes(out: Any, name: str) -> tuple[str, str]:
+def style_codes(out: "Console", name: str) -> tuple[str, str]:
     """The terminal codes that start and end a theme style on `out` ("" without colour)."""
+    from rich.console import COLOR_SYSTEMS  # (Rich is loaded: `out` is a Console)
+
     style = out.get_style(name)
     if out.no_color:
         style = style.without_color
-    marked = style.render("\x00", color_system=out.color_system)
+    # (`color_system` names the system: Style.render takes the ColorSystem it names.)
+    system = COLOR_SYSTEMS.get(out.color_system) if out.color_system is not None else None
+    marked = style.render("\x00", color_system=system)
     before, _, after = marked.partition("\x00")
     return before, after

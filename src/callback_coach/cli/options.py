@@ -16,5 +16,7 @@ PROJECT_OPT = typer.Option(
     None, "--project", "-p", metavar="PROJECT", help="The project (film, play, series)."
 )
 DATE_FORMS = "YYYY-MM-DD, today, tomorrow, a weekday (fri, friday: the next one) or +N days"
-JSON_OPT = typer.Option(False, "--json", help="Print JSON (its shape: docs/scripting.md, or coach schema show NAME).")
+JSON_OPT = typer.Option(
+    False, "--json", help="Print JSON (its shape: docs/scripting.md, or coach schema show NAME)."
+)
 FORCE_OPT = typer.Option(False, "--force", help="Replace files that already exist.")

@@ -2,7 +2,7 @@
 follow-ups` for what is owed after the room."""
 
 import datetime as dt
-from typing import Any, Optional  # Optional: Typer < 0.29 on 3.10
+from typing import Optional  # Optional: Typer < 0.29 on 3.10
 
 import typer
 
@@ -81,9 +81,9 @@ def stats(
         console.out().print(season_render.StatsView(result, every=every))
 
 
-def day_option(value: str | None, today: Any) -> Any:
-    """A --since/--until date as people type it, or None."""
-    return None if value is None else dt.date.fromisoformat(parse_date(value, today))
+def day_option(value: str, today: dt.date) -> dt.date:
+    """A --since/--until (or --due) date as people type it."""
+    return dt.date.fromisoformat(parse_date(value, today))
 
 
 def breakdowns_option(values: list[str] | None) -> tuple[str, ...]:
@@ -204,7 +204,7 @@ def follow_ups_add(
     """Add a follow-up to a role's round; it is kept in that round's note (its review,
     else its prep), and only the note's follow_ups lines change."""
     today_ = season.current_day()
-    due_day = day_option(due, today_)
+    due_day = None if due is None else day_option(due, today_)
     label = check_round(round_label) if round_label is not None else None
     coach = open_coach()
     roles = season.load_roles(coach)

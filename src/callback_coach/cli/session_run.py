@@ -3,20 +3,23 @@ drill`: the header and the last round shown, the summary before saving, the one-
 stop after Ctrl-C with the command that resumes it, the saved note's path, and after a
 prep the offer of the waiting-room card."""
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from callback_coach.cli import console
 from callback_coach.cli.asker import QuestionaryAsker
 from callback_coach.cli.shell_lines import say_command
 from callback_coach.core import hints
 from callback_coach.core.asking import Asker, Notice
-from callback_coach.core.session import SessionPlan, in_play
+from callback_coach.core.session import SessionPlan, SessionResult, in_play
 from callback_coach.core.workflow import Coach
 from callback_coach.day import breathing
 from callback_coach.day import card as cards
 from callback_coach.day import drill as drills
 from callback_coach.errors import Interrupted
 from callback_coach.store import paths
+
+if TYPE_CHECKING:
+    from rich.console import Group
 
 
 def terminal_asker() -> Asker:
@@ -54,7 +57,7 @@ def run_interactive(coach: Coach, plan: SessionPlan, asker: Asker | None = None)
             asker.show(panel)
             asker.reference(panel, "what you prepared")
 
-    def summary(p: SessionPlan, answers: dict[str, dict[str, Any]]) -> Any:
+    def summary(p: SessionPlan, answers: dict[str, dict[str, object]]) -> "Group":
         from callback_coach.cli import render  # Rich
 
         return render.answers_summary(in_play(p, answers), answers)
@@ -119,7 +122,7 @@ def run_drill(coach: Coach, plan: drills.DrillPlan) -> None:
         Text(f"Seed {plan.seed}: --seed {plan.seed} gives these notes again.", style="muted")
     )
 
-    def summary(p: SessionPlan, answers: dict[str, dict[str, Any]]) -> Any:
+    def summary(p: SessionPlan, answers: dict[str, dict[str, object]]) -> "Group":
         return render.answers_summary(p.checklists, answers)
 
     try:
@@ -179,11 +182,12 @@ def stopped(
     return Interrupted(f"Stopped. {kept}; run `{again}` to resume.")
 
 
-def report_result(plan: SessionPlan, result: Any) -> bool:
+def report_result(plan: SessionPlan, result: SessionResult) -> bool:
     """Say what became of a session (its note's path on stdout); True when it was saved."""
     if result.discarded:
         console.info("Discarded: nothing was saved.")
         return False
+    assert result.note is not None  # (a session not discarded saved its note)
     console.info(f"Saved your {plan.kind} for {plan.role} ({plan.round}):")
     console.data(str(result.note.path))
     return True

@@ -18,10 +18,13 @@ still the same word.
 from __future__ import annotations
 
 import shlex
-from typing import Any
+from typing import TYPE_CHECKING
 
 from callback_coach.cli import console
 from callback_coach.cli.completion import ansi_c_quoted, raw_words
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
 
 CONTINUATION = " \\"
 
@@ -47,7 +50,7 @@ def shell_lines(command: str, width: int, *, first: str = "", rest: str = "    "
     first starting with `first` (an indent, or "  → "), the next with `rest` (or nothing,
     where a word is cut). An example's comment (`# ...`) goes on a line of its own, first.
     Only a terminal too narrow for a piece of one character leaves a line longer."""
-    from rich.cells import cell_len
+    from rich.cells import cell_len  # Rich: only once a command is laid out (not at start)
 
     words = shell_words(command)
     comment = ""
@@ -86,7 +89,7 @@ def _cut(word: str, width: int, used: int, last_room: int) -> list[str] | None:
     the first fits after `used` cells ("" when nothing fits there: the word starts on a
     line of its own), the next in `width`, the last in `last_room`. None when a line of
     `width` cannot hold a piece of one character."""
-    from rich.cells import cell_len
+    from rich.cells import cell_len  # Rich (see `shell_lines`)
 
     cuts = _cut_points(word)
     pieces: list[str] = []
@@ -167,8 +170,8 @@ class CommandLines:
     def lines(self, width: int) -> list[str]:
         return shell_lines(self.command, width, first=self.first, rest=self.rest)
 
-    def __rich_console__(self, console: Any, options: Any) -> Any:
-        from rich.text import Text
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.text import Text  # Rich: loaded by the console drawing this
 
         for line in self.lines(options.max_width):
             text = Text(line, style=self.style, no_wrap=True, overflow="ignore")
@@ -179,7 +182,7 @@ class CommandLines:
 def say_command(label: str, command: str) -> None:
     """`label command` on standard error, one line when it fits the terminal; else the
     label, then the command as `shell_lines` (so that, pasted, it still runs)."""
-    from rich.cells import cell_len
+    from rich.cells import cell_len  # Rich (see `shell_lines`)
 
     width = console.err().width
     shown = " ".join(shell_words(command))

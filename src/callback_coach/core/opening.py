@@ -7,12 +7,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from callback_coach.core.asking import Asker, Notice
 from callback_coach.core.checklist import Catalogue, Checklist
+from callback_coach.core.dates import describe
+from callback_coach.core.inputs import parse_date
+from callback_coach.core.prep_paths import CHECKLIST, FULL, checklist_menu, path_menu
 from callback_coach.core.questions import Question
 from callback_coach.core.session import SessionPlan
+from callback_coach.errors import UsageError
+from callback_coach.store.drafts import Draft, age_text
+
+if TYPE_CHECKING:
+    from callback_coach.core.rounds import Round
 
 SAME_ROUND, NEW_ROUND, NEW_SESSION = "same", "new", "new-session"
 
@@ -30,14 +38,12 @@ DATE_FORM = Checklist(
 
 
 def offer_other_draft(
-    kind: str, role: str, project: str, others: list[Any], asker: Asker
-) -> Any | None:
+    kind: str, role: str, project: str, others: list[Draft], asker: Asker
+) -> Draft | None:
     """Offer the unfinished sessions of `role` left in other projects (or without one);
     the draft to resume, or None to start a new session in `project`."""
     if not others:
         return None
-    from callback_coach.store.drafts import age_text
-
     now = dt.datetime.now(dt.timezone.utc)
     options = []
     for number, draft in enumerate(others):
@@ -61,10 +67,8 @@ def offer_other_draft(
     return None if choice == NEW_SESSION else others[int(choice)]
 
 
-def same_round(role: str, upcoming: Any, new: str, today: dt.date, asker: Asker) -> bool:
+def same_round(role: str, upcoming: Round, new: str, today: dt.date, asker: Asker) -> bool:
     """Ask whether a prep adds to `upcoming` (a round still to come) or starts `new`."""
-    from callback_coach.core.dates import describe
-
     when = upcoming.date
     with contextlib.suppress(ValueError):
         when = describe(dt.date.fromisoformat(upcoming.date), today)
@@ -82,8 +86,6 @@ def same_round(role: str, upcoming: Any, new: str, today: dt.date, asker: Asker)
 def ask_path(plan: SessionPlan, catalogue: Catalogue, asker: Asker) -> tuple[str, list[str] | None]:
     """Ask how much time there is: the full prep, the quick prep, or one checklist (then
     which); the path and the checklist chosen."""
-    from callback_coach.core.prep_paths import CHECKLIST, FULL, checklist_menu, path_menu
-
     path = asker.choose(
         "How much time do you have?", path_menu(catalogue, plan.extra), default=FULL
     )
@@ -95,11 +97,8 @@ def ask_path(plan: SessionPlan, catalogue: Catalogue, asker: Asker) -> tuple[str
 def ask_date(plan: SessionPlan, today: dt.date, asker: Asker) -> None:
     """Ask the callback's day, typed as --date takes it (the plan's date offered, as
     "tomorrow" or "today" when it is); asked again until it is a day."""
-    from callback_coach.core.inputs import parse_date
-    from callback_coach.errors import UsageError
-
     offered = {today.isoformat(): "today", (today + dt.timedelta(days=1)).isoformat(): "tomorrow"}
-    default: Any = offered.get(plan.date, plan.date)
+    default: object = offered.get(plan.date, plan.date)
     while True:
         answer = asker.ask(DATE_FORM, DATE_QUESTION, default)
         try:

@@ -6,8 +6,7 @@ method.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
 
 from callback_coach.core.home import Home
 from callback_coach.core.inputs import check_outcome, check_round
@@ -49,7 +48,7 @@ def record_outcome(
     return coach.notes.change(record.target.file, lambda meta: outcome_update(meta, value))
 
 
-def outcome_update(meta: dict[str, Any], new: str) -> dict[str, Any]:
+def outcome_update(meta: Mapping[str, object], new: str) -> dict[str, object]:
     """The front-matter keys that record `new` as a note's outcome now: `outcome`, when it
     was set, and the change added to `outcome_history` (none when it is the note's
     outcome already). A hand-written history that is not a list is a StorageError

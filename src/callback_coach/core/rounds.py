@@ -29,7 +29,6 @@ import re
 import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from callback_coach.core.answers import is_given
 from callback_coach.errors import AmbiguousError
@@ -143,12 +142,12 @@ class Round:
         return self.details.get(key)
 
     @property
-    def answers(self) -> dict[str, dict[str, Any]]:
+    def answers(self) -> dict[str, dict[str, object]]:
         """The preps' answers merged question by question (see the module's docstring)."""
         return merged_answers(self.preps)
 
     @property
-    def review_answers(self) -> dict[str, dict[str, Any]]:
+    def review_answers(self) -> dict[str, dict[str, object]]:
         """The reviews' answers, merged the same way."""
         return merged_answers(self.reviews)
 
@@ -160,11 +159,11 @@ class Round:
         return reached
 
 
-def merged_answers(notes: Iterable[NoteFacts]) -> dict[str, dict[str, Any]]:
+def merged_answers(notes: Iterable[NoteFacts]) -> dict[str, dict[str, object]]:
     """The notes' answers (oldest first) merged: a later note's given answer replaces an
     earlier one for its question only; a question a later note left blank keeps the
     earlier answer. Raises ValueError for facts made without their answers (a bug)."""
-    merged: dict[str, dict[str, Any]] = {}
+    merged: dict[str, dict[str, object]] = {}
     for note in notes:
         if note.answers is None:
             raise ValueError(f"the facts of {note.file} were read without their answers")

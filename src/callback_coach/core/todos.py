@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
 
 from callback_coach.core.checklist import Catalogue
 from callback_coach.core.rounds import Round
@@ -73,7 +72,7 @@ def done_map(record: Round) -> dict[str, str]:
     """What is recorded done in a round's notes (`follow_ups_done`: id -> day)."""
     done: dict[str, str] = {}
     for note in record.notes:
-        value: Any = note.follow_ups_done
+        value: object = note.follow_ups_done
         if isinstance(value, dict):
             done.update({str(k).strip().lower(): str(v) for k, v in value.items()})
     return done

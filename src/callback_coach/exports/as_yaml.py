@@ -1,4 +1,4 @@
-"""The YAML export: the same document as the JSON export, as `yamlio.dump`'s text for
+"""The YAML export: the same document as the JSON export, as `yamldump.dump`'s text for
 the whole document, written a note at a time: by libyaml's emitter where it gives the same
 bytes as PyYAML's own (tests/test_emitters.py compares them on random notes), else by
 PyYAML's."""
@@ -8,16 +8,15 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 import yaml
 
 from callback_coach.core.checklist import Catalogue, Checklist
 from callback_coach.exports.format import NoteFormat, Prompts, as_prompts, note_document
 from callback_coach.exports.json_shapes import NOTES_FORMAT
-from callback_coach.store import yamlio
+from callback_coach.store import yamldump
 from callback_coach.store.notes import Note, dump_yaml
-from callback_coach.store.yamlio import has_yaml_line_break
+from callback_coach.store.yamldump import has_yaml_line_break
 
 
 class Yaml(NoteFormat):
@@ -40,17 +39,17 @@ class Yaml(NoteFormat):
 # on our data except where `c_emitter_safe` says no; that note is written by the pure one.
 
 
-_PureDumper = yamlio.dumper()
-_CDumper: type[Any] | None = None
+_PureDumper = yamldump.dumper()
+_CDumper: type[yaml.CSafeDumper] | None = None
 if hasattr(yaml, "CSafeDumper"):
 
     class _CSafeDumper(yaml.CSafeDumper):
-        """libyaml's emitter with `yamlio.dumper()`'s representation of text."""
+        """libyaml's emitter with `yamldump.dumper()`'s representation of text."""
 
-        def ignore_aliases(self, data: Any) -> bool:
+        def ignore_aliases(self, data: object) -> bool:
             return True
 
-    _CSafeDumper.add_representer(str, yamlio.represent_str)
+    _CSafeDumper.add_representer(str, yamldump.represent_str)
     _CDumper = _CSafeDumper
 
 
@@ -64,12 +63,11 @@ def _yaml_unsafe() -> re.Pattern[str]:
     return re.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd]|\n\n\\Z|\\A\n\\Z")
 
 
-def c_emitter_safe(value: Any) -> bool:
+def c_emitter_safe(value: object) -> bool:
     """True when libyaml's emitter writes `value` in the same bytes as PyYAML's."""
-    kind = type(value)
-    if kind is str:
+    if type(value) is str:
         return _yaml_unsafe().search(value) is None
-    if kind is dict:
+    if type(value) is dict:
         return all(
             type(k) is str
             and 0 < len(k) < 128
@@ -78,15 +76,15 @@ def c_emitter_safe(value: Any) -> bool:
             and c_emitter_safe(v)
             for k, v in value.items()
         )
-    if kind is list:
+    if type(value) is list:
         return all(c_emitter_safe(v) for v in value)
-    return kind in (int, float, bool) or value is None
+    return type(value) in (int, float, bool) or value is None
 
 
 def yaml_text(
-    data: Any, *, allow_unicode: bool, emitter: str = "fast", checked: bool = False
+    data: object, *, allow_unicode: bool, emitter: str = "fast", checked: bool = False
 ) -> str:
-    """`data` as the same YAML `yamlio.dump` writes (given its Unicode choice): with
+    """`data` as the same YAML `yamldump.dump` writes (given its Unicode choice): with
     libyaml's emitter when `emitter` is "fast" and the data is safe for it (`checked`
     says the caller knows it is), else PyYAML's."""
     fast = emitter == "fast" and _CDumper is not None and allow_unicode
@@ -140,7 +138,7 @@ def yaml_document(pieces: Iterable[str]) -> Iterator[str]:
 
 
 def notes_yaml(notes: Iterable[Note], catalogue: Catalogue | Prompts) -> str:
-    """The same document as `notes_json`, as YAML (`yamlio.dump`'s text)."""
+    """The same document as `notes_json`, as YAML (`yamldump.dump`'s text)."""
     notes = list(notes)
     prompts = as_prompts(catalogue)
     documents = [note_document(n, prompts) for n in notes]

@@ -10,13 +10,13 @@ exports diff well in git. The formats are registered by name in `exports.formats
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from callback_coach.core.checklist import Catalogue, Checklist
 from callback_coach.exports import json_shapes
 from callback_coach.exports.notewriter import NoteWriter
 from callback_coach.store.notes import Note
-from callback_coach.store.yamlio import has_yaml_line_break
+from callback_coach.store.yamldump import has_yaml_line_break
 
 
 class NoteFormat:
@@ -81,7 +81,7 @@ def as_prompts(catalogue: Catalogue | Prompts) -> Prompts:
     return catalogue if isinstance(catalogue, Prompts) else Prompts(catalogue)
 
 
-def note_document(note: Note, catalogue: Catalogue | Prompts) -> dict[str, Any]:
+def note_document(note: Note, catalogue: Catalogue | Prompts) -> dict[str, object]:
     """A note as export data: `json_shapes.note_json` (the same as `show --json`)."""
     return json_shapes.note_json(note, as_prompts(catalogue))
 

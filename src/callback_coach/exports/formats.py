@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from callback_coach.core.checklist import Catalogue
 from callback_coach.errors import UsageError
@@ -58,7 +57,7 @@ class NoteFilter:
         return not (self.until is not None and note.date > self.until)
 
 
-def note_order(note: Note) -> tuple[Any, ...]:
+def note_order(note: Note) -> tuple[str, str, tuple[int, int], str, int, str, str, str]:
     """Stable export order: role, project, round, prep then drill then review, then date."""
     return (
         fold(note.role),

@@ -11,8 +11,9 @@ something JSON can hold.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 from callback_coach.core.answers import format_answer, is_given, json_safe
 from callback_coach.core.checklist import Catalogue, Checklist
@@ -24,6 +25,10 @@ from callback_coach.store.drill_format import prompt_for, title_for
 from callback_coach.store.facts import outcome_history
 from callback_coach.store.notes import NOTE_KEYS, Note
 from callback_coach.store.slugs import fold
+
+if TYPE_CHECKING:
+    from callback_coach.store.drafts import Draft
+    from callback_coach.store.index import NoteRow, RoleSummary
 
 # `format` of each document: raised when that document's shape changes.
 LIST_FORMAT = 4  # 4: `offbook`; 3: unfinished `drafts`; 2: `outcome` "pending" until recorded
@@ -46,24 +51,26 @@ DETAIL_KEYS = (
 PENDING = "pending"  # the outcome of a round or note that has none recorded yet
 
 
-def answer_json(value: Any) -> Any:
-    """An answer as JSON: text, true/false, a whole number, or a list of texts. Any other
+def answer_json(value: object) -> str | bool | int | list[str]:
+    """An answer as JSON: text, true/false, a whole number, or a list of texts. Every other
     value a hand edit left in a note is given as the text a person would read."""
     if isinstance(value, (str, bool, int)):
         return value
-    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-        return list(value)
+    if isinstance(value, (list, tuple)):
+        texts = [v for v in value if isinstance(v, str)]
+        if len(texts) == len(value):
+            return texts
     return format_answer(json_safe(value))
 
 
-def answered(answers: dict[str, Any]) -> list[tuple[str, Any]]:
+def answered(answers: Mapping[str, object]) -> list[tuple[str, object]]:
     """The questions of one checklist that have an answer, in the note's order (a question
     left blank is not an answer, in any note however it was written; a multiselect with
     nothing ticked is one: none of these)."""
     return [(str(qid), value) for qid, value in answers.items() if is_given(value)]
 
 
-def _text(value: Any) -> str | None:
+def _text(value: object) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):
@@ -71,7 +78,7 @@ def _text(value: Any) -> str | None:
     return format_answer(json_safe(value))
 
 
-def _texts(value: Any) -> list[str]:
+def _texts(value: object) -> list[str]:
     if value is None:
         return []
     items = value if isinstance(value, (list, tuple)) else [value]
@@ -111,7 +118,7 @@ class Prompts:
         return prompt
 
 
-def note_json(note: Note, catalogue: Catalogue | Prompts) -> dict[str, Any]:
+def note_json(note: Note, catalogue: Catalogue | Prompts) -> dict[str, object]:
     """A note: where it is, what it is about, the coach's details, every answer with its
     question, the actor's own text, and the front-matter keys the actor added.
 
@@ -136,7 +143,7 @@ def note_json(note: Note, catalogue: Catalogue | Prompts) -> dict[str, Any]:
     return document
 
 
-def note_head(note: Note) -> dict[str, Any]:
+def note_head(note: Note) -> dict[str, object]:
     """The fields of a note's document before its checklists."""
     meta = note.meta
     return {
@@ -166,10 +173,10 @@ def earlier_outcomes(note: Note) -> list[str]:
     return changes[:-1] if changes and changes[-1] == current else changes
 
 
-def note_checklists(note: Note) -> list[tuple[str, int | None, dict[str, Any]]]:
+def note_checklists(note: Note) -> list[tuple[str, int | None, Mapping[str, object]]]:
     """(checklist id, its version, its answers as written) for each checklist of a note:
     those its front matter lists, in order, then any other it has answers for."""
-    versions: dict[str, Any] = {}
+    versions: dict[str, int | None] = {}
     for entry in note.meta.get("checklists") or []:
         if isinstance(entry, dict) and entry.get("id") is not None:
             version = entry.get("version")
@@ -182,7 +189,7 @@ def note_checklists(note: Note) -> list[tuple[str, int | None, dict[str, Any]]]:
     ]
 
 
-def note_extra(note: Note) -> Any:
+def note_extra(note: Note) -> object:
     """The front-matter keys the actor added (as JSON data)."""
     return json_safe({k: v for k, v in note.meta.items() if k not in _NOT_EXTRA})
 
@@ -203,16 +210,16 @@ def checklist_title(checklist: Checklist | None, cid: str) -> str:
 
 
 def list_json(
-    rows: Iterable[Any],
-    drafts: Iterable[Any] = (),
+    rows: Iterable[RoleSummary],
+    drafts: Iterable[Draft] = (),
     offbook: Mapping[tuple[str, str], OffBook] | None = None,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """`coach list --json`: one entry per role, most recently active first, with how
     off-book the actor is in its sides (`offbook`, by folded role and project: see
     lines.every_offbook); then every unfinished session (draft), newest first."""
     figures = offbook or {}
 
-    def figure(row: Any) -> dict[str, int] | None:
+    def figure(row: RoleSummary) -> dict[str, int] | None:
         found = figures.get((fold(row.role), fold(row.project)))
         return None if found is None else figure_json(found)
 
@@ -238,7 +245,7 @@ def list_json(
     }
 
 
-def draft_json(draft: Any) -> dict[str, Any]:
+def draft_json(draft: Draft) -> dict[str, object]:
     """An unfinished session: what it is, how far it got, and the command to resume it."""
 
     return {
@@ -254,7 +261,7 @@ def draft_json(draft: Any) -> dict[str, Any]:
     }
 
 
-def timeline_json(found: Timeline, catalogue: Catalogue) -> dict[str, Any]:
+def timeline_json(found: Timeline, catalogue: Catalogue) -> dict[str, object]:
     """`coach show ROLE --json`: the role round by round, each with its notes."""
     prompts = Prompts(catalogue)
     return {
@@ -275,7 +282,7 @@ def timeline_json(found: Timeline, catalogue: Catalogue) -> dict[str, Any]:
     }
 
 
-def search_match(summary: Any, where: str, line: str) -> dict[str, Any]:
+def search_match(summary: NoteRow, where: str, line: str) -> dict[str, object]:
     """One match of `coach search TEXT --json`: the line and where it is."""
     return {
         "role": summary.role,
@@ -289,7 +296,7 @@ def search_match(summary: Any, where: str, line: str) -> dict[str, Any]:
     }
 
 
-def search_json(text: str, hits: Iterable[tuple[Any, str, str]]) -> dict[str, Any]:
+def search_json(text: str, hits: Iterable[tuple[NoteRow, str, str]]) -> dict[str, object]:
     """`coach search TEXT --json`: every matching line and where it is, how many matched
     in all (`total`) and whether some were left out by `--limit` (`truncated`)."""
     matches = [search_match(*hit) for hit in hits]
@@ -303,13 +310,11 @@ def search_json(text: str, hits: Iterable[tuple[Any, str, str]]) -> dict[str, An
 
 
 def search_json_chunks(
-    text: str, shown: Iterable[tuple[Any, str, str]], rest: Iterable[Any] = ()
+    text: str, shown: Iterable[tuple[NoteRow, str, str]], rest: Iterable[object] = ()
 ) -> Iterator[str]:
     """`search_json` as the text of `json.dumps(..., ensure_ascii=False, indent=2)`, a
     match at a time (memory stays flat at any number of matches): the matches `shown`,
     then `total` (counting the matches in `rest`, which are not written) and `truncated`."""
-    import json
-
     head = json.dumps({"format": SEARCH_FORMAT, "query": text}, ensure_ascii=False, indent=2)
     yield head[: -len("\n}")] + ',\n  "matches": ['
     count = 0
@@ -323,13 +328,13 @@ def search_json_chunks(
     yield f'{closing},\n  "total": {count + left},\n  "truncated": {truncated}\n}}\n'
 
 
-def notes_json(notes: Iterable[Note], catalogue: Catalogue) -> dict[str, Any]:
+def notes_json(notes: Iterable[Note], catalogue: Catalogue) -> dict[str, object]:
     """`coach export notes --format json` (and yaml): the notes in export order."""
     prompts = Prompts(catalogue)
     return {"format": NOTES_FORMAT, "notes": [note_json(n, prompts) for n in notes]}
 
 
-def checklist_document(checklist: Checklist) -> dict[str, Any]:
+def checklist_document(checklist: Checklist) -> dict[str, object]:
     """A checklist as a checklist file holds it, with every question's `help` and
     `required` spelled out."""
     data = checklist.to_dict()
@@ -339,7 +344,7 @@ def checklist_document(checklist: Checklist) -> dict[str, Any]:
     return data
 
 
-def checklists_json(checklists: Iterable[Checklist]) -> dict[str, Any]:
+def checklists_json(checklists: Iterable[Checklist]) -> dict[str, object]:
     """`coach export checklists --format json`."""
     return {
         "format": CHECKLISTS_FORMAT,

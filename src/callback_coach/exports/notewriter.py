@@ -11,7 +11,7 @@ They write the same bytes as the general writers, and say so only where that is 
 
 - `note_json_text` gives exactly `json.dumps(..., indent=2, ensure_ascii=False)`'s text
   for the document as one item of the export's list.
-- `note_yaml_text` gives exactly what `yamlio.dump` (PyYAML's emitter) writes for the
+- `note_yaml_text` gives exactly what `yamldump.dump` (PyYAML's emitter) writes for the
   document as one item of a list, or None when some value is outside what it knows
   (characters PyYAML escapes, text that would need double quotes, keys the actor added
   by hand): the caller then uses the general writer for that note. The rules for plain,
@@ -26,8 +26,8 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Mapping
 from json.encoder import encode_basestring  # the C encoder where CPython has it
-from typing import Any
 
 from yaml.resolver import Resolver
 
@@ -40,15 +40,14 @@ from callback_coach.exports.json_shapes import (
 )
 from callback_coach.store.facts import is_answered
 from callback_coach.store.notes import Note
-from callback_coach.store.yamlio import QUOTED_WORDS
+from callback_coach.store.yamldump import QUOTED_WORDS
 
 # -- JSON ---------------------------------------------------------------------------------
 
 
-def json_value(value: Any, pad: str) -> str:
+def json_value(value: object, pad: str) -> str:
     """`value` as indented JSON whose first line continues a line indented by `pad`."""
-    kind = type(value)
-    if kind is str:
+    if type(value) is str:
         return encode_basestring(value)
     if value is None:
         return "null"
@@ -56,9 +55,9 @@ def json_value(value: Any, pad: str) -> str:
         return "true"
     if value is False:
         return "false"
-    if kind is int:
+    if type(value) is int:
         return int.__repr__(value)
-    if kind is dict:
+    if type(value) is dict:
         if not value:
             return "{}"
         inner = pad + "  "
@@ -67,7 +66,7 @@ def json_value(value: Any, pad: str) -> str:
             for k, v in value.items()
         ]
         return "{\n" + ",\n".join(items) + "\n" + pad + "}"
-    if kind is list:
+    if type(value) is list:
         if not value:
             return "[]"
         inner = pad + "  "
@@ -82,8 +81,8 @@ class NoteWriter:
 
     def __init__(self, prompts: Prompts) -> None:
         self.prompts = prompts
-        self._json_heads: dict[str, dict[Any, str]] = {}
-        self._yaml_heads: dict[str, dict[Any, str | None]] = {}
+        self._json_heads: dict[str, dict[str, str]] = {}
+        self._yaml_heads: dict[str, dict[object, str | None]] = {}
 
     # -- JSON ------------------------------------------------------------------------------
 
@@ -104,7 +103,7 @@ class NoteWriter:
         parts.append(f'      "extra": {json_value(note_extra(note), "      ")}')
         return "{\n" + ",\n".join(parts) + "\n    }"
 
-    def _json_checklist(self, cid: str, version: int | None, answers: dict[str, Any]) -> str:
+    def _json_checklist(self, cid: str, version: int | None, answers: Mapping[str, object]) -> str:
         pad = "          "
         head = (
             "        {\n"
@@ -118,16 +117,15 @@ class NoteWriter:
         if heads is None:
             heads = self._json_heads[cid] = {}
         for qid, value in answers.items():
-            kind = type(value)
-            if kind is str:
+            if type(value) is str:
                 if not value or value.isspace():  # blank: not an answer
                     continue
                 text = encode_basestring(value)
-            elif kind is bool:
+            elif type(value) is bool:
                 text = "true" if value else "false"
-            elif kind is int:
+            elif type(value) is int:
                 text = int.__repr__(value)
-            elif is_answered(value) or kind is list:  # ([]: none of these, an answer)
+            elif is_answered(value) or type(value) is list:  # ([]: none of these, an answer)
                 text = json_value(answer_json(value), "              ")
             else:
                 continue
@@ -178,7 +176,9 @@ class NoteWriter:
         out.append(f"  body:{body}  extra: {{}}\n")
         return "".join(out)
 
-    def _yaml_checklist(self, cid: str, version: int | None, answers: dict[str, Any]) -> str | None:
+    def _yaml_checklist(
+        self, cid: str, version: int | None, answers: Mapping[str, object]
+    ) -> str | None:
         heads = self._yaml_heads.get(cid)
         if heads is None:
             heads = self._yaml_heads[cid] = {}
@@ -226,12 +226,11 @@ class NoteWriter:
 _OPENING = object()
 
 
-def yaml_value(value: Any, indent: str) -> str | None:
+def yaml_value(value: object, indent: str) -> str | None:
     """The text after "key:" for `value` in a mapping indented by `indent` (a space and
     the value, or a line break and the block), ending in a line break; None when the
     general writer must decide."""
-    kind = type(value)
-    if kind is str:
+    if type(value) is str:
         text = yaml_text(value, indent)
         if text is None:
             return None
@@ -242,9 +241,9 @@ def yaml_value(value: Any, indent: str) -> str | None:
         return " true\n"
     if value is False:
         return " false\n"
-    if kind is int:
+    if type(value) is int:
         return f" {int.__repr__(value)}\n"
-    if kind is list:
+    if type(value) is list:
         if not value:
             return " []\n"
         out = ["\n"]
@@ -256,7 +255,7 @@ def yaml_value(value: Any, indent: str) -> str | None:
                 return None
             out.append(f"{indent}- {text}")
         return "".join(out)
-    if kind is dict and not value:
+    if type(value) is dict and not value:
         return " {}\n"
     return None
 
@@ -275,10 +274,10 @@ _RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = Resolver.yaml_implici
 _STR_TAG = "tag:yaml.org,2002:str"
 # Text PyYAML will not write plain: starting with an indicator or a space, or "? ", ": ",
 # "- " (or just one of them), a document marker; holding ": " or " #"; ending in a space
-# or ":"; or starting like a number (yamlio.needs_quotes, with its words below).
+# or ":"; or starting like a number (yamldump.needs_quotes, with its words below).
 # (The start is matched here; what it holds and ends in, with `in`.)
 _QUOTED = re.compile(r"[#,\[\]{}&*!|>'\"%@` ]|[?:-](?: |\Z)|---|\.\.\.|[-+]?[._0-9]")
-# Words read as something other than text (quoted by yamlio), and YAML 1.1's booleans and
+# Words read as something other than text (quoted by yamldump), and YAML 1.1's booleans and
 # nulls: none longer than this.
 _SHORT = max(map(len, QUOTED_WORDS))
 
@@ -292,7 +291,7 @@ def _reads_as_text(text: str) -> bool:
 
 
 def yaml_text(text: str, indent: str) -> str | None:
-    """`text` as PyYAML writes it in block context with yamlio's styles (plain, quoted
+    """`text` as PyYAML writes it in block context with yamldump's styles (plain, quoted
     where it could be read as something else, literal when it has line breaks), ending in
     a line break; None when it would need double quotes or characters PyYAML escapes."""
     if _outside().search(text) is not None:

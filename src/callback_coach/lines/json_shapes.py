@@ -5,7 +5,6 @@ raised only when its shape changes."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from callback_coach.lines.drill import Cue, DrillPlan
 from callback_coach.lines.measure import OffBook, SceneOffBook, offbook_of
@@ -23,7 +22,7 @@ def figure_json(figure: OffBook | SceneOffBook) -> dict[str, int]:
     return {"right": figure.right, "total": figure.total, "percent": figure.percent}
 
 
-def sides_list_json(store: SidesStore, roles: list[list[StoredScene]]) -> dict[str, Any]:
+def sides_list_json(store: SidesStore, roles: list[list[StoredScene]]) -> dict[str, object]:
     """`coach sides list --json`: each role's scenes with their off-book figures."""
     shown = []
     for scenes in roles:
@@ -49,7 +48,7 @@ def sides_list_json(store: SidesStore, roles: list[list[StoredScene]]) -> dict[s
     return {"format": SIDES_LIST_FORMAT, "roles": shown}
 
 
-def sides_show_json(store: SidesStore, scenes: list[tuple[int, StoredScene]]) -> dict[str, Any]:
+def sides_show_json(store: SidesStore, scenes: list[tuple[int, StoredScene]]) -> dict[str, object]:
     """`coach sides show --json`: the parsed scenes, speeches numbered, the actor's own
     marked with their progress."""
     shown = []
@@ -57,7 +56,7 @@ def sides_show_json(store: SidesStore, scenes: list[tuple[int, StoredScene]]) ->
     for (number, scene), figure in zip(scenes, overall.scenes, strict=True):
         progress = store.progress(scene)
         keys = {line.number: line.key for line in scene.lines()}
-        script: list[dict[str, Any]] = []
+        script: list[dict[str, object]] = []
         speech_number = 0
         for element in scene.scene.elements:
             if isinstance(element, Direction):
@@ -89,7 +88,7 @@ def sides_show_json(store: SidesStore, scenes: list[tuple[int, StoredScene]]) ->
 
 def _speech_json(
     speech: Speech, number: int, keys: dict[int, str], progress: dict[str, LineProgress]
-) -> dict[str, Any]:
+) -> dict[str, object]:
     key = keys.get(number)
     known = progress.get(key) if key is not None else None
     last = known.last if known is not None else None
@@ -109,7 +108,7 @@ def _speech_json(
     }
 
 
-def lines_list_json(plan: DrillPlan) -> dict[str, Any]:
+def lines_list_json(plan: DrillPlan) -> dict[str, object]:
     """`coach lines --list --json`: the lines of a sitting in the order they come."""
     return {
         "format": LINES_LIST_FORMAT,
@@ -135,7 +134,7 @@ def lines_list_json(plan: DrillPlan) -> dict[str, Any]:
     }
 
 
-def _cue_json(cue: Cue) -> dict[str, Any]:
+def _cue_json(cue: Cue) -> dict[str, object]:
     def said(speech: Speech | None) -> dict[str, str] | None:
         return None if speech is None else {"speaker": speech.speaker, "text": speech.text}
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from callback_coach.lines.scene import (
     Scene,
@@ -54,7 +53,7 @@ class StoredScene:
     layout: str
     imported: str
     order: int
-    extra: dict[str, Any] = field(default_factory=dict)  # keys the coach does not know
+    extra: dict[str, object] = field(default_factory=dict)  # keys the coach does not know
 
     @property
     def title(self) -> str:
@@ -73,8 +72,8 @@ class StoredScene:
         keys = line_keys([speech for _, speech in mine])
         return [ActorLine(n, s, k) for (n, s), k in zip(mine, keys, strict=True)]
 
-    def to_data(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
+    def to_data(self) -> dict[str, object]:
+        data: dict[str, object] = {
             "format": FORMAT,
             "role": self.role,
             "project": self.project,
@@ -107,7 +106,7 @@ class LastAttempt:
 class LineProgress:
     """A line's schedule (the `fsrs` card as plain data) and its last attempt."""
 
-    card: dict[str, Any] | None
+    card: dict[str, object] | None
     last: LastAttempt | None
     attempts: int = 0
 
@@ -158,7 +157,7 @@ def read_scene(path: Path) -> StoredScene:
     )
 
 
-def line_progress(value: Mapping[str, Any]) -> LineProgress:
+def line_progress(value: Mapping[object, object]) -> LineProgress:
     """A line's progress from its entry in a progress file (anything unreadable absent)."""
     card = value.get("card")
     last = value.get("last")
@@ -170,15 +169,15 @@ def line_progress(value: Mapping[str, Any]) -> LineProgress:
     )
 
 
-def _last_attempt(value: Mapping[str, Any]) -> LastAttempt | None:
+def _last_attempt(value: Mapping[object, object]) -> LastAttempt | None:
     score = value.get("score")
-    fields = (value.get("at"), value.get("mode"), value.get("grade"))
-    if not all(isinstance(f, str) for f in fields):
+    at, mode, grade = value.get("at"), value.get("mode"), value.get("grade")
+    if not (isinstance(at, str) and isinstance(mode, str) and isinstance(grade, str)):
         return None
     return LastAttempt(
-        at=value["at"],
-        mode=value["mode"],
-        grade=value["grade"],
+        at=at,
+        mode=mode,
+        grade=grade,
         hint=value.get("hint") is True,
         right=value.get("right") is True,
         score=float(score)

@@ -14,7 +14,6 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from callback_coach.store.slugs import fold
 
@@ -29,8 +28,8 @@ class Speech:
     extension: str = ""  # "V.O.", "O.S."…: how the speech is heard, not what is said
     dual: bool = False  # spoken at the same time as the speech before it
 
-    def to_data(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"speaker": self.speaker, "says": self.text}
+    def to_data(self) -> dict[str, object]:
+        data: dict[str, object] = {"speaker": self.speaker, "says": self.text}
         if self.directions:
             data["directions"] = list(self.directions)
         if self.extension:
@@ -46,7 +45,7 @@ class Direction:
 
     text: str
 
-    def to_data(self) -> dict[str, Any]:
+    def to_data(self) -> dict[str, object]:
         return {"direction": self.text}
 
 
@@ -74,7 +73,7 @@ class Scene:
         """The speeches with their numbers in the scene (from 1), as `sides show` shows them."""
         return enumerate(self.speeches(), start=1)
 
-    def to_data(self) -> list[dict[str, Any]]:
+    def to_data(self) -> list[dict[str, object]]:
         return [element.to_data() for element in self.elements]
 
 
@@ -82,7 +81,7 @@ class SceneDataError(ValueError):
     """Stored scene data that is not a scene (a hand edit gone wrong)."""
 
 
-def scene_from_data(title: str, items: Any) -> Scene:
+def scene_from_data(title: str, items: object) -> Scene:
     """A Scene from the list `Scene.to_data` wrote (or a person edited): SceneDataError
     names the first item that is neither a speech nor a direction."""
     if not isinstance(items, list):
@@ -93,7 +92,7 @@ def scene_from_data(title: str, items: Any) -> Scene:
     return Scene(title=title, elements=tuple(elements))
 
 
-def _element(item: Any, index: int) -> Element:
+def _element(item: object, index: int) -> Element:
     if isinstance(item, Mapping) and isinstance(item.get("direction"), str):
         return Direction(item["direction"])
     if isinstance(item, Mapping) and _is_text(item.get("speaker")) and _is_text(item.get("says")):
@@ -117,7 +116,7 @@ def _element(item: Any, index: int) -> Element:
     )
 
 
-def _is_text(value: Any) -> bool:
+def _is_text(value: object) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 

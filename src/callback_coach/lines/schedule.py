@@ -12,7 +12,10 @@ import datetime as dt
 import enum
 import functools
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fsrs import Card, Scheduler
 
 
 class Grade(str, enum.Enum):
@@ -35,16 +38,16 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 
 @functools.cache
-def _scheduler() -> Any:
+def _scheduler() -> Scheduler:
     from fsrs import Scheduler  # the scheduler: only when a line is graded
 
     return Scheduler(enable_fuzzing=False)
 
 
-def review(card: Mapping[str, Any] | None, grade: Grade, at: dt.datetime) -> dict[str, Any]:
+def review(card: Mapping[str, object] | None, grade: Grade, at: dt.datetime) -> dict[str, object]:
     """The line's card after being graded `grade` at `at` (a new card when `card` is None
     or unreadable), as plain data for the progress file."""
-    from fsrs import Rating
+    from fsrs import Rating  # (see `_scheduler`)
 
     rating, when = Rating(grade.rank), _utc(at)
     try:
@@ -57,7 +60,7 @@ def review(card: Mapping[str, Any] | None, grade: Grade, at: dt.datetime) -> dic
     return data
 
 
-def due(card: Mapping[str, Any] | None) -> dt.datetime | None:
+def due(card: Mapping[str, object] | None) -> dt.datetime | None:
     """When the line is due again; None for a line never graded (or an unreadable card)."""
     if card is None:
         return None
@@ -68,8 +71,8 @@ def due(card: Mapping[str, Any] | None) -> dt.datetime | None:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
 
 
-def _card(card: Mapping[str, Any] | None, at: dt.datetime) -> Any:
-    from fsrs import Card
+def _card(card: Mapping[str, object] | None, at: dt.datetime) -> Card:
+    from fsrs import Card  # (see `_scheduler`)
 
     if card is not None:
         try:

@@ -21,7 +21,6 @@ import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from callback_coach.errors import AmbiguousError, NotFoundError, StorageError
 from callback_coach.lines.records import (
@@ -37,7 +36,7 @@ from callback_coach.lines.records import (
     read_scene,
 )
 from callback_coach.lines.scene import Scene, words
-from callback_coach.store import fileio, paths, yamlio
+from callback_coach.store import fileio, paths, yamldump, yamlio
 from callback_coach.store.slugs import fold, slugify
 
 LOCK_WAIT = 5.0
@@ -138,7 +137,7 @@ class SidesStore:
             except SceneFileError as exc:
                 self.warn(f"{path}: {exc}; skipped")
 
-    def _read_progress(self, path: Path) -> dict[str, Any]:
+    def _read_progress(self, path: Path) -> dict[object, object]:
         try:
             value = yamlio.load(yamlio.read_file(path)).value
         except FileNotFoundError:
@@ -212,7 +211,7 @@ class SidesStore:
         if isinstance(lines, dict) and lines:
             kept = {k: v for k, v in lines.items() if k in keys}
             fileio.atomic_write(
-                older.progress_path, yamlio.dump({**raw, "lines": kept}), keep_mode=True
+                older.progress_path, yamldump.dump({**raw, "lines": kept}), keep_mode=True
             )
         return Imported(stored, replaced=True, kept=len(keys & before), changed=len(keys - before))
 
@@ -233,7 +232,7 @@ class SidesStore:
             entry["last"] = None if progress.last is None else dict(progress.last.__dict__)
             entry["attempts"] = progress.attempts
             lines[line.key] = entry
-            fileio.atomic_write(scene.progress_path, yamlio.dump(raw), keep_mode=True)
+            fileio.atomic_write(scene.progress_path, yamldump.dump(raw), keep_mode=True)
 
     @contextlib.contextmanager
     def _lock(self, folder: Path) -> Iterator[None]:
@@ -265,7 +264,7 @@ def _older_version(scene: Scene, existing: list[StoredScene]) -> StoredScene | N
 
 
 def _text(scene: StoredScene) -> str:
-    return HEADER + yamlio.dump(scene.to_data())
+    return HEADER + yamldump.dump(scene.to_data())
 
 
 def _slug(name: str) -> str:

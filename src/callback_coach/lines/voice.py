@@ -13,9 +13,17 @@ import io
 import os
 import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import Protocol
 
 INSTALL_EXTRA = 'pip install "callback-coach[voice]"'
+
+
+class Engine(Protocol):
+    """What the voice uses of a pyttsx3 engine (pyttsx3 has no types of its own)."""
+
+    def say(self, text: str) -> None: ...
+
+    def runAndWait(self) -> None: ...
 
 
 class VoiceUnavailable(Exception):
@@ -29,7 +37,7 @@ class VoiceUnavailable(Exception):
 class EngineVoice:
     """A `drill.CueVoice` over a pyttsx3 engine."""
 
-    def __init__(self, engine: Any) -> None:
+    def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.broken = False
 

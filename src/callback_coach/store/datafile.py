@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import TypeGuard
 
 from callback_coach.store import yamlio
 
@@ -40,7 +40,7 @@ class Entry:
     """One item of the file's list, with its line (counting from 1)."""
 
     line: int
-    data: dict[str, Any]
+    data: dict[str, object]
 
 
 def read_entries(path: Path, key: str, problems: list[Problem]) -> list[Entry]:
@@ -100,7 +100,7 @@ def parse_entries(text: str, key: str, file: str, problems: list[Problem]) -> li
     return entries
 
 
-def is_text(value: Any, *, max_length: int = 300) -> TypeGuard[str]:
+def is_text(value: object, *, max_length: int = 300) -> TypeGuard[str]:
     """One non-empty line of text, not too long."""
     return (
         isinstance(value, str)

@@ -11,10 +11,9 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from callback_coach.errors import AnswersError, StorageError
-from callback_coach.store import fileio, paths, yamlio
+from callback_coach.store import fileio, paths, yamldump, yamlio
 from callback_coach.store.drill_format import is_drill_note
 from callback_coach.store.facts import is_answered
 from callback_coach.store.notes import KINDS, answers_problems, now_iso
@@ -31,9 +30,9 @@ class Draft:
     round: str
     date: str
     checklists: list[str]
-    answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    answers: dict[str, dict[str, object]] = field(default_factory=dict)
     started: str = field(default_factory=now_iso)
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
     path: Path | None = None
     # The checklists the person chose (`--checklist`, or "just one checklist"), so a
     # resumed session asks the same ones; None for the full or quick path.
@@ -52,7 +51,7 @@ class Draft:
             if is_answered(value) and not (self.kind == "drill" and is_drill_note(cid, qid))
         )
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         data = dict(self.extra)
         data.update(
             {
@@ -155,7 +154,7 @@ class DraftStore:
         reason = yamlio.bad_data(data)
         if reason:
             raise AnswersError(f"the draft cannot be saved: {reason}")
-        text = yamlio.dump(data)
+        text = yamldump.dump(data)
         try:
             again = parse_draft(text)
         except ValueError as exc:  # yamlio.ReadError included
@@ -283,7 +282,7 @@ def parse_draft(text: str) -> Draft:
     )
 
 
-def _unfinished(value: Any) -> dict[str, str]:
+def _unfinished(value: object) -> dict[str, str]:
     """The text typed into unanswered questions, as a draft keeps it (anything else there
     is dropped: it is only an offer to finish)."""
     if not isinstance(value, dict):

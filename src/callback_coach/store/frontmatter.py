@@ -4,13 +4,10 @@ other byte (the actor's comments, line endings, a byte-order mark, the body) is 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
 
-from callback_coach.store import yamlio
+from callback_coach.store import yamldump, yamlio
 from callback_coach.store.notes import _CLOSING, NoteParseError, parse_note
-
-dump_yaml = yamlio.dump
-
 
 # A line of a note with its own ending: only "\n" ends a line ("\r\n" keeps its "\r").
 # str.splitlines would also split at "\r", "\x0b", "\x85", "\u2028" and others.
@@ -34,7 +31,7 @@ def _is_document_end(line: str) -> bool:
     return line.rstrip(" \t\r\n") == "..."
 
 
-def set_front_matter(text: str, updates: dict[str, Any]) -> str:
+def set_front_matter(text: str, updates: Mapping[str, object]) -> str:
     """`text` with top-level front-matter keys set, every other byte kept as it was.
 
     An existing `key:` line (with any indented continuation lines) is replaced in place;
@@ -54,7 +51,7 @@ def set_front_matter(text: str, updates: dict[str, Any]) -> str:
     rest = body_text[closing.start() :]
     newline = _line_ending(head)
     for key, value in updates.items():
-        rendered = dump_yaml({key: value}).rstrip("\n").replace("\n", newline) + newline
+        rendered = yamldump.dump({key: value}).rstrip("\n").replace("\n", newline) + newline
         start = next(
             (i for i, line in enumerate(front_lines) if re.match(rf"{re.escape(key)}\s*:", line)),
             None,

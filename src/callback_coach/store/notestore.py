@@ -3,9 +3,8 @@ notes changed in place as checked transactions."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
 from callback_coach.errors import StorageError
 from callback_coach.store import fileio, paths
@@ -74,7 +73,9 @@ class NoteStore:
         if self.on_change is not None:
             self.on_change()
 
-    def change(self, file: str, change: Callable[[dict[str, Any]], dict[str, Any]]) -> Note:
+    def change(
+        self, file: str, change: Callable[[dict[str, object]], Mapping[str, object]]
+    ) -> Note:
         """Change a saved note's front matter as one checked transaction, and give the
         note as written.
 

@@ -2,7 +2,7 @@
 
 Reading a note's front matter through libyaml's events and the guarded builder
 (`yamlio`) costs about 0.2 ms: most of it is one Python object per event. Front matter
-the coach wrote (`yamlio.dump`: block style, two-space indents, one value per line) can
+the coach wrote (`yamldump.dump`: block style, two-space indents, one value per line) can
 be read line by line several times faster. This reader knows only that form:
 
 - block mappings whose keys are plain words (letters, digits, `_`, `-`), each key once;
@@ -26,7 +26,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TypeAlias
+
+from callback_coach.store.yamlscalars import Scalar
+
+# A value this reader gives: plain data whose mappings have text keys.
+Value: TypeAlias = Scalar | list["Value"] | dict[str, "Value"]
 
 # Every line, split once (in C) into its indent, a dash, a key and the rest: a line of
 # the form "  - key: rest" (each part but the indent may be empty).
@@ -37,7 +42,7 @@ _NOT_PLAIN = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 
 
 # Keys read before, as `plain` read them (keys repeat from note to note).
-_KEYS: dict[str, Any] = {}
+_KEYS: dict[str, Scalar] = {}
 
 
 class _Unsure(Exception):
@@ -51,7 +56,7 @@ class _Reader:
         self,
         lines: list[str],
         tokens: list[tuple[str, str, str, str]],
-        plain: Callable[[str], Any],
+        plain: Callable[[str], Scalar],
         depth_limit: int,
     ) -> None:
         self.lines = lines
@@ -60,12 +65,12 @@ class _Reader:
         self.pos = 0
         self.depth_limit = depth_limit
 
-    def mapping(self, indent: int, depth: int) -> dict[Any, Any]:
+    def mapping(self, indent: int, depth: int) -> dict[str, Value]:
         """The mapping whose keys start at column `indent`, from the current line on."""
         if depth > self.depth_limit:
             raise _Unsure
         tokens, plain = self.tokens, self.plain
-        result: dict[Any, Any] = {}
+        result: dict[str, Value] = {}
         end = len(tokens)
         pos = self.pos
         while pos < end:
@@ -99,12 +104,12 @@ class _Reader:
         self.pos = pos
         return result
 
-    def sequence(self, indent: int, depth: int) -> list[Any]:
+    def sequence(self, indent: int, depth: int) -> list[Value]:
         """The sequence whose dashes are at column `indent`, from the current line on."""
         if depth > self.depth_limit:
             raise _Unsure
         tokens = self.tokens
-        result: list[Any] = []
+        result: list[Value] = []
         end = len(tokens)
         while self.pos < end:
             spaces, dash, word, rest = tokens[self.pos]
@@ -123,7 +128,7 @@ class _Reader:
                 raise _Unsure
         return result
 
-    def value(self, rest: str, indent: int) -> Any:
+    def value(self, rest: str, indent: int) -> Value:
         """The value after a key (or a dash) at column `indent`, written on its line
         (`rest`, the text after "key: " or "- ")."""
         first = rest[0]
@@ -133,7 +138,7 @@ class _Reader:
             match = _SINGLE_QUOTED.fullmatch(rest)
             if match is None:
                 raise _Unsure  # runs on over several lines, or text after the quote
-            value: Any = match.group(1).replace("''", "'")
+            value: Value = match.group(1).replace("''", "'")
         elif rest == "[]":
             value = []
         elif rest == "{}":
@@ -145,7 +150,7 @@ class _Reader:
         # (A deeper line after it, a value running on, stops the mapping or sequence.)
         return value
 
-    def below(self, indent: int, depth: int) -> Any:
+    def below(self, indent: int, depth: int) -> Value:
         """The value of a key with nothing after its colon: a mapping or sequence on the
         lines below, or null."""
         if self.pos >= len(self.tokens):
@@ -199,8 +204,8 @@ class _Reader:
 
 
 def read(
-    text: str, plain: Callable[[str], Any], *, max_values: int, max_depth: int
-) -> dict[Any, Any] | None:
+    text: str, plain: Callable[[str], Scalar], *, max_values: int, max_depth: int
+) -> dict[str, Value] | None:
     """The mapping `text` holds, when it is in the form the coach writes (see the module
     docstring); None otherwise. `plain(word)` resolves a plain value exactly as the
     general reader does, raising ValueError (or a subclass) where that reader would

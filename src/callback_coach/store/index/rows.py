@@ -10,16 +10,16 @@ coach's heading or hint).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from callback_coach.store import conflict_names
 from callback_coach.store.facts import answer_text, facts_of
 from callback_coach.store.labels import round_rank
 from callback_coach.store.notes import BODY_HINT, Note, NoteParseError, coach_heading, read_note
 from callback_coach.store.slugs import fold, search_fold
-from callback_coach.store.yamlio import has_yaml_line_break
+from callback_coach.store.yamldump import has_yaml_line_break
 
 
 @dataclass(slots=True)
@@ -53,11 +53,14 @@ COLUMNS = (
     "date", "created", "outcome", "role_key", "project_key", "warning", "facts", "meta",
     "body", "words", "yaml_break",
 )  # fmt: skip
-# Where `NoteRow`'s fields are among them.
+# Where `NoteRow`'s fields are among them, and their values as SQLite gives them.
 ROW_COLUMNS = (
     "file", "mtime_ns", "size", "error", "kind", "role", "project", "round", "date",
     "created", "outcome", "role_key", "project_key", "warning",
 )  # fmt: skip
+NoteRowValues = tuple[
+    str, int, int, str | None, str, str, str, str, str, str, str | None, str, str, str | None
+]
 # Said of a note that holds git's conflict markers (a `git pull` that met a change).
 GIT_MARKERS = "it holds git conflict markers (<<<<<<<): see `coach conflicts`"
 ROLE_KEY, PROJECT_KEY, ERROR = COLUMNS.index("role_key"), COLUMNS.index("project_key"), 3
@@ -111,7 +114,7 @@ def folded_words(note: Note) -> str:
     return search_fold("\n".join(parts))
 
 
-def meta_json(meta: dict[str, Any]) -> str | None:
+def meta_json(meta: Mapping[str, object]) -> str | None:
     """The front matter as JSON text, or None when JSON would not give it back exactly
     (dates, non-text keys, NaN: a hand-edited note; it is then read from its file)."""
     if not _text_keys(meta):
@@ -122,14 +125,17 @@ def meta_json(meta: dict[str, Any]) -> str | None:
         return None
 
 
-def _text_keys(value: Any) -> bool:
+def _text_keys(value: object) -> bool:
     """True when every mapping key inside `value` (a dict or a list) is text."""
+    children: Iterable[object]
     if type(value) is dict:
         if not all(type(k) is str for k in value):
             return False
-        children: Any = value.values()
-    else:
+        children = value.values()
+    elif type(value) is list:
         children = value
+    else:
+        return True  # (not a collection: no keys)
     return all(_text_keys(v) for v in children if type(v) in (dict, list))
 
 
@@ -139,9 +145,9 @@ def round_order(label: str) -> int:
     return group * 100_000 + number
 
 
-def error_row(name: str, mtime_ns: int, size: int, error: str) -> tuple[Any, ...]:
+def error_row(name: str, mtime_ns: int, size: int, error: str) -> tuple[object, ...]:
     """The row of a note that cannot be read: its stamp and the reason."""
-    row: list[Any] = [None] * len(COLUMNS)
+    row: list[object] = [None] * len(COLUMNS)
     row[:4] = [name, mtime_ns, size, error]
     for number in range(4, len(COLUMNS)):
         if COLUMNS[number] in ("kind", "role", "project", "round", "date", "created",
@@ -152,7 +158,7 @@ def error_row(name: str, mtime_ns: int, size: int, error: str) -> tuple[Any, ...
     return tuple(row)
 
 
-def note_row(job: tuple[str, str, tuple[int, int]]) -> tuple[Any, ...]:
+def note_row(job: tuple[str, str, tuple[int, int]]) -> tuple[object, ...]:
     """A note's row (COLUMNS), read from (folder, name, stamp). A note that cannot be
     read gets a row with only its stamp and the reason."""
     folder, name, (mtime_ns, size) = job
@@ -192,6 +198,6 @@ def _has_git_markers(path: Path) -> bool:
         return False
 
 
-def note_rows(jobs: list[tuple[str, str, tuple[int, int]]]) -> list[tuple[Any, ...]]:
+def note_rows(jobs: list[tuple[str, str, tuple[int, int]]]) -> list[tuple[object, ...]]:
     """`note_row` of each job (a batch for one worker)."""
     return [note_row(job) for job in jobs]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, fields
-from typing import Any
 
 # Raised whenever a table below changes (or what fills it: the rows, the role summary).
 SCHEMA_VERSION = 23
@@ -103,6 +102,13 @@ TABLES = (
 )
 
 
+# A row of `roles` after its keys, as SQLite gives it (`rounds` is JSON text).
+RoleRow = tuple[
+    str, str, str, int, str, str, str | None, str | None, str | None, str, str, str, int, str,
+    int, str | None, str | None, int, str, str, str, str,
+]  # fmt: skip
+
+
 @dataclass(frozen=True)
 class RoleSummary:
     """A role as the index keeps it (a row of `roles` after its keys): what `coach
@@ -140,7 +146,7 @@ class RoleSummary:
         return tuple(values)
 
     @classmethod
-    def from_row(cls, row: tuple[Any, ...]) -> RoleSummary:
+    def from_row(cls, row: RoleRow) -> RoleSummary:
         """The summary a row of `roles` (after its keys) holds."""
         return cls(row[0], row[1], json.loads(row[2]), *row[3:])
 
