@@ -1,6 +1,6 @@
 """One error hierarchy; every error carries the exit code the CLI returns for it.
 
-The table in README.md ("Exit codes") is generated from `ExitCode` and checked by a test.
+The table in docs/exit-codes.md is kept the same as `ExitCode` by a test.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 
 class ExitCode(enum.IntEnum):
-    """Every exit code the coach uses, with the meaning documented in the README."""
+    """Every exit code the coach uses, with the meaning docs/exit-codes.md gives it."""
 
     OK = 0
     ERROR = 1

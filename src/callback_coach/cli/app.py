@@ -108,7 +108,7 @@ NARROW_HELP = 80
 
 
 class HelpFormat:
-    """Help as the README writes it: `ROLE` rather than Typer's `{ROLE}` in the usage
+    """Help as the docs write it: `ROLE` rather than Typer's `{ROLE}` in the usage
     line, and an "Examples" section whose lines are kept exactly as written, but for one
     too wide for the terminal, wrapped so that pasted it still runs (`shell_lines`)."""
 

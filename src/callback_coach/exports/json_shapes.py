@@ -1,6 +1,6 @@
 """The JSON documents the coach prints (`--json`) and exports, one function per shape.
 
-Each shape is documented in the README ("JSON output") and has a JSON Schema file in
+Each shape is documented in docs/scripting.md ("JSON output") and has a JSON Schema file in
 `schemas/` that the tests check real output against. A document carries its own `format`
 number, raised only when its shape changes. A note has one JSON shape wherever it appears
 (`show --json` and `export notes`), built by `note_json`.
