@@ -46,12 +46,10 @@ MIN_ROUNDS = 3
 
 
 def append_by_hand(path: Path, line: str) -> None:
-    """A line added at the end of the note in place, as `echo ... >> note.md` adds it."""
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND)
-    try:
-        os.write(fd, (line + "\n").encode("utf-8"))
-    finally:
-        os.close(fd)
+    """A line added at the end of the note in place, by a program that opens it in append
+    mode (the line reaches the file when it is closed)."""
+    with path.open("a", encoding="utf-8", newline="") as file:
+        file.write(line + "\n")
 
 
 def _can_exchange() -> bool:
