@@ -87,13 +87,18 @@ def test_a_full_disk_during_a_note_save_is_exit_7_and_leaves_nothing(
     assert {p: p.read_bytes() for p in (home / "notes").iterdir()} == before
 
 
-@pytest.mark.parametrize("call", ["write", "fsync", "replace"])
+@pytest.mark.parametrize("call", ["write", "fsync", "replace", "_exchange"])
 def test_a_full_disk_during_outcome_keeps_the_note_as_it_was(
     home: Path, monkeypatch, call: str
 ) -> None:
     path = prep(Coach(home))
     original = path.read_bytes()
-    monkeypatch.setattr(fileio.os, call, disk_full)
+    if call == "_exchange":  # the new note takes the old one's place (Linux)
+        monkeypatch.setattr(fileio, call, disk_full)
+    else:
+        if call == "replace":  # ... by a rename where names cannot be exchanged
+            monkeypatch.setattr(fileio, "_renameat2", lambda: None)
+        monkeypatch.setattr(fileio.os, call, disk_full)
     result = coach("outcome", "Nina", "booked")
     assert result.exit_code == ExitCode.STORAGE
     assert result.stderr == f"error: cannot write {path}: the disk is full\n"

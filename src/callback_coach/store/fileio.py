@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import stat
+import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from callback_coach.errors import StorageError
@@ -184,15 +186,20 @@ def atomic_write_chunks(
     many files written to the same folder: sweeping it before each would cost the square
     of their number). With `unless_changed_from`, the file is replaced only if it still
     holds those bytes once the new one is complete on disk; else nothing is written and
-    False is returned."""
+    False is returned (see `_replace_checked`)."""
     folder = ensure_private_dir(path.parent)
     try:
         tmp = _write_temp(folder, chunks, like, sweep=sweep)
         try:
-            if unless_changed_from is not None and path.read_bytes() != unless_changed_from:
-                os.unlink(tmp)
-                return False
-            os.replace(tmp, path)
+            if unless_changed_from is None:
+                os.replace(tmp, path)
+            else:
+                placed = _replace_checked(Path(tmp), path, unless_changed_from)
+                # What is left at the temp name: the text replaced, or ours not placed.
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+                if not placed:
+                    return False
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
@@ -207,10 +214,11 @@ def replace_if_unchanged(path: Path, text: str, *, expected: str) -> bool:
     """Replace `path` with `text` atomically, in its own mode and owner, only if it still
     holds `expected`; False (nothing written) when it changed since it was read.
 
-    The new file is complete on disk before the check, so the window in which another
-    writer's change can slip between the check and the rename is a few microseconds
-    (callers that hold a lock against other coaches make it this small for editors and
-    sync clients too)."""
+    The new file is complete on disk before the check, so another writer's change (an
+    editor's save, a line appended, a sync) can only slip in during the few microseconds
+    between the check and the rename (callers that hold a lock against other coaches
+    leave only editors and sync clients), and even then it is not lost where names can
+    be exchanged at once: see `_replace_checked`."""
     try:
         like = os.stat(path)
     except OSError as exc:
@@ -218,6 +226,112 @@ def replace_if_unchanged(path: Path, text: str, *, expected: str) -> bool:
     return atomic_write_chunks(
         path, [text.encode("utf-8")], like=like, unless_changed_from=expected.encode("utf-8")
     )
+
+
+def _replace_checked(tmp: Path, path: Path, expected: bytes) -> bool:
+    """Put the complete file `tmp` in the place of `path` if `path` holds `expected`:
+    True when it did, False (`path` left as it is) when `path` holds anything else.
+
+    Where the file system can exchange two names at once (Linux, `renameat2`), `tmp`
+    takes the place of `path` by an exchange, so what it replaced is then at `tmp` and is
+    read: if it is not `expected` (another writer came in between the check and the
+    exchange), it is put back at once and False is returned, as if the check had seen it.
+    Should a second writer change the new file in that moment too, what it added to the
+    end is added to the end of the first one's text; any other change of it is kept
+    beside the note as a conflict copy (StorageError says where; `coach conflicts`
+    merges it). Elsewhere a plain rename follows the check, and a change made in those
+    few microseconds is lost."""
+    ours = tmp.read_bytes()
+    if path.read_bytes() != expected:
+        return False
+    try:
+        if not _exchange(tmp, path):
+            os.replace(tmp, path)
+            return True
+    except FileNotFoundError:
+        return False  # the note was removed meanwhile: nothing to replace
+    if tmp.read_bytes() == expected:  # what `path` held, now at `tmp`
+        return True
+    # Another writer's text came in after the check: it goes back in place.
+    try:
+        back = _exchange(tmp, path)
+    except FileNotFoundError:
+        back = False  # the note was removed meanwhile: its last text is put back
+    if not back:
+        os.replace(tmp, path)
+        return False
+    second = tmp.read_bytes()
+    if second == ours:
+        return False
+    if second.startswith(ours):
+        # A second writer added to the end of the new file meanwhile (a line appended):
+        # the same bytes are added to the end of the first one's text, where it is now.
+        with open(path, "ab") as file:
+            file.write(second[len(ours) :])
+            os.fsync(file.fileno())
+        return False
+    kept = _keep_beside(tmp, path)
+    raise StorageError(
+        f"cannot update {path}: two other changes came in while it was written; the "
+        f"second is kept beside it as {kept.name} (see coach conflicts)"
+    )
+
+
+def _keep_beside(tmp: Path, path: Path) -> Path:
+    """Give the file at `tmp` a conflict copy's name beside `path` (Syncthing's scheme,
+    which `store.conflict_names` recognises); the name given."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(1, 100):
+        candidate = path.with_name(f"{path.stem}.sync-conflict-{stamp}-COACH{n}{path.suffix}")
+        if not os.path.lexists(candidate):
+            os.rename(tmp, candidate)
+            return candidate
+    raise StorageError(f"cannot find a free name beside {path} for a conflict copy")
+
+
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    """Linux's `renameat2` (glibc 2.28 and later), or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes  # only where a note is changed: every other command starts without it
+
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    function.restype = ctypes.c_int
+    call: Callable[..., int] = function
+    return call
+
+
+# renameat2's flag to exchange the two names, and what it answers where it cannot.
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+_NO_EXCHANGE = {errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP}
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Exchange the names `first` and `second` at once (both must exist); False, with
+    nothing done, where the system or the file system cannot."""
+    call = _renameat2()
+    if call is None:
+        return False
+    import ctypes
+
+    if call(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in _NO_EXCHANGE:
+        return False
+    raise OSError(error, os.strerror(error), str(second))
 
 
 def create_new(folder: Path, stem: str, suffix: str, text: str) -> Path:
