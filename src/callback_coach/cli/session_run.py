@@ -3,6 +3,8 @@ drill`: the header and the last round shown, the summary before saving, the one-
 stop after Ctrl-C with the command that resumes it, the saved note's path, and after a
 prep the offer of the waiting-room card."""
 
+from __future__ import annotations
+
 from typing import TYPE_CHECKING
 
 from callback_coach.cli import console
@@ -12,14 +14,13 @@ from callback_coach.core import hints
 from callback_coach.core.asking import Asker, Notice
 from callback_coach.core.session import SessionPlan, SessionResult, in_play
 from callback_coach.core.workflow import Coach
-from callback_coach.day import breathing
-from callback_coach.day import card as cards
-from callback_coach.day import drill as drills
 from callback_coach.errors import Interrupted
 from callback_coach.store import paths
 
 if TYPE_CHECKING:
     from rich.console import Group
+
+    from callback_coach.day.drill import DrillPlan
 
 
 def terminal_asker() -> Asker:
@@ -57,7 +58,7 @@ def run_interactive(coach: Coach, plan: SessionPlan, asker: Asker | None = None)
             asker.show(panel)
             asker.reference(panel, "what you prepared")
 
-    def summary(p: SessionPlan, answers: dict[str, dict[str, object]]) -> "Group":
+    def summary(p: SessionPlan, answers: dict[str, dict[str, object]]) -> Group:
         from callback_coach.cli import render  # Rich
 
         return render.answers_summary(in_play(p, answers), answers)
@@ -80,6 +81,10 @@ def offer_tool(coach: Coach, offer: str, plan: SessionPlan, asker: Asker) -> Non
     """What a "not yet" in the closing check offered, now: a breathing round, a two-note
     drill of this round, or the last round's panel. Ctrl-C ends the tool, not the prep."""
     from callback_coach.cli import breathe_view, render  # Rich: the tools draw
+
+    # The day's modules only once a tool is taken: not on the way to the first question.
+    from callback_coach.day import breathing
+    from callback_coach.day import drill as drills
 
     if offer == "last-round":
         if plan.last_round is not None:
@@ -104,11 +109,12 @@ def offer_tool(coach: Coach, offer: str, plan: SessionPlan, asker: Asker) -> Non
             console.info(exc.message)
 
 
-def run_drill(coach: Coach, plan: drills.DrillPlan) -> None:
+def run_drill(coach: Coach, plan: DrillPlan) -> None:
     """A drill in the terminal, with the same stop, resume and save as a prep."""
     from rich.text import Text  # Rich (and drill_view, render): once the drill shows
 
     from callback_coach.cli import drill_view, render
+    from callback_coach.day import drill as drills  # once a drill runs (see `act`)
 
     s = plan.session
     asker = drills.DrillAsker(
@@ -122,7 +128,7 @@ def run_drill(coach: Coach, plan: drills.DrillPlan) -> None:
         Text(f"Seed {plan.seed}: --seed {plan.seed} gives these notes again.", style="muted")
     )
 
-    def summary(p: SessionPlan, answers: dict[str, dict[str, object]]) -> "Group":
+    def summary(p: SessionPlan, answers: dict[str, dict[str, object]]) -> Group:
         return render.answers_summary(p.checklists, answers)
 
     try:
@@ -139,6 +145,7 @@ def run_drill(coach: Coach, plan: drills.DrillPlan) -> None:
 def offer_card(coach: Coach, plan: SessionPlan, asker: Asker) -> None:
     """After a saved prep, in the terminal: show the waiting-room card if wanted."""
     from callback_coach.cli import card_view  # Rich
+    from callback_coach.day import card as cards  # once a prep is saved (see `act`)
 
     try:
         choice = asker.choose(

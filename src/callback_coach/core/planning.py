@@ -30,7 +30,7 @@ from callback_coach.core.prep_paths import (
 from callback_coach.core.rounds import Role, Round, same_name
 from callback_coach.core.session import SessionPlan
 from callback_coach.errors import UsageError
-from callback_coach.lines.measure import offbook
+from callback_coach.store import paths
 from callback_coach.store.drafts import Draft
 from callback_coach.store.facts import DETAIL_QUESTIONS, answer_text, is_answered
 from callback_coach.store.labels import next_round
@@ -143,8 +143,11 @@ def _measured_offbook(coach: Home, plan: SessionPlan) -> None:
     cid, qid = OFFBOOK_QUESTION
     checklist = next((c for c in plan.checklists if c.id == cid), None)
     question = next((q for q in checklist.questions if q.id == qid), None) if checklist else None
-    if question is None or question.type != "scale":
+    if question is None or question.type != "scale" or not paths.sides_dir(coach.home).is_dir():
         return
+    # The sides' modules only for an actor who imported sides: not every first question.
+    from callback_coach.lines.measure import offbook
+
     measured = offbook(coach.home, plan.role, plan.project, plan.round)
     if measured is None or not any(scene.drilled for scene in measured.scenes):
         return

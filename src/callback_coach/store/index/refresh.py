@@ -84,7 +84,7 @@ def scan(notes_dir: Path, odd: list[tuple[str, str]] | None = None) -> dict[str,
                 name = entry.name
                 if name[-3:] != ".md" or name[0] == ".":
                     continue
-                if any("\udc80" <= ch <= "\udcff" for ch in name):
+                if not name.isascii() and not _is_utf8(name):
                     shown = name.encode("utf-8", "surrogateescape").decode(
                         "utf-8", "backslashreplace"
                     )
@@ -102,6 +102,17 @@ def scan(notes_dir: Path, odd: list[tuple[str, str]] | None = None) -> dict[str,
         except OSError as exc:
             raise fileio.storage_error(exc, notes_dir, "read") from None
     return found
+
+
+def _is_utf8(name: str) -> bool:
+    """Whether a file name decoded from UTF-8 bytes (a name that is not holds the lone
+    surrogates `surrogateescape` gives its bytes, which UTF-8 cannot encode). Checked in
+    C: a character-by-character look took 60 ms of `list` at 10,000 notes."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _kind(mode: int) -> str:
