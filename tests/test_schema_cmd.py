@@ -20,8 +20,14 @@ FILES = sorted(SCHEMAS.glob("*.schema.json"))
 NAMES = [file.name.removesuffix(".schema.json") for file in FILES]
 
 
-def test_the_source_tree_resolves_its_own_schemas_folder() -> None:
-    assert paths.builtin_schemas_dir().resolve() == SCHEMAS
+def test_the_package_resolves_a_schemas_folder_holding_the_repository_s() -> None:
+    """The source tree's own folder when run from it (an editable install), the copy
+    installed with the package otherwise (CI installs it so): either way, the same files."""
+    found = paths.builtin_schemas_dir()
+    installed = sorted(found.glob("*.schema.json"))
+    assert [file.name for file in installed] == [file.name for file in FILES]
+    for mine, theirs in zip(installed, FILES, strict=True):
+        assert mine.read_bytes() == theirs.read_bytes(), mine.name
     assert len(NAMES) >= 18 and "checklist" in NAMES and "today" in NAMES
 
 
