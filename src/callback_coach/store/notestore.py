@@ -63,16 +63,6 @@ class NoteStore:
             self.on_change()
         return path
 
-    def rewrite(self, note: Note, new_text: str) -> None:
-        """Atomically replace a note's file with `new_text` (callers keep the actor's text);
-        the file keeps its mode and owner."""
-        if note.path is None:
-            raise StorageError("cannot rewrite a note that has no file")
-        self._check_inside(note.path)
-        fileio.atomic_write(note.path, new_text, keep_mode=True)
-        if self.on_change is not None:
-            self.on_change()
-
     def change(
         self, file: str, change: Callable[[dict[str, object]], Mapping[str, object]]
     ) -> Note:
