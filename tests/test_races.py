@@ -498,3 +498,36 @@ def test_without_an_exchange_of_names_a_change_is_still_checked(
     written = read_note(note)
     assert ident in written.meta["follow_ups_done"]
     assert "Typed by hand meanwhile" in body_lines(written.body)
+
+
+@pytest.mark.parametrize("refusals", [notestore.CHANGE_TRIES + 3, None])
+def test_a_note_that_keeps_changing_is_tried_for_a_while_then_refused(
+    home: Path, monkeypatch: pytest.MonkeyPatch, refusals: int | None
+) -> None:
+    """An editor saving every few milliseconds makes each try lose the race: the change is
+    made again on the new text for a couple of seconds (not a fixed number of tries), then
+    refused with one line and nothing written."""
+    coach = Coach(home)
+    path = review(coach, "Nina", outcome="callback", date="2026-11-20")
+    before = path.read_bytes()
+    real = fileio.replace_if_unchanged
+    tries: list[int] = []
+
+    def busy_file(target: Path, text: str, *, expected: str) -> bool:
+        tries.append(1)
+        if refusals is None or len(tries) <= refusals:
+            return False  # another writer came in since it was read
+        return real(target, text, expected=expected)
+
+    monkeypatch.setattr(fileio, "replace_if_unchanged", busy_file)
+    monkeypatch.setattr(notestore, "CHANGE_RETRY_SECONDS", 0.3)
+    result = runner.invoke(app, ["outcome", "Nina", "booked"])
+    if refusals is not None:
+        assert result.exit_code == 0, result.stderr
+        assert len(tries) == refusals + 1, "more tries than the fixed five"
+        assert read_note(path).meta["outcome"] == "booked"
+    else:
+        assert result.exit_code == ExitCode.STORAGE
+        assert "keeps changing; try again" in result.stderr
+        assert len(tries) > notestore.CHANGE_TRIES, "tried for the time, not five times"
+        assert path.read_bytes() == before

@@ -3,6 +3,8 @@ notes changed in place as checked transactions."""
 
 from __future__ import annotations
 
+import itertools
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -19,10 +21,12 @@ from callback_coach.store.notes import (
 )
 from callback_coach.store.slugs import slugify
 
-# How long a change to a note waits for another coach changing it, and how many times it
-# is made again when the file keeps changing under it.
+# How long a change to a note waits for another coach changing it; and when the file keeps
+# changing under it (a sync writing it, an editor saving every few milliseconds), for how
+# long, and at least how many times, the change is made again on the new text.
 CHANGE_WAIT = 10.0
 CHANGE_TRIES = 5
+CHANGE_RETRY_SECONDS = 2.0
 
 
 def lock_path(home: Path, file: str) -> Path:
@@ -80,7 +84,8 @@ class NoteStore:
         self._check_inside(path)
         try:
             with fileio.hold_lock(lock_path(self.home, file), wait=CHANGE_WAIT):
-                for _ in range(CHANGE_TRIES):
+                deadline = time.monotonic() + CHANGE_RETRY_SECONDS
+                for tries in itertools.count(1):
                     text = _read_exact(path)
                     try:
                         updates = change(parse_note(text).meta)
@@ -91,8 +96,8 @@ class NoteStore:
                         raise StorageError(f"cannot update {path}: {exc}") from None
                     if fileio.replace_if_unchanged(path, new_text, expected=text):
                         break
-                else:
-                    raise StorageError(f"cannot update {path}: it keeps changing; try again")
+                    if tries >= CHANGE_TRIES and time.monotonic() >= deadline:
+                        raise StorageError(f"cannot update {path}: it keeps changing; try again")
         except fileio.LockBusy:
             raise StorageError(
                 f"cannot update {path}: another coach is changing it; try again"
