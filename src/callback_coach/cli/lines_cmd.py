@@ -28,8 +28,7 @@ from callback_coach.errors import (
 from callback_coach.lines import json_shapes
 from callback_coach.lines.drill import MODES, DrillPlan, DrillSession, plan_drill, utc_now
 from callback_coach.lines.layouts import Sides, read_sides
-from callback_coach.lines.measure import offbook_of
-from callback_coach.lines.records import StoredScene
+from callback_coach.lines.measure import by_role, offbook_of
 from callback_coach.lines.sides import SidesStore
 from callback_coach.lines.voice import EngineVoice, VoiceUnavailable, open_voice
 from callback_coach.store import paths
@@ -201,10 +200,7 @@ def sides_list(
     ]
     if role is not None and not scenes:
         store.scenes(role, project)  # the NotFoundError that says how to import
-    groups: dict[tuple[str, str], list[StoredScene]] = {}
-    for scene in scenes:
-        groups.setdefault((fold(scene.role), fold(scene.project)), []).append(scene)
-    roles = list(groups.values())
+    roles = list(by_role(scenes).values())
     if as_json:
         print_json(json_shapes.sides_list_json(store, roles))
         return

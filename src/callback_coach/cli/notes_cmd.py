@@ -15,7 +15,6 @@ from callback_coach.cli.home import choose_project, open_coach
 from callback_coach.cli.options import DATE_FORMS, JSON_OPT, PROJECT_OPT, ROLE_ARG
 from callback_coach.cli.shell_lines import say_command
 from callback_coach.exports import json_shapes
-from callback_coach.lines.measure import every_offbook
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -107,6 +106,9 @@ def list_roles(
         [] if outcome is not None else coach.unfinished(role=role, project=project, since=since)
     )
     if as_json:
+        # The sides' modules only for the JSON that carries their figures: not every list.
+        from callback_coach.lines.measure import every_offbook
+
         print_json(json_shapes.list_json(rows, drafts, every_offbook(coach.home)))
         return
     out = console.out()

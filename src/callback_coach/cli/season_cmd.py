@@ -13,7 +13,6 @@ from callback_coach.cli.options import JSON_OPT, PROJECT_OPT, ROLE_ARG
 from callback_coach.cli.shell_lines import say_command
 from callback_coach.core.inputs import check_round, parse_date
 from callback_coach.errors import UsageError
-from callback_coach.lines import offbook
 from callback_coach.season import followups
 from callback_coach.season import loading as season
 from callback_coach.season import stats as season_stats
@@ -245,6 +244,8 @@ def today(as_json: bool = JSON_OPT) -> None:
     items = followups.load(
         coach, season.load_with_follow_ups(coach, followups.lapse_before(day)), day
     )
+    from callback_coach.lines import offbook  # the sides' modules: `today` only
+
     view = today_view(
         roles, items, drafts, day, waiting=waiting, names=names, total=total,
         measure=lambda role, project, label: offbook(coach.home, role, project, label),

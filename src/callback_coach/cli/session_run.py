@@ -38,6 +38,7 @@ def resume_command(plan: SessionPlan) -> str:
         plan.date,
         path=plan.path,
         chosen=plan.chosen,
+        seconds=hints.drill_seconds(plan.extra),
     )
 
 
@@ -136,9 +137,7 @@ def run_drill(coach: Coach, plan: DrillPlan) -> None:
     except (KeyboardInterrupt, EOFError):
         draft = coach.find_draft(s)
         count = draft.count() if draft is not None else 0
-        # Resumed with the seconds it was started with (the notes come from the draft).
-        seconds = [] if plan.seconds == drills.DEFAULT_SECONDS else [f"--seconds {plan.seconds}"]
-        raise stopped(s, count, seconds) from None
+        raise stopped(s, count) from None
     report_result(s, result)
 
 
@@ -171,15 +170,12 @@ def offer_card(coach: Coach, plan: SessionPlan, asker: Asker) -> None:
     say_command("For your phone or a printer:", hint)
 
 
-def stopped(
-    plan: SessionPlan, count: int, options: list[str] | None = None, *, typing: bool = False
-) -> Exception:
+def stopped(plan: SessionPlan, count: int, *, typing: bool = False) -> Exception:
     """The one-line stop after Ctrl-C (exit 130): how many answers the draft keeps (and
-    whether the answer being typed is kept, `typing`) and the command that resumes it
-    (with `options` added)."""
+    whether the answer being typed is kept, `typing`) and the command that resumes it."""
     if not count and not typing:
         return Interrupted("Stopped before any answer; nothing was kept.")
-    again = " ".join([resume_command(plan), *(options or [])])
+    again = resume_command(plan)
     if not count:
         kept = "What you were typing is kept in a draft"
     else:

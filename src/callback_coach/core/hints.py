@@ -9,7 +9,7 @@ Placeholders the actor replaces (OUTCOME) are left bare.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from callback_coach.store.drafts import Draft
 
@@ -77,12 +77,13 @@ def resume(draft: Draft) -> str:
         draft.date,
         path=draft.path_taken(),
         chosen=draft.chosen,
-        seconds=_drill_seconds(draft),
+        seconds=drill_seconds(draft.extra),
     )
 
 
-def _drill_seconds(draft: Draft) -> int | None:
-    """The seconds to play each note that a drill was started with, when not the default."""
-    meta = draft.extra.get("drill")
+def drill_seconds(extra: Mapping[str, object]) -> int | None:
+    """The seconds to play each note that a drill was started with, when not the default
+    (kept in its draft's and note's `drill` meta only then), from a session's extra keys."""
+    meta = extra.get("drill")
     seconds = meta.get("seconds") if isinstance(meta, dict) else None
     return seconds if isinstance(seconds, int) and not isinstance(seconds, bool) else None

@@ -232,11 +232,7 @@ class Text(QuestionType):
     typed = True
 
     def check(self, question: Question, value: object) -> Answer:
-        if not isinstance(value, str):
-            raise ValueError(f"expected text, got {describe_value(value)} (quote it)")
-        reason = yamlio.bad_text(value)
-        if reason:
-            raise ValueError(f"{reason}: was it typed in another encoding than UTF-8?")
+        value = self.text(value)
         if has_line_break(value):
             one_line = value.strip()
             if has_line_break(one_line):
@@ -246,16 +242,9 @@ class Text(QuestionType):
             return one_line
         return value
 
-    def ask(self, prompts: Prompts, question: Question, default: object) -> object:
-        return prompts.text(question, None if default is None else str(default), multiline=False)
-
-
-class LongText(Text):
-    name = "long_text"
-    seconds = 90
-    multiline = True
-
-    def check(self, question: Question, value: object) -> Answer:
+    @staticmethod
+    def text(value: object) -> str:
+        """`value` as text an answer can hold: a string, whole UTF-8 (ValueError if not)."""
         if not isinstance(value, str):
             raise ValueError(f"expected text, got {describe_value(value)} (quote it)")
         reason = yamlio.bad_text(value)
@@ -264,7 +253,17 @@ class LongText(Text):
         return value
 
     def ask(self, prompts: Prompts, question: Question, default: object) -> object:
-        return prompts.text(question, None if default is None else str(default), multiline=True)
+        default_text = None if default is None else str(default)
+        return prompts.text(question, default_text, multiline=self.multiline)
+
+
+class LongText(Text):
+    name = "long_text"
+    seconds = 90
+    multiline = True
+
+    def check(self, question: Question, value: object) -> Answer:
+        return self.text(value)
 
     def worksheet(self, question: Question, inline: Callable[[str], str]) -> list[str]:
         return ["_" * 60, ""] * 4

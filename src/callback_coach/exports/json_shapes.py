@@ -19,14 +19,13 @@ from callback_coach.core.answers import format_answer, is_given, json_safe
 from callback_coach.core.checklist import Catalogue, Checklist
 from callback_coach.core.hints import resume
 from callback_coach.core.queries import Timeline
-from callback_coach.lines import OffBook
-from callback_coach.lines.json_shapes import figure_json
 from callback_coach.store.drill_format import prompt_for, title_for
 from callback_coach.store.facts import outcome_history
 from callback_coach.store.notes import NOTE_KEYS, Note
 from callback_coach.store.slugs import fold
 
 if TYPE_CHECKING:
+    from callback_coach.lines import OffBook
     from callback_coach.store.drafts import Draft
     from callback_coach.store.index import NoteRow, RoleSummary
 
@@ -221,7 +220,7 @@ def list_json(
 
     def figure(row: RoleSummary) -> dict[str, int] | None:
         found = figures.get((fold(row.role), fold(row.project)))
-        return None if found is None else figure_json(found)
+        return None if found is None else found.to_json()
 
     return {
         "format": LIST_FORMAT,

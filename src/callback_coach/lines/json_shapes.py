@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from callback_coach.lines.drill import Cue, DrillPlan
-from callback_coach.lines.measure import OffBook, SceneOffBook, offbook_of
+from callback_coach.lines.measure import offbook_of
 from callback_coach.lines.records import LineProgress, StoredScene
 from callback_coach.lines.scene import Direction, Speech
 from callback_coach.lines.schedule import due
@@ -16,10 +16,6 @@ from callback_coach.lines.sides import SidesStore
 SIDES_LIST_FORMAT = 1
 SIDES_SHOW_FORMAT = 1
 LINES_LIST_FORMAT = 1
-
-
-def figure_json(figure: OffBook | SceneOffBook) -> dict[str, int]:
-    return {"right": figure.right, "total": figure.total, "percent": figure.percent}
 
 
 def sides_list_json(store: SidesStore, roles: list[list[StoredScene]]) -> dict[str, object]:
@@ -31,7 +27,7 @@ def sides_list_json(store: SidesStore, roles: list[list[StoredScene]]) -> dict[s
             {
                 "role": figure.role,
                 "project": figure.project,
-                "offbook": figure_json(figure),
+                "offbook": figure.to_json(),
                 "scenes": [
                     {
                         "number": each.number,
@@ -39,7 +35,7 @@ def sides_list_json(store: SidesStore, roles: list[list[StoredScene]]) -> dict[s
                         "round": each.round,
                         "character": scene.character,
                         "file": str(scene.path),
-                        "offbook": figure_json(each),
+                        "offbook": each.to_json(),
                     }
                     for scene, each in zip(scenes, figure.scenes, strict=True)
                 ],
@@ -74,7 +70,7 @@ def sides_show_json(store: SidesStore, scenes: list[tuple[int, StoredScene]]) ->
                 "layout": scene.layout,
                 "imported": scene.imported,
                 "file": str(scene.path),
-                "offbook": figure_json(figure),
+                "offbook": figure.to_json(),
                 "script": script,
             }
         )

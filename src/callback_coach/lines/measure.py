@@ -36,6 +36,10 @@ class SceneOffBook:
     def percent(self) -> int:
         return round(self.share * 100)
 
+    def to_json(self) -> dict[str, int]:
+        """The figure as every JSON document gives it."""
+        return {"right": self.right, "total": self.total, "percent": self.percent}
+
 
 @dataclass(frozen=True)
 class OffBook:
@@ -60,6 +64,10 @@ class OffBook:
     @property
     def percent(self) -> int:
         return round(self.share * 100)
+
+    def to_json(self) -> dict[str, int]:
+        """The figure as every JSON document gives it."""
+        return {"right": self.right, "total": self.total, "percent": self.percent}
 
     def scale(self, low: int = 1, high: int = 5) -> int:
         """The figure on a `low`–`high` scale (the prep asks "How free of the page are
@@ -106,10 +114,15 @@ def every_offbook(home: Path) -> dict[tuple[str, str], OffBook]:
         scenes = store.all_scenes()
     except StorageError:
         return {}
+    return {key: offbook_of(store, group) for key, group in by_role(scenes).items()}
+
+
+def by_role(scenes: list[StoredScene]) -> dict[tuple[str, str], list[StoredScene]]:
+    """Scenes grouped by their folded (role, project), each group in the order given."""
     groups: dict[tuple[str, str], list[StoredScene]] = {}
     for scene in scenes:
         groups.setdefault((fold(scene.role), fold(scene.project)), []).append(scene)
-    return {key: offbook_of(store, group) for key, group in groups.items()}
+    return groups
 
 
 def offbook(

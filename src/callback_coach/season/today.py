@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
 from callback_coach.core.dates import parse_time
 from callback_coach.core.hints import command, resume
 from callback_coach.core.rounds import Role, Waiting
-from callback_coach.lines import OffBook
-from callback_coach.lines.json_shapes import figure_json
 from callback_coach.season.followups import FollowUp
 from callback_coach.store.slugs import fold
 
 if TYPE_CHECKING:
+    from callback_coach.lines import OffBook
     from callback_coach.store.drafts import Draft
     from callback_coach.store.facts import Json
 
@@ -45,8 +44,9 @@ class Callback:
     offbook: OffBook | None = None
 
     def to_json(self) -> dict[str, Json]:
-        data = asdict(self)
-        data["offbook"] = None if self.offbook is None else figure_json(self.offbook)
+        # Field by field: `asdict` would copy the figure's every scene only to drop them.
+        data: dict[str, Json] = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["offbook"] = None if self.offbook is None else self.offbook.to_json()
         return data
 
 
