@@ -103,3 +103,25 @@ def test_a_name_with_control_characters_is_shown_as_escapes_and_still_runs() -> 
 def test_an_example_keeps_its_comment_on_a_line_of_its_own() -> None:
     lines = shell_lines('coach prep "Nina" --project "The Seagull"   # the night before', 30)
     assert lines == ["# the night before", 'coach prep "Nina" --project \\', '    "The Seagull"']
+
+
+def test_a_command_said_on_a_narrow_terminal_runs_when_pasted(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The card command said after a prep (and any `say_command`): each wrapped line ends
+    in one backslash as the shell needs, not the two that Rich's markup escape wrote."""
+    from callback_coach.cli.shell_lines import say_command
+
+    monkeypatch.setenv("COLUMNS", "60")
+    hint = command_line(
+        ["card", "Nina"],
+        ["--project", "The Seagull", "--round", "callback-1", "--format", "html", "--output",
+         "nina_callback-1_card.html"],
+    )  # fmt: skip
+    say_command("For your phone or a printer:", hint)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "For your phone or a printer:"
+    wrapped = [line.rstrip() for line in lines[1:]]
+    assert len(wrapped) > 1 and all(line.endswith(" \\") for line in wrapped[:-1]), wrapped
+    assert not any(line.endswith("\\\\") for line in wrapped)
+    assert run_pasted(["bash", "--norc", "-c"], "\n".join(wrapped)) == shlex.split(hint)[1:]

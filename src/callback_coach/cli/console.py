@@ -35,6 +35,7 @@ from callback_coach.errors import OutputClosed, StorageError
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType
     from rich.segment import Segment
+    from rich.text import Text
     from typing_extensions import Unpack  # (typing.Unpack from Python 3.11 on)
 
 STYLES = {
@@ -459,19 +460,18 @@ def one_line(text: str) -> str:
 
 
 def error(message: str, prefix: str = "error: ") -> None:
-    label = f"[error]{_escape(prefix)}[/error]" if prefix else ""
-    err().print(f"{label}{_escape(one_line(message))}", soft_wrap=True)
+    err().print(_plain(one_line(message), (prefix, "error")), soft_wrap=True)
 
 
 def warn(message: str) -> None:
-    err().print(f"[warning]warning:[/warning] {_escape(one_line(message))}", soft_wrap=True)
+    err().print(_plain(one_line(message), ("warning: ", "warning")), soft_wrap=True)
 
 
 def info(message: str) -> None:
     """A message for people on standard error: one line, which a terminal gets wrapped
     between words at its width (a command to copy goes through `shell_lines` instead)."""
     target = err()
-    target.print(_escape(visible(message)), soft_wrap=not target.is_terminal)
+    target.print(_plain(visible(message)), soft_wrap=not target.is_terminal)
 
 
 def detail(line: str) -> None:
@@ -479,7 +479,9 @@ def detail(line: str) -> None:
     err().print(f"  {visible(line)}", markup=False, soft_wrap=True)
 
 
-def _escape(text: str) -> str:
-    from rich.markup import escape  # Rich: not loaded at start-up
+def _plain(text: str, label: tuple[str, str] = ("", "")) -> Text:
+    """`text` as Rich text, never read as markup (a `[b]` or a line's last `\\` is shown as
+    typed), after `label` in its style."""
+    from rich.text import Text  # Rich: not loaded at start-up
 
-    return escape(text)
+    return Text.assemble(label, text) if label[0] else Text(text)
