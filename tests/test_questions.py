@@ -183,3 +183,11 @@ def test_a_new_type_is_one_class(monkeypatch: pytest.MonkeyPatch, tmp_path) -> N
     prompts = RecordingPrompts("25")
     assert question.kind.ask(prompts, question, 15) == 25
     assert prompts.calls == [("text", ("15", False))]
+
+
+def test_a_long_answer_loses_only_the_line_break_after_its_last_line() -> None:
+    """Enter after the last line, then Esc Enter to finish: the break is not text."""
+    beats = Question("beats", "Beats?", type="long_text")
+    assert check_value(beats, "First beat\n\n  second beat\n") == "First beat\n\n  second beat"
+    assert check_value(beats, "First beat\r\n") == "First beat"
+    assert check_value(beats, "  indented, as typed") == "  indented, as typed"

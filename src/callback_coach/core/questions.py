@@ -263,7 +263,9 @@ class LongText(Text):
     multiline = True
 
     def check(self, question: Question, value: object) -> Answer:
-        return self.text(value)
+        # A line break after the last line (Enter, then Esc Enter to finish) is not text:
+        # kept, it showed as an empty line in every export.
+        return self.text(value).rstrip("\r\n")
 
     def worksheet(self, question: Question, inline: Callable[[str], str]) -> list[str]:
         return ["_" * 60, ""] * 4
