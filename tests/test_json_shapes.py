@@ -463,3 +463,22 @@ def test_dates_and_times_in_a_note_are_given_as_iso_text() -> None:
         "d": "2026-11-20",
         "3": [1, 2],
     }
+
+
+def test_a_detail_given_as_an_answer_is_the_note_s_field(home: Path, coach_bin: str) -> None:
+    """The medium and casting office the prep asks are the note's `medium` and
+    `casting_office` in every note document (they were null: only a front-matter key was
+    read), as list, card and calendar already took them."""
+    run(
+        home, coach_bin, "prep", "Nina", "--project", "The Seagull", "--date", "2026-11-20",
+        "--set", "refine-intention.medium=TV", "--set", "logistics.casting-office=Anna & Co",
+        "--set", "refine-intention.want=to be seen",
+        "--defaults",
+    )  # fmt: skip
+    as_json = json.loads(run(home, coach_bin, "export", "notes", "--format", "json"))
+    as_yaml = yaml.safe_load(run(home, coach_bin, "export", "notes", "--format", "yaml"))
+    shown = json.loads(run(home, coach_bin, "show", "Nina", "--json"))
+    for document in (as_json, as_yaml, {"notes": shown["rounds"][0]["preps"]}):
+        (note,) = document["notes"]
+        assert (note["medium"], note["casting_office"]) == ("TV", "Anna & Co")
+    check("notes-export", as_json)

@@ -20,7 +20,7 @@ from callback_coach.core.checklist import Catalogue, Checklist
 from callback_coach.core.hints import resume
 from callback_coach.core.queries import Timeline
 from callback_coach.store.drill_format import prompt_for, title_for
-from callback_coach.store.facts import outcome_history
+from callback_coach.store.facts import note_details, outcome_history
 from callback_coach.store.notes import NOTE_KEYS, Note
 from callback_coach.store.slugs import fold
 
@@ -145,6 +145,7 @@ def note_json(note: Note, catalogue: Catalogue | Prompts) -> dict[str, object]:
 def note_head(note: Note) -> dict[str, object]:
     """The fields of a note's document before its checklists."""
     meta = note.meta
+    details = note_details(note)
     return {
         "file": note.path.name if note.path else None,
         "kind": note.kind if note.kind in ("review", "drill") else "prep",
@@ -158,8 +159,8 @@ def note_head(note: Note) -> dict[str, object]:
         "earlier_outcomes": earlier_outcomes(note),
         "prep_note": _text(meta.get("prep_note")),
         "path": _text(meta.get("path")),
-        "medium": _text(meta.get("medium")),
-        "casting_office": _text(meta.get("casting_office")),
+        "medium": details.get("medium"),
+        "casting_office": details.get("casting_office"),
         "people_met": _texts(meta.get("people_met")),
     }
 

@@ -114,17 +114,25 @@ class NoteFacts:
         )  # fmt: skip
 
 
-def facts_of(note: Note, file: str) -> NoteFacts:
-    """The facts of one note, answers included (pure)."""
-    meta = note.meta
+def note_details(note: Note) -> dict[str, str]:
+    """The details a note records (`DETAIL_QUESTIONS`: medium, casting office, time,
+    place), each on one line: from its answer, else from the front-matter key."""
     answers = note.answers
     details: dict[str, str] = {}
     for key, question_ids in DETAIL_QUESTIONS.items():
         value = _answer(answers, question_ids)
         if value is None:
-            value = _detail_text(key, meta.get(key))
+            value = _detail_text(key, note.meta.get(key))
         if value:
             details[key] = value
+    return details
+
+
+def facts_of(note: Note, file: str) -> NoteFacts:
+    """The facts of one note, answers included (pure)."""
+    meta = note.meta
+    answers = note.answers
+    details = note_details(note)
     follow_up_answers: list[tuple[str, str, Json]] = []
     if note.kind == "review":
         for cid, values in answers.items():
