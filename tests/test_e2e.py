@@ -11,6 +11,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from callback_coach.cli.asker import HABIT_ENTER_SECONDS
 from callback_coach.core.questions import Question
 from callback_coach.core.session import condition_holds
 from callback_coach.core.workflow import Coach
@@ -66,6 +67,9 @@ def answer(child: pexpect.spawn, checklist_id: str, question: Question) -> objec
         return text + "\nsecond line"
     if question.type == "confirm":
         child.send("y")
+        # A person reads the next question first: an Enter at once would be dropped as
+        # the habit of finishing with Enter (asker.HABIT_ENTER_SECONDS).
+        time.sleep(HABIT_ENTER_SECONDS)
         return True
     if question.type in ("select", "scale"):
         child.send(DOWN + ENTER)

@@ -106,7 +106,10 @@ def test_a_missing_answer_fails_instead_of_hanging() -> None:
         ask(Question("t", "Want?", "text"), "no enter")
 
 
-def test_a_whole_session_through_real_prompts(home: Path) -> None:
+def test_a_whole_session_through_real_prompts(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every key is typed ahead here, as if the actor read each question first: an Enter
+    # after a "y" is the next answer, not the habit the asker drops.
+    monkeypatch.setattr("callback_coach.cli.asker.HABIT_ENTER_SECONDS", -1.0)
     coach = Coach(home)
     plan = coach.plan_prep("Nina", checklist_ids=["mindset"], date="2026-11-24")
     mindset = plan.checklists[0]
@@ -401,6 +404,49 @@ def test_a_failing_editor_leaves_the_text_as_it_was(
         ) == ("my words")
     said = " ".join(capsys.readouterr().err.split())
     assert "ended with an error (exit 3); your text is as it was." in said
+
+
+# -- Enter out of habit, after a key that answered by itself ------------------------------
+
+WANT = Question("t", "Want?", "text")
+
+
+def ask_in_turn(typed: str, *questions: Question) -> list[object]:
+    """Ask `questions` one after another through one asker, the keys typed ahead."""
+    checklist = make_checklist("c")
+    with keys(typed):
+        asker = QuestionaryAsker()
+        return [asker.ask(checklist, question, None) for question in questions]
+
+
+@pytest.mark.parametrize(
+    ("first", "typed", "expected"),
+    [
+        (SCALE_1_10, "4", 4),
+        (Question("c", "Ready?", "confirm"), "y", True),
+        (Question("c", "Ready?", "confirm", default=True), "n", False),
+    ],
+)
+def test_an_enter_right_after_a_one_key_answer_is_not_the_next_answer(
+    first: Question, typed: str, expected: object
+) -> None:
+    # Without the drop, the Enter answered the next question empty at once.
+    assert ask_in_turn(typed + ENTER + "to win" + ENTER, first, WANT) == [expected, "to win"]
+
+
+def test_an_enter_that_answered_is_not_dropped_from_the_next_question() -> None:
+    # "1" could start 10: Enter answers 1, and the next Enter is the next answer.
+    assert ask_in_turn("1" + ENTER + ENTER, SCALE_1_10, Question("t", "Want?", "text")) == [1, ""]
+    assert ask_in_turn(DOWN + ENTER + ENTER, SCALE_1_10, WANT) == [2, ""]
+
+
+def test_only_the_first_key_of_the_next_prompt_is_dropped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert ask_in_turn("4" + "a" + ENTER, SCALE_1_10, WANT) == [4, "a"]
+    assert ask_in_turn("4" + ENTER + ENTER, SCALE_1_10, WANT) == [4, ""]
+    monkeypatch.setattr("callback_coach.cli.asker.HABIT_ENTER_SECONDS", -1.0)
+    assert ask_in_turn("4" + ENTER, SCALE_1_10, WANT) == [4, ""], "late: meant as the answer"
 
 
 # -- digits at a scale: the rule alone, on every scale the checklist format allows --------

@@ -7,7 +7,8 @@ questionary (and so prompt_toolkit); it is imported only when a prompt is about 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+import time
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import IO, TYPE_CHECKING, TextIO, TypedDict, cast
 
 from callback_coach.cli import console
@@ -23,6 +24,7 @@ from callback_coach.core.checklist import Checklist
 from callback_coach.core.questions import Question, has_line_break
 
 if TYPE_CHECKING:
+    from prompt_toolkit.application import Application
     from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
     from prompt_toolkit.output import Output
     from questionary import Choice
@@ -41,6 +43,10 @@ EDITOR_KEYS, EDITOR_KEYS_SHOWN = ("c-x", "c-e"), "Ctrl-X Ctrl-E"
 REFERENCE_KEY, REFERENCE_KEY_SHOWN = "c-o", "Ctrl-O"
 # What questionary shows before the cursor: the question itself is printed above by Rich.
 MARKER = "  ›"
+# An Enter pressed this soon after a key that answered by itself (a scale's digit, y or n)
+# is the habit of finishing with Enter: the next prompt drops it instead of taking it as
+# an empty or default answer. Slower than that it is read as meant for the next question.
+HABIT_ENTER_SECONDS = 0.25
 
 
 class _Drawn(TypedDict, total=False):
@@ -58,10 +64,12 @@ class QuestionaryAsker:
     Every prompt stops on Ctrl-C, a SIGINT, or Ctrl-D (at a menu, or on an empty text
     prompt): the session is then interrupted with its draft kept.
 
-    Made for fingers: a scale takes a typed number; a long answer ends with Enter on an
-    empty line (or Esc then Enter); Ctrl-X Ctrl-E edits a text answer in `$VISUAL` /
-    `$EDITOR`; a yes/no question without a default waits for y or n; Ctrl-O shows the
-    `reference` (the last round) again above any prompt, keeping what was typed.
+    Made for fingers: a scale takes a typed number (an Enter typed at once after it, or
+    after y or n, is dropped rather than taken as the next answer); a long answer ends
+    with Enter on an empty line (or Esc then Enter); Ctrl-X Ctrl-E edits a text answer
+    in `$VISUAL` / `$EDITOR`; a yes/no question without a default waits for y or n;
+    Ctrl-O shows the `reference` (the last round) again above any prompt, keeping what
+    was typed.
     """
 
     def __init__(self, output: Output | None = None) -> None:
@@ -78,6 +86,9 @@ class QuestionaryAsker:
             output = create_output(stdout=cast(TextIO, console.terminal_stream()))
         self._output = output
         self._reference: tuple[object, str] | None = None
+        # When the last prompt was answered by a key other than Enter (time.monotonic).
+        self._answered_by_key: float | None = None
+        self._key_answered: float | None = None  # (set while a prompt is asked)
         self._style = questionary.Style(
             [
                 ("qmark", "fg:ansimagenta bold"),
@@ -193,6 +204,7 @@ class QuestionaryAsker:
             ),
             menu=False,
             keys=keys,
+            answer_keys="yYnN",
         )
 
     def select(
@@ -240,6 +252,7 @@ class QuestionaryAsker:
                 **self._io(),
             ),
             keys=keys,
+            answer_keys="0123456789",
         )
 
     def choose(
@@ -330,11 +343,18 @@ class QuestionaryAsker:
         self._out.print(Text(f"  {console.one_line(message)}", style=style))
 
     def _ask(
-        self, question: Prompt, *, menu: bool = True, keys: KeyBindings | None = None
+        self,
+        question: Prompt,
+        *,
+        menu: bool = True,
+        keys: KeyBindings | None = None,
+        answer_keys: str = "",
     ) -> object:
         """Ask; a SIGINT stops any prompt as Ctrl-C does, Ctrl-D stops a menu (a text
         prompt keeps prompt_toolkit's own Ctrl-D: delete, or stop on an empty line), and
-        Ctrl-O shows the reference. `keys` are the question's own extra bindings."""
+        Ctrl-O shows the reference. `keys` are the question's own extra bindings;
+        `answer_keys`, those of its keys that may answer it at once (after which an Enter
+        typed out of habit is dropped: `_drop_habit_enter`)."""
         # (prompt_toolkit: loaded with questionary, when a prompt is shown)
         from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
         from prompt_toolkit.keys import Keys
@@ -364,8 +384,50 @@ class QuestionaryAsker:
 
         app = question.application
         own = [app.key_bindings] if app.key_bindings is not None else []
-        app.key_bindings = merge_key_bindings([*own, *([keys] if keys else []), stops])
-        return question.unsafe_ask()
+        extra = [keys] if keys else []
+        for key in answer_keys:  # keys that answer at once: noted when they do
+            for binding in [b for k in (*own, *extra) for b in k.get_bindings_for_keys((key,))]:
+                stops.add(key, eager=True)(self._answering(binding.handler))
+        self._drop_habit_enter(app, stops)
+        app.key_bindings = merge_key_bindings([*own, *extra, stops])
+        self._key_answered = None
+        answer = question.unsafe_ask()
+        self._answered_by_key, self._key_answered = self._key_answered, None
+        return answer
+
+    def _answering(self, handler: Callable[[KeyPressEvent], object]) -> Callable[..., None]:
+        """`handler`, noting that a key answered the prompt by itself (if it did)."""
+
+        def answer(event: KeyPressEvent) -> None:
+            handler(event)
+            if event.app.is_done:
+                self._key_answered = time.monotonic()
+
+        return answer
+
+    def _drop_habit_enter(self, app: Application[object], keys: KeyBindings) -> None:
+        """After a prompt answered by one key (a scale's digit, y or n), an Enter that
+        comes at once (`HABIT_ENTER_SECONDS`), as the first key of this prompt, is
+        dropped."""
+        from prompt_toolkit.filters import Condition
+
+        answered = self._answered_by_key
+        if answered is None:
+            return
+        first = [True]
+
+        @Condition
+        def habit() -> bool:
+            return first[0] and time.monotonic() - answered <= HABIT_ENTER_SECONDS
+
+        @keys.add("enter", eager=True, filter=habit)
+        def _habit(event: KeyPressEvent) -> None:
+            pass
+
+        def pressed(_processor: object) -> None:
+            first[0] = False
+
+        app.key_processor.after_key_press += pressed
 
 
 def _editor_stdout() -> IO[str] | None:
