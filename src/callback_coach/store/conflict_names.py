@@ -145,6 +145,12 @@ def scan(folder_names: Iterable[str]) -> list[Conflict]:
     is looked at further.
     """
     names = folder_names if isinstance(folder_names, (list, tuple)) else list(folder_names)
+    every = "\n".join(names)
+    if " " not in every and "conflict" not in every and every == every.lower():
+        # No name has a space, "conflict" or a capital: no scheme's copy is among them
+        # (a name with no letters at all, which `_maybe_copy` would look at, has none
+        # of them either). Three searches of one text instead of three per name.
+        return []
     maybe = [n for n in names if _maybe_copy(n)]
     if not maybe:
         return []

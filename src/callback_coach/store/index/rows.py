@@ -98,6 +98,11 @@ def _body_lines(note: Note) -> list[str]:
     return lines
 
 
+# Made once: `json.dumps` with options makes an encoder for every call.
+_META_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+_FACTS_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def folded_words(note: Note) -> str:
     """The text search looks in: the actor's lines (`actor_lines`), with case and accents
     folded away (`slugs.search_fold`), one per line (made without their places: it is
@@ -120,7 +125,7 @@ def meta_json(meta: Mapping[str, object]) -> str | None:
     if not _text_keys(meta):
         return None
     try:
-        return json.dumps(meta, ensure_ascii=False, allow_nan=False)
+        return _META_JSON.encode(meta)
     except (TypeError, ValueError):
         return None
 
@@ -180,7 +185,7 @@ def note_row(job: tuple[str, str, tuple[int, int]]) -> tuple[object, ...]:
     )
     facts = facts_of(note, name)
     try:
-        facts_text: str | None = json.dumps(facts.to_row(), ensure_ascii=False)
+        facts_text: str | None = _FACTS_JSON.encode(facts.to_row())
     except (TypeError, ValueError):
         facts_text = None  # read from the note itself when asked for
     return (
