@@ -56,14 +56,6 @@ NO_PIECES = (
 )
 MECHANISMS = [
     Mechanism(
-        "parallel index build",
-        "store/parallel.py",
-        "list with no index <= 2.5 s",
-        "from callback_coach.store import parallel; parallel.worker_count = lambda: 0",
-        ["list"],
-        fresh=True,
-    ),
-    Mechanism(
         "quick front-matter reader",
         "store/yamlquick.py",
         "list with no index <= 2.5 s",
@@ -115,7 +107,9 @@ MECHANISMS = [
 ]
 
 
-def paired(runs: int, first: Callable[[], float], second: Callable[[], float]) -> tuple[float, float]:
+def paired(
+    runs: int, first: Callable[[], float], second: Callable[[], float]
+) -> tuple[float, float]:
     a, b = [], []
     for _ in range(runs):
         a.append(first())
@@ -173,7 +167,9 @@ def main() -> int:
             else f"pays only {paying[0]}" if paying
             else "does not pay"
         )  # fmt: skip
-        print(f"{mech.name}: {', '.join(f'{s:+.0f} %' for s in saved)} (idle, busy): {verdict} — {mech.lines}")
+        print(
+            f"{mech.name}: {', '.join(f'{s:+.0f} %' for s in saved)} (idle, busy): {verdict} — {mech.lines}"
+        )
     return 0
 
 

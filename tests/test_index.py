@@ -364,28 +364,6 @@ def test_core_modules_load_neither_rich_nor_questionary(history: Coach, home: Pa
     assert result.stdout == "[]\n"
 
 
-def test_a_large_build_read_by_several_processes_is_the_same(
-    expected: list[str], home: Path, monkeypatch
-) -> None:
-    bad = home / "notes" / "2026-01-01_broken.md"
-    bad.write_text("---\nrole: [unclosed\n---\n", encoding="utf-8")
-    remove_db(home)
-    serial = NoteIndex(home, summarize)
-    rows = serial.db().execute("SELECT * FROM notes ORDER BY file").fetchall()
-    serial.close()
-    remove_db(home)
-    monkeypatch.setattr(index_refresh, "PARALLEL_READ_MIN", 2)
-    import threading
-
-    assert threading.active_count() == 1, "else the notes are read in this process"
-    parallel = NoteIndex(home, summarize)
-    assert parallel.db().execute("SELECT * FROM notes ORDER BY file").fetchall() == rows
-    assert [row[1] for row in rows if row[1] == bad.name] == [bad.name]
-    parallel.close()
-    bad.unlink()
-    assert answers() == expected
-
-
 def test_roles_made_in_one_pass_are_the_ones_made_one_by_one(
     expected: list[str], home: Path, monkeypatch
 ) -> None:

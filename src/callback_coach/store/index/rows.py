@@ -201,8 +201,3 @@ def _has_git_markers(path: Path) -> bool:
         return conflict_names.has_git_markers(path.read_bytes().decode("utf-8", "replace"))
     except OSError:
         return False
-
-
-def note_rows(jobs: list[tuple[str, str, tuple[int, int]]]) -> list[tuple[object, ...]]:
-    """`note_row` of each job (a batch for one worker)."""
-    return [note_row(job) for job in jobs]
