@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -118,7 +119,11 @@ def test_show_for_people_and_unknown_roles(history: Coach) -> None:
     result = runner.invoke(app, ["show", "Nina", "--round", "callback-1"])
     assert result.exit_code == 0
     assert "The pause before the last line" in result.stdout
-    assert "Prepared (2026-11-20)" in result.stdout and "In the room (2026-11-21)" in result.stdout
+    # A prep is headed with the day it was written (the round's own date is the callback's).
+    data, _ = coach_json("show", "nina")
+    written = dt.datetime.fromisoformat(data["rounds"][0]["preps"][0]["created"]).date()
+    assert data["rounds"][0]["preps"][0]["date"] == "2026-11-20" != str(written)
+    assert f"Prepared on {written}" in result.stdout and "In the room (2026-11-21)" in result.stdout
     missing = runner.invoke(app, ["show", "Hamlet"])
     assert missing.exit_code == ExitCode.NOT_FOUND
     assert missing.stderr == "error: no notes for 'Hamlet'\n"

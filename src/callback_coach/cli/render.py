@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -303,6 +304,15 @@ def _earlier_outcomes(record: Round) -> list[str]:
     return [change.outcome for change in record.outcomes[:-1]]
 
 
+def _note_heading(kind: str, note: Note) -> str:
+    """ "Prepared on 2026-11-19" (the day the prep or drill was written, which the
+    round's own date, the callback's, does not say); "In the room (2026-11-20)"."""
+    if kind != "In the room":
+        with contextlib.suppress(ValueError):
+            return f"{kind} on {dt.datetime.fromisoformat(note.created.strip()).date()}"
+    return f"{kind} ({note.date or 'undated'})"
+
+
 def timeline(found: Timeline, catalogue: Catalogue) -> Group:
     """A role round by round: what was prepared, then what happened in the room."""
     role, project, rounds = found.role, found.project, found.rounds
@@ -327,7 +337,7 @@ def timeline(found: Timeline, catalogue: Catalogue) -> Group:
             ("In the room", found.whole(record.reviews)),
         ):
             for note in notes:
-                parts.append(shown(f"{kind} ({note.date or 'undated'})", "bold"))
+                parts.append(shown(_note_heading(kind, note), "bold"))
                 parts.append(_answers_table(note, titles, prompts))
                 body = own_text(note.body)
                 if body:
