@@ -16,6 +16,7 @@ from callback_coach.day import drill as drills
 from callback_coach.day import drill_bank
 from callback_coach.errors import ChecklistError, ExitCode
 from callback_coach.store import paths
+from callback_coach.store.notes import read_note
 
 from .helpers import prep, review, saved_notes
 from .scripted import ScriptedAsker
@@ -346,7 +347,8 @@ def test_show_search_and_exports_include_drills(home: Path) -> None:
     path = saved_drill(coach)
     shown = runner.invoke(app, ["show", "Nina"])
     assert shown.exit_code == 0
-    assert "Drilled (2026-11-20)" in shown.stdout
+    written = read_note(path).created[:10]  # the day the drill was saved, in its offset
+    assert f"Drilled on {written}" in shown.stdout
     assert "Note 1, said back" in shown.stdout and "quicker, lighter" in shown.stdout
     data = json.loads(runner.invoke(app, ["show", "Nina", "--json"]).stdout)
     (drilled,) = data["rounds"][0]["drills"]

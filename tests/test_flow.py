@@ -23,7 +23,7 @@ from callback_coach.core.asking import Notice
 from callback_coach.core.opening import ask_date
 from callback_coach.core.prep_paths import checklist_menu, estimate, path_menu
 from callback_coach.core.workflow import Coach
-from callback_coach.errors import AnswersError, ExitCode, UsageError
+from callback_coach.errors import AnswersError, Declined, ExitCode, UsageError
 from callback_coach.store import paths
 from callback_coach.store.notes import read_note
 
@@ -425,6 +425,41 @@ def test_a_round_still_to_come_is_the_same_round(coach: Coach) -> None:
 
     plan = coach.plan_prep("Nina", asker=ScriptedAsker(choices=["new"]))
     assert (plan.round, plan.ask_date) == ("callback-2", True)
+
+
+def test_a_review_before_its_round_s_day_asks_whether_the_room_was_today(
+    coach: Coach,
+) -> None:
+    save(coach, date="2026-11-26")  # Thursday; today is Monday
+    asker = ScriptedAsker(choices=["today"])
+    plan = coach.plan_review("Nina", asker=asker)
+    assert asker.menus == [
+        ("Nina's callback-1 is on Thu 26 Nov, still to come.", ["today", "not-yet"])
+    ]
+    assert (plan.round, plan.date) == ("callback-1", MONDAY.isoformat())
+
+    with pytest.raises(Declined) as stopped:
+        coach.plan_review("Nina", asker=ScriptedAsker(choices=["not-yet"]))
+    assert stopped.value.exit_code == 0
+    assert stopped.value.message == "Nothing written: review Nina's callback-1 after the room."
+    assert coach.drafts.find("review", "Nina", None, None) == []
+
+    # Dated by hand, or on the day itself: nothing asked.
+    asker = ScriptedAsker()
+    assert coach.plan_review("Nina", date="2026-11-26", asker=asker).date == "2026-11-26"
+    coach.today = dt.date(2026, 11, 26)
+    assert coach.plan_review("Nina", asker=asker).date == "2026-11-26"
+    assert asker.menus == []
+
+
+def test_a_scripted_review_before_its_day_goes_on_with_a_warning(coach: Coach) -> None:
+    save(coach, date="2026-11-26")
+    plan = coach.plan_review("Nina")
+    assert plan.date == "2026-11-26"
+    assert coach.warnings == [
+        "callback-1 is dated 2026-11-26, a day still to come: the review is dated so too "
+        "(give --date to date it otherwise)"
+    ]
 
 
 def test_the_question_names_the_day(coach: Coach) -> None:

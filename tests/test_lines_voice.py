@@ -93,12 +93,21 @@ voice.engine.runAndWait()
 def test_a_real_voice_reads_a_cue(tmp_path: Path) -> None:
     pytest.importorskip("pyttsx3", reason="the voice extra is not installed")
     wav = tmp_path / "cue.wav"
-    done = subprocess.run(
-        [sys.executable, "-c", REAL_VOICE, str(wav)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
-    assert done.returncode == 0, done.stderr
-    assert wav.stat().st_size > 1000  # espeak-ng really synthesised the cue
+    sizes = []
+    # pyttsx3's espeak driver, on a loaded machine, now and then ends runAndWait before
+    # the file's samples are written (a 44-byte header only, about one run in a hundred
+    # of the full suite here): the coach's own part, `say` without breaking, is checked
+    # every time; the file is tried three times.
+    for _ in range(3):
+        done = subprocess.run(
+            [sys.executable, "-c", REAL_VOICE, str(wav)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
+        assert done.returncode == 0, done.stderr
+        sizes.append(wav.stat().st_size)
+        if sizes[-1] > 1000:
+            break
+    assert sizes[-1] > 1000, sizes  # espeak-ng really synthesised the cue

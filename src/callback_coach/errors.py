@@ -116,6 +116,14 @@ class SidesError(CoachError):
     exit_code = ExitCode.SIDES_UNREADABLE
 
 
+class Declined(CoachError):
+    """The actor chose, at a question before a session's first, not to go on (a review
+    of a round still to come): nothing is written, and that is no error."""
+
+    exit_code = ExitCode.OK
+    prefix = ""
+
+
 class Interrupted(CoachError):
     exit_code = ExitCode.INTERRUPTED
     prefix = ""

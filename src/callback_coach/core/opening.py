@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from callback_coach.core.rounds import Round
 
 SAME_ROUND, NEW_ROUND, NEW_SESSION = "same", "new", "new-session"
+TODAY, NOT_YET = "today", "not-yet"
 
 DATE_QUESTION = Question(
     id="date",
@@ -81,6 +82,23 @@ def same_round(role: str, upcoming: Round, new: str, today: dt.date, asker: Aske
         default=SAME_ROUND,
     )
     return choice == SAME_ROUND
+
+
+def review_early(plan: SessionPlan, today: dt.date, asker: Asker) -> bool:
+    """Ask about a review started before its round's day: True when the room was today
+    (the plan is then dated today), False to stop with nothing written."""
+    when = describe(dt.date.fromisoformat(plan.date), today)
+    choice = asker.choose(
+        f"{plan.role}'s {plan.round} is on {when}, still to come.",
+        [
+            (TODAY, "It happened today: review it, dated today"),
+            (NOT_YET, "Not yet: stop here (nothing is written)"),
+        ],
+        default=TODAY,
+    )
+    if choice == TODAY:
+        plan.date = today.isoformat()
+    return choice == TODAY
 
 
 def ask_path(plan: SessionPlan, catalogue: Catalogue, asker: Asker) -> tuple[str, list[str] | None]:

@@ -29,7 +29,7 @@ from callback_coach.core.prep_paths import (
 )
 from callback_coach.core.rounds import Role, Round, same_name
 from callback_coach.core.session import SessionPlan
-from callback_coach.errors import UsageError
+from callback_coach.errors import Declined, UsageError
 from callback_coach.store import paths
 from callback_coach.store.drafts import Draft
 from callback_coach.store.facts import DETAIL_QUESTIONS, answer_text, is_answered
@@ -177,7 +177,7 @@ def plan_review(
     dated as that round (the day of the room). With an `asker`, a review left
     unfinished in another project is offered."""
     checklists = coach.select_checklists("review", checklist_ids)
-    plan, found, _, _ = _plan(
+    plan, found, draft, _ = _plan(
         coach,
         "review",
         role,
@@ -190,6 +190,8 @@ def plan_review(
         default_round=_round_to_review,
     )
     plan.checklists = checklists
+    if date is None and draft is None and plan.date > coach.day().isoformat():
+        _review_early(coach, plan, asker)
     _find_relied(coach, plan)
     record = found.round(plan.round) if found is not None else None
     if record is not None and record.latest_prep is not None:
@@ -202,6 +204,18 @@ def plan_review(
     else:
         plan.ask_outcome = True
     return plan
+
+
+def _review_early(coach: Home, plan: SessionPlan, asker: Asker | None) -> None:
+    """A review of a round whose day is still to come: asked whether the room was today
+    (or stopped, `Declined`); without a terminal, done as asked, with a warning."""
+    if asker is None:
+        coach.warn(
+            f"{plan.round} is dated {plan.date}, a day still to come: the review is dated "
+            "so too (give --date to date it otherwise)"
+        )
+    elif not opening.review_early(plan, coach.day(), asker):
+        raise Declined(f"Nothing written: review {plan.role}'s {plan.round} after the room.")
 
 
 def set_path(coach: Home, plan: SessionPlan, path: str, chosen: list[str] | None) -> None:
