@@ -359,10 +359,6 @@ questions:
     prompt: Ready?
     type: confirm
     relies_on: mindset.nothing
-  - id: again
-    prompt: Again?
-    type: confirm
-    revisit: nowhere
   - id: before
     prompt: Before?
     recall: nothing.here
@@ -370,19 +366,19 @@ questions:
 
 
 def test_each_name_of_nothing_is_one_line_of_validate_exit_3(home: Path, tmp_path: Path) -> None:
-    """`recall`, `relies_on` and `revisit` naming nothing: one line each, at the line of
-    the key, in file order; nothing on standard output."""
+    """`recall` and `relies_on` naming nothing: one line each, at the line of the key, in
+    file order; nothing on standard output. (`revisit`, which acts only in a closing
+    check: test_a_revisit_naming_no_checklist_is_reported.)"""
     path = write_checklist(tmp_path, "names.yaml", NAMES)
     result = cli("checklists", "validate", str(path))
     assert result.exit_code == 3 == ExitCode.CHECKLIST_INVALID
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "error: 3 problems found",
+        "error: 2 problems found",
         f"  {path}:8: question 'ready': 'relies_on' names mindset.nothing (no such question)",
-        f"  {path}:12: question 'again': 'revisit' names nowhere (no such checklist)",
-        f"  {path}:15: question 'before': 'recall' names nothing.here (no such checklist)",
+        f"  {path}:11: question 'before': 'recall' names nothing.here (no such checklist)",
     ]
-    fixed = NAMES.replace("mindset.nothing", "mindset.calm").replace("nowhere", "mindset")
+    fixed = NAMES.replace("mindset.nothing", "mindset.calm")
     write_checklist(tmp_path, "names.yaml", fixed.replace("nothing.here", "names.ready"))
     result = cli("checklists", "validate", str(path))
     assert result.exit_code == 0 and result.stderr == f"{path}: ok\n"
@@ -392,7 +388,7 @@ def test_names_are_checked_in_a_file_with_other_problems(home: Path, tmp_path: P
     """A broken question elsewhere in the file does not hide a name of nothing; a name of
     a question that the broken checklist itself declares is not one."""
     broken = NAMES.replace("prompt: Before?", "prompt: Before?\n    type: bogus")
-    path = write_checklist(tmp_path, "names.yaml", broken.replace("nowhere", "names"))
+    path = write_checklist(tmp_path, "names.yaml", broken)
     messages = [p.message for p in validate_files([path])]
     assert messages == [
         "question 'ready': 'relies_on' names mindset.nothing (no such question)",
@@ -400,8 +396,8 @@ def test_names_are_checked_in_a_file_with_other_problems(home: Path, tmp_path: P
         "multiselect, scale)",
         "question 'before': 'recall' names nothing.here (no such checklist)",
     ]
-    own = broken.replace("nothing.here", "names.again").replace("mindset.nothing", "names.before")
-    write_checklist(tmp_path, "names.yaml", own.replace("nowhere", "names"))
+    own = broken.replace("nothing.here", "names.ready").replace("mindset.nothing", "names.before")
+    write_checklist(tmp_path, "names.yaml", own)
     assert [p.message for p in validate_files([path])] == [messages[1]]
 
 
@@ -409,7 +405,6 @@ def test_a_name_of_a_user_checklist_in_the_home_passes(home: Path, tmp_path: Pat
     write_checklist(paths.user_checklists_dir(home), "good.yaml", GOOD)
     path = write_checklist(tmp_path, "names.yaml", NAMES.replace("mindset.nothing", "good.a"))
     assert [p.message.split(":")[1] for p in validate_files([path])] == [
-        " 'revisit' names nowhere (no such checklist)",
         " 'recall' names nothing.here (no such checklist)",
     ]
 
@@ -499,3 +494,33 @@ def test_a_revisit_naming_no_checklist_is_reported(tmp_path: Path) -> None:
     path.write_text(PATHS_FILE.replace("revisit: paths", "revisit: nowhere"), encoding="utf-8")
     (problem,) = [str(p) for p in validate_files([path])]
     assert "'revisit' names nowhere (no such checklist)" in problem
+
+
+def test_a_when_naming_no_question_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "paths.yaml"
+    # A typo in the question a condition reads: the question would never be asked.
+    path.write_text(PATHS_FILE.replace("when: medium=self-tape", "when: mediun=self-tape"))
+    (problem,) = [str(p) for p in validate_files([path])]
+    assert "question 'reader': 'when' names mediun (no question of any checklist" in problem
+    assert problem.startswith(f"{path}:12 (document 1):")
+
+
+@pytest.mark.parametrize("key", ["medium", "casting-office", "casting_office", "place", "a"])
+def test_a_when_may_read_another_checklist_s_question_or_a_detail(tmp_path: Path, key: str) -> None:
+    # `a` is a question of another file; the others are details a round keeps.
+    other = tmp_path / "other.yaml"
+    other.write_text(GOOD, encoding="utf-8")
+    path = tmp_path / "paths.yaml"
+    path.write_text(PATHS_FILE.replace("when: medium=self-tape", f"when: {key}=x"))
+    assert validate_files([path, other]) == []
+
+
+@pytest.mark.parametrize("key", ["offer: breathe", "revisit: paths"])
+def test_offer_and_revisit_act_only_in_the_closing_check(key: str) -> None:
+    text = PATHS_FILE.replace("    when: medium != self-tape\n", f"    {key}\n")
+    name = key.split(":")[0]
+    assert problems_of(text) == [
+        f"bad.yaml:13 (document 1): question 'room-size': '{name}' acts only in the closing "
+        "check "
+        "(a checklist with 'closing: true')"
+    ]

@@ -18,6 +18,7 @@ from callback_coach.core.checklist_parse import EMPTY_FILE, Parsed, Reference, p
 from callback_coach.errors import ChecklistError
 from callback_coach.store import yamlio
 from callback_coach.store.datafile import Problem
+from callback_coach.store.facts import DETAIL_QUESTIONS
 from callback_coach.store.yamlio import shown
 
 
@@ -136,6 +137,11 @@ def _missing(reference: Reference, questions: dict[str, frozenset[str]]) -> str 
     """Why `reference` names nothing ("no such checklist", "no such question"), or None."""
     if reference.names_a_checklist:
         return None if reference.name in questions else "no such checklist"
+    if reference.key == "when":  # a question of any checklist, or a detail the round keeps
+        if reference.name.replace("-", "_") in DETAIL_QUESTIONS:
+            return None
+        known = any(reference.name in ids for ids in questions.values())
+        return None if known else "no question of any checklist has this id"
     checklist, _, question = reference.name.partition(".")
     if checklist not in questions:
         return "no such checklist"

@@ -35,11 +35,12 @@ QUESTION_REFERENCES = ("recall", "relies_on")
 @dataclass(frozen=True)
 class Reference:
     """A name a question gives of something outside itself: a question of any checklist
-    (`recall`, `relies_on`: CHECKLIST.QUESTION) or a checklist (`revisit`)."""
+    (`recall`, `relies_on`: CHECKLIST.QUESTION), a checklist (`revisit`), or the id of a
+    question in any checklist or a detail of the round (`when`: medium, time, ...)."""
 
     line: int
     label: str  # the question, as a problem names it: "question 'calm'"
-    key: str  # recall, relies_on or revisit
+    key: str  # recall, relies_on, revisit, or when (a question id, or a round's detail)
     name: str
 
     @property
@@ -191,6 +192,16 @@ def _parse(root: Node, out: _Collector) -> Parsed | None:
     if closing and checklist.phase != "prep":
         out.add(closing_node, "a closing check must have phase prep")
         return parsed
+    acting = [q for q in questions if q.offer or q.revisit] if not closing else []
+    for question in acting:
+        key = "offer" if question.offer else "revisit"
+        message = (
+            f"question {shown(question.id)}: '{key}' acts only in the closing check "
+            "(a checklist with 'closing: true')"
+        )
+        out.problems.append(Problem(out.file, seen.get(question.id), message, out.document))
+    if acting:
+        return parsed
     if closing:
         for question in questions:
             if question.type != "confirm" or not (question.revisit or question.offer):
@@ -338,6 +349,8 @@ def _parse_question(node: Node, out: _Collector) -> Question | None:
             nodes["when"],
             f"{label}: 'when' is QUESTION=VALUE or QUESTION!=VALUE (medium=self-tape)",
         )
+    elif when is not None:
+        out.references.append(Reference(nodes["when"].line, label, "when", when[0]))
     revisit = raw.get("revisit")
     if revisit is not None and not is_id(revisit):
         out.add(nodes["revisit"], f"{label}: 'revisit' names a checklist id")
