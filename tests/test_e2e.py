@@ -285,6 +285,9 @@ def test_prep_review_prep_shows_what_worked_last_time(home: Path, coach_bin: str
     (after,) = Coach(home).plan_review("Nina").checklists
     typed: dict[str, object] = {}
     child = spawn(coach_bin, home, "review", "Nina")
+    # The prep took the offered day, tomorrow: the room came early, today.
+    child.expect_exact("Nina's callback-1 is tomorrow, still to come.")
+    child.send(ENTER)  # "It happened today"
     child.expect_exact("callback-1")
     for question in after.questions:
         if condition_holds(question.when, {after.id: typed}, {}):

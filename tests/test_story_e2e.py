@@ -143,6 +143,9 @@ def test_one_callback_from_the_night_before_to_the_next_round(home: Path, coach_
     # After the room: the review opens with the plan.
     after = Coach(home).plan_review("Dana").checklists[0]
     child = spawn(coach_bin, home, "review", "Dana")
+    # (The story runs in one day: the callback, tomorrow, comes early.)
+    child.expect_exact("Dana's callback-1 is tomorrow, still to come.")
+    child.send(ENTER)  # "It happened today"
     child.expect_exact("What you prepared for callback-1")
     child.expect_exact(WANT)
     child.expect_exact(str(given["prepare-for-redirection"]["clarifying-question"]))

@@ -129,7 +129,7 @@ def prepared_panel(round_label: str, items: list[tuple[str, str]]) -> Panel:
     table.add_column("answer", style="answer", ratio=3)
     for label, value in items:
         table.add_row(shown(label), shown(value))
-    hint = "How did the plan hold? The questions ask."
+    hint = "The questions that follow ask how this plan held in the room."
     return Panel(
         Group(table, Text(hint, style="muted")),
         title=shown(f"What you prepared for {round_label}"),

@@ -6,6 +6,7 @@ prep, and the callback's day. The wording lives here; the decisions are the call
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING
 
@@ -25,10 +26,12 @@ if TYPE_CHECKING:
 SAME_ROUND, NEW_ROUND, NEW_SESSION = "same", "new", "new-session"
 TODAY, NOT_YET = "today", "not-yet"
 
+# (The example date is ten days after the day asked: never one already past.)
+DATE_HELP = "The note is filed under that day: tomorrow, fri, +3 or a date such as {example}."
 DATE_QUESTION = Question(
     id="date",
     prompt="When is the callback?",
-    help="The note is filed under that day: tomorrow, fri, +3 or 2026-11-26.",
+    help=DATE_HELP,
     type="text",
     required=True,
 )
@@ -88,8 +91,9 @@ def review_early(plan: SessionPlan, today: dt.date, asker: Asker) -> bool:
     """Ask about a review started before its round's day: True when the room was today
     (the plan is then dated today), False to stop with nothing written."""
     when = describe(dt.date.fromisoformat(plan.date), today)
+    when = when if when == "tomorrow" else f"on {when}"
     choice = asker.choose(
-        f"{plan.role}'s {plan.round} is on {when}, still to come.",
+        f"{plan.role}'s {plan.round} is {when}, still to come.",
         [
             (TODAY, "It happened today: review it, dated today"),
             (NOT_YET, "Not yet: stop here (nothing is written)"),
@@ -117,8 +121,10 @@ def ask_date(plan: SessionPlan, today: dt.date, asker: Asker) -> None:
     "tomorrow" or "today" when it is); asked again until it is a day."""
     offered = {today.isoformat(): "today", (today + dt.timedelta(days=1)).isoformat(): "tomorrow"}
     default: object = offered.get(plan.date, plan.date)
+    example = (today + dt.timedelta(days=10)).isoformat()
+    question = dataclasses.replace(DATE_QUESTION, help=DATE_HELP.format(example=example))
     while True:
-        answer = asker.ask(DATE_FORM, DATE_QUESTION, default)
+        answer = asker.ask(DATE_FORM, question, default)
         try:
             plan.date = parse_date(str(answer or ""), today)
             return
