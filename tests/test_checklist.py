@@ -519,8 +519,27 @@ def test_a_when_may_read_another_checklist_s_question_or_a_detail(tmp_path: Path
 def test_offer_and_revisit_act_only_in_the_closing_check(key: str) -> None:
     text = PATHS_FILE.replace("    when: medium != self-tape\n", f"    {key}\n")
     name = key.split(":")[0]
-    assert problems_of(text) == [
-        f"bad.yaml:13 (document 1): question 'room-size': '{name}' acts only in the closing "
-        "check "
-        "(a checklist with 'closing: true')"
-    ]
+    acts_only = (
+        f"bad.yaml:15 (document 1): question 'room-size': '{name}' acts only in the closing "
+        "check (a checklist with 'closing: true')"
+    )
+    assert problems_of(text) == [acts_only]
+    # Another problem in the checklist (a default no choice has) hides nothing.
+    broken = text.replace("    quick: true\n", "    quick: true\n    default: tv\n", 1)
+    problems = problems_of(broken)
+    assert len(problems) == 2 and problems[1] == acts_only.replace(":15 ", ":16 ")
+    assert problems[0].startswith("bad.yaml:10 (document 1): question 'medium': ")
+
+
+def test_a_prep_lists_a_file_s_problems_in_line_order(home: Path) -> None:
+    # A name of nothing (line 12) is found after the file is read, a bad default (line 16)
+    # while it is: listed by line all the same.
+    text = PATHS_FILE.replace("when: medium=self-tape", "when: mediun=self-tape").replace(
+        "    when: medium != self-tape\n",
+        "    when: medium != self-tape\n    default: 7\n    type: scale\n    max: 5\n",
+    )
+    path = write_checklist(paths.user_checklists_dir(home), "paths.yaml", text)
+    result = cli("prep", "Nina", "--defaults")
+    assert result.exit_code == 3
+    lines = [line.split(" (document")[0] for line in result.stderr.splitlines()[1:]]
+    assert lines == [f"  {path}:12", f"  {path}:16"], result.stderr

@@ -76,7 +76,12 @@ def validate_files(
 
 
 def checklist_error(problems: list[Problem]) -> ChecklistError:
-    """One error listing every problem (a line each), named by its file when there is one."""
+    """One error listing every problem (a line each, in the order of their files and
+    lines), named by its file when there is one."""
+    first = {}
+    for problem in problems:
+        first.setdefault(problem.file, len(first))
+    problems = sorted(problems, key=lambda p: (first[p.file], p.document or 0, p.line or 0))
     files = sorted({p.file for p in problems})
     count = len(problems)
     noun = "problem" if count == 1 else "problems"

@@ -157,7 +157,7 @@ def _parse(root: Node, out: _Collector) -> Parsed | None:
                 out.add(item, f"duplicate question id {shown(qid)} (first on line {seen[qid]})")
             elif qid is not None:
                 seen[qid] = item.line
-            question = _parse_question(item, out)
+            question = _parse_question(item, out, closing=closing is not False)
             if question is not None:
                 questions.append(question)
 
@@ -191,16 +191,6 @@ def _parse(root: Node, out: _Collector) -> Parsed | None:
     )
     if closing and checklist.phase != "prep":
         out.add(closing_node, "a closing check must have phase prep")
-        return parsed
-    acting = [q for q in questions if q.offer or q.revisit] if not closing else []
-    for question in acting:
-        key = "offer" if question.offer else "revisit"
-        message = (
-            f"question {shown(question.id)}: '{key}' acts only in the closing check "
-            "(a checklist with 'closing: true')"
-        )
-        out.problems.append(Problem(out.file, seen.get(question.id), message, out.document))
-    if acting:
         return parsed
     if closing:
         for question in questions:
@@ -283,7 +273,8 @@ def _question_id(node: Node) -> str | None:
     return ids[-1] if ids and isinstance(ids[-1], str) else None
 
 
-def _parse_question(node: Node, out: _Collector) -> Question | None:
+def _parse_question(node: Node, out: _Collector, *, closing: bool) -> Question | None:
+    """One question (`closing`: of a closing check, where `offer` and `revisit` act)."""
     if node.kind != "map":
         out.add(node, "each question must be a mapping with at least 'id' and 'prompt'")
         return None
@@ -360,6 +351,13 @@ def _parse_question(node: Node, out: _Collector) -> Question | None:
     offer = raw.get("offer")
     if offer is not None and offer not in OFFERS:
         out.add(nodes["offer"], f"{label}: 'offer' must be one of: {', '.join(OFFERS)}")
+    for key in ("offer", "revisit"):
+        if key in raw and not closing:
+            out.add(
+                nodes[key],
+                f"{label}: '{key}' acts only in the closing check (a checklist with "
+                "'closing: true')",
+            )
     relies_on = _question_refs(raw, "relies_on", label, nodes, out)
     if offer == "question" and not relies_on:
         out.add(nodes["offer"], f"{label}: 'offer: question' asks the question of 'relies_on'")
