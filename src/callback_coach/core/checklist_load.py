@@ -78,7 +78,7 @@ def validate_files(
 def checklist_error(problems: list[Problem]) -> ChecklistError:
     """One error listing every problem (a line each, in the order of their files and
     lines), named by its file when there is one."""
-    first = {}
+    first: dict[str, int] = {}
     for problem in problems:
         first.setdefault(problem.file, len(first))
     problems = sorted(problems, key=lambda p: (first[p.file], p.document or 0, p.line or 0))
