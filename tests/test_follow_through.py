@@ -17,7 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 from callback_coach.cli.app import app
-from callback_coach.core.asking import Notice
+from callback_coach.core.asking import Notice, Unfinished
+from callback_coach.core.session import in_play
 from callback_coach.core.workflow import Coach
 from callback_coach.season import loading
 
@@ -208,3 +209,81 @@ def test_a_review_starts_from_what_was_prepared(coach: Coach) -> None:
     coach.save_answers(plan, {"intent": {"want": "to corner him", "checked": True}})
     review = coach.plan_review("Nina")
     assert review.prepared == [("When", "14:30"), ("Where", "Studio 4"), ("Want", "to corner him")]
+
+
+class StopsTyping(ScriptedAsker):
+    """Stops (Ctrl-C) in the middle of `key`'s answer the `nth` time it is asked, with
+    `typed` typed so far."""
+
+    def __init__(self, key: str, nth: int, typed: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.key, self.nth, self.typed = key, nth, typed
+
+    def ask(self, checklist: Any, question: Any, default: Any) -> Any:
+        key = f"{checklist.id}.{question.id}"
+        if key == self.key and self.asked.count(key) + 1 == self.nth:
+            self.asked.append(key)
+            self.defaults_seen[key] = default
+            raise Unfinished(self.typed)
+        return super().ask(checklist, question, default)
+
+
+def test_a_stop_while_filling_what_a_yes_reads_keeps_both_for_the_resume(
+    coach: Coach,
+) -> None:
+    # The want left empty, a yes, "answer it now", then Ctrl-C half-way through the want.
+    asker = StopsTyping(
+        "intent.want", 2, "to win her",
+        {"intent.want": None, "intent.checked": True, "closing-check.sharp": True},
+        choices=["fill"],
+    )  # fmt: skip
+    plan = coach.plan_prep("Nina", checklist_ids=["intent"], date="2026-11-25")
+    with pytest.raises(Unfinished):
+        coach.run_session(plan, asker)
+    draft = coach.find_draft(plan)
+    assert draft is not None
+    assert "sharp" not in draft.answers.get("closing-check", {}), "the yes is not taken yet"
+    assert draft.unfinished == {"intent.want": "to win her"}
+
+    # Resumed: the closing question is asked again, and the want offers what was typed.
+    resumed = ScriptedAsker(
+        {"intent.want": "to win her back", "closing-check.sharp": answer_sequence(True, True),
+         "closing-check.steady": True},
+        choices=["resume", "fill", "save"],
+    )  # fmt: skip
+    plan = coach.plan_prep("Nina", checklist_ids=["intent"], date="2026-11-25")
+    note = coach.run_session(plan, resumed).note
+    assert resumed.defaults_seen["intent.want"] == "to win her"
+    assert note.answers["intent"]["want"] == "to win her back"
+    assert note.answers["closing-check"]["sharp"] is True
+
+
+def test_an_answer_filled_from_the_closing_check_is_in_the_summary(home: Path) -> None:
+    # A quick path leaves the want out; the closing check has it filled: the summary
+    # before saving (and the change menu) list it under its checklist.
+    quick = {
+        **INTENT,
+        "questions": [{**q, "quick": q["id"] == "checked"} for q in INTENT["questions"]],
+    }
+    write_checklist(home / "checklists", "intent.yaml", quick)
+    closing = {**CLOSING, "questions": [{**q, "quick": True} for q in CLOSING["questions"]]}
+    write_checklist(home / "checklists", "closing-check.yaml", closing)
+    coach = Coach(home, today=DAY)
+    seen: list[list[Any]] = []
+
+    def summary(plan: Any, answers: Any) -> str:
+        seen.append([(c.id, [q.id for q in c.questions]) for c in in_play(plan, answers)])
+        return "summary"
+
+    plan = coach.plan_prep("Nina", path="quick", checklist_ids=["intent"], date="2026-11-25")
+    assert [(c.id, [q.id for q in c.questions]) for c in plan.checklists] == [
+        ("intent", ["checked"]),
+        ("closing-check", ["sharp", "steady"]),
+    ], "the want is off the quick path"
+    asker = ScriptedAsker(
+        {"intent.want": "to win", "intent.checked": True,
+         "closing-check.sharp": answer_sequence(True, True), "closing-check.steady": True},
+        choices=["fill", "save"],
+    )  # fmt: skip
+    coach.run_session(plan, asker, summary=summary)
+    assert seen[-1] == [("intent", ["checked", "want"]), ("closing-check", ["sharp", "steady"])]

@@ -188,8 +188,10 @@ def _same(value: object, expected: str) -> bool:
 
 def in_play(plan: SessionPlan, answers: Mapping[str, Mapping[str, object]]) -> list[Checklist]:
     """The plan's checklists with only the questions that are asked (their `when` holds)
-    or already answered: what a summary or the change menu lists."""
-    shown = []
+    or already answered: what a summary or the change menu lists. An answer the closing
+    check had filled (`relies_on`) to a question outside the plan's path is listed too,
+    under its checklist (before the closing check when that checklist is not on it)."""
+    shown: dict[str, Checklist] = {}
     for checklist in plan.checklists:
         given = answers.get(checklist.id, {})
         questions = tuple(
@@ -198,8 +200,28 @@ def in_play(plan: SessionPlan, answers: Mapping[str, Mapping[str, object]]) -> l
             if q.id in given or condition_holds(q.when, answers, plan.extra)
         )
         if questions:
-            shown.append(replace(checklist, questions=questions))
-    return shown
+            shown[checklist.id] = replace(checklist, questions=questions)
+    filled: dict[str, list[Question]] = {}
+    for source, question in plan.relied.values():
+        listed = shown.get(source.id)
+        if question.id in answers.get(source.id, {}) and not (
+            listed is not None and question in listed.questions
+        ):
+            filled.setdefault(source.id, []).append(question)
+    sources = {source.id: source for source, _ in plan.relied.values()}
+    off_path = [
+        replace(sources[cid], questions=tuple(extra))
+        for cid, extra in filled.items()
+        if cid not in shown
+    ]
+    result = []
+    for checklist in shown.values():
+        if checklist.closing:
+            result += off_path
+            off_path = []
+        more = filled.get(checklist.id, [])
+        result.append(replace(checklist, questions=(*checklist.questions, *more)))
+    return result + off_path
 
 
 def default_for(plan: SessionPlan, checklist: Checklist, question: Question) -> Answer:
@@ -319,6 +341,11 @@ class Session:
         empty = [(ref, found) for ref, found in relied if not is_answered(self.relied_value(ref))]
         if not empty:
             return
+        # The yes is not taken yet: stopped before the answer it reads is given (or left
+        # empty), the draft holds the question unanswered, so the resumed session asks it
+        # again and offers what was being typed.
+        del self.answers[checklist.id][question.id]
+        self.drafts.save(self.draft)
         ref, found = empty[0]
         label = relied_label(found[1])
         choice = self.asker.choose(
