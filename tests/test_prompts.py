@@ -525,3 +525,13 @@ def test_ctrl_c_in_a_long_answer_hands_back_the_lines_typed_so_far() -> None:
         with pytest.raises(KeyboardInterrupt) as stop:
             ask(long, typed, default=default)
         assert not isinstance(stop.value, Unfinished)
+
+
+@pytest.mark.parametrize(("default", "said"), [("tomorrow", True), (None, False), ("", False)])
+def test_an_offered_one_line_answer_says_how_to_clear_it(
+    capsys: pytest.CaptureFixture[str], default: str | None, said: bool
+) -> None:
+    # The offered answer is typed in already: "wed" after "tomorrow" is "tomorrowwed".
+    assert ask(Question("t", "When?", "text"), "\x15wed" + ENTER, default) == "wed"
+    hint = " ".join(capsys.readouterr().err.split())
+    assert ("Ctrl-U clears what is offered" in hint) is said

@@ -144,7 +144,7 @@ class QuestionaryAsker:
         self._out.print(heading)
         if question.help:
             self._out.print(Padding(shown(question.help, "help"), (0, 0, 0, 2)))
-        for line in hint_lines(self._hints(question), max(self._out.width - 2, 12)):
+        for line in hint_lines(self._hints(question, default), max(self._out.width - 2, 12)):
             self._out.print(Text(f"  {line}", style="muted"))
         return question.kind.ask(self, question, default)
 
@@ -269,14 +269,18 @@ class QuestionaryAsker:
         )
         return cast(str, chosen)  # a menu answers the value of an option: text here
 
-    def _hints(self, question: Question) -> list[str]:
-        """What the muted line under a question says: how to finish, skip, edit, look back."""
+    def _hints(self, question: Question, default: object = None) -> list[str]:
+        """What the muted line under a question says: how to finish, skip, clear what is
+        offered, edit, look back."""
         parts = []
         if question.kind.multiline:
             parts.append("Enter on an empty line finishes (or Esc then Enter)")
         if question.kind.typed:
             if not question.required:
                 parts.append("leave it empty to skip")
+            if not question.kind.multiline and isinstance(default, str) and default:
+                # What is offered is typed in already: what the actor types adds to it.
+                parts.append("Ctrl-U clears what is offered")
             parts.append(f"{EDITOR_KEYS_SHOWN} opens your editor")
         if self._reference is not None:
             parts.append(f"{REFERENCE_KEY_SHOWN} shows {_one_line(self._reference[1])}")
