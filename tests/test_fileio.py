@@ -88,3 +88,40 @@ def test_a_draft_save_cleans_the_drafts_folder(home: Path) -> None:
     age(stale, 3601 + 60)
     store.ensure_writable()
     assert not stale.exists()
+
+
+def _can_exchange(folder: Path) -> bool:
+    first, second = folder / "a", folder / "b"
+    first.write_text("a")
+    second.write_text("b")
+    return fileio._exchange(first, second) and first.read_text() == "b"
+
+
+def test_a_line_appended_to_the_replaced_file_as_it_is_let_go_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `echo line >> note.md` opened the note just before a coach replaced it, and wrote
+    # as the coach removed the old file: the line is added to the new one, not lost.
+    if not _can_exchange(tmp_path):
+        pytest.skip("no renameat2(RENAME_EXCHANGE) here: the old file is replaced by name")
+    note = tmp_path / "note.md"
+    note.write_text("---\nkind: prep\n---\nbody\n", encoding="utf-8")
+    by_hand = os.open(note, os.O_WRONLY | os.O_APPEND)  # opened before the change
+    real_unlink = os.unlink
+    written = []
+
+    def unlink(path: str | Path) -> None:
+        if not written:  # the replaced file, as the coach lets it go
+            written.append(os.write(by_hand, b"by hand\n"))
+        real_unlink(path)
+
+    monkeypatch.setattr(fileio.os, "unlink", unlink)
+    try:
+        placed = fileio.replace_if_unchanged(
+            note, "---\nkind: prep\noutcome: hold\n---\nbody\n", expected=note.read_text()
+        )
+    finally:
+        os.close(by_hand)
+    assert placed and written
+    expected = "---\nkind: prep\noutcome: hold\n---\nbody\nby hand\n"
+    assert note.read_text(encoding="utf-8") == expected

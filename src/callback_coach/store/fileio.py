@@ -228,6 +228,23 @@ def replace_if_unchanged(path: Path, text: str, *, expected: str) -> bool:
     )
 
 
+def _release_replaced(tmp: Path, path: Path, expected: bytes) -> bool:
+    """After an exchange: whether `tmp`, the text it replaced, is `expected`. If so it is
+    removed, held open meanwhile, and what a writer that still had it open adds to its
+    end by then (a line appended by hand, its file opened before the exchange) is added
+    to the end of `path` too, instead of going with the removed file."""
+    with open(tmp, "rb") as old:
+        if old.read() != expected:
+            return False
+        os.unlink(tmp)
+        late = old.read()
+    if late:
+        with open(path, "ab") as file:
+            file.write(late)
+            os.fsync(file.fileno())
+    return True
+
+
 def _replace_checked(tmp: Path, path: Path, expected: bytes) -> bool:
     """Put the complete file `tmp` in the place of `path` if `path` holds `expected`:
     True when it did, False (`path` left as it is) when `path` holds anything else.
@@ -250,7 +267,7 @@ def _replace_checked(tmp: Path, path: Path, expected: bytes) -> bool:
             return True
     except FileNotFoundError:
         return False  # the note was removed meanwhile: nothing to replace
-    if tmp.read_bytes() == expected:  # what `path` held, now at `tmp`
+    if _release_replaced(tmp, path, expected):  # what `path` held, now at `tmp`
         return True
     # Another writer's text came in after the check: it goes back in place.
     try:
