@@ -511,7 +511,7 @@ def test_a_when_may_read_another_checklist_s_question_or_a_detail(tmp_path: Path
     other = tmp_path / "other.yaml"
     other.write_text(GOOD, encoding="utf-8")
     path = tmp_path / "paths.yaml"
-    path.write_text(PATHS_FILE.replace("when: medium=self-tape", f"when: {key}=x"))
+    path.write_text(PATHS_FILE.replace("when: medium=self-tape", f"when: {key}=self-tape"))
     assert validate_files([path, other]) == []
 
 
@@ -543,3 +543,26 @@ def test_a_prep_lists_a_file_s_problems_in_line_order(home: Path) -> None:
     assert result.exit_code == 3
     lines = [line.split(" (document")[0] for line in result.stderr.splitlines()[1:]]
     assert lines == [f"  {path}:12", f"  {path}:16"], result.stderr
+
+
+@pytest.mark.parametrize(
+    ("when", "problem"),
+    [
+        ("medium=selftape", "'when' compares medium with 'selftape', which it never answers"),
+        ("medium != Self-Tape", None),  # case and spacing aside, as the session compares
+        ("medium=room", None),
+    ],
+)
+def test_a_when_comparing_a_choice_with_no_choice_is_reported(
+    tmp_path: Path, when: str, problem: str | None
+) -> None:
+    path = tmp_path / "paths.yaml"
+    path.write_text(PATHS_FILE.replace("when: medium=self-tape", f"when: {when}"))
+    found = [p.message for p in validate_files([path])]
+    if problem is None:
+        assert found == []
+    else:
+        (message,) = found
+        assert message.startswith(f"question 'reader': {problem}")
+        # Every `medium` any checklist asks is looked at: the built-in one's too.
+        assert "self-tape" in message and "room" in message and "film" in message

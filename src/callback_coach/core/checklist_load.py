@@ -129,13 +129,44 @@ def _check_together(parsed: list[Parsed], known: list[Checklist]) -> list[Proble
     for item in reversed(parsed):
         if item.declared_id is not None:
             questions[item.declared_id] = item.declared_questions
+    answers = _answers_by_id([*known, *(i.checklist for i in parsed if i.checklist)])
     for item in parsed:
         for reference in item.references:
             reason = _missing(reference, questions)
             if reason:
                 message = f"{reference.label}: '{reference.key}' names {reference.name} ({reason})"
                 problems.append(Problem(item.file, reference.line, message, item.document))
+            elif reference.key == "when" and reference.value is not None:
+                offered = answers.get(reference.name)
+                if offered is not None and _folded(reference.value) not in offered:
+                    message = (
+                        f"{reference.label}: 'when' compares {reference.name} with "
+                        f"{reference.value!r}, which it never answers "
+                        f"(its answers: {', '.join(sorted(offered))})"
+                    )
+                    problems.append(Problem(item.file, reference.line, message, item.document))
     return problems
+
+
+def _folded(text: str) -> str:
+    """An answer as a `when` compares it (`session.condition_holds`): case and spacing aside."""
+    return " ".join(text.split()).casefold()
+
+
+def _answers_by_id(checklists: list[Checklist]) -> dict[str, frozenset[str]]:
+    """Question id -> every answer a question of that id can give, folded, where they are
+    few (a choice, yes or no); an id of any question whose answers are open is left out."""
+    found: dict[str, set[str]] = {}
+    open_ids: set[str] = set()
+    for checklist in checklists:
+        for question in checklist.questions:
+            if question.choices:
+                found.setdefault(question.id, set()).update(map(_folded, question.choices))
+            elif question.type == "confirm":
+                found.setdefault(question.id, set()).update(("yes", "no", "true", "false"))
+            else:
+                open_ids.add(question.id)
+    return {qid: frozenset(given) for qid, given in found.items() if qid not in open_ids}
 
 
 def _missing(reference: Reference, questions: dict[str, frozenset[str]]) -> str | None:

@@ -42,6 +42,7 @@ class Reference:
     label: str  # the question, as a problem names it: "question 'calm'"
     key: str  # recall, relies_on, revisit, or when (a question id, or a round's detail)
     name: str
+    value: str | None = None  # (when: the answer it compares with)
 
     @property
     def names_a_checklist(self) -> bool:
@@ -341,7 +342,7 @@ def _parse_question(node: Node, out: _Collector, *, closing: bool) -> Question |
             f"{label}: 'when' is QUESTION=VALUE or QUESTION!=VALUE (medium=self-tape)",
         )
     elif when is not None:
-        out.references.append(Reference(nodes["when"].line, label, "when", when[0]))
+        out.references.append(Reference(nodes["when"].line, label, "when", when[0], when[2]))
     revisit = raw.get("revisit")
     if revisit is not None and not is_id(revisit):
         out.add(nodes["revisit"], f"{label}: 'revisit' names a checklist id")
