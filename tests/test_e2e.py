@@ -87,23 +87,23 @@ def answer_closing(
 ) -> None:
     """Answer a closing-check question yes, as a person who feels ready would. Where an
     answer it relies on is empty the coach does not take the yes: it offers to fill it;
-    take the offer, answer, and say yes again. `answers` gets what was typed."""
+    take the offer, answer, and say yes again, for each empty one in turn. `answers` gets
+    what was typed."""
     closing = next(c for c in plan.checklists if c.closing)
     answers.setdefault(closing.id, {})[question.id] = answer(child, closing.id, question)
-    empty = []
+    if question.type != "confirm":
+        return
     for ref in question.relies_on:
         if ref not in plan.relied:
             continue
         cid, qid = ref.split(".", 1)
-        if not is_answered(answers.get(cid, {}).get(qid, plan.defaults.get(ref))):
-            empty.append(ref)
-    if question.type != "confirm" or not empty:
-        return
-    child.expect_exact("answer it now?")
-    child.send(ENTER)  # "Answer it now" is offered first
-    source, relied = plan.relied[empty[0]]
-    answers.setdefault(source.id, {})[relied.id] = answer(child, source.id, relied)
-    answer(child, closing.id, question)  # asked again, now with something behind it
+        if is_answered(answers.get(cid, {}).get(qid, plan.defaults.get(ref))):
+            continue
+        child.expect_exact("answer it now?")
+        child.send(ENTER)  # "Answer it now" is offered first
+        source, relied = plan.relied[ref]
+        answers.setdefault(source.id, {})[relied.id] = answer(child, source.id, relied)
+        answer(child, closing.id, question)  # asked again, now with something behind it
 
 
 def prep_checklists(home: Path, *args: str, **kwargs):

@@ -287,3 +287,48 @@ def test_an_answer_filled_from_the_closing_check_is_in_the_summary(home: Path) -
     )  # fmt: skip
     coach.run_session(plan, asker, summary=summary)
     assert seen[-1] == [("intent", ["checked", "want"]), ("closing-check", ["sharp", "steady"])]
+
+
+def test_each_empty_answer_a_yes_reads_is_offered_in_turn(home: Path) -> None:
+    # A yes that reads two empty answers: the first filled, the yes again, then the second
+    # (the yes was taken after the first alone, beside an empty second one).
+    write_checklist(home / "checklists", "intent.yaml", INTENT)
+    two = {**CLOSING, "questions": [
+        {**CLOSING["questions"][0], "relies_on": ["intent.want", "intent.pages"]},
+        CLOSING["questions"][1],
+    ]}  # fmt: skip
+    write_checklist(home / "checklists", "closing-check.yaml", two)
+    coach = Coach(home, today=DAY)
+    asker = ScriptedAsker(
+        {"intent.want": answer_sequence(None, "to win"), "intent.checked": True,
+         "intent.pages": answer_sequence(None, "learned"),
+         "closing-check.sharp": answer_sequence(True, True, True), "closing-check.steady": True},
+        choices=["fill", "fill", "save"],
+    )  # fmt: skip
+    note = run(coach, asker)
+    assert [m[0] for m in asker.menus[:2]] == [
+        "Your want is empty: answer it now?",
+        "Your answer to “New pages?” is empty: answer it now?",
+    ]
+    assert note.answers["intent"]["want"] == "to win"
+    assert note.answers["intent"]["pages"] == "learned"
+    assert note.answers["closing-check"]["sharp"] is True
+
+
+def test_a_first_round_is_not_offered_its_last_round(home: Path) -> None:
+    write_checklist(home / "checklists", "intent.yaml", INTENT)
+    looks_back = {**CLOSING, "questions": [
+        {"id": "kept", "prompt": "Do you know what you keep?", "type": "confirm",
+         "offer": "last-round", "revisit": "intent"},
+    ]}  # fmt: skip
+    write_checklist(home / "checklists", "closing-check.yaml", looks_back)
+    coach = Coach(home, today=DAY)
+    acted: list[str] = []
+    asker = ScriptedAsker(
+        {"intent.want": "to win", "intent.checked": True, "closing-check.kept": False},
+        choices=["onward", "save"],
+    )
+    note = run(coach, asker, acted)
+    assert acted == [] and all("last round" not in m[0] for m in asker.menus)
+    assert asker.menus[0][0] == "Go back to Intent before you save?", "the revisit instead"
+    assert note.answers["closing-check"]["kept"] is False

@@ -336,49 +336,54 @@ class Session:
             elif checklist.closing:
                 self.asker.show(Notice(f"Your {relied_label(source)} is empty.", "warning"))
         self._ask_and_keep(checklist, question, default_for(self.plan, checklist, question))
-        if not checklist.closing or self.answers[checklist.id].get(question.id) is not True:
-            return
-        empty = [(ref, found) for ref, found in relied if not is_answered(self.relied_value(ref))]
-        if not empty:
-            return
-        # The yes is not taken yet: stopped before the answer it reads is given (or left
-        # empty), the draft holds the question unanswered, so the resumed session asks it
-        # again and offers what was being typed.
-        del self.answers[checklist.id][question.id]
-        self.drafts.save(self.draft)
-        ref, found = empty[0]
-        label = relied_label(found[1])
-        choice = self.asker.choose(
-            f"Your {label} is empty: answer it now?",
-            [(FILL, "Answer it now"), (ONWARD, "Leave it: this stays a not yet")],
-            default=FILL,
-        )
-        if choice == FILL:
-            self._ask_and_keep(*found, default_for(self.plan, *found))
-            if is_answered(self.relied_value(ref)):
-                self._ask_and_keep(checklist, question, True)
+        # Each empty answer it reads is offered in turn, as long as the answer stays yes.
+        while self.answers[checklist.id].get(question.id) is True:
+            empty = [
+                (ref, found) for ref, found in relied if not is_answered(self.relied_value(ref))
+            ]
+            if not empty:
                 return
-        self.asker.show(Notice(f"Your {label} is still empty: kept as not yet.", "warning"))
-        self.answers[checklist.id][question.id] = False
-        self.drafts.save(self.draft)
+            # The yes is not taken yet: stopped before the answer it reads is given (or
+            # left empty), the draft holds the question unanswered, so the resumed session
+            # asks it again and offers what was being typed.
+            del self.answers[checklist.id][question.id]
+            self.drafts.save(self.draft)
+            ref, found = empty[0]
+            label = relied_label(found[1])
+            choice = self.asker.choose(
+                f"Your {label} is empty: answer it now?",
+                [(FILL, "Answer it now"), (ONWARD, "Leave it: this stays a not yet")],
+                default=FILL,
+            )
+            if choice == FILL:
+                self._ask_and_keep(*found, default_for(self.plan, *found))
+            if choice != FILL or not is_answered(self.relied_value(ref)):
+                self.asker.show(Notice(f"Your {label} is still empty: kept as not yet.", "warning"))
+                self.answers[checklist.id][question.id] = False
+                self.drafts.save(self.draft)
+                return
+            self._ask_and_keep(checklist, question, True)
 
     def _follow_through(self, checklist: Checklist, question: Question) -> None:
         """After a "not yet" in the closing check: offer the tool that fits (`offer`),
         then ask the question once more; a question with only `revisit` goes back to
         that checklist instead."""
-        if question.offer is None or (question.offer != "question" and self.act is None):
+        offer = question.offer
+        if offer == "last-round" and self.plan.last_round is None:
+            offer = None  # a first round: there is no last round to look at
+        if offer is None or (offer != "question" and self.act is None):
             self._offer_revisit(checklist, question)
             return
         if not question.says_not_yet(self.answers.get(checklist.id, {}).get(question.id)):
             return
         choice = self.asker.choose(
-            f"{OFFER_WORDS[question.offer]}?",
-            [(question.offer, OFFER_WORDS[question.offer]), (ONWARD, "Carry on")],
-            default=question.offer,
+            f"{OFFER_WORDS[offer]}?",
+            [(offer, OFFER_WORDS[offer]), (ONWARD, "Carry on")],
+            default=offer,
         )
         if choice == ONWARD:
             return
-        if question.offer == "question":
+        if offer == "question":
             # The answers it reads that are empty; when none is, the first (the want).
             refs = [r for r in question.relies_on if r in self.plan.relied]
             empty = [r for r in refs if not is_answered(self.relied_value(r))]
@@ -386,7 +391,7 @@ class Session:
                 current = self.relied_value(ref)
                 self._ask_and_keep(*self.plan.relied[ref], current if is_given(current) else None)
         elif self.act is not None:
-            self.act(question.offer, self.plan)
+            self.act(offer, self.plan)
         self._ask_reading(checklist, question)
 
     def _offer_revisit(self, closing: Checklist, question: Question) -> None:
