@@ -294,6 +294,8 @@ def test_prep_review_prep_shows_what_worked_last_time(home: Path, coach_bin: str
             typed[question.id] = answer(child, after.id, question)
     child.expect_exact("What is the outcome so far?")
     child.send(DOWN + ENTER)  # pending -> callback
+    child.expect_exact("Outcome so far:")  # in the summary, before saving
+    child.expect_exact("callback")
     child.expect_exact("What now?")
     child.send(ENTER)
     child.expect_exact("Saved your review for Nina (callback-1)")

@@ -94,6 +94,13 @@ def answers_summary(
     return Group(*parts)
 
 
+def with_outcome(summary: Group, outcome: str) -> Group:
+    """A review's summary with the outcome chosen for it, last."""
+    line = Text("Outcome so far: ", style="bold")
+    line.append(outcome, style="answer")
+    return Group(summary, line)
+
+
 def last_round_panel(last: LastRound) -> Panel:
     """What the previous round left (planning.LastRound): the "last time" panel a prep
     opens with, and keeps one key away."""

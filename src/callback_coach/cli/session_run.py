@@ -62,7 +62,11 @@ def run_interactive(coach: Coach, plan: SessionPlan, asker: Asker | None = None)
     def summary(p: SessionPlan, answers: dict[str, dict[str, object]]) -> Group:
         from callback_coach.cli import render  # Rich
 
-        return render.answers_summary(in_play(p, answers), answers)
+        shown = render.answers_summary(in_play(p, answers), answers)
+        outcome = p.extra.get("outcome") if p.kind == "review" else None
+        if isinstance(outcome, str) and outcome:
+            return render.with_outcome(shown, outcome)
+        return shown
 
     def act(offer: str, p: SessionPlan) -> None:
         offer_tool(coach, offer, p, asker)

@@ -457,7 +457,10 @@ class Session:
     def _review(self) -> SessionResult:
         while True:
             if self.summary is not None:
-                self.asker.show(self.summary(self.plan, self.answers))
+                # (The plan as it stands: with what was asked beside the questions, such
+                # as a review's outcome.)
+                now = replace(self.plan, extra={**self.plan.extra, **self.draft.extra})
+                self.asker.show(self.summary(now, self.answers))
             action = self.asker.choose(
                 "What now?",
                 [
