@@ -69,7 +69,7 @@ def answer(child: pexpect.spawn, checklist_id: str, question: Question) -> objec
         child.send("y")
         # A person reads the next question first: an Enter at once would be dropped as
         # the habit of finishing with Enter (asker.HABIT_ENTER_SECONDS).
-        time.sleep(HABIT_ENTER_SECONDS)
+        time.sleep(HABIT_ENTER_SECONDS + 0.2)
         return True
     if question.type in ("select", "scale"):
         child.send(DOWN + ENTER)

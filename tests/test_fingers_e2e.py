@@ -81,7 +81,7 @@ def test_digits_enter_on_an_empty_line_and_the_editor_key(
     child.send("n")
 
     child.expect_exact("What now?")
-    time.sleep(HABIT_ENTER_SECONDS)  # an Enter this soon would be taken as habit
+    time.sleep(HABIT_ENTER_SECONDS + 0.2)  # an Enter this soon would be taken as habit
     child.send(ENTER)
     child.expect_exact("Saved your prep for Nina (callback-1)")
     child.expect_exact("Show your waiting-room card for the day?")

@@ -411,6 +411,21 @@ def test_a_failing_editor_leaves_the_text_as_it_was(
 WANT = Question("t", "Want?", "text")
 
 
+class StoppedClock:
+    """`time` as the asker sees it, with the clock stopped: a key typed ahead comes at
+    once after the answer before it, however long the machine takes to draw the next
+    prompt (on a loaded machine that took longer than the habit's window)."""
+
+    @staticmethod
+    def monotonic() -> float:
+        return 1000.0
+
+
+@pytest.fixture(autouse=False)
+def stopped_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("callback_coach.cli.asker.time", StoppedClock)
+
+
 def ask_in_turn(typed: str, *questions: Question) -> list[object]:
     """Ask `questions` one after another through one asker, the keys typed ahead."""
     checklist = make_checklist("c")
@@ -428,20 +443,20 @@ def ask_in_turn(typed: str, *questions: Question) -> list[object]:
     ],
 )
 def test_an_enter_right_after_a_one_key_answer_is_not_the_next_answer(
-    first: Question, typed: str, expected: object
+    first: Question, typed: str, expected: object, stopped_clock: None
 ) -> None:
     # Without the drop, the Enter answered the next question empty at once.
     assert ask_in_turn(typed + ENTER + "to win" + ENTER, first, WANT) == [expected, "to win"]
 
 
-def test_an_enter_that_answered_is_not_dropped_from_the_next_question() -> None:
+def test_an_enter_that_answered_is_not_dropped_from_the_next_question(stopped_clock: None) -> None:
     # "1" could start 10: Enter answers 1, and the next Enter is the next answer.
     assert ask_in_turn("1" + ENTER + ENTER, SCALE_1_10, Question("t", "Want?", "text")) == [1, ""]
     assert ask_in_turn(DOWN + ENTER + ENTER, SCALE_1_10, WANT) == [2, ""]
 
 
 def test_only_the_first_key_of_the_next_prompt_is_dropped(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, stopped_clock: None
 ) -> None:
     assert ask_in_turn("4" + "a" + ENTER, SCALE_1_10, WANT) == [4, "a"]
     assert ask_in_turn("4" + ENTER + ENTER, SCALE_1_10, WANT) == [4, ""]

@@ -46,7 +46,7 @@ MARKER = "  ›"
 # An Enter pressed this soon after a key that answered by itself (a scale's digit, y or n)
 # is the habit of finishing with Enter: the next prompt drops it instead of taking it as
 # an empty or default answer. Slower than that it is read as meant for the next question.
-HABIT_ENTER_SECONDS = 0.25
+HABIT_ENTER_SECONDS = 0.4
 
 
 class _Drawn(TypedDict, total=False):
