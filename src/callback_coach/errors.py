@@ -80,6 +80,17 @@ class ChecklistError(CoachError):
         super().__init__(message, details=details)
         self.problems = list(problems or [])  # checklist.Problem, one per detail line
 
+    @classmethod
+    def listing(cls, title: str, problems: Sequence[object]) -> ChecklistError:
+        """`title: N problems`, then one line per problem (a file's checklists, drill
+        notes or breathing patterns)."""
+        noun = "problem" if len(problems) == 1 else "problems"
+        return cls(
+            f"{title}: {len(problems)} {noun}",
+            details=[str(p) for p in problems],
+            problems=problems,
+        )
+
 
 class AnswersError(CoachError):
     exit_code = ExitCode.ANSWERS_INVALID

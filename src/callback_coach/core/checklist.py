@@ -117,6 +117,14 @@ def is_id(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and bool(value) and set(value) <= ID_CHARS and len(value) <= 64
 
 
+def when_text(value: object) -> tuple[str, ...]:
+    """The texts a `when` VALUE matches for an answer `value` (case and spacing aside):
+    a yes is `yes` or `true`, a no `no` or `false`, anything else its text."""
+    if isinstance(value, bool):
+        return ("yes", "true") if value else ("no", "false")
+    return (" ".join(str(value).split()).casefold(),)
+
+
 def parse_when(value: object) -> tuple[str, str, str] | None:
     """`medium=self-tape` as ("medium", "=", "self-tape"), `medium!=self-tape` with "!=";
     None when `value` is not such a condition."""

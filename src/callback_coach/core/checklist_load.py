@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from callback_coach.core.checklist import BUILTIN_ORDER, Catalogue, Checklist
+from callback_coach.core.checklist import BUILTIN_ORDER, Catalogue, Checklist, when_text
 from callback_coach.core.checklist_parse import EMPTY_FILE, Parsed, Reference, parse_text
 from callback_coach.errors import ChecklistError
 from callback_coach.store import yamlio
@@ -83,14 +83,8 @@ def checklist_error(problems: list[Problem]) -> ChecklistError:
         first.setdefault(problem.file, len(first))
     problems = sorted(problems, key=lambda p: (first[p.file], p.document or 0, p.line or 0))
     files = sorted({p.file for p in problems})
-    count = len(problems)
-    noun = "problem" if count == 1 else "problems"
     where = files[0] if len(files) == 1 else f"{len(files)} files"
-    return ChecklistError(
-        f"invalid checklist {where}: {count} {noun}",
-        details=[str(p) for p in problems],
-        problems=problems,
-    )
+    return ChecklistError.listing(f"invalid checklist {where}", problems)
 
 
 def _one(checklists: list[Checklist], file: str) -> Checklist:
@@ -138,7 +132,7 @@ def _check_together(parsed: list[Parsed], known: list[Checklist]) -> list[Proble
                 problems.append(Problem(item.file, reference.line, message, item.document))
             elif reference.key == "when" and reference.value is not None:
                 offered = answers.get(reference.name)
-                if offered is not None and _folded(reference.value) not in offered:
+                if offered is not None and when_text(reference.value)[0] not in offered:
                     message = (
                         f"{reference.label}: 'when' compares {reference.name} with "
                         f"{reference.value!r}, which it never answers "
@@ -146,11 +140,6 @@ def _check_together(parsed: list[Parsed], known: list[Checklist]) -> list[Proble
                     )
                     problems.append(Problem(item.file, reference.line, message, item.document))
     return problems
-
-
-def _folded(text: str) -> str:
-    """An answer as a `when` compares it (`session.condition_holds`): case and spacing aside."""
-    return " ".join(text.split()).casefold()
 
 
 def _answers_by_id(checklists: list[Checklist]) -> dict[str, frozenset[str]]:
@@ -161,9 +150,11 @@ def _answers_by_id(checklists: list[Checklist]) -> dict[str, frozenset[str]]:
     for checklist in checklists:
         for question in checklist.questions:
             if question.choices:
-                found.setdefault(question.id, set()).update(map(_folded, question.choices))
+                found.setdefault(question.id, set()).update(
+                    text for choice in question.choices for text in when_text(choice)
+                )
             elif question.type == "confirm":
-                found.setdefault(question.id, set()).update(("yes", "no", "true", "false"))
+                found.setdefault(question.id, set()).update(when_text(True) + when_text(False))
             else:
                 open_ids.add(question.id)
     return {qid: frozenset(given) for qid, given in found.items() if qid not in open_ids}

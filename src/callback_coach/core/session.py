@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from callback_coach.core.answers import check_value, is_given
 from callback_coach.core.asking import Asker, Notice, Unfinished
-from callback_coach.core.checklist import SLOT_NAMES, Checklist
+from callback_coach.core.checklist import SLOT_NAMES, Checklist, when_text
 from callback_coach.core.questions import Answer, Question
 from callback_coach.store.drafts import Draft, DraftStore
 from callback_coach.store.facts import is_answered
@@ -180,10 +180,7 @@ def condition_holds(
 
 
 def _same(value: object, expected: str) -> bool:
-    wanted = " ".join(expected.split()).casefold()
-    if isinstance(value, bool):
-        return wanted in (("yes", "true") if value else ("no", "false"))
-    return " ".join(str(value).split()).casefold() == wanted
+    return when_text(expected)[0] in when_text(value)
 
 
 def in_play(plan: SessionPlan, answers: Mapping[str, Mapping[str, object]]) -> list[Checklist]:

@@ -91,13 +91,8 @@ def load_patterns(builtin_file: Path, user_file: Path | None) -> list[Pattern]:
             seen[pattern.id] = entry.line
             merged[pattern.id] = replace(pattern, source=path)
     if problems:
-        noun = "problem" if len(problems) == 1 else "problems"
         files = sorted({p.file for p in problems})
-        raise ChecklistError(
-            f"invalid breathing patterns in {', '.join(files)}: {len(problems)} {noun}",
-            details=[str(p) for p in problems],
-            problems=problems,
-        )
+        raise ChecklistError.listing(f"invalid breathing patterns in {', '.join(files)}", problems)
     return list(merged.values())
 
 

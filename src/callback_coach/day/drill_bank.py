@@ -121,13 +121,8 @@ def load_bank(builtin_file: Path, user_file: Path | None) -> list[DrillNote]:
                 continue
             merged[nid] = DrillNote(nid, " ".join(text.split()), tuple(dict.fromkeys(tags)), source)
     if problems:
-        noun = "problem" if len(problems) == 1 else "problems"
         files = sorted({p.file for p in problems})
-        raise ChecklistError(
-            f"invalid drill notes in {', '.join(files)}: {len(problems)} {noun}",
-            details=[str(p) for p in problems],
-            problems=problems,
-        )
+        raise ChecklistError.listing(f"invalid drill notes in {', '.join(files)}", problems)
     return list(merged.values())
 
 
