@@ -239,10 +239,15 @@ def _release_replaced(tmp: Path, path: Path, expected: bytes) -> bool:
         os.unlink(tmp)
         late = old.read()
     if late:
-        with open(path, "ab") as file:
-            file.write(late)
-            os.fsync(file.fileno())
+        _append(path, late)
     return True
+
+
+def _append(path: Path, data: bytes) -> None:
+    """Add `data` to the end of `path`, on disk before returning."""
+    with open(path, "ab") as file:
+        file.write(data)
+        os.fsync(file.fileno())
 
 
 def _replace_checked(tmp: Path, path: Path, expected: bytes) -> bool:
@@ -283,9 +288,7 @@ def _replace_checked(tmp: Path, path: Path, expected: bytes) -> bool:
     if second.startswith(ours):
         # A second writer added to the end of the new file meanwhile (a line appended):
         # the same bytes are added to the end of the first one's text, where it is now.
-        with open(path, "ab") as file:
-            file.write(second[len(ours) :])
-            os.fsync(file.fileno())
+        _append(path, second[len(ours) :])
         return False
     kept = _keep_beside(tmp, path)
     raise StorageError(
