@@ -25,8 +25,8 @@ from callback_coach.core.checklist import Catalogue, Checklist
 from callback_coach.core.hints import resume
 from callback_coach.core.queries import Timeline
 from callback_coach.core.rounds import Round
+from callback_coach.exports.json_shapes import Prompts
 from callback_coach.store.drafts import Draft, age_text
-from callback_coach.store.drill_format import prompt_for, title_for
 from callback_coach.store.notes import Note, own_text
 from callback_coach.store.slugs import search_spans
 
@@ -291,17 +291,20 @@ def drafts_lines(drafts: list[Draft], now: dt.datetime) -> list[RenderableType]:
     return lines
 
 
-def _answers_table(note: Note, titles: dict[str, str], prompts: dict[str, str]) -> Table:
+def _answers_table(note: Note, prompts: Prompts) -> Table:
+    """A note's answers under their checklists' titles, each after its question as the
+    note asked it (`Prompts.prompt`)."""
     table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
     table.add_column("question", style="bold", ratio=2)
     table.add_column("answer", style="answer", ratio=3)
+    first_round = note.first_round
     for cid, answers in note.answers.items():
         given = [(qid, v) for qid, v in answers.items() if format_answer(v).strip()]
         if not given:
             continue
-        table.add_row(shown(titles.get(cid) or title_for(cid) or cid, "heading"), "")
+        table.add_row(shown(prompts.title(cid), "heading"), "")
         for qid, value in given:
-            label = prompts.get(f"{cid}.{qid}") or prompt_for(cid, qid) or qid
+            label = prompts.prompt(cid, str(qid), cid in first_round)
             table.add_row(shown(label), PlainText(format_answer(value)))
     return table
 
@@ -323,8 +326,7 @@ def _note_heading(kind: str, note: Note) -> str:
 def timeline(found: Timeline, catalogue: Catalogue) -> Group:
     """A role round by round: what was prepared, then what happened in the room."""
     role, project, rounds = found.role, found.project, found.rounds
-    titles = {c.id: c.title for c in catalogue.checklists}
-    prompts = {f"{c.id}.{q.id}": q.prompt for c in catalogue.checklists for q in c.questions}
+    prompts = Prompts(catalogue)
     heading = shown(role, "title")
     if project:
         heading.append_text(shown(f"  ·  {project}", "bold"))
@@ -345,7 +347,7 @@ def timeline(found: Timeline, catalogue: Catalogue) -> Group:
         ):
             for note in notes:
                 parts.append(shown(_note_heading(kind, note), "bold"))
-                parts.append(_answers_table(note, titles, prompts))
+                parts.append(_answers_table(note, prompts))
                 body = own_text(note.body)
                 if body:
                     parts.append(

@@ -154,6 +154,9 @@ class Checklist:
     closing: bool = False
     source: Path | None = field(default=None, compare=False)
     builtin: bool = field(default=True, compare=False)
+    # Asked as a role's first round asks it: each `first_prompt` in place of `prompt`
+    # (`prep_paths.first_round_version`); its notes say so, and show it so again.
+    first_round: bool = False
 
     def question(self, question_id: str) -> Question | None:
         for q in self.questions:

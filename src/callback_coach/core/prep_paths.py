@@ -63,7 +63,7 @@ def first_round_version(checklist: Checklist) -> Checklist:
     questions = tuple(
         replace(q, prompt=q.first_prompt) if q.first_prompt else q for q in checklist.questions
     )
-    return replace(checklist, questions=questions)
+    return replace(checklist, questions=questions, first_round=True)
 
 
 def quick_version(checklist: Checklist) -> Checklist | None:

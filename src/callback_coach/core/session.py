@@ -134,6 +134,7 @@ def build_note(
         checklists=plan.versions(),
         answers=ordered,
         extra=plan.extra if extra is None else extra,
+        first_round=[c.id for c in plan.checklists if c.first_round],
     )
 
 

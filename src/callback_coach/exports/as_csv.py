@@ -66,6 +66,7 @@ def note_csv(note: Note, prompts: Prompts) -> str:
         note.kind,
         note.date,
     )
+    first_round = note.first_round
     for cid, answers in note.answers.items():
         for qid, value in answered(answers):
             row = [
@@ -76,7 +77,7 @@ def note_csv(note: Note, prompts: Prompts) -> str:
                 date,
                 cid,
                 qid,
-                prompts.prompt(cid, qid),
+                prompts.prompt(cid, qid, cid in first_round),
                 format_answer(value),
             ]
             writer.writerow([inert(cell) if type(cell) is str else cell for cell in row])

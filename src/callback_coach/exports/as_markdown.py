@@ -46,13 +46,14 @@ def note_markdown(note: Note, catalogue: Catalogue | Prompts) -> str:
     if note.outcome:
         detail += f" · outcome: {note.outcome}"
     lines = [f"# {md_inline(title)}", "", f"*{md_inline(detail)}*", ""]
+    first_round = note.first_round
     for cid, answers in note.answers.items():
         shown = [(qid, format_answer(value)) for qid, value in answered(answers)]
         if not shown:
             continue
         lines += [prompts.md_title(cid), ""]
         for qid, text in shown:
-            lines += [prompts.md_prompt(cid, qid), "", quote_block(text), ""]
+            lines += [prompts.md_prompt(cid, qid, cid in first_round), "", quote_block(text), ""]
     mine = own_text(note.body)
     if mine:
         lines += ["## Your notes", "", quote_block(mine), ""]

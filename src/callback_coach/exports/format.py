@@ -49,23 +49,23 @@ class Prompts(json_shapes.Prompts):
 
     def __init__(self, catalogue: Catalogue) -> None:
         super().__init__(catalogue)
-        self._md: dict[tuple[str, str | None], str] = {}
+        self._md: dict[tuple[str, str | None, bool], str] = {}
         self.writer = NoteWriter(self)
 
     def md_title(self, cid: str) -> str:
         """The Markdown heading of a checklist."""
-        key = (cid, None)
+        key = (cid, None, False)
         found = self._md.get(key)
         if found is None:
             found = self._md[key] = f"## {md_inline(self.title(cid))}"
         return found
 
-    def md_prompt(self, cid: str, qid: str) -> str:
-        """A question's prompt in bold, as a Markdown line."""
-        key = (cid, qid)
+    def md_prompt(self, cid: str, qid: str, first_round: bool = False) -> str:
+        """A question's prompt in bold, as a Markdown line (`prompt`)."""
+        key = (cid, qid, first_round)
         found = self._md.get(key)
         if found is None:
-            found = self._md[key] = f"**{md_inline(self.prompt(cid, qid))}**"
+            found = self._md[key] = f"**{md_inline(self.prompt(cid, qid, first_round))}**"
         return found
 
     def have_yaml_line_break(self) -> bool:
@@ -74,6 +74,7 @@ class Prompts(json_shapes.Prompts):
         return has_yaml_line_break(
             [c.title for c in self.catalogue.checklists]
             + [q.prompt for c in self.catalogue.checklists for q in c.questions]
+            + [q.first_prompt or "" for c in self.catalogue.checklists for q in c.questions]
         )
 
 

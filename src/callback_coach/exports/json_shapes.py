@@ -92,7 +92,7 @@ class Prompts:
         self.catalogue = catalogue
         self._checklists: dict[str, Checklist | None] = {}
         self._titles: dict[str, str] = {}
-        self._prompts: dict[tuple[str, str], str] = {}
+        self._prompts: dict[tuple[str, str, bool], str] = {}
 
     def get(self, cid: str) -> Checklist | None:
         """The checklist `cid`, or None."""
@@ -108,12 +108,13 @@ class Prompts:
             title = self._titles[cid] = checklist_title(self.get(cid), cid)
         return title
 
-    def prompt(self, cid: str, qid: str) -> str:
-        """The question's prompt, or its id when the checklist does not know it."""
-        key = (cid, qid)
+    def prompt(self, cid: str, qid: str, first_round: bool = False) -> str:
+        """The question's prompt (its `first_prompt` when the note asked the checklist
+        with its first-round wording), or its id when the checklist does not know it."""
+        key = (cid, qid, first_round)
         prompt = self._prompts.get(key)
         if prompt is None:
-            prompt = self._prompts[key] = question_prompt(self.get(cid), qid, cid)
+            prompt = self._prompts[key] = question_prompt(self.get(cid), qid, cid, first_round)
         return prompt
 
 
@@ -125,13 +126,18 @@ def note_json(note: Note, catalogue: Catalogue | Prompts) -> dict[str, object]:
     same document straight to text from them)."""
     prompts = catalogue if isinstance(catalogue, Prompts) else Prompts(catalogue)
     document = note_head(note)
+    first_round = note.first_round
     document["checklists"] = [
         {
             "id": cid,
             "title": prompts.title(cid),
             "version": version,
             "answers": [
-                {"id": qid, "prompt": prompts.prompt(cid, qid), "answer": answer_json(value)}
+                {
+                    "id": qid,
+                    "prompt": prompts.prompt(cid, qid, cid in first_round),
+                    "answer": answer_json(value),
+                }
                 for qid, value in answered(answers)
             ],
         }
@@ -197,11 +203,16 @@ def note_extra(note: Note) -> object:
 _NOT_EXTRA = frozenset((*NOTE_KEYS, *DETAIL_KEYS))
 
 
-def question_prompt(checklist: Checklist | None, qid: str, cid: str = "") -> str:
-    """The prompt of a question (a drill's own label for drill answers), or its id when
-    the checklist no longer has it."""
+def question_prompt(
+    checklist: Checklist | None, qid: str, cid: str = "", first_round: bool = False
+) -> str:
+    """The prompt of a question (its `first_prompt` when asked with the first-round
+    wording and it has one; a drill's own label for drill answers), or its id when the
+    checklist no longer has it."""
     question = checklist.question(qid) if checklist else None
-    return question.prompt if question else prompt_for(cid, qid) or qid
+    if question is None:
+        return prompt_for(cid, qid) or qid
+    return (first_round and question.first_prompt) or question.prompt
 
 
 def checklist_title(checklist: Checklist | None, cid: str) -> str:

@@ -81,8 +81,9 @@ class NoteWriter:
 
     def __init__(self, prompts: Prompts) -> None:
         self.prompts = prompts
-        self._json_heads: dict[str, dict[str, str]] = {}
-        self._yaml_heads: dict[str, dict[object, str | None]] = {}
+        # By checklist id and whether its first-round wording was asked.
+        self._json_heads: dict[tuple[str, bool], dict[str, str]] = {}
+        self._yaml_heads: dict[tuple[str, bool], dict[object, str | None]] = {}
 
     # -- JSON ------------------------------------------------------------------------------
 
@@ -95,7 +96,8 @@ class NoteWriter:
         ]
         checklists = note_checklists(note)
         if checklists:
-            items = [self._json_checklist(*c) for c in checklists]
+            first_round = note.first_round
+            items = [self._json_checklist(*c, c[0] in first_round) for c in checklists]
             parts.append('      "checklists": [\n' + ",\n".join(items) + "\n      ]")
         else:
             parts.append('      "checklists": []')
@@ -103,7 +105,9 @@ class NoteWriter:
         parts.append(f'      "extra": {json_value(note_extra(note), "      ")}')
         return "{\n" + ",\n".join(parts) + "\n    }"
 
-    def _json_checklist(self, cid: str, version: int | None, answers: Mapping[str, object]) -> str:
+    def _json_checklist(
+        self, cid: str, version: int | None, answers: Mapping[str, object], first_round: bool
+    ) -> str:
         pad = "          "
         head = (
             "        {\n"
@@ -113,9 +117,9 @@ class NoteWriter:
             f'{pad}"answers": '
         )
         items = []
-        heads = self._json_heads.get(cid)
+        heads = self._json_heads.get((cid, first_round))
         if heads is None:
-            heads = self._json_heads[cid] = {}
+            heads = self._json_heads[cid, first_round] = {}
         for qid, value in answers.items():
             if type(value) is str:
                 if not value or value.isspace():  # blank: not an answer
@@ -131,17 +135,18 @@ class NoteWriter:
                 continue
             start = heads.get(qid)
             if start is None:
-                start = heads[qid] = self._json_answer_head(cid, str(qid))
+                start = heads[qid] = self._json_answer_head(cid, str(qid), first_round)
             items.append(start + text + "\n            }")
         if not items:
             return head + "[]\n        }"
         return head + "[\n" + ",\n".join(items) + "\n          ]\n        }"
 
-    def _json_answer_head(self, cid: str, qid: str) -> str:
+    def _json_answer_head(self, cid: str, qid: str, first_round: bool) -> str:
+        prompt = self.prompts.prompt(cid, qid, first_round)
         return (
             "            {\n"
             f'              "id": {encode_basestring(qid)},\n'
-            f'              "prompt": {encode_basestring(self.prompts.prompt(cid, qid))},\n'
+            f'              "prompt": {encode_basestring(prompt)},\n'
             '              "answer": '
         )
 
@@ -163,8 +168,9 @@ class NoteWriter:
         checklists = note_checklists(note)
         if checklists:
             out.append("  checklists:\n")
+            first_round = note.first_round
             for checklist in checklists:
-                text = self._yaml_checklist(*checklist)
+                text = self._yaml_checklist(*checklist, checklist[0] in first_round)
                 if text is None:
                     return None
                 out.append(text)
@@ -177,11 +183,11 @@ class NoteWriter:
         return "".join(out)
 
     def _yaml_checklist(
-        self, cid: str, version: int | None, answers: Mapping[str, object]
+        self, cid: str, version: int | None, answers: Mapping[str, object], first_round: bool
     ) -> str | None:
-        heads = self._yaml_heads.get(cid)
+        heads = self._yaml_heads.get((cid, first_round))
         if heads is None:
-            heads = self._yaml_heads[cid] = {}
+            heads = self._yaml_heads[cid, first_round] = {}
         opening = heads.get(_OPENING, "")
         if opening == "":
             ident, title = yaml_value(cid, "    "), yaml_value(self.prompts.title(cid), "    ")
@@ -208,7 +214,7 @@ class NoteWriter:
                 continue
             start = heads.get(qid, "")
             if start == "":
-                start = heads[qid] = self._yaml_answer_head(cid, str(qid))
+                start = heads[qid] = self._yaml_answer_head(cid, str(qid), first_round)
             if start is None:
                 return None
             out.append(start + text)
@@ -216,9 +222,9 @@ class NoteWriter:
             out[1] = "    answers:\n"
         return "".join(out)
 
-    def _yaml_answer_head(self, cid: str, qid: str) -> str | None:
+    def _yaml_answer_head(self, cid: str, qid: str, first_round: bool) -> str | None:
         q = yaml_value(qid, "      ")
-        p = yaml_value(self.prompts.prompt(cid, qid), "      ")
+        p = yaml_value(self.prompts.prompt(cid, qid, first_round), "      ")
         return None if q is None or p is None else f"    - id:{q}      prompt:{p}      answer:"
 
 

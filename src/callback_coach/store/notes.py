@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,9 @@ NOTE_KEYS = (
     "outcome_history",
 )
 KINDS = ("prep", "review", "drill")
+# A `checklists` entry's `wording` when the checklist was asked as a role's first round
+# asks it (each question's `first_prompt` for its `prompt`).
+FIRST_ROUND = "first-round"
 _CLOSING = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 
 # Every YAML the coach writes comes from the one writer (quoted where a reader could
@@ -104,6 +107,19 @@ class Note:
     def outcome(self) -> str | None:
         value = self.meta.get("outcome")
         return None if value is None else str(value)
+
+    @property
+    def first_round(self) -> frozenset[str]:
+        """The ids of the checklists this note asked with their first-round wording
+        (its `checklists` entries with `wording: first-round`)."""
+        entries = self.meta.get("checklists")
+        if not isinstance(entries, list):
+            return frozenset()
+        return frozenset(
+            str(entry.get("id"))
+            for entry in entries
+            if isinstance(entry, dict) and entry.get("wording") == FIRST_ROUND
+        )
 
     @property
     def file(self) -> str:
@@ -343,8 +359,10 @@ def new_note(
     checklists: list[tuple[str, int]],
     answers: Mapping[str, Mapping[str, object]],
     extra: Mapping[str, object] | None = None,
+    first_round: Collection[str] = (),
 ) -> Note:
-    """A fresh note with the standard front matter and a short heading as its body."""
+    """A fresh note with the standard front matter and a short heading as its body; the
+    checklists whose ids are in `first_round` were asked with their first-round wording."""
     meta: FrontMatter = {
         "format": FORMAT_VERSION,
         "kind": kind,
@@ -355,7 +373,10 @@ def new_note(
         "created": now_iso(),
     }
     meta.update(extra or {})
-    meta["checklists"] = [{"id": cid, "version": version} for cid, version in checklists]
+    meta["checklists"] = [
+        {"id": cid, "version": version, **({"wording": FIRST_ROUND} if cid in first_round else {})}
+        for cid, version in checklists
+    ]
     meta["answers"] = answers
     body = f"{coach_heading(role, project, round_label, kind)}\n\n{BODY_HINT}\n"
     return Note(meta=meta, body=body)
