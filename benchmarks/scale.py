@@ -353,14 +353,20 @@ def measure(args: argparse.Namespace) -> int:
         goal(f"list with no index at {args.large} notes", cold, 2.5, " s", "")
         timed([*COACH, "search", MARKER], large_env)
 
-        role = some_role(large)
         bare = [sys.executable, "-c", "import typer, questionary"]
-        prompt_t, imports_t = paired(
-            runs,
-            lambda: first_prompt([*COACH, "prep", role], large_env, FIRST_QUESTION),
-            lambda: timed(bare, compiled_env()),
-        )
-        drop_drafts(large)
+
+        def against_imports(home: Path, env: dict[str, str]) -> tuple[float, float]:
+            """Medians of prep's first question in `home` and of the imports alone."""
+            role = some_role(home)
+            times = paired(
+                runs,
+                lambda: first_prompt([*COACH, "prep", role], env, FIRST_QUESTION),
+                lambda: timed(bare, compiled_env()),
+            )
+            drop_drafts(home)
+            return times
+
+        prompt_t, imports_t = against_imports(large, large_env)
         goal(
             "prep first question / import typer, questionary",
             prompt_t / imports_t,
@@ -368,19 +374,24 @@ def measure(args: argparse.Namespace) -> int:
             "x",
             f"({prompt_t * 1000:.0f} ms against {imports_t * 1000:.0f} ms)",
         )
-        # Not a goal: the least any prep can do before its first question (the imports,
-        # then a stamp of every note, which tells whether the index is fresh), against
-        # the imports alone.
+        # Not goals: the least any prep can do before its first question (the imports,
+        # then a stamp of every note, which tells whether the index is fresh), and the
+        # coach's own work before it without the notes (the same prep among 10 notes),
+        # each against the imports alone.
         floor = [sys.executable, "-c", f"{FLOOR}\nstamps({str(large / 'notes')!r})"]
         floor_t, imports_t = paired(
             runs, lambda: timed(floor, compiled_env()), lambda: timed(bare, compiled_env())
         )
-        print(
-            f"  (the floor: import typer, questionary, then stat every note: "
-            f"{floor_t / imports_t:.2f}x, {floor_t * 1000:.0f} ms against "
-            f"{imports_t * 1000:.0f} ms)",
-            flush=True,
-        )
+        few_t, few_imports_t = against_imports(small, small_env)
+        for what, ours, theirs in (
+            ("the floor: import typer, questionary, then stat every note", floor_t, imports_t),
+            ("prep's first question at 10 notes", few_t, few_imports_t),
+        ):
+            print(
+                f"  ({what}: {ours / theirs:.2f}x, {ours * 1000:.0f} ms against "
+                f"{theirs * 1000:.0f} ms)",
+                flush=True,
+            )
 
         print(f"peak memory at {args.huge} notes:", flush=True)
         huge_role = some_role(huge)
