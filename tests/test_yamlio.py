@@ -8,7 +8,7 @@ import io
 
 import pytest
 import yaml
-from hypothesis import example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -343,3 +343,25 @@ def test_the_flow_depth_scan_measures_dumped_data(value, wrap, flow_style) -> No
     reached, whole = _flow_depth_reached(text)
     assert whole
     assert _scan_refuses(text) == (reached > yamlio.MAX_DEPTH)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    before=st.integers(0, 6),
+    after=st.integers(0, 6),
+    quote=st.sampled_from(["'", '"']),
+    nested=st.booleans(),
+    offset=st.integers(0, 3),
+)
+def test_a_quote_never_closed_is_reported_where_it_opens(
+    parser, before: int, after: int, quote: str, nested: bool, offset: int
+) -> None:
+    lines = [f"k{n}: v{n}" for n in range(before)]
+    opening = f"  - {quote}never closed" if nested else f"open: {quote}never closed"
+    if nested:
+        lines.append("list:")
+    lines.append(opening)
+    lines += [f"z{n}: w{n}" for n in range(after)]
+    error = error_of_offset("\n".join(lines) + "\n", offset)
+    assert error.line == len(lines) - after + offset
+    assert error.message == f"invalid YAML: a quote ({quote}) opens here and is never closed"

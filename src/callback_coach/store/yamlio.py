@@ -301,6 +301,20 @@ class _Builder:
             parser = _parser()(self.text)
             self._consume(parser)
         except yaml.MarkedYAMLError as exc:
+            opened = exc.context_mark
+            if (
+                opened is not None
+                and exc.problem_mark is not None
+                and exc.problem_mark.index >= len(self.text)
+                and self.text[opened.index : opened.index + 1] in ("'", '"')
+            ):
+                # A quote never closed: the reader stops at the end of the text, but the
+                # line to look at is the one where the quote opens.
+                quote = self.text[opened.index]
+                raise ReadError(
+                    f"invalid YAML: a quote ({quote}) opens here and is never closed",
+                    opened.line + self.offset,
+                ) from None
             mark = exc.problem_mark or exc.context_mark
             what = (exc.problem or exc.context or "invalid YAML").strip()
             where: int | None = mark.line + self.offset if mark else None
