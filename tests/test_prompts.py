@@ -244,6 +244,11 @@ def test_a_long_answer_starts_next_to_the_marker(capsys: pytest.CaptureFixture[s
     assert "Ctrl-X Ctrl-E opens your editor" in hint
 
 
+def test_required_sits_one_space_after_the_question(capsys: pytest.CaptureFixture[str]) -> None:
+    assert ask(Question("t", "Want?", "text", required=True), "to win" + ENTER) == "to win"
+    assert "? Want? (required)" in capsys.readouterr().err.splitlines()
+
+
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [("y", True), ("n", False), (ENTER + "n", False), (ENTER + ENTER + "y", True)],

@@ -140,7 +140,7 @@ class QuestionaryAsker:
         heading = Text("? ", style="title")
         heading.append_text(shown(question.prompt, "bold"))
         if question.required:
-            heading.append("  (required)", style="muted")
+            heading.append(" (required)", style="muted")
         self._out.print(heading)
         if question.help:
             self._out.print(Padding(shown(question.help, "help"), (0, 0, 0, 2)))
