@@ -39,6 +39,8 @@ class ScriptedAsker:
         self.shown: list[Any] = []
         self.sections: list[tuple[str, int, int]] = []
         self.menus: list[tuple[str, list[str]]] = []
+        # What each menu's choices said, in the order of `menus`.
+        self.labels: list[list[str]] = []
         self.references: list[tuple[str, Any]] = []
 
     def show(self, renderable: Any) -> None:
@@ -67,6 +69,7 @@ class ScriptedAsker:
         self, message: str, options: Sequence[tuple[str, str]], default: str | None = None
     ) -> str:
         self.menus.append((message, [value for value, _ in options]))
+        self.labels.append([label for _, label in options])
         if not self.choices:
             raise ScriptExhausted(f"no scripted choice left for: {message}")
         choice = self.choices.pop(0)

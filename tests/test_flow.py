@@ -348,7 +348,11 @@ def test_a_not_yet_goes_back_to_the_checklist_it_names(coach: Coach) -> None:
         choices=["revisit", "save"],
     )
     note = coach.run_session(coach.plan_prep("Nina"), asker).note
-    assert asker.menus[0] == ("Go back to Intent before you save?", ["revisit", "onward"])
+    assert asker.menus[0] == (
+        "Not yet, then: Intent again might help. Go back to it?",
+        ["revisit", "onward"],
+    )
+    assert asker.labels[0] == ["Go back to Intent", "Carry on without going back"]
     assert asker.asked == [
         "intent.want",
         "intent.obstacle",

@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 
 from callback_coach.cli.app import app
 from callback_coach.core.asking import Notice, Unfinished
-from callback_coach.core.session import in_play
+from callback_coach.core.questions import Question
+from callback_coach.core.session import OFFER_WORDS, in_play, offer_words
 from callback_coach.core.workflow import Coach
 from callback_coach.season import loading
 
@@ -147,6 +148,82 @@ def test_a_not_yet_offers_the_tool_that_fits_then_asks_once_more(coach: Coach) -
     assert acted == ["breathe"]
     assert note.answers["intent"]["want"] == "to corner him"
     assert note.answers["closing-check"] == {"sharp": True, "steady": True}
+    # Each menu says it follows the not yet, and what might help; its choices answer it.
+    assert asker.menus[:2] == [
+        ("Not yet, then: your want again might help. Go back to it?",
+         ["question", "onward"]),
+        ("Not yet, then: a breathing round now might steady you. Take one?",
+         ["breathe", "onward"]),
+    ]  # fmt: skip
+    assert asker.labels[:2] == [
+        ["Go back to your want", "Carry on without going back"],
+        ["Take a breathing round now", "Carry on without it"],
+    ]
+
+
+@pytest.mark.parametrize("offer", sorted(OFFER_WORDS))
+def test_each_offer_reads_as_a_coach_would_say_it_after_a_not_yet(offer: str) -> None:
+    want = Question("want", "What do you want?", card="want")
+    ask, take, leave = offer_words(offer, [want])
+    assert ask.startswith("Not yet, then: ") and ask.endswith("?")
+    assert take != leave and leave.startswith("Carry on")
+    # The choices are answers to the question, not the question again.
+    assert take.lower() not in ask.lower() and leave.lower() not in ask.lower()
+
+
+def test_a_not_yet_to_a_drill_offer_says_why_it_is_offered(home: Path) -> None:
+    write_checklist(home / "checklists", "intent.yaml", INTENT)
+    drill = {**CLOSING, "questions": [
+        {"id": "ready", "prompt": "Could you take a note now?", "type": "confirm",
+         "offer": "drill"},
+    ]}  # fmt: skip
+    write_checklist(home / "checklists", "closing-check.yaml", drill)
+    coach = Coach(home, today=DAY)
+    acted: list[str] = []
+    asker = ScriptedAsker(
+        {"intent.want": "to win", "closing-check.ready": answer_sequence(False, True)},
+        choices=["drill", "save"],
+    )
+    note = run(coach, asker, acted)
+    assert asker.menus[0] == (
+        "Not yet, then: a two-note drill now might help. Run it?",
+        ["drill", "onward"],
+    )
+    assert asker.labels[0] == ["Run the drill now", "Carry on without it"]
+    assert acted == ["drill"] and note.answers["closing-check"]["ready"] is True
+
+
+def test_going_back_to_an_answer_without_a_card_slot_names_it_in_the_choice() -> None:
+    pages = Question("pages", "New pages?", "select", choices=("none came", "learned"))
+    assert offer_words("question", [pages]) == (
+        "Not yet, then: your answer again might help. Go back to it?",
+        "Go back to your answer to “New pages?”",
+        "Carry on without going back",
+    )
+
+
+def test_going_back_to_two_empty_answers_names_both(home: Path) -> None:
+    write_checklist(home / "checklists", "intent.yaml", INTENT)
+    two = {**CLOSING, "questions": [
+        {**CLOSING["questions"][0], "relies_on": ["intent.want", "intent.pages"]},
+    ]}  # fmt: skip
+    write_checklist(home / "checklists", "closing-check.yaml", two)
+    coach = Coach(home, today=DAY)
+    asker = ScriptedAsker(
+        {"intent.want": answer_sequence(None, "to win"), "intent.pages": answer_sequence(None, "learned"),
+         "closing-check.sharp": answer_sequence(False, True)},
+        choices=["question", "save"],
+    )  # fmt: skip
+    note = run(coach, asker)
+    assert asker.menus[0][0] == ("Not yet, then: your answers again might help. Go back to them?")
+    assert asker.labels[0] == [
+        "Go back to your want and answer to “New pages?”",
+        "Carry on without going back",
+    ]
+    assert (note.answers["intent"]["want"], note.answers["intent"]["pages"]) == (
+        "to win",
+        "learned",
+    )
 
 
 def test_a_not_yet_can_be_left_as_it_is(coach: Coach) -> None:
@@ -330,5 +407,8 @@ def test_a_first_round_is_not_offered_its_last_round(home: Path) -> None:
     )
     note = run(coach, asker, acted)
     assert acted == [] and all("last round" not in m[0] for m in asker.menus)
-    assert asker.menus[0][0] == "Go back to Intent before you save?", "the revisit instead"
+    assert asker.menus[0][0] == ("Not yet, then: Intent again might help. Go back to it?"), (
+        "the revisit instead"
+    )
+    assert asker.labels[0] == ["Go back to Intent", "Carry on without going back"]
     assert note.answers["closing-check"]["kept"] is False

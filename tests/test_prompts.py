@@ -244,6 +244,50 @@ def test_a_long_answer_starts_next_to_the_marker(capsys: pytest.CaptureFixture[s
     assert "Ctrl-X Ctrl-E opens your editor" in hint
 
 
+def test_required_sits_one_space_after_the_question(capsys: pytest.CaptureFixture[str]) -> None:
+    assert ask(Question("t", "Want?", "text", required=True), "to win" + ENTER) == "to win"
+    assert "? Want? (required)" in capsys.readouterr().err.splitlines()
+
+
+WORKED_IN = Question("m", "Worked in?", "multiselect", choices=("film", "TV", "stage"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer", "echo"),
+    [
+        (SPACE + DOWN + SPACE + ENTER, ["film", "TV"], "›  film, TV"),
+        (DOWN + SPACE + ENTER, ["TV"], "›  TV"),
+        (ENTER, [], "›  none picked"),
+    ],
+)
+def test_a_multiselect_answer_reads_as_the_actor_would_write_it(
+    typed: str, answer: list[str], echo: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # questionary's own echo was "[TV]", or "done (2 selections)" for two.
+    with create_pipe_input() as pipe:
+        pipe.send_text(typed)
+        pipe.close()
+        out = RecordedOutput()
+        with create_app_session(input=pipe, output=out):
+            assert QuestionaryAsker().ask(make_checklist("c"), WORKED_IN, None) == answer
+    lines = [line.rstrip() for line in capsys.readouterr().err.splitlines()]
+    assert lines[-1] == f"  {echo}", "the echo comes right after the choices"
+    assert "[" not in out.text and "done (" not in out.text and "selections" not in out.text
+
+
+def test_a_multiselect_echo_goes_through_the_sanitiser(capsys: pytest.CaptureFixture[str]) -> None:
+    question = Question("m", "Worked in?", "multiselect", choices=("film", "T\x1b[2JV"))
+    assert ask(question, DOWN + SPACE + ENTER) == ["T\x1b[2JV"]
+    said = capsys.readouterr().err
+    assert "›  T\\x1b[2JV" in said and "\x1b" not in said
+
+
+def test_a_stopped_multiselect_echoes_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(KeyboardInterrupt):
+        ask(WORKED_IN, SPACE + CTRL_C)
+    assert "›" not in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [("y", True), ("n", False), (ENTER + "n", False), (ENTER + ENTER + "y", True)],

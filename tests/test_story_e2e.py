@@ -109,7 +109,8 @@ def test_one_callback_from_the_night_before_to_the_next_round(home: Path, coach_
                 child.send(ESC_ENTER if question.type == "long_text" else ENTER)
             elif question.offer == "breathe":
                 child.send("n")
-                child.expect_exact("Take a breathing round now?")
+                child.expect_exact("Not yet, then: a breathing round now might steady you.")
+                child.expect_exact("Carry on without it")
                 child.send(DOWN + ENTER)  # carry on: the honest "not yet" is kept
             else:
                 child.send("y")

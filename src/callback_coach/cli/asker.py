@@ -140,7 +140,7 @@ class QuestionaryAsker:
         heading = Text("? ", style="title")
         heading.append_text(shown(question.prompt, "bold"))
         if question.required:
-            heading.append("  (required)", style="muted")
+            heading.append(" (required)", style="muted")
         self._out.print(heading)
         if question.help:
             self._out.print(Padding(shown(question.help, "help"), (0, 0, 0, 2)))
@@ -222,17 +222,27 @@ class QuestionaryAsker:
         )
 
     def checkbox(self, question: Question, options: Sequence[str], ticked: Sequence[str]) -> object:
+        from prompt_toolkit.key_binding import KeyBindings  # (with questionary, only here)
+
         choices = self._choices(((c, c) for c in options), checked=set(ticked))
-        return self._ask(
-            self._q.checkbox(
-                "",
-                qmark=MARKER,
-                choices=choices,
-                style=self._style,
-                instruction="(Space to pick, Enter when done)",
-                **self._io(),
-            )
+        prompt = self._q.checkbox(
+            "",
+            qmark=MARKER,
+            choices=choices,
+            style=self._style,
+            instruction="(Space to pick, Enter when done)",
+            **self._io(),
         )
+        # questionary writes the answer back as "[film]" or "done (2 selections)": once the
+        # actor answers, its line is erased and the choices are written as they would
+        # write them (a stop leaves the prompt as it was).
+        app = prompt.application
+        keys = KeyBindings()
+        for binding in app.key_bindings.get_bindings_for_keys(("c-m",)) if app.key_bindings else ():
+            keys.add("c-m", eager=True)(self._erasing(binding.handler))
+        picked = self._ask(prompt, keys=keys)
+        self._echo(picked if isinstance(picked, list) else [])
+        return picked
 
     def number(self, question: Question, low: int, high: int, default: int | None) -> object:
         from prompt_toolkit.key_binding import KeyBindings  # (with questionary, only here)
@@ -268,6 +278,27 @@ class QuestionaryAsker:
             )
         )
         return cast(str, chosen)  # a menu answers the value of an option: text here
+
+    def _erasing(self, handler: Callable[[KeyPressEvent], object]) -> Callable[..., None]:
+        """`handler`, erasing the prompt when it answers (`_echo` writes the answer)."""
+
+        def answer(event: KeyPressEvent) -> None:
+            handler(event)
+            if event.app.is_done:
+                event.app.erase_when_done = True
+
+        return answer
+
+    def _echo(self, picked: Sequence[object]) -> None:
+        """The choices picked at a checkbox, after the marker as any answer is: "film, TV"
+        (through the sanitiser, `render.shown`), or that none was."""
+        from rich.text import Text  # (Rich: loaded once something is shown)
+
+        from callback_coach.cli.render import shown
+
+        line = Text(f"{MARKER}  ", style="title")
+        line.append_text(shown(list(picked), "answer") if picked else Text("none picked", "muted"))
+        self._out.print(line)
 
     def _hints(self, question: Question, default: object = None) -> list[str]:
         """What the muted line under a question says: how to finish, skip, clear what is

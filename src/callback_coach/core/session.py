@@ -6,7 +6,7 @@ sees goes through the asker.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -25,13 +25,47 @@ if TYPE_CHECKING:
 
 SAVE, CHANGE, DISCARD = "save", "change", "discard"
 REVISIT, ONWARD, FILL = "revisit", "onward", "fill"
-# How a session offers each tool a closing question's `offer` names.
+# What the coach says after a "not yet" to a closing question with an `offer`: the
+# menu's question (what might help, and why now: it follows the not yet), the choice that
+# takes it, and the one that carries on (`offer_words` fills in the answers the question
+# offer goes back to). `_offer_revisit` says the same of a checklist.
 OFFER_WORDS = {
-    "breathe": "Take a breathing round now",
-    "drill": "Run a two-note drill now",
-    "last-round": "Look at what happened last round",
-    "question": "Go back to it now",
+    "breathe": (
+        "Not yet, then: a breathing round now might steady you. Take one?",
+        "Take a breathing round now",
+        "Carry on without it",
+    ),
+    "drill": (
+        "Not yet, then: a two-note drill now might help. Run it?",
+        "Run the drill now",
+        "Carry on without it",
+    ),
+    "last-round": (
+        "Not yet, then: last round's notes might help. Look at them?",
+        "Look at last round's notes",
+        "Carry on without them",
+    ),
+    "question": (
+        "Not yet, then: {what} again might help. Go back to {them}?",
+        "Go back to your {names}",
+        "Carry on without going back",
+    ),
 }
+
+
+def offer_words(offer: str, going_back: Sequence[Question]) -> tuple[str, str, str]:
+    """What the menu after a "not yet" says (`OFFER_WORDS`). The answers the question
+    offer goes back to are named in the choice; in the question, by their card slot when
+    there is one ("your want"), else as "your answer" (the menu's question fits a line)."""
+    one = going_back[0] if len(going_back) == 1 else None
+    slot = SLOT_NAMES.get(one.card) if one is not None and one.card else None
+    what = f"your {slot}" if slot else "your answer" if one else "your answers"
+    names = " and ".join(relied_label(q) for q in going_back) or "answers"
+    them = "it" if one else "them"
+    ask, take, leave = (w.format(what=what, names=names, them=them) for w in OFFER_WORDS[offer])
+    return ask, take, leave
+
+
 # Runs a tool a closing question offers (breathe, drill, last-round) for a session in the
 # terminal; the CLI gives it.
 Act = Callable[[str, "SessionPlan"], None]
@@ -374,18 +408,16 @@ class Session:
             return
         if not question.says_not_yet(self.answers.get(checklist.id, {}).get(question.id)):
             return
-        choice = self.asker.choose(
-            f"{OFFER_WORDS[offer]}?",
-            [(offer, OFFER_WORDS[offer]), (ONWARD, "Carry on")],
-            default=offer,
-        )
+        # The answers the question offer goes back to: those it reads that are empty;
+        # when none is, the first (the want).
+        refs = [r for r in question.relies_on if r in self.plan.relied]
+        again = [r for r in refs if not is_answered(self.relied_value(r))] or refs[:1]
+        ask, take, leave = offer_words(offer, [self.plan.relied[r][1] for r in again])
+        choice = self.asker.choose(ask, [(offer, take), (ONWARD, leave)], default=offer)
         if choice == ONWARD:
             return
         if offer == "question":
-            # The answers it reads that are empty; when none is, the first (the want).
-            refs = [r for r in question.relies_on if r in self.plan.relied]
-            empty = [r for r in refs if not is_answered(self.relied_value(r))]
-            for ref in empty or refs[:1]:
+            for ref in again:
                 current = self.relied_value(ref)
                 self._ask_and_keep(*self.plan.relied[ref], current if is_given(current) else None)
         elif self.act is not None:
@@ -401,8 +433,8 @@ class Session:
         )
         while target is not None and self.answers.get(closing.id, {}).get(question.id) is False:
             choice = self.asker.choose(
-                f"Go back to {target.title} before you save?",
-                [(REVISIT, f"Go back to {target.title}"), (ONWARD, "Carry on")],
+                f"Not yet, then: {target.title} again might help. Go back to it?",
+                [(REVISIT, f"Go back to {target.title}"), (ONWARD, "Carry on without going back")],
                 default=REVISIT,
             )
             if choice != REVISIT:
