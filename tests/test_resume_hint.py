@@ -381,3 +381,35 @@ def test_a_review_of_a_role_in_two_projects_names_its_project(
     )
     assert (note.project, note.date, note.outcome) == (SISTERS, LAST_WEEK, "pending")
     assert note.answers["room"]["direction"] == "lighter"
+
+
+def test_a_draft_of_the_same_round_elsewhere_leaves_project_and_round(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No command goes straight to this draft: even with --project and --round the
+    draft of that round left in The Seagull is offered first. The command gives both
+    (and no more: the draft keeps its day and path); declining the other draft leads to
+    the offer to resume this one."""
+    stop(
+        monkeypatch,
+        f"coach prep Masha --project '{SEAGULL}' --round callback-1 --date {DAY} --quick",
+        {"intent.want": "to stay"},
+    )
+    command = stop(
+        monkeypatch,
+        f"coach prep Masha --project '{SISTERS}' --round callback-1 --date {DAY} --quick",
+        {"intent.want": "to be heard"},
+        choices=("new-session",),
+    )
+    assert command == f"coach prep Masha --project '{SISTERS}' --round callback-1"
+    rest = {"intent.place": "Studio 4", "voice.breath": "low", "closing.ready": True}
+    asker = ScriptedAsker(rest, ("new-session", "resume", "save", "done"))
+    result = coach(monkeypatch, asker, *shlex.split(command)[1:])
+    assert result.exit_code == 0, result.output
+    assert [menu for menu, _ in asker.menus[:2]] == [
+        "Masha has an unfinished prep elsewhere. Resume it?",
+        offer("prep", "callback-1", 1),
+    ]
+    (note,) = saved_notes(Path(paths.coach_home()))
+    assert (note.project, note.date, note.meta["path"]) == (SISTERS, DAY, "quick")
+    assert note.answers["intent"] == {"want": "to be heard", "place": "Studio 4"}

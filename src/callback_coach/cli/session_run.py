@@ -12,6 +12,7 @@ from callback_coach.cli.asker import QuestionaryAsker
 from callback_coach.cli.shell_lines import say_command
 from callback_coach.core import hints
 from callback_coach.core.asking import Asker, Notice
+from callback_coach.core.prep_paths import path_of_draft
 from callback_coach.core.session import SessionPlan, SessionResult, in_play
 from callback_coach.core.workflow import Coach
 from callback_coach.errors import CoachError, Interrupted
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from callback_coach.core.checklist import Checklist
     from callback_coach.core.questions import Question
     from callback_coach.day.drill import DrillPlan
+    from callback_coach.store.drafts import Draft
 
 
 def terminal_asker() -> Asker:
@@ -38,31 +40,28 @@ def resume_command(coach: Coach, plan: SessionPlan) -> str:
     Plain `coach KIND ROLE` when that goes straight to the offer to resume this very
     draft; `--round` and `--project` only when the plain command would ask something
     first (which project, a draft left elsewhere, whether a round still to come is the
-    one) or find another draft (one of another round, started later). The day and a
-    prep's path are the draft's own, so `--date`, `--quick`, `--full` and `-c` are given
-    only where the draft says otherwise (a session resumed with other ones); a drill
-    keeps its `--seconds`. Each command is tried by planning it as it would run,
-    without asking anything; if none finds the draft, every option is given."""
+    one) or find another draft (one of another round, started later): each shorter
+    command is tried by planning it as it would run, without asking anything. Where
+    each asks, both are given (a draft of the same round left in another project is
+    offered even then). The day and a prep's path are the draft's, so `--date`,
+    `--quick`, `--full` and `-c` are given only where this session's differ (it was
+    resumed with other ones); a drill keeps its `--seconds`."""
     draft = coach.find_draft(plan)
     if draft is None or draft.path is None:
         return _every_option(plan)
+    options = [*_restored(plan, draft), *_drill_pace(plan)]
+    *shorter, narrowest = _narrowing(plan)
     try:
-        for project, round_label in _narrowing(plan):
-            try:
-                found = _replanned(coach, plan, project, round_label)
-            except (_WouldAsk, CoachError, OSError):
-                continue
-            again = coach.find_draft(found) if found.adopt_draft is None else None
-            if again is not None and again.path == draft.path:
-                options = [*_restored(plan, found), *_drill_pace(plan)]
+        for project, round_label in shorter:
+            if _finds(coach, plan, draft, project, round_label):
                 return _resume_line(plan, project, round_label, options)
     except KeyboardInterrupt:  # Ctrl-C again while the commands are tried
         pass
-    return _every_option(plan)
+    return _resume_line(plan, *narrowest, options)
 
 
 def _every_option(plan: SessionPlan) -> str:
-    """The command with every option the session was started with."""
+    """The command with every option the session was started with (before any draft)."""
     return hints.resume_command(
         plan.kind,
         plan.role,
@@ -79,6 +78,19 @@ def _narrowing(plan: SessionPlan) -> list[tuple[str | None, str | None]]:
     """The --project and --round to try, fewest first (None: left out). A plan without
     a project is `--project ''`: a role with notes in one project would take that one."""
     return [(None, None), (None, plan.round), (plan.project, None), (plan.project, plan.round)]
+
+
+def _finds(
+    coach: Coach, plan: SessionPlan, draft: Draft, project: str | None, round_label: str | None
+) -> bool:
+    """True when `coach KIND ROLE` with this --project and --round would offer to resume
+    `draft` before asking anything else."""
+    try:
+        found = _replanned(coach, plan, project, round_label)
+    except (_WouldAsk, CoachError, OSError):
+        return False
+    again = coach.find_draft(found) if found.adopt_draft is None else None
+    return again is not None and again.path == draft.path
 
 
 class _WouldAsk(Exception):
@@ -137,12 +149,13 @@ def _replanned(
     )
 
 
-def _restored(plan: SessionPlan, found: SessionPlan) -> list[str]:
-    """--date and the path where the resumed plan would not take them from the draft."""
+def _restored(plan: SessionPlan, draft: Draft) -> list[str]:
+    """--date and a prep's path where this session's are not the draft's (a resumed
+    session takes the draft's day and path unless told otherwise)."""
     if plan.kind not in ("prep", "review"):
         return []
-    options = ["--date", plan.date] if found.date != plan.date else []
-    if plan.kind == "prep" and (found.path, found.chosen) != (plan.path, plan.chosen):
+    options = ["--date", plan.date] if draft.date != plan.date else []
+    if plan.kind == "prep" and path_of_draft(draft) != (plan.path, plan.chosen):
         if plan.path == "quick":
             options.append("--quick")
         elif plan.path == "full":
