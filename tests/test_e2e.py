@@ -167,7 +167,7 @@ def test_ctrl_c_keeps_a_draft_and_the_next_prep_resumes(home: Path, coach_bin: s
     child.send(CTRL_C)
     child.expect_exact(
         "Stopped. Your 2 answers and what you were typing are kept in a draft; run "
-        f"`coach prep Nina --round callback-1 --date {tomorrow()} -c refine-intention` to resume."
+        "`coach prep Nina` to resume."  # the draft says the round, the day and the checklist
     )
     assert finish(child) == 130
     assert saved_notes(home) == []

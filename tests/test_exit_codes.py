@@ -140,6 +140,48 @@ def test_bad_usage_is_exit_2_even_without_a_terminal(home: Path, args, message: 
     assert result.stderr.count("\n") == 1
 
 
+BROKEN_CHECKLISTS = {
+    "yaml": "id: bad\ntitle: [unclosed\n",
+    "schema": "id: bad\ntitle: Bad\nphase: later\nquestions:\n  - {id: q, prompt: Q?}\n",
+}
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["no-terminal", "terminal"])
+@pytest.mark.parametrize("broken", sorted(BROKEN_CHECKLISTS))
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["prep", "Masha"],
+        ["prep", "Masha", "--project", "Three Sisters", "--quick"],
+        ["review", "Masha"],
+    ],
+)
+def test_a_broken_checklist_is_exit_3_even_without_a_terminal(
+    home: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], broken: str, terminal: bool
+) -> None:
+    """The checklist is what needs mending, terminal or not: it is named before "no
+    terminal" (exit 6), and nothing is asked or written."""
+    from callback_coach.cli import console, session_cmd
+
+    from .scripted import ScriptedAsker
+
+    if terminal:  # prompts that fail the test at the first question
+        monkeypatch.setattr(console, "stdin_is_terminal", lambda: True)
+        monkeypatch.setattr(session_cmd, "terminal_asker", lambda: ScriptedAsker())
+    prep(Coach(home), "Masha", project="Three Sisters")
+    bad = home / "checklists" / "bad.yaml"
+    bad.parent.mkdir()
+    bad.write_text(BROKEN_CHECKLISTS[broken], encoding="utf-8")
+    before = {p: p.read_bytes() for p in home.rglob("*") if p.is_file()}
+    result = coach(*args)  # no --answers, and standard input is not a terminal
+    assert result.exit_code == ExitCode.CHECKLIST_INVALID
+    first, *problems = result.stderr.splitlines()
+    assert first.startswith(f"error: invalid checklist {bad}: ")
+    assert problems and all(line.startswith(f"  {bad}:") for line in problems)
+    assert "terminal" not in result.stderr and result.stdout == ""
+    assert {p: p.read_bytes() for p in home.rglob("*") if p.is_file()} == before
+
+
 # Click words the middle of the line; the coach owns the frame: one line on stderr, the
 # prefix, what was wrong named, and where to look (`see ... --help`).
 @pytest.mark.parametrize(

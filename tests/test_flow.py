@@ -663,16 +663,22 @@ def test_a_review_offers_a_draft_elsewhere_too(coach: Coach) -> None:
     assert again.adopt_draft is not None
 
 
-def test_the_resume_hint_repeats_every_option(coach: Coach) -> None:
+def test_the_resume_hint_gives_only_what_the_draft_does_not_say(coach: Coach) -> None:
     plan = coach.plan_prep(
         "Nina", project="The Seagull", date="2026-11-24", path="quick", checklist_ids=["intent"]
     )
-    assert resume_command(plan) == (
+    # Before any answer there is no draft: the hint repeats every option.
+    assert resume_command(coach, plan) == (
         "coach prep Nina --project 'The Seagull' --round callback-1 --date 2026-11-24 "
         "--quick -c intent"
     )
-    full = coach.plan_prep("Nina", date="tomorrow")
-    assert resume_command(full) == "coach prep Nina --round callback-1 --date 2026-11-24"
+    with pytest.raises(KeyboardInterrupt):
+        coach.run_session(plan, ScriptedAsker({"intent.want": "to win"}, interrupt_after=1))
+    # The draft says the project (the role's only one), the round, the day and the path.
+    assert resume_command(coach, plan) == "coach prep Nina"
+    again = coach.plan_prep("Nina", asker=ScriptedAsker())
+    assert (again.project, again.round, again.date) == ("The Seagull", "callback-1", "2026-11-24")
+    assert (again.path, again.chosen) == ("quick", ["intent"])
 
 
 def test_a_resumed_session_takes_the_path_of_its_draft(coach: Coach) -> None:

@@ -130,7 +130,7 @@ def test_the_hint_after_ctrl_c_resumes_the_same_short_session(home: Path, coach_
     child.expect(r"run `(coach [^`]*)` to resume\.")
     hint = child.match.group(1)
     assert finish(child) == 130
-    assert hint == f"coach prep Nina --round callback-1 --date {tomorrow()} -c mindset"
+    assert hint == "coach prep Nina", "the draft says the round, the day and the checklist"
 
     child = spawn(coach_bin, home, *shlex.split(hint)[1:])
     child.logfile_read = screen = io.StringIO()
@@ -154,3 +154,77 @@ def test_the_hint_after_ctrl_c_resumes_the_same_short_session(home: Path, coach_
     assert saved.answers["mindset"] == got
     assert saved.meta["path"] == "checklist" and saved.date == tomorrow()
     assert [c["id"] for c in saved.meta["checklists"]] == [c.id for c in (mindset, *closing)]
+
+
+def test_ctrl_c_gives_the_shortest_command_and_it_resumes_the_prep(
+    home: Path, coach_bin: str
+) -> None:
+    """Masha was prepared for The Seagull last week; tonight's prep, for Three Sisters, is
+    started with every option and stopped. The command printed names the project only
+    (plain `coach prep Masha` would take The Seagull and offer this draft as one left
+    elsewhere): run as printed, it offers to resume this draft first, and the prep goes
+    on with its round, day, path and answers."""
+    coach = Coach(home)
+    last_week = (dt.date.today() - dt.timedelta(days=7)).isoformat()
+    coach.save_answers(
+        coach.plan_prep("Masha", project="The Seagull", date=last_week),
+        {"refine-intention": {"want": "to be seen"}},
+    )
+    day = (dt.date.today() + dt.timedelta(days=4)).isoformat()
+    plan = coach.plan_prep("Masha", project="Three Sisters", path="quick", date=day)
+    first = [
+        (c, q)
+        for c in plan.checklists
+        for q in c.questions
+        if not c.closing and condition_holds(q.when, {}, plan.extra)
+    ][:3]
+    child = spawn(
+        coach_bin,
+        home,
+        *["prep", "Masha", "--project", "Three Sisters", "--round", "callback-1"],
+        *["--date", day, "--quick"],
+    )
+    kept: dict[str, dict[str, object]] = {}
+    for checklist, question in first[:2]:
+        kept.setdefault(checklist.id, {})[question.id] = answer(child, checklist.id, question)
+    child.expect_exact(first[2][1].prompt[:48])
+    child.expect_exact("›")
+    child.send(CTRL_C)
+    child.expect(r"Stopped\. Your 2 answers are kept in a draft; run `(coach [^`]*)` to resume\.")
+    hint = child.match.group(1)
+    assert finish(child) == 130
+    assert hint == "coach prep Masha --project 'Three Sisters'"
+
+    child = spawn(coach_bin, home, *shlex.split(hint)[1:])
+    child.logfile_read = screen = io.StringIO()
+    child.expect_exact("You have an unfinished prep for Masha (callback-1) with 2 answers.")
+    assert "elsewhere" not in screen.getvalue() and "How much time" not in screen.getvalue()
+    child.send(ENTER)
+    child.expect_exact(f"callback-1  ·  prep  ·  {day}")
+    expected = {cid: dict(values) for cid, values in kept.items()}
+    for checklist in plan.checklists:
+        for question in checklist.questions:
+            if question.id in expected.get(checklist.id, {}):
+                continue
+            if not condition_holds(question.when, expected, plan.extra):
+                continue
+            if checklist.closing:
+                answer_closing(child, plan, expected, question)
+            else:
+                expected.setdefault(checklist.id, {})[question.id] = answer(
+                    child, checklist.id, question
+                )
+    child.expect_exact("What now?")
+    asked, summary = screen.getvalue().split("Your answers", 1)
+    for checklist, question in first[:2]:
+        assert question.prompt not in asked, "an answer kept is not asked again"
+        assert str(kept[checklist.id][question.id]) in summary, "and it is in the summary"
+    child.send(ENTER)
+    child.expect_exact("Saved your prep for Masha (callback-1)")
+    child.expect_exact("Show your waiting-room card for the day?")
+    child.send(DOWN + ENTER)
+    assert finish(child) == 0
+    (note,) = [n for n in saved_notes(home) if n.project == "Three Sisters"]
+    assert (note.round, note.date, note.meta["path"]) == ("callback-1", day, "quick")
+    for cid, values in kept.items():
+        assert {qid: note.answers[cid][qid] for qid in values} == values

@@ -196,11 +196,10 @@ def test_ctrl_c_in_a_drill_keeps_it_for_later(home: Path, coach_bin: str) -> Non
     child.expect_exact("›")
     child.send(CTRL_C)
     child.expect_exact(
-        "Stopped. Your 1 answer is kept in a draft; "
-        "run `coach drill Nina --round callback-1 --seconds 0` to resume."
+        "Stopped. Your 1 answer is kept in a draft; run `coach drill Nina --seconds 0` to resume."
     )  # (with the seconds it was started with: the resumed drill keeps them)
     assert finish(child) == 130
-    child = spawn(coach_bin, home, "drill", "Nina", "--round", "callback-1", "--seconds", "0")
+    child = spawn(coach_bin, home, "drill", "Nina", "--seconds", "0")
     child.expect_exact(
         "You have an unfinished drill for Nina (callback-1) with 1 answer. Resume it?"
     )

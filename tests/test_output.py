@@ -18,7 +18,7 @@ from callback_coach.store import paths
 from callback_coach.store.drafts import DraftStore
 
 from .helpers import saved_notes, write_checklist
-from .test_e2e import DOWN, ENTER, answer, prep_checklists, take_the_offered_date, tomorrow
+from .test_e2e import DOWN, ENTER, answer, prep_checklists, take_the_offered_date
 
 FULL = "error: cannot write to standard output: no space left on device\n"
 needs_dev_full = pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
@@ -253,8 +253,7 @@ def test_ctrl_d_and_sigint_stop_menus_like_ctrl_c(
         os.kill(child.pid, signal.SIGINT)  # a real signal, not the ^C key
     noun = "answers are" if answered != 1 else "answer is"
     child.expect_exact(
-        f"Stopped. Your {answered} {noun} kept in a draft; "
-        f"run `coach prep Nina --round callback-1 --date {tomorrow()} -c quick` to resume."
+        f"Stopped. Your {answered} {noun} kept in a draft; run `coach prep Nina` to resume."
     )
     child.expect(pexpect.EOF)
     child.close()

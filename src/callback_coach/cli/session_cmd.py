@@ -114,8 +114,8 @@ def prep(
     """
     check_session_options(role, round_label, date)
     path = path_option(quick, full, checklist)
+    coach = open_checklists()
     interactive = wants_prompts("prep", answers, sets, defaults)
-    coach = open_coach()
     asker = terminal_asker() if interactive else None
     plan = coach.plan_prep(
         role,
@@ -128,6 +128,16 @@ def prep(
         asker=asker,
     )
     finish(coach, plan, answers, sets, asker=asker)
+
+
+def open_checklists() -> Coach:
+    """The coach home with its checklists read: a broken checklist of the actor's stops
+    the command here (exit 3, every problem listed), before anything is asked or
+    written, and before a missing terminal (exit 6) is looked at: the checklist is what
+    needs mending, with or without a terminal."""
+    coach = open_coach()
+    coach.catalogue()
+    return coach
 
 
 def path_option(quick: bool, full: bool, checklists: list[str] | None) -> str | None:
@@ -185,8 +195,8 @@ def review(
     left in another project.
     """
     check_session_options(role, round_label, date, outcome)
+    coach = open_checklists()
     interactive = wants_prompts("review", answers, sets, defaults)
-    coach = open_coach()
     asker = terminal_asker() if interactive else None
     plan = coach.plan_review(
         role,

@@ -12,15 +12,21 @@ from callback_coach.cli.asker import QuestionaryAsker
 from callback_coach.cli.shell_lines import say_command
 from callback_coach.core import hints
 from callback_coach.core.asking import Asker, Notice
+from callback_coach.core.prep_paths import path_of_draft
 from callback_coach.core.session import SessionPlan, SessionResult, in_play
 from callback_coach.core.workflow import Coach
-from callback_coach.errors import Interrupted
+from callback_coach.errors import CoachError, Interrupted
 from callback_coach.store import paths
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import Group
 
+    from callback_coach.core.checklist import Checklist
+    from callback_coach.core.questions import Question
     from callback_coach.day.drill import DrillPlan
+    from callback_coach.store.drafts import Draft
 
 
 def terminal_asker() -> Asker:
@@ -28,8 +34,34 @@ def terminal_asker() -> Asker:
     return QuestionaryAsker()
 
 
-def resume_command(plan: SessionPlan) -> str:
-    """The command that resumes this session, with every option it needs."""
+def resume_command(coach: Coach, plan: SessionPlan) -> str:
+    """The shortest command that resumes this session's draft, as the actor would type it.
+
+    Plain `coach KIND ROLE` when that goes straight to the offer to resume this very
+    draft; `--round` and `--project` only when the plain command would ask something
+    first (which project, a draft left elsewhere, whether a round still to come is the
+    one) or find another draft (one of another round, started later): each shorter
+    command is tried by planning it as it would run, without asking anything. Where
+    each asks, both are given (a draft of the same round left in another project is
+    offered even then). The day and a prep's path are the draft's, so `--date`,
+    `--quick`, `--full` and `-c` are given only where this session's differ (it was
+    resumed with other ones); a drill keeps its `--seconds`."""
+    draft = coach.find_draft(plan)
+    if draft is None or draft.path is None:
+        return _every_option(plan)
+    options = [*_restored(plan, draft), *_drill_pace(plan)]
+    *shorter, narrowest = _narrowing(plan)
+    try:
+        for project, round_label in shorter:
+            if _finds(coach, plan, draft, project, round_label):
+                return _resume_line(plan, project, round_label, options)
+    except KeyboardInterrupt:  # Ctrl-C again while the commands are tried
+        pass
+    return _resume_line(plan, *narrowest, options)
+
+
+def _every_option(plan: SessionPlan) -> str:
+    """The command with every option the session was started with (before any draft)."""
     return hints.resume_command(
         plan.kind,
         plan.role,
@@ -40,6 +72,112 @@ def resume_command(plan: SessionPlan) -> str:
         chosen=plan.chosen,
         seconds=hints.drill_seconds(plan.extra),
     )
+
+
+def _narrowing(plan: SessionPlan) -> list[tuple[str | None, str | None]]:
+    """The --project and --round to try, fewest first (None: left out). A plan without
+    a project is `--project ''`: a role with notes in one project would take that one."""
+    return [(None, None), (None, plan.round), (plan.project, None), (plan.project, plan.round)]
+
+
+def _finds(
+    coach: Coach, plan: SessionPlan, draft: Draft, project: str | None, round_label: str | None
+) -> bool:
+    """True when `coach KIND ROLE` with this --project and --round would offer to resume
+    `draft` before asking anything else."""
+    try:
+        found = _replanned(coach, plan, project, round_label)
+    except (_WouldAsk, CoachError, OSError):
+        return False
+    again = coach.find_draft(found) if found.adopt_draft is None else None
+    return again is not None and again.path == draft.path
+
+
+class _WouldAsk(Exception):
+    """A command tried for the stop line would ask something before resuming."""
+
+
+class _NoQuestions:
+    """An asker for planning a command without running it: any question is _WouldAsk."""
+
+    def show(self, renderable: object) -> None:
+        pass
+
+    def reference(self, renderable: object, label: str) -> None:
+        pass
+
+    def section(self, checklist: Checklist, index: int, total: int) -> None:
+        pass
+
+    def ask(self, checklist: Checklist, question: Question, default: object) -> object:
+        raise _WouldAsk
+
+    def choose(
+        self, message: str, options: Sequence[tuple[str, str]], default: str | None = None
+    ) -> str:
+        raise _WouldAsk
+
+
+def _no_project_choice(projects: list[str]) -> str:
+    raise _WouldAsk
+
+
+def _replanned(
+    coach: Coach, plan: SessionPlan, project: str | None, round_label: str | None
+) -> SessionPlan:
+    """The plan `coach KIND ROLE` with this --project and --round would make in a
+    terminal, made without asking (_WouldAsk where it would ask) or writing anything."""
+    if plan.kind == "drill":
+        from callback_coach.day import drill as drills  # as in run_drill
+
+        seconds = hints.drill_seconds(plan.extra)
+        return drills.plan_drill(
+            coach,
+            plan.role,
+            project=project,
+            round_label=round_label,
+            seconds=drills.DEFAULT_SECONDS if seconds is None else seconds,
+            choose_project=_no_project_choice,
+        ).session
+    plan_session = coach.plan_prep if plan.kind == "prep" else coach.plan_review
+    return plan_session(
+        plan.role,
+        project=project,
+        round_label=round_label,
+        choose_project=_no_project_choice,
+        asker=_NoQuestions(),
+    )
+
+
+def _restored(plan: SessionPlan, draft: Draft) -> list[str]:
+    """--date and a prep's path where this session's are not the draft's (a resumed
+    session takes the draft's day and path unless told otherwise)."""
+    if plan.kind not in ("prep", "review"):
+        return []
+    options = ["--date", plan.date] if draft.date != plan.date else []
+    if plan.kind == "prep" and path_of_draft(draft) != (plan.path, plan.chosen):
+        if plan.path == "quick":
+            options.append("--quick")
+        elif plan.path == "full":
+            options.append("--full")
+        for cid in plan.chosen or []:
+            options += ["-c", cid]
+    return options
+
+
+def _drill_pace(plan: SessionPlan) -> list[str]:
+    """A drill's --seconds when not the default: the resumed drill plays at that pace."""
+    seconds = hints.drill_seconds(plan.extra) if plan.kind == "drill" else None
+    return ["--seconds", str(seconds)] if seconds is not None else []
+
+
+def _resume_line(
+    plan: SessionPlan, project: str | None, round_label: str | None, options: list[str]
+) -> str:
+    given = ["--project", project] if project is not None else []
+    if round_label is not None:
+        given += ["--round", round_label]
+    return hints.command_line([plan.kind], [plan.role], [*given, *options])
 
 
 def run_interactive(coach: Coach, plan: SessionPlan, asker: Asker | None = None) -> None:
@@ -76,8 +214,8 @@ def run_interactive(coach: Coach, plan: SessionPlan, asker: Asker | None = None)
     except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D on an empty prompt
         draft = coach.find_draft(plan)
         if draft is None:
-            raise stopped(plan, 0) from None
-        raise stopped(plan, draft.count(), typing=bool(draft.unfinished)) from None
+            raise stopped(coach, plan, 0) from None
+        raise stopped(coach, plan, draft.count(), typing=bool(draft.unfinished)) from None
     if report_result(plan, result) and plan.kind == "prep":
         offer_card(coach, plan, asker)
 
@@ -141,7 +279,7 @@ def run_drill(coach: Coach, plan: DrillPlan) -> None:
     except (KeyboardInterrupt, EOFError):
         draft = coach.find_draft(s)
         count = draft.count() if draft is not None else 0
-        raise stopped(s, count) from None
+        raise stopped(coach, s, count) from None
     report_result(s, result)
 
 
@@ -174,12 +312,12 @@ def offer_card(coach: Coach, plan: SessionPlan, asker: Asker) -> None:
     say_command("For your phone or a printer:", hint)
 
 
-def stopped(plan: SessionPlan, count: int, *, typing: bool = False) -> Exception:
+def stopped(coach: Coach, plan: SessionPlan, count: int, *, typing: bool = False) -> Exception:
     """The one-line stop after Ctrl-C (exit 130): how many answers the draft keeps (and
     whether the answer being typed is kept, `typing`) and the command that resumes it."""
     if not count and not typing:
         return Interrupted("Stopped before any answer; nothing was kept.")
-    again = resume_command(plan)
+    again = resume_command(coach, plan)
     if not count:
         kept = "What you were typing is kept in a draft"
     else:
