@@ -10,7 +10,7 @@ from callback_coach.cli import console
 from callback_coach.cli.command import command, group, print_json, report_written
 from callback_coach.cli.completion import ROLE_NAME
 from callback_coach.cli.home import choose_project, open_coach
-from callback_coach.cli.options import FORCE_OPT, PROJECT_OPT, ROLE_ARG
+from callback_coach.cli.options import FORCE_OPT, PROJECT_OPT, ROLE_ARG, round_option
 from callback_coach.cli.session_run import run_drill
 from callback_coach.core.workflow import Coach
 from callback_coach.day import breathing
@@ -35,13 +35,7 @@ commands = group()
 def card(
     role: str = ROLE_ARG,
     project: Optional[str] = PROJECT_OPT,
-    round_label: Optional[str] = typer.Option(
-        None,
-        "--round",
-        "-r",
-        metavar="ROUND",
-        help="The round. Default: the latest round you prepared.",
-    ),
+    round_label: Optional[str] = round_option("The round. Default: the latest round you prepared."),
     fmt: str = typer.Option(
         "text",
         "--format",
@@ -197,12 +191,8 @@ def routine_of(
 def drill(
     role: str = ROLE_ARG,
     project: Optional[str] = PROJECT_OPT,
-    round_label: Optional[str] = typer.Option(
-        None,
-        "--round",
-        "-r",
-        metavar="ROUND",
-        help="Default: the round you are preparing (the latest prepared, not yet reviewed).",
+    round_label: Optional[str] = round_option(
+        "Default: the round you are preparing (the latest prepared, not yet reviewed)."
     ),
     rounds: int = typer.Option(5, "--rounds", "-n", metavar="N", help="How many notes (1-20)."),
     seconds: int = typer.Option(

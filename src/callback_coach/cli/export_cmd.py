@@ -11,7 +11,7 @@ from callback_coach.cli import console
 from callback_coach.cli.command import command, group, report_written
 from callback_coach.cli.completion import CHECKLIST_ID, OUTCOME, ROLE_NAME
 from callback_coach.cli.home import open_coach
-from callback_coach.cli.options import FORCE_OPT
+from callback_coach.cli.options import FORCE_OPT, round_option
 from callback_coach.errors import UsageError
 from callback_coach.exports import formats as exports
 from callback_coach.exports import output as outputs
@@ -64,9 +64,7 @@ def export_notes(
     project: Optional[str] = typer.Option(
         None, "--project", "-p", metavar="PROJECT", help="Only this project."
     ),
-    round_label: Optional[str] = typer.Option(
-        None, "--round", "-r", metavar="ROUND", help="Only this round."
-    ),
+    round_label: Optional[str] = round_option("Only this round."),
     kind: Optional[str] = typer.Option(
         None, "--kind", metavar="prep|review|drill", help="Only preps, reviews or drills."
     ),

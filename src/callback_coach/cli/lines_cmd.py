@@ -14,7 +14,7 @@ from callback_coach.cli import console, lines_render
 from callback_coach.cli.command import command, group, print_json
 from callback_coach.cli.completion import ROLE_NAME
 from callback_coach.cli.lines_ui import TerminalLinesUI
-from callback_coach.cli.options import PROJECT_OPT, ROLE_ARG
+from callback_coach.cli.options import PROJECT_OPT, ROLE_ARG, round_option
 from callback_coach.cli.shell_lines import say_command
 from callback_coach.core.hints import command_line
 from callback_coach.core.inputs import check_role, check_round
@@ -77,12 +77,8 @@ def sides_add(
         show_default=False,
     ),
     project: Optional[str] = PROJECT_OPT,
-    round_label: Optional[str] = typer.Option(
-        None,
-        "--round",
-        "-r",
-        metavar="ROUND",
-        help="The round the pages are for (audition, callback-N, …). Default: none.",
+    round_label: Optional[str] = round_option(
+        "The round the pages are for (audition, callback-N, …). Default: none."
     ),
     character: Optional[str] = typer.Option(
         None,

@@ -12,7 +12,7 @@ from callback_coach.cli import console
 from callback_coach.cli.command import command, group, print_json
 from callback_coach.cli.completion import OUTCOME, ROLE_NAME
 from callback_coach.cli.home import choose_project, open_coach
-from callback_coach.cli.options import DATE_FORMS, JSON_OPT, PROJECT_OPT, ROLE_ARG
+from callback_coach.cli.options import DATE_FORMS, JSON_OPT, PROJECT_OPT, ROLE_ARG, round_option
 from callback_coach.cli.shell_lines import say_command
 from callback_coach.exports import json_shapes
 
@@ -42,9 +42,7 @@ def outcome(
         click_type=OUTCOME,
     ),
     project: Optional[str] = PROJECT_OPT,
-    round_label: Optional[str] = typer.Option(
-        None, "--round", "-r", metavar="ROUND", help="Default: the role's latest round."
-    ),
+    round_label: Optional[str] = round_option("Default: the role's latest round."),
 ) -> None:
     """Record an outcome that came later: callback, hold, booked, released…
 
@@ -139,9 +137,7 @@ LIST_LIMIT = 30
 def show(
     role: str = ROLE_ARG,
     project: Optional[str] = PROJECT_OPT,
-    round_label: Optional[str] = typer.Option(
-        None, "--round", "-r", metavar="ROUND", help="Only this round."
-    ),
+    round_label: Optional[str] = round_option("Only this round."),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Show a role round by round: prepared, then what happened in the room."""

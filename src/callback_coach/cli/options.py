@@ -1,6 +1,8 @@
 """The arguments and options that commands of several modules share; an option used by
 one module only is declared there."""
 
+from typing import Any
+
 import typer
 
 from callback_coach.cli.completion import ROLE_NAME
@@ -12,6 +14,13 @@ ROLE_ARG = typer.Argument(
     show_default=False,
     click_type=ROLE_NAME,
 )
+
+
+def round_option(help: str) -> Any:  # (as typer.Option: it stands as a parameter's default)
+    """--round (-r): a round's label, with what it does (and its default) for a command."""
+    return typer.Option(None, "--round", "-r", metavar="ROUND", help=help)
+
+
 PROJECT_OPT = typer.Option(
     None, "--project", "-p", metavar="PROJECT", help="The project (film, play, series)."
 )

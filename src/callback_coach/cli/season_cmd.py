@@ -9,7 +9,7 @@ import typer
 from callback_coach.cli import console
 from callback_coach.cli.command import command, group, print_json
 from callback_coach.cli.home import choose_project, open_coach
-from callback_coach.cli.options import JSON_OPT, PROJECT_OPT, ROLE_ARG
+from callback_coach.cli.options import JSON_OPT, PROJECT_OPT, ROLE_ARG, round_option
 from callback_coach.cli.shell_lines import say_command
 from callback_coach.core.inputs import check_round, parse_date
 from callback_coach.errors import UsageError
@@ -196,9 +196,7 @@ def follow_ups_add(
         None, "--for", metavar="WHO", help="Who it is for (an agent, a casting director)."
     ),
     project: Optional[str] = PROJECT_OPT,
-    round_label: Optional[str] = typer.Option(
-        None, "--round", "-r", metavar="ROUND", help="Default: the role's latest round."
-    ),
+    round_label: Optional[str] = round_option("Default: the role's latest round."),
 ) -> None:
     """Add a follow-up to a role's round; it is kept in that round's note (its review,
     else its prep), and only the note's follow_ups lines change."""

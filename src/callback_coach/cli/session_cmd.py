@@ -10,7 +10,7 @@ from callback_coach.cli import console
 from callback_coach.cli.command import command, group, wants_prompts
 from callback_coach.cli.completion import CHECKLIST_ID
 from callback_coach.cli.home import choose_project, open_coach
-from callback_coach.cli.options import DATE_FORMS, PROJECT_OPT, ROLE_ARG
+from callback_coach.cli.options import DATE_FORMS, PROJECT_OPT, ROLE_ARG, round_option
 from callback_coach.cli.session_run import run_interactive, terminal_asker
 from callback_coach.core.answers import read_answers
 from callback_coach.core.asking import Asker
@@ -22,14 +22,10 @@ from callback_coach.errors import UsageError
 
 commands = group()
 
-ROUND_OPT = typer.Option(
-    None,
-    "--round",
-    "-r",
-    metavar="ROUND",
-    help="audition, callback-N, producers, chemistry, screen-test, or a short label. "
+ROUND_OPT = round_option(
+    "audition, callback-N, producers, chemistry, screen-test, or a short label. "
     "Default: the latest round if its day has not passed and it is not reviewed "
-    "(asked in the terminal), else the next callback (callback-1 for a new role).",
+    "(asked in the terminal), else the next callback (callback-1 for a new role)."
 )
 ANSWERS_OPT = typer.Option(
     None,
@@ -161,12 +157,8 @@ def path_option(quick: bool, full: bool, checklists: list[str] | None) -> str | 
 def review(
     role: str = ROLE_ARG,
     project: Optional[str] = PROJECT_OPT,
-    round_label: Optional[str] = typer.Option(
-        None,
-        "--round",
-        "-r",
-        metavar="ROUND",
-        help="The round you are reviewing. Default: the latest round prepared but not reviewed.",
+    round_label: Optional[str] = round_option(
+        "The round you are reviewing. Default: the latest round prepared but not reviewed."
     ),
     outcome: Optional[str] = typer.Option(
         None,
