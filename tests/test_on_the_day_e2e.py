@@ -203,7 +203,9 @@ def test_ctrl_c_in_a_drill_keeps_it_for_later(home: Path, coach_bin: str) -> Non
     child.expect_exact(
         "You have an unfinished drill for Nina (callback-1) with 1 answer. Resume it?"
     )
+    assert "Seed" not in child.before  # (the seed said is the drill's that runs)
     child.send(ENTER)
+    child.expect_exact("Seed 1: --seed 1 gives these notes again.")  # the draft's, not new
     child.expect_exact("What will you change?")
     child.send(CTRL_C)
     assert finish(child) == 130

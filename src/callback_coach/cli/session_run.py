@@ -266,16 +266,18 @@ def run_drill(coach: Coach, plan: DrillPlan) -> None:
         show_note=drill_view.note_panel,
         play=drill_view.countdown,
     )
-    asker.show(render.session_header(s.kind, s.role, s.project, s.round, s.date))
-    asker.show(
-        Text(f"Seed {plan.seed}: --seed {plan.seed} gives these notes again.", style="muted")
-    )
+
+    def start(p: DrillPlan) -> None:
+        """The drill's header and seed, once a draft is resumed or not (its own)."""
+        d = p.session
+        asker.show(render.session_header(d.kind, d.role, d.project, d.round, d.date))
+        asker.show(Text(f"Seed {p.seed}: --seed {p.seed} gives these notes again.", style="muted"))
 
     def summary(p: SessionPlan, answers: dict[str, dict[str, object]]) -> Group:
         return render.answers_summary(p.checklists, answers)
 
     try:
-        result = drills.run_drill(coach, plan, asker, summary=summary)
+        result = drills.run_drill(coach, plan, asker, summary=summary, on_start=start)
     except (KeyboardInterrupt, EOFError):
         draft = coach.find_draft(s)
         count = draft.count() if draft is not None else 0

@@ -231,9 +231,12 @@ def run_drill(
     asker: Asker,
     *,
     summary: Summary | None = None,
+    on_start: Callable[[DrillPlan], None] | None = None,
 ) -> SessionResult:
     """Run a drill through an asker; offers to resume an unfinished drill of the same role
-    and round. Returns the SessionResult (the saved note, or discarded)."""
+    and round. `on_start` is given the plan that runs (a resumed drill's: its notes, day
+    and seed) before its first note. Returns the SessionResult (the saved note, or
+    discarded)."""
     s = plan.session
     with coach.drafts.lock(s.kind, s.role, s.project, s.round):
         drafts = coach.drafts.find(s.kind, s.role, s.project, s.round)
@@ -266,6 +269,8 @@ def run_drill(
                 answers={CHECKLIST_ID: {f"note-{k}": n.text for k, n in enumerate(plan.notes, 1)}},
                 extra=dict(s.extra),
             )
+        if on_start is not None:
+            on_start(plan)
         session = Session(s, asker, coach.drafts, coach.notes, draft=draft, summary=summary)
         return session.run()
 
