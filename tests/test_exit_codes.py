@@ -154,6 +154,8 @@ BROKEN_CHECKLISTS = {
         ["prep", "Masha"],
         ["prep", "Masha", "--project", "Three Sisters", "--quick"],
         ["review", "Masha"],
+        ["drill", "Masha"],
+        ["drill", "Masha", "--rounds", "2", "--seconds", "0"],
     ],
 )
 def test_a_broken_checklist_is_exit_3_even_without_a_terminal(
@@ -161,13 +163,14 @@ def test_a_broken_checklist_is_exit_3_even_without_a_terminal(
 ) -> None:
     """The checklist is what needs mending, terminal or not: it is named before "no
     terminal" (exit 6), and nothing is asked or written."""
-    from callback_coach.cli import console, session_cmd
+    from callback_coach.cli import console, session_cmd, session_run
 
     from .scripted import ScriptedAsker
 
     if terminal:  # prompts that fail the test at the first question
         monkeypatch.setattr(console, "stdin_is_terminal", lambda: True)
         monkeypatch.setattr(session_cmd, "terminal_asker", lambda: ScriptedAsker())
+        monkeypatch.setattr(session_run, "QuestionaryAsker", lambda: ScriptedAsker())
     prep(Coach(home), "Masha", project="Three Sisters")
     bad = home / "checklists" / "bad.yaml"
     bad.parent.mkdir()
@@ -216,3 +219,26 @@ def test_coach_alone_shows_today_and_help_stays_help() -> None:
     shown = coach("--help")
     assert shown.exit_code == 0
     assert "Usage: coach [OPTIONS] COMMAND [ARGS]..." in shown.stdout
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["no-terminal", "terminal"])
+def test_a_broken_drill_notes_file_is_exit_3_even_without_a_terminal(
+    home: Path, monkeypatch: pytest.MonkeyPatch, terminal: bool
+) -> None:
+    """The actor's own director's notes are read before "no terminal" too."""
+    from callback_coach.cli import console, session_run
+
+    from .scripted import ScriptedAsker
+
+    if terminal:
+        monkeypatch.setattr(console, "stdin_is_terminal", lambda: True)
+        monkeypatch.setattr(session_run, "QuestionaryAsker", lambda: ScriptedAsker())
+    prep(Coach(home), "Masha", project="Three Sisters")
+    bank = home / "drill-notes.yaml"
+    bank.write_text("notes:\n  - [unclosed\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in home.rglob("*") if p.is_file()}
+    result = coach("drill", "Masha")
+    assert result.exit_code == ExitCode.CHECKLIST_INVALID
+    assert result.stderr.startswith("error: ") and str(bank) in result.stderr
+    assert "terminal" not in result.stderr and result.stdout == ""
+    assert {p: p.read_bytes() for p in home.rglob("*") if p.is_file()} == before

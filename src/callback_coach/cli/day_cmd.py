@@ -9,7 +9,7 @@ import typer
 from callback_coach.cli import console
 from callback_coach.cli.command import command, group, print_json, report_written
 from callback_coach.cli.completion import ROLE_NAME
-from callback_coach.cli.home import choose_project, open_coach
+from callback_coach.cli.home import choose_project, open_checklists, open_coach
 from callback_coach.cli.options import FORCE_OPT, PROJECT_OPT, ROLE_ARG, round_option
 from callback_coach.cli.session_run import run_drill
 from callback_coach.core.workflow import Coach
@@ -226,6 +226,8 @@ def drill(
     list_only = list_only or as_json
     interactive = not list_only and console.stdin_is_terminal()
     if not list_only and not interactive:
+        # A broken checklist or drill-notes file is what needs mending (exit 3), first.
+        drills.drill_bank(open_checklists())
         raise NoTerminalError(
             "coach drill asks you to answer, but standard input is not a terminal: "
             "use --list (or --list --json) to print the notes instead"

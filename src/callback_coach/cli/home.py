@@ -13,6 +13,16 @@ def open_coach() -> Coach:
     return Coach.open(on_warning=console.warn)
 
 
+def open_checklists() -> Coach:
+    """The coach home with its checklists read: a broken checklist of the actor's stops
+    the command here (exit 3, every problem listed), before anything is asked or
+    written, and before a missing terminal (exit 6) is looked at: the checklist is what
+    needs mending, with or without a terminal."""
+    coach = open_coach()
+    coach.catalogue()
+    return coach
+
+
 def choose_project(projects: list[str]) -> str:
     """Ask which project a role is meant when it appears in several."""
     options = [(p, p or "(no project)") for p in projects]

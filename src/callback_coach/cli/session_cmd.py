@@ -9,7 +9,7 @@ import typer
 from callback_coach.cli import console
 from callback_coach.cli.command import command, group, wants_prompts
 from callback_coach.cli.completion import CHECKLIST_ID
-from callback_coach.cli.home import choose_project, open_coach
+from callback_coach.cli.home import choose_project, open_checklists
 from callback_coach.cli.options import DATE_FORMS, PROJECT_OPT, ROLE_ARG, round_option
 from callback_coach.cli.session_run import run_interactive, terminal_asker
 from callback_coach.core.answers import read_answers
@@ -124,16 +124,6 @@ def prep(
         asker=asker,
     )
     finish(coach, plan, answers, sets, asker=asker)
-
-
-def open_checklists() -> Coach:
-    """The coach home with its checklists read: a broken checklist of the actor's stops
-    the command here (exit 3, every problem listed), before anything is asked or
-    written, and before a missing terminal (exit 6) is looked at: the checklist is what
-    needs mending, with or without a terminal."""
-    coach = open_coach()
-    coach.catalogue()
-    return coach
 
 
 def path_option(quick: bool, full: bool, checklists: list[str] | None) -> str | None:

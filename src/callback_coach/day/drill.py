@@ -108,6 +108,14 @@ class DrillPlan:
         }
 
 
+def drill_bank(coach: Home) -> list[DrillNote]:
+    """The director's notes a drill draws from: the built-in bank and the actor's own
+    (`drill-notes.yaml` in the coach home); ChecklistError when the actor's is broken."""
+    return load_bank(
+        paths.builtin_data_dir() / "drill-notes.yaml", paths.user_drill_bank_file(coach.home)
+    )
+
+
 def plan_drill(
     coach: Home,
     role: str,
@@ -129,6 +137,9 @@ def plan_drill(
     medium = check_medium(medium)
     if seed is not None and not 0 <= seed < 2**63:
         raise UsageError("--seed must be a whole number from 0")
+    # Read before anything is asked: a broken file stops the drill first (exit 3).
+    catalogue = coach.catalogue()
+    bank = drill_bank(coach)
     name, project_name, found = coach.role(role, project, choose_project, answers=True)
     if found is None:
         name, project_name = check_role(role), (project or "").strip()
@@ -153,10 +164,6 @@ def plan_drill(
     date = record.date if record is not None and record.held and record.date else parse_date(None)
     if medium is None and record is not None:
         medium = medium_of(record.detail("medium"))
-    catalogue = coach.catalogue()
-    bank = load_bank(
-        paths.builtin_data_dir() / "drill-notes.yaml", paths.user_drill_bank_file(coach.home)
-    )
     # What the director said in the room (the reviews: a prep's recalled direction is the
     # actor's own retelling), and the other version a prep planned.
     every_note = [n for r in held for n in (*r.preps, *r.reviews)]
