@@ -228,3 +228,19 @@ def test_ctrl_c_gives_the_shortest_command_and_it_resumes_the_prep(
     assert (note.round, note.date, note.meta["path"]) == ("callback-1", day, "quick")
     for cid, values in kept.items():
         assert {qid: note.answers[cid][qid] for qid in values} == values
+
+
+def test_ctrl_c_at_a_question_before_the_session_says_nothing_was_written(
+    home: Path, coach_bin: str
+) -> None:
+    from .helpers import prep
+
+    prep(Coach(home), "Nina", project="The Seagull", date="tomorrow")
+    before = {p: p.read_bytes() for p in home.rglob("*") if p.is_file()}
+    child = spawn(coach_bin, home, "review", "Nina")
+    child.expect_exact("Nina's callback-1 is tomorrow, still to come.")
+    child.send(CTRL_C)
+    child.expect_exact("Stopped before any answer; nothing was written.")
+    assert finish(child) == 130
+    assert "Traceback" not in child.before
+    assert {p: p.read_bytes() for p in home.rglob("*") if p.is_file()} == before

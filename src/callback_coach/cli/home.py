@@ -1,6 +1,9 @@
 """The coach home as a command opens it, and the question a command asks when a role
 appears in several projects."""
 
+import contextlib
+from collections.abc import Iterator
+
 from callback_coach.cli import console
 from callback_coach.cli.asker import QuestionaryAsker
 from callback_coach.core.workflow import Coach
@@ -32,3 +35,13 @@ def choose_project(projects: list[str]) -> str:
         )
     except (KeyboardInterrupt, EOFError):
         raise Interrupted("Stopped before any question; nothing was written.") from None
+
+
+@contextlib.contextmanager
+def stopped_while_planning() -> Iterator[None]:
+    """Ctrl-C (or Ctrl-D) at a question a command asks before its session starts (which
+    project, a draft left elsewhere, a round still to come): one line, exit 130."""
+    try:
+        yield
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted("Stopped before any answer; nothing was written.") from None

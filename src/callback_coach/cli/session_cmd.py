@@ -9,7 +9,7 @@ import typer
 from callback_coach.cli import console
 from callback_coach.cli.command import command, group, wants_prompts
 from callback_coach.cli.completion import CHECKLIST_ID
-from callback_coach.cli.home import choose_project, open_checklists
+from callback_coach.cli.home import choose_project, open_checklists, stopped_while_planning
 from callback_coach.cli.options import DATE_FORMS, PROJECT_OPT, ROLE_ARG, round_option
 from callback_coach.cli.session_run import run_interactive, terminal_asker
 from callback_coach.core.answers import read_answers
@@ -113,16 +113,17 @@ def prep(
     coach = open_checklists()
     interactive = wants_prompts("prep", answers, sets, defaults)
     asker = terminal_asker() if interactive else None
-    plan = coach.plan_prep(
-        role,
-        project=project,
-        round_label=round_label,
-        date=date,
-        checklist_ids=checklist,
-        path=path,
-        choose_project=choose_project if interactive else None,
-        asker=asker,
-    )
+    with stopped_while_planning():
+        plan = coach.plan_prep(
+            role,
+            project=project,
+            round_label=round_label,
+            date=date,
+            checklist_ids=checklist,
+            path=path,
+            choose_project=choose_project if interactive else None,
+            asker=asker,
+        )
     finish(coach, plan, answers, sets, asker=asker)
 
 
@@ -180,15 +181,16 @@ def review(
     coach = open_checklists()
     interactive = wants_prompts("review", answers, sets, defaults)
     asker = terminal_asker() if interactive else None
-    plan = coach.plan_review(
-        role,
-        project=project,
-        round_label=round_label,
-        date=date,
-        outcome=outcome,
-        choose_project=choose_project if interactive else None,
-        asker=asker,
-    )
+    with stopped_while_planning():
+        plan = coach.plan_review(
+            role,
+            project=project,
+            round_label=round_label,
+            date=date,
+            outcome=outcome,
+            choose_project=choose_project if interactive else None,
+            asker=asker,
+        )
     finish(coach, plan, answers, sets, asker=asker)
 
 
