@@ -1,5 +1,7 @@
 """The quick path with the built-in checklists, as an actor short on time takes it: on a
-role's first prep the medium is asked; from then on it is carried (not asked again).
+role's first prep the closing check does not call empty what the quick path never asked,
+and the medium is asked; from then on the medium is carried (not asked again) and the
+closing check reads the earlier answers as before.
 
 Driven by a scripted asker on a fixed day (Monday 23 November 2026).
 """
@@ -17,12 +19,12 @@ from typer.testing import CliRunner
 from callback_coach.cli.app import app
 from callback_coach.core.asking import Notice
 from callback_coach.core.prep_paths import path_menu
-from callback_coach.core.session import SessionPlan
+from callback_coach.core.session import UNASKED_WORDS, SessionPlan
 from callback_coach.core.workflow import Coach
 from callback_coach.season import loading
 
 from .helpers import REVIEW, full_answers
-from .scripted import ScriptedAsker, ScriptExhausted
+from .scripted import ScriptedAsker, ScriptExhausted, answer_sequence
 
 DAY = dt.date(2026, 11, 23)
 ROLE, PROJECT = "Masha", "Three Sisters"
@@ -91,6 +93,42 @@ def full_round(coach: Coach, date: str = "2026-11-20", medium: str = "theatre") 
     coach.save_answers(plan, answers)
 
 
+def test_a_first_quick_prep_reads_only_what_it_asked(coach: Coach) -> None:
+    plan = quick_plan(coach)
+    assert plan.first_prep and asked(plan) == FIRST_QUICK
+    asker = ScriptedAsker(
+        {**QUICK_ANSWERS, "refine-intention.medium": "theatre", **ALL_YES}, choices=["save"]
+    )
+    note = coach.run_session(plan, asker).note
+    # Never asked, nowhere earlier: not "empty", not offered; one calm line says so.
+    assert not [text for text in notices(asker) if "empty" in text]
+    assert [menu for menu, _ in asker.menus] == ["What now?"], "nothing offered to fill"
+    assert notices(asker).count(UNASKED_WORDS) == 1
+    assert "Your want: to be heard" in notices(asker), "what was asked is read back"
+    assert asker.asked == FIRST_QUICK
+    assert note.answers["closing-check"] == dict.fromkeys(CLOSING, True)
+
+
+def test_a_first_quick_prep_still_guards_an_answer_once_it_is_asked(coach: Coach) -> None:
+    # "Not yet" on the want and the turns: the coach asks the turns (never asked before),
+    # left empty; now they were asked, so a yes beside them is not taken as it is.
+    asker = ScriptedAsker(
+        {**QUICK_ANSWERS, **ALL_YES, "refine-intention.beats": None,
+         "closing-check.intention-refined": answer_sequence(False, True)},
+        choices=["question", "onward", "save"],
+    )  # fmt: skip
+    note = coach.run_session(quick_plan(coach), asker).note
+    assert asker.asked[7:10] == [
+        "closing-check.intention-refined",
+        "refine-intention.beats",
+        "closing-check.intention-refined",
+    ]
+    beats = "Your answer to “Where does your feeling change, and what sets off each…”"
+    assert f"{beats} is empty." in notices(asker)
+    assert asker.menus[1][0] == f"{beats} is empty: answer it now?"
+    assert note.answers["closing-check"]["intention-refined"] is False
+
+
 def test_a_first_quick_prep_asks_the_medium_and_the_round_records_it(coach: Coach) -> None:
     asker = CarriesOn({**QUICK_ANSWERS, "refine-intention.medium": "self-tape", **ALL_YES})
     note = coach.run_session(quick_plan(coach), asker).note
@@ -105,7 +143,7 @@ def test_a_later_rounds_quick_prep_carries_the_medium(coach: Coach) -> None:
     full_round(coach)
     coach.save_answers(coach.plan_review(ROLE, project=PROJECT, outcome="callback"), REVIEW)
     plan = quick_plan(coach, "2026-11-27")
-    assert plan.round == "callback-2"
+    assert plan.round == "callback-2" and not plan.first_prep
     assert asked(plan) == QUICK, "the medium is known: not asked again"
     asker = CarriesOn({**QUICK_ANSWERS, **ALL_YES})
     note = coach.run_session(plan, asker).note
@@ -121,7 +159,7 @@ def test_a_later_rounds_quick_prep_carries_the_medium(coach: Coach) -> None:
     assert f"Your question for an unclear note: {carried}" in said
     assert "Your keep: The pause before the last line" in said
     assert "Your line to tell yourself: answer to mindset.affirmation" in said
-    assert "Your refresh is empty." in said
+    assert "Your refresh is empty." in said and UNASKED_WORDS not in said
 
 
 def test_a_second_prep_of_the_round_reads_the_first_one(coach: Coach) -> None:
@@ -129,13 +167,13 @@ def test_a_second_prep_of_the_round_reads_the_first_one(coach: Coach) -> None:
     # check reads was answered, so it is all read back.
     full_round(coach, "2026-11-25")
     plan = quick_plan(coach)
-    assert plan.round == "callback-1"
+    assert plan.round == "callback-1" and not plan.first_prep
     assert asked(plan) == QUICK
     asker = ScriptedAsker({**QUICK_ANSWERS, **ALL_YES}, choices=["save"])
     note = coach.run_session(plan, asker).note
     said = notices(asker)
     assert "Your keep: answer to recall-what-worked.what-worked" in said
-    assert not [text for text in said if "empty" in text]
+    assert not [text for text in said if "empty" in text] and UNASKED_WORDS not in said
     assert note.meta["medium"] == "theatre"
 
 

@@ -110,6 +110,9 @@ def plan_prep(
         plan.last_round = LastRound(previous.label, previous.date, previous.outcome, carry.items)
     if found is not None:
         _carry_details(coach, plan, found)
+    this_round = found.round(plan.round) if found is not None else None
+    # Nothing answered before this prep: what its path does not ask was never asked.
+    plan.first_prep = previous is None and (this_round is None or not this_round.preps)
     if path is None and not checklist_ids and draft is not None:
         path, checklist_ids = path_of_draft(draft)  # resumed as it was started
     elif path is None:
@@ -121,7 +124,6 @@ def plan_prep(
         # Until a path is picked, the menu's estimates go by every job detail known (the
         # quick path does not ask one again); the path picked places them (`set_path`).
         plan.extra.update(_carried_details(coach, plan))
-    this_round = found.round(plan.round) if found is not None else None
     if this_round is not None and this_round.preps:
         # A second prep of a round starts from the answers its preps gave so far.
         closing = {c.id for c in closing_checklists(coach.catalogue())}
