@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from callback_coach.core.prep_paths import path_menu
-from callback_coach.core.session import condition_holds
+from callback_coach.core.session import UNASKED_WORDS, condition_holds
 from callback_coach.core.workflow import Coach
 from callback_coach.store.notes import read_note
 
@@ -111,10 +111,18 @@ def test_a_quick_prep_chosen_from_the_menu_completes_and_saves(home: Path, coach
     asked = screen.getvalue().split("Your answers")[0]
     assert "Which vocal warm-up will you do?" in asked
     assert "Describe your full warm-up." not in screen.getvalue(), "not even in the summary"
+    # A first prep: the closing check does not call empty what the quick path never
+    # asked (the turns, the second version...); it says once that it skipped them.
+    assert "is empty" not in asked and "answer it now?" not in asked
+    assert asked.count(UNASKED_WORDS) == 1
+    assert "Your want: " in asked, "what was asked is read back"
     (note,) = saved_notes(home)
     assert note.meta["path"] == "quick" and note.date == tomorrow()
     assert {cid: given for cid, given in note.answers.items() if given} == expected
     assert expected["warm-up"].keys() == {"voice", "calm"}
+    # Nothing earlier says the medium: the quick path asks it, and the round records it.
+    assert note.answers["refine-intention"]["medium"] == "TV"
+    assert set(note.answers["closing-check"].values()) == {True}
 
 
 def test_the_hint_after_ctrl_c_resumes_the_same_short_session(home: Path, coach_bin: str) -> None:

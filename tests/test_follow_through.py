@@ -337,7 +337,8 @@ def test_a_stop_while_filling_what_a_yes_reads_keeps_both_for_the_resume(
 
 def test_an_answer_filled_from_the_closing_check_is_in_the_summary(home: Path) -> None:
     # A quick path leaves the want out; the closing check has it filled: the summary
-    # before saving (and the change menu) list it under its checklist.
+    # before saving (and the change menu) list it under its checklist. (A second prep of
+    # the round: an earlier one asked the want, and it was left empty.)
     quick = {
         **INTENT,
         "questions": [{**q, "quick": q["id"] == "checked"} for q in INTENT["questions"]],
@@ -346,6 +347,8 @@ def test_an_answer_filled_from_the_closing_check_is_in_the_summary(home: Path) -
     closing = {**CLOSING, "questions": [{**q, "quick": True} for q in CLOSING["questions"]]}
     write_checklist(home / "checklists", "closing-check.yaml", closing)
     coach = Coach(home, today=DAY)
+    earlier = coach.plan_prep("Nina", checklist_ids=["intent"], date="2026-11-25")
+    coach.save_answers(earlier, {"intent": {"checked": True}})
     seen: list[list[Any]] = []
 
     def summary(plan: Any, answers: Any) -> str:

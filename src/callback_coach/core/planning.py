@@ -22,6 +22,7 @@ from callback_coach.core.prep_paths import (
     CHECKLIST,
     FULL,
     QUICK,
+    STABLE_DETAILS,
     apply_path,
     closing_checklists,
     path_of_draft,
@@ -38,8 +39,6 @@ from callback_coach.store.labels import next_round
 # What the person chose for an unfinished draft of the plan's role and round
 # (SessionPlan.draft_choice).
 RESUME, RESTART = "resume", "restart"
-# Details of the job rather than the round: they carry forward to the next round.
-STABLE_DETAILS = ("medium", "casting_office")
 
 
 @dataclass
@@ -111,6 +110,9 @@ def plan_prep(
         plan.last_round = LastRound(previous.label, previous.date, previous.outcome, carry.items)
     if found is not None:
         _carry_details(coach, plan, found)
+    this_round = found.round(plan.round) if found is not None else None
+    # Nothing answered before this prep: what its path does not ask was never asked.
+    plan.first_prep = previous is None and (this_round is None or not this_round.preps)
     if path is None and not checklist_ids and draft is not None:
         path, checklist_ids = path_of_draft(draft)  # resumed as it was started
     elif path is None:
@@ -118,7 +120,10 @@ def plan_prep(
     set_path(coach, plan, path, None if path == FULL else checklist_ids)
     plan.ask_date = asker is not None and date is None and draft is None and not same_round
     plan.ask_path = asker is not None and asked_path and draft is None
-    this_round = found.round(plan.round) if found is not None else None
+    if plan.ask_path:
+        # Until a path is picked, the menu's estimates go by every job detail known (the
+        # quick path does not ask one again); the path picked places them (`set_path`).
+        plan.extra.update(_carried_details(coach, plan))
     if this_round is not None and this_round.preps:
         # A second prep of a round starts from the answers its preps gave so far.
         closing = {c.id for c in closing_checklists(coach.catalogue())}
@@ -225,8 +230,50 @@ def set_path(coach: Home, plan: SessionPlan, path: str, chosen: list[str] | None
     picked = coach.select_checklists("prep", chosen) if chosen else None
     # A role's first round (no last round) asks about the first audition instead.
     first_round = plan.kind == "prep" and plan.last_round is None
-    apply_path(plan, coach.catalogue(), path, picked, first_round=first_round)
+    carried = _carried_details(coach, plan)
+    apply_path(plan, coach.catalogue(), path, picked, first_round=first_round, known=carried)
+    _place_details(plan, carried)
     _find_relied(coach, plan)
+
+
+def _detail_defaults(coach: Home, key: str) -> list[str]:
+    """The "checklist.question" of every question that asks the detail `key`."""
+    return [
+        f"{c.id}.{q.id}"
+        for c in coach.catalogue().checklists
+        for q in c.questions
+        if q.id in DETAIL_QUESTIONS[key]
+    ]
+
+
+def _carried_details(coach: Home, plan: SessionPlan) -> dict[str, object]:
+    """The job details (medium, casting office) earlier notes gave this plan
+    (`_carry_details`): as the default of a question that asks one, else as a
+    front-matter key."""
+    carried: dict[str, object] = {}
+    for key in STABLE_DETAILS:
+        offered = [plan.defaults.get(ref) for ref in _detail_defaults(coach, key)]
+        value = next((v for v in [plan.extra.get(key), *offered] if is_given(v)), None)
+        if value is not None:
+            carried[key] = value
+    return carried
+
+
+def _place_details(plan: SessionPlan, carried: dict[str, object]) -> None:
+    """Each carried job detail stays the default of the question that asks it, where
+    the plan's path asks it with that default; a path that does not (the quick path
+    once the medium is known, one checklist) keeps it in the note's front matter, so the
+    round still records it."""
+    for key, value in carried.items():
+        asked = any(
+            q.id in DETAIL_QUESTIONS[key] and f"{c.id}.{q.id}" in plan.defaults
+            for c in plan.checklists
+            for q in c.questions
+        )
+        if asked:
+            plan.extra.pop(key, None)
+        else:
+            plan.extra[key] = value
 
 
 def _find_relied(coach: Home, plan: SessionPlan) -> None:

@@ -2,25 +2,31 @@
 closing check at the end of each; and how long each takes.
 
 A path is data, not code: the quick path is every question marked `quick: true` in the
-checklist files (the actor's own included), and the closing check is every checklist
-marked `closing: true`. The estimates come from the questions a path asks, at the
-seconds per answer below.
+checklist files (the actor's own included), less a question asking a job detail the
+coach already knows from an earlier round (it is carried instead), and the closing check
+is every checklist marked `closing: true`. The estimates come from the questions a path
+asks, at the seconds per answer below.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 
+from callback_coach.core.answers import is_given
 from callback_coach.core.checklist import Catalogue, Checklist
 from callback_coach.core.questions import Question
 from callback_coach.core.session import SessionPlan, condition_holds
 from callback_coach.errors import NotFoundError, UsageError
 from callback_coach.store.drafts import Draft
+from callback_coach.store.facts import DETAIL_QUESTIONS
 
 FULL, QUICK, CHECKLIST = "full", "quick", "checklist"
 PATHS = (FULL, QUICK, CHECKLIST)
+# Details of the job rather than the round: they carry forward to the next round, so the
+# quick path asks one (`quick: true`) only while no earlier note gave it.
+STABLE_DETAILS = ("medium", "casting_office")
 
 
 @dataclass(frozen=True)
@@ -66,9 +72,17 @@ def first_round_version(checklist: Checklist) -> Checklist:
     return replace(checklist, questions=questions, first_round=True)
 
 
-def quick_version(checklist: Checklist) -> Checklist | None:
-    """The checklist with only its `quick` questions; None when it has none."""
-    questions = tuple(q for q in checklist.questions if q.quick)
+def known_details(details: Mapping[str, object]) -> list[str]:
+    """The job details (`STABLE_DETAILS`) that `details` gives a value."""
+    return [key for key in STABLE_DETAILS if is_given(details.get(key))]
+
+
+def quick_version(checklist: Checklist, known: Collection[str] = ()) -> Checklist | None:
+    """The checklist with only its `quick` questions, less those that ask a job detail
+    in `known` (the medium a round before gave: carried, not asked again); None when
+    none is left."""
+    carried = {qid for key in known for qid in DETAIL_QUESTIONS.get(key, ())}
+    questions = tuple(q for q in checklist.questions if q.quick and q.id not in carried)
     return replace(checklist, questions=questions) if questions else None
 
 
@@ -89,12 +103,20 @@ def closing_version(closing: Checklist, chosen: Iterable[str] | None) -> Checkli
 
 
 def path_checklists(
-    prep: list[Checklist], closing: list[Checklist], path: str, chosen: list[str] | None
+    prep: list[Checklist],
+    closing: list[Checklist],
+    path: str,
+    chosen: list[str] | None,
+    known: Collection[str] = (),
 ) -> list[Checklist]:
     """The checklists a prep runs on `path`: `prep` (the normal checklists, or those
-    chosen) each cut to its quick questions on the quick path, then the closing check
-    (with chosen checklists, only its questions that go back to one of them)."""
-    body = [c for c in (quick_version(c) for c in prep) if c is not None] if path == QUICK else prep
+    chosen) each cut to its quick questions on the quick path (less those asking a job
+    detail `known`), then the closing check (with chosen checklists, only its questions
+    that go back to one of them)."""
+    if path == QUICK:
+        body = [c for c in (quick_version(c, known) for c in prep) if c is not None]
+    else:
+        body = prep
     ids = None if chosen is None else [c.id for c in prep]
     ending = [c for c in (closing_version(c, ids) for c in closing) if c is not None]
     return [*body, *ending]
@@ -103,10 +125,13 @@ def path_checklists(
 def path_estimates(
     prep: list[Checklist], closing: list[Checklist], details: Mapping[str, object]
 ) -> dict[str, Estimate]:
-    """The full and quick paths' estimates (the closing check included)."""
+    """The full and quick paths' estimates (the closing check included; the quick path
+    without the job details `details` gives)."""
+    known = known_details(details)
     return {
         path: estimate(
-            (q for c in path_checklists(prep, closing, path, None) for q in c.questions), details
+            (q for c in path_checklists(prep, closing, path, None, known) for q in c.questions),
+            details,
         )
         for path in (FULL, QUICK)
     }
@@ -130,17 +155,19 @@ def apply_path(
     picked: list[Checklist] | None,
     *,
     first_round: bool,
+    known: Collection[str] = (),
 ) -> None:
     """Give a prep plan the checklists of a path: full, quick (the `quick` questions, of
-    the `picked` checklists if any) or checklist (the `picked` ones); each ends with the
-    closing check. Raises NotFoundError for a path with no question at all."""
+    the `picked` checklists if any, less those asking a job detail `known` from an
+    earlier note) or checklist (the `picked` ones); each ends with the closing check.
+    Raises NotFoundError for a path with no question at all."""
     if path not in PATHS:
         raise UsageError(f"path {path!r} is not one of: {', '.join(PATHS)}")
     if path == CHECKLIST and not picked:
         raise UsageError("choose at least one checklist")
     chosen = [c.id for c in picked] if picked else None
     body = [c for c in (picked or prep_checklists(catalogue)) if not c.closing]
-    checklists = path_checklists(body, closing_checklists(catalogue), path, chosen)
+    checklists = path_checklists(body, closing_checklists(catalogue), path, chosen, known)
     named = [c for c in picked or () if c.closing]  # a closing check asked for by name
     if named:
         checklists = [c for c in checklists if not c.closing] + named

@@ -51,6 +51,11 @@ OFFER_WORDS = {
         "Carry on without going back",
     ),
 }
+# Said once in a closing check that reads answers its prep never asked (a quick first
+# prep): they are not the actor's to have filled in.
+UNASKED_WORDS = (
+    "This prep skipped some of what these questions look at: answer them from where you are now."
+)
 
 
 def offer_words(offer: str, going_back: Sequence[Question]) -> tuple[str, str, str]:
@@ -113,8 +118,13 @@ class SessionPlan:
     # the full or quick path. Kept in the draft, so a resumed session asks the same.
     chosen: list[str] | None = None
     # The questions the plan's questions read (`relies_on`), by "checklist.question",
-    # with their checklist: asked when their answer is empty, on any path.
+    # with their checklist: asked when their answer is empty, on any path (but see
+    # `first_prep`).
     relied: dict[str, tuple[Checklist, Question]] = field(default_factory=dict)
+    # A prep with no earlier round and no earlier prep of its round: an answer the
+    # closing check reads that its path does not ask was never asked, so it is not
+    # called empty (`Session.unasked`).
+    first_prep: bool = False
     # What the round's prep said, for a review to start from: (label, answer) pairs.
     prepared: list[tuple[str, str]] = field(default_factory=list)
 
@@ -290,6 +300,8 @@ class Session:
         self.notes = notes
         self.summary = summary
         self.act = act
+        # Whether the closing check said that it reads answers never asked (`unasked`).
+        self._told_unasked = False
         self.draft = draft or Draft(
             kind=plan.kind,
             role=plan.role,
@@ -351,14 +363,37 @@ class Session:
         value = self.answers.get(cid, {}).get(qid)
         return value if is_answered(value) else self.plan.defaults.get(ref)
 
+    def unasked(self, ref: str) -> bool:
+        """True for an answer `ref` that was never asked: on a first prep (see
+        `SessionPlan.first_prep`), a question none of the plan's checklists holds (the
+        quick path left it out), not asked in this session either, with no answer."""
+        cid, qid = ref.split(".", 1)
+        on_path = any(
+            c.id == cid and any(q.id == qid for q in c.questions) for c in self.plan.checklists
+        )
+        return (
+            self.plan.first_prep
+            and not on_path
+            and qid not in self.answers.get(cid, {})
+            and not is_answered(self.relied_value(ref))
+        )
+
     def _ask_reading(self, checklist: Checklist, question: Question) -> None:
         """Ask a question, first showing each answer it relies on ("Your want: ..."; an
         empty one said to be empty). In the closing check a yes while one of them is
         empty is not taken: the coach offers to fill it (then asks again), else keeps
-        the answer as a not yet."""
+        the answer as a not yet. An answer never asked (`unasked`: a quick first prep)
+        is neither shown nor called empty: the first closing question that reads one
+        says so once, calmly."""
         relied = [
-            (ref, self.plan.relied[ref]) for ref in question.relies_on if ref in self.plan.relied
+            (ref, self.plan.relied[ref])
+            for ref in question.relies_on
+            if ref in self.plan.relied and not self.unasked(ref)
         ]
+        skipped = [r for r in question.relies_on if r in self.plan.relied and self.unasked(r)]
+        if checklist.closing and skipped and not self._told_unasked:
+            self._told_unasked = True
+            self.asker.show(Notice(UNASKED_WORDS))
         for ref, (_, source) in relied:
             value = self.relied_value(ref)
             if is_answered(value):
