@@ -87,15 +87,16 @@ def answer_closing(
 ) -> None:
     """Answer a closing-check question yes, as a person who feels ready would. Where an
     answer it relies on is empty the coach does not take the yes: it offers to fill it;
-    take the offer, answer, and say yes again, for each empty one in turn. (On a first
-    prep, an answer its path never asked is not offered.) `answers` gets what was typed."""
+    take the offer, answer, and say yes again, for each empty one in turn. (An answer
+    its path never asked, and no earlier note gave, is not offered.) `answers` gets what
+    was typed."""
     closing = next(c for c in plan.checklists if c.closing)
     answers.setdefault(closing.id, {})[question.id] = answer(child, closing.id, question)
     if question.type != "confirm":
         return
     on_path = {f"{c.id}.{q.id}" for c in plan.checklists for q in c.questions}
     for ref in question.relies_on:
-        if ref not in plan.relied or (plan.first_prep and ref not in on_path):
+        if ref not in plan.relied or ref not in on_path:
             continue
         cid, qid = ref.split(".", 1)
         if is_answered(answers.get(cid, {}).get(qid, plan.defaults.get(ref))):

@@ -123,11 +123,13 @@ def test_an_empty_want_is_offered_to_be_filled_before_a_yes(coach: Coach) -> Non
 def test_a_yes_while_the_want_is_empty_is_kept_as_not_yet(coach: Coach) -> None:
     asker = ScriptedAsker(
         {"intent.checked": True, "closing-check.sharp": True, "closing-check.steady": True},
-        choices=["onward", "onward", "save"],
+        choices=["onward", "save"],
     )
     note = run(coach, asker)
     assert "Your want is still empty: kept as not yet." in notices(asker)
     assert note.answers["closing-check"]["sharp"] is False
+    # Left empty a moment ago: not offered again at once by the not yet's own menu.
+    assert [menu for menu, _ in asker.menus] == ["Your want is empty: answer it now?", "What now?"]
 
 
 def test_a_not_yet_offers_the_tool_that_fits_then_asks_once_more(coach: Coach) -> None:
@@ -215,10 +217,12 @@ def test_going_back_to_two_empty_answers_names_both(home: Path) -> None:
         choices=["question", "save"],
     )  # fmt: skip
     note = run(coach, asker)
-    assert asker.menus[0][0] == ("Not yet, then: your answers again might help. Go back to them?")
+    assert asker.menus[0][0] == (
+        "Not yet, then: filling in those answers might help. Fill them in now?"
+    )
     assert asker.labels[0] == [
-        "Go back to your want and answer to “New pages?”",
-        "Carry on without going back",
+        "Fill in your want and answer to “New pages?” now",
+        "Carry on without them",
     ]
     assert (note.answers["intent"]["want"], note.answers["intent"]["pages"]) == (
         "to win",
@@ -336,9 +340,8 @@ def test_a_stop_while_filling_what_a_yes_reads_keeps_both_for_the_resume(
 
 
 def test_an_answer_filled_from_the_closing_check_is_in_the_summary(home: Path) -> None:
-    # A quick path leaves the want out; the closing check has it filled: the summary
-    # before saving (and the change menu) list it under its checklist. (A second prep of
-    # the round: an earlier one asked the want, and it was left empty.)
+    # A quick path leaves the want out; a not yet in the closing check has it filled:
+    # the summary before saving (and the change menu) list it under its checklist.
     quick = {
         **INTENT,
         "questions": [{**q, "quick": q["id"] == "checked"} for q in INTENT["questions"]],
@@ -362,8 +365,8 @@ def test_an_answer_filled_from_the_closing_check_is_in_the_summary(home: Path) -
     ], "the want is off the quick path"
     asker = ScriptedAsker(
         {"intent.want": "to win", "intent.checked": True,
-         "closing-check.sharp": answer_sequence(True, True), "closing-check.steady": True},
-        choices=["fill", "save"],
+         "closing-check.sharp": answer_sequence(False, True), "closing-check.steady": True},
+        choices=["question", "save"],
     )  # fmt: skip
     coach.run_session(plan, asker, summary=summary)
     assert seen[-1] == [("intent", ["checked", "want"]), ("closing-check", ["sharp", "steady"])]

@@ -1,7 +1,7 @@
-"""The quick path with the built-in checklists, as an actor short on time takes it: on a
-role's first prep the closing check does not call empty what the quick path never asked,
-and the medium is asked; from then on the medium is carried (not asked again) and the
-closing check reads the earlier answers as before.
+"""The quick path with the built-in checklists, as an actor short on time takes it: the
+closing check does not call empty what the quick path never asked and no earlier note
+gave, on any round; the medium is asked on a role's first round, and from then on
+carried (not asked again); the closing check reads the earlier answers as before.
 
 Driven by a scripted asker on a fixed day (Monday 23 November 2026).
 """
@@ -95,7 +95,7 @@ def full_round(coach: Coach, date: str = "2026-11-20", medium: str = "theatre") 
 
 def test_a_first_quick_prep_reads_only_what_it_asked(coach: Coach) -> None:
     plan = quick_plan(coach)
-    assert plan.first_prep and asked(plan) == FIRST_QUICK
+    assert asked(plan) == FIRST_QUICK
     asker = ScriptedAsker(
         {**QUICK_ANSWERS, "refine-intention.medium": "theatre", **ALL_YES}, choices=["save"]
     )
@@ -143,7 +143,7 @@ def test_a_later_rounds_quick_prep_carries_the_medium(coach: Coach) -> None:
     full_round(coach)
     coach.save_answers(coach.plan_review(ROLE, project=PROJECT, outcome="callback"), REVIEW)
     plan = quick_plan(coach, "2026-11-27")
-    assert plan.round == "callback-2" and not plan.first_prep
+    assert plan.round == "callback-2"
     assert asked(plan) == QUICK, "the medium is known: not asked again"
     asker = CarriesOn({**QUICK_ANSWERS, **ALL_YES})
     note = coach.run_session(plan, asker).note
@@ -152,14 +152,15 @@ def test_a_later_rounds_quick_prep_carries_the_medium(coach: Coach) -> None:
     assert "medium" not in note.answers["refine-intention"], "not an answer given tonight"
     rounds = shown_json()["rounds"]
     assert rounds[1]["preps"][0]["medium"] == "theatre"
-    # The closing check reads what earlier notes carried, as before (and, as before, says
-    # which of what it reads is empty in this round).
+    # The closing check reads what earlier notes carried, as before; what the quick path
+    # did not ask tonight and nothing carried (the refresh) is not called empty.
     said = notices(asker)
     carried = "answer to prepare-for-redirection.clarifying-question"
     assert f"Your question for an unclear note: {carried}" in said
     assert "Your keep: The pause before the last line" in said
     assert "Your line to tell yourself: answer to mindset.affirmation" in said
-    assert "Your refresh is empty." in said and UNASKED_WORDS not in said
+    assert not [text for text in said if "empty" in text]
+    assert said.count(UNASKED_WORDS) == 1
 
 
 def test_a_second_prep_of_the_round_reads_the_first_one(coach: Coach) -> None:
@@ -167,7 +168,7 @@ def test_a_second_prep_of_the_round_reads_the_first_one(coach: Coach) -> None:
     # check reads was answered, so it is all read back.
     full_round(coach, "2026-11-25")
     plan = quick_plan(coach)
-    assert plan.round == "callback-1" and not plan.first_prep
+    assert plan.round == "callback-1"
     assert asked(plan) == QUICK
     asker = ScriptedAsker({**QUICK_ANSWERS, **ALL_YES}, choices=["save"])
     note = coach.run_session(plan, asker).note
@@ -204,3 +205,56 @@ def test_one_checklist_of_a_later_round_carries_the_medium(coach: Coach) -> None
     plan = coach.plan_prep(ROLE, project=PROJECT, checklist_ids=["mindset"], date="2026-11-27")
     note = coach.save_answers(plan, {"mindset": {"calm": 7}})
     assert note.meta["medium"] == "theatre"
+
+
+def test_a_quick_round_after_a_quick_round_calls_nothing_unasked_empty(coach: Coach) -> None:
+    first = ScriptedAsker(
+        {**QUICK_ANSWERS, "refine-intention.medium": "theatre", **ALL_YES}, choices=["save"]
+    )
+    coach.run_session(quick_plan(coach), first)
+    coach.save_answers(coach.plan_review(ROLE, project=PROJECT, outcome="callback"), REVIEW)
+    plan = quick_plan(coach, "2026-11-27")
+    assert plan.round == "callback-2" and asked(plan) == QUICK
+    asker = ScriptedAsker({**QUICK_ANSWERS, **ALL_YES}, choices=["save"])
+    note = coach.run_session(plan, asker).note
+    said = notices(asker)
+    assert not [text for text in said if "empty" in text]
+    assert [menu for menu, _ in asker.menus] == ["What now?"], "nothing offered to fill"
+    assert said.count(UNASKED_WORDS) == 1
+    assert note.answers["closing-check"] == dict.fromkeys(CLOSING, True)
+
+
+def test_an_answer_left_empty_is_not_offered_again_at_once(coach: Coach) -> None:
+    # A full prep with the turns left blank: the yes is not taken; "leave it" keeps a not
+    # yet, and the next menu is not a second offer to answer the same turns.
+    plan = coach.plan_prep(ROLE, project=PROJECT, path="full", date="2026-11-25")
+    answers = full_answers(plan.checklists)
+    answers["refine-intention"]["beats"] = None
+    answers["closing-check"] = {}
+    asker = CarriesOn(
+        {f"{cid}.{qid}": v for cid, qs in answers.items() for qid, v in qs.items()} | {**ALL_YES}
+    )
+    note = coach.run_session(plan, asker).note
+    beats = "Your answer to “Where does your feeling change, and what sets off each…”"
+    menus = [menu for menu, _ in asker.menus]
+    at = menus.index(f"{beats} is empty: answer it now?")
+    assert "Go back to" not in menus[at + 1] and "Answer it now?" not in menus[at + 1]
+    assert note.answers["closing-check"]["intention-refined"] is False
+
+
+def test_the_question_offer_says_answering_for_an_empty_answer(coach: Coach) -> None:
+    # A "not yet" on the want's question while the turns were never asked: the offer is
+    # to answer them, not to go back to them.
+    asker = ScriptedAsker(
+        {**QUICK_ANSWERS, **ALL_YES, "refine-intention.medium": "theatre",
+         "refine-intention.beats": "the letter, then the door",
+         "closing-check.intention-refined": answer_sequence(False, True)},
+        choices=["question", "save"],
+    )  # fmt: skip
+    note = coach.run_session(quick_plan(coach), asker).note
+    offer, labels = asker.menus[0][0], asker.labels[0]
+    assert offer == "Not yet, then: filling in that answer might help. Fill it in now?"
+    assert labels[1] == "Carry on without it"
+    assert labels[0].startswith("Fill in your answer to “Where does your feeling change")
+    assert note.answers["refine-intention"]["beats"] == "the letter, then the door"
+    assert note.answers["closing-check"]["intention-refined"] is True

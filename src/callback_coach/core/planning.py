@@ -111,8 +111,6 @@ def plan_prep(
     if found is not None:
         _carry_details(coach, plan, found)
     this_round = found.round(plan.round) if found is not None else None
-    # Nothing answered before this prep: what its path does not ask was never asked.
-    plan.first_prep = previous is None and (this_round is None or not this_round.preps)
     if path is None and not checklist_ids and draft is not None:
         path, checklist_ids = path_of_draft(draft)  # resumed as it was started
     elif path is None:

@@ -50,9 +50,16 @@ OFFER_WORDS = {
         "Go back to your {names}",
         "Carry on without going back",
     ),
+    # (The question offer, when what it goes back to was never answered.)
+    "question-empty": (
+        "Not yet, then: filling in {what} might help. Fill {them} in now?",
+        "Fill in your {names} now",
+        "Carry on without {them}",
+    ),
 }
-# Said once in a closing check that reads answers its prep never asked (a quick first
-# prep): they are not the actor's to have filled in.
+# Said once in a closing check that reads answers its prep never asked (the quick path
+# leaves them out, and no earlier note gave them): they are not the actor's to have
+# filled in.
 UNASKED_WORDS = (
     "This prep skipped some of what these questions look at: answer them from where you are now."
 )
@@ -64,7 +71,12 @@ def offer_words(offer: str, going_back: Sequence[Question]) -> tuple[str, str, s
     there is one ("your want"), else as "your answer" (the menu's question fits a line)."""
     one = going_back[0] if len(going_back) == 1 else None
     slot = SLOT_NAMES.get(one.card) if one is not None and one.card else None
-    what = f"your {slot}" if slot else "your answer" if one else "your answers"
+    if slot:
+        what = f"your {slot}"
+    elif offer == "question-empty":
+        what = "that answer" if one else "those answers"
+    else:
+        what = "your answer" if one else "your answers"
     names = " and ".join(relied_label(q) for q in going_back) or "answers"
     them = "it" if one else "them"
     ask, take, leave = (w.format(what=what, names=names, them=them) for w in OFFER_WORDS[offer])
@@ -118,13 +130,9 @@ class SessionPlan:
     # the full or quick path. Kept in the draft, so a resumed session asks the same.
     chosen: list[str] | None = None
     # The questions the plan's questions read (`relies_on`), by "checklist.question",
-    # with their checklist: asked when their answer is empty, on any path (but see
-    # `first_prep`).
+    # with their checklist: asked when their answer is empty, on any path (but an
+    # answer the path never asked is not called empty: `Session.unasked`).
     relied: dict[str, tuple[Checklist, Question]] = field(default_factory=dict)
-    # A prep with no earlier round and no earlier prep of its round: an answer the
-    # closing check reads that its path does not ask was never asked, so it is not
-    # called empty (`Session.unasked`).
-    first_prep: bool = False
     # What the round's prep said, for a review to start from: (label, answer) pairs.
     prepared: list[tuple[str, str]] = field(default_factory=list)
 
@@ -302,6 +310,9 @@ class Session:
         self.act = act
         # Whether the closing check said that it reads answers never asked (`unasked`).
         self._told_unasked = False
+        # The answers a closing question read that the actor chose to leave empty (its
+        # question offer does not ask them again straight away).
+        self._left_empty: set[str] = set()
         self.draft = draft or Draft(
             kind=plan.kind,
             role=plan.role,
@@ -364,16 +375,15 @@ class Session:
         return value if is_answered(value) else self.plan.defaults.get(ref)
 
     def unasked(self, ref: str) -> bool:
-        """True for an answer `ref` that was never asked: on a first prep (see
-        `SessionPlan.first_prep`), a question none of the plan's checklists holds (the
-        quick path left it out), not asked in this session either, with no answer."""
+        """True for an answer `ref` that was never asked: a question none of the plan's
+        checklists holds (the quick path left it out), not asked in this session either,
+        with no answer (none given tonight, none carried from an earlier note)."""
         cid, qid = ref.split(".", 1)
         on_path = any(
             c.id == cid and any(q.id == qid for q in c.questions) for c in self.plan.checklists
         )
         return (
-            self.plan.first_prep
-            and not on_path
+            not on_path
             and qid not in self.answers.get(cid, {})
             and not is_answered(self.relied_value(ref))
         )
@@ -382,9 +392,10 @@ class Session:
         """Ask a question, first showing each answer it relies on ("Your want: ..."; an
         empty one said to be empty). In the closing check a yes while one of them is
         empty is not taken: the coach offers to fill it (then asks again), else keeps
-        the answer as a not yet. An answer never asked (`unasked`: a quick first prep)
-        is neither shown nor called empty: the first closing question that reads one
-        says so once, calmly."""
+        the answer as a not yet. An answer never asked (`unasked`: left out by the quick
+        path, given by no earlier note) is neither shown nor called empty: the first
+        closing question that reads one says so once, calmly."""
+        self._left_empty.clear()
         relied = [
             (ref, self.plan.relied[ref])
             for ref in question.relies_on
@@ -425,6 +436,7 @@ class Session:
             if choice == FILL:
                 self._ask_and_keep(*found, default_for(self.plan, *found))
             if choice != FILL or not is_answered(self.relied_value(ref)):
+                self._left_empty.add(ref)
                 self.asker.show(Notice(f"Your {label} is still empty: kept as not yet.", "warning"))
                 self.answers[checklist.id][question.id] = False
                 self.drafts.save(self.draft)
@@ -444,10 +456,17 @@ class Session:
         if not question.says_not_yet(self.answers.get(checklist.id, {}).get(question.id)):
             return
         # The answers the question offer goes back to: those it reads that are empty;
-        # when none is, the first (the want).
+        # when none is, the first (the want). One the actor just chose to leave empty is
+        # not offered again at once (they said so a moment ago).
         refs = [r for r in question.relies_on if r in self.plan.relied]
-        again = [r for r in refs if not is_answered(self.relied_value(r))] or refs[:1]
-        ask, take, leave = offer_words(offer, [self.plan.relied[r][1] for r in again])
+        empty = [r for r in refs if not is_answered(self.relied_value(r))]
+        again = empty or refs[:1]
+        if offer == "question":
+            again = [r for r in again if r not in self._left_empty]
+            if not again:
+                return
+        words = "question-empty" if offer == "question" and empty else offer
+        ask, take, leave = offer_words(words, [self.plan.relied[r][1] for r in again])
         choice = self.asker.choose(ask, [(offer, take), (ONWARD, leave)], default=offer)
         if choice == ONWARD:
             return
