@@ -628,6 +628,21 @@ def test_a_new_session_leaves_the_other_draft_alone(coach: Coach) -> None:
     assert [d.project for d in coach.drafts.all()] == [""]
 
 
+def test_a_project_with_its_own_draft_says_so_beside_the_other(coach: Coach) -> None:
+    interrupted(coach)  # no project
+    interrupted(coach, project="The Seagull")
+    asker = ScriptedAsker(choices=["new-session", "resume"])
+    plan = coach.plan_prep("Nina", project="The Seagull", asker=asker)
+    assert asker.labels[0][-1] == "Go on in 'The Seagull' (its own unfinished prep)"
+    assert plan.adopt_draft is None and plan.project == "The Seagull"
+    assert coach.find_draft(plan) is not None, "its own draft is the one offered next"
+    # Another named project's draft is not offered when --project names this one.
+    interrupted(coach, "Masha", project="Uncle Vanya")
+    other = ScriptedAsker(choices=[])
+    coach.plan_prep("Masha", project="The Seagull", asker=other)
+    assert other.menus == []
+
+
 def test_a_draft_in_another_project_is_offered_without_project(coach: Coach) -> None:
     save(coach, project="The Seagull", date="2026-11-02")
     interrupted(coach, project="Uncle Vanya")

@@ -302,8 +302,9 @@ def test_drafts_in_two_projects_name_the_project_and_the_round(
         f"coach prep Masha --project '{SISTERS}' --round callback-1 --date {DAY} --quick",
         {"intent.want": "to be heard"},
     )
-    # Plain, --round alone or --project alone would first offer a draft left elsewhere.
-    assert command == f"coach prep Masha --project '{SISTERS}' --round callback-1"
+    # Plain or --round alone would first offer the draft left in The Seagull; with
+    # --project, a draft of another named project is not offered.
+    assert command == f"coach prep Masha --project '{SISTERS}'"
     _, note = resume(
         monkeypatch,
         command,
@@ -383,13 +384,12 @@ def test_a_review_of_a_role_in_two_projects_names_its_project(
     assert note.answers["room"]["direction"] == "lighter"
 
 
-def test_a_draft_of_the_same_round_elsewhere_leaves_project_and_round(
+def test_a_draft_of_the_same_round_elsewhere_is_not_offered_with_project(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """No command goes straight to this draft: even with --project and --round the
-    draft of that round left in The Seagull is offered first. The command gives both
-    (and no more: the draft keeps its day and path); declining the other draft leads to
-    the offer to resume this one."""
+    """A prep given --project is not offered a draft of another named project (that one
+    would be resumed by its own --project): the command names the project, and goes
+    straight to the offer to resume this draft, which keeps its day and path."""
     stop(
         monkeypatch,
         f"coach prep Masha --project '{SEAGULL}' --round callback-1 --date {DAY} --quick",
@@ -399,17 +399,13 @@ def test_a_draft_of_the_same_round_elsewhere_leaves_project_and_round(
         monkeypatch,
         f"coach prep Masha --project '{SISTERS}' --round callback-1 --date {DAY} --quick",
         {"intent.want": "to be heard"},
-        choices=("new-session",),
     )
-    assert command == f"coach prep Masha --project '{SISTERS}' --round callback-1"
+    assert command == f"coach prep Masha --project '{SISTERS}'"
     rest = {"intent.place": "Studio 4", "voice.breath": "low", "closing.ready": True}
-    asker = ScriptedAsker(rest, ("new-session", "resume", "save", "done"))
+    asker = ScriptedAsker(rest, ("resume", "save", "done"))
     result = coach(monkeypatch, asker, *shlex.split(command)[1:])
     assert result.exit_code == 0, result.output
-    assert [menu for menu, _ in asker.menus[:2]] == [
-        "Masha has an unfinished prep elsewhere. Resume it?",
-        offer("prep", "callback-1", 1),
-    ]
+    assert asker.menus[0][0] == offer("prep", "callback-1", 1)
     (note,) = saved_notes(Path(paths.coach_home()))
     assert (note.project, note.date, note.meta["path"]) == (SISTERS, DAY, "quick")
     assert note.answers["intent"] == {"want": "to be heard", "place": "Studio 4"}

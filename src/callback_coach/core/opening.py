@@ -42,10 +42,11 @@ DATE_FORM = Checklist(
 
 
 def offer_other_draft(
-    kind: str, role: str, project: str, others: list[Draft], asker: Asker
+    kind: str, role: str, project: str, others: list[Draft], asker: Asker, *, own: bool = False
 ) -> Draft | None:
     """Offer the unfinished sessions of `role` left in other projects (or without one);
-    the draft to resume, or None to start a new session in `project`."""
+    the draft to resume, or None to go on in `project` (where there is an unfinished one
+    too when `own`: it is offered next)."""
     if not others:
         return None
     now = dt.datetime.now(dt.timezone.utc)
@@ -61,7 +62,10 @@ def offer_other_draft(
             )
         )
     here = repr(project) if project else "no project"
-    options.append((NEW_SESSION, f"Start a new {kind} ({here})"))
+    if own:
+        options.append((NEW_SESSION, f"Go on in {here} (its own unfinished {kind})"))
+    else:
+        options.append((NEW_SESSION, f"Start a new {kind} ({here})"))
     message = (
         f"{role} has an unfinished {kind} elsewhere. Resume it?"
         if len(others) == 1

@@ -399,14 +399,17 @@ def _plan(
     role, project_name, found = coach.role(role, project, choose_project, kind, answers=True)
     adopted = None
     if asker is not None:
-        # With --round (as a resume hint gives it), only a draft of that round is offered.
+        # A draft left in another project is offered when no --project says which one
+        # is meant (one without a project, always: it can move into this one); with
+        # --round (as a resume hint gives it), only one of that round.
         wanted = check_round(round_label) if round_label is not None else None
         others = [
             d
             for d in coach.drafts.find(kind, role, None, wanted)
-            if not same_name(d.project, project_name)
+            if not same_name(d.project, project_name) and (project is None or not d.project)
         ]
-        adopted = opening.offer_other_draft(kind, role, project_name, others, asker)
+        own = bool(coach.drafts.find(kind, role, project_name, wanted))
+        adopted = opening.offer_other_draft(kind, role, project_name, others, asker, own=own)
         if adopted is not None and adopted.project:
             role, project_name, found = coach.role(
                 adopted.role, adopted.project, None, kind, answers=True
