@@ -418,3 +418,23 @@ def test_a_first_round_is_not_offered_its_last_round(home: Path) -> None:
     )
     assert asker.labels[0] == ["Go back to Intent", "Carry on without going back"]
     assert note.answers["closing-check"]["kept"] is False
+
+
+def test_a_closing_answer_changed_at_the_end_is_asked_as_the_check_asks_it(
+    coach: Coach,
+) -> None:
+    # The want left empty, the "not yet" kept; then, at "What now?", the closing answer
+    # is changed to yes: it is shown beside the want, and the empty want is offered
+    # first (the yes is not saved beside it as it is).
+    asker = ScriptedAsker(
+        {"intent.want": answer_sequence(None, "to win her back"), "intent.checked": True,
+         "closing-check.sharp": answer_sequence(False, True, True),
+         "closing-check.steady": True},
+        choices=["onward", "change", "closing-check.sharp", "fill", "save"],
+    )  # fmt: skip
+    note = run(coach, asker)
+    said = notices(asker)
+    assert said.count("Your want is empty.") == 2, "shown again when the answer is changed"
+    assert [menu for menu, _ in asker.menus][-2] == "Your want is empty: answer it now?"
+    assert note.answers["intent"]["want"] == "to win her back"
+    assert note.answers["closing-check"]["sharp"] is True

@@ -388,13 +388,16 @@ class Session:
             and not is_answered(self.relied_value(ref))
         )
 
-    def _ask_reading(self, checklist: Checklist, question: Question) -> None:
+    def _ask_reading(
+        self, checklist: Checklist, question: Question, default: object = None
+    ) -> None:
         """Ask a question, first showing each answer it relies on ("Your want: ..."; an
         empty one said to be empty). In the closing check a yes while one of them is
         empty is not taken: the coach offers to fill it (then asks again), else keeps
         the answer as a not yet. An answer never asked (`unasked`: left out by the quick
         path, given by no earlier note) is neither shown nor called empty: the first
-        closing question that reads one says so once, calmly."""
+        closing question that reads one says so once, calmly. `default` is the answer
+        offered (the current one, when it is being changed); else the plan's."""
         self._left_empty.clear()
         relied = [
             (ref, self.plan.relied[ref])
@@ -413,7 +416,8 @@ class Session:
                 )
             elif checklist.closing:
                 self.asker.show(Notice(f"Your {relied_label(source)} is empty.", "warning"))
-        self._ask_and_keep(checklist, question, default_for(self.plan, checklist, question))
+        offered = default if is_given(default) else default_for(self.plan, checklist, question)
+        self._ask_and_keep(checklist, question, offered)
         # Each empty answer it reads is offered in turn, as long as the answer stays yes.
         while self.answers[checklist.id].get(question.id) is True:
             empty = [
@@ -586,9 +590,13 @@ class Session:
             return
         checklist, question = lookup[key]
         current = self.answers.get(checklist.id, {}).get(question.id)
-        self._ask_and_keep(checklist, question, current)
         if checklist.closing:
+            # As the closing check asks it: beside the answers it reads, and a yes
+            # beside an empty one is not taken as it is.
+            self._ask_reading(checklist, question, current)
             self._follow_through(checklist, question)
+        else:
+            self._ask_and_keep(checklist, question, current)
         # A changed answer may bring in questions whose `when` now holds.
         self._ask_remaining()
 
