@@ -315,9 +315,9 @@ def test_drafts_in_two_projects_name_the_project_and_the_round(
     assert note.answers["intent"]["want"] == "to be heard"
 
 
-def test_a_day_given_when_resuming_is_repeated(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The draft keeps the day it was started with: a resume given another --date has
-    to say it again."""
+def test_a_day_given_when_resuming_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A resume given another --date moves the draft to that day: the next resume needs
+    no --date."""
     stop(monkeypatch, f"coach prep Masha --date {DAY} --quick", {"intent.want": "to be heard"})
     other = (TODAY + dt.timedelta(days=5)).isoformat()
     command = stop(
@@ -326,7 +326,7 @@ def test_a_day_given_when_resuming_is_repeated(monkeypatch: pytest.MonkeyPatch) 
         {"intent.place": "Studio 4"},
         choices=("resume",),
     )
-    assert command == f"coach prep Masha --date {other}"
+    assert command == "coach prep Masha"
     _, note = resume(
         monkeypatch,
         command,

@@ -107,7 +107,8 @@ def _run_session(
 
 def _resume(coach: Home, plan: SessionPlan, draft: Draft) -> None:
     """Carry on from a draft: a draft started with other checklists keeps them (no
-    answer is dropped), before the closing check."""
+    answer is dropped), before the closing check; the draft takes the plan's day (the
+    draft's own, unless another was given)."""
     known = {c.id for c in plan.checklists}
     catalogue = coach.catalogue()
     for cid in draft.checklists:
@@ -120,6 +121,8 @@ def _resume(coach: Home, plan: SessionPlan, draft: Draft) -> None:
             plan.checklists.insert(at, checklist)
             known.add(cid)
     draft.checklists = [c.id for c in plan.checklists]
+    if plan.date:
+        draft.date = plan.date  # a day given on resuming is kept from then on
     draft.extra = {**plan.extra, **draft.extra}
     if plan.path is not None:
         draft.extra["path"] = plan.path
