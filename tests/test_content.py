@@ -568,7 +568,7 @@ VERSIONS = {
     "prepare-for-redirection": 3,
     "recall-what-worked": 3,
     "mindset": 4,
-    "after-the-room": 3,
+    "after-the-room": 4,
     "closing-check": 2,
 }
 FINGERPRINTS = {
@@ -577,7 +577,7 @@ FINGERPRINTS = {
     "prepare-for-redirection": "7219abd7971e4b3e",
     "recall-what-worked": "8c0348cf64f88e4c",
     "mindset": "6c4c8ce29aa3b3a4",
-    "after-the-room": "1c454ac731d7af26",
+    "after-the-room": "b1a1792cb1ab58bc",
     "closing-check": "4d6dc5fcf847771c",
 }
 
