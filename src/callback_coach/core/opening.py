@@ -120,6 +120,21 @@ def ask_path(plan: SessionPlan, catalogue: Catalogue, asker: Asker) -> tuple[str
     return path, [asker.choose("Which checklist?", checklist_menu(catalogue, plan.extra))]
 
 
+def past_day(plan: SessionPlan, today: dt.date) -> str | None:
+    """What to say of a prep dated before `today` (its callback's day already past: a
+    typo, or a prep written up afterwards), or None."""
+    try:
+        day = dt.date.fromisoformat(plan.date)
+    except ValueError:
+        return None
+    if day >= today:
+        return None
+    return (
+        f"{plan.role}'s {plan.round} is dated {describe(day, today)}, a day already past: "
+        "the prep is dated so (give --date for another day)"
+    )
+
+
 def ask_date(plan: SessionPlan, today: dt.date, asker: Asker) -> None:
     """Ask the callback's day, typed as --date takes it (the plan's date offered, as
     "tomorrow" or "today" when it is); asked again until it is a day."""
@@ -131,6 +146,9 @@ def ask_date(plan: SessionPlan, today: dt.date, asker: Asker) -> None:
         answer = asker.ask(DATE_FORM, question, default)
         try:
             plan.date = parse_date(str(answer or ""), today)
+            past = past_day(plan, today)
+            if past:
+                asker.show(Notice(past, "warning"))
             return
         except UsageError as exc:
             asker.show(Notice(str(exc), "error"))

@@ -132,6 +132,10 @@ def plan_prep(
                 if is_given(value):
                     plan.defaults[f"{cid}.{qid}"] = value
     _measured_offbook(coach, plan)
+    if not plan.ask_date:  # (a day typed at the prompt is looked at there: `ask_date`)
+        past = opening.past_day(plan, coach.day())
+        if past:
+            coach.warn(past)
     return plan
 
 
