@@ -126,6 +126,31 @@ def test_the_preps_answer_names_a_pattern(answer: str, expected: str | None) -> 
     assert (found.id if found else None) == expected
 
 
+# What each choice of the prep's breathing question breathes (`aliases` in the shipped
+# patterns are how a choice finds its pattern); the two without a pattern breathe the
+# default. Read from the shipped checklist, so a choice reworded or added fails here.
+CHOICE_PATTERNS = {"box": "box", "4-7-8": "4-7-8", "long slow": "exhale", "even": "even"}
+NO_PATTERN = ("my own routine", "none")
+
+
+def test_every_breathing_choice_of_the_prep_names_its_pattern(home: Path) -> None:
+    from callback_coach.core.workflow import Coach
+
+    question = Coach(home).catalogue().get("mindset").question("breathing")
+    assert question.card == breathing.CARD_SLOT
+    named = {}
+    for choice in question.choices:
+        found = breathing.pattern_named_in(shipped(), choice)
+        named[choice] = found.id if found else None
+    expected = {
+        choice: next((p for start, p in CHOICE_PATTERNS.items() if choice.startswith(start)), None)
+        for choice in question.choices
+    }
+    assert named == expected
+    assert [c for c, p in named.items() if p is None] == list(NO_PATTERN)
+    assert sorted(p for p in named.values() if p) == sorted(p.id for p in shipped())
+
+
 def test_rounds_and_minutes() -> None:
     box = breathing.find_pattern(shipped(), "BOX")
     assert breathing.rounds_for(box, None, None) == 4

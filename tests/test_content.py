@@ -418,6 +418,24 @@ def test_the_line_and_the_anchor_carry_into_the_next_round(catalogue: Catalogue)
     assert mindset.question("silent-room").default is None
 
 
+def test_the_breathing_that_works_carries_into_the_next_round(
+    home: Path, catalogue: Catalogue
+) -> None:
+    mindset_list = catalogue.get("mindset")
+    assert mindset_list.question("breathing").recall == ("mindset.breathing",)
+    assert mindset_list.question("breathing-own").recall == ("mindset.breathing-own",)
+    coach = Coach(home)
+    mindset = {"breathing": "my own routine", "breathing-own": "hum, then long exhales"}
+    coach.save_answers(
+        coach.plan_prep("Nina"), {"refine-intention": {"want": "to be seen"}, "mindset": mindset}
+    )
+    coach.save_answers(coach.plan_review("Nina", outcome="callback"), REVIEW)
+    plan = coach.plan_prep("Nina")
+    assert plan.round == "callback-2"
+    assert plan.defaults["mindset.breathing"] == "my own routine"
+    assert plan.defaults["mindset.breathing-own"] == "hum, then long exhales"
+
+
 def test_the_next_rounds_prep_offers_last_rounds_line_and_anchor(home: Path) -> None:
     coach = Coach(home)
     mindset = {"affirmation": "They chose me once already", "anchor": "both feet on the floor"}
@@ -567,7 +585,7 @@ VERSIONS = {
     "refine-intention": 4,
     "prepare-for-redirection": 3,
     "recall-what-worked": 3,
-    "mindset": 4,
+    "mindset": 5,
     "after-the-room": 4,
     "closing-check": 2,
 }
@@ -576,7 +594,7 @@ FINGERPRINTS = {
     "refine-intention": "2861eb03c041a94c",
     "prepare-for-redirection": "7219abd7971e4b3e",
     "recall-what-worked": "8c0348cf64f88e4c",
-    "mindset": "6c4c8ce29aa3b3a4",
+    "mindset": "75278fd62e9a7360",
     "after-the-room": "b1a1792cb1ab58bc",
     "closing-check": "4d6dc5fcf847771c",
 }

@@ -23,7 +23,7 @@ from callback_coach.core.session import OFFER_WORDS, in_play, offer_words
 from callback_coach.core.workflow import Coach
 from callback_coach.season import loading
 
-from .helpers import write_checklist
+from .helpers import REVIEW, write_checklist
 from .scripted import ScriptedAsker, answer_sequence
 
 runner = CliRunner()
@@ -438,3 +438,109 @@ def test_a_closing_answer_changed_at_the_end_is_asked_as_the_check_asks_it(
     assert [menu for menu, _ in asker.menus][-2] == "Your want is empty: answer it now?"
     assert note.answers["intent"]["want"] == "to win her back"
     assert note.answers["closing-check"]["sharp"] is True
+
+
+# -- the breathing round a not yet offers is the breathing the prep chose ----------------
+
+
+STEADY_ONLY = {**CLOSING, "questions": [CLOSING["questions"][1]]}
+
+
+def breathed(
+    coach: Coach, monkeypatch: pytest.MonkeyPatch, answers: dict[str, Any], **planned: Any
+) -> tuple[list[str], ScriptedAsker]:
+    """A prep in the terminal whose closing check says not yet, then takes the breathing
+    round: the patterns the round ran (the live timer stands in), and the asker."""
+    from callback_coach.cli import breathe_view
+    from callback_coach.cli.session_run import run_interactive
+    from callback_coach.day import breathing
+
+    write_checklist(coach.home / "checklists", "closing-check.yaml", STEADY_ONLY)
+    ran: list[str] = []
+
+    def run_live(timer: breathing.Timer) -> breathing.Outcome:
+        ran.append(timer.pattern.id)
+        return breathing.Outcome(timer.pattern, timer.rounds, timer.rounds, 0.0, False)
+
+    monkeypatch.setattr(breathe_view, "run_live", run_live)
+    asker = ScriptedAsker(
+        {**answers, "closing-check.steady": answer_sequence(False, True)},
+        choices=["breathe", "save", "done"],
+    )
+    plan = coach.plan_prep("Nina", date="2026-11-25", **planned)
+    run_interactive(coach, plan, asker)
+    return ran, asker
+
+
+@pytest.mark.parametrize(
+    ("answer", "pattern"),
+    [
+        ("long slow exhales", "exhale"),
+        ("4-7-8 breathing (4 in, 7 hold, 8 out)", "4-7-8"),
+        ("even breathing (5 in, 5 out: six breaths a minute)", "even"),
+        ("box breathing (4 in, 4 hold, 4 out, 4 hold)", "box"),
+        ("none", "box"),
+    ],
+)
+def test_the_breathing_round_is_the_breathing_this_prep_chose(
+    coach: Coach,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    answer: str,
+    pattern: str,
+) -> None:
+    ran, _ = breathed(coach, monkeypatch, {"mindset.breathing": answer}, checklist_ids=["mindset"])
+    assert ran == [pattern]
+    said = capsys.readouterr().err
+    assert ("Your breathing:" in said) == (answer != "none")
+
+
+def test_an_own_routine_that_names_no_pattern_breathes_the_default(
+    coach: Coach, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = {"mindset.breathing": "my own routine", "mindset.breathing-own": "humming"}
+    ran, _ = breathed(coach, monkeypatch, answers, checklist_ids=["mindset"])
+    assert ran == ["box"]
+
+
+def test_an_own_routine_in_the_actors_patterns_is_the_one_breathed(
+    coach: Coach, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (coach.home / "breathing.yaml").write_text(
+        "patterns:\n  - id: calm\n    aliases: [my own routine]\n"
+        "    phases: [in: 4, hold: 2, out: 6]\n",
+        encoding="utf-8",
+    )
+    ran, _ = breathed(
+        coach, monkeypatch, {"mindset.breathing": "my own routine"}, checklist_ids=["mindset"]
+    )
+    assert ran == ["calm"]
+
+
+def test_the_breathing_round_keeps_last_rounds_breathing_when_tonight_did_not_ask(
+    coach: Coach, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    coach.save_answers(
+        coach.plan_prep("Nina", date="2026-11-20", checklist_ids=["intent", "mindset"]),
+        {"intent": {"want": "to win"}, "mindset": {"breathing": "long slow exhales"}},
+    )
+    coach.save_answers(coach.plan_review("Nina", outcome="callback"), REVIEW)
+    ran, asker = breathed(
+        coach, monkeypatch, {"intent.want": "to win", "intent.checked": True},
+        checklist_ids=["intent"],
+    )  # fmt: skip
+    assert "mindset.breathing" not in asker.asked
+    assert ran == ["exhale"]
+    assert "Your breathing: Long exhale." in capsys.readouterr().err
+
+
+def test_tonights_none_is_not_made_up_with_last_rounds_own_routine(
+    coach: Coach, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coach.save_answers(
+        coach.plan_prep("Nina", date="2026-11-20", checklist_ids=["intent", "mindset"]),
+        {"mindset": {"breathing": "my own routine", "breathing-own": "long slow exhales"}},
+    )
+    coach.save_answers(coach.plan_review("Nina", outcome="callback"), REVIEW)
+    ran, _ = breathed(coach, monkeypatch, {"mindset.breathing": "none"}, checklist_ids=["mindset"])
+    assert ran == ["box"]

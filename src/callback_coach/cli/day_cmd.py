@@ -141,7 +141,7 @@ def breathe(
             raise NotFoundError(f"no breathing pattern {pattern!r} (available: {ids})")
     elif role is not None:
         chosen = routine_of(coach, role, project, patterns)
-    chosen = chosen or breathing.find_pattern(patterns, breathing.DEFAULT_PATTERN) or patterns[0]
+    chosen = chosen or breathing.default_pattern(patterns)
     count = breathing.rounds_for(chosen, rounds, minutes)
     timer = breathing.Timer(chosen, count)
     live = sys.stdout.isatty() and sys.stderr.isatty()

@@ -12,11 +12,12 @@ from callback_coach.cli.asker import QuestionaryAsker
 from callback_coach.cli.shell_lines import say_command
 from callback_coach.core import hints
 from callback_coach.core.asking import Asker, Notice
-from callback_coach.core.prep_paths import path_of_draft
+from callback_coach.core.prep_paths import path_of_draft, prep_checklists
 from callback_coach.core.session import SessionPlan, SessionResult, in_play
 from callback_coach.core.workflow import Coach
 from callback_coach.errors import CoachError, Interrupted
 from callback_coach.store import paths
+from callback_coach.store.facts import is_answered
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -240,7 +241,10 @@ def offer_tool(coach: Coach, offer: str, plan: SessionPlan, asker: Asker) -> Non
             patterns = breathing.load_patterns(
                 paths.builtin_data_dir() / "breathing.yaml", paths.user_breathing_file(coach.home)
             )
-            chosen = breathing.find_pattern(patterns, breathing.DEFAULT_PATTERN) or patterns[0]
+            chosen = breathing.pattern_of_answers(patterns, breathing_answers(coach, plan))
+            if chosen is not None:
+                console.info(f"Your breathing: {chosen.name}.")
+            chosen = chosen or breathing.default_pattern(patterns)
             console.info(breathe_view.run_live(breathing.Timer(chosen, chosen.rounds)).summary())
         elif offer == "drill":
             drill = drills.plan_drill(
@@ -250,6 +254,27 @@ def offer_tool(coach: Coach, offer: str, plan: SessionPlan, asker: Asker) -> Non
     except (KeyboardInterrupt, EOFError, Interrupted) as exc:
         if isinstance(exc, Interrupted) and exc.message:
             console.info(exc.message)
+
+
+def breathing_answers(coach: Coach, plan: SessionPlan) -> list[object]:
+    """The answers that name this prep's breathing (the card's `breathing` slot: which
+    breathing, then the own routine's words), as this session gave them so far (its
+    draft); when it gave none of them, as an earlier prep carried them (the plan's
+    defaults). Tonight's "none" is not made up with last round's own routine."""
+    from callback_coach.day.breathing import CARD_SLOT
+
+    draft = coach.find_draft(plan)
+    tonight = draft.answers if draft is not None else {}
+    refs = [
+        (checklist.id, question.id)
+        for checklist in prep_checklists(coach.catalogue())
+        for question in checklist.questions
+        if question.card == CARD_SLOT
+    ]
+    given = [tonight.get(cid, {}).get(qid) for cid, qid in refs]
+    if any(is_answered(value) for value in given):
+        return given
+    return [plan.defaults.get(f"{cid}.{qid}") for cid, qid in refs]
 
 
 def run_drill(coach: Coach, plan: DrillPlan) -> None:

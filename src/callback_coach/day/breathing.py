@@ -27,6 +27,9 @@ MAX_PHASE_SECONDS = 60
 MAX_ROUNDS = 1000
 MAX_MINUTES = 60
 DEFAULT_PATTERN = "box"
+# The card slot of the prep's answers that name the actor's breathing (mindset.breathing,
+# then the own routine's words): a pattern's `aliases` are how those answers find it.
+CARD_SLOT = "breathing"
 
 
 @dataclass(frozen=True)
@@ -198,6 +201,24 @@ def pattern_named_in(patterns: Iterable[Pattern], text: str) -> Pattern | None:
             ):
                 best = (len(needle), pattern)
     return best[1] if best else None
+
+
+def default_pattern(patterns: list[Pattern]) -> Pattern:
+    """The pattern used when nothing names one: box breathing (or the first there is)."""
+    return find_pattern(patterns, DEFAULT_PATTERN) or patterns[0]
+
+
+def pattern_of_answers(patterns: Iterable[Pattern], answers: Iterable[object]) -> Pattern | None:
+    """The pattern the first answer that names one names ("long slow exhales" is
+    `exhale`); None when none does ("my own routine", "none", words of one's own that
+    name no pattern)."""
+    patterns = list(patterns)
+    for answer in answers:
+        if isinstance(answer, str) and answer.strip():
+            found = pattern_named_in(patterns, answer)
+            if found is not None:
+                return found
+    return None
 
 
 def rounds_for(pattern: Pattern, rounds: int | None, minutes: float | None) -> int:
