@@ -94,6 +94,7 @@ def list_roles(
     """List your roles, their rounds and what comes next, then any unfinished session
     (a draft: its round, how many answers, when it was started, how to resume it)."""
     from callback_coach.cli import render  # Rich
+    from callback_coach.season import loading as season
 
     coach = open_coach()
     filters = {"role": role, "project": project, "outcome": outcome, "since": since}
@@ -114,7 +115,8 @@ def list_roles(
         say_command("No roles yet. Start with:", 'coach prep "ROLE" --project "PROJECT"')
     if rows:
         total = coach.count_roles(**filters) if len(rows) == limit else len(rows)
-        out.print(render.roles_table(rows, total=total, width=out.width))
+        today = season.current_day()
+        out.print(render.roles_table(rows, total=total, width=out.width, today=today))
     if drafts:
         if rows:
             out.print()

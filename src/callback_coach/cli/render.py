@@ -22,6 +22,7 @@ from callback_coach.cli.console import visible
 from callback_coach.cli.shell_lines import CommandLines
 from callback_coach.core.answers import format_answer
 from callback_coach.core.checklist import Catalogue, Checklist
+from callback_coach.core.dates import describe
 from callback_coach.core.hints import resume
 from callback_coach.core.queries import Timeline
 from callback_coach.core.rounds import Round
@@ -152,14 +153,22 @@ NAME_MIN_WIDTH = 10
 COLUMN_GAP = 2
 
 
-def roles_table(rows: list[RoleSummary], *, total: int | None = None, width: int = 80) -> Group:
-    """`coach list` for people, fitted to `width` columns.
+def roles_table(
+    rows: list[RoleSummary],
+    *,
+    total: int | None = None,
+    width: int = 80,
+    today: dt.date | None = None,
+) -> Group:
+    """`coach list` for people, fitted to `width` columns; the Next column as it stands
+    on `today` (a prepared round whose day has not come is `callback Fri 11 Dec`, not yet
+    `review`).
 
     Role and project are never dropped: they wrap (at spaces) in their columns. When the
     table does not fit, the least useful columns go first: the number of rounds, then the
     date (folded under the latest round); below that, each role becomes a short block.
     """
-    cells = [_role_cells(row) for row in rows]
+    cells = [_role_cells(row, today) for row in rows]
     table = None
     for layout in _ROLE_LAYOUTS:
         table = _fitted_table(layout, cells, width)
@@ -179,10 +188,14 @@ def roles_table(rows: list[RoleSummary], *, total: int | None = None, width: int
     return Group(*parts)
 
 
-def _role_cells(row: RoleSummary) -> dict[str, str]:
+def _role_cells(row: RoleSummary, today: dt.date | None = None) -> dict[str, str]:
     action, round_label = row.next_action, row.next_round or ""
     if action == "review" and round_label == row.latest_round:
         round_label = ""  # "review" of the latest round: the Latest column says which
+        if today is not None and row.latest_date > today.isoformat():
+            # Prepared, and its day is still to come: the callback is next (as in
+            # `coach today`), its review from that day on.
+            action = f"callback {describe(dt.date.fromisoformat(row.latest_date), today)}"
     return {
         "Role": visible(row.role),
         "Project": visible(row.project) or "—",

@@ -20,6 +20,7 @@ from callback_coach.core.rounds import (
     Role,
     build_role,
     canonical_role,
+    no_notes_message,
     resolve_project,
     same_name,
     summarize,
@@ -117,6 +118,12 @@ class Home:
             self.warnings.append(message)
             if self.on_warning is not None:
                 self.on_warning(message)
+
+    def no_notes(self, role: str, project: str) -> NotFoundError:
+        """The error for a role with no notes (in `project`, when not empty), suggesting
+        the closest role names the notes know (of that project, when one is given)."""
+        summaries = self.index.roles(project=project or None)
+        return NotFoundError(no_notes_message(role, project, [s.role for s in summaries]))
 
     def note_rows(self) -> list[NoteRow]:
         """The index's row of every readable note; unreadable ones are named in `warnings`."""

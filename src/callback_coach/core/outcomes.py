@@ -34,9 +34,7 @@ def record_outcome(
     role, project_name, found = coach.role(role, project, choose_project)
     held = found.held if found is not None else ()
     if not held:
-        raise NotFoundError(
-            f"no notes for {role!r}" + (f" in {project_name!r}" if project_name else "")
-        )
+        raise coach.no_notes(role, project_name)
     if round_label is not None:
         wanted = check_round(round_label)
         record = next((r for r in held if r.label == wanted), None)

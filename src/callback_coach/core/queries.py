@@ -102,9 +102,7 @@ def timeline(
     """A role's rounds with their whole notes, in order (one round with `round_label`)."""
     name, project_name, found = coach.role(role, project, choose_project, answers=True)
     if found is None:
-        raise NotFoundError(
-            f"no notes for {name!r}" + (f" in {project_name!r}" if project_name else "")
-        )
+        raise coach.no_notes(name, project_name)
     rounds = list(found.rounds)
     if round_label is not None:
         wanted = check_round(round_label)

@@ -24,6 +24,7 @@ rules live here once:
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import re
 import shlex
@@ -401,6 +402,31 @@ def build_role(facts: Iterable[NoteFacts]) -> Role | None:
 def same_name(a: str, b: str) -> bool:
     """Role and project names match case- and accent-insensitively."""
     return fold(a) == fold(b)
+
+
+def near_names(name: str, known: Iterable[str], *, limit: int = 3) -> list[str]:
+    """The names of `known` closest to `name` (a typo: `Irnia` for `Irina`), closest
+    first, at most `limit`: compared case- and accent-insensitively (`fold`), each name
+    once, in its first spelling; never `name` itself (nor another spelling of it)."""
+    wanted = fold(name)
+    spellings: dict[str, str] = {}
+    for other in known:
+        spellings.setdefault(fold(other), other)
+    spellings.pop(wanted, None)
+    near = difflib.get_close_matches(wanted, list(spellings), n=limit, cutoff=0.6)
+    return [spellings[key] for key in near]
+
+
+def no_notes_message(name: str, project: str, known: Iterable[str]) -> str:
+    """`no notes for 'Irnia'`, naming the project when one was given, and followed by the
+    closest of the `known` role names when some are close: `; did you mean 'Irina'?`."""
+    message = f"no notes for {name!r}" + (f" in {project!r}" if project else "")
+    near = near_names(name, known)
+    if near:
+        names = [repr(n) for n in near]
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+        message += f"; did you mean {listed}?"
+    return message
 
 
 def projects_of_role(notes: Iterable[NoteFacts], role: str) -> list[str]:

@@ -290,8 +290,7 @@ def card_for(
     """The card of a role's round (default: the latest round with a prep)."""
     name, project_name, found = coach.role(role, project, choose_project, answers=True)
     if found is None:
-        where = f" in {project_name!r}" if project_name else ""
-        raise NotFoundError(f"no notes for {name!r}{where}")
+        raise coach.no_notes(name, project_name)
     prepared = [r for r in found.held if r.preps] if found is not None else []
     if round_label is not None:
         wanted = check_round(round_label)

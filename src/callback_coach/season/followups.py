@@ -34,7 +34,7 @@ from callback_coach.core.checklist import Catalogue
 from callback_coach.core.dates import DateError, parse_day
 from callback_coach.core.hints import command_line
 from callback_coach.core.home import Home
-from callback_coach.core.rounds import Role, Round
+from callback_coach.core.rounds import Role, Round, no_notes_message
 from callback_coach.core.todos import ID_LENGTH, round_todos, short_id
 from callback_coach.errors import (
     AmbiguousError,
@@ -390,8 +390,8 @@ def find_role(
     if project is not None:
         mine = [r for r in mine if fold(r.project) == fold(project)]
     if not mine:
-        where = f" in {project!r}" if project is not None else ""
-        raise NotFoundError(f"no notes for {role!r}{where}")
+        known = [r.role for r in roles if project is None or fold(r.project) == fold(project)]
+        raise NotFoundError(no_notes_message(role, project or "", known))
     if len(mine) > 1:
         projects = [r.project for r in mine]
         if choose_project is None:
