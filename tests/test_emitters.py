@@ -168,8 +168,33 @@ def test_ordinary_notes_take_the_libyaml_emitter() -> None:
 @settings(max_examples=200, deadline=None)
 @given(text=st.one_of(TEXT, PLAIN_TEXT))
 def test_quote_block_quotes_every_line(text: str) -> None:
-    expected = "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
-    assert as_markdown.quote_block(text) == expected
+    lines = text.split("\n")
+    quoted = as_markdown.quote_block(text).split("\n")
+    assert len(quoted) == len(lines)
+    for number, (line, out) in enumerate(zip(lines, quoted, strict=True)):
+        if not line:
+            assert out == ">"
+            continue
+        joined = number + 1 < len(lines) and lines[number + 1] != ""
+        assert out == f"> {line}" + ("  " if joined else "")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    lines=st.lists(
+        st.text(st.sampled_from("abcdefgh xyz"), min_size=1).filter(
+            lambda line: line.strip() == line and line != ""
+        ),
+        min_size=2,
+        max_size=5,
+    )
+)
+def test_a_quoted_answer_renders_each_line_on_its_own(lines: list[str]) -> None:
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt().render(as_markdown.quote_block("\n".join(lines)))
+    assert html.count("<br />") == len(lines) - 1, html
+    assert html.count("<p>") == 1
 
 
 @settings(max_examples=300, deadline=None)

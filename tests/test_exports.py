@@ -99,12 +99,20 @@ def test_every_format_round_trips_the_answers(tmp_path_factory, want: str, beats
 
     md = FORMATS["md"].notes([note], cat)
     quoted = re.findall(r"^((?:>.*\n)+)", md + "\n", flags=re.MULTILINE)
-    texts = [
-        "\n".join(line[2:] if line.startswith("> ") else "" for line in q.rstrip("\n").split("\n"))
-        for q in quoted
-    ]
+    texts = [unquoted(q.rstrip("\n").split("\n")) for q in quoted]
     shown = [format_answer(v) for v in saved.values() if format_answer(v) != ""]
     assert texts[: len(shown)] == shown
+
+
+def unquoted(quoted: list[str]) -> str:
+    """A block quote's text back: "> " off each line, and the two spaces that end a line
+    followed by another of its paragraph (a hard line break) off that line."""
+    lines = [line[2:] if line.startswith("> ") else "" for line in quoted]
+    for number in range(len(lines) - 1):
+        if lines[number] and lines[number + 1]:
+            assert lines[number].endswith("  ")
+            lines[number] = lines[number][:-2]
+    return "\n".join(lines)
 
 
 def test_csv_neutralises_formulas() -> None:

@@ -3,7 +3,6 @@ worksheet with room to write."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 from callback_coach.core.answers import format_answer
@@ -27,14 +26,21 @@ class Markdown(NoteFormat):
 
 
 def quote_block(text: str) -> str:
-    """Text as a Markdown block quote: every line kept, none read as Markdown structure
-    (an empty line is a bare ">")."""
+    """Text as a Markdown block quote, every line kept: an empty line is a bare ">", and
+    a line followed by another in the same paragraph ends in two spaces (a hard line
+    break: without it a renderer joins the lines into one)."""
     if "\n" not in text:
         return "> " + text if text else ">"
-    return _EMPTY_QUOTED_LINE.sub(">", "> " + text.replace("\n", "\n> "))
-
-
-_EMPTY_QUOTED_LINE = re.compile("^> $", re.MULTILINE)
+    lines = text.split("\n")
+    quoted = [
+        ">"
+        if not line
+        else f"> {line}  "
+        if number + 1 < len(lines) and lines[number + 1]
+        else f"> {line}"
+        for number, line in enumerate(lines)
+    ]
+    return "\n".join(quoted)
 
 
 def note_markdown(note: Note, catalogue: Catalogue | Prompts) -> str:
