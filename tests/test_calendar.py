@@ -231,3 +231,17 @@ def test_the_reminder_is_chosen_on_the_command_line(season_home: Coach) -> None:
     refused = runner.invoke(app, ["export", "calendar", "--remind", "soon"])
     assert refused.exit_code == ExitCode.USAGE
     assert refused.stderr.startswith("error: --remind: 'soon' is not a time before the callback")
+
+
+def test_no_event_is_stamped_later_than_it_was_written(home: Path) -> None:
+    # A prep for a callback ten days ahead, its call time and place not known yet: its
+    # to-dos are dated follow-ups. DTSTAMP says when an event was last written, so none
+    # is in the future (it was the follow-up's first day, the callback's, before).
+    ahead = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    prep(Coach(home), "Olga", project="Three Sisters", date=ahead)
+    found = events(export())
+    follow_ups = [e for s, e in found.items() if not s.startswith("Olga")]
+    assert follow_ups, "the prep's to-dos are dated follow-ups"
+    written = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=1)
+    for summary, event in found.items():
+        assert event.decoded("DTSTAMP") <= written, summary

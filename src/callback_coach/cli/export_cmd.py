@@ -182,8 +182,11 @@ def export_calendar(
         raise UsageError(f"--remind: {exc}") from None
     coach = open_coach()
     owing = season.load_with_follow_ups(coach, dated=True)
-    items = followups.load(coach, owing, season.current_day())
-    stamps = {n.file: n.stamp for role in owing for n in role.notes}
+    today = season.current_day()
+    items = followups.load(coach, owing, today)
+    # When each follow-up's note last changed (a prep's to-dos: the upcoming rounds').
+    noted = [*owing, *season.load_upcoming(coach, today)]
+    stamps = {n.file: n.stamp for role in noted for n in role.notes}
     rounds = season.calendar_rows(coach, ical.role_event_rows)
 
     def render() -> str:

@@ -108,7 +108,7 @@ def follow_up_events(items: Iterable[FollowUp], stamps: dict[str, str]) -> list[
                 summary=f"{'Done: ' if item.done else 'Follow-up: '}{item.what}{who} ({item.role})",
                 day=day,
                 time=None,
-                stamp=_utc(max(stamps.get(item.file, ""), item.since or "", item.done or ""), day),
+                stamp=_changed(stamps.get(item.file, ""), item.done or "", day),
                 description="\n".join(lines),
             )
         )
@@ -247,6 +247,15 @@ def _day(text: str) -> dt.date | None:
     """A day written YYYY-MM-DD, from 1900 to 2199 (None for anything else)."""
     found = iso_day(text)
     return dt.date.fromisoformat(found) if found else None
+
+
+def _changed(note_stamp: str, done: str, day: dt.date) -> dt.datetime:
+    """A follow-up's DTSTAMP: the later of when its note last changed and the day it was
+    done, as instants (a bare day is its midnight UTC); the due day only when neither is
+    known. (Never the day it is for: that is in the future, and a DTSTAMP is when the
+    event was last written.)"""
+    known = [_utc(text, day) for text in (note_stamp, done) if text.strip()]
+    return max(known) if known else _utc("", day)
 
 
 def _utc(stamp: str, day: dt.date) -> dt.datetime:
