@@ -584,8 +584,8 @@ VERSIONS = {
     "logistics": 1,
     "refine-intention": 4,
     "prepare-for-redirection": 3,
-    "recall-what-worked": 3,
-    "mindset": 5,
+    "recall-what-worked": 4,
+    "mindset": 6,
     "after-the-room": 4,
     "closing-check": 2,
 }
@@ -593,8 +593,8 @@ FINGERPRINTS = {
     "logistics": "ed594e829065ffdb",
     "refine-intention": "2861eb03c041a94c",
     "prepare-for-redirection": "7219abd7971e4b3e",
-    "recall-what-worked": "8c0348cf64f88e4c",
-    "mindset": "75278fd62e9a7360",
+    "recall-what-worked": "7e0730f49d0fbadc",
+    "mindset": "0629226d938f13dc",
     "after-the-room": "b1a1792cb1ab58bc",
     "closing-check": "4d6dc5fcf847771c",
 }
