@@ -466,6 +466,24 @@ def test_a_scripted_review_before_its_day_goes_on_with_a_warning(coach: Coach) -
     ]
 
 
+def test_a_date_given_is_said_in_the_question_or_settles_it(coach: Coach) -> None:
+    save(coach, date="2026-11-26")
+    same_day = ScriptedAsker(choices=[])
+    plan = coach.plan_prep("Nina", date="2026-11-26", asker=same_day)
+    assert same_day.menus == [], "the round's own day: that round, nothing to ask"
+    assert (plan.round, plan.date) == ("callback-1", "2026-11-26")
+
+    asker = ScriptedAsker(choices=["same"])
+    plan = coach.plan_prep("Nina", date="2026-11-25", asker=asker)
+    assert asker.labels[0] == [
+        "Add to your callback-1 prep, moving it to Wed 25 Nov",
+        "This is a new round (callback-2, Wed 25 Nov)",
+    ]
+    assert (plan.round, plan.date) == ("callback-1", "2026-11-25")
+    plan = coach.plan_prep("Nina", date="2026-11-25", asker=ScriptedAsker(choices=["new"]))
+    assert (plan.round, plan.date) == ("callback-2", "2026-11-25")
+
+
 def test_the_question_names_the_day(coach: Coach) -> None:
     save(coach, date="2026-11-26")
     asker = ScriptedAsker(choices=["same"])

@@ -75,17 +75,23 @@ def offer_other_draft(
     return None if choice == NEW_SESSION else others[int(choice)]
 
 
-def same_round(role: str, upcoming: Round, new: str, today: dt.date, asker: Asker) -> bool:
-    """Ask whether a prep adds to `upcoming` (a round still to come) or starts `new`."""
+def same_round(
+    role: str, upcoming: Round, new: str, today: dt.date, asker: Asker, given: str | None = None
+) -> bool:
+    """Ask whether a prep adds to `upcoming` (a round still to come) or starts `new`;
+    `given` is the day --date gave (YYYY-MM-DD), when it is not the round's."""
     when = upcoming.date
     with contextlib.suppress(ValueError):
         when = describe(dt.date.fromisoformat(upcoming.date), today)
+    same = f"Add to your {upcoming.label} prep for {when}"
+    other = f"This is a new round ({new})"
+    if given is not None:
+        day = describe(dt.date.fromisoformat(given), today)
+        same = f"Add to your {upcoming.label} prep, moving it to {day}"
+        other = f"This is a new round ({new}, {day})"
     choice = asker.choose(
         f"{role}'s {upcoming.label} is prepared for {when} and not reviewed yet.",
-        [
-            (SAME_ROUND, f"Add to your {upcoming.label} prep for {when}"),
-            (NEW_ROUND, f"This is a new round ({new})"),
-        ],
+        [(SAME_ROUND, same), (NEW_ROUND, other)],
         default=SAME_ROUND,
     )
     return choice == SAME_ROUND

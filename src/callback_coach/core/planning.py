@@ -432,8 +432,13 @@ def _plan(
             today = coach.day().isoformat()
             upcoming = found.upcoming(today) if kind == "prep" and found is not None else None
             if upcoming is not None:
-                same_round = asker is None or opening.same_round(
-                    role, upcoming, chosen, coach.day(), asker
+                # --date names a day: that of the round still to come is its round; another
+                # is said in the question (adding to the round moves it to that day).
+                given = parse_date(date, coach.day()) if date is not None else None
+                same_round = (
+                    asker is None
+                    or given == upcoming.date
+                    or opening.same_round(role, upcoming, chosen, coach.day(), asker, given=given)
                 )
                 chosen = upcoming.label if same_round else chosen
     role, project_name = _draft_spelling(coach, kind, role, project_name, chosen, found)
