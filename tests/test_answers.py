@@ -130,3 +130,20 @@ def test_broken_answers_files_give_one_line(text: str, message: str) -> None:
     with pytest.raises(AnswersError) as info:
         load_answers_text(text, "a.yaml")
     assert info.value.message.startswith(message)
+
+
+@given(st.text(st.sampled_from("ab .,\n\t"), max_size=40))
+def test_one_line_keeps_every_word_on_one_line(text: str) -> None:
+    from callback_coach.core.answers import one_line
+
+    line = one_line(text)
+    assert "\n" not in line and "\t" not in line
+    assert [word.removesuffix(";") for word in line.split()] == text.split()
+
+
+def test_a_line_that_ends_no_sentence_is_followed_by_a_semicolon() -> None:
+    from callback_coach.core.answers import one_line
+
+    assert one_line("The pause landed\nThey laughed.\n  And  then ") == (
+        "The pause landed; They laughed. And then"
+    )

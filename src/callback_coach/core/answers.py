@@ -64,6 +64,24 @@ def json_safe(value: object) -> Json:
     return str(value)  # no value YAML reads: its text, as `facts.plain_data` gives it
 
 
+def one_line(text: str) -> str:
+    """A text's lines as one line, each line's spacing squeezed: a line that ends a
+    sentence or a clause is followed by a space, any other by "; " (the card, the lines
+    read back before a closing question)."""
+    joined = ""
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if not line:
+            continue
+        if not joined:
+            joined = line
+        elif joined[-1] in ".,;:!?…-–—":
+            joined += " " + line
+        else:
+            joined += "; " + line
+    return joined
+
+
 def is_given(value: object) -> bool:
     """True for an answer a note keeps: anything but nothing and blank text."""
     return isinstance(value, list) or is_answered(value)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from callback_coach.core.answers import check_value, is_given
+from callback_coach.core.answers import check_value, is_given, one_line
 from callback_coach.core.asking import Asker, Notice, Unfinished
 from callback_coach.core.checklist import SLOT_NAMES, Checklist, when_text
 from callback_coach.core.questions import Answer, Question
@@ -610,7 +610,7 @@ def short(value: object, width: int = 40) -> str:
     elif isinstance(value, list):
         text = ", ".join(str(v) for v in value)
     else:
-        text = " ".join(str(value).split())
+        text = one_line(str(value))
     if len(text) <= width:
         return text
     cut = text[: width - 1]

@@ -17,6 +17,7 @@ import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from callback_coach.core.answers import one_line
 from callback_coach.core.checklist import CARD_LABELS, CARD_SLOTS, Catalogue
 from callback_coach.core.hints import command_line
 from callback_coach.core.home import Home
@@ -152,16 +153,7 @@ def answer_text(value: object) -> str:
     if value is None or isinstance(value, (bool, list, tuple)):
         text = facts.answer_text(value)
     else:
-        lines = [" ".join(line.split()) for line in str(value).splitlines()]
-        lines = [line for line in lines if line]
-        text = ""
-        for line in lines:
-            if not text:
-                text = line
-            elif text[-1] in ".,;:!?…-–—":
-                text += " " + line
-            else:
-                text += "; " + line
+        text = one_line(str(value))
     text = text.strip()
     return "" if text.casefold() in EMPTY_WORDS else text
 
