@@ -41,6 +41,8 @@ class ScriptedAsker:
         self.menus: list[tuple[str, list[str]]] = []
         # What each menu's choices said, in the order of `menus`.
         self.labels: list[list[str]] = []
+        # The choice each menu offered (its default), in the order of `menus`.
+        self.menu_defaults: list[str | None] = []
         self.references: list[tuple[str, Any]] = []
 
     def show(self, renderable: Any) -> None:
@@ -70,6 +72,7 @@ class ScriptedAsker:
     ) -> str:
         self.menus.append((message, [value for value, _ in options]))
         self.labels.append([label for _, label in options])
+        self.menu_defaults.append(default)
         if not self.choices:
             raise ScriptExhausted(f"no scripted choice left for: {message}")
         choice = self.choices.pop(0)

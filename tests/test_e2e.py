@@ -73,9 +73,12 @@ def answer(child: pexpect.spawn, checklist_id: str, question: Question) -> objec
         return True
     if question.type in ("select", "scale"):
         child.send(DOWN + ENTER)
+        # One step down from the first entry: "(leave it blank)" opens a question that may
+        # be skipped and offers no answer, so one step down is then the first choice.
+        step = 0 if not question.required and question.default is None else 1
         if question.type == "scale":
-            return (question.min or 1) + 1
-        return question.choices[1]
+            return (question.min or 1) + step
+        return question.choices[step]
     if question.type == "multiselect":
         child.send(" " + ENTER)
         return [question.choices[0]]
@@ -383,7 +386,10 @@ def test_keys_typed_at_a_menu_then_esc_still_pick_a_choice(home: Path, coach_bin
             time.sleep(0.2)
             child.send("\x1b")
             time.sleep(0.3)  # a lone Esc, as a person presses it
-            child.send(ENTER)
+            # (From "(leave it blank)", where a question that may be skipped opens, one
+            # step down to the first choice.)
+            opens_blank = not question.required and question.default is None
+            child.send((DOWN if opens_blank else "") + ENTER)
         else:
             child.send(ENTER)
     child.expect_exact("What now?")

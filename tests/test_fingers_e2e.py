@@ -126,3 +126,47 @@ def test_ctrl_o_shows_the_reference_above_the_prompt(home: Path) -> None:
     child.send(", really" + ENTER + ENTER)
     child.expect_exact("ANSWER='to be seen, really'")
     child.expect(pexpect.EOF)
+
+
+SKIPPABLE = {
+    "id": "after",
+    "title": "After",
+    "phase": "prep",
+    "version": 1,
+    "questions": [
+        {"id": "commit", "prompt": "How fully did you commit?", "type": "scale"},
+        {"id": "settled", "prompt": "How settled do you feel?", "type": "scale",
+         "min": 1, "max": 10},
+        {"id": "room", "prompt": "Which room?", "type": "select", "choices": ["small", "big"]},
+        {"id": "want", "prompt": "What do you want?", "type": "text"},
+    ],
+}  # fmt: skip
+
+
+def test_a_stray_enter_on_an_untouched_scale_saves_nothing(home: Path, coach_bin: str) -> None:
+    write_checklist(home / "checklists", "after.yaml", SKIPPABLE)
+    child = spawn(coach_bin, home, "prep", "Nina", "--checklist", "after")
+    take_the_offered_date(child)
+
+    child.expect_exact("How fully did you commit?")
+    child.expect_exact("(leave it blank)")  # where the menu opens, before 1
+    child.send(ENTER)  # a stray Enter: blank, not 1
+    child.expect_exact("How settled do you feel?")
+    child.expect_exact("(leave it blank)")
+    child.send("7")  # a digit answers at once
+    child.expect_exact("Which room?")
+    child.expect_exact("(leave it blank)")
+    time.sleep(HABIT_ENTER_SECONDS + 0.2)
+    child.send(ENTER)
+    child.expect_exact("What do you want?")
+    child.expect_exact("›")
+    child.send("to stay" + ENTER)
+    child.expect_exact("What now?")
+    time.sleep(HABIT_ENTER_SECONDS + 0.2)
+    child.send(ENTER)
+    child.expect_exact("Saved your prep for Nina")
+    child.expect_exact("Show your waiting-room card for the day?")
+    child.send(DOWN + ENTER)
+    assert finish(child) == 0
+    (note,) = saved_notes(home)
+    assert note.answers["after"] == {"settled": 7, "want": "to stay"}

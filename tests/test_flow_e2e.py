@@ -121,7 +121,7 @@ def test_a_quick_prep_chosen_from_the_menu_completes_and_saves(home: Path, coach
     assert {cid: given for cid, given in note.answers.items() if given} == expected
     assert expected["warm-up"].keys() == {"voice", "calm"}
     # Nothing earlier says the medium: the quick path asks it, and the round records it.
-    assert note.answers["refine-intention"]["medium"] == "TV"
+    assert note.answers["refine-intention"]["medium"] == "film"  # (↓ from "leave it blank")
     assert set(note.answers["closing-check"].values()) == {True}
 
 

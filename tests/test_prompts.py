@@ -6,6 +6,7 @@ import io
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def ask(question: Question, typed: str, default=None):
         (Question("c", "Ready?", "confirm"), ENTER, True, True),
         (
             Question("s", "Room?", "select", choices=("small", "big", "stage")),
-            DOWN + ENTER,
+            DOWN + DOWN + ENTER,  # (an optional select opens on "(leave it blank)")
             None,
             "big",
         ),
@@ -83,7 +84,8 @@ def ask(question: Question, typed: str, default=None):
             ["a", "c"],
         ),
         (Question("m", "Done?", "multiselect", choices=("a", "b", "c")), ENTER, ["b"], ["b"]),
-        (Question("n", "Calm?", "scale", min=1, max=10), DOWN + DOWN + ENTER, None, 3),
+        (Question("n", "Calm?", "scale", min=1, max=10), DOWN + DOWN + ENTER, None, 2),
+        (Question("n", "Calm?", "scale", min=1, max=10, required=True), DOWN + ENTER, None, 2),
         (Question("n", "Calm?", "scale", min=1, max=10), DOWN + ENTER, 7, 8),
     ],
 )
@@ -124,7 +126,7 @@ def test_a_whole_session_through_real_prompts(home: Path, monkeypatch: pytest.Mo
     ]
     for c, q in asked:
         if q.type == "select":
-            chosen.setdefault(c.id, {})[q.id] = q.choices[0]  # Enter takes the first
+            chosen.setdefault(c.id, {})[q.id] = q.choices[0]  # (↓ from "leave it blank")
     for _, q in asked:
         if q.type == "confirm":
             typed.append("y")
@@ -135,8 +137,10 @@ def test_a_whole_session_through_real_prompts(home: Path, monkeypatch: pytest.Mo
                 typed[-1] = "\x15" + f"typed {q.id}" + ENTER
         elif q.type == "long_text":
             typed.append(f"typed {q.id}" + ESC_ENTER)
+        elif q.type == "scale":
+            typed.append("3")
         else:
-            typed.append(ENTER)
+            typed.append(DOWN + ENTER)
     typed.append(ENTER)  # "What now?" -> Save
     with keys("".join(typed)):
         result = coach.run_session(plan, QuestionaryAsker())
@@ -146,7 +150,7 @@ def test_a_whole_session_through_real_prompts(home: Path, monkeypatch: pytest.Mo
             assert answers[q.id] == f"typed {q.id}"
     assert "breathing-own" not in answers, "asked only for your own routine"
     assert answers["breathing"] == mindset.question("breathing").choices[0]
-    assert answers["calm"] == 1
+    assert answers["calm"] == 3
 
 
 def test_ctrl_d_on_an_empty_prompt_ends_like_ctrl_c(home: Path) -> None:
@@ -345,7 +349,11 @@ PANEL = "Last time: more playful, less tragic"
     [
         (Question("t", "Want?", "text"), "half" + CTRL_O + " more" + ENTER, "half more"),
         (Question("l", "Beats?", "long_text"), "a" + ENTER + "b" + CTRL_O + ENTER + ENTER, "a\nb"),
-        (Question("s", "Room?", "select", choices=("small", "big")), DOWN + CTRL_O + ENTER, "big"),
+        (
+            Question("s", "Room?", "select", choices=("small", "big")),
+            DOWN + CTRL_O + ENTER,
+            "small",
+        ),
         (Question("m", "Done?", "multiselect", choices=("a", "b")), SPACE + CTRL_O + ENTER, ["a"]),
         (SCALE_1_10, "1" + CTRL_O + ENTER, 1),
         (Question("c", "Ready?", "confirm"), CTRL_O + "y", True),
@@ -496,7 +504,7 @@ def test_an_enter_right_after_a_one_key_answer_is_not_the_next_answer(
 def test_an_enter_that_answered_is_not_dropped_from_the_next_question(stopped_clock: None) -> None:
     # "1" could start 10: Enter answers 1, and the next Enter is the next answer.
     assert ask_in_turn("1" + ENTER + ENTER, SCALE_1_10, Question("t", "Want?", "text")) == [1, ""]
-    assert ask_in_turn(DOWN + ENTER + ENTER, SCALE_1_10, WANT) == [2, ""]
+    assert ask_in_turn(DOWN + ENTER + ENTER, SCALE_1_10, WANT) == [1, ""]
 
 
 def test_only_the_first_key_of_the_next_prompt_is_dropped(
@@ -594,3 +602,45 @@ def test_an_offered_one_line_answer_says_how_to_clear_it(
     assert ask(Question("t", "When?", "text"), "\x15wed" + ENTER, default) == "wed"
     hint = " ".join(capsys.readouterr().err.split())
     assert ("Ctrl-U clears what is offered" in hint) is said
+
+
+# -- a scale or select that may be skipped, with nothing offered: Enter leaves it blank --
+
+SETTLED = Question("n", "How settled do you feel?", "scale", min=1, max=10)
+ROOM = Question("s", "Room?", "select", choices=("small", "big"))
+
+
+@pytest.mark.parametrize(
+    ("question", "typed", "default", "expected"),
+    [
+        (SETTLED, ENTER, None, None),  # a stray Enter: blank, not the lowest score
+        (ROOM, ENTER, None, None),  # ... not the first choice
+        (SETTLED, "4", None, 4),  # a digit still answers at once
+        (SETTLED, DOWN + ENTER, None, 1),  # the arrows move from the blank entry
+        (SETTLED, ENTER, 6, 6),  # an answer offered: Enter keeps it, as before
+        (ROOM, ENTER, "big", "big"),
+        (replace(SETTLED, required=True), ENTER, None, 1),  # required: unchanged
+        (replace(ROOM, required=True), ENTER, None, "small"),
+    ],
+)
+def test_an_optional_menu_without_an_answer_opens_on_leave_it_blank(
+    question: Question, typed: str, default, expected
+) -> None:
+    assert ask(question, typed, default) == expected
+
+
+def test_the_blank_entry_is_shown_first() -> None:
+    with create_pipe_input() as pipe:
+        pipe.send_text(ENTER)
+        pipe.close()
+        out = RecordedOutput()
+        with create_app_session(input=pipe, output=out):
+            assert QuestionaryAsker().ask(make_checklist("c"), SETTLED, None) is None
+    lines = [line.strip(" »") for line in out.text.splitlines()]
+    assert lines.index("(leave it blank)") < lines.index("1")
+
+
+def test_an_enter_after_a_digit_is_still_dropped_at_a_blank_entry(stopped_clock: None) -> None:
+    # "4" then a habit Enter: the next scale (also opening blank) is not answered by it.
+    assert ask_in_turn("4" + ENTER + "7", SCALE_1_10, SETTLED) == [4, 7]
+    assert ask_in_turn("4" + ENTER + ENTER, SCALE_1_10, SETTLED) == [4, None]

@@ -78,6 +78,50 @@ def test_change_an_answer_before_saving(home: Path) -> None:
     )
 
 
+def test_a_change_offers_the_current_choice_and_score(home: Path) -> None:
+    asker = ScriptedAsker(
+        {"tiny.want": "x", "tiny.room": answer_sequence("big", "big"), "tiny.calm": 4},
+        choices=["change", "tiny.room", "change", "tiny.calm", "save"],
+    )
+    run(home, asker, plan(TINY))
+    assert asker.asked.count("tiny.room") == 2 and asker.asked.count("tiny.calm") == 2
+    assert asker.defaults_seen["tiny.room"] == "big"
+    assert asker.defaults_seen["tiny.calm"] == 4
+
+
+def review_plan() -> SessionPlan:
+    return SessionPlan(
+        kind="review",
+        role="Nina",
+        project="The Seagull",
+        round="callback-1",
+        date="2026-11-23",
+        checklists=[TINY],
+        ask_outcome=True,
+    )
+
+
+def test_a_review_s_outcome_can_be_changed_from_which_answer(home: Path) -> None:
+    asker = ScriptedAsker(
+        {"tiny.want": "x"}, choices=["pending", "change", "outcome", "callback", "save"]
+    )
+    result = run(home, asker, review_plan())
+    assert result.note.meta["outcome"] == "callback"
+    which = asker.labels[asker.menus.index(next(m for m in asker.menus if m[0] == "Which answer?"))]
+    assert which[-2:] == ["What is the outcome so far?  → pending", "Back"]
+    # Asked again as it was asked, from the outcome given.
+    again = asker.menus[3]
+    assert again[0].startswith("What is the outcome so far?") and "callback" in again[1]
+    assert asker.menu_defaults[3] == "pending"
+    assert asker.menu_defaults[0] == "pending"
+
+
+def test_a_prep_s_change_menu_has_no_outcome(home: Path) -> None:
+    asker = ScriptedAsker({"tiny.want": "x"}, choices=["change", "", "save"])
+    run(home, asker, plan(TINY))
+    assert "outcome" not in asker.menus[1][1]
+
+
 def test_discard_needs_confirming_and_writes_nothing(home: Path) -> None:
     asker = ScriptedAsker({"tiny.want": "x"}, choices=["discard", "keep", "discard", "discard"])
     result = run(home, asker, plan(TINY))

@@ -38,7 +38,9 @@ def run(coach_bin: str, home: Path, *args: str) -> subprocess.CompletedProcess[s
 def pick(child: pexpect.spawn, question: Question, choice: str) -> str:
     child.expect_exact(question.prompt[:48])
     child.expect_exact("›")
-    child.send(DOWN * question.choices.index(choice) + ENTER)
+    # (A question that may be skipped, offering nothing, opens on "(leave it blank)".)
+    blank = not question.required and question.default is None
+    child.send(DOWN * (question.choices.index(choice) + blank) + ENTER)
     return choice
 
 

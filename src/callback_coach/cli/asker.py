@@ -47,6 +47,20 @@ MARKER = "  ›"
 # is the habit of finishing with Enter: the next prompt drops it instead of taking it as
 # an empty or default answer. Slower than that it is read as meant for the next question.
 HABIT_ENTER_SECONDS = 0.4
+# The first entry of the menu of a question that is not required and offers no answer (a
+# scale, a select): Enter alone leaves it blank, as an empty text answer does, instead of
+# saving the first choice (a scale's lowest score).
+BLANK_LABEL = "(leave it blank)"
+
+
+class _Blank:
+    """The value of the `BLANK_LABEL` entry (no answer a question can have)."""
+
+    def __repr__(self) -> str:
+        return "<blank>"
+
+
+_BLANK = _Blank()
 
 
 class _Drawn(TypedDict, total=False):
@@ -210,14 +224,19 @@ class QuestionaryAsker:
     def select(
         self, question: Question, options: Sequence[tuple[str, str]], default: str | None
     ) -> object:
-        return self._ask(
-            self._q.select(
-                "",
-                qmark=MARKER,
-                choices=self._choices(options),
-                default=default,
-                style=self._style,
-                **self._io(),
+        choices = self._choices(options)
+        if _opens_blank(question, default):
+            choices.insert(0, self._q.Choice(BLANK_LABEL, value=_BLANK))
+        return _answer(
+            self._ask(
+                self._q.select(
+                    "",
+                    qmark=MARKER,
+                    choices=choices,
+                    default=default,
+                    style=self._style,
+                    **self._io(),
+                )
             )
         )
 
@@ -250,19 +269,24 @@ class QuestionaryAsker:
         keys = KeyBindings()
         bind_digits(keys, TypedNumber(low, high))
         choices = self._choices((n, str(n)) for n in range(low, high + 1))
-        return self._ask(
-            self._q.select(
-                "",
-                qmark=MARKER,
-                choices=choices,
-                # (The menu points at the choice of that number: None, at the first.)
-                default=next((c for c in choices if c.value == default), None),
-                style=self._style,
-                instruction=f"({low} = least, {high} = most; type the number or use ↑↓)",
-                **self._io(),
-            ),
-            keys=keys,
-            answer_keys="0123456789",
+        if _opens_blank(question, default):
+            choices.insert(0, self._q.Choice(BLANK_LABEL, value=_BLANK))
+        return _answer(
+            self._ask(
+                self._q.select(
+                    "",
+                    qmark=MARKER,
+                    choices=choices,
+                    # (The menu points at the choice of that number: None, at the first,
+                    # which leaves an optional scale without an answer blank.)
+                    default=next((c for c in choices if c.value == default), None),
+                    style=self._style,
+                    instruction=f"({low} = least, {high} = most; type the number or use ↑↓)",
+                    **self._io(),
+                ),
+                keys=keys,
+                answer_keys="0123456789",
+            )
         )
 
     def choose(
@@ -463,6 +487,16 @@ class QuestionaryAsker:
             first[0] = False
 
         app.key_processor.after_key_press += pressed
+
+
+def _opens_blank(question: Question, default: object) -> bool:
+    """True when a menu question opens on `BLANK_LABEL`: not required, nothing offered."""
+    return not question.required and default is None
+
+
+def _answer(picked: object) -> object:
+    """A menu's answer as the session takes it: None (left blank) for `BLANK_LABEL`."""
+    return None if picked is _BLANK else picked
 
 
 def _editor_stdout() -> IO[str] | None:

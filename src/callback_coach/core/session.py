@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 SAVE, CHANGE, DISCARD = "save", "change", "discard"
 REVISIT, ONWARD, FILL = "revisit", "onward", "fill"
+# A review's outcome in the change menu (no "checklist.question" key has no dot).
+OUTCOME_KEY = "outcome"
+OUTCOME_PROMPT = "What is the outcome so far?"
 # What the coach says after a "not yet" to a closing question with an `offer`: the
 # menu's question (what might help, and why now: it follows the not yet), the choice that
 # takes it, and the one that carries on (`offer_words` fills in the answers the question
@@ -333,13 +336,17 @@ class Session:
         self.drafts.ensure_writable()
         self._ask_remaining()
         if self.plan.ask_outcome and "outcome" not in self.draft.extra:
-            self.draft.extra["outcome"] = self.asker.choose(
-                "What is the outcome so far? (coach outcome can change it later)",
-                [(o, o) for o in OUTCOMES],
-                default="pending",
-            )
-            self.drafts.save(self.draft)
+            self._ask_outcome("pending")
         return self._review()
+
+    def _ask_outcome(self, default: str) -> None:
+        """Ask a review's outcome (kept in the draft's extra, not as a question)."""
+        self.draft.extra["outcome"] = self.asker.choose(
+            f"{OUTCOME_PROMPT} (coach outcome can change it later)",
+            [(o, o) for o in OUTCOMES],
+            default=default if default in OUTCOMES else "pending",
+        )
+        self.drafts.save(self.draft)
 
     def applies(self, question: Question) -> bool:
         """True when the question's `when` holds for the answers so far."""
@@ -584,9 +591,16 @@ class Session:
                 current = self.answers.get(checklist.id, {}).get(question.id)
                 options.append((key, f"{short(question.prompt, 44)}  → {short(current, 28)}"))
                 lookup[key] = (checklist, question)
+        outcome = self.draft.extra.get("outcome")
+        if self.plan.ask_outcome and isinstance(outcome, str):
+            # A review's outcome, asked after its questions: changed as it was asked.
+            options.append((OUTCOME_KEY, f"{OUTCOME_PROMPT}  → {short(outcome, 28)}"))
         options.append(("", "Back"))
         key = self.asker.choose("Which answer?", options)
         if not key:
+            return
+        if key == OUTCOME_KEY and isinstance(outcome, str):
+            self._ask_outcome(outcome)
             return
         checklist, question = lookup[key]
         current = self.answers.get(checklist.id, {}).get(question.id)
