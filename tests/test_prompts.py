@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 from collections.abc import Iterator
@@ -200,6 +201,20 @@ def test_the_scale_says_a_number_can_be_typed() -> None:
         with create_app_session(input=pipe, output=out):
             assert QuestionaryAsker().ask(make_checklist("c"), SCALE_1_10, None) == 3
     assert "(1 = least, 10 = most; type the number or use ↑↓)" in out.text
+
+
+def test_a_scale_whose_question_names_its_ends_does_not_name_them_again() -> None:
+    named = dataclasses.replace(
+        SCALE_1_10, prompt="How settled are you? (1 = not at all, 10 = fully)"
+    )
+    with create_pipe_input() as pipe:
+        pipe.send_text("3")
+        pipe.close()
+        out = RecordedOutput()
+        with create_app_session(input=pipe, output=out):
+            assert QuestionaryAsker().ask(make_checklist("c"), named, None) == 3
+    assert "(type the number or use ↑↓)" in out.text
+    assert "= least" not in out.text
 
 
 @pytest.mark.parametrize(

@@ -281,7 +281,7 @@ class QuestionaryAsker:
                     # which leaves an optional scale without an answer blank.)
                     default=next((c for c in choices if c.value == default), None),
                     style=self._style,
-                    instruction=f"({low} = least, {high} = most; type the number or use ↑↓)",
+                    instruction=_scale_instruction(question, low, high),
                     **self._io(),
                 ),
                 keys=keys,
@@ -487,6 +487,14 @@ class QuestionaryAsker:
             first[0] = False
 
         app.key_processor.after_key_press += pressed
+
+
+def _scale_instruction(question: Question, low: int, high: int) -> str:
+    """How to answer a scale; what its ends mean, unless its question says so already
+    ("(1 = still reading them, 5 = free to watch your partner)")."""
+    if f"{low} =" in question.prompt and f"{high} =" in question.prompt:
+        return "(type the number or use ↑↓)"
+    return f"({low} = least, {high} = most; type the number or use ↑↓)"
 
 
 def _opens_blank(question: Question, default: object) -> bool:
