@@ -219,8 +219,9 @@ QUICK = {
         {"id": "ready", "prompt": "Ready to go?", "type": "confirm"},
     ],
 }
-# What to type at each prompt to get past it, and the answer count once past it.
-PAST = {"First thought?": "my first answer" + ENTER, "Which room?": ENTER, "How calm?": ENTER}
+# What to type at each prompt to answer it (a menu opens on "(leave it blank)": one down
+# is the first choice; a digit answers a scale at once).
+PAST = {"First thought?": "my first answer" + ENTER, "Which room?": DOWN + ENTER, "How calm?": "3"}
 
 
 @pytest.mark.e2e
