@@ -258,3 +258,56 @@ def test_the_question_offer_says_answering_for_an_empty_answer(coach: Coach) -> 
     assert labels[0].startswith("Fill in your answer to “Where does your feeling change")
     assert note.answers["refine-intention"]["beats"] == "the letter, then the door"
     assert note.answers["closing-check"]["intention-refined"] is True
+
+
+def test_going_back_on_a_first_round_asks_as_the_check_does(coach: Coach) -> None:
+    # A first round's recall checklist, left blank; "not yet" on knowing what worked,
+    # back to the checklist, a keep typed and the refresh left blank: the keep is listed
+    # once (in the first round's words), the question comes back beside what it reads,
+    # and a yes beside the empty refresh is not taken as it is.
+    plan = coach.plan_prep(
+        ROLE, project=PROJECT, checklist_ids=["recall-what-worked"], date="2026-11-25"
+    )
+    seen: list[list[str]] = []
+
+    def summary(plan: Any, answers: Any) -> str:
+        from callback_coach.core.session import in_play
+
+        seen.append([f"{c.id}.{q.id}" for c in in_play(plan, answers) for q in c.questions])
+        return "summary"
+
+    class GoesBack(ScriptedAsker):
+        """Goes back where it is offered, leaves an empty answer as it is, saves."""
+
+        def choose(self, message: str, options: Any, default: str | None = None) -> str:
+            values = [value for value, _ in options]
+            pick = "revisit" if "revisit" in values else "onward" if "onward" in values else "save"
+            self.choices = [pick]
+            return super().choose(message, options, default)
+
+    asker = GoesBack(
+        {"recall-what-worked.what-worked": answer_sequence(None, "My laugh"),
+         "closing-check.know-what-worked": answer_sequence(False, True)},
+    )  # fmt: skip
+    note = coach.run_session(plan, asker, summary=summary).note
+    assert seen[-1].count("recall-what-worked.what-worked") == 1
+    said = notices(asker)
+    assert "Your keep: My laugh" in said and "Your refresh is empty." in said
+    assert "Your refresh is empty: answer it now?" in [menu for menu, _ in asker.menus]
+    assert note.answers["closing-check"]["know-what-worked"] is False
+    assert note.answers["recall-what-worked"]["what-worked"] == "My laugh"
+
+
+def test_going_back_on_the_quick_path_reaches_what_the_question_reads(coach: Coach) -> None:
+    # The quick path asks none of the keep and the refresh; going back to Recall what
+    # worked after a "not yet" asks them too.
+    answers = {**QUICK_ANSWERS, "refine-intention.medium": "theatre", **ALL_YES,
+               "recall-what-worked.what-worked": "the stillness",
+               "recall-what-worked.refresh": "a slower exit",
+               "closing-check.know-what-worked": answer_sequence(False, True)}  # fmt: skip
+    asker = ScriptedAsker(answers, choices=["revisit", "save"])
+    note = coach.run_session(quick_plan(coach), asker).note
+    assert "recall-what-worked.what-worked" in asker.asked
+    assert "recall-what-worked.refresh" in asker.asked
+    assert note.answers["recall-what-worked"]["refresh"] == "a slower exit"
+    assert note.answers["closing-check"]["know-what-worked"] is True

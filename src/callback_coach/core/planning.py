@@ -25,6 +25,7 @@ from callback_coach.core.prep_paths import (
     STABLE_DETAILS,
     apply_path,
     closing_checklists,
+    first_round_version,
     path_of_draft,
     prep_checklists,
 )
@@ -279,13 +280,17 @@ def _place_details(plan: SessionPlan, carried: dict[str, object]) -> None:
 
 
 def _find_relied(coach: Home, plan: SessionPlan) -> None:
-    """The questions the plan's questions read (`relies_on`), wherever they are."""
+    """The questions the plan's questions read (`relies_on`), wherever they are, worded
+    as the plan asks its checklists (a first round's wording where the plan's is)."""
     catalogue = coach.catalogue()
+    first_round = any(c.first_round for c in plan.checklists)
     for checklist in plan.checklists:
         for question in checklist.questions:
             for ref in question.relies_on:
                 cid, qid = ref.split(".", 1)
                 source = catalogue.get(cid)
+                if source is not None and first_round:
+                    source = first_round_version(source)
                 relied = source.question(qid) if source is not None else None
                 if source is not None and relied is not None:
                     plan.relied[ref] = (source, relied)

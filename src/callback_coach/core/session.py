@@ -258,7 +258,7 @@ def in_play(plan: SessionPlan, answers: Mapping[str, Mapping[str, object]]) -> l
     for source, question in plan.relied.values():
         listed = shown.get(source.id)
         if question.id in answers.get(source.id, {}) and not (
-            listed is not None and question in listed.questions
+            listed is not None and any(q.id == question.id for q in listed.questions)
         ):
             filled.setdefault(source.id, []).append(question)
     sources = {source.id: source for source, _ in plan.relied.values()}
@@ -507,13 +507,26 @@ class Session:
             self.asker.section(
                 target, self.plan.checklists.index(target) + 1, len(self.plan.checklists)
             )
-            for asked in target.questions:
+            # Its questions on this path, then those the closing question reads that the
+            # path leaves out (the quick path's keep and refresh): going back reaches them.
+            on_path = {q.id for q in target.questions}
+            read = [
+                self.plan.relied[ref][1]
+                for ref in question.relies_on
+                if ref in self.plan.relied
+                and self.plan.relied[ref][0].id == target.id
+                and self.plan.relied[ref][1].id not in on_path
+            ]
+            for asked in (*target.questions, *read):
                 if not self.applies(asked):
                     continue
                 current = self.answers.get(target.id, {}).get(asked.id)
                 default = current if is_given(current) else default_for(self.plan, target, asked)
                 self._ask_and_keep(target, asked, default)
-            self._ask_and_keep(closing, question, None)
+            # Asked again as the check asks it: beside the answers it reads.
+            self._ask_reading(closing, question)
+            if self._left_empty:
+                return  # an answer it reads was just left empty on purpose: no new offer
 
     def _ask_and_keep(self, checklist: Checklist, question: Question, default: object) -> None:
         """Ask until the answer is valid, then keep it in the draft. Stopped in the middle
