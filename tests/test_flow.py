@@ -827,3 +827,21 @@ def test_a_first_round_has_no_last_time(coach: Coach) -> None:
     asker = Recording({"intent.obstacle": "x"}, choices=["save", "done"])
     run_interactive(coach, coach.plan_prep("Nina", date="tomorrow"), asker)
     assert asker.references == [] and asker.events[1][0] == "section"
+
+
+def test_a_stop_after_only_skipped_questions_keeps_no_draft(coach: Coach) -> None:
+    # A question skipped (left blank), then Ctrl-C: nothing was answered, so nothing
+    # is kept, as the stop line says, and the next prep offers no empty draft.
+    from callback_coach.errors import Interrupted
+
+    plan = coach.plan_prep("Nina", date="tomorrow")
+    with pytest.raises(Interrupted) as stop:
+        run_interactive(coach, plan, ScriptedAsker(interrupt_after=1))
+    assert str(stop.value) == "Stopped before any answer; nothing was kept."
+    assert coach.drafts.all() == []
+    # One answer given: it is kept, and the line says how to resume.
+    plan = coach.plan_prep("Nina", date="tomorrow")
+    with pytest.raises(Interrupted) as stop:
+        run_interactive(coach, plan, ScriptedAsker({"intent.want": "to win"}, interrupt_after=1))
+    assert "Your 1 answer is kept in a draft" in str(stop.value)
+    assert len(coach.drafts.all()) == 1

@@ -213,10 +213,8 @@ def run_interactive(coach: Coach, plan: SessionPlan, asker: Asker | None = None)
     try:
         result = coach.run_session(plan, asker, summary=summary, on_start=start, act=act)
     except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D on an empty prompt
-        draft = coach.find_draft(plan)
-        if draft is None:
-            raise stopped(coach, plan, 0) from None
-        raise stopped(coach, plan, draft.count(), typing=bool(draft.unfinished)) from None
+        count, typing = kept_at_stop(coach, plan)
+        raise stopped(coach, plan, count, typing=typing) from None
     if report_result(plan, result) and plan.kind == "prep":
         offer_card(coach, plan, asker)
 
@@ -304,8 +302,7 @@ def run_drill(coach: Coach, plan: DrillPlan) -> None:
     try:
         result = drills.run_drill(coach, plan, asker, summary=summary, on_start=start)
     except (KeyboardInterrupt, EOFError):
-        draft = coach.find_draft(s)
-        count = draft.count() if draft is not None else 0
+        count, _ = kept_at_stop(coach, s)
         raise stopped(coach, s, count) from None
     report_result(s, result)
 
@@ -337,6 +334,19 @@ def offer_card(coach: Coach, plan: SessionPlan, asker: Asker) -> None:
         options=["--format", "html", "--output", name],
     )
     say_command("For your phone or a printer:", hint)
+
+
+def kept_at_stop(coach: Coach, plan: SessionPlan) -> tuple[int, bool]:
+    """How many answers a stopped session's draft keeps, and whether it keeps what was
+    being typed. A draft with neither (only questions skipped) is removed: the stop line
+    then says truly that nothing was kept, and no empty draft is offered later."""
+    draft = coach.find_draft(plan)
+    if draft is None:
+        return 0, False
+    count, typing = draft.count(), bool(draft.unfinished)
+    if not count and not typing:
+        coach.drafts.delete(draft)
+    return count, typing
 
 
 def stopped(coach: Coach, plan: SessionPlan, count: int, *, typing: bool = False) -> Exception:
