@@ -634,6 +634,8 @@ ROOM = Question("s", "Room?", "select", choices=("small", "big"))
         (SETTLED, DOWN + ENTER, None, 1),  # the arrows move from the blank entry
         (SETTLED, ENTER, 6, 6),  # an answer offered: Enter keeps it, as before
         (ROOM, ENTER, "big", "big"),
+        (ROOM, "\x1b[A\x1b[A" + ENTER, "big", None),  # an answer offered can be cleared
+        (SETTLED, "\x1b[A" * 6 + ENTER, 6, None),
         (replace(SETTLED, required=True), ENTER, None, 1),  # required: unchanged
         (replace(ROOM, required=True), ENTER, None, "small"),
     ],

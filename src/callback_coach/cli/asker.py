@@ -225,7 +225,7 @@ class QuestionaryAsker:
         self, question: Question, options: Sequence[tuple[str, str]], default: str | None
     ) -> object:
         choices = self._choices(options)
-        if _opens_blank(question, default):
+        if _may_be_blank(question):
             choices.insert(0, self._q.Choice(BLANK_LABEL, value=_BLANK))
         return _answer(
             self._ask(
@@ -269,7 +269,7 @@ class QuestionaryAsker:
         keys = KeyBindings()
         bind_digits(keys, TypedNumber(low, high))
         choices = self._choices((n, str(n)) for n in range(low, high + 1))
-        if _opens_blank(question, default):
+        if _may_be_blank(question):
             choices.insert(0, self._q.Choice(BLANK_LABEL, value=_BLANK))
         return _answer(
             self._ask(
@@ -497,9 +497,11 @@ def _scale_instruction(question: Question, low: int, high: int) -> str:
     return f"({low} = least, {high} = most; type the number or use ↑↓)"
 
 
-def _opens_blank(question: Question, default: object) -> bool:
-    """True when a menu question opens on `BLANK_LABEL`: not required, nothing offered."""
-    return not question.required and default is None
+def _may_be_blank(question: Question) -> bool:
+    """True when a menu question has a `BLANK_LABEL` entry, first: it is not required. It
+    opens there when nothing is offered; else on the answer offered (an earlier one, or
+    the current one when it is changed, which can then be cleared)."""
+    return not question.required
 
 
 def _answer(picked: object) -> object:
