@@ -49,6 +49,6 @@ def test_a_past_day_typed_at_the_prompt_is_said_so_there(coach: Coach) -> None:
     coach.run_session(plan, asker)
     said = [n.text for n in asker.shown if isinstance(n, Notice) and n.style == "warning"]
     assert [text for text in said if "a day already past" in text] == [
-        "Nina's callback-1 is dated Fri 20 Nov, a day already past: the prep is dated so "
-        "(give --date for another day)"
+        "Nina's callback-1 is dated Fri 20 Nov, a day already past; the prep keeps that day "
+        "(give --date for another)"
     ]

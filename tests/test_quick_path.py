@@ -253,7 +253,10 @@ def test_the_question_offer_says_answering_for_an_empty_answer(coach: Coach) -> 
     )  # fmt: skip
     note = coach.run_session(quick_plan(coach), asker).note
     offer, labels = asker.menus[0][0], asker.labels[0]
-    assert offer == "Not yet, then: filling in that answer might help. Fill it in now?"
+    # (Never asked on this path: nothing on the screen is "that answer".)
+    assert offer == (
+        "Not yet, then: filling in the answer this prep skipped might help. Fill it in now?"
+    )
     assert labels[1] == "Carry on without it"
     assert labels[0].startswith("Fill in your answer to “Where does your feeling change")
     assert note.answers["refine-intention"]["beats"] == "the letter, then the door"

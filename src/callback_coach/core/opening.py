@@ -136,8 +136,8 @@ def past_day(plan: SessionPlan, today: dt.date) -> str | None:
     if day >= today:
         return None
     return (
-        f"{plan.role}'s {plan.round} is dated {describe(day, today)}, a day already past: "
-        "the prep is dated so (give --date for another day)"
+        f"{plan.role}'s {plan.round} is dated {describe(day, today)}, a day already past; "
+        "the prep keeps that day (give --date for another)"
     )
 
 

@@ -53,8 +53,14 @@ OFFER_WORDS = {
         "Go back to your {names}",
         "Carry on without going back",
     ),
-    # (The question offer, when what it goes back to was never answered.)
+    # (The question offer, when what it goes back to was never answered; and when, more,
+    # it was never asked: nothing on the screen is "that answer".)
     "question-empty": (
+        "Not yet, then: filling in {what} might help. Fill {them} in now?",
+        "Fill in your {names} now",
+        "Carry on without {them}",
+    ),
+    "question-skipped": (
         "Not yet, then: filling in {what} might help. Fill {them} in now?",
         "Fill in your {names} now",
         "Carry on without {them}",
@@ -78,6 +84,8 @@ def offer_words(offer: str, going_back: Sequence[Question]) -> tuple[str, str, s
         what = f"your {slot}"
     elif offer == "question-empty":
         what = "that answer" if one else "those answers"
+    elif offer == "question-skipped":
+        what = "the answer this prep skipped" if one else "the answers this prep skipped"
     else:
         what = "your answer" if one else "your answers"
     names = " and ".join(relied_label(q) for q in going_back) or "answers"
@@ -476,7 +484,10 @@ class Session:
             again = [r for r in again if r not in self._left_empty]
             if not again:
                 return
-        words = "question-empty" if offer == "question" and empty else offer
+        words = offer
+        if offer == "question" and empty:
+            skipped = all(self.unasked(r) for r in again)
+            words = "question-skipped" if skipped else "question-empty"
         ask, take, leave = offer_words(words, [self.plan.relied[r][1] for r in again])
         choice = self.asker.choose(ask, [(offer, take), (ONWARD, leave)], default=offer)
         if choice == ONWARD:
