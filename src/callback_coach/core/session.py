@@ -53,14 +53,10 @@ OFFER_WORDS = {
         "Go back to your {names}",
         "Carry on without going back",
     ),
-    # (The question offer, when what it goes back to was never answered; and when, more,
-    # it was never asked: nothing on the screen is "that answer".)
+    # (The question offer, when what it goes back to was never answered; `offer_words`
+    # says "question-skipped" when, more, it was never asked: nothing on the screen is
+    # "that answer".)
     "question-empty": (
-        "Not yet, then: filling in {what} might help. Fill {them} in now?",
-        "Fill in your {names} now",
-        "Carry on without {them}",
-    ),
-    "question-skipped": (
         "Not yet, then: filling in {what} might help. Fill {them} in now?",
         "Fill in your {names} now",
         "Carry on without {them}",
@@ -90,7 +86,8 @@ def offer_words(offer: str, going_back: Sequence[Question]) -> tuple[str, str, s
         what = "your answer" if one else "your answers"
     names = " and ".join(relied_label(q) for q in going_back) or "answers"
     them = "it" if one else "them"
-    ask, take, leave = (w.format(what=what, names=names, them=them) for w in OFFER_WORDS[offer])
+    words = OFFER_WORDS["question-empty" if offer == "question-skipped" else offer]
+    ask, take, leave = (w.format(what=what, names=names, them=them) for w in words)
     return ask, take, leave
 
 
