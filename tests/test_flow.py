@@ -820,7 +820,7 @@ def test_the_last_time_panel_comes_before_the_first_checklist(coach: Coach, path
     shown = text_of(panel)
     assert "Last time: callback-1 · 2026-11-20 · callback" in shown
     assert "More playful, less tragic" in shown
-    assert asker.references == [("Last time", panel)], "one key away during the session"
+    assert asker.references == [("last time", panel)], "one key away during the session"
 
 
 def test_a_first_round_has_no_last_time(coach: Coach) -> None:

@@ -192,7 +192,7 @@ def run_interactive(coach: Coach, plan: SessionPlan, asker: Asker | None = None)
         if p.last_round is not None:
             panel = render.last_round_panel(p.last_round)
             asker.show(panel)
-            asker.reference(panel, "Last time")
+            asker.reference(panel, "last time")
         if p.prepared:
             panel = render.prepared_panel(p.round, p.prepared)
             asker.show(panel)
