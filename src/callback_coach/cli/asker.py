@@ -224,9 +224,7 @@ class QuestionaryAsker:
     def select(
         self, question: Question, options: Sequence[tuple[str, str]], default: str | None
     ) -> object:
-        choices = self._choices(options)
-        if _may_be_blank(question):
-            choices.insert(0, self._q.Choice(BLANK_LABEL, value=_BLANK))
+        choices = self._with_blank(question, self._choices(options))
         return _answer(
             self._ask(
                 self._q.select(
@@ -268,9 +266,9 @@ class QuestionaryAsker:
 
         keys = KeyBindings()
         bind_digits(keys, TypedNumber(low, high))
-        choices = self._choices((n, str(n)) for n in range(low, high + 1))
-        if _may_be_blank(question):
-            choices.insert(0, self._q.Choice(BLANK_LABEL, value=_BLANK))
+        choices = self._with_blank(
+            question, self._choices((n, str(n)) for n in range(low, high + 1))
+        )
         return _answer(
             self._ask(
                 self._q.select(
@@ -302,6 +300,13 @@ class QuestionaryAsker:
             )
         )
         return cast(str, chosen)  # a menu answers the value of an option: text here
+
+    def _with_blank(self, question: Question, choices: list[Choice]) -> list[Choice]:
+        """A menu's `choices`, after a `BLANK_LABEL` entry when the question may be left
+        blank (`_may_be_blank`)."""
+        if _may_be_blank(question):
+            return [self._q.Choice(BLANK_LABEL, value=_BLANK), *choices]
+        return choices
 
     def _erasing(self, handler: Callable[[KeyPressEvent], object]) -> Callable[..., None]:
         """`handler`, erasing the prompt when it answers (`_echo` writes the answer)."""

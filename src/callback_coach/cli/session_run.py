@@ -157,12 +157,7 @@ def _restored(plan: SessionPlan, draft: Draft) -> list[str]:
         return []
     options = ["--date", plan.date] if draft.date != plan.date else []
     if plan.kind == "prep" and path_of_draft(draft) != (plan.path, plan.chosen):
-        if plan.path == "quick":
-            options.append("--quick")
-        elif plan.path == "full":
-            options.append("--full")
-        for cid in plan.chosen or []:
-            options += ["-c", cid]
+        options += hints.path_options(plan.path, plan.chosen, full=True)
     return options
 
 

@@ -60,11 +60,17 @@ def resume_command(
     if kind in ("prep", "review") and date:
         options += ["--date", date]
     if kind == "prep":
-        if path == "quick":
-            options.append("--quick")
-        for cid in chosen or []:
-            options += ["-c", cid]
+        options += path_options(path, chosen)
     return command(kind, role, project=project or None, round_label=round_label, options=options)
+
+
+def path_options(path: str | None, chosen: list[str] | None, *, full: bool = False) -> list[str]:
+    """A prep's path as options: --quick, each -c (and --full, when `full` asks for it:
+    the full path is the one taken without options)."""
+    options = ["--quick"] if path == "quick" else ["--full"] if full and path == "full" else []
+    for cid in chosen or []:
+        options += ["-c", cid]
+    return options
 
 
 def resume(draft: Draft) -> str:

@@ -61,6 +61,12 @@ OFFER_WORDS = {
         "Fill in your {names} now",
         "Carry on without {them}",
     ),
+    # (`_offer_revisit`: going back to the checklist a question names.)
+    "revisit": (
+        "Not yet, then: {what} again might help. Go back to it?",
+        "Go back to {what}",
+        "Carry on without going back",
+    ),
 }
 # Said once in a closing check that reads answers its prep never asked (the quick path
 # leaves them out, and no earlier note gave them): they are not the actor's to have
@@ -505,11 +511,8 @@ class Session:
             (c for c in self.plan.checklists if c.id == question.revisit and not c.closing), None
         )
         while target is not None and self.answers.get(closing.id, {}).get(question.id) is False:
-            choice = self.asker.choose(
-                f"Not yet, then: {target.title} again might help. Go back to it?",
-                [(REVISIT, f"Go back to {target.title}"), (ONWARD, "Carry on without going back")],
-                default=REVISIT,
-            )
+            ask, take, leave = (w.format(what=target.title) for w in OFFER_WORDS["revisit"])
+            choice = self.asker.choose(ask, [(REVISIT, take), (ONWARD, leave)], default=REVISIT)
             if choice != REVISIT:
                 return
             self.asker.section(
